@@ -1,0 +1,44 @@
+#!/bin/sh
+# Generate configure and Makefile.in from a git checkout.
+#
+#   ./autogen.sh           generate the build system
+#   ./autogen.sh --deps    first install what building and testing need
+#                          (Debian/Ubuntu, as root, with apt-get)
+set -e
+cd "$(dirname "$0")"
+
+# Build and test dependencies, one Debian package a line.
+DEPS="
+autoconf
+automake
+make
+gcc
+pkg-config
+libnl-3-dev
+libnl-route-3-dev
+libnl-nf-3-dev
+libinih-dev
+libcmocka-dev
+iproute2
+util-linux
+jq
+"
+
+if [ "${1:-}" = "--deps" ]; then
+	shift
+	missing=
+	for p in $DEPS; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+			missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		echo "autogen.sh: installing:$missing"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		# shellcheck disable=SC2086
+		apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	fi
+fi
+
+mkdir -p m4
+autoreconf --install --force --warnings=all "$@"

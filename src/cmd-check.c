@@ -1,0 +1,295 @@
+/*
+ * tcptune check: read the host, weigh it in the rules, report.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "json.h"
+#include "lib/profile.h"
+#include "lib/rules.h"
+#include "lib/snapshot.h"
+
+enum {
+	OPT_PROFILE = OPT_CMD_BASE,
+	OPT_IGNORE_UNKNOWN,
+	OPT_NO_COLOR,
+};
+
+struct check_opts {
+	const char *profile;
+	unsigned profile_flags;
+	enum output_format format;
+	bool color;
+};
+
+static const char *
+netns_name(int netns)
+{
+	return netns == 1 ? "initial" : netns == 0 ? "child" : "unknown";
+}
+
+/* The text shown for a reading: the value, or why there is none. */
+static const char *
+reading_text(const struct tt_reading *r, char *buf, size_t len)
+{
+	if (r->state == TT_ST_OK)
+		return tt_val_format(&r->val, buf, len);
+	return tt_state_name(r->state);
+}
+
+static const char *
+sev_color(enum tt_severity s)
+{
+	switch (s) {
+	case TT_SEV_CRITICAL:
+		return "\033[1;31m";
+	case TT_SEV_WARN:
+		return "\033[33m";
+	case TT_SEV_INFO:
+		return "\033[36m";
+	case TT_SEV_OK:
+		break;
+	}
+	return "\033[32m";
+}
+
+/* One row of the key table; the profile column only with a profile. */
+static void
+table_row(FILE *f, const char *key, const char *cur, const char *def,
+    const char *target)
+{
+	if (target != NULL)
+		fprintf(f, "%-30s %-14s %-14s %s\n", key, cur, def, target);
+	else
+		fprintf(f, "%-30s %-14s %s\n", key, cur, def);
+}
+
+static void
+text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_findings *fs, bool color)
+{
+	unsigned counts[4];
+
+	fprintf(f, "kernel %s, network namespace %s, proc root %s\n",
+	    snap->kernel[0] ? snap->kernel : "(unknown)", netns_name(snap->netns),
+	    tt_ctx_proc_root(ctx));
+	if (prof != NULL)
+		fprintf(f, "profile %s%s%s (nat = %s)\n", prof->path,
+		    prof->description ? ": " : "", prof->description ? prof->description : "",
+		    tt_nat_decl_name(prof->nat));
+
+	fputc('\n', f);
+	table_row(f, "KEY", "CURRENT", "DEFAULT", prof ? "PROFILE" : NULL);
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct tt_key *k = tt_key_get((enum tt_key_id)i);
+		const struct tt_val *def = tt_key_default(k, snap->kv);
+		char cb[TT_VAL_STRLEN], db[TT_VAL_STRLEN], pb[TT_VAL_STRLEN];
+
+		table_row(f, k->name, reading_text(&snap->sysctl[i], cb, sizeof(cb)),
+		    def ? tt_val_format(def, db, sizeof(db)) : "(boot-sized)",
+		    prof == NULL ? NULL : tt_val_format(prof->sysctl[i].set ? &prof->sysctl[i].val : NULL, pb, sizeof(pb)));
+	}
+
+	fputs("\nFINDINGS\n", f);
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct tt_finding *fd = &fs->v[i];
+		char tag[32];
+
+		snprintf(tag, sizeof(tag), "[%s]", tt_severity_name(fd->sev));
+		for (char *p = tag; *p; p++)
+			if (fd->sev >= TT_SEV_WARN)
+				*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+		fprintf(f, "%s%-10s%s %s: %s\n", color ? sev_color(fd->sev) : "", tag,
+		    color ? "\033[0m" : "", fd->id, fd->message);
+		if (fd->sev == TT_SEV_OK)
+			continue;
+		if (fd->evidence[0]) {
+			fputs("    evidence: ", f);
+			cmd_wrap(f, fd->evidence, 14, 78);
+		}
+		if (fd->advice[0]) {
+			fputs("    advice:   ", f);
+			cmd_wrap(f, fd->advice, 14, 78);
+		}
+		if (fd->explain)
+			fprintf(f, "    explain:  tcptune explain %s\n", fd->explain);
+	}
+	tt_findings_count(fs, counts);
+	fprintf(f, "\nsummary: %u ok, %u info, %u warn, %u critical\n", counts[TT_SEV_OK],
+	    counts[TT_SEV_INFO], counts[TT_SEV_WARN], counts[TT_SEV_CRITICAL]);
+}
+
+static void
+json_val(struct json *j, const char *key, const struct tt_val *v)
+{
+	char buf[TT_VAL_STRLEN];
+
+	json_str(j, key, v ? tt_val_format(v, buf, sizeof(buf)) : NULL);
+}
+
+static void
+json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_findings *fs)
+{
+	struct json j;
+	unsigned counts[4];
+
+	json_init(&j, f);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "tcptune_version", PACKAGE_VERSION);
+	json_str(&j, "kernel", snap->kernel[0] ? snap->kernel : NULL);
+	json_str(&j, "netns", netns_name(snap->netns));
+	json_str(&j, "proc_root", tt_ctx_proc_root(ctx));
+	if (prof != NULL) {
+		json_obj_begin(&j, "profile");
+		json_str(&j, "path", prof->path);
+		json_str(&j, "description", prof->description);
+		json_str(&j, "nat", tt_nat_decl_name(prof->nat));
+		json_obj_end(&j);
+	} else {
+		json_null(&j, "profile");
+	}
+	json_obj_begin(&j, "sysctl");
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct tt_key *k = tt_key_get((enum tt_key_id)i);
+		const struct tt_reading *r = &snap->sysctl[i];
+
+		json_obj_begin(&j, k->name);
+		json_val(&j, "value", r->state == TT_ST_OK ? &r->val : NULL);
+		json_val(&j, "default", tt_key_default(k, snap->kv));
+		json_bool(&j, "present", r->state != TT_ST_ABSENT);
+		json_str(&j, "state", tt_state_name(r->state));
+		if (prof != NULL)
+			json_val(&j, "target", prof->sysctl[i].set ? &prof->sysctl[i].val : NULL);
+		json_obj_end(&j);
+	}
+	json_obj_end(&j);
+	json_arr_begin(&j, "findings");
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct tt_finding *fd = &fs->v[i];
+
+		json_obj_begin(&j, NULL);
+		json_str(&j, "id", fd->id);
+		json_str(&j, "severity", tt_severity_name(fd->sev));
+		json_arr_begin(&j, "keys");
+		for (int k = 0; k < fd->nkeys; k++)
+			json_str(&j, NULL, tt_key_get(fd->keys[k])->name);
+		json_arr_end(&j);
+		json_str(&j, "message", fd->message);
+		json_str(&j, "evidence", fd->evidence[0] ? fd->evidence : NULL);
+		json_str(&j, "advice", fd->advice[0] ? fd->advice : NULL);
+		json_str(&j, "explain", fd->explain);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	tt_findings_count(fs, counts);
+	json_obj_begin(&j, "summary");
+	json_int(&j, "ok", counts[TT_SEV_OK]);
+	json_int(&j, "info", counts[TT_SEV_INFO]);
+	json_int(&j, "warn", counts[TT_SEV_WARN]);
+	json_int(&j, "critical", counts[TT_SEV_CRITICAL]);
+	json_obj_end(&j);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
+static int
+run_check(struct cmd_env *env, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		COMMON_LONG_OPTIONS,
+		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct check_opts o = { .format = FORMAT_TEXT, .color = env->color };
+	struct tt_diags diags = { 0 };
+	struct tt_profile *prof = NULL;
+	struct tt_findings fs = { 0 };
+	struct tt_snapshot snap;
+	struct tt_thresholds thr;
+	struct tt_rule_input in;
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		r = cmd_common_option(env, &cmd_check, opt, optarg);
+		if (r < 0)
+			return EXIT_CLEAN;
+		if (r > 1)
+			return r;
+		if (r == 1)
+			continue;
+		switch (opt) {
+		case OPT_PROFILE:
+			o.profile = optarg;
+			break;
+		case OPT_FORMAT:
+			if (cmd_parse_format(optarg, &o.format) < 0)
+				return cmd_usage_error(env, &cmd_check,
+				    "unknown format '%s' (text, json)", optarg);
+			break;
+		case OPT_IGNORE_UNKNOWN:
+			o.profile_flags |= TT_PROFILE_IGNORE_UNKNOWN;
+			break;
+		case OPT_NO_COLOR:
+			o.color = false;
+			break;
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error(env, &cmd_check, "unexpected argument '%s'", argv[optind]);
+
+	if (o.profile != NULL) {
+		r = tt_profile_load(env->ctx, o.profile, o.profile_flags, &prof, &diags);
+		cmd_print_diags(env, &diags);
+		tt_diags_free(&diags);
+		if (r < 0)
+			return cmd_exit_for_errno(r);
+	}
+	r = tt_snapshot_read(env->ctx, &snap);
+	if (r < 0) {
+		tt_profile_free(prof);
+		return cmd_exit_for_errno(r);
+	}
+	if (prof != NULL)
+		thr = prof->thr;
+	else
+		tt_thresholds_default(&thr);
+	in = (struct tt_rule_input){ .snap = &snap, .prof = prof, .thr = &thr };
+	r = tt_rules_run(&in, &fs);
+	if (r < 0) {
+		cmd_err(env, "out of memory");
+		r = EXIT_SOFTWARE;
+		goto out;
+	}
+	if (o.format == FORMAT_JSON)
+		json_report(stdout, env->ctx, &snap, prof, &fs);
+	else
+		text_report(stdout, env->ctx, &snap, prof, &fs, o.color);
+	switch (tt_findings_worst(&fs)) {
+	case TT_SEV_CRITICAL:
+		r = EXIT_CRITICAL;
+		break;
+	case TT_SEV_WARN:
+		r = EXIT_WARNINGS;
+		break;
+	default:
+		r = EXIT_CLEAN;
+	}
+out:
+	tt_findings_free(&fs);
+	tt_profile_free(prof);
+	return r;
+}
+
+const struct cmd cmd_check = {
+	.name = "check",
+	.run = run_check,
+	.usage = "[--profile FILE] [--ignore-unknown] [--format text|json] [--no-color]",
+	.help = "audit this host's TCP teardown settings (exit 0 clean, 1 warnings, 2 critical)",
+};

@@ -1,0 +1,134 @@
+/*
+ * tcptune explain [KEY]: what a key means, its bounds and history, why it
+ * can hurt, and what this host has.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cmd.h"
+#include "lib/catalog.h"
+#include "lib/sysctl.h"
+
+static void
+field(FILE *f, const char *label, const char *text)
+{
+	if (text == NULL || text[0] == '\0')
+		return;
+	fprintf(f, "%-14s", label);
+	cmd_wrap(f, text, 14, 78);
+}
+
+static void
+list_keys(FILE *f)
+{
+	const struct tt_key *cat = tt_catalog();
+
+	fputs("Keys tcptune knows (tcptune explain KEY for one):\n\n", f);
+	for (int i = 0; i < TT_K__COUNT; i++)
+		fprintf(f, "  %-30s %s\n", cat[i].name, cat[i].summary);
+}
+
+static void
+version_text(unsigned kv, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u", kv >> 16, (kv >> 8) & 0xff);
+}
+
+static void
+explain_key(struct cmd_env *env, FILE *f, const struct tt_key *k)
+{
+	char buf[512], a[TT_VAL_STRLEN], b[TT_VAL_STRLEN], v1[16];
+	struct tt_reading r;
+	char release[128] = "";
+	const struct tt_val *def;
+	unsigned kv;
+
+	fprintf(f, "%s: %s\n\n", k->name, k->summary);
+	field(f, "Meaning:", k->meaning);
+	field(f, "Unit:", k->unit);
+	if (tt_read_osrelease(env->ctx, release, sizeof(release)) < 0)
+		release[0] = '\0';
+	kv = tt_kv_parse(release);
+	def = tt_key_default(k, kv);
+	if (def != NULL && k->def_note != NULL)
+		snprintf(buf, sizeof(buf), "%s (%s)", tt_val_format(def, a, sizeof(a)), k->def_note);
+	else if (def != NULL)
+		tt_val_format(def, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "%s", k->def_note ? k->def_note : "unknown");
+	field(f, "Default:", buf);
+	snprintf(buf, sizeof(buf), "%lld..%lld%s%s%s", k->kmin, k->kmax,
+	    k->kbounds_note ? " (" : "", k->kbounds_note ? k->kbounds_note : "",
+	    k->kbounds_note ? ")" : "");
+	field(f, "Kernel takes:", buf);
+	snprintf(buf, sizeof(buf), "%lld..%lld%s", k->smin, k->smax,
+	    k->nfields == 2 ? " for each of low and high" : "");
+	field(f, "Safe range:", buf);
+	field(f, "Namespaces:", k->netns_note);
+	buf[0] = '\0';
+	if (k->since) {
+		version_text(k->since, v1, sizeof(v1));
+		snprintf(buf, sizeof(buf), "Since Linux %s. ", v1);
+	}
+	if (k->removed) {
+		version_text(k->removed, v1, sizeof(v1));
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "Removed in Linux %s. ", v1);
+	}
+	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s", k->history);
+	field(f, "History:", buf);
+	field(f, "Risks:", k->risks);
+	field(f, "Advice:", k->advice);
+	field(f, "Related:", k->related);
+
+	tt_sysctl_read(env->ctx, k, &r);
+	if (r.state == TT_ST_OK)
+		snprintf(buf, sizeof(buf), "%s = %s", k->name, tt_val_format(&r.val, b, sizeof(b)));
+	else if (r.state == TT_ST_ABSENT && k->removed && kv >= k->removed)
+		snprintf(buf, sizeof(buf), "absent: kernel %s is past its removal", release);
+	else if (r.state == TT_ST_ABSENT && (k->flags & TT_KEY_HOST_ONLY))
+		snprintf(buf, sizeof(buf), "absent: this is not the initial network namespace");
+	else
+		snprintf(buf, sizeof(buf), "%s (kernel %s)", tt_state_name(r.state),
+		    release[0] ? release : "unknown");
+	field(f, "This host:", buf);
+}
+
+static int
+run_explain(struct cmd_env *env, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		COMMON_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct tt_key *k;
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		r = cmd_common_option(env, &cmd_explain, opt, optarg);
+		if (r < 0)
+			return EXIT_CLEAN;
+		if (r != 1)
+			return r > 1 ? r : EXIT_USAGE;
+	}
+	if (optind == argc) {
+		list_keys(stdout);
+		return EXIT_CLEAN;
+	}
+	if (argc - optind > 1)
+		return cmd_usage_error(env, &cmd_explain, "one key at a time");
+	k = tt_catalog_find_any(argv[optind]);
+	if (k == NULL) {
+		cmd_err(env, "unknown key '%s' (tcptune explain lists the keys)", argv[optind]);
+		return EXIT_USAGE;
+	}
+	explain_key(env, stdout, k);
+	return EXIT_CLEAN;
+}
+
+const struct cmd cmd_explain = {
+	.name = "explain",
+	.run = run_explain,
+	.usage = "[KEY]",
+	.help = "explain a key: meaning, bounds, history, risks (no KEY: list the keys)",
+};

@@ -1,0 +1,87 @@
+/*
+ * The command layer: one file per command, each parsing its own options,
+ * calling the library, printing, and choosing the exit code.
+ */
+#ifndef TCPTUNE_CMD_H
+#define TCPTUNE_CMD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lib/ctx.h"
+#include "lib/diag.h"
+
+/* Exit codes (sysexits(3) numbers for the errors). */
+enum {
+	EXIT_CLEAN = 0,    /* no warning */
+	EXIT_WARNINGS = 1, /* warnings found */
+	EXIT_CRITICAL = 2, /* critical findings */
+	EXIT_USAGE = 64,
+	EXIT_DATAERR = 65, /* bad profile, refused plan */
+	EXIT_NOINPUT = 66, /* missing input file */
+	EXIT_SOFTWARE = 70,
+	EXIT_NOPERM = 77,
+};
+
+enum output_format {
+	FORMAT_TEXT,
+	FORMAT_JSON,
+};
+
+/* What every command gets: the library context and the global options. */
+struct cmd_env {
+	struct tt_ctx *ctx;
+	const char *progname;
+	bool color; /* colour allowed on standard output */
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(struct cmd_env *env, int argc, char *argv[]);
+	const char *usage; /* options and operands, after the command name */
+	const char *help;  /* one line */
+};
+
+/* Long options every command takes; OPT_* values above any short option. */
+enum {
+	OPT_PROC_ROOT = 0x100,
+	OPT_STATE_DIR,
+	OPT_FORMAT,
+	OPT_COLOR,
+	OPT_CMD_BASE = 0x200, /* commands number their own long options from here */
+};
+
+#define COMMON_LONG_OPTIONS                                            \
+	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },       \
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },       \
+	{ "help", no_argument, NULL, 'h' }
+
+/*
+ * Handles an option from COMMON_LONG_OPTIONS.  Returns 1 when handled, 0 when
+ * it is not a common option, or an exit code (> 1) on error.  For 'h' it
+ * prints the command's usage and returns -1: the caller exits 0.
+ */
+int cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt,
+    const char *arg);
+int cmd_parse_format(const char *arg, enum output_format *out);
+/* Reports an unknown option or bad operand and returns EXIT_USAGE. */
+int cmd_usage_error(struct cmd_env *env, const struct cmd *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd);
+
+/* Maps a negative errno from the library to an exit code. */
+int cmd_exit_for_errno(int e);
+/* Prints profile diagnostics to standard error. */
+void cmd_print_diags(struct cmd_env *env, const struct tt_diags *d);
+
+void cmd_err(struct cmd_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Word-wraps text to width, each line after the first indented by indent. */
+void cmd_wrap(FILE *f, const char *text, int indent, int width);
+
+extern const struct cmd cmd_check;
+extern const struct cmd cmd_explain;
+extern const struct cmd cmd_help;
+
+#endif

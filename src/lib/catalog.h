@@ -1,0 +1,102 @@
+/*
+ * The catalog: everything tcptune knows about a kernel key, in one table.
+ * No other file hard-codes a key's path, bounds, default or history.
+ */
+#ifndef TCPTUNE_CATALOG_H
+#define TCPTUNE_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "value.h"
+
+enum tt_key_id {
+	TT_K_KEEPALIVE_TIME,
+	TT_K_KEEPALIVE_INTVL,
+	TT_K_KEEPALIVE_PROBES,
+	TT_K_FIN_TIMEOUT,
+	TT_K_MAX_TW_BUCKETS,
+	TT_K_TW_REUSE,
+	TT_K_TW_REUSE_DELAY,
+	TT_K_TIMESTAMPS,
+	TT_K_TW_RECYCLE,
+	TT_K_TW_TIMEOUT,
+	TT_K_MAX_ORPHANS,
+	TT_K_ORPHAN_RETRIES,
+	TT_K_LOCAL_PORT_RANGE,
+	TT_K_SYNCOOKIES,
+	TT_K_SOMAXCONN,
+	TT_K__COUNT
+};
+
+/* Key flags. */
+#define TT_KEY_PER_NETNS 0x1u /* each network namespace has its own */
+#define TT_KEY_HOST_ONLY 0x2u /* only the initial namespace has the file */
+#define TT_KEY_VENDOR 0x4u    /* not upstream: some vendor kernels only */
+#define TT_KEY_ORDERED 0x8u   /* fields must be in non-decreasing order */
+
+/* A kernel release as one comparable number: TT_KV(4, 12) < TT_KV(6, 18). */
+#define TT_KV(maj, min) (((unsigned)(maj) << 16) | ((unsigned)(min) << 8))
+
+struct tt_key {
+	enum tt_key_id id;
+	const char *name; /* "net.ipv4.tcp_fin_timeout" */
+	const char *unit;
+	int nfields;             /* 1, or 2 for "low high" */
+	long long kmin, kmax;    /* what the kernel accepts, per field */
+	long long smin, smax;    /* what tcptune is willing to apply */
+	const char *kbounds_note; /* when the kernel's limit needs words */
+	struct tt_val def;       /* default; def.n == 0 when sized at boot */
+	const char *def_note;    /* how the default is sized, or its history */
+	struct tt_val old_def;   /* default before def_since, if it changed */
+	unsigned def_since;
+	unsigned since;   /* TT_KV of the first release with the key, 0 = old */
+	unsigned removed; /* TT_KV of the release that removed it, 0 = present */
+	unsigned flags;
+	const char *netns_note;
+	const char *summary; /* one line */
+	const char *meaning;
+	const char *history;
+	const char *risks;
+	const char *advice;
+	const char *related; /* space separated short names */
+};
+
+/* The whole table, indexed by enum tt_key_id. */
+const struct tt_key *tt_catalog(void);
+const struct tt_key *tt_key_get(enum tt_key_id id);
+
+/*
+ * Finds a key by its full name, with dots ("net.ipv4.tcp_fin_timeout") or
+ * slashes ("net/ipv4/tcp_fin_timeout").  Returns NULL when tcptune does not
+ * know it.  Nothing but an exact catalog name matches, so no user text ever
+ * becomes part of a path.
+ */
+const struct tt_key *tt_catalog_find(const char *name);
+/* As tt_catalog_find(), and also the short name ("tcp_fin_timeout"). */
+const struct tt_key *tt_catalog_find_any(const char *name);
+
+/* The key's last name component: "tcp_fin_timeout", "somaxconn". */
+const char *tt_key_short(const struct tt_key *k);
+/* Path below the proc root: "sys/net/ipv4/tcp_fin_timeout".  0 or -ENAMETOOLONG. */
+int tt_key_relpath(const struct tt_key *k, char *buf, size_t len);
+
+/* The default on the given kernel release (TT_KV), NULL when unknown. */
+const struct tt_val *tt_key_default(const struct tt_key *k, unsigned kv);
+/* Whether a release has the key, by the catalog's history (kv 0: unknown). */
+bool tt_key_expected(const struct tt_key *k, unsigned kv);
+
+/*
+ * Checks a parsed value against the kernel's bounds (what a write would
+ * accept) or tcptune's safe bounds.  Return 0, or -ERANGE with a reason in
+ * why.
+ */
+int tt_key_check_kernel(const struct tt_key *k, const struct tt_val *v,
+    char *why, size_t len);
+int tt_key_check_safe(const struct tt_key *k, const struct tt_val *v,
+    char *why, size_t len);
+
+/* Parses "6.18.44-foo" into TT_KV(6, 18); 0 when it cannot. */
+unsigned tt_kv_parse(const char *release);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * The library context: where /proc is, where state lives, and where log
+ * messages go.  The library never prints; every message it has for a human
+ * goes through the caller's log function, and every failure is also a
+ * return code (negative errno).
+ */
+#ifndef TCPTUNE_CTX_H
+#define TCPTUNE_CTX_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Log priorities, the syslog(3) numbers so a front end can pass them on. */
+enum tt_log_prio {
+	TT_LOG_ERR = 3,
+	TT_LOG_WARNING = 4,
+	TT_LOG_NOTICE = 5,
+	TT_LOG_INFO = 6,
+	TT_LOG_DEBUG = 7,
+};
+
+typedef void (*tt_log_fn)(void *data, int prio, const char *fmt, va_list ap);
+
+struct tt_ctx;
+
+/*
+ * Returns a new context with proc root "/proc" and state directory
+ * state_dir (which may be NULL: no state directory), or NULL when out of
+ * memory.  Messages are dropped until tt_ctx_set_log() is called.
+ */
+struct tt_ctx *tt_ctx_new(const char *state_dir);
+void tt_ctx_free(struct tt_ctx *ctx);
+
+/* Both return 0, or -ENOMEM; the string is copied. */
+int tt_ctx_set_proc_root(struct tt_ctx *ctx, const char *proc_root);
+int tt_ctx_set_state_dir(struct tt_ctx *ctx, const char *state_dir);
+const char *tt_ctx_proc_root(const struct tt_ctx *ctx);
+const char *tt_ctx_state_dir(const struct tt_ctx *ctx);
+
+void tt_ctx_set_log(struct tt_ctx *ctx, tt_log_fn fn, void *data);
+/* Messages above this priority number are not passed on; default NOTICE. */
+void tt_ctx_set_log_priority(struct tt_ctx *ctx, int prio);
+
+void tt_log(const struct tt_ctx *ctx, int prio, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Builds "<proc root>/<rel>" into buf.  Returns 0, or -ENAMETOOLONG when it
+ * does not fit.  rel must not begin with '/'.
+ */
+int tt_proc_path(const struct tt_ctx *ctx, const char *rel, char *buf,
+    size_t len);
+
+#endif

@@ -1,0 +1,485 @@
+/*
+ * Profile loader.
+ *
+ * libinih does the ini syntax, but a distribution's build of it has a line
+ * limit of 200 bytes, continues values on indented lines, and tells the
+ * handler no line numbers.  So the file is read into memory first and fed
+ * to ini_parse_stream() through our own reader, which counts lines, checks
+ * the shape of each line and turns over-long lines into errors of their own
+ * instead of letting them be cut into pieces.  The handler then always
+ * knows the line it is looking at.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "profile.h"
+
+#define PROFILE_MAX_SIZE (4u << 20)
+
+enum section {
+	SEC_SYSCTL,
+	SEC_PROFILE,
+	SEC_THRESHOLDS,
+	SEC_IGNORED,
+};
+
+struct loader {
+	struct tt_ctx *ctx;
+	const char *path;
+	unsigned flags;
+	struct tt_diags *diags;
+	struct tt_profile *p;
+	const char *buf;
+	size_t len, pos;
+	int line;
+	bool has_profile_section; /* a tcptune profile, not a tuned one */
+	bool saw_content;
+	enum section sec;
+	int oom;
+};
+
+static const struct {
+	const char *name;
+	size_t off;
+	long long def, min, max;
+} thresholds[] = {
+#define TT_THR_ROW(n, d, lo, hi, desc) \
+	{ #n, offsetof(struct tt_thresholds, n), d, lo, hi },
+	TT_THRESHOLDS(TT_THR_ROW)
+#undef TT_THR_ROW
+};
+
+const char *
+tt_nat_decl_name(enum tt_nat_decl d)
+{
+	switch (d) {
+	case TT_NAT_YES:
+		return "yes";
+	case TT_NAT_NO:
+		return "no";
+	case TT_NAT_AUTO:
+		break;
+	}
+	return "auto";
+}
+
+static long long *
+thr_field(struct tt_thresholds *t, size_t i)
+{
+	return (long long *)((char *)t + thresholds[i].off);
+}
+
+void
+tt_thresholds_default(struct tt_thresholds *t)
+{
+	for (size_t i = 0; i < sizeof(thresholds) / sizeof(thresholds[0]); i++)
+		*thr_field(t, i) = thresholds[i].def;
+}
+
+static void
+add(struct loader *l, int prio, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+add(struct loader *l, int prio, const char *key, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (tt_diags_add(l->diags, prio, l->path, l->line, key, "%s", msg) < 0)
+		l->oom = 1;
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static enum section
+classify_section(const char *name)
+{
+	if (strcmp(name, "sysctl") == 0)
+		return SEC_SYSCTL;
+	if (strcmp(name, "profile") == 0)
+		return SEC_PROFILE;
+	if (strcmp(name, "thresholds") == 0)
+		return SEC_THRESHOLDS;
+	return SEC_IGNORED;
+}
+
+/* Looks at a section header line "[name]" (s..e, trimmed). */
+static void
+section_line(struct loader *l, const char *s, size_t n)
+{
+	char name[128];
+
+	if (n < 2 || s[n - 1] != ']' || n - 2 >= sizeof(name)) {
+		add(l, TT_LOG_ERR, NULL, "malformed section header");
+		return;
+	}
+	memcpy(name, s + 1, n - 2);
+	name[n - 2] = '\0';
+	l->sec = classify_section(name);
+	if (l->sec != SEC_IGNORED)
+		return;
+	if (l->has_profile_section)
+		add(l, TT_LOG_ERR, NULL,
+		    "unknown section [%s] (a profile has [profile], [sysctl] and [thresholds])",
+		    name);
+	else
+		add(l, TT_LOG_NOTICE, NULL,
+		    "section [%s] ignored: tcptune reads only [sysctl] here", name);
+}
+
+/*
+ * The ini_reader: hands libinih one line at a time, like fgets(3), after
+ * checking it.  Lines that are wrong are reported here, where the line
+ * number is known, and handed over as empty lines.
+ */
+static char *
+reader(char *str, int num, void *stream)
+{
+	struct loader *l = stream;
+	const char *s, *e, *nl;
+	size_t n;
+
+	if (l->pos >= l->len)
+		return NULL;
+	s = l->buf + l->pos;
+	nl = memchr(s, '\n', l->len - l->pos);
+	e = nl ? nl : l->buf + l->len;
+	l->pos = (size_t)(e - l->buf) + (nl ? 1 : 0);
+	l->line++;
+
+	/* Leading blanks are dropped, so an indented line is never taken for
+	 * the continuation of the previous value. */
+	while (s < e && is_space(*s))
+		s++;
+	while (e > s && is_space(e[-1]))
+		e--;
+	n = (size_t)(e - s);
+	str[0] = '\0';
+	if (n == 0 || *s == '#' || *s == ';')
+		return str;
+	if (num < 3 || n > (size_t)num - 2) {
+		add(l, TT_LOG_ERR, NULL, "line is longer than %d characters", num - 2);
+		return str;
+	}
+	l->saw_content = true;
+	if (*s == '[') {
+		section_line(l, s, n);
+	} else if (memchr(s, '=', n) == NULL && memchr(s, ':', n) == NULL) {
+		add(l, TT_LOG_ERR, NULL, "malformed line: expected KEY = VALUE");
+		return str;
+	}
+	memcpy(str, s, n);
+	str[n] = '\n';
+	str[n + 1] = '\0';
+	return str;
+}
+
+static void
+sysctl_entry(struct loader *l, const char *name, const char *value)
+{
+	const struct tt_key *k = tt_catalog_find(name);
+	struct tt_setting *set;
+	struct tt_val v;
+	char buf[256], why[160];
+	const char *reason;
+	size_t n;
+
+	if (k == NULL) {
+		if (l->flags & TT_PROFILE_IGNORE_UNKNOWN)
+			add(l, TT_LOG_WARNING, name, "unknown key, ignored");
+		else
+			add(l, TT_LOG_ERR, name,
+			    "unknown key (see `tcptune explain` for the keys tcptune manages; "
+			    "--ignore-unknown skips others)");
+		return;
+	}
+	/* tuned writes multi-value strings in double quotes. */
+	n = strlen(value);
+	if (n >= 2 && value[0] == '"' && value[n - 1] == '"') {
+		if (n - 2 >= sizeof(buf)) {
+			add(l, TT_LOG_ERR, k->name, "value too long");
+			return;
+		}
+		memcpy(buf, value + 1, n - 2);
+		buf[n - 2] = '\0';
+		value = buf;
+	}
+	if (value[0] == '>' || value[0] == '<') {
+		add(l, TT_LOG_ERR, k->name,
+		    "conditional value \"%s\" (tuned's %c) is not supported: write the value itself",
+		    value, value[0]);
+		return;
+	}
+	if (tt_val_parse(value, k->nfields, &v, &reason) < 0) {
+		add(l, TT_LOG_ERR, k->name, "bad value \"%s\": %s", value, reason);
+		return;
+	}
+	if (tt_key_check_kernel(k, &v, why, sizeof(why)) < 0) {
+		add(l, TT_LOG_ERR, k->name, "bad value \"%s\": %s", value, why);
+		return;
+	}
+	set = &l->p->sysctl[k->id];
+	if (set->set) {
+		add(l, TT_LOG_ERR, k->name, "duplicate key (first set on line %d)",
+		    set->line);
+		return;
+	}
+	set->set = true;
+	set->line = l->line;
+	set->val = v;
+}
+
+static void
+profile_entry(struct loader *l, const char *name, const char *value)
+{
+	if (strcmp(name, "description") == 0) {
+		if (l->p->description != NULL) {
+			add(l, TT_LOG_ERR, name, "duplicate key");
+			return;
+		}
+		l->p->description = strdup(value);
+		if (l->p->description == NULL)
+			l->oom = 1;
+	} else if (strcmp(name, "nat") == 0) {
+		if (l->p->nat_given) {
+			add(l, TT_LOG_ERR, name, "duplicate key");
+			return;
+		}
+		if (strcmp(value, "auto") == 0)
+			l->p->nat = TT_NAT_AUTO;
+		else if (strcmp(value, "yes") == 0)
+			l->p->nat = TT_NAT_YES;
+		else if (strcmp(value, "no") == 0)
+			l->p->nat = TT_NAT_NO;
+		else {
+			add(l, TT_LOG_ERR, name, "bad value \"%s\": expected auto, yes or no", value);
+			return;
+		}
+		l->p->nat_given = true;
+	} else {
+		add(l, TT_LOG_ERR, name, "unknown key in [profile] (description, nat)");
+	}
+}
+
+static void
+threshold_entry(struct loader *l, const char *name, const char *value)
+{
+	const char *reason;
+	struct tt_val v;
+
+	for (size_t i = 0; i < sizeof(thresholds) / sizeof(thresholds[0]); i++) {
+		if (strcmp(thresholds[i].name, name) != 0)
+			continue;
+		if (tt_val_parse(value, 1, &v, &reason) < 0) {
+			add(l, TT_LOG_ERR, name, "bad value \"%s\": %s", value, reason);
+			return;
+		}
+		if (v.v[0] < thresholds[i].min || v.v[0] > thresholds[i].max) {
+			add(l, TT_LOG_ERR, name, "bad value \"%s\": outside %lld..%lld",
+			    value, thresholds[i].min, thresholds[i].max);
+			return;
+		}
+		*thr_field(&l->p->thr, i) = v.v[0];
+		return;
+	}
+	add(l, TT_LOG_ERR, name, "unknown threshold");
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct loader *l = user;
+
+	(void)section; /* the reader already classified it */
+	if (value == NULL)
+		value = "";
+	switch (l->sec) {
+	case SEC_SYSCTL:
+		sysctl_entry(l, name, value);
+		break;
+	case SEC_PROFILE:
+		profile_entry(l, name, value);
+		break;
+	case SEC_THRESHOLDS:
+		threshold_entry(l, name, value);
+		break;
+	case SEC_IGNORED:
+		break;
+	}
+	return l->oom ? 0 : 1;
+}
+
+/* Reads a regular file of at most PROFILE_MAX_SIZE bytes into *out. */
+static int
+slurp(struct loader *l, char **out, size_t *outlen)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd, e = 0;
+
+	fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		e = -errno;
+		add(l, TT_LOG_ERR, NULL, "cannot open: %s", strerror(-e));
+		return e;
+	}
+	if (fstat(fd, &st) < 0) {
+		e = -errno;
+		add(l, TT_LOG_ERR, NULL, "cannot stat: %s", strerror(-e));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		e = -EISDIR;
+		add(l, TT_LOG_ERR, NULL, "is a directory, not a profile");
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		e = -ENODEV;
+		add(l, TT_LOG_ERR, NULL, "not a regular file");
+		goto out;
+	}
+	if ((unsigned long long)st.st_size > PROFILE_MAX_SIZE) {
+		e = -EFBIG;
+		add(l, TT_LOG_ERR, NULL, "file is larger than %u bytes", PROFILE_MAX_SIZE);
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL) {
+		e = -ENOMEM;
+		goto out;
+	}
+	while (got <= PROFILE_MAX_SIZE) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size + 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = -errno;
+			add(l, TT_LOG_ERR, NULL, "read error: %s", strerror(-e));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got > (size_t)st.st_size) {
+			e = -EFBIG;
+			add(l, TT_LOG_ERR, NULL, "file grew while being read");
+			goto out;
+		}
+	}
+	*out = buf;
+	*outlen = got;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return e;
+}
+
+static bool
+has_profile_section(const char *buf, size_t len)
+{
+	const char *s = buf, *end = buf + len;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end;
+
+		while (s < e && is_space(*s))
+			s++;
+		if ((size_t)(e - s) >= 9 && memcmp(s, "[profile]", 9) == 0)
+			return true;
+		s = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+int
+tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags,
+    struct tt_profile **out, struct tt_diags *diags)
+{
+	struct loader l = { .ctx = ctx, .path = path, .flags = flags, .diags = diags };
+	size_t errs_before = diags->nerr;
+	char *buf = NULL;
+	const char *nul;
+	size_t len = 0;
+	int e;
+
+	*out = NULL;
+	e = slurp(&l, &buf, &len);
+	if (e < 0)
+		return e;
+	nul = memchr(buf, '\0', len);
+	if (nul != NULL) {
+		l.line = 1;
+		for (const char *s = buf; s < nul; s++)
+			l.line += *s == '\n';
+		add(&l, TT_LOG_ERR, NULL, "NUL byte in the file: not a text profile");
+		free(buf);
+		return l.oom ? -ENOMEM : -EINVAL;
+	}
+	l.p = calloc(1, sizeof(*l.p));
+	if (l.p == NULL || (l.p->path = strdup(path)) == NULL) {
+		free(l.p);
+		free(buf);
+		return -ENOMEM;
+	}
+	tt_thresholds_default(&l.p->thr);
+	l.buf = buf;
+	l.len = len;
+	/* A UTF-8 byte order mark is not part of the first line. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		l.pos = 3;
+	l.has_profile_section = has_profile_section(buf, len);
+	l.sec = SEC_SYSCTL; /* sysctl.d style: no section at all */
+	e = ini_parse_stream(reader, &l, handler, &l);
+	if (e > 0 && diags->nerr == errs_before && !l.oom) {
+		l.line = e;
+		add(&l, TT_LOG_ERR, NULL, "syntax error");
+	}
+	if (!l.saw_content) {
+		l.line = 0;
+		add(&l, TT_LOG_ERR, NULL, "empty profile: no section and no setting");
+	}
+	free(buf);
+	if (l.oom || e < 0) {
+		tt_profile_free(l.p);
+		return -ENOMEM;
+	}
+	if (diags->nerr > errs_before) {
+		tt_profile_free(l.p);
+		return -EINVAL;
+	}
+	tt_log(ctx, TT_LOG_DEBUG, "%s: profile loaded", path);
+	*out = l.p;
+	return 0;
+}
+
+void
+tt_profile_free(struct tt_profile *p)
+{
+	if (p == NULL)
+		return;
+	free(p->path);
+	free(p->description);
+	free(p);
+}

@@ -1,0 +1,76 @@
+/*
+ * Profiles: ini files (through libinih) that name target values and the
+ * audit thresholds.  Also reads sysctl.d files and the [sysctl] section of
+ * tuned profiles.
+ */
+#ifndef TCPTUNE_PROFILE_H
+#define TCPTUNE_PROFILE_H
+
+#include <stdbool.h>
+
+#include "catalog.h"
+#include "ctx.h"
+#include "diag.h"
+
+enum tt_nat_decl {
+	TT_NAT_AUTO = 0, /* let the evidence decide */
+	TT_NAT_YES,
+	TT_NAT_NO,
+};
+
+const char *tt_nat_decl_name(enum tt_nat_decl d);
+
+/*
+ * Audit thresholds: X(name, default, min, max, description).  One list
+ * drives the struct, the defaults, the parser and the documentation.
+ */
+#define TT_THRESHOLDS(X)                                                       \
+	X(nat_idle_timeout, 240, 10, 2592000,                                  \
+	    "seconds a NAT or load balancer on the path keeps an idle connection") \
+	X(close_wait_warn, 100, 1, 100000000,                                  \
+	    "CLOSE_WAIT sockets that make a warning (and look for their owners)") \
+	X(tw_buckets_warn_pct, 80, 1, 100,                                     \
+	    "TIME_WAIT as a percentage of tcp_max_tw_buckets that makes a warning") \
+	X(port_pressure_warn_pct, 70, 1, 100,                                  \
+	    "ephemeral ports in use towards one destination, percent of the range") \
+	X(fin_wait2_warn, 1000, 1, 100000000,                                  \
+	    "orphaned FIN_WAIT2 sockets that make a warning")                  \
+	X(orphans_warn_pct, 80, 1, 100,                                        \
+	    "orphans as a percentage of tcp_max_orphans that makes a warning")
+
+struct tt_thresholds {
+#define TT_THR_FIELD(name, def, min, max, desc) long long name;
+	TT_THRESHOLDS(TT_THR_FIELD)
+#undef TT_THR_FIELD
+};
+
+void tt_thresholds_default(struct tt_thresholds *t);
+
+struct tt_setting {
+	bool set;
+	int line;
+	struct tt_val val;
+};
+
+struct tt_profile {
+	char *path;
+	char *description;
+	enum tt_nat_decl nat;
+	bool nat_given; /* nat= appeared in the file */
+	struct tt_setting sysctl[TT_K__COUNT];
+	struct tt_thresholds thr;
+};
+
+#define TT_PROFILE_IGNORE_UNKNOWN 0x1u /* unknown keys warn instead of fail */
+
+/*
+ * Loads the profile at path.  Every problem goes into diags with file, line,
+ * key and reason.  Returns 0 with *out set, or a negative errno with *out
+ * NULL: -ENOENT (no such file), -EACCES (unreadable), -EINVAL (the file has
+ * errors, in diags), -ENOMEM.  Warnings and notices alone do not fail.
+ */
+int tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags,
+    struct tt_profile **out, struct tt_diags *diags);
+void tt_profile_free(struct tt_profile *p);
+
+#endif

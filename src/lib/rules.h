@@ -1,0 +1,87 @@
+/*
+ * The rules engine: a table of small pure functions over a snapshot and an
+ * optional profile.  A rule reads its input and adds findings; it does no
+ * I/O, so each one is tested with a hand-made snapshot.
+ */
+#ifndef TCPTUNE_RULES_H
+#define TCPTUNE_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "catalog.h"
+#include "profile.h"
+#include "snapshot.h"
+
+enum tt_severity {
+	TT_SEV_OK = 0,
+	TT_SEV_INFO,
+	TT_SEV_WARN,
+	TT_SEV_CRITICAL,
+};
+
+const char *tt_severity_name(enum tt_severity s);
+
+#define TT_FINDING_MAX_KEYS 4
+
+struct tt_finding {
+	const char *id; /* the rule's stable id */
+	enum tt_severity sev;
+	enum tt_key_id keys[TT_FINDING_MAX_KEYS];
+	int nkeys;
+	char message[256];
+	char evidence[512];
+	char advice[512];
+	const char *explain; /* short key name for `tcptune explain`, or NULL */
+};
+
+struct tt_findings {
+	struct tt_finding *v;
+	size_t n, cap;
+	int oom;
+	struct tt_finding scratch; /* handed out when memory runs out */
+};
+
+struct tt_rule_input {
+	const struct tt_snapshot *snap;
+	const struct tt_profile *prof; /* NULL: audit without a profile */
+	const struct tt_thresholds *thr;
+};
+
+typedef void (*tt_rule_fn)(const struct tt_rule_input *in, struct tt_findings *out);
+
+struct tt_rule {
+	const char *id;
+	const char *ok_message; /* said when the rule finds nothing */
+	tt_rule_fn fn;
+	/* Keys this rule judges by itself, so the generic bounds rule leaves
+	 * them alone (terminated by TT_K__COUNT). */
+	enum tt_key_id owns[3];
+	bool needs_profile; /* only runs when a profile is given */
+};
+
+/* Rule tables: each module with rules exports one (rules.c lists them). */
+extern const struct tt_rule tt_rules_core[];
+extern const size_t tt_rules_core_n;
+
+/*
+ * Runs every rule.  A rule that adds nothing adds one "ok" finding with its
+ * id, so the summary counts what passed.  Findings are sorted most severe
+ * first, stable within a severity.  Returns 0 or -ENOMEM.
+ */
+int tt_rules_run(const struct tt_rule_input *in, struct tt_findings *out);
+void tt_findings_free(struct tt_findings *f);
+
+/* Adds a finding (message/evidence/advice empty) and returns it; never NULL. */
+struct tt_finding *tt_finding_add(struct tt_findings *out, const char *id,
+    enum tt_severity sev, const char *explain);
+void tt_finding_key(struct tt_finding *f, enum tt_key_id k);
+
+/* Per-severity counts of a result. */
+void tt_findings_count(const struct tt_findings *f, unsigned counts[4]);
+enum tt_severity tt_findings_worst(const struct tt_findings *f);
+
+/* What NAT the input declares or shows: true when either says NAT. */
+bool tt_rule_nat_likely(const struct tt_rule_input *in);
+
+#endif

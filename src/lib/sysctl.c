@@ -1,0 +1,161 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sysctl.h"
+
+const char *
+tt_state_name(enum tt_state st)
+{
+	switch (st) {
+	case TT_ST_OK:
+		return "ok";
+	case TT_ST_ABSENT:
+		return "absent";
+	case TT_ST_NOPERM:
+		return "not permitted";
+	case TT_ST_FAILED:
+		return "failed";
+	case TT_ST_UNREAD:
+		break;
+	}
+	return "not read";
+}
+
+ssize_t
+tt_proc_read(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len)
+{
+	char path[4096];
+	size_t got = 0;
+	int fd, r;
+
+	if (len == 0)
+		return -EINVAL;
+	r = tt_proc_path(ctx, rel, path, sizeof(path));
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got == len - 1) {
+			char extra;
+
+			/* Full buffer: only fine if the file ends here. */
+			do
+				n = read(fd, &extra, 1);
+			while (n < 0 && errno == EINTR);
+			if (n != 0) {
+				r = n < 0 ? -errno : -EFBIG;
+				close(fd);
+				return r;
+			}
+			break;
+		}
+	}
+	close(fd);
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
+
+int
+tt_sysctl_read(const struct tt_ctx *ctx, const struct tt_key *k,
+    struct tt_reading *r)
+{
+	char rel[256], buf[256];
+	const char *why;
+	ssize_t n;
+	int e;
+
+	memset(r, 0, sizeof(*r));
+	e = tt_key_relpath(k, rel, sizeof(rel));
+	if (e < 0)
+		goto fail;
+	n = tt_proc_read(ctx, rel, buf, sizeof(buf));
+	if (n < 0) {
+		e = (int)n;
+		goto fail;
+	}
+	if (tt_val_parse(buf, k->nfields, &r->val, &why) < 0) {
+		tt_log(ctx, TT_LOG_WARNING, "%s: unexpected contents: %s", k->name, why);
+		e = -EBADMSG;
+		goto fail;
+	}
+	r->state = TT_ST_OK;
+	return 0;
+fail:
+	r->err = -e;
+	r->val.n = 0;
+	if (e == -ENOENT || e == -ENOTDIR)
+		r->state = TT_ST_ABSENT;
+	else if (e == -EACCES || e == -EPERM)
+		r->state = TT_ST_NOPERM;
+	else
+		r->state = TT_ST_FAILED;
+	return e;
+}
+
+int
+tt_sysctl_write(const struct tt_ctx *ctx, const struct tt_key *k,
+    const struct tt_val *v)
+{
+	char rel[256], path[4096], buf[TT_VAL_STRLEN + 1];
+	size_t len;
+	ssize_t n;
+	int fd, e;
+
+	if (v->n != k->nfields)
+		return -EINVAL;
+	e = tt_key_relpath(k, rel, sizeof(rel));
+	if (e == 0)
+		e = tt_proc_path(ctx, rel, path, sizeof(path));
+	if (e < 0)
+		return e;
+	tt_val_format(v, buf, sizeof(buf) - 1);
+	len = strlen(buf);
+	buf[len++] = '\n';
+	/* O_NOFOLLOW: no catalog path is a symlink under a real /proc.
+	 * O_TRUNC changes nothing on /proc/sys and keeps a fixture tree of
+	 * plain files exact. */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	/* One write at offset 0: a second write at a later offset "succeeds"
+	 * and changes nothing, so the whole value must go in one call. */
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	e = n < 0 ? -errno : 0;
+	if (close(fd) < 0 && e == 0)
+		e = -errno;
+	if (e == 0 && (size_t)n != len)
+		e = -EIO;
+	return e;
+}
+
+int
+tt_read_osrelease(const struct tt_ctx *ctx, char *buf, size_t len)
+{
+	ssize_t n = tt_proc_read(ctx, "sys/kernel/osrelease", buf, len);
+
+	if (n < 0)
+		return (int)n;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
