@@ -128,10 +128,21 @@ effective(const struct tt_rule_input *in, enum tt_key_id k, const char **from)
 	return v;
 }
 
+enum tt_nat_answer
+tt_nat_answer(const struct tt_snapshot *snap, const struct tt_profile *prof)
+{
+	(void)snap; /* evidence joins in once the NAT module gathers it */
+	if (prof != NULL && prof->nat == TT_NAT_YES)
+		return TT_NATQ_YES;
+	if (prof != NULL && prof->nat == TT_NAT_NO)
+		return TT_NATQ_NO;
+	return TT_NATQ_UNKNOWN;
+}
+
 bool
 tt_rule_nat_likely(const struct tt_rule_input *in)
 {
-	return in->prof != NULL && in->prof->nat == TT_NAT_YES;
+	return tt_nat_answer(in->snap, in->prof) == TT_NATQ_YES;
 }
 
 static const char *

@@ -81,7 +81,21 @@ void tt_finding_key(struct tt_finding *f, enum tt_key_id k);
 void tt_findings_count(const struct tt_findings *f, unsigned counts[4]);
 enum tt_severity tt_findings_worst(const struct tt_findings *f);
 
-/* What NAT the input declares or shows: true when either says NAT. */
+/*
+ * Is NAT in play, for safety decisions?  Combines the profile's declaration
+ * (prof may be NULL) with the evidence in snap->nat (NULL: not gathered).
+ * Either one saying NAT wins: YES.  NO only when the profile declares
+ * nat = no and no evidence suggests NAT.  Otherwise UNKNOWN.
+ */
+enum tt_nat_answer {
+	TT_NATQ_UNKNOWN = 0,
+	TT_NATQ_YES,
+	TT_NATQ_NO,
+};
+enum tt_nat_answer tt_nat_answer(const struct tt_snapshot *snap,
+    const struct tt_profile *prof);
+
+/* tt_nat_answer() for a rule's input: true when it is YES. */
 bool tt_rule_nat_likely(const struct tt_rule_input *in);
 
 #endif
