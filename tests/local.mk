@@ -1,6 +1,7 @@
 # Tests: one cmocka binary per library module, and end-to-end scripts.
 # Each module's tests live in their own fragment, included at the end.
-TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+# cmocka assertions do not tell the compiler they stop the test.
+TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -Wno-null-dereference
 TEST_LDADD = src/lib/libtcptune.a $(LIB_LIBS) $(CMOCKA_LIBS)
 TEST_CPPFLAGS = $(AM_CPPFLAGS) -DFIXTURES='"$(abs_top_srcdir)/tests/fixtures"' \
 	-DPROFILES='"$(abs_top_srcdir)/profiles"'
@@ -13,3 +14,41 @@ AM_TESTS_ENVIRONMENT = \
 	export TCPTUNE FIXTURES PROFILES TESTS_DIR;
 
 EXTRA_DIST += tests/fixtures
+
+UNIT_TESTS = \
+	tests/test-value \
+	tests/test-catalog \
+	tests/test-sysctl \
+	tests/test-profile \
+	tests/test-rules
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+
+tests_test_value_SOURCES = tests/test-value.c tests/testutil.h
+tests_test_value_CFLAGS = $(TEST_CFLAGS)
+tests_test_value_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_value_LDADD = $(TEST_LDADD)
+tests_test_catalog_SOURCES = tests/test-catalog.c tests/testutil.h
+tests_test_catalog_CFLAGS = $(TEST_CFLAGS)
+tests_test_catalog_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_catalog_LDADD = $(TEST_LDADD)
+tests_test_sysctl_SOURCES = tests/test-sysctl.c tests/testutil.h
+tests_test_sysctl_CFLAGS = $(TEST_CFLAGS)
+tests_test_sysctl_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_sysctl_LDADD = $(TEST_LDADD)
+tests_test_profile_SOURCES = tests/test-profile.c tests/testutil.h
+tests_test_profile_CFLAGS = $(TEST_CFLAGS)
+tests_test_profile_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_profile_LDADD = $(TEST_LDADD)
+tests_test_rules_SOURCES = tests/test-rules.c tests/testutil.h
+tests_test_rules_CFLAGS = $(TEST_CFLAGS)
+tests_test_rules_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_rules_LDADD = $(TEST_LDADD)
+
+# End-to-end tests of the binary.
+SCRIPT_TESTS = \
+	tests/check-cli.sh \
+	tests/check-bad-profiles.sh
+dist_check_SCRIPTS += $(SCRIPT_TESTS)
+TESTS += $(SCRIPT_TESTS)
+EXTRA_DIST += tests/lib.sh tests/bad-profiles

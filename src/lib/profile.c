@@ -175,11 +175,11 @@ reader(char *str, int num, void *stream)
 	str[0] = '\0';
 	if (n == 0 || *s == '#' || *s == ';')
 		return str;
+	l->saw_content = true;
 	if (num < 3 || n > (size_t)num - 2) {
 		add(l, TT_LOG_ERR, NULL, "line is longer than %d characters", num - 2);
 		return str;
 	}
-	l->saw_content = true;
 	if (*s == '[') {
 		section_line(l, s, n);
 	} else if (memchr(s, '=', n) == NULL && memchr(s, ':', n) == NULL) {

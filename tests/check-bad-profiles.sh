@@ -1,0 +1,93 @@
+#!/bin/sh
+# Every kind of bad profile gets its own clear error (file, line, key,
+# reason), the right exit code, and no report.
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+scratch
+BAD=$TESTS_DIR/bad-profiles
+ROOT=$FIXTURES/proc-6.18
+
+# expect FILE EXIT-CODE TEXT...: each TEXT must appear in standard error.
+expect() {
+	file=$1 code=$2
+	shift 2
+	"$TCPTUNE" check --proc-root "$ROOT" --profile "$file" >"$SCRATCH/out" 2>"$SCRATCH/err"
+	rc=$?
+	ok=1
+	[ "$rc" -eq "$code" ] || { ok=0; echo "# $file: exit $rc, want $code"; }
+	[ -s "$SCRATCH/out" ] && { ok=0; echo "# $file: printed a report"; }
+	for text in "$@"; do
+		grep -qF -- "$text" "$SCRATCH/err" || { ok=0; echo "# $file: no '$text' in:"; sed 's/^/#   /' "$SCRATCH/err"; }
+	done
+	if [ $ok -eq 1 ]; then pass "$(basename "$file") -> $code"; else failed "$(basename "$file")"; fi
+}
+
+expect "$BAD/unknown-key.ini" 65 "unknown-key.ini:4: net.ipv4.tcp_fin_timeoutt: unknown key"
+expect "$BAD/kernel-bounds.ini" 65 "kernel-bounds.ini:2: net.ipv4.tcp_tw_reuse: bad value \"3\": 3 is outside what the kernel accepts 0..2"
+expect "$BAD/octal.ini" 65 "octal.ini:1: net.ipv4.tcp_fin_timeout:" "octal"
+expect "$BAD/hex.ini" 65 "hex.ini:1: net.ipv4.tcp_keepalive_time:" "hexadecimal"
+expect "$BAD/malformed-line.ini" 65 "malformed-line.ini:2: malformed line"
+expect "$BAD/duplicate.ini" 65 "duplicate.ini:3: net.ipv4.tcp_fin_timeout: duplicate key (first set on line 1)"
+expect "$BAD/multi-value.ini" 65 "multi-value.ini:1: net.ipv4.tcp_fin_timeout:" "one number expected"
+expect "$BAD/port-range-one.ini" 65 "port-range-one.ini:1: net.ipv4.ip_local_port_range:" "two numbers expected"
+expect "$BAD/port-range-reversed.ini" 65 "low 60000 is above high 1024"
+expect "$BAD/bad-nat.ini" 65 "bad-nat.ini:2: nat: bad value \"maybe\""
+expect "$BAD/unknown-section.ini" 65 "unknown-section.ini:4: unknown section [sysctll]"
+expect "$BAD/negative.ini" 65 "negative.ini:1: net.ipv4.tcp_keepalive_probes:" "-1 is outside"
+expect "$BAD/huge.ini" 65 "huge.ini:1: net.ipv4.tcp_max_tw_buckets:" "too large"
+expect "$BAD/path-escape.ini" 65 "path-escape.ini:1: net/ipv4/../../kernel/core_pattern: unknown key"
+expect "$BAD/other-subtree.ini" 65 "other-subtree.ini:1: kernel.core_pattern: unknown key"
+expect "$BAD/absolute-path.ini" 65 "absolute-path.ini:1: /proc/sys/net/ipv4/tcp_fin_timeout: unknown key"
+expect "$BAD/tuned-conditional.ini" 65 "tuned-conditional.ini:4: net.core.somaxconn: conditional value"
+expect "$BAD/bad-threshold.ini" 65 "bad-threshold.ini:4: close_wait_warn: bad value \"lots\""
+expect "$BAD/unknown-threshold.ini" 65 "unknown-threshold.ini:3: close_wait_alarm: unknown threshold"
+expect "$BAD/unknown-profile-key.ini" 65 "unknown-profile-key.ini:2: name: unknown key in [profile]"
+expect "$BAD/comments-only.ini" 65 "comments-only.ini: empty profile"
+expect "$BAD/empty.ini" 65 "empty.ini: empty profile"
+expect "$BAD/empty-value.ini" 65 "empty-value.ini:1: net.ipv4.tcp_fin_timeout: bad value \"\""
+expect "$BAD/value-newline.ini" 65 "value-newline.ini:1: net.ipv4.tcp_fin_timeout:" "value-newline.ini:2: malformed line"
+expect "$BAD/long-line.ini" 65 "long-line.ini:1: line is longer than"
+
+# Inputs made here: they cannot live in the source tree as they are.
+printf 'net.ipv4.tcp_fin_timeout = 30\nnet.ipv4.tcp_\000keepalive_time = 1\n' >"$SCRATCH/nul.ini"
+expect "$SCRATCH/nul.ini" 65 "nul.ini:2: NUL byte"
+head -c 4096 /dev/urandom | tr -d '\000' >"$SCRATCH/garbage.ini"
+printf '\n\377\376garbage with no equals sign\n' >>"$SCRATCH/garbage.ini"
+expect "$SCRATCH/garbage.ini" 65 "garbage.ini:"
+expect "$SCRATCH/missing.ini" 66 "missing.ini: cannot open: No such file or directory"
+mkdir "$SCRATCH/dir.ini"
+expect "$SCRATCH/dir.ini" 66 "dir.ini: is a directory"
+mkfifo "$SCRATCH/fifo.ini"
+expect "$SCRATCH/fifo.ini" 66 "fifo.ini: not a regular file"
+# A line past libinih's limit must not be cut into pieces that parse.
+{ printf 'net.ipv4.tcp_fin_timeout = 30 ;'; head -c 200 /dev/zero | tr '\000' ' '; printf 'net.ipv4.tcp_tw_reuse = 1\n'; } >"$SCRATCH/padded.ini"
+expect "$SCRATCH/padded.ini" 65 "padded.ini:1: line is longer than"
+
+# Unreadable: a root-owned 0600 file read by an unprivileged user.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	printf 'net.ipv4.tcp_fin_timeout = 30\n' >"$SCRATCH/secret.ini"
+	chmod 0600 "$SCRATCH/secret.ini"
+	chmod 0755 "$SCRATCH"
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$TCPTUNE" check --proc-root "$ROOT" --profile "$SCRATCH/secret.ini" >/dev/null 2>"$SCRATCH/err"
+	rc=$?
+	if [ $rc -eq 77 ] && grep -qF "secret.ini: cannot open: Permission denied" "$SCRATCH/err"; then
+		pass "unreadable profile -> 77"
+	else
+		failed "unreadable profile: exit $rc"; cat "$SCRATCH/err"
+	fi
+else
+	echo "# not root: unreadable-file case not run"
+fi
+
+# --ignore-unknown turns unknown keys into warnings, not the rest.
+"$TCPTUNE" check --proc-root "$ROOT" --profile "$BAD/unknown-key.ini" --ignore-unknown >/dev/null 2>"$SCRATCH/err"
+rc=$?
+if [ $rc -eq 0 ] && grep -qF "warning: $BAD/unknown-key.ini:4: net.ipv4.tcp_fin_timeoutt: unknown key, ignored" "$SCRATCH/err"; then
+	pass "--ignore-unknown warns and goes on"
+else
+	failed "--ignore-unknown: exit $rc"; cat "$SCRATCH/err"
+fi
+"$TCPTUNE" check --proc-root "$ROOT" --profile "$BAD/octal.ini" --ignore-unknown >/dev/null 2>&1
+check "--ignore-unknown does not excuse a bad value" [ $? -eq 65 ]
+
+finish

@@ -1,0 +1,141 @@
+/* The catalog: complete, consistent, and in line with the kernel facts. */
+#include "config.h"
+
+#include <errno.h>
+
+#include "testutil.h"
+#include "lib/catalog.h"
+
+static void
+every_entry_is_complete(void **state)
+{
+	const struct tt_key *cat = tt_catalog();
+	char why[160];
+
+	(void)state;
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct tt_key *k = &cat[i];
+
+		assert_int_equal(k->id, i);
+		assert_non_null(k->name);
+		assert_true(strncmp(k->name, "net.", 4) == 0);
+		assert_non_null(k->unit);
+		assert_non_null(k->summary);
+		assert_non_null(k->meaning);
+		assert_non_null(k->risks);
+		assert_non_null(k->advice);
+		assert_non_null(k->netns_note);
+		assert_true(k->nfields == 1 || k->nfields == 2);
+		/* safe bounds lie within the kernel's */
+		assert_true(k->kmin <= k->smin && k->smin <= k->smax && k->smax <= k->kmax);
+		/* the default is accepted by the kernel and is safe */
+		if (k->def.n != 0) {
+			assert_int_equal(k->def.n, k->nfields);
+			if (tt_key_check_kernel(k, &k->def, why, sizeof(why)) != 0)
+				fail_msg("%s default: %s", k->name, why);
+			if (tt_key_check_safe(k, &k->def, why, sizeof(why)) != 0)
+				fail_msg("%s default not safe: %s", k->name, why);
+		} else {
+			assert_non_null(k->def_note);
+		}
+		assert_ptr_equal(tt_catalog_find(k->name), k);
+		assert_ptr_equal(tt_catalog_find_any(tt_key_short(k)), k);
+	}
+}
+
+static void
+facts_match_the_kernel(void **state)
+{
+	const struct tt_key *k;
+
+	(void)state;
+	k = tt_catalog_find("net.ipv4.tcp_tw_recycle");
+	assert_non_null(k);
+	assert_int_equal(k->removed, TT_KV(4, 12));
+	assert_false(tt_key_expected(k, TT_KV(6, 18)));
+	assert_true(tt_key_expected(k, TT_KV(4, 9)));
+	assert_non_null(strstr(k->risks, "NAT"));
+	assert_non_null(strstr(k->history, "4.10"));
+
+	k = tt_catalog_find("net.ipv4.tcp_max_orphans");
+	assert_true(k->flags & TT_KEY_HOST_ONLY);
+	assert_false(k->flags & TT_KEY_PER_NETNS);
+
+	k = tt_catalog_find("net.ipv4.tcp_tw_timeout");
+	assert_true(k->flags & TT_KEY_VENDOR);
+	assert_false(tt_key_expected(k, TT_KV(6, 18)));
+
+	k = tt_catalog_find("net.ipv4.tcp_tw_reuse");
+	assert_int_equal(tt_key_default(k, TT_KV(6, 18))->v[0], 2);
+	assert_int_equal(tt_key_default(k, TT_KV(4, 9))->v[0], 0);
+	assert_int_equal(k->kmax, 2);
+
+	k = tt_catalog_find("net.core.somaxconn");
+	assert_int_equal(tt_key_default(k, TT_KV(6, 1))->v[0], 4096);
+	assert_int_equal(tt_key_default(k, TT_KV(4, 19))->v[0], 128);
+
+	k = tt_catalog_find("net.ipv4.tcp_fin_timeout");
+	assert_int_equal(k->def.v[0], 60);
+	/* the explanation must not repeat the myth that it is TIME_WAIT's length */
+	assert_non_null(strstr(k->meaning, "not the length of TIME_WAIT"));
+
+	k = tt_catalog_find("net.ipv4.tcp_tw_reuse_delay");
+	assert_int_equal(k->kmin, 1);
+	assert_int_equal(k->kmax, 60000);
+	assert_false(tt_key_expected(k, TT_KV(6, 1)));
+
+	k = tt_catalog_find("net.ipv4.tcp_keepalive_probes");
+	assert_int_equal(k->kmax, 255);
+}
+
+static void
+names_are_matched_exactly(void **state)
+{
+	(void)state;
+	assert_non_null(tt_catalog_find("net/ipv4/tcp_fin_timeout"));
+	assert_null(tt_catalog_find("tcp_fin_timeout")); /* short only for explain */
+	assert_null(tt_catalog_find("net.ipv4.tcp_fin_timeou"));
+	assert_null(tt_catalog_find("net.ipv4.tcp_fin_timeout2"));
+	assert_null(tt_catalog_find("/proc/sys/net/ipv4/tcp_fin_timeout"));
+	assert_null(tt_catalog_find("net/ipv4/../../kernel/core_pattern"));
+	assert_null(tt_catalog_find("kernel.core_pattern"));
+	assert_null(tt_catalog_find("NET.IPV4.TCP_FIN_TIMEOUT"));
+	assert_null(tt_catalog_find(""));
+	assert_null(tt_catalog_find_any("fin_timeout"));
+}
+
+static void
+paths_and_bounds(void **state)
+{
+	const struct tt_key *k = tt_catalog_find("net.ipv4.ip_local_port_range");
+	struct tt_val v = { .n = 2, .v = { 40000, 30000 } };
+	char buf[128], why[160];
+
+	(void)state;
+	assert_int_equal(tt_key_relpath(k, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "sys/net/ipv4/ip_local_port_range");
+	assert_int_equal(tt_key_relpath(k, buf, 8), -ENAMETOOLONG);
+	assert_int_equal(tt_key_check_kernel(k, &v, why, sizeof(why)), -ERANGE);
+	assert_non_null(strstr(why, "above"));
+	v.v[0] = 0;
+	assert_int_equal(tt_key_check_kernel(k, &v, why, sizeof(why)), -ERANGE);
+	v = (struct tt_val){ .n = 2, .v = { 1000, 65000 } };
+	assert_int_equal(tt_key_check_kernel(k, &v, why, sizeof(why)), 0);
+	assert_int_equal(tt_key_check_safe(k, &v, why, sizeof(why)), -ERANGE);
+	assert_int_equal(tt_kv_parse("6.18.44-fc-v669"), TT_KV(6, 18));
+	assert_int_equal(tt_kv_parse("4.9.0-19-amd64"), TT_KV(4, 9));
+	assert_int_equal(tt_kv_parse("garbage"), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_entry_is_complete),
+		cmocka_unit_test(facts_match_the_kernel),
+		cmocka_unit_test(names_are_matched_exactly),
+		cmocka_unit_test(paths_and_bounds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
