@@ -39,6 +39,7 @@ expect "$BAD/other-subtree.ini" 65 "other-subtree.ini:1: kernel.core_pattern: un
 expect "$BAD/absolute-path.ini" 65 "absolute-path.ini:1: /proc/sys/net/ipv4/tcp_fin_timeout: unknown key"
 expect "$BAD/tuned-conditional.ini" 65 "tuned-conditional.ini:4: net.core.somaxconn: conditional value"
 expect "$BAD/bad-threshold.ini" 65 "bad-threshold.ini:4: close_wait_warn: bad value \"lots\""
+expect "$BAD/bad-section.ini" 65 "bad-section.ini:1: malformed section header"
 expect "$BAD/unknown-threshold.ini" 65 "unknown-threshold.ini:3: close_wait_alarm: unknown threshold"
 expect "$BAD/unknown-profile-key.ini" 65 "unknown-profile-key.ini:2: name: unknown key in [profile]"
 expect "$BAD/comments-only.ini" 65 "comments-only.ini: empty profile"

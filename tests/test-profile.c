@@ -58,7 +58,7 @@ loads_the_issue_example(void **state)
 	    "net.ipv4.tcp_fin_timeout = 30\n"
 	    "net.ipv4.tcp_tw_reuse = 1\n"
 	    "net.ipv4.ip_local_port_range = 10240 65000\n"
-	    "\n[thresholds]\n"
+	    "\n[thresholds] ; audit\n"
 	    "close_wait_warn = 100 ; example\n", 0, &p, &d), 0);
 	assert_int_equal(d.nerr, 0);
 	assert_string_equal(p->description, "Busy HTTP front end closing many short connections");

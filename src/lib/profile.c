@@ -121,18 +121,26 @@ classify_section(const char *name)
 	return SEC_IGNORED;
 }
 
-/* Looks at a section header line "[name]" (s..e, trimmed). */
+/* Looks at a section header line "[name]", perhaps with a comment after. */
 static void
 section_line(struct loader *l, const char *s, size_t n)
 {
+	const char *close = memchr(s, ']', n);
 	char name[128];
+	size_t len, rest;
 
-	if (n < 2 || s[n - 1] != ']' || n - 2 >= sizeof(name)) {
+	if (close == NULL || (len = (size_t)(close - s - 1)) >= sizeof(name)) {
 		add(l, TT_LOG_ERR, NULL, "malformed section header");
 		return;
 	}
-	memcpy(name, s + 1, n - 2);
-	name[n - 2] = '\0';
+	for (rest = (size_t)(close - s) + 1; rest < n && is_space(s[rest]); rest++)
+		;
+	if (rest < n && s[rest] != ';' && s[rest] != '#') {
+		add(l, TT_LOG_ERR, NULL, "malformed section header");
+		return;
+	}
+	memcpy(name, s + 1, len);
+	name[len] = '\0';
 	l->sec = classify_section(name);
 	if (l->sec != SEC_IGNORED)
 		return;
