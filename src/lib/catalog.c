@@ -234,8 +234,8 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.history =
 		    "Linux 4.10 gave every connection its own random timestamp offset, so "
 		    "timestamps from one host were no longer comparable across its "
-		    "connections and recycling misfired for every peer, NAT or not. Linux "
-		    "4.12 removed the key; on current kernels the file does not exist.",
+		    "connections and recycling misfired for every peer, NAT or not; the "
+		    "next release dropped it. On current kernels the file does not exist.",
 		.risks =
 		    "Behind NAT many clients share one address, but each client has its "
 		    "own timestamp clock. To the server their timestamps seem to jump "
