@@ -17,11 +17,14 @@ pkg-config
 libnl-3-dev
 libnl-route-3-dev
 libnl-nf-3-dev
+libnftnl-dev
+libmnl-dev
 libinih-dev
 libcmocka-dev
 iproute2
 util-linux
 jq
+nftables
 "
 
 if [ "${1:-}" = "--deps" ]; then

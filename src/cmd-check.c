@@ -11,6 +11,7 @@
 #include "lib/profile.h"
 #include "lib/rules.h"
 #include "lib/snapshot.h"
+#include "out-nat.h"
 
 enum {
 	OPT_PROFILE = OPT_CMD_BASE,
@@ -93,6 +94,7 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 		    prof == NULL ? NULL : tt_val_format(prof->sysctl[i].set ? &prof->sysctl[i].val : NULL, pb, sizeof(pb)));
 	}
 
+	out_nat_text(f, snap, prof);
 	fputs("\nFINDINGS\n", f);
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct tt_finding *fd = &fs->v[i];
@@ -167,6 +169,7 @@ json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 		json_obj_end(&j);
 	}
 	json_obj_end(&j);
+	out_nat_json(&j, snap, prof);
 	json_arr_begin(&j, "findings");
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct tt_finding *fd = &fs->v[i];
@@ -256,6 +259,7 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		tt_profile_free(prof);
 		return cmd_exit_for_errno(r);
 	}
+	snap.nat = out_nat_gather(env->ctx);
 	if (prof != NULL)
 		thr = prof->thr;
 	else
@@ -282,6 +286,7 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		r = EXIT_CLEAN;
 	}
 out:
+	out_nat_free(snap.nat);
 	tt_findings_free(&fs);
 	tt_profile_free(prof);
 	return r;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nat.h"
 #include "rules.h"
 
 const char *
@@ -131,10 +132,16 @@ effective(const struct tt_rule_input *in, enum tt_key_id k, const char **from)
 enum tt_nat_answer
 tt_nat_answer(const struct tt_snapshot *snap, const struct tt_profile *prof)
 {
-	(void)snap; /* evidence joins in once the NAT module gathers it */
-	if (prof != NULL && prof->nat == TT_NAT_YES)
+	enum tt_nat_verdict v = snap != NULL && snap->nat != NULL ? snap->nat->verdict
+								  : TT_NATV_UNKNOWN;
+
+	/* Either the declaration or the evidence saying NAT is enough; "no"
+	 * needs both: the declaration, and evidence that looked everywhere
+	 * and found nothing.  Evidence not gathered counts as unknown. */
+	if ((prof != NULL && prof->nat == TT_NAT_YES) || v == TT_NATV_TRANSLATES ||
+	    v == TT_NATV_BEHIND)
 		return TT_NATQ_YES;
-	if (prof != NULL && prof->nat == TT_NAT_NO)
+	if (prof != NULL && prof->nat == TT_NAT_NO && v == TT_NATV_NONE)
 		return TT_NATQ_NO;
 	return TT_NATQ_UNKNOWN;
 }
@@ -146,7 +153,7 @@ tt_rule_nat_likely(const struct tt_rule_input *in)
 }
 
 static const char *
-nat_words(const struct tt_rule_input *in)
+nat_decl_words(const struct tt_rule_input *in)
 {
 	if (in->prof == NULL)
 		return "no profile declares whether clients come through NAT";
@@ -159,6 +166,20 @@ nat_words(const struct tt_rule_input *in)
 		break;
 	}
 	return "the profile leaves nat = auto";
+}
+
+/* The declaration and, when gathered, the evidence's verdict. */
+static const char *
+nat_words(const struct tt_rule_input *in)
+{
+	static char buf[160];
+	const struct tt_nat *nat = in->snap->nat;
+
+	if (nat == NULL)
+		return nat_decl_words(in);
+	snprintf(buf, sizeof(buf), "%s; NAT evidence: %s", nat_decl_words(in),
+	    tt_nat_verdict_name(nat->verdict));
+	return buf;
 }
 
 /* --- the rules --------------------------------------------------------- */
@@ -385,6 +406,7 @@ static const struct {
 	const size_t *n;
 } rule_sets[] = {
 	{ tt_rules_core, &tt_rules_core_n },
+	{ tt_rules_nat, &tt_rules_nat_n },
 };
 #define NSETS (sizeof(rule_sets) / sizeof(rule_sets[0]))
 

@@ -63,6 +63,8 @@ struct tt_rule {
 /* Rule tables: each module with rules exports one (rules.c lists them). */
 extern const struct tt_rule tt_rules_core[];
 extern const size_t tt_rules_core_n;
+extern const struct tt_rule tt_rules_nat[]; /* nat-rules.c */
+extern const size_t tt_rules_nat_n;
 
 /*
  * Runs every rule.  A rule that adds nothing adds one "ok" finding with its

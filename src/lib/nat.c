@@ -1,0 +1,600 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nat.h"
+#include "sysctl.h"
+
+const char *
+tt_nat_verdict_name(enum tt_nat_verdict v)
+{
+	switch (v) {
+	case TT_NATV_NONE:
+		return "none";
+	case TT_NATV_TRANSLATES:
+		return "this_host_translates";
+	case TT_NATV_BEHIND:
+		return "behind_nat_likely";
+	case TT_NATV_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+const char *
+tt_nat_kind_name(enum tt_nat_kind k)
+{
+	static const char *const names[TT_NATK__COUNT] = {
+		[TT_NATK_CONNTRACK] = "conntrack",
+		[TT_NATK_NAT_RULE] = "nat_rule",
+		[TT_NATK_NAT_CHAIN] = "nat_chain",
+		[TT_NATK_IPTABLES] = "iptables_legacy",
+		[TT_NATK_FORWARDING] = "forwarding",
+		[TT_NATK_ADDRESS] = "address",
+		[TT_NATK_BRIDGE] = "bridge",
+		[TT_NATK_IPVS] = "ip_vs",
+		[TT_NATK_PEERS] = "peers",
+	};
+
+	return (unsigned)k < TT_NATK__COUNT ? names[k] : "unknown";
+}
+
+const char *
+tt_nat_strength_name(enum tt_nat_strength s)
+{
+	switch (s) {
+	case TT_NATS_WEAK:
+		return "weak";
+	case TT_NATS_MEDIUM:
+		return "medium";
+	case TT_NATS_STRONG:
+		return "strong";
+	case TT_NATS_NONE:
+		break;
+	}
+	return "none";
+}
+
+const char *
+tt_nat_points_name(enum tt_nat_points p)
+{
+	switch (p) {
+	case TT_NATP_NO_NAT:
+		return "no_nat";
+	case TT_NATP_UNKNOWN:
+		return "unknown";
+	case TT_NATP_TRANSLATES:
+		return "translates";
+	case TT_NATP_BEHIND:
+		return "behind";
+	case TT_NATP_INFO:
+		break;
+	}
+	return "info";
+}
+
+const char *
+tt_nat_source_name(enum tt_nat_source s)
+{
+	switch (s) {
+	case TT_NATSRC_CONNTRACK:
+		return "conntrack";
+	case TT_NATSRC_NFTABLES:
+		return "nftables";
+	case TT_NATSRC_ADDRESSES:
+		return "addresses";
+	case TT_NATSRC_PROC:
+		return "proc";
+	case TT_NATSRC__COUNT:
+		break;
+	}
+	return "unknown";
+}
+
+const char *
+tt_nat_source_state_name(enum tt_nat_source_state st)
+{
+	switch (st) {
+	case TT_NATSRC_OK:
+		return "ok";
+	case TT_NATSRC_NOPERM:
+		return "not_permitted";
+	case TT_NATSRC_SKIPPED:
+		return "skipped";
+	case TT_NATSRC_UNAVAILABLE:
+		return "unavailable";
+	case TT_NATSRC_FAILED:
+		return "failed";
+	case TT_NATSRC_UNREAD:
+		break;
+	}
+	return "unread";
+}
+
+void
+tt_nat_init(struct tt_nat *nat)
+{
+	memset(nat, 0, sizeof(*nat));
+	nat->verdict = TT_NATV_UNKNOWN;
+}
+
+static bool
+points_to_nat(enum tt_nat_points p)
+{
+	return p == TT_NATP_TRANSLATES || p == TT_NATP_BEHIND;
+}
+
+void
+tt_nat_add(struct tt_nat *nat, enum tt_nat_kind kind, enum tt_nat_strength strength,
+    enum tt_nat_points points, const char *fmt, ...)
+{
+	struct tt_nat_evidence *e = NULL;
+	va_list ap;
+
+	if (nat->n < TT_NAT_MAX_EVIDENCE) {
+		e = &nat->ev[nat->n++];
+	} else if (points_to_nat(points)) {
+		/* A full list must not hide the reason for the verdict: give
+		 * up the last item that carries no weight instead. */
+		for (size_t i = nat->n; i-- > 0;)
+			if (!points_to_nat(nat->ev[i].points)) {
+				e = &nat->ev[i];
+				break;
+			}
+		nat->dropped++;
+	} else {
+		nat->dropped++;
+	}
+	if (e == NULL)
+		return;
+	e->kind = kind;
+	e->strength = strength;
+	e->points = points;
+	va_start(ap, fmt);
+	vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+	va_end(ap);
+}
+
+enum tt_nat_verdict
+tt_nat_decide(const struct tt_nat *nat)
+{
+	bool behind = false, doubt = false;
+
+	for (size_t i = 0; i < nat->n; i++) {
+		const struct tt_nat_evidence *e = &nat->ev[i];
+
+		switch (e->points) {
+		case TT_NATP_TRANSLATES:
+			if (e->strength >= TT_NATS_MEDIUM)
+				return TT_NATV_TRANSLATES;
+			/* A hint without proof, e.g. a table whose rules
+			 * could not be read: it only rules out "none". */
+			doubt = true;
+			break;
+		case TT_NATP_BEHIND:
+			if (e->strength >= TT_NATS_WEAK)
+				behind = true;
+			break;
+		case TT_NATP_UNKNOWN:
+			doubt = true;
+			break;
+		case TT_NATP_INFO:
+		case TT_NATP_NO_NAT:
+			break;
+		}
+	}
+	if (behind)
+		return TT_NATV_BEHIND;
+	/* "none" is a claim that every source was looked at. */
+	for (int s = 0; s < TT_NATSRC__COUNT; s++)
+		if (nat->source[s] != TT_NATSRC_OK &&
+		    nat->source[s] != TT_NATSRC_UNAVAILABLE)
+			doubt = true;
+	return doubt ? TT_NATV_UNKNOWN : TT_NATV_NONE;
+}
+
+void
+tt_nat_conntrack_items(struct tt_nat *nat, unsigned long total, unsigned long snat,
+    unsigned long dnat)
+{
+	nat->ct_total = total;
+	nat->ct_snat = snat;
+	nat->ct_dnat = dnat;
+	if (snat > 0)
+		tt_nat_add(nat, TT_NATK_CONNTRACK, TT_NATS_STRONG, TT_NATP_TRANSLATES,
+		    "%lu of %lu tracked connections have their source translated "
+		    "(masquerade or snat)", snat, total);
+	if (dnat > 0)
+		tt_nat_add(nat, TT_NATK_CONNTRACK, TT_NATS_STRONG, TT_NATP_TRANSLATES,
+		    "%lu of %lu tracked connections have their destination translated "
+		    "(dnat, redirect or a port forward)", dnat, total);
+	if (snat == 0 && dnat == 0)
+		tt_nat_add(nat, TT_NATK_CONNTRACK,
+		    total > 0 ? TT_NATS_STRONG : TT_NATS_MEDIUM, TT_NATP_NO_NAT,
+		    total > 0 ? "none of %lu tracked connections is translated"
+			      : "no tracked connections (%lu): nothing is being translated now",
+		    total);
+}
+
+/* --- addresses and interface names ------------------------------------- */
+
+const char *
+tt_addr_class_name(enum tt_addr_class c)
+{
+	switch (c) {
+	case TT_ADDR_LOOPBACK:
+		return "loopback";
+	case TT_ADDR_PRIVATE:
+		return "private";
+	case TT_ADDR_SHARED:
+		return "shared address space";
+	case TT_ADDR_LINK_LOCAL:
+		return "link-local";
+	case TT_ADDR_PUBLIC:
+		return "public";
+	case TT_ADDR_OTHER:
+		break;
+	}
+	return "special";
+}
+
+enum tt_addr_class
+tt_addr_class_v4(uint32_t a)
+{
+	const uint8_t *b = (const uint8_t *)&a; /* network order: b[0] first */
+
+	if (b[0] == 127)
+		return TT_ADDR_LOOPBACK;
+	if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) ||
+	    (b[0] == 192 && b[1] == 168))
+		return TT_ADDR_PRIVATE;
+	if (b[0] == 100 && (b[1] & 0xc0) == 64)
+		return TT_ADDR_SHARED;
+	if (b[0] == 169 && b[1] == 254)
+		return TT_ADDR_LINK_LOCAL;
+	if (b[0] == 0 || b[0] >= 224)
+		return TT_ADDR_OTHER;
+	return TT_ADDR_PUBLIC;
+}
+
+enum tt_addr_class
+tt_addr_class_v6(const uint8_t a[16])
+{
+	static const uint8_t loop[16] = { [15] = 1 };
+	static const uint8_t v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+	uint32_t v4;
+
+	if (memcmp(a, loop, 16) == 0)
+		return TT_ADDR_LOOPBACK;
+	if (memcmp(a, v4mapped, 12) == 0) {
+		memcpy(&v4, a + 12, 4);
+		return tt_addr_class_v4(v4);
+	}
+	if ((a[0] & 0xfe) == 0xfc)
+		return TT_ADDR_PRIVATE;
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return TT_ADDR_LINK_LOCAL;
+	if ((a[0] & 0xe0) == 0x20)
+		return TT_ADDR_PUBLIC; /* 2000::/3, global unicast */
+	return TT_ADDR_OTHER;
+}
+
+const char *
+tt_nat_bridge_family(const char *ifname)
+{
+	/* Prefixes that container runtimes and Kubernetes network plugins
+	 * give the interfaces they make; each of them comes with NAT rules
+	 * (masquerade for the bridge, DNAT for services). */
+	static const struct {
+		const char *prefix;
+		bool exact;
+		const char *family;
+	} known[] = {
+		{ "docker0", true, "Docker" },
+		{ "br-", false, "Docker" },
+		{ "cni0", true, "CNI" },
+		{ "cni-podman", false, "Podman" },
+		{ "podman", false, "Podman" },
+		{ "virbr", false, "libvirt" },
+		{ "lxcbr", false, "LXC" },
+		{ "lxdbr", false, "LXD" },
+		{ "incusbr", false, "Incus" },
+		{ "flannel.", false, "Flannel" },
+		{ "cali", false, "Calico" },
+		{ "vxlan.calico", true, "Calico" },
+		{ "kube-", false, "kube-proxy" },
+		{ "cilium_", false, "Cilium" },
+		{ "weave", true, "Weave" },
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		size_t n = strlen(known[i].prefix);
+
+		if (known[i].exact ? strcmp(ifname, known[i].prefix) == 0
+				   : strncmp(ifname, known[i].prefix, n) == 0 &&
+					ifname[n] != '\0')
+			return known[i].family;
+	}
+	return NULL;
+}
+
+/* --- proc text ----------------------------------------------------------- */
+
+int
+tt_nat_parse_netdev(const char *text, void (*fn)(const char *ifname, void *data),
+    void *data)
+{
+	const char *line = text;
+	int n = 0;
+
+	/* Two header lines, then "  name: counters..." one per interface. */
+	while (line != NULL && *line != '\0') {
+		const char *end = strchr(line, '\n');
+		const char *colon = strchr(line, ':');
+		char name[32];
+
+		if (colon != NULL && (end == NULL || colon < end)) {
+			const char *s = line;
+			size_t len;
+
+			while (*s == ' ' || *s == '\t')
+				s++;
+			len = (size_t)(colon - s);
+			if (len > 0 && len < sizeof(name)) {
+				memcpy(name, s, len);
+				name[len] = '\0';
+				/* The header lines have no colon; a name never
+				 * has '|' or a blank. */
+				if (strpbrk(name, "| \t") == NULL) {
+					fn(name, data);
+					n++;
+				}
+			}
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return n;
+}
+
+bool
+tt_nat_parse_table_names(const char *text)
+{
+	const char *p = text;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, "nat", 3) == 0 && (p[3] == '\n' || p[3] == '\0'))
+			return true;
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return false;
+}
+
+unsigned
+tt_nat_parse_ipvs(const char *text)
+{
+	const char *p = text;
+	unsigned n = 0;
+
+	/* Virtual services start a line with their protocol; real servers
+	 * are indented "  -> addr"; the header names the columns. */
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, "TCP ", 4) == 0 || strncmp(p, "UDP ", 4) == 0 ||
+		    strncmp(p, "SCTP ", 5) == 0 || strncmp(p, "FWM ", 4) == 0)
+			n++;
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return n;
+}
+
+/* --- evidence under the proc root ---------------------------------------- */
+
+struct bridge_seen {
+	struct tt_nat *nat;
+	const char *family[8];
+	char names[8][96];
+	unsigned count[8];
+	int nfam;
+};
+
+static void
+note_interface(const char *ifname, void *data)
+{
+	struct bridge_seen *bs = data;
+	const char *fam = tt_nat_bridge_family(ifname);
+	int i;
+
+	if (fam == NULL)
+		return;
+	for (i = 0; i < bs->nfam; i++)
+		if (strcmp(bs->family[i], fam) == 0)
+			break;
+	if (i == bs->nfam) {
+		if (bs->nfam == 8)
+			return;
+		bs->family[bs->nfam++] = fam;
+	}
+	/* Name the first few of a family, count the rest. */
+	if (bs->count[i]++ < 3) {
+		size_t len = strlen(bs->names[i]);
+
+		snprintf(bs->names[i] + len, sizeof(bs->names[i]) - len, "%s%s",
+		    len ? ", " : "", ifname);
+	}
+}
+
+static int
+read_flag(const struct tt_ctx *ctx, const char *rel)
+{
+	char buf[32];
+
+	if (tt_proc_read(ctx, rel, buf, sizeof(buf)) < 0)
+		return -1;
+	return atoi(buf) != 0;
+}
+
+/* Interfaces with IPv4 forwarding on, besides "all" and "default". */
+static void
+forwarding_interfaces(const struct tt_ctx *ctx, char *list, size_t len,
+    unsigned *count)
+{
+	char dir[PATH_MAX], rel[PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+
+	*count = 0;
+	list[0] = '\0';
+	if (tt_proc_path(ctx, "sys/net/ipv4/conf", dir, sizeof(dir)) < 0 ||
+	    (dp = opendir(dir)) == NULL)
+		return;
+	while ((d = readdir(dp)) != NULL) {
+		size_t used = strlen(list);
+
+		if (d->d_name[0] == '.' || strcmp(d->d_name, "all") == 0 ||
+		    strcmp(d->d_name, "default") == 0)
+			continue;
+		if (snprintf(rel, sizeof(rel), "sys/net/ipv4/conf/%s/forwarding",
+			d->d_name) >= (int)sizeof(rel) ||
+		    read_flag(ctx, rel) != 1)
+			continue;
+		/* Name the first few; a name that does not fit is left out
+		 * whole rather than cut. */
+		if ((*count)++ < 6 &&
+		    snprintf(list + used, len - used, "%s%s", used ? ", " : "",
+			d->d_name) >= (int)(len - used))
+			list[used] = '\0';
+	}
+	closedir(dp);
+}
+
+static void
+read_proc(const struct tt_ctx *ctx, struct tt_nat *nat)
+{
+	struct bridge_seen bs = { .nat = nat };
+	char ifs[160];
+	unsigned nif;
+	size_t cap = 1 << 16;
+	char *buf;
+	ssize_t r;
+	int fwd, fwd6;
+
+	fwd = read_flag(ctx, "sys/net/ipv4/ip_forward");
+	fwd6 = read_flag(ctx, "sys/net/ipv6/conf/all/forwarding");
+	if (fwd < 0) {
+		nat->source[TT_NATSRC_PROC] = TT_NATSRC_FAILED;
+		tt_nat_add(nat, TT_NATK_FORWARDING, TT_NATS_NONE, TT_NATP_UNKNOWN,
+		    "net.ipv4.ip_forward could not be read under %s",
+		    tt_ctx_proc_root(ctx));
+	} else {
+		nat->source[TT_NATSRC_PROC] = TT_NATSRC_OK;
+		forwarding_interfaces(ctx, ifs, sizeof(ifs), &nif);
+		if (fwd == 1)
+			tt_nat_add(nat, TT_NATK_FORWARDING, TT_NATS_WEAK, TT_NATP_INFO,
+			    "net.ipv4.ip_forward = 1: this host routes IPv4 packets for "
+			    "others (interfaces: %s%s)", nif ? ifs : "none listed",
+			    nif > 6 ? ", ..." : "");
+		else
+			tt_nat_add(nat, TT_NATK_FORWARDING, TT_NATS_WEAK, TT_NATP_NO_NAT,
+			    "net.ipv4.ip_forward = 0: this host does not route IPv4 for "
+			    "others%s%s", nif ? "; forwarding is on for " : "",
+			    nif ? ifs : "");
+	}
+	if (fwd6 == 1)
+		tt_nat_add(nat, TT_NATK_FORWARDING, TT_NATS_WEAK, TT_NATP_INFO,
+		    "net.ipv6.conf.all.forwarding = 1: this host routes IPv6 packets");
+
+	buf = malloc(cap);
+	if (buf == NULL) {
+		nat->source[TT_NATSRC_PROC] = TT_NATSRC_FAILED;
+		return;
+	}
+	if (tt_proc_read(ctx, "net/ip_tables_names", buf, cap) >= 0 &&
+	    tt_nat_parse_table_names(buf))
+		tt_nat_add(nat, TT_NATK_IPTABLES, TT_NATS_WEAK, TT_NATP_TRANSLATES,
+		    "the legacy iptables nat table is loaded (net/ip_tables_names); "
+		    "its rules are not read, so it may be empty");
+	if (tt_proc_read(ctx, "net/ip6_tables_names", buf, cap) >= 0 &&
+	    tt_nat_parse_table_names(buf))
+		tt_nat_add(nat, TT_NATK_IPTABLES, TT_NATS_WEAK, TT_NATP_TRANSLATES,
+		    "the legacy ip6tables nat table is loaded (net/ip6_tables_names); "
+		    "its rules are not read, so it may be empty");
+
+	r = tt_proc_read(ctx, "net/ip_vs", buf, cap);
+	if (r >= 0 || r == -EFBIG) {
+		unsigned nvs = r >= 0 ? tt_nat_parse_ipvs(buf) : 1;
+
+		if (nvs > 0)
+			tt_nat_add(nat, TT_NATK_IPVS, TT_NATS_MEDIUM, TT_NATP_TRANSLATES,
+			    "IPVS has %u%s virtual service%s (net/ip_vs): connections "
+			    "to them are forwarded to real servers", nvs,
+			    r < 0 ? " or more" : "", nvs == 1 ? "" : "s");
+		else
+			tt_nat_add(nat, TT_NATK_IPVS, TT_NATS_WEAK, TT_NATP_INFO,
+			    "IPVS is loaded but has no virtual services (net/ip_vs)");
+	}
+
+	if (tt_proc_read(ctx, "net/dev", buf, cap) >= 0) {
+		tt_nat_parse_netdev(buf, note_interface, &bs);
+		for (int i = 0; i < bs.nfam; i++)
+			tt_nat_add(nat, TT_NATK_BRIDGE,
+			    fwd == 1 ? TT_NATS_MEDIUM : TT_NATS_WEAK, TT_NATP_TRANSLATES,
+			    "%s interfaces (%s%s, %u in all)%s", bs.family[i], bs.names[i],
+			    bs.count[i] > 3 ? ", ..." : "", bs.count[i],
+			    fwd == 1 ? " with forwarding on: containers reach out through "
+				       "this host's NAT"
+				     : "; forwarding is off, so they may be idle");
+	}
+	free(buf);
+}
+
+/* --- putting it together --------------------------------------------------- */
+
+bool
+tt_nat_proc_is_live(const struct tt_ctx *ctx)
+{
+	char real[PATH_MAX];
+
+	if (realpath(tt_ctx_proc_root(ctx), real) == NULL)
+		return false;
+	return strcmp(real, "/proc") == 0;
+}
+
+static void
+skip_source(const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_source s,
+    enum tt_nat_kind kind)
+{
+	nat->source[s] = TT_NATSRC_SKIPPED;
+	tt_nat_add(nat, kind, TT_NATS_NONE, TT_NATP_UNKNOWN,
+	    "%s not read: the proc root %s is not the live /proc, and netlink "
+	    "would describe the live network namespace instead", tt_nat_source_name(s),
+	    tt_ctx_proc_root(ctx));
+}
+
+int
+tt_nat_gather(const struct tt_ctx *ctx, struct tt_nat *nat)
+{
+	tt_nat_init(nat);
+	read_proc(ctx, nat);
+	if (tt_nat_proc_is_live(ctx)) {
+		nat->source[TT_NATSRC_CONNTRACK] = tt_nat_read_conntrack(ctx, nat);
+		nat->source[TT_NATSRC_NFTABLES] = tt_nat_read_nftables(ctx, nat);
+		nat->source[TT_NATSRC_ADDRESSES] = tt_nat_read_addresses(ctx, nat);
+	} else {
+		skip_source(ctx, nat, TT_NATSRC_CONNTRACK, TT_NATK_CONNTRACK);
+		skip_source(ctx, nat, TT_NATSRC_NFTABLES, TT_NATK_NAT_RULE);
+		skip_source(ctx, nat, TT_NATSRC_ADDRESSES, TT_NATK_ADDRESS);
+	}
+	nat->verdict = tt_nat_decide(nat);
+	tt_log(ctx, TT_LOG_DEBUG, "nat: verdict %s from %zu items",
+	    tt_nat_verdict_name(nat->verdict), nat->n);
+	return 0;
+}

@@ -1,0 +1,134 @@
+/*
+ * The NAT part of `tcptune check`: gathering for the snapshot, and the
+ * verdict with its evidence in text and JSON.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "lib/nat.h"
+#include "lib/rules.h"
+#include "out-nat.h"
+
+struct tt_nat *
+out_nat_gather(const struct tt_ctx *ctx)
+{
+	struct tt_nat *nat = malloc(sizeof(*nat));
+
+	if (nat == NULL) {
+		tt_log(ctx, TT_LOG_ERR, "out of memory for NAT evidence");
+		return NULL;
+	}
+	tt_nat_gather(ctx, nat);
+	return nat;
+}
+
+void
+out_nat_free(const struct tt_nat *nat)
+{
+	free((void *)(uintptr_t)nat);
+}
+
+static const char *
+answer_name(enum tt_nat_answer a)
+{
+	return a == TT_NATQ_YES ? "yes" : a == TT_NATQ_NO ? "no" : "unknown";
+}
+
+/* Where the declaration and the evidence disagree, in words; NULL if not. */
+static const char *
+disagreement(const struct tt_nat *nat, const struct tt_profile *prof)
+{
+	if (prof == NULL)
+		return NULL;
+	if (prof->nat == TT_NAT_NO &&
+	    (nat->verdict == TT_NATV_TRANSLATES || nat->verdict == TT_NATV_BEHIND))
+		return "the profile says nat = no, the evidence says NAT: NAT wins";
+	if (prof->nat == TT_NAT_YES && nat->verdict == TT_NATV_NONE)
+		return "the profile says nat = yes, the evidence shows none: the "
+		       "declaration wins";
+	return NULL;
+}
+
+void
+out_nat_text(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
+{
+	const struct tt_nat *nat = snap->nat;
+	const char *dis;
+
+	if (nat == NULL)
+		return;
+	fprintf(f, "\nNAT\n  verdict:  %s (declared: %s; NAT in play for safety "
+		   "decisions: %s)\n",
+	    tt_nat_verdict_name(nat->verdict), prof ? tt_nat_decl_name(prof->nat) : "no profile",
+	    answer_name(tt_nat_answer(snap, prof)));
+	dis = disagreement(nat, prof);
+	if (dis != NULL)
+		fprintf(f, "  conflict: %s\n", dis);
+	fputs("  sources: ", f);
+	for (int s = 0; s < TT_NATSRC__COUNT; s++)
+		fprintf(f, " %s %s%s", tt_nat_source_name((enum tt_nat_source)s),
+		    tt_nat_source_state_name(nat->source[s]),
+		    s + 1 < TT_NATSRC__COUNT ? "," : "\n");
+	for (size_t i = 0; i < nat->n; i++) {
+		const struct tt_nat_evidence *e = &nat->ev[i];
+		char head[64];
+
+		snprintf(head, sizeof(head), "  %-6s %-10s %-15s ",
+		    tt_nat_strength_name(e->strength), tt_nat_points_name(e->points),
+		    tt_nat_kind_name(e->kind));
+		fputs(head, f);
+		cmd_wrap(f, e->detail, (int)strlen(head), 100);
+	}
+	if (nat->dropped > 0)
+		fprintf(f, "  (%u more items not shown)\n", nat->dropped);
+}
+
+void
+out_nat_json(struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof)
+{
+	const struct tt_nat *nat = snap->nat;
+	const char *dis;
+
+	if (nat == NULL) {
+		json_null(j, "nat");
+		return;
+	}
+	json_obj_begin(j, "nat");
+	json_str(j, "verdict", tt_nat_verdict_name(nat->verdict));
+	json_str(j, "declared", prof ? tt_nat_decl_name(prof->nat) : NULL);
+	json_str(j, "nat_in_play", answer_name(tt_nat_answer(snap, prof)));
+	dis = disagreement(nat, prof);
+	json_str(j, "conflict", dis);
+	json_obj_begin(j, "sources");
+	for (int s = 0; s < TT_NATSRC__COUNT; s++)
+		json_str(j, tt_nat_source_name((enum tt_nat_source)s),
+		    tt_nat_source_state_name(nat->source[s]));
+	json_obj_end(j);
+	if (nat->source[TT_NATSRC_CONNTRACK] == TT_NATSRC_OK) {
+		json_obj_begin(j, "conntrack");
+		json_int(j, "total", (long long)nat->ct_total);
+		json_int(j, "snat", (long long)nat->ct_snat);
+		json_int(j, "dnat", (long long)nat->ct_dnat);
+		json_obj_end(j);
+	} else {
+		json_null(j, "conntrack");
+	}
+	json_arr_begin(j, "evidence");
+	for (size_t i = 0; i < nat->n; i++) {
+		const struct tt_nat_evidence *e = &nat->ev[i];
+
+		json_obj_begin(j, NULL);
+		json_str(j, "kind", tt_nat_kind_name(e->kind));
+		json_str(j, "detail", e->detail);
+		json_str(j, "strength", tt_nat_strength_name(e->strength));
+		json_str(j, "points", tt_nat_points_name(e->points));
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_int(j, "dropped", nat->dropped);
+	json_obj_end(j);
+}
