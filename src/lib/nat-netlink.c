@@ -108,6 +108,24 @@ not_read(struct tt_nat *nat, enum tt_nat_kind kind, const char *what, int e,
 
 /* --- conntrack ------------------------------------------------------------ */
 
+/* "addr:port" ("[addr]:port" for IPv6) of one end of a tuple. */
+static const char *
+ct_end(struct nfnl_ct *ct, int repl, bool src, char *buf, size_t len)
+{
+	struct nl_addr *a = src ? nfnl_ct_get_src(ct, repl) : nfnl_ct_get_dst(ct, repl);
+	bool has_port = src ? nfnl_ct_test_src_port(ct, repl) : nfnl_ct_test_dst_port(ct, repl);
+	unsigned port = src ? nfnl_ct_get_src_port(ct, repl) : nfnl_ct_get_dst_port(ct, repl);
+	char text[INET6_ADDRSTRLEN + 8];
+	bool v6 = nl_addr_get_family(a) == AF_INET6;
+
+	nl_addr2str(a, text, sizeof(text));
+	if (has_port)
+		snprintf(buf, len, "%s%s%s:%u", v6 ? "[" : "", text, v6 ? "]" : "", port);
+	else
+		snprintf(buf, len, "%s", text);
+	return buf;
+}
+
 static void
 ct_example(struct nfnl_ct *ct, bool snat, char *buf, size_t len)
 {
@@ -115,24 +133,18 @@ ct_example(struct nfnl_ct *ct, bool snat, char *buf, size_t len)
 	const char *proto = nfnl_ct_get_proto(ct) == IPPROTO_TCP ? "tcp"
 	    : nfnl_ct_get_proto(ct) == IPPROTO_UDP		 ? "udp"
 								 : "ip";
-	struct nl_addr *osrc = nfnl_ct_get_src(ct, 0), *odst = nfnl_ct_get_dst(ct, 0);
-	struct nl_addr *rsrc = nfnl_ct_get_src(ct, 1), *rdst = nfnl_ct_get_dst(ct, 1);
 
-	if (osrc == NULL || odst == NULL || rsrc == NULL || rdst == NULL) {
+	if (nfnl_ct_get_src(ct, 0) == NULL || nfnl_ct_get_dst(ct, 0) == NULL ||
+	    nfnl_ct_get_src(ct, 1) == NULL || nfnl_ct_get_dst(ct, 1) == NULL) {
 		buf[0] = '\0';
 		return;
 	}
 	/* The reply tuple is what the far side sees: for source NAT its
 	 * destination is the translated source, for destination NAT its
 	 * source is where the connection really goes. */
-	if (snat)
-		snprintf(buf, len, "%s %s -> %s leaves as %s", proto,
-		    nl_addr2str(osrc, a, sizeof(a)), nl_addr2str(odst, b, sizeof(b)),
-		    nl_addr2str(rdst, c, sizeof(c)));
-	else
-		snprintf(buf, len, "%s %s -> %s goes to %s", proto,
-		    nl_addr2str(osrc, a, sizeof(a)), nl_addr2str(odst, b, sizeof(b)),
-		    nl_addr2str(rsrc, c, sizeof(c)));
+	snprintf(buf, len, "%s %s -> %s %s %s", proto, ct_end(ct, 0, true, a, sizeof(a)),
+	    ct_end(ct, 0, false, b, sizeof(b)), snat ? "leaves as" : "goes to",
+	    snat ? ct_end(ct, 1, false, c, sizeof(c)) : ct_end(ct, 1, true, c, sizeof(c)));
 }
 
 enum tt_nat_source_state

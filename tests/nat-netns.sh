@@ -1,0 +1,208 @@
+#!/bin/sh
+# NAT detection on the real kernel.  Builds client -> router -> server out
+# of three network namespaces joined by veth pairs; the router masquerades
+# with nftables and forwards a port with dnat; TCP connections cross it on
+# the test's own addresses while tcptune looks from each namespace.  Also
+# a fresh empty namespace (none), and the router without CAP_NET_ADMIN
+# (conntrack "not permitted", never "none").
+#
+# Everything happens inside namespaces this script makes and removes: the
+# host's own ruleset and sysctls are never touched.
+set -u
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+fail() {
+	echo "FAIL: $*"
+	failed=1
+}
+failed=0
+
+[ "$(id -u)" = 0 ] || skip "needs root to make network namespaces"
+for tool in ip nft jq setpriv unshare; do
+	command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"
+done
+: "${TCPTUNE:?}"
+PEER=$(dirname "$TCPTUNE")/../tests/nat-peer
+[ -x "$PEER" ] || { echo "FAIL: $PEER is not built"; exit 1; }
+
+tag=ttn$$
+C=${tag}c R=${tag}r S=${tag}s
+tmp=$(mktemp -d)
+pids=
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null
+	done
+	for n in $C $R $S; do
+		ip netns del "$n" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+ip netns add "$C" 2>/dev/null || skip "cannot make network namespaces here"
+ip netns add "$R" && ip netns add "$S" || { echo "FAIL: ip netns add"; exit 1; }
+
+# The test's own addresses: 10.201.0.0/24 behind the router, and
+# 203.0.113.0/24 (documentation space) between router and server.  The
+# server has no route back to 10.201.0.0/24: only masquerade makes the
+# connections work at all.
+set -e
+ip -n "$R" link add r-c type veth peer name c-r netns "$C"
+ip -n "$R" link add r-s type veth peer name s-r netns "$S"
+ip -n "$C" addr add 10.201.0.2/24 dev c-r
+ip -n "$R" addr add 10.201.0.1/24 dev r-c
+ip -n "$R" addr add 203.0.113.1/24 dev r-s
+ip -n "$S" addr add 203.0.113.2/24 dev s-r
+for n in $C $R $S; do
+	ip -n "$n" link set lo up
+done
+ip -n "$C" link set c-r up
+ip -n "$R" link set r-c up
+ip -n "$R" link set r-s up
+ip -n "$S" link set s-r up
+ip -n "$C" route add default via 10.201.0.1
+# ip_forward is per network namespace: this is the router's own.
+ip netns exec "$R" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
+ip netns exec "$R" nft -f - <<'EOF'
+table ip ttnat {
+	chain post {
+		type nat hook postrouting priority 100; policy accept;
+		oifname "r-s" masquerade
+	}
+}
+EOF
+set +e
+
+# Starts a nat-peer in a namespace and waits for its ready line.
+peer() {
+	ns=$1 out=$2
+	shift 2
+	ip netns exec "$ns" "$PEER" "$@" >"$out" 2>&1 &
+	pids="$pids $!"
+	i=0
+	while [ $i -lt 50 ]; do
+		grep -q '^\(listening\|connected\)' "$out" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "FAIL: nat-peer $* in $ns: $(cat "$out")"
+	exit 1
+}
+
+# check NS [extra args]: tcptune's JSON report from inside a namespace.
+check_json() {
+	ns=$1
+	shift
+	ip netns exec "$ns" "$@" "$TCPTUNE" check --format json >"$tmp/out.json" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -gt 2 ]; then
+		fail "tcptune check in $ns exited $rc: $(cat "$tmp/err")"
+		echo '{}' >"$tmp/out.json"
+	fi
+}
+# expect DESCRIPTION JQ-FILTER: the filter must be true on the last report.
+expect() {
+	if ! jq -e "$2" "$tmp/out.json" >/dev/null; then
+		fail "$1"
+		jq '.nat' "$tmp/out.json"
+	fi
+}
+
+peer "$S" "$tmp/server" listen 203.0.113.2 8080
+peer "$C" "$tmp/client" connect 203.0.113.2 8080 3
+
+# --- the router: it translates, and says why --------------------------------
+check_json "$R"
+expect "router: verdict this_host_translates" '.nat.verdict == "this_host_translates"'
+expect "router: the masquerade rule is evidence" \
+	'any(.nat.evidence[]; .kind == "nat_rule" and (.detail | test("ttnat/post.*masquerade")) and .strength == "strong")'
+expect "router: conntrack counts the 3 source-NAT connections" \
+	'.nat.sources.conntrack == "ok" and .nat.conntrack.snat >= 3'
+expect "router: conntrack evidence shows the translated source" \
+	'any(.nat.evidence[]; .kind == "conntrack" and (.detail | test("10\\.201\\.0\\.2.* leaves as 203\\.0\\.113\\.1")))'
+expect "router: forwarding is evidence" \
+	'any(.nat.evidence[]; .kind == "forwarding" and (.detail | test("ip_forward = 1")))'
+expect "router: NAT is in play for safety decisions" '.nat.nat_in_play == "yes"'
+expect "router: the translating-host rule speaks" \
+	'any(.findings[]; .id == "nat_translating_host" and .severity == "info")'
+
+ip netns exec "$R" "$TCPTUNE" check >"$tmp/out.txt" 2>&1
+grep -q 'verdict:  this_host_translates' "$tmp/out.txt" ||
+	fail "router: text report lacks the verdict"
+grep -q 'masquerade' "$tmp/out.txt" || fail "router: text report lacks the masquerade rule"
+
+# A profile that says nat = no is overruled, and the report says so.
+printf '[profile]\nnat = no\n' >"$tmp/nonat.ini"
+ip netns exec "$R" "$TCPTUNE" check --format json --profile "$tmp/nonat.ini" \
+	>"$tmp/out.json" 2>"$tmp/err"
+expect "router: nat = no against the evidence is a conflict" \
+	'.nat.declared == "no" and .nat.conflict != null and .nat.nat_in_play == "yes"'
+expect "router: the conflict is a warning finding" \
+	'any(.findings[]; .id == "nat_declaration_conflict" and .severity == "warn")'
+
+# --- a port forward (dnat) is found, in the ruleset and in conntrack ----------
+ip netns exec "$R" nft -f - <<'EOF'
+table ip ttnat {
+	chain pre {
+		type nat hook prerouting priority -100; policy accept;
+		iifname "r-c" tcp dport 8081 dnat to 203.0.113.2:8080
+	}
+}
+EOF
+[ $? = 0 ] || fail "could not add the dnat rule"
+peer "$C" "$tmp/client2" connect 10.201.0.1 8081 2
+check_json "$R"
+expect "router: the dnat rule is evidence" \
+	'any(.nat.evidence[]; .kind == "nat_rule" and (.detail | test("ttnat/pre.*dnat")))'
+expect "router: conntrack counts the port-forwarded connections" '.nat.conntrack.dnat >= 2'
+expect "router: conntrack shows where the port forward goes" \
+	'any(.nat.evidence[]; .kind == "conntrack" and (.detail | test("10\\.201\\.0\\.1:8081 goes to 203\\.0\\.113\\.2:8080")))'
+expect "router: two nat chains seen" '[.nat.evidence[] | select(.kind == "nat_chain")] | length == 2'
+
+# --- without CAP_NET_ADMIN: "not permitted", never "none" --------------------
+check_json "$R" setpriv --bounding-set -net_admin --inh-caps -net_admin
+expect "no CAP_NET_ADMIN: conntrack is not permitted" '.nat.sources.conntrack == "not_permitted"'
+expect "no CAP_NET_ADMIN: evidence says not permitted" \
+	'any(.nat.evidence[]; .kind == "conntrack" and (.detail | test("not permitted")))'
+expect "no CAP_NET_ADMIN: verdict unknown, not none" '.nat.verdict == "unknown"'
+expect "no CAP_NET_ADMIN: NAT is not ruled out" '.nat.nat_in_play != "no"'
+
+# --- the client: only a private address, so it sits behind a NAT -----------
+check_json "$C"
+expect "client: verdict behind_nat_likely" '.nat.verdict == "behind_nat_likely"'
+expect "client: the private address is the reason" \
+	'any(.nat.evidence[]; .kind == "address" and .points == "behind")'
+
+# --- the server: connections arrive, nothing is translated here -------------
+check_json "$S"
+expect "server: verdict none" '.nat.verdict == "none"'
+
+# --- a fresh, empty namespace: none, with the reasons -----------------------
+unshare -n "$TCPTUNE" check --format json >"$tmp/out.json" 2>"$tmp/err"
+[ $? -le 2 ] || fail "tcptune check in a fresh namespace: $(cat "$tmp/err")"
+expect "fresh namespace: verdict none" '.nat.verdict == "none"'
+expect "fresh namespace: every source was read" \
+	'[.nat.sources[]] | all(. == "ok" or . == "unavailable")'
+expect "fresh namespace: the empty ruleset is a reason" \
+	'any(.nat.evidence[]; .kind == "nat_rule" and .points == "no_nat")'
+printf '[profile]\nnat = no\n' >"$tmp/nonat.ini"
+unshare -n "$TCPTUNE" check --format json --profile "$tmp/nonat.ini" >"$tmp/out.json" 2>"$tmp/err"
+expect "fresh namespace with nat = no: NAT is not in play" '.nat.nat_in_play == "no"'
+unshare -n setpriv --bounding-set -net_admin --inh-caps -net_admin \
+	"$TCPTUNE" check --format json >"$tmp/out.json" 2>"$tmp/err"
+expect "fresh namespace without CAP_NET_ADMIN: unknown" \
+	'.nat.verdict == "unknown" and .nat.sources.conntrack == "not_permitted"'
+
+if [ "$failed" != 0 ]; then
+	exit 1
+fi
+echo "PASS: NAT detection in router, client, server and fresh namespaces"
+exit 0
