@@ -47,7 +47,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "values make every idle keepalive socket send traffic.",
 		.advice =
 		    "Behind NAT or a load balancer keep it below the middlebox idle timeout "
-		    "(for example 300 s or less). Better still, let the application set "
+		    "(below 240 s, e.g. 120 s). Better still, let the application set "
 		    "TCP_KEEPIDLE on the sockets that need it.",
 		.related = "tcp_keepalive_intvl tcp_keepalive_probes",
 	},
