@@ -73,15 +73,28 @@ out_nat_text(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *p
 		fprintf(f, " %s %s%s", tt_nat_source_name((enum tt_nat_source)s),
 		    tt_nat_source_state_name(nat->source[s]),
 		    s + 1 < TT_NATSRC__COUNT ? "," : "\n");
-	for (size_t i = 0; i < nat->n; i++) {
-		const struct tt_nat_evidence *e = &nat->ev[i];
-		char head[64];
+	/* The reasons first: what points to NAT, strongest first; then what
+	 * could not be seen; then what shows no NAT; context last. */
+	for (int rank = 0; rank < 4 * 4; rank++) {
+		static const enum tt_nat_points order[4][2] = {
+			{ TT_NATP_TRANSLATES, TT_NATP_BEHIND }, { TT_NATP_UNKNOWN, TT_NATP_UNKNOWN },
+			{ TT_NATP_NO_NAT, TT_NATP_NO_NAT }, { TT_NATP_INFO, TT_NATP_INFO } };
+		const enum tt_nat_points *want = order[rank / 4];
+		enum tt_nat_strength strength = (enum tt_nat_strength)(TT_NATS_STRONG - rank % 4);
 
-		snprintf(head, sizeof(head), "  %-6s %-10s %-15s ",
-		    tt_nat_strength_name(e->strength), tt_nat_points_name(e->points),
-		    tt_nat_kind_name(e->kind));
-		fputs(head, f);
-		cmd_wrap(f, e->detail, (int)strlen(head), 100);
+		for (size_t i = 0; i < nat->n; i++) {
+			const struct tt_nat_evidence *e = &nat->ev[i];
+			char head[64];
+
+			if ((e->points != want[0] && e->points != want[1]) ||
+			    e->strength != strength)
+				continue;
+			snprintf(head, sizeof(head), "  %-6s %-10s %-15s ",
+			    tt_nat_strength_name(e->strength), tt_nat_points_name(e->points),
+			    tt_nat_kind_name(e->kind));
+			fputs(head, f);
+			cmd_wrap(f, e->detail, (int)strlen(head), 100);
+		}
 	}
 	if (nat->dropped > 0)
 		fprintf(f, "  (%u more items not shown)\n", nat->dropped);

@@ -138,6 +138,8 @@ ip netns exec "$R" "$TCPTUNE" check >"$tmp/out.txt" 2>&1
 grep -q 'verdict:  this_host_translates' "$tmp/out.txt" ||
 	fail "router: text report lacks the verdict"
 grep -q 'masquerade' "$tmp/out.txt" || fail "router: text report lacks the masquerade rule"
+# What a reader in the router namespace sees, kept in the test log.
+sed -n '/^NAT$/,/^FINDINGS$/p' "$tmp/out.txt"
 
 # A profile that says nat = no is overruled, and the report says so.
 printf '[profile]\nnat = no\n' >"$tmp/nonat.ini"

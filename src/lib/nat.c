@@ -442,7 +442,7 @@ read_flag(const struct tt_ctx *ctx, const char *rel)
 	return atoi(buf) != 0;
 }
 
-/* Interfaces with IPv4 forwarding on, besides "all" and "default". */
+/* Interfaces with IPv4 forwarding on, besides "all", "default" and lo. */
 static void
 forwarding_interfaces(const struct tt_ctx *ctx, char *list, size_t len,
     unsigned *count)
@@ -459,8 +459,9 @@ forwarding_interfaces(const struct tt_ctx *ctx, char *list, size_t len,
 	while ((d = readdir(dp)) != NULL) {
 		size_t used = strlen(list);
 
+		/* Loopback never forwards anything, whatever its switch says. */
 		if (d->d_name[0] == '.' || strcmp(d->d_name, "all") == 0 ||
-		    strcmp(d->d_name, "default") == 0)
+		    strcmp(d->d_name, "default") == 0 || strcmp(d->d_name, "lo") == 0)
 			continue;
 		if (snprintf(rel, sizeof(rel), "sys/net/ipv4/conf/%s/forwarding",
 			d->d_name) >= (int)sizeof(rel) ||
