@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "testutil.h"
+#include "lib/nat.h"
 #include "lib/rules.h"
 
 /* A 6.18 host at kernel defaults (or 4.9 with tw_recycle present). */
@@ -310,6 +311,7 @@ static void
 nat_answer(void **state)
 {
 	struct tt_snapshot s;
+	struct tt_nat nat;
 	struct tt_profile *p = profile(TT_NAT_AUTO);
 
 	(void)state;
@@ -318,8 +320,20 @@ nat_answer(void **state)
 	assert_int_equal(tt_nat_answer(&s, p), TT_NATQ_UNKNOWN);
 	p->nat = TT_NAT_YES;
 	assert_int_equal(tt_nat_answer(&s, p), TT_NATQ_YES);
+	/* nat = no alone is not enough: the evidence must say none. */
 	p->nat = TT_NAT_NO;
+	assert_int_equal(tt_nat_answer(&s, p), TT_NATQ_UNKNOWN);
+	tt_nat_init(&nat);
+	s.nat = &nat;
+	nat.verdict = TT_NATV_NONE;
 	assert_int_equal(tt_nat_answer(&s, p), TT_NATQ_NO);
+	nat.verdict = TT_NATV_UNKNOWN;
+	assert_int_equal(tt_nat_answer(&s, p), TT_NATQ_UNKNOWN);
+	/* Evidence of NAT wins over nat = no. */
+	nat.verdict = TT_NATV_BEHIND;
+	assert_int_equal(tt_nat_answer(&s, p), TT_NATQ_YES);
+	nat.verdict = TT_NATV_TRANSLATES;
+	assert_int_equal(tt_nat_answer(&s, NULL), TT_NATQ_YES);
 	tt_profile_free(p);
 }
 

@@ -86,8 +86,10 @@ enum tt_severity tt_findings_worst(const struct tt_findings *f);
 /*
  * Is NAT in play, for safety decisions?  Combines the profile's declaration
  * (prof may be NULL) with the evidence in snap->nat (NULL: not gathered).
- * Either one saying NAT wins: YES.  NO only when the profile declares
- * nat = no and no evidence suggests NAT.  Otherwise UNKNOWN.
+ * Either one saying NAT wins: YES (nat = yes, or a verdict of
+ * this_host_translates or behind_nat_likely).  NO only when the profile
+ * declares nat = no and the verdict is none, which needs the evidence
+ * gathered.  Otherwise UNKNOWN.
  */
 enum tt_nat_answer {
 	TT_NATQ_UNKNOWN = 0,
