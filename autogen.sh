@@ -25,6 +25,7 @@ iproute2
 util-linux
 jq
 nftables
+iptables
 "
 
 if [ "${1:-}" = "--deps" ]; then

@@ -3,8 +3,8 @@
 # of three network namespaces joined by veth pairs; the router masquerades
 # with nftables and forwards a port with dnat; TCP connections cross it on
 # the test's own addresses while tcptune looks from each namespace.  Also
-# a fresh empty namespace (none), and the router without CAP_NET_ADMIN
-# (conntrack "not permitted", never "none").
+# a fresh empty namespace (none), the router without CAP_NET_ADMIN
+# (conntrack "not permitted", never "none"), and legacy iptables rules.
 #
 # Everything happens inside namespaces this script makes and removes: the
 # host's own ruleset and sysctls are never touched.
@@ -89,7 +89,7 @@ peer() {
 	pids="$pids $!"
 	i=0
 	while [ $i -lt 50 ]; do
-		grep -q '^\(listening\|connected\)' "$out" && return 0
+		grep -qs '^\(listening\|connected\)' "$out" && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -202,6 +202,43 @@ unshare -n setpriv --bounding-set -net_admin --inh-caps -net_admin \
 	"$TCPTUNE" check --format json >"$tmp/out.json" 2>"$tmp/err"
 expect "fresh namespace without CAP_NET_ADMIN: unknown" \
 	'.nat.verdict == "unknown" and .nat.sources.conntrack == "not_permitted"'
+
+# --- legacy iptables: the nat table's rules are read, not only its name ------
+# In a namespace of its own, so that only the legacy rules can say NAT.
+if command -v iptables-legacy >/dev/null 2>&1; then
+	unshare -n sh -c '
+		iptables-legacy -t nat -N ttchain &&
+		iptables-legacy -t nat -A ttchain -p tcp --dport 81 -j REDIRECT --to-ports 8080 &&
+		iptables-legacy -t nat -A PREROUTING -j ttchain &&
+		iptables-legacy -t nat -A POSTROUTING -o lo -j MASQUERADE || exit 99
+		"$0" check --format json >"$1/out.json"
+		setpriv --bounding-set -net_admin --inh-caps -net_admin \
+			"$0" check --format json >"$1/noadmin.json"
+		iptables-legacy -t nat -F && iptables-legacy -t nat -X &&
+		"$0" check --format json >"$1/empty.json"
+		exit 0' "$TCPTUNE" "$tmp" 2>"$tmp/err"
+	rc=$?
+	if [ $rc = 99 ]; then
+		echo "note: this kernel has no legacy iptables nat; that part was not run"
+	elif [ $rc != 0 ]; then
+		fail "legacy iptables namespace: $(cat "$tmp/err")"
+	else
+		expect "legacy: translates from the legacy rules alone" \
+			'.nat.verdict == "this_host_translates"'
+		expect "legacy: the masquerade rule in POSTROUTING" \
+			'any(.nat.evidence[]; .kind == "iptables_legacy" and .strength == "strong" and (.detail | test("POSTROUTING: masquerade")))'
+		expect "legacy: the redirect rule in a user chain" \
+			'any(.nat.evidence[]; .kind == "iptables_legacy" and (.detail | test("ttchain: redirect")))'
+		cp "$tmp/noadmin.json" "$tmp/out.json"
+		expect "legacy without CAP_NET_ADMIN: a hint, verdict unknown" \
+			'.nat.verdict == "unknown" and any(.nat.evidence[]; .kind == "iptables_legacy" and .strength == "weak" and (.detail | test("not permitted")))'
+		cp "$tmp/empty.json" "$tmp/out.json"
+		expect "legacy table without rules: none" \
+			'.nat.verdict == "none" and any(.nat.evidence[]; .kind == "iptables_legacy" and .points == "no_nat")'
+	fi
+else
+	echo "note: iptables-legacy is not installed; the legacy part was not run"
+fi
 
 if [ "$failed" != 0 ]; then
 	exit 1

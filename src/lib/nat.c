@@ -478,7 +478,7 @@ forwarding_interfaces(const struct tt_ctx *ctx, char *list, size_t len,
 }
 
 static void
-read_proc(const struct tt_ctx *ctx, struct tt_nat *nat)
+read_proc(const struct tt_ctx *ctx, struct tt_nat *nat, bool live)
 {
 	struct bridge_seen bs = { .nat = nat };
 	char ifs[160];
@@ -519,10 +519,15 @@ read_proc(const struct tt_ctx *ctx, struct tt_nat *nat)
 		return;
 	}
 	if (tt_proc_read(ctx, "net/ip_tables_names", buf, cap) >= 0 &&
-	    tt_nat_parse_table_names(buf))
-		tt_nat_add(nat, TT_NATK_IPTABLES, TT_NATS_WEAK, TT_NATP_TRANSLATES,
-		    "the legacy iptables nat table is loaded (net/ip_tables_names); "
-		    "its rules are not read, so it may be empty");
+	    tt_nat_parse_table_names(buf)) {
+		if (live)
+			tt_nat_read_iptables(ctx, nat);
+		else
+			tt_nat_add(nat, TT_NATK_IPTABLES, TT_NATS_WEAK, TT_NATP_TRANSLATES,
+			    "the legacy iptables nat table is loaded (net/ip_tables_names); "
+			    "its rules are not read under a fixture root, so it may be "
+			    "empty");
+	}
 	if (tt_proc_read(ctx, "net/ip6_tables_names", buf, cap) >= 0 &&
 	    tt_nat_parse_table_names(buf))
 		tt_nat_add(nat, TT_NATK_IPTABLES, TT_NATS_WEAK, TT_NATP_TRANSLATES,
@@ -583,9 +588,11 @@ skip_source(const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_source s,
 int
 tt_nat_gather(const struct tt_ctx *ctx, struct tt_nat *nat)
 {
+	bool live = tt_nat_proc_is_live(ctx);
+
 	tt_nat_init(nat);
-	read_proc(ctx, nat);
-	if (tt_nat_proc_is_live(ctx)) {
+	read_proc(ctx, nat, live);
+	if (live) {
 		nat->source[TT_NATSRC_CONNTRACK] = tt_nat_read_conntrack(ctx, nat);
 		nat->source[TT_NATSRC_NFTABLES] = tt_nat_read_nftables(ctx, nat);
 		nat->source[TT_NATSRC_ADDRESSES] = tt_nat_read_addresses(ctx, nat);

@@ -181,6 +181,15 @@ enum tt_nat_source_state tt_nat_read_addresses(const struct tt_ctx *ctx,
     struct tt_nat *nat);
 
 /*
+ * Rules of the legacy iptables nat table (nat-xtables.c), through the
+ * x_tables getsockopt interface.  Call only when net/ip_tables_names lists
+ * "nat" (asking for a missing table loads its module).  Adds an item per
+ * translating rule, or a weak hint when the rules cannot be read.
+ */
+enum tt_nat_source_state tt_nat_read_iptables(const struct tt_ctx *ctx,
+    struct tt_nat *nat);
+
+/*
  * Adds the conntrack items from counts alone (pure; the adapter calls it).
  */
 void tt_nat_conntrack_items(struct tt_nat *nat, unsigned long total,
