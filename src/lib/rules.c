@@ -168,7 +168,8 @@ nat_decl_words(const struct tt_rule_input *in)
 	return "the profile leaves nat = auto";
 }
 
-/* The declaration and, when gathered, the evidence's verdict. */
+/* The declaration and, when gathered, the evidence's verdict.  The buffer
+ * is static: a rule uses the words at once, and rules run one at a time. */
 static const char *
 nat_words(const struct tt_rule_input *in)
 {
