@@ -12,11 +12,13 @@
 #include "lib/rules.h"
 #include "lib/snapshot.h"
 #include "out-nat.h"
+#include "out-census.h"
 
 enum {
 	OPT_PROFILE = OPT_CMD_BASE,
 	OPT_IGNORE_UNKNOWN,
 	OPT_NO_COLOR,
+	OPT_NO_CENSUS,
 };
 
 struct check_opts {
@@ -24,6 +26,7 @@ struct check_opts {
 	unsigned profile_flags;
 	enum output_format format;
 	bool color;
+	bool no_census;
 };
 
 static const char *
@@ -95,6 +98,8 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	}
 
 	out_nat_text(f, snap, prof);
+	if (snap->census != NULL)
+		out_census_text(f, snap->census);
 	fputs("\nFINDINGS\n", f);
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct tt_finding *fd = &fs->v[i];
@@ -170,6 +175,7 @@ json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	}
 	json_obj_end(&j);
 	out_nat_json(&j, snap, prof);
+	out_census_json(&j, snap->census);
 	json_arr_begin(&j, "findings");
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct tt_finding *fd = &fs->v[i];
@@ -208,12 +214,14 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "no-census", no_argument, NULL, OPT_NO_CENSUS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct check_opts o = { .format = FORMAT_TEXT, .color = env->color };
 	struct tt_diags diags = { 0 };
 	struct tt_profile *prof = NULL;
 	struct tt_findings fs = { 0 };
+	struct tt_census *census = NULL;
 	struct tt_snapshot snap;
 	struct tt_thresholds thr;
 	struct tt_rule_input in;
@@ -242,6 +250,9 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		case OPT_NO_COLOR:
 			o.color = false;
 			break;
+		case OPT_NO_CENSUS:
+			o.no_census = true;
+			break;
 		}
 	}
 	if (optind != argc)
@@ -264,6 +275,8 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		thr = prof->thr;
 	else
 		tt_thresholds_default(&thr);
+	if (!o.no_census)
+		census = out_census_gather(env, &snap, &thr);
 	in = (struct tt_rule_input){ .snap = &snap, .prof = prof, .thr = &thr };
 	r = tt_rules_run(&in, &fs);
 	if (r < 0) {
@@ -287,6 +300,7 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 	}
 out:
 	out_nat_free(snap.nat);
+	free(census);
 	tt_findings_free(&fs);
 	tt_profile_free(prof);
 	return r;
@@ -295,6 +309,6 @@ out:
 const struct cmd cmd_check = {
 	.name = "check",
 	.run = run_check,
-	.usage = "[--profile FILE] [--ignore-unknown] [--format text|json] [--no-color]",
+	.usage = "[--profile FILE] [--ignore-unknown] [--format text|json] [--no-color] [--no-census]",
 	.help = "audit this host's TCP teardown settings (exit 0 clean, 1 warnings, 2 critical)",
 };

@@ -408,6 +408,7 @@ static const struct {
 } rule_sets[] = {
 	{ tt_rules_core, &tt_rules_core_n },
 	{ tt_rules_nat, &tt_rules_nat_n },
+	{ tt_rules_census, &tt_rules_census_n },
 };
 #define NSETS (sizeof(rule_sets) / sizeof(rule_sets[0]))
 
@@ -480,6 +481,8 @@ run_rule(const struct tt_rule *rule, const struct tt_rule_input *in,
 
 	/* Rules about a profile say nothing, not "ok", without one. */
 	if (rule->needs_profile && in->prof == NULL)
+		return;
+	if (rule->needs_census && in->snap->census == NULL)
 		return;
 	rule->fn(in, out);
 	if (out->n != before)

@@ -58,6 +58,7 @@ struct tt_rule {
 	 * them alone (terminated by TT_K__COUNT). */
 	enum tt_key_id owns[3];
 	bool needs_profile; /* only runs when a profile is given */
+	bool needs_census;  /* only runs when a socket census was gathered */
 };
 
 /* Rule tables: each module with rules exports one (rules.c lists them). */
@@ -65,6 +66,8 @@ extern const struct tt_rule tt_rules_core[];
 extern const size_t tt_rules_core_n;
 extern const struct tt_rule tt_rules_nat[]; /* nat-rules.c */
 extern const size_t tt_rules_nat_n;
+extern const struct tt_rule tt_rules_census[];
+extern const size_t tt_rules_census_n;
 
 /*
  * Runs every rule.  A rule that adds nothing adds one "ok" finding with its

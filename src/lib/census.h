@@ -1,0 +1,215 @@
+/*
+ * The socket census: how many TCP sockets this network namespace has in
+ * each state, towards which destinations the ephemeral ports go, who holds
+ * CLOSE_WAIT sockets, and the kernel's own counters that show trouble has
+ * already happened.
+ *
+ * Sockets come from one NETLINK_SOCK_DIAG dump per address family, decoded
+ * as a stream: memory does not grow with the number of sockets, only the
+ * bounded tables below (destinations, CLOSE_WAIT inodes, owners) take room.
+ */
+#ifndef TCPTUNE_CENSUS_H
+#define TCPTUNE_CENSUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctx.h"
+
+/*
+ * States, numbered as the kernel numbers them (include/net/tcp_states.h),
+ * plus one of our own: a TIME_WAIT minisocket in its FIN_WAIT2 substate,
+ * which is what an orphaned FIN_WAIT2 socket becomes.  FIN_WAIT2 itself
+ * counts full sockets only, so the states add up to the total.
+ */
+enum tt_cstate {
+	TT_CS_ESTABLISHED = 1,
+	TT_CS_SYN_SENT,
+	TT_CS_SYN_RECV,
+	TT_CS_FIN_WAIT1,
+	TT_CS_FIN_WAIT2,
+	TT_CS_TIME_WAIT,
+	TT_CS_CLOSE,
+	TT_CS_CLOSE_WAIT,
+	TT_CS_LAST_ACK,
+	TT_CS_LISTEN,
+	TT_CS_CLOSING,
+	TT_CS_FIN_WAIT2_ORPHANED,
+	TT_CS__COUNT
+};
+
+/* "ESTABLISHED", "FIN_WAIT2_ORPHANED"; NULL for 0 or out of range. */
+const char *tt_cstate_name(int st);
+
+enum { TT_CF_IPV4 = 0, TT_CF_IPV6 = 1, TT_CF__COUNT };
+
+/* Counters from sockstat, sockstat6 and netstat, and whether each one is
+ * this namespace's or the whole host's (wrong inside a container).
+ * X(id, file, section, field, per_netns) */
+#define TT_COUNTERS(X)                                                  \
+	X(TCP_INUSE, "sockstat", "TCP", "inuse", true)                  \
+	X(TCP_ORPHAN, "sockstat", "TCP", "orphan", false)               \
+	X(TCP_TW, "sockstat", "TCP", "tw", true)                        \
+	X(TCP_ALLOC, "sockstat", "TCP", "alloc", false)                 \
+	X(TCP_MEM, "sockstat", "TCP", "mem", false)                     \
+	X(TCP6_INUSE, "sockstat6", "TCP6", "inuse", true)               \
+	X(TW, "netstat", "TcpExt", "TW", true)                          \
+	X(TW_RECYCLED, "netstat", "TcpExt", "TWRecycled", true)         \
+	X(TW_KILLED, "netstat", "TcpExt", "TWKilled", true)             \
+	X(TW_OVERFLOW, "netstat", "TcpExt", "TCPTimeWaitOverflow", true) \
+	X(PAWS_ACTIVE, "netstat", "TcpExt", "PAWSActive", true)         \
+	X(PAWS_PASSIVE, "netstat", "TcpExt", "PAWSPassive", true)       \
+	X(PAWS_ESTAB, "netstat", "TcpExt", "PAWSEstab", true)           \
+	X(PAWS_TIMEWAIT, "netstat", "TcpExt", "PAWSTimewait", true)     \
+	X(ABORT_ON_MEMORY, "netstat", "TcpExt", "TCPAbortOnMemory", true) \
+	X(ABORT_ON_TIMEOUT, "netstat", "TcpExt", "TCPAbortOnTimeout", true)
+
+enum tt_counter_id {
+#define TT_CTR_ENUM(id, file, sect, field, netns) TT_CTR_##id,
+	TT_COUNTERS(TT_CTR_ENUM)
+#undef TT_CTR_ENUM
+	TT_CTR__COUNT
+};
+
+struct tt_counter_info {
+	const char *file;    /* below <proc root>/net/ */
+	const char *section; /* "TCP", "TcpExt" */
+	const char *field;
+	bool per_netns;
+};
+
+const struct tt_counter_info *tt_counter_info(enum tt_counter_id id);
+
+/* One destination (remote address and port) of outgoing connections. */
+struct tt_census_dest {
+	uint8_t family; /* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	uint16_t port;
+	/* Sockets towards it on a local port inside the ephemeral range.  With
+	 * space-saving eviction count may be high by at most err. */
+	uint64_t count, err;
+	uint64_t time_wait; /* of count: TIME_WAIT and orphaned FIN_WAIT2 */
+	uint64_t syn_sent;
+	int16_t next; /* hash chain, -1 ends */
+};
+
+/* Who holds CLOSE_WAIT sockets: one row per process and local port. */
+struct tt_census_owner {
+	int pid;
+	char comm[32];
+	uint16_t port;
+	uint64_t count;
+};
+
+#define TT_CENSUS_DEST_CAP 256  /* destinations tracked (heavy hitters) */
+#define TT_CENSUS_DEST_SHOW 10  /* destinations reported */
+#define TT_CENSUS_CW_CAP 16384  /* CLOSE_WAIT inodes remembered */
+#define TT_CENSUS_OWNER_CAP 64  /* owner rows */
+
+struct tt_census_cw {
+	uint64_t inode;
+	uint16_t port;
+};
+
+struct tt_census {
+	bool dumped; /* the sock_diag dump ran to its end */
+	uint64_t state[TT_CF__COUNT][TT_CS__COUNT];
+	uint64_t total;
+	/* Full FIN_WAIT2 sockets without an owner (inode 0): orphans that a
+	 * tcp_fin_timeout over 60 s keeps as full sockets for a while. */
+	uint64_t fin_wait2_full_orphans;
+
+	/* Destinations: only sockets whose local port is in [port_lo, port_hi]
+	 * count, since only those took an ephemeral port.  Space-saving:
+	 * exact while no more than TT_CENSUS_DEST_CAP destinations were
+	 * seen (dest_evictions == 0). */
+	uint16_t port_lo, port_hi;
+	uint64_t outbound;
+	struct tt_census_dest dest[TT_CENSUS_DEST_CAP];
+	size_t ndest;
+	int16_t dest_hash[TT_CENSUS_DEST_CAP * 2];
+	uint64_t dest_evictions;
+
+	/* CLOSE_WAIT: the first TT_CENSUS_CW_CAP inodes seen, for the owner
+	 * walk; the walk runs only when it was asked for. */
+	struct tt_census_cw cw[TT_CENSUS_CW_CAP];
+	size_t ncw;
+	bool owners_walked;
+	uint64_t cw_matched; /* remembered inodes found in some process */
+	struct tt_census_owner owner[TT_CENSUS_OWNER_CAP];
+	size_t nowner;
+	uint64_t owner_rows_dropped; /* matches that found no free row */
+
+	bool have[TT_CTR__COUNT];
+	uint64_t counter[TT_CTR__COUNT];
+};
+
+/* Sets up an empty census that counts destinations on ports lo..hi. */
+void tt_census_init(struct tt_census *c, unsigned lo, unsigned hi);
+
+/* States of both families together. */
+uint64_t tt_census_state(const struct tt_census *c, enum tt_cstate st);
+
+/*
+ * Counts one socket.  state is the kernel's idiag_state; timewait is true
+ * for a TIME_WAIT minisocket (idiag_timer 3); addresses are 4 or 16 bytes
+ * as family says, ports in host order.
+ */
+void tt_census_add(struct tt_census *c, int family, int state, bool timewait,
+    const uint8_t *dst, uint16_t sport, uint16_t dport, uint64_t inode);
+
+/*
+ * Decodes one buffer of netlink messages of a sock_diag dump and counts
+ * every socket in it.  Pure: no I/O.  Sets *done when the buffer holds
+ * NLMSG_DONE.  Returns 0, -EBADMSG for a malformed buffer, or the negative
+ * errno of an NLMSG_ERROR message.
+ */
+int tt_census_decode(struct tt_census *c, const void *buf, size_t len,
+    bool *done);
+
+/* Parses sockstat/sockstat6 text (file "sockstat" or "sockstat6") and
+ * netstat text.  Unknown lines and fields are ignored.  Return 0 or
+ * -EBADMSG when a line the census needs is malformed. */
+int tt_census_parse_sockstat(struct tt_census *c, const char *text);
+int tt_census_parse_netstat(struct tt_census *c, const char *text);
+
+/* Reads net/sockstat, net/sockstat6 and net/netstat below the proc root.
+ * A missing file is not an error (its counters stay absent).  Returns 0
+ * or a negative errno. */
+int tt_census_read_counters(const struct tt_ctx *ctx, struct tt_census *c);
+
+/* Dumps this network namespace's TCP sockets through sock_diag into c.
+ * Returns 0 or a negative errno. */
+int tt_census_dump(const struct tt_ctx *ctx, struct tt_census *c);
+
+/*
+ * Matches the remembered CLOSE_WAIT inodes with <proc root>/PID/fd links
+ * and fills the owner table.  Processes that vanish or cannot be read are
+ * skipped.  Returns 0 or a negative errno when the proc root cannot be
+ * listed.
+ */
+int tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c);
+
+struct tt_census_opts {
+	unsigned port_lo, port_hi; /* ephemeral range; 0 0: the default */
+	long long close_wait_warn; /* owners are looked for at or above it */
+	bool no_owners;
+};
+
+/*
+ * The whole census: dump, counters, and owners when CLOSE_WAIT reaches
+ * the threshold.  Returns 0 with *out set (free with free(3)), or a
+ * negative errno when the dump failed.
+ */
+int tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o,
+    struct tt_census **out);
+
+/* Destinations sorted busiest first, at most max, into idx (indexes of
+ * c->dest).  Returns how many. */
+size_t tt_census_top_dests(const struct tt_census *c, size_t *idx, size_t max);
+
+/* "10.0.0.1:443", "[::1]:80" */
+char *tt_census_dest_str(const struct tt_census_dest *d, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * Rules that weigh the socket census: what the host is actually doing, set
+ * against the keys that bound it.  Pure functions over the snapshot; they
+ * say nothing when no census was gathered.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "census.h"
+#include "rules.h"
+
+static void say(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+say(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+#define SAY(field, ...) say((field), sizeof(field), __VA_ARGS__)
+
+/* Appends to a finding's text field without overflowing it. */
+static void add(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+#define ADD(field, ...) add((field), sizeof(field), __VA_ARGS__)
+
+static const struct tt_val *
+current(const struct tt_rule_input *in, enum tt_key_id k)
+{
+	return tt_snapshot_value(in->snap, k);
+}
+
+/* The ephemeral range size, from the snapshot, else the kernel default. */
+static long long
+port_range(const struct tt_rule_input *in, long long *lo, long long *hi)
+{
+	const struct tt_val *v = current(in, TT_K_LOCAL_PORT_RANGE);
+
+	*lo = 32768;
+	*hi = 60999;
+	if (v != NULL && v->n == 2 && v->v[0] <= v->v[1]) {
+		*lo = v->v[0];
+		*hi = v->v[1];
+	}
+	return *hi - *lo + 1;
+}
+
+static void
+rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	const struct tt_val *max = current(in, TT_K_MAX_TW_BUCKETS);
+	uint64_t tw = tt_census_state(c, TT_CS_TIME_WAIT) +
+	    tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED);
+	uint64_t ovf = c->have[TT_CTR_TW_OVERFLOW] ? c->counter[TT_CTR_TW_OVERFLOW] : 0;
+	bool near = false;
+	struct tt_finding *f;
+
+	if (max != NULL && max->v[0] > 0)
+		near = tw * 100 >= (uint64_t)max->v[0] * (uint64_t)in->thr->tw_buckets_warn_pct;
+	if (!near && ovf == 0)
+		return;
+	f = tt_finding_add(out, "census_time_wait", TT_SEV_WARN, "tcp_max_tw_buckets");
+	tt_finding_key(f, TT_K_MAX_TW_BUCKETS);
+	tt_finding_key(f, TT_K_TW_REUSE);
+	if (near && max != NULL)
+		SAY(f->message, "TIME_WAIT is at %" PRIu64 "%% of tcp_max_tw_buckets",
+		    tw * 100 / (uint64_t)max->v[0]);
+	else
+		SAY(f->message, "the TIME_WAIT table has overflowed: closing sockets skipped TIME_WAIT");
+	SAY(f->evidence, "%" PRIu64 " timewait sockets (%" PRIu64 " TIME_WAIT, %" PRIu64
+			 " orphaned FIN_WAIT2)",
+	    tw, tt_census_state(c, TT_CS_TIME_WAIT), tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED));
+	if (max != NULL)
+		ADD(f->evidence, ", tcp_max_tw_buckets = %lld, warning at %lld%%", max->v[0],
+		    in->thr->tw_buckets_warn_pct);
+	if (c->have[TT_CTR_TW_OVERFLOW])
+		ADD(f->evidence, "; TcpExt TCPTimeWaitOverflow = %" PRIu64, ovf);
+	SAY(f->advice, "Past the limit the kernel drops TIME_WAIT for new closes, so a late "
+		       "segment of an old connection can corrupt a new one with the same "
+		       "ports. Reuse connections (keep-alive, pools) so fewer are closed; "
+		       "raise net.ipv4.tcp_max_tw_buckets if memory allows (a timewait "
+		       "socket is small); tcp_tw_reuse = 1 lets outgoing connects reuse them.");
+}
+
+static void
+rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	const struct tt_val *reuse = current(in, TT_K_TW_REUSE);
+	size_t idx[3], n;
+	long long lo, hi, range = port_range(in, &lo, &hi);
+
+	n = tt_census_top_dests(c, idx, 3);
+	for (size_t i = 0; i < n; i++) {
+		const struct tt_census_dest *d = &c->dest[idx[i]];
+		uint64_t pct = d->count * 100 / (uint64_t)range;
+		char ds[64];
+		struct tt_finding *f;
+
+		if ((long long)pct < in->thr->port_pressure_warn_pct)
+			break;
+		f = tt_finding_add(out, "census_port_pressure",
+		    pct >= 95 ? TT_SEV_CRITICAL : TT_SEV_WARN, "ip_local_port_range");
+		tt_finding_key(f, TT_K_LOCAL_PORT_RANGE);
+		tt_finding_key(f, TT_K_TW_REUSE);
+		tt_census_dest_str(d, ds, sizeof(ds));
+		SAY(f->message, "outgoing connections to %s use %" PRIu64
+				"%% of the ephemeral ports: connect() will fail with "
+				"\"cannot assign requested address\"",
+		    ds, pct);
+		SAY(f->evidence, "%" PRIu64 " sockets to %s on local ports %lld-%lld "
+				 "(%lld ports): %" PRIu64 " in TIME_WAIT, %" PRIu64 " connecting",
+		    d->count, ds, lo, hi, range, d->time_wait, d->syn_sent);
+		if (d->err)
+			ADD(f->evidence, "; count may be high by up to %" PRIu64, d->err);
+		if (reuse != NULL)
+			ADD(f->evidence, "; tcp_tw_reuse = %lld", reuse->v[0]);
+		SAY(f->advice, "Reuse connections to this destination (keep-alive, a pool) "
+			       "instead of opening one per request");
+		if (d->time_wait * 2 >= d->count && (reuse == NULL || reuse->v[0] != 1))
+			ADD(f->advice, "; most ports sit in TIME_WAIT: set net.ipv4.tcp_tw_reuse "
+				       "= 1 (with tcp_timestamps on) so connect() may reuse them%s",
+			    reuse != NULL && reuse->v[0] == 2 ? " (2 helps loopback only)" : "");
+		ADD(f->advice, "; widen net.ipv4.ip_local_port_range; or spread the load "
+			       "over more destination addresses or ports.");
+	}
+}
+
+static void
+rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	uint64_t cw = tt_census_state(c, TT_CS_CLOSE_WAIT);
+	bool many = (long long)cw >= in->thr->close_wait_warn;
+	struct tt_finding *f;
+
+	if (cw == 0)
+		return;
+	f = tt_finding_add(out, "census_close_wait", many ? TT_SEV_WARN : TT_SEV_INFO,
+	    "tcp_keepalive_time");
+	SAY(f->message, "%" PRIu64 " sockets in CLOSE_WAIT: %s", cw,
+	    many ? "an application does not close() connections its peers closed"
+		 : "fewer than the warning threshold");
+	SAY(f->evidence, "CLOSE_WAIT = %" PRIu64 ", close_wait_warn = %lld", cw,
+	    in->thr->close_wait_warn);
+	if (c->owners_walked && c->nowner > 0) {
+		ADD(f->evidence, "; held by");
+		for (size_t i = 0; i < c->nowner && i < 5; i++)
+			ADD(f->evidence, "%s pid %d (%s) port %u: %" PRIu64, i ? "," : "",
+			    c->owner[i].pid, c->owner[i].comm, c->owner[i].port,
+			    c->owner[i].count);
+		if (c->nowner > 5)
+			ADD(f->evidence, ", and %zu more", c->nowner - 5);
+	} else if (c->owners_walked) {
+		ADD(f->evidence, "; no process readable here holds them");
+	}
+	SAY(f->advice, "CLOSE_WAIT is an application bug that no kernel setting fixes: "
+		       "the program must close() a socket once read() returns 0. Fix the "
+		       "program named above. Keepalive only reaps sockets that set "
+		       "SO_KEEPALIVE, and only once the peer is gone.");
+}
+
+static void
+rule_fin_wait2(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	const struct tt_val *ft = current(in, TT_K_FIN_TIMEOUT);
+	uint64_t orphans = tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED) +
+	    c->fin_wait2_full_orphans;
+	uint64_t owned = tt_census_state(c, TT_CS_FIN_WAIT2) - c->fin_wait2_full_orphans;
+	struct tt_finding *f;
+
+	if ((long long)orphans >= in->thr->fin_wait2_warn) {
+		bool longt = ft == NULL || ft->v[0] > 30;
+
+		f = tt_finding_add(out, "census_fin_wait2", longt ? TT_SEV_WARN : TT_SEV_INFO,
+		    "tcp_fin_timeout");
+		tt_finding_key(f, TT_K_FIN_TIMEOUT);
+		SAY(f->message, "%" PRIu64 " orphaned FIN_WAIT2 sockets wait for peers that "
+				"never send their FIN", orphans);
+		SAY(f->evidence, "%" PRIu64 " as timewait minisockets, %" PRIu64
+				 " as full sockets; fin_wait2_warn = %lld",
+		    tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED), c->fin_wait2_full_orphans,
+		    in->thr->fin_wait2_warn);
+		if (ft != NULL)
+			ADD(f->evidence, "; tcp_fin_timeout = %lld s", ft->v[0]);
+		if (longt)
+			SAY(f->advice, "Lower net.ipv4.tcp_fin_timeout (15 to 30 s) so "
+				       "orphans are freed sooner; the peers should also close "
+				       "their side.");
+		else
+			SAY(f->advice, "tcp_fin_timeout is already short; look at the peers, "
+				       "which do not close their side.");
+	}
+	if ((long long)owned >= in->thr->fin_wait2_warn) {
+		f = tt_finding_add(out, "census_fin_wait2", TT_SEV_INFO, "tcp_fin_timeout");
+		SAY(f->message, "%" PRIu64 " FIN_WAIT2 sockets are still owned by a process "
+				"(shutdown() without close())", owned);
+		SAY(f->evidence, "FIN_WAIT2 full sockets with an owner = %" PRIu64, owned);
+		SAY(f->advice, "tcp_fin_timeout does not shorten these: it applies to "
+			       "orphans only. The program must close() them.");
+	}
+}
+
+static void
+rule_orphans(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	const struct tt_val *max = current(in, TT_K_MAX_ORPHANS);
+	uint64_t n, aborts;
+	struct tt_finding *f;
+
+	/* The orphan count is the whole host's; only the host namespace has
+	 * the limit to set it against. */
+	if (in->snap->netns != 1 || max == NULL || max->v[0] <= 0 ||
+	    !c->have[TT_CTR_TCP_ORPHAN])
+		return;
+	n = c->counter[TT_CTR_TCP_ORPHAN];
+	aborts = c->have[TT_CTR_ABORT_ON_MEMORY] ? c->counter[TT_CTR_ABORT_ON_MEMORY] : 0;
+	if (n * 100 < (uint64_t)max->v[0] * (uint64_t)in->thr->orphans_warn_pct)
+		return;
+	f = tt_finding_add(out, "census_orphans",
+	    n >= (uint64_t)max->v[0] ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_max_orphans");
+	tt_finding_key(f, TT_K_MAX_ORPHANS);
+	SAY(f->message, "orphaned sockets are at %" PRIu64 "%% of tcp_max_orphans: past it "
+			"the kernel resets them",
+	    n * 100 / (uint64_t)max->v[0]);
+	SAY(f->evidence, "sockstat orphan = %" PRIu64 " (whole host), tcp_max_orphans = %lld, "
+			 "warning at %lld%%; TcpExt TCPAbortOnMemory = %" PRIu64,
+	    n, max->v[0], in->thr->orphans_warn_pct, aborts);
+	SAY(f->advice, "Raise net.ipv4.tcp_max_orphans if memory allows, lower "
+		       "tcp_fin_timeout and tcp_orphan_retries so orphans go sooner.");
+}
+
+#define OWNS_NONE .owns = { TT_K__COUNT }
+const struct tt_rule tt_rules_census[] = {
+	{ .id = "census_time_wait", .fn = rule_time_wait, OWNS_NONE, .needs_census = true,
+	    .ok_message = "TIME_WAIT is well below tcp_max_tw_buckets, no overflow" },
+	{ .id = "census_port_pressure", .fn = rule_port_pressure, OWNS_NONE,
+	    .needs_census = true,
+	    .ok_message = "no destination uses much of the ephemeral port range" },
+	{ .id = "census_close_wait", .fn = rule_close_wait, OWNS_NONE, .needs_census = true,
+	    .ok_message = "no socket in CLOSE_WAIT" },
+	{ .id = "census_fin_wait2", .fn = rule_fin_wait2, OWNS_NONE, .needs_census = true,
+	    .ok_message = "few FIN_WAIT2 sockets" },
+	{ .id = "census_orphans", .fn = rule_orphans, OWNS_NONE, .needs_census = true,
+	    .ok_message = "orphans are well below tcp_max_orphans, or not this namespace's "
+			  "to judge" },
+};
+const size_t tt_rules_census_n = sizeof(tt_rules_census) / sizeof(tt_rules_census[0]);

@@ -1,0 +1,201 @@
+/*
+ * The socket census in check's report.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out-census.h"
+
+struct tt_census *
+out_census_gather(struct cmd_env *env, struct tt_snapshot *snap,
+    const struct tt_thresholds *thr)
+{
+	const struct tt_val *pr = tt_snapshot_value(snap, TT_K_LOCAL_PORT_RANGE);
+	struct tt_census_opts o = { .close_wait_warn = thr->close_wait_warn };
+	struct tt_census *c;
+	int r;
+
+	if (strcmp(tt_ctx_proc_root(env->ctx), "/proc") != 0)
+		return NULL;
+	if (pr != NULL && pr->n == 2 && pr->v[0] > 0 && pr->v[1] <= 65535) {
+		o.port_lo = (unsigned)pr->v[0];
+		o.port_hi = (unsigned)pr->v[1];
+	}
+	r = tt_census_gather(env->ctx, &o, &c);
+	if (r < 0) {
+		cmd_err(env, "socket census failed (%s); going on without it", strerror(-r));
+		return NULL;
+	}
+	snap->census = c;
+	return c;
+}
+
+static const char *
+dest_family(const struct tt_census_dest *d)
+{
+	return d->family == 10 ? "ipv6" : "ipv4"; /* AF_INET6 */
+}
+
+static unsigned
+range_size(const struct tt_census *c)
+{
+	return (unsigned)c->port_hi - c->port_lo + 1;
+}
+
+void
+out_census_text(FILE *f, const struct tt_census *c)
+{
+	size_t idx[TT_CENSUS_DEST_SHOW], n;
+
+	fprintf(f, "\nSOCKETS (TCP, this network namespace)\n");
+	fprintf(f, "%-20s %10s %10s %10s\n", "STATE", "TOTAL", "IPV4", "IPV6");
+	for (int s = TT_CS_ESTABLISHED; s < TT_CS__COUNT; s++)
+		fprintf(f, "%-20s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
+		    tt_cstate_name(s), tt_census_state(c, (enum tt_cstate)s),
+		    c->state[TT_CF_IPV4][s], c->state[TT_CF_IPV6][s]);
+	fprintf(f, "%-20s %10" PRIu64 "\n", "total", c->total);
+
+	n = tt_census_top_dests(c, idx, TT_CENSUS_DEST_SHOW);
+	fprintf(f, "\nTOP DESTINATIONS (local ports %u-%u, %u ports%s)\n", c->port_lo,
+	    c->port_hi, range_size(c), c->dest_evictions ? ", counts approximate" : "");
+	if (n == 0)
+		fprintf(f, "(no outgoing connections on ephemeral ports)\n");
+	else
+		fprintf(f, "%-46s %8s %9s %10s %6s\n", "DESTINATION", "SOCKETS", "TIME_WAIT",
+		    "CONNECTING", "RANGE");
+	for (size_t i = 0; i < n; i++) {
+		const struct tt_census_dest *d = &c->dest[idx[i]];
+		char ds[64];
+
+		fprintf(f, "%-46s %8" PRIu64 " %9" PRIu64 " %10" PRIu64 " %5" PRIu64 "%%\n",
+		    tt_census_dest_str(d, ds, sizeof(ds)), d->count, d->time_wait, d->syn_sent,
+		    d->count * 100 / range_size(c));
+	}
+
+	if (c->owners_walked) {
+		fprintf(f, "\nCLOSE_WAIT OWNERS\n");
+		if (c->nowner == 0)
+			fprintf(f, "(no readable process holds them)\n");
+		else
+			fprintf(f, "%-8s %-16s %6s %8s\n", "PID", "COMMAND", "PORT", "SOCKETS");
+		for (size_t i = 0; i < c->nowner; i++)
+			fprintf(f, "%-8d %-16s %6u %8" PRIu64 "\n", c->owner[i].pid,
+			    c->owner[i].comm, c->owner[i].port, c->owner[i].count);
+	}
+
+	fprintf(f, "\nCOUNTERS\n");
+	for (int i = 0; i < TT_CTR__COUNT; i++) {
+		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
+		char name[64];
+
+		if (!c->have[i])
+			continue;
+		snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
+		fprintf(f, "%-30s %12" PRIu64 "  %s\n", name, c->counter[i],
+		    ci->per_netns ? "this namespace" : "whole host");
+	}
+}
+
+static void
+states_json(struct json *j, const char *key, const uint64_t *st)
+{
+	uint64_t total = 0;
+
+	json_obj_begin(j, key);
+	for (int s = TT_CS_ESTABLISHED; s < TT_CS__COUNT; s++) {
+		json_int(j, tt_cstate_name(s), (long long)st[s]);
+		total += st[s];
+	}
+	json_int(j, "total", (long long)total);
+	json_obj_end(j);
+}
+
+void
+out_census_json(struct json *j, const struct tt_census *c)
+{
+	size_t idx[TT_CENSUS_DEST_SHOW], n;
+	uint64_t both[TT_CS__COUNT];
+
+	if (c == NULL) {
+		json_null(j, "census");
+		json_null(j, "sockets");
+		json_null(j, "top_destinations");
+		json_null(j, "close_wait_owners");
+		json_null(j, "counters");
+		return;
+	}
+	json_obj_begin(j, "census");
+	json_int(j, "ephemeral_low", c->port_lo);
+	json_int(j, "ephemeral_high", c->port_hi);
+	json_bool(j, "destinations_exact", c->dest_evictions == 0);
+	json_bool(j, "owners_searched", c->owners_walked);
+	json_int(j, "close_wait_inodes_kept", (long long)c->ncw);
+	json_obj_end(j);
+
+	for (int s = 0; s < TT_CS__COUNT; s++)
+		both[s] = tt_census_state(c, (enum tt_cstate)s);
+	json_obj_begin(j, "sockets");
+	for (int s = TT_CS_ESTABLISHED; s < TT_CS__COUNT; s++)
+		json_int(j, tt_cstate_name(s), (long long)both[s]);
+	json_int(j, "total", (long long)c->total);
+	json_int(j, "fin_wait2_full_orphans", (long long)c->fin_wait2_full_orphans);
+	json_obj_begin(j, "by_family");
+	states_json(j, "ipv4", c->state[TT_CF_IPV4]);
+	states_json(j, "ipv6", c->state[TT_CF_IPV6]);
+	json_obj_end(j);
+	json_obj_end(j);
+
+	n = tt_census_top_dests(c, idx, TT_CENSUS_DEST_SHOW);
+	json_arr_begin(j, "top_destinations");
+	for (size_t i = 0; i < n; i++) {
+		const struct tt_census_dest *d = &c->dest[idx[i]];
+		char ds[64];
+
+		json_obj_begin(j, NULL);
+		json_str(j, "destination", tt_census_dest_str(d, ds, sizeof(ds)));
+		json_str(j, "family", dest_family(d));
+		json_int(j, "port", d->port);
+		json_int(j, "sockets", (long long)d->count);
+		json_int(j, "max_overcount", (long long)d->err);
+		json_int(j, "time_wait", (long long)d->time_wait);
+		json_int(j, "connecting", (long long)d->syn_sent);
+		json_int(j, "port_range", range_size(c));
+		json_int(j, "port_range_used_pct", (long long)(d->count * 100 / range_size(c)));
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+
+	if (c->owners_walked) {
+		json_arr_begin(j, "close_wait_owners");
+		for (size_t i = 0; i < c->nowner; i++) {
+			json_obj_begin(j, NULL);
+			json_int(j, "pid", c->owner[i].pid);
+			json_str(j, "command", c->owner[i].comm);
+			json_int(j, "port", c->owner[i].port);
+			json_int(j, "sockets", (long long)c->owner[i].count);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+	} else {
+		json_null(j, "close_wait_owners");
+	}
+
+	json_obj_begin(j, "counters");
+	for (int scope = 1; scope >= 0; scope--) {
+		json_obj_begin(j, scope ? "netns" : "global");
+		for (int i = 0; i < TT_CTR__COUNT; i++) {
+			const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
+			char name[64];
+
+			if (!c->have[i] || ci->per_netns != (scope == 1))
+				continue;
+			snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
+			json_int(j, name, (long long)c->counter[i]);
+		}
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
