@@ -1,0 +1,19 @@
+# The socket census: decoder and parser unit tests, its rules, and the
+# real-socket test in a private network namespace.  `make bench` runs the
+# benchmark (not part of make check).
+
+check_PROGRAMS += tests/test-census tests/test-census-rules tests/census-sockets
+TESTS += tests/test-census tests/test-census-rules tests/census-netns.sh
+dist_check_SCRIPTS += tests/census-netns.sh
+
+tests_test_census_SOURCES = tests/test-census.c
+tests_test_census_CFLAGS = $(TEST_CFLAGS)
+tests_test_census_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_census_LDADD = $(TEST_LDADD)
+
+tests_test_census_rules_SOURCES = tests/test-census-rules.c
+tests_test_census_rules_CFLAGS = $(TEST_CFLAGS)
+tests_test_census_rules_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_census_rules_LDADD = $(TEST_LDADD)
+
+tests_census_sockets_SOURCES = tests/census-sockets.c

@@ -1,0 +1,226 @@
+/*
+ * Puts real TCP sockets into known states on loopback, for the census test
+ * and benchmark.  Run it inside a private network namespace.
+ *
+ *   census-sockets [-t TW] [-T PORTS] [-c CW] [-C PROCS] [-e EST] [-E PROCS]
+ *                  [-6] [-b BASEPORT]
+ *
+ * TW TIME_WAIT sockets on the connecting side, towards PORTS listeners on
+ * 127.0.0.1 (ports BASE, BASE+1, ...); CW CLOSE_WAIT sockets held by PROCS
+ * child processes (listeners on BASE+100+i), whose peers become orphaned
+ * FIN_WAIT2; EST connected pairs (2 x EST ESTABLISHED sockets) held by
+ * PROCS children, on ::1 with -6 (listeners on BASE+200+i).
+ *
+ * Prints "listen PORT PID" for each listener with the pid that owns it,
+ * then "ready", and holds every socket until it is killed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BATCH 1000
+
+static int v6;
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "census-sockets: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static int
+listener(int port, int family)
+{
+	int one = 1, s = socket(family, SOCK_STREAM, 0);
+
+	if (s < 0)
+		die("socket");
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+			.sin6_addr = IN6ADDR_LOOPBACK_INIT };
+
+		setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0)
+			die("bind");
+	} else {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0)
+			die("bind");
+	}
+	if (listen(s, 4096) < 0)
+		die("listen");
+	return s;
+}
+
+static int
+connect_to(int port, int family)
+{
+	int s = socket(family, SOCK_STREAM, 0);
+
+	if (s < 0)
+		die("socket");
+	if (family == AF_INET6) {
+		struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+			.sin6_addr = IN6ADDR_LOOPBACK_INIT };
+
+		if (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0)
+			die("connect");
+	} else {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0)
+			die("connect");
+	}
+	return s;
+}
+
+/*
+ * n connections to the listener l; close_client/close_server say which
+ * ends are closed, client first.  Kept ends are leaked on purpose: they
+ * live until the process ends.
+ */
+static void
+connections(int l, int port, int family, long n, int close_client, int close_server)
+{
+	int c[BATCH], s[BATCH];
+
+	while (n > 0) {
+		int b = n > BATCH ? BATCH : (int)n;
+
+		for (int i = 0; i < b; i++)
+			c[i] = connect_to(port, family);
+		for (int i = 0; i < b; i++)
+			if ((s[i] = accept(l, NULL, NULL)) < 0)
+				die("accept");
+		if (close_client)
+			for (int i = 0; i < b; i++)
+				close(c[i]);
+		if (close_server) {
+			char buf[1];
+
+			/* Wait for the client's FIN so the client, not us,
+			 * ends in TIME_WAIT. */
+			for (int i = 0; i < b; i++) {
+				(void)read(s[i], buf, sizeof(buf));
+				close(s[i]);
+			}
+		}
+		n -= b;
+	}
+}
+
+/* A child that makes n connections to its own listener and holds them. */
+static pid_t
+holder(int port, int family, long n, int close_client)
+{
+	int l = listener(port, family);
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		/* Die with the parent, so killing it cleans everything up. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1)
+			_exit(0);
+		connections(l, port, family, n, close_client, 0);
+		/* Tell the parent we are done by closing the pipe end. */
+		close(3);
+		for (;;)
+			pause();
+	}
+	close(l);
+	return pid;
+}
+
+int
+main(int argc, char *argv[])
+{
+	long tw = 0, cw = 0, est = 0;
+	int twports = 1, cwprocs = 1, estprocs = 1, base = 5000, opt;
+	int nlisten;
+	int *tl;
+	int p[2];
+
+	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:")) != -1) {
+		switch (opt) {
+		case 't': tw = atol(optarg); break;
+		case 'T': twports = atoi(optarg); break;
+		case 'c': cw = atol(optarg); break;
+		case 'C': cwprocs = atoi(optarg); break;
+		case 'e': est = atol(optarg); break;
+		case 'E': estprocs = atoi(optarg); break;
+		case '6': v6 = 1; break;
+		case 'b': base = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: census-sockets [-t TW] [-T PORTS] [-c CW] "
+					"[-C PROCS] [-e EST] [-E PROCS] [-6] [-b BASEPORT]\n");
+			return 64;
+		}
+	}
+	if (twports < 1 || cwprocs < 1 || estprocs < 1 || twports > 100 ||
+	    cwprocs > 100 || estprocs > 100)
+		return 64;
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	/* Children signal completion by closing fd 3, a pipe's write end. */
+	if (pipe(p) < 0)
+		die("pipe");
+	if (p[1] != 3) {
+		if (dup2(p[1], 3) < 0)
+			die("dup2");
+		close(p[1]);
+	}
+	for (int i = 0; cw > 0 && i < cwprocs; i++) {
+		long n = cw / cwprocs + (i < cw % cwprocs);
+		pid_t pid = holder(base + 100 + i, AF_INET, n, 1);
+
+		printf("listen %d %d close_wait %ld\n", base + 100 + i, (int)pid, n);
+	}
+	for (int i = 0; est > 0 && i < estprocs; i++) {
+		long n = est / estprocs + (i < est % estprocs);
+		pid_t pid = holder(base + 200 + i, v6 ? AF_INET6 : AF_INET, n, 0);
+
+		printf("listen %d %d established %ld\n", base + 200 + i, (int)pid, n);
+	}
+	close(3);
+
+	nlisten = tw > 0 ? twports : 0;
+	tl = calloc((size_t)nlisten + 1, sizeof(*tl));
+	for (int i = 0; i < nlisten; i++) {
+		long n = tw / twports + (i < tw % twports);
+
+		tl[i] = listener(base + i, AF_INET);
+		connections(tl[i], base + i, AF_INET, n, 1, 1);
+		printf("listen %d %d time_wait %ld\n", base + i, (int)getpid(), n);
+	}
+	/* Every child has closed its copy of the pipe when it is done. */
+	{
+		char b;
+
+		while (read(p[0], &b, 1) != 0)
+			if (errno != EINTR)
+				break;
+	}
+	/* Let the last ACKs land: loopback is quick, but not instant. */
+	usleep(200000);
+	printf("ready\n");
+	for (;;)
+		pause();
+}

@@ -1,0 +1,297 @@
+/*
+ * The census rules on hand-made snapshots: each rule fires on the
+ * evidence it is about, stays quiet below its threshold, and says nothing
+ * at all when no census was gathered.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/census.h"
+#include "lib/rules.h"
+
+struct fix {
+	struct tt_snapshot snap;
+	struct tt_census *c;
+	struct tt_thresholds thr;
+	struct tt_findings fs;
+};
+
+static void
+setkey(struct fix *x, enum tt_key_id k, long long a, long long b, int n)
+{
+	x->snap.sysctl[k].state = TT_ST_OK;
+	x->snap.sysctl[k].val.n = n;
+	x->snap.sysctl[k].val.v[0] = a;
+	x->snap.sysctl[k].val.v[1] = b;
+}
+
+static int
+setup(void **state)
+{
+	struct fix *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return -1;
+	x->c = malloc(sizeof(*x->c));
+	if (x->c == NULL)
+		return -1;
+	tt_census_init(x->c, 32768, 60999);
+	snprintf(x->snap.kernel, sizeof(x->snap.kernel), "6.18.0");
+	x->snap.kv = TT_KV(6, 18);
+	x->snap.netns = 1;
+	setkey(x, TT_K_MAX_TW_BUCKETS, 1000, 0, 1);
+	setkey(x, TT_K_LOCAL_PORT_RANGE, 32768, 60999, 2);
+	setkey(x, TT_K_TW_REUSE, 2, 0, 1);
+	setkey(x, TT_K_TIMESTAMPS, 1, 0, 1);
+	setkey(x, TT_K_FIN_TIMEOUT, 60, 0, 1);
+	setkey(x, TT_K_MAX_ORPHANS, 1000, 0, 1);
+	x->snap.census = x->c;
+	tt_thresholds_default(&x->thr);
+	*state = x;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fix *x = *state;
+
+	tt_findings_free(&x->fs);
+	free(x->c);
+	free(x);
+	return 0;
+}
+
+/* Runs every rule and returns the first finding with this id. */
+static const struct tt_finding *
+run(struct fix *x, const char *id)
+{
+	struct tt_rule_input in = { .snap = &x->snap, .prof = NULL, .thr = &x->thr };
+
+	tt_findings_free(&x->fs);
+	assert_int_equal(tt_rules_run(&in, &x->fs), 0);
+	for (size_t i = 0; i < x->fs.n; i++)
+		if (strcmp(x->fs.v[i].id, id) == 0)
+			return &x->fs.v[i];
+	return NULL;
+}
+
+static size_t
+count(struct fix *x, const char *id)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < x->fs.n; i++)
+		n += strcmp(x->fs.v[i].id, id) == 0;
+	return n;
+}
+
+static void
+add_n(struct tt_census *c, int n, int state, bool tw, const char *dst, uint16_t dport,
+    uint16_t sport0, uint64_t inode0)
+{
+	uint8_t a[16] = { 0 };
+
+	assert_int_equal(inet_pton(AF_INET, dst, a), 1);
+	for (int i = 0; i < n; i++)
+		tt_census_add(c, AF_INET, state, tw, a, (uint16_t)(sport0 + i), dport,
+		    inode0 ? inode0 + (uint64_t)i : 0);
+}
+
+static void
+test_no_census_no_findings(void **state)
+{
+	struct fix *x = *state;
+
+	x->snap.census = NULL;
+	run(x, "");
+	for (size_t i = 0; i < x->fs.n; i++)
+		assert_true(strncmp(x->fs.v[i].id, "census_", 7) != 0);
+	/* With a census and nothing wrong, each says ok. */
+	x->snap.census = x->c;
+	assert_int_equal(run(x, "census_time_wait")->sev, TT_SEV_OK);
+	assert_int_equal(run(x, "census_port_pressure")->sev, TT_SEV_OK);
+	assert_int_equal(run(x, "census_close_wait")->sev, TT_SEV_OK);
+	assert_int_equal(run(x, "census_fin_wait2")->sev, TT_SEV_OK);
+	assert_int_equal(run(x, "census_orphans")->sev, TT_SEV_OK);
+}
+
+static void
+test_time_wait_near_limit(void **state)
+{
+	struct fix *x = *state;
+	const struct tt_finding *f;
+
+	add_n(x->c, 700, TT_CS_TIME_WAIT, true, "10.1.1.1", 80, 1000, 0);
+	add_n(x->c, 99, TT_CS_FIN_WAIT2, true, "10.1.1.1", 80, 2000, 0);
+	assert_int_equal(run(x, "census_time_wait")->sev, TT_SEV_OK); /* 799 < 800 */
+	add_n(x->c, 1, TT_CS_FIN_WAIT2, true, "10.1.1.1", 80, 3000, 0);
+	f = run(x, "census_time_wait");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->message, "80%"));
+	assert_non_null(strstr(f->evidence, "800 timewait sockets (700 TIME_WAIT, 100 orphaned"));
+	assert_non_null(strstr(f->evidence, "tcp_max_tw_buckets = 1000"));
+	/* The threshold comes from the profile's thresholds. */
+	x->thr.tw_buckets_warn_pct = 90;
+	assert_int_equal(run(x, "census_time_wait")->sev, TT_SEV_OK);
+}
+
+static void
+test_time_wait_overflow(void **state)
+{
+	struct fix *x = *state;
+	const struct tt_finding *f;
+
+	x->c->have[TT_CTR_TW_OVERFLOW] = true;
+	x->c->counter[TT_CTR_TW_OVERFLOW] = 0;
+	assert_int_equal(run(x, "census_time_wait")->sev, TT_SEV_OK);
+	x->c->counter[TT_CTR_TW_OVERFLOW] = 31;
+	f = run(x, "census_time_wait");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->message, "overflowed"));
+	assert_non_null(strstr(f->evidence, "TCPTimeWaitOverflow = 31"));
+}
+
+static void
+test_port_pressure(void **state)
+{
+	struct fix *x = *state;
+	const struct tt_finding *f;
+
+	/* 1000-port range; 690 to one destination is below 70 %. */
+	setkey(x, TT_K_LOCAL_PORT_RANGE, 40000, 40999, 2);
+	tt_census_init(x->c, 40000, 40999);
+	add_n(x->c, 690, TT_CS_TIME_WAIT, true, "192.0.2.10", 443, 40000, 0);
+	add_n(x->c, 500, TT_CS_ESTABLISHED, false, "192.0.2.11", 443, 40000, 1);
+	assert_int_equal(run(x, "census_port_pressure")->sev, TT_SEV_OK);
+	add_n(x->c, 10, TT_CS_SYN_SENT, false, "192.0.2.10", 443, 40690, 1);
+	f = run(x, "census_port_pressure");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_int_equal(count(x, "census_port_pressure"), 1);
+	assert_non_null(strstr(f->message, "192.0.2.10:443 use 70%"));
+	assert_non_null(strstr(f->evidence, "700 sockets to 192.0.2.10:443 on local ports "
+					    "40000-40999 (1000 ports): 690 in TIME_WAIT, 10 connecting"));
+	/* Mostly TIME_WAIT, reuse = 2: suggest tw_reuse = 1. */
+	assert_non_null(strstr(f->advice, "tcp_tw_reuse = 1"));
+	assert_non_null(strstr(f->advice, "loopback only"));
+	setkey(x, TT_K_TW_REUSE, 1, 0, 1);
+	assert_null(strstr(run(x, "census_port_pressure")->advice, "tcp_tw_reuse"));
+	/* Near the end of the range it is critical. */
+	add_n(x->c, 260, TT_CS_TIME_WAIT, true, "192.0.2.10", 443, 40700, 0);
+	assert_int_equal(run(x, "census_port_pressure")->sev, TT_SEV_CRITICAL);
+	/* A range read as wider makes the same sockets harmless. */
+	setkey(x, TT_K_LOCAL_PORT_RANGE, 1024, 65535, 2);
+	assert_int_equal(run(x, "census_port_pressure")->sev, TT_SEV_OK);
+}
+
+static void
+test_close_wait(void **state)
+{
+	struct fix *x = *state;
+	const struct tt_finding *f;
+
+	add_n(x->c, 5, TT_CS_CLOSE_WAIT, false, "10.0.0.5", 50000, 8080, 100);
+	f = run(x, "census_close_wait");
+	assert_int_equal(f->sev, TT_SEV_INFO);
+	add_n(x->c, 95, TT_CS_CLOSE_WAIT, false, "10.0.0.5", 50000, 8080, 200);
+	x->c->owners_walked = true;
+	x->c->nowner = 2;
+	x->c->owner[0] = (struct tt_census_owner){ .pid = 4242, .comm = "leaky", .port = 8080,
+		.count = 90 };
+	x->c->owner[1] = (struct tt_census_owner){ .pid = 17, .comm = "other", .port = 9000,
+		.count = 10 };
+	f = run(x, "census_close_wait");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->message, "100 sockets in CLOSE_WAIT"));
+	assert_non_null(strstr(f->evidence, "pid 4242 (leaky) port 8080: 90"));
+	assert_non_null(strstr(f->evidence, "pid 17 (other) port 9000: 10"));
+	assert_non_null(strstr(f->advice, "no kernel setting fixes"));
+	assert_non_null(strstr(f->advice, "SO_KEEPALIVE"));
+	x->thr.close_wait_warn = 101;
+	assert_int_equal(run(x, "census_close_wait")->sev, TT_SEV_INFO);
+}
+
+static void
+test_fin_wait2(void **state)
+{
+	struct fix *x = *state;
+	const struct tt_finding *f;
+
+	x->thr.fin_wait2_warn = 100;
+	add_n(x->c, 60, TT_CS_FIN_WAIT2, true, "10.0.0.6", 80, 1000, 0);
+	add_n(x->c, 39, TT_CS_FIN_WAIT2, false, "10.0.0.6", 80, 2000, 0);
+	assert_int_equal(run(x, "census_fin_wait2")->sev, TT_SEV_OK);
+	add_n(x->c, 1, TT_CS_FIN_WAIT2, false, "10.0.0.6", 80, 3000, 0);
+	f = run(x, "census_fin_wait2");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->evidence, "60 as timewait minisockets, 40 as full sockets"));
+	assert_non_null(strstr(f->advice, "Lower net.ipv4.tcp_fin_timeout"));
+	/* A short fin_timeout already: the peers are the problem. */
+	setkey(x, TT_K_FIN_TIMEOUT, 15, 0, 1);
+	f = run(x, "census_fin_wait2");
+	assert_int_equal(f->sev, TT_SEV_INFO);
+	assert_non_null(strstr(f->advice, "already short"));
+	/* Sockets still owned (shutdown only): fin_timeout cannot help. */
+	add_n(x->c, 100, TT_CS_FIN_WAIT2, false, "10.0.0.6", 80, 4000, 9000);
+	run(x, "census_fin_wait2");
+	assert_int_equal(count(x, "census_fin_wait2"), 2);
+	{
+		bool seen = false;
+
+		for (size_t i = 0; i < x->fs.n; i++)
+			if (strstr(x->fs.v[i].message, "shutdown()") != NULL) {
+				seen = true;
+				assert_non_null(strstr(x->fs.v[i].advice, "orphans only"));
+			}
+		assert_true(seen);
+	}
+}
+
+static void
+test_orphans(void **state)
+{
+	struct fix *x = *state;
+	const struct tt_finding *f;
+
+	x->c->have[TT_CTR_TCP_ORPHAN] = true;
+	x->c->counter[TT_CTR_TCP_ORPHAN] = 799;
+	assert_int_equal(run(x, "census_orphans")->sev, TT_SEV_OK);
+	x->c->counter[TT_CTR_TCP_ORPHAN] = 800;
+	f = run(x, "census_orphans");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->evidence, "orphan = 800 (whole host)"));
+	x->c->counter[TT_CTR_TCP_ORPHAN] = 1000;
+	assert_int_equal(run(x, "census_orphans")->sev, TT_SEV_CRITICAL);
+	/* In a child namespace the count is not this namespace's to judge. */
+	x->snap.netns = 0;
+	assert_int_equal(run(x, "census_orphans")->sev, TT_SEV_OK);
+	x->snap.netns = 1;
+	x->snap.sysctl[TT_K_MAX_ORPHANS].state = TT_ST_ABSENT;
+	assert_int_equal(run(x, "census_orphans")->sev, TT_SEV_OK);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_no_census_no_findings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_time_wait_near_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_time_wait_overflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_pressure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fin_wait2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_orphans, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,421 @@
+/*
+ * The census without a kernel: the sock_diag decoder on hand-made
+ * buffers, the destination table, the counter parsers on fixture files,
+ * and the CLOSE_WAIT owner walk on a made-up proc tree.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+
+#include "lib/census.h"
+#include "lib/ctx.h"
+
+struct buf {
+	uint8_t b[8192];
+	size_t len;
+};
+
+/* Appends one SOCK_DIAG_BY_FAMILY message; extra bytes of attributes
+ * follow the fixed part as the kernel's do. */
+static void
+put_sock(struct buf *b, int family, int state, int timer, const char *dst,
+    uint16_t sport, uint16_t dport, uint32_t inode, size_t extra)
+{
+	struct nlmsghdr h = { 0 };
+	struct inet_diag_msg m = { 0 };
+	size_t len = NLMSG_LENGTH(sizeof(m) + extra);
+
+	h.nlmsg_len = (uint32_t)len;
+	h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	h.nlmsg_flags = NLM_F_MULTI;
+	m.idiag_family = (uint8_t)family;
+	m.idiag_state = (uint8_t)state;
+	m.idiag_timer = (uint8_t)timer;
+	m.id.idiag_sport = htons(sport);
+	m.id.idiag_dport = htons(dport);
+	m.idiag_inode = inode;
+	assert_int_equal(inet_pton(family, dst, m.id.idiag_dst), 1);
+	assert_true(b->len + NLMSG_ALIGN(len) <= sizeof(b->b));
+	memset(b->b + b->len, 0, NLMSG_ALIGN(len));
+	memcpy(b->b + b->len, &h, sizeof(h));
+	memcpy(b->b + b->len + NLMSG_HDRLEN, &m, sizeof(m));
+	b->len += NLMSG_ALIGN(len);
+}
+
+static void
+put_done(struct buf *b, int32_t err)
+{
+	struct nlmsghdr h = { .nlmsg_len = NLMSG_LENGTH(sizeof(err)), .nlmsg_type = NLMSG_DONE };
+
+	memcpy(b->b + b->len, &h, sizeof(h));
+	memcpy(b->b + b->len + NLMSG_HDRLEN, &err, sizeof(err));
+	b->len += NLMSG_ALIGN(h.nlmsg_len);
+}
+
+static struct tt_census *
+new_census(unsigned lo, unsigned hi)
+{
+	struct tt_census *c = malloc(sizeof(*c));
+
+	assert_non_null(c);
+	tt_census_init(c, lo, hi);
+	return c;
+}
+
+static void
+test_decode_states(void **state)
+{
+	struct tt_census *c = new_census(32768, 60999);
+	struct buf b = { .len = 0 };
+	bool done = false;
+
+	(void)state;
+	put_sock(&b, AF_INET, 1, 0, "10.0.0.1", 40000, 443, 11, 12);
+	put_sock(&b, AF_INET, 6, 3, "10.0.0.1", 40001, 443, 0, 0);
+	put_sock(&b, AF_INET, 5, 3, "10.0.0.1", 40002, 443, 0, 0);  /* orphan minisock */
+	put_sock(&b, AF_INET, 5, 2, "10.0.0.2", 80, 50000, 0, 8);   /* full orphan */
+	put_sock(&b, AF_INET, 5, 0, "10.0.0.2", 80, 50001, 77, 8);  /* shutdown only */
+	put_sock(&b, AF_INET6, 8, 0, "2001:db8::1", 8080, 51000, 99, 20);
+	put_sock(&b, AF_INET6, 10, 0, "::", 8080, 0, 5, 4);
+	put_sock(&b, AF_INET6, 12, 1, "2001:db8::2", 8080, 52000, 0, 0); /* request */
+	put_sock(&b, AF_INET, 0, 0, "10.0.0.9", 1, 2, 0, 0);  /* no such state */
+	put_done(&b, 0);
+	assert_int_equal(tt_census_decode(c, b.b, b.len, &done), 0);
+	assert_true(done);
+	assert_int_equal(c->total, 8);
+	assert_int_equal(c->state[TT_CF_IPV4][TT_CS_ESTABLISHED], 1);
+	assert_int_equal(c->state[TT_CF_IPV4][TT_CS_TIME_WAIT], 1);
+	assert_int_equal(c->state[TT_CF_IPV4][TT_CS_FIN_WAIT2_ORPHANED], 1);
+	assert_int_equal(c->state[TT_CF_IPV4][TT_CS_FIN_WAIT2], 2);
+	assert_int_equal(c->fin_wait2_full_orphans, 1);
+	assert_int_equal(c->state[TT_CF_IPV6][TT_CS_CLOSE_WAIT], 1);
+	assert_int_equal(c->state[TT_CF_IPV6][TT_CS_LISTEN], 1);
+	assert_int_equal(c->state[TT_CF_IPV6][TT_CS_SYN_RECV], 1);
+	assert_int_equal(tt_census_state(c, TT_CS_CLOSE_WAIT), 1);
+	assert_int_equal(c->ncw, 1);
+	assert_int_equal(c->cw[0].inode, 99);
+	assert_int_equal(c->cw[0].port, 8080);
+	/* Only the three on ephemeral ports towards 10.0.0.1:443. */
+	assert_int_equal(c->outbound, 3);
+	assert_int_equal(c->ndest, 1);
+	assert_int_equal(c->dest[0].count, 3);
+	assert_int_equal(c->dest[0].time_wait, 2);
+	free(c);
+}
+
+static void
+test_decode_split_and_errors(void **state)
+{
+	struct tt_census *c = new_census(32768, 60999);
+	struct buf b = { .len = 0 };
+	struct nlmsghdr h;
+	struct nlmsgerr e = { .error = -EPERM };
+	bool done = false;
+
+	(void)state;
+	/* A buffer without DONE leaves done unset: more is to come. */
+	put_sock(&b, AF_INET, 1, 0, "10.0.0.1", 40000, 443, 1, 0);
+	assert_int_equal(tt_census_decode(c, b.b, b.len, &done), 0);
+	assert_false(done);
+
+	/* Truncated message. */
+	assert_int_equal(tt_census_decode(c, b.b, b.len - 4, &done), -EBADMSG);
+	/* A header that claims more than the buffer holds. */
+	memcpy(&h, b.b, sizeof(h));
+	h.nlmsg_len = 4096;
+	memcpy(b.b, &h, sizeof(h));
+	assert_int_equal(tt_census_decode(c, b.b, b.len, &done), -EBADMSG);
+	/* Too short for an inet_diag_msg. */
+	h.nlmsg_len = NLMSG_LENGTH(4);
+	memcpy(b.b, &h, sizeof(h));
+	assert_int_equal(tt_census_decode(c, b.b, NLMSG_ALIGN(h.nlmsg_len), &done), -EBADMSG);
+	/* Shorter than a header. */
+	assert_int_equal(tt_census_decode(c, b.b, 3, &done), -EBADMSG);
+
+	/* NLMSG_ERROR carries the kernel's errno. */
+	b.len = 0;
+	h = (struct nlmsghdr){ .nlmsg_len = NLMSG_LENGTH(sizeof(e)), .nlmsg_type = NLMSG_ERROR };
+	memcpy(b.b, &h, sizeof(h));
+	memcpy(b.b + NLMSG_HDRLEN, &e, sizeof(e));
+	b.len = NLMSG_ALIGN(h.nlmsg_len);
+	assert_int_equal(tt_census_decode(c, b.b, b.len, &done), -EPERM);
+
+	/* DONE with an error ends the dump with it. */
+	b.len = 0;
+	done = false;
+	put_done(&b, -EINTR);
+	assert_int_equal(tt_census_decode(c, b.b, b.len, &done), -EINTR);
+	assert_true(done);
+	assert_int_equal(c->total, 1);
+	free(c);
+}
+
+/* Every prefix and every byte flip of a valid buffer: no crash, and
+ * never more sockets than the buffer holds. */
+static void
+test_decode_garbage(void **state)
+{
+	struct buf b = { .len = 0 };
+	bool done;
+
+	(void)state;
+	for (int i = 0; i < 6; i++)
+		put_sock(&b, i % 2 ? AF_INET6 : AF_INET, 1 + i, 0, i % 2 ? "::1" : "127.0.0.1",
+		    (uint16_t)(40000 + i), 80, (uint32_t)i, (size_t)i * 4);
+	put_done(&b, 0);
+	for (size_t n = 0; n <= b.len; n++) {
+		struct tt_census *c = new_census(32768, 60999);
+
+		done = false;
+		(void)tt_census_decode(c, b.b, n, &done);
+		assert_true(c->total <= 6);
+		free(c);
+	}
+	for (size_t i = 0; i < b.len; i++) {
+		struct tt_census *c = new_census(32768, 60999);
+		uint8_t save = b.b[i];
+
+		b.b[i] ^= 0xa5;
+		done = false;
+		(void)tt_census_decode(c, b.b, b.len, &done);
+		assert_true(c->total <= 6);
+		b.b[i] = save;
+		free(c);
+	}
+}
+
+static void
+test_v4mapped_is_ipv4(void **state)
+{
+	struct tt_census *c = new_census(1024, 65535);
+	uint8_t a4[16] = { 192, 0, 2, 7 };
+	uint8_t m6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 7 };
+	char s[64];
+
+	(void)state;
+	tt_census_add(c, AF_INET, TT_CS_ESTABLISHED, false, a4, 2000, 25, 1);
+	tt_census_add(c, AF_INET6, TT_CS_SYN_SENT, false, m6, 2001, 25, 2);
+	assert_int_equal(c->ndest, 1);
+	assert_int_equal(c->dest[0].count, 2);
+	assert_int_equal(c->dest[0].syn_sent, 1);
+	assert_string_equal(tt_census_dest_str(&c->dest[0], s, sizeof(s)), "192.0.2.7:25");
+	assert_int_equal(c->state[TT_CF_IPV6][TT_CS_SYN_SENT], 1);
+	free(c);
+}
+
+/* Space-saving: a heavy destination survives a flood of one-off ones, and
+ * its count stays exact because it never left the table. */
+static void
+test_heavy_hitters(void **state)
+{
+	struct tt_census *c = new_census(1024, 65535);
+	uint8_t heavy[16] = { 10, 9, 9, 9 };
+	size_t idx[3];
+
+	(void)state;
+	for (uint32_t i = 0; i < 20000; i++) {
+		uint8_t one[16] = { 172, 16, (uint8_t)(i >> 8), (uint8_t)i };
+
+		tt_census_add(c, AF_INET, TT_CS_TIME_WAIT, true, one, 2000, 80, 0);
+		if (i % 4 == 0)
+			tt_census_add(c, AF_INET, TT_CS_TIME_WAIT, true, heavy, 2000, 443, 0);
+	}
+	assert_int_equal(c->ndest, TT_CENSUS_DEST_CAP);
+	assert_true(c->dest_evictions > 0);
+	assert_int_equal(tt_census_top_dests(c, idx, 3), 3);
+	assert_int_equal(c->dest[idx[0]].port, 443);
+	assert_int_equal(c->dest[idx[0]].count, 5000);
+	assert_int_equal(c->dest[idx[0]].err, 0);
+	assert_true(c->dest[idx[1]].count <= c->dest[idx[0]].count);
+	assert_int_equal(c->outbound, 25000);
+	/* The table stays searchable after evictions: every row is found. */
+	for (size_t k = 0; k < c->ndest; k++) {
+		uint64_t before = c->dest[k].count;
+		struct tt_census_dest d = c->dest[k];
+
+		tt_census_add(c, d.family, TT_CS_ESTABLISHED, false, d.addr, 2000, d.port, 0);
+		assert_int_equal(c->dest[k].count, before + 1);
+	}
+	free(c);
+}
+
+static void
+test_counters_fixture(void **state)
+{
+	struct tt_ctx *ctx = tt_ctx_new(NULL);
+	struct tt_census *c = new_census(32768, 60999);
+
+	(void)state;
+	assert_int_equal(tt_ctx_set_proc_root(ctx, FIXTURES "/proc-census"), 0);
+	assert_int_equal(tt_census_read_counters(ctx, c), 0);
+	assert_true(c->have[TT_CTR_TCP_TW]);
+	assert_int_equal(c->counter[TT_CTR_TCP_INUSE], 412);
+	assert_int_equal(c->counter[TT_CTR_TCP_ORPHAN], 37);
+	assert_int_equal(c->counter[TT_CTR_TCP_TW], 9120);
+	assert_int_equal(c->counter[TT_CTR_TCP_ALLOC], 530);
+	assert_int_equal(c->counter[TT_CTR_TCP_MEM], 2210);
+	assert_int_equal(c->counter[TT_CTR_TCP6_INUSE], 58);
+	assert_int_equal(c->counter[TT_CTR_TW], 81234);
+	assert_int_equal(c->counter[TT_CTR_TW_RECYCLED], 17);
+	assert_int_equal(c->counter[TT_CTR_TW_OVERFLOW], 5120);
+	assert_int_equal(c->counter[TT_CTR_PAWS_ESTAB], 44);
+	assert_int_equal(c->counter[TT_CTR_ABORT_ON_MEMORY], 2);
+	/* 6.18 has no PAWSPassive any more: absent, not zero. */
+	assert_false(c->have[TT_CTR_PAWS_PASSIVE]);
+	/* Which are the namespace's and which the whole host's. */
+	assert_true(tt_counter_info(TT_CTR_TCP_TW)->per_netns);
+	assert_true(tt_counter_info(TT_CTR_TCP_INUSE)->per_netns);
+	assert_false(tt_counter_info(TT_CTR_TCP_ORPHAN)->per_netns);
+	assert_false(tt_counter_info(TT_CTR_TCP_ALLOC)->per_netns);
+	assert_false(tt_counter_info(TT_CTR_TCP_MEM)->per_netns);
+	free(c);
+
+	/* A proc root without the files: nothing, and no error. */
+	c = new_census(32768, 60999);
+	assert_int_equal(tt_ctx_set_proc_root(ctx, FIXTURES "/proc-6.18"), 0);
+	assert_int_equal(tt_census_read_counters(ctx, c), 0);
+	for (int i = 0; i < TT_CTR__COUNT; i++)
+		assert_false(c->have[i]);
+	free(c);
+	tt_ctx_free(ctx);
+}
+
+static void
+test_counter_parsers(void **state)
+{
+	struct tt_census *c = new_census(32768, 60999);
+
+	(void)state;
+	assert_int_equal(tt_census_parse_sockstat(c, "TCP: inuse 1 orphan 2 tw 3"), 0);
+	assert_int_equal(c->counter[TT_CTR_TCP_TW], 3);
+	assert_false(c->have[TT_CTR_TCP_ALLOC]);
+	assert_int_equal(tt_census_parse_sockstat(c, "TCP: inuse x\n"), -EBADMSG);
+	assert_int_equal(tt_census_parse_sockstat(c, "garbage\n\nUDP: inuse 5\n"), 0);
+	/* Names and values pair up by position. */
+	assert_int_equal(tt_census_parse_netstat(c, "TcpExt: A TW B\nTcpExt: 1 2 3\n"
+						    "IpExt: TW\nIpExt: 9\n"), 0);
+	assert_int_equal(c->counter[TT_CTR_TW], 2);
+	assert_int_equal(tt_census_parse_netstat(c, "TcpExt: A TW\nTcpExt: 1\n"), -EBADMSG);
+	assert_int_equal(tt_census_parse_netstat(c, "TcpExt: TW\nTcpExt: -4\n"), -EBADMSG);
+	free(c);
+}
+
+/* The owner walk over a made-up proc tree whose fd links name sockets. */
+static void
+test_owners(void **state)
+{
+	char root[] = "/tmp/test-census-XXXXXX", p[512], q[512];
+	struct tt_ctx *ctx = tt_ctx_new(NULL);
+	struct tt_census *c = new_census(32768, 60999);
+	uint8_t a[16] = { 10, 0, 0, 1 };
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	/* pid 4242 "server" holds inodes 1001, 1002 (port 8080) and 1003
+	 * (port 9090); pid 77 holds 5000, which is not in CLOSE_WAIT. */
+	snprintf(p, sizeof(p), "%s/4242", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/4242/fd", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/4242/comm", root);
+	assert_non_null(f = fopen(p, "w"));
+	fputs("server\n", f);
+	fclose(f);
+	for (int i = 0; i < 4; i++) {
+		static const char *const links[] = { "socket:[1001]", "socket:[1002]",
+			"socket:[1003]", "/dev/null" };
+
+		snprintf(p, sizeof(p), "%s/4242/fd/%d", root, i + 3);
+		assert_int_equal(symlink(links[i], p), 0);
+	}
+	snprintf(p, sizeof(p), "%s/77", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/77/fd", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/77/fd/0", root);
+	assert_int_equal(symlink("socket:[5000]", p), 0);
+	snprintf(p, sizeof(p), "%s/self", root); /* not a pid: skipped */
+	assert_int_equal(mkdir(p, 0755), 0);
+
+	tt_census_add(c, AF_INET, TT_CS_CLOSE_WAIT, false, a, 8080, 50000, 1002);
+	tt_census_add(c, AF_INET, TT_CS_CLOSE_WAIT, false, a, 9090, 50001, 1003);
+	tt_census_add(c, AF_INET, TT_CS_CLOSE_WAIT, false, a, 8080, 50002, 1001);
+	tt_census_add(c, AF_INET, TT_CS_CLOSE_WAIT, false, a, 8080, 50003, 2000); /* nobody's */
+	tt_census_add(c, AF_INET, TT_CS_ESTABLISHED, false, a, 8080, 50004, 5000);
+	assert_int_equal(tt_ctx_set_proc_root(ctx, root), 0);
+	assert_int_equal(tt_census_find_owners(ctx, c), 0);
+	assert_true(c->owners_walked);
+	assert_int_equal(c->cw_matched, 3);
+	assert_int_equal(c->nowner, 2);
+	assert_int_equal(c->owner[0].pid, 4242);
+	assert_string_equal(c->owner[0].comm, "server");
+	assert_int_equal(c->owner[0].port, 8080);
+	assert_int_equal(c->owner[0].count, 2);
+	assert_int_equal(c->owner[1].port, 9090);
+	assert_int_equal(c->owner[1].count, 1);
+
+	/* Clean up the tree. */
+	for (int i = 0; i < 4; i++) {
+		snprintf(q, sizeof(q), "%s/4242/fd/%d", root, i + 3);
+		unlink(q);
+	}
+	snprintf(q, sizeof(q), "%s/4242/comm", root);
+	unlink(q);
+	snprintf(q, sizeof(q), "%s/77/fd/0", root);
+	unlink(q);
+	for (int i = 0; i < 5; i++) {
+		static const char *const dirs[] = { "4242/fd", "4242", "77/fd", "77", "self" };
+
+		snprintf(q, sizeof(q), "%s/%s", root, dirs[i]);
+		rmdir(q);
+	}
+	rmdir(root);
+	free(c);
+	tt_ctx_free(ctx);
+}
+
+static void
+test_state_names(void **state)
+{
+	(void)state;
+	assert_null(tt_cstate_name(0));
+	assert_string_equal(tt_cstate_name(TT_CS_ESTABLISHED), "ESTABLISHED");
+	assert_string_equal(tt_cstate_name(TT_CS_CLOSING), "CLOSING");
+	assert_string_equal(tt_cstate_name(TT_CS_FIN_WAIT2_ORPHANED), "FIN_WAIT2_ORPHANED");
+	assert_null(tt_cstate_name(TT_CS__COUNT));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode_states),
+		cmocka_unit_test(test_decode_split_and_errors),
+		cmocka_unit_test(test_decode_garbage),
+		cmocka_unit_test(test_v4mapped_is_ipv4),
+		cmocka_unit_test(test_heavy_hitters),
+		cmocka_unit_test(test_counters_fixture),
+		cmocka_unit_test(test_counter_parsers),
+		cmocka_unit_test(test_owners),
+		cmocka_unit_test(test_state_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
