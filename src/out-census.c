@@ -76,7 +76,10 @@ out_census_text(FILE *f, const struct tt_census *c)
 	}
 
 	if (c->owners_walked) {
-		fprintf(f, "\nCLOSE_WAIT OWNERS\n");
+		fprintf(f, "\nCLOSE_WAIT OWNERS");
+		if (c->ncw < tt_census_state(c, TT_CS_CLOSE_WAIT))
+			fprintf(f, " (of the first %zu sockets)", c->ncw);
+		fputc('\n', f);
 		if (c->nowner == 0)
 			fprintf(f, "(no readable process holds them)\n");
 		else

@@ -38,6 +38,9 @@ fail() {
 
 ip link set lo up
 echo "40000 40999" >/proc/sys/net/ipv4/ip_local_port_range
+# Loopback connects would otherwise take over TIME_WAIT ports (reuse = 2)
+# once they are a second old, and the count would drift.
+echo 0 >/proc/sys/net/ipv4/tcp_tw_reuse
 
 "$SOCKETS" -t "$N_TW" -c "$N_CW" -e "$N_EST" -6 >"$tmp/made" &
 helper=$!

@@ -122,11 +122,10 @@ connections(int l, int port, int family, long n, int close_client, int close_ser
 	}
 }
 
-/* A child that makes n connections to its own listener and holds them. */
+/* A child that makes n connections to its listener l and holds them. */
 static pid_t
-holder(int port, int family, long n, int close_client)
+holder(int l, int port, int family, long n, int close_client)
 {
-	int l = listener(port, family);
 	pid_t pid;
 
 	fflush(stdout);
@@ -187,26 +186,37 @@ main(int argc, char *argv[])
 			die("dup2");
 		close(p[1]);
 	}
+	/* Every listener first: once connections start, ephemeral ports
+	 * may take any free port of a wide range. */
+	nlisten = tw > 0 ? twports : 0;
+	tl = calloc((size_t)(nlisten + cwprocs + estprocs), sizeof(*tl));
+	if (tl == NULL)
+		die("calloc");
+	for (int i = 0; i < nlisten; i++)
+		tl[i] = listener(base + i, AF_INET);
+	for (int i = 0; cw > 0 && i < cwprocs; i++)
+		tl[nlisten + i] = listener(base + 100 + i, AF_INET);
+	for (int i = 0; est > 0 && i < estprocs; i++)
+		tl[nlisten + cwprocs + i] = listener(base + 200 + i, v6 ? AF_INET6 : AF_INET);
+
 	for (int i = 0; cw > 0 && i < cwprocs; i++) {
 		long n = cw / cwprocs + (i < cw % cwprocs);
-		pid_t pid = holder(base + 100 + i, AF_INET, n, 1);
+		pid_t pid = holder(tl[nlisten + i], base + 100 + i, AF_INET, n, 1);
 
 		printf("listen %d %d close_wait %ld\n", base + 100 + i, (int)pid, n);
 	}
 	for (int i = 0; est > 0 && i < estprocs; i++) {
 		long n = est / estprocs + (i < est % estprocs);
-		pid_t pid = holder(base + 200 + i, v6 ? AF_INET6 : AF_INET, n, 0);
+		pid_t pid = holder(tl[nlisten + cwprocs + i], base + 200 + i,
+		    v6 ? AF_INET6 : AF_INET, n, 0);
 
 		printf("listen %d %d established %ld\n", base + 200 + i, (int)pid, n);
 	}
 	close(3);
 
-	nlisten = tw > 0 ? twports : 0;
-	tl = calloc((size_t)nlisten + 1, sizeof(*tl));
 	for (int i = 0; i < nlisten; i++) {
 		long n = tw / twports + (i < tw % twports);
 
-		tl[i] = listener(base + i, AF_INET);
 		connections(tl[i], base + i, AF_INET, n, 1, 1);
 		printf("listen %d %d time_wait %ld\n", base + i, (int)getpid(), n);
 	}

@@ -17,3 +17,15 @@ tests_test_census_rules_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_census_rules_LDADD = $(TEST_LDADD)
 
 tests_census_sockets_SOURCES = tests/census-sockets.c
+
+# The benchmark: `make bench` (root; makes its own network namespace).
+check_PROGRAMS += tests/census-floor tests/census-timeit
+tests_census_floor_SOURCES = tests/census-floor.c
+tests_census_timeit_SOURCES = tests/census-timeit.c
+EXTRA_DIST += tests/census-bench.sh
+
+.PHONY: bench bench-census
+bench: bench-census
+bench-census: src/tcptune tests/census-sockets tests/census-floor tests/census-timeit
+	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
+	    $(SHELL) $(srcdir)/tests/census-bench.sh

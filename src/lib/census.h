@@ -104,7 +104,7 @@ struct tt_census_owner {
 
 #define TT_CENSUS_DEST_CAP 256  /* destinations tracked (heavy hitters) */
 #define TT_CENSUS_DEST_SHOW 10  /* destinations reported */
-#define TT_CENSUS_CW_CAP 16384  /* CLOSE_WAIT inodes remembered */
+#define TT_CENSUS_CW_CAP 65536  /* CLOSE_WAIT inodes remembered */
 #define TT_CENSUS_OWNER_CAP 64  /* owner rows */
 
 struct tt_census_cw {
@@ -131,7 +131,7 @@ struct tt_census {
 	int16_t dest_hash[TT_CENSUS_DEST_CAP * 2];
 	uint64_t dest_evictions;
 
-	/* CLOSE_WAIT: the first TT_CENSUS_CW_CAP inodes seen, for the owner
+	/* CLOSE_WAIT: the first TT_CENSUS_CW_CAP inodes seen (1 MiB), for the owner
 	 * walk; the walk runs only when it was asked for. */
 	struct tt_census_cw cw[TT_CENSUS_CW_CAP];
 	size_t ncw;

@@ -167,6 +167,8 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 		 : "fewer than the warning threshold");
 	SAY(f->evidence, "CLOSE_WAIT = %" PRIu64 ", close_wait_warn = %lld", cw,
 	    in->thr->close_wait_warn);
+	if (c->owners_walked && c->ncw < cw)
+		ADD(f->evidence, "; owners of the first %zu looked up", c->ncw);
 	if (c->owners_walked && c->nowner > 0) {
 		ADD(f->evidence, "; held by");
 		for (size_t i = 0; i < c->nowner && i < 5; i++)

@@ -1,0 +1,91 @@
+#!/bin/sh
+# Benchmark of the socket census (make bench; not part of make check).
+#
+# Fills a private network namespace with about 640,000 sockets: 500,000
+# TIME_WAIT over 50 destinations, 100,000 CLOSE_WAIT held by 6 child
+# processes (a process may hold 20,000 descriptors) with their 100,000
+# orphaned FIN_WAIT2 peers, and 20,000 ESTABLISHED pairs.  Then times, in
+# the same namespace and the same minute (TIME_WAIT lasts 60 s):
+#   floor     a raw sock_diag dump that only counts states
+#   census    tcptune check (with the CLOSE_WAIT owner walk turned off)
+#   owners    tcptune check as shipped (walks /proc/PID/fd for owners)
+#   ss        ss -tan piped to a state count
+# and prints the ratios and tcptune's peak RSS.
+set -eu
+
+: "${TCPTUNE:?}" "${BUILDDIR:?}"
+TW=${BENCH_TW:-500000}
+CW=${BENCH_CW:-100000}
+EST=${BENCH_EST:-20000}
+REPS=${BENCH_REPS:-3}
+
+if [ -z "${CENSUS_IN_NETNS:-}" ]; then
+	if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null; then
+		echo "census-bench: needs root and unshare -n" >&2
+		exit 1
+	fi
+	CENSUS_IN_NETNS=1 exec unshare -n "$0" "$@"
+fi
+
+tmp=$(mktemp -d)
+helper=
+cleanup() {
+	[ -n "$helper" ] && kill "$helper" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ip link set lo up
+echo "1024 65535" >/proc/sys/net/ipv4/ip_local_port_range
+echo 2000000 >/proc/sys/net/ipv4/tcp_max_tw_buckets
+# Loopback connects would otherwise take over TIME_WAIT ports (reuse = 2).
+echo 0 >/proc/sys/net/ipv4/tcp_tw_reuse
+
+printf '[profile]\ndescription = census benchmark without the owner walk\n' >"$tmp/noowners.ini"
+printf '[thresholds]\nclose_wait_warn = 100000000\n' >>"$tmp/noowners.ini"
+
+calc() {
+	awk "BEGIN { printf \"%.2f\", $1 }"
+}
+
+start=$(date +%s.%N)
+"$BUILDDIR/tests/census-sockets" -t "$TW" -T 50 -c "$CW" -C 6 -e "$EST" -E 3 >"$tmp/made" &
+helper=$!
+until grep -q '^ready' "$tmp/made"; do
+	kill -0 "$helper" 2>/dev/null || { echo "census-bench: socket helper died" >&2; exit 1; }
+	sleep 0.2
+done
+filled=$(date +%s.%N)
+echo "filled in $(calc "$filled - $start") s"
+"$BUILDDIR/tests/census-floor"
+
+timeit() {
+	"$BUILDDIR/tests/census-timeit" "$REPS" "$@"
+}
+floor=$(timeit "$BUILDDIR/tests/census-floor")
+census=$(timeit "$TCPTUNE" check --format json --profile "$tmp/noowners.ini")
+owners=$(timeit "$TCPTUNE" check --format json)
+quick=$(timeit "$TCPTUNE" check --format json --no-census)
+ss=$(timeit sh -c 'ss -tan | awk "NR > 1 { n[\$1]++ } END { for (s in n) print s, n[s] }"')
+"$TCPTUNE" check --format json >"$tmp/json" || true
+ss -tan | awk 'NR > 1 { n[$1]++; t++ } END { printf "ss total %d:", t; for (s in n) printf " %s %d", s, n[s]; print "" }'
+jq -r '"tcptune total \(.sockets.total): TIME_WAIT \(.sockets.TIME_WAIT), CLOSE_WAIT \(.sockets.CLOSE_WAIT), FIN_WAIT2 \(.sockets.FIN_WAIT2 + .sockets.FIN_WAIT2_ORPHANED), ESTABLISHED \(.sockets.ESTABLISHED); owners \(.close_wait_owners | length), top \(.top_destinations[0].destination) \(.top_destinations[0].port_range_used_pct)%"' "$tmp/json"
+echo "elapsed since filled: $(calc "$(date +%s.%N) - $filled") s (TIME_WAIT lasts 60 s)"
+
+set -- $floor; f_best=$1 f_med=$2
+set -- $census; c_best=$1 c_med=$2 c_rss=$3
+set -- $owners; o_best=$1 o_med=$2 o_rss=$3
+set -- $quick; q_best=$1
+set -- $ss; s_best=$1 s_med=$2
+echo
+echo "                      best s  median s  peak RSS KiB"
+printf "%-20s %8s %9s\n" "raw floor" "$f_best" "$f_med"
+printf "%-20s %8s %9s %13s\n" "tcptune census" "$c_best" "$c_med" "$c_rss"
+printf "%-20s %8s %9s %13s\n" "tcptune + owners" "$o_best" "$o_med" "$o_rss"
+printf "%-20s %8s\n" "tcptune --no-census" "$q_best"
+printf "%-20s %8s %9s\n" "ss -tan | count" "$s_best" "$s_med"
+echo
+echo "census / floor     $(calc "$c_med / $f_med")  (target <= 1.2)"
+echo "ss / census        $(calc "$s_med / $c_med")  (target >= 3)"
+echo "owners / floor     $(calc "$o_med / $f_med")"
+echo "census peak RSS    $c_rss KiB (target < 8192)"
