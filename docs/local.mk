@@ -2,4 +2,5 @@
 EXTRA_DIST += \
 	docs/design.md \
 	docs/json.md \
+	docs/performance.md \
 	docs/profiles.md

@@ -17,7 +17,7 @@ set -eu
 TW=${BENCH_TW:-500000}
 CW=${BENCH_CW:-100000}
 EST=${BENCH_EST:-20000}
-REPS=${BENCH_REPS:-3}
+REPS=${BENCH_REPS:-5}
 
 if [ -z "${CENSUS_IN_NETNS:-}" ]; then
 	if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null; then
