@@ -178,7 +178,7 @@ test_port_pressure(void **state)
 	f = run(x, "census_port_pressure");
 	assert_int_equal(f->sev, TT_SEV_WARN);
 	assert_int_equal(count(x, "census_port_pressure"), 1);
-	assert_non_null(strstr(f->message, "192.0.2.10:443 use 70%"));
+	assert_non_null(strstr(f->message, "192.0.2.10:443 hold 70%"));
 	assert_non_null(strstr(f->evidence, "700 sockets to 192.0.2.10:443 on local ports "
 					    "40000-40999 (1000 ports): 690 in TIME_WAIT, 10 connecting"));
 	/* Mostly TIME_WAIT, reuse = 2: suggest tw_reuse = 1. */

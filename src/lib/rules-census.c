@@ -128,9 +128,9 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 		tt_finding_key(f, TT_K_LOCAL_PORT_RANGE);
 		tt_finding_key(f, TT_K_TW_REUSE);
 		tt_census_dest_str(d, ds, sizeof(ds));
-		SAY(f->message, "outgoing connections to %s use %" PRIu64
-				"%% of the ephemeral ports: connect() will fail with "
-				"\"cannot assign requested address\"",
+		SAY(f->message, "outgoing connections to %s hold %" PRIu64
+				"%% of the ephemeral ports; when they run out, connect() "
+				"fails with \"cannot assign requested address\"",
 		    ds, pct);
 		SAY(f->evidence, "%" PRIu64 " sockets to %s on local ports %lld-%lld "
 				 "(%lld ports): %" PRIu64 " in TIME_WAIT, %" PRIu64 " connecting",
