@@ -543,6 +543,9 @@ tt_census_dump(const struct tt_ctx *ctx, struct tt_census *c)
 		nl_socket_free(sk);
 		return nl_errno(r);
 	}
+	/* A dump ends with NLMSG_DONE; an acknowledgement would only be one
+	 * more message to read. */
+	nl_socket_disable_auto_ack(sk);
 	nl_socket_disable_msg_peek(sk);
 	nl_socket_set_msg_buf_size(sk, DUMP_BUF);
 	r = dump_family(ctx, sk, c, AF_INET);
