@@ -21,6 +21,8 @@ enum {
 	EXIT_DATAERR = 65, /* bad profile, refused plan */
 	EXIT_NOINPUT = 66, /* missing input file */
 	EXIT_SOFTWARE = 70,
+	EXIT_IOERR = 74,   /* a write failed; everything was put back */
+	EXIT_TEMPFAIL = 75, /* busy, interrupted or waiting: try again later */
 	EXIT_NOPERM = 77,
 };
 
@@ -80,8 +82,13 @@ void cmd_err(struct cmd_env *env, const char *fmt, ...) __attribute__((format(pr
 /* Word-wraps text to width, each line after the first indented by indent. */
 void cmd_wrap(FILE *f, const char *text, int indent, int width);
 
+extern const struct cmd cmd_apply;
 extern const struct cmd cmd_check;
+extern const struct cmd cmd_confirm;
 extern const struct cmd cmd_explain;
 extern const struct cmd cmd_help;
+extern const struct cmd cmd_plan;
+extern const struct cmd cmd_rollback;
+extern const struct cmd cmd_status;
 
 #endif

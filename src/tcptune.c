@@ -20,6 +20,11 @@
 static const struct cmd *const commands[] = {
 	&cmd_check,
 	&cmd_explain,
+	&cmd_plan,
+	&cmd_apply,
+	&cmd_confirm,
+	&cmd_rollback,
+	&cmd_status,
 	&cmd_help,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,44 @@
+/*
+ * What the applier's commands (plan, apply, confirm, rollback, status)
+ * share: loading a profile into a plan, printing plans and results, and
+ * turning the library's answers into exit codes.
+ */
+#ifndef TCPTUNE_CMD_APPLIER_H
+#define TCPTUNE_CMD_APPLIER_H
+
+#include "cmd.h"
+#include "json.h"
+#include "lib/apply.h"
+#include "lib/plan.h"
+#include "lib/profile.h"
+#include "lib/snapshot.h"
+
+/* How long apply, rollback and confirm wait for another one to finish. */
+#define APPLIER_LOCK_WAIT_MS 5000
+
+/* Loads a profile, printing its diagnostics.  0, or an exit code. */
+int applier_load_profile(struct cmd_env *env, const char *path, unsigned flags,
+    struct tt_profile **prof);
+
+const char *applier_nat_name(enum tt_nat_answer a);
+const char *applier_netns_name(int netns);
+
+void applier_print_plan(FILE *f, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_plan *plan);
+/* The plan's members of a JSON object that is already open. */
+void applier_json_plan(struct json *j, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_plan *plan);
+
+/* Key results, one line each / as the JSON array "keys". */
+void applier_print_keys(FILE *f, const struct tt_result *res);
+void applier_json_keys(struct json *j, const struct tt_result *res);
+/* The loud message when keys could not be put back. */
+void applier_print_unrestored(struct cmd_env *env, const struct tt_result *res,
+    const char *proc_root);
+
+void applier_json_val(struct json *j, const char *key, const struct tt_val *v);
+
+/* Maps the library's answers from the state directory and journal. */
+int applier_exit_for(int r);
+
+#endif

@@ -1,0 +1,362 @@
+/*
+ * tcptune apply: execute a profile's plan under the journal, and with
+ * --confirm, leave a timer behind that undoes the apply unless
+ * `tcptune confirm` comes in time.
+ *
+ * The timer is a detached process of tcptune's own, not a systemd-run
+ * timer: it works the same on every init system, inside containers and
+ * network namespaces (it inherits the namespace it must restore, which a
+ * unit started by PID 1 would not), and it keeps the journal as it was
+ * before the apply in memory, so it can go back exactly one step.  It
+ * starts a new session (setsid), so a hangup of the terminal or SSH
+ * session that ran apply does not reach it, and it holds no descriptor of
+ * that session.  Where logind is set to kill a user's processes at logout
+ * (KillUserProcesses=yes) it would die with the session; the journal then
+ * still shows the pending confirmation, and `tcptune status` says that
+ * the deadline passed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd-applier.h"
+#include "lib/journal.h"
+
+enum {
+	OPT_CONFIRM = OPT_CMD_BASE,
+	OPT_SKIP_REFUSED,
+	OPT_IGNORE_UNKNOWN,
+};
+
+static void
+log_syslog(void *data, int prio, const char *fmt, va_list ap)
+{
+	(void)data;
+	vsyslog(prio, fmt, ap);
+}
+
+/*
+ * The watchdog's life: wait for the deadline, looking each second whether
+ * the apply was confirmed or rolled back meanwhile, then undo it.
+ */
+static void
+watchdog(struct tt_ctx *ctx, long long deadline, unsigned long long token,
+    const struct tt_journal *old)
+{
+	struct tt_journal j;
+	struct tt_result res;
+	int state, r;
+
+	openlog("tcptune", LOG_PID, LOG_DAEMON);
+	tt_ctx_set_log(ctx, log_syslog, NULL);
+	for (;;) {
+		long long now = (long long)time(NULL);
+
+		r = tt_journal_peek(ctx, &j);
+		if (r <= 0 || j.confirm_deadline == 0 || j.confirm_token != token)
+			return; /* confirmed, rolled back, or gone */
+		if (now >= deadline)
+			break;
+		sleep(1);
+	}
+	/* A rollback or confirm running now holds the lock briefly; keep
+	 * trying rather than give up on an undo that is due. */
+	do
+		state = tt_state_open(ctx, APPLIER_LOCK_WAIT_MS);
+	while (state == -EBUSY);
+	if (state < 0) {
+		syslog(LOG_ERR, "the apply was not confirmed, but the state directory "
+				"cannot be locked: run `tcptune rollback`");
+		return;
+	}
+	r = tt_undo_unconfirmed(ctx, state, token, old, &res);
+	if (r == 0)
+		syslog(LOG_NOTICE, "the apply was not confirmed in time: %d keys put back",
+		    res.n);
+	else if (r != -ESRCH)
+		syslog(LOG_ERR, "the apply was not confirmed in time, and undoing it did not "
+				"fully succeed (%s): see `tcptune status`",
+		    r > 0 ? "some keys were changed by someone else" : strerror(-r));
+	tt_state_close(state);
+}
+
+/*
+ * Starts the watchdog, detached: fork, setsid, fork again so it can never
+ * regain a controlling terminal, standard descriptors on /dev/null.
+ * Returns 0 once the watchdog runs, or a negative errno.
+ */
+static int
+start_watchdog(struct tt_ctx *ctx, int state, long long deadline,
+    unsigned long long token, const struct tt_journal *old)
+{
+	int pipefd[2], status;
+	pid_t pid;
+	char ok = 0;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		int e = -errno;
+
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return e;
+	}
+	if (pid == 0) {
+		int devnull;
+
+		close(pipefd[0]);
+		/* The lock is the parent's until it exits: flock belongs to
+		 * the open directory, which this copy must not keep open. */
+		tt_state_close(state);
+		if (setsid() < 0)
+			_exit(1);
+		signal(SIGHUP, SIG_IGN);
+		pid = fork();
+		if (pid < 0)
+			_exit(1);
+		if (pid > 0)
+			_exit(0);
+		devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 ||
+		    dup2(devnull, 2) < 0)
+			_exit(1);
+		if (devnull > 2)
+			close(devnull);
+		/* Leave the caller's directory unless a path is relative
+		 * to it. */
+		if (tt_ctx_proc_root(ctx)[0] == '/' && tt_ctx_state_dir(ctx)[0] == '/' &&
+		    chdir("/") < 0)
+			_exit(1);
+		ok = 1;
+		if (write(pipefd[1], &ok, 1) != 1)
+			_exit(1);
+		close(pipefd[1]);
+		watchdog(ctx, deadline, token, old);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* The grandchild says it is running; EOF without a byte: it is not. */
+	if (read(pipefd[0], &ok, 1) != 1)
+		ok = 0;
+	close(pipefd[0]);
+	return ok ? 0 : -ECHILD;
+}
+
+static unsigned long long
+new_token(void)
+{
+	unsigned long long t;
+
+	if (getrandom(&t, sizeof(t), GRND_NONBLOCK) != (ssize_t)sizeof(t))
+		t = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
+	return t & (unsigned long long)LLONG_MAX;
+}
+
+static void
+json_result(FILE *f, const struct tt_profile *prof, const char *result, bool changed,
+    const struct tt_result *res, const struct tt_snapshot *snap,
+    const struct tt_plan *plan, long long deadline)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "tcptune_version", PACKAGE_VERSION);
+	json_bool(&j, "changed", changed);
+	json_str(&j, "result", result);
+	if (deadline != 0)
+		json_int(&j, "confirm_deadline", deadline);
+	else
+		json_null(&j, "confirm_deadline");
+	if (plan != NULL)
+		applier_json_plan(&j, snap, prof, plan);
+	else
+		json_str(&j, "profile", prof->path);
+	if (res != NULL)
+		applier_json_keys(&j, res);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
+static int
+run_apply(struct cmd_env *env, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		COMMON_LONG_OPTIONS,
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "confirm", required_argument, NULL, OPT_CONFIRM },
+		{ "skip-refused", no_argument, NULL, OPT_SKIP_REFUSED },
+		{ "ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum output_format format = FORMAT_TEXT;
+	unsigned flags = 0;
+	bool skip_refused = false, had_old = false;
+	long long confirm = 0, deadline = 0;
+	unsigned long long token = 0;
+	struct tt_profile *prof = NULL;
+	struct tt_snapshot snap;
+	struct tt_plan plan;
+	struct tt_journal old;
+	struct tt_result res;
+	char abspath[PATH_MAX];
+	const char *result;
+	int opt, r, state = -1, rc;
+
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		r = cmd_common_option(env, &cmd_apply, opt, optarg);
+		if (r < 0)
+			return EXIT_CLEAN;
+		if (r > 1)
+			return r;
+		if (r == 1)
+			continue;
+		switch (opt) {
+		case OPT_FORMAT:
+			if (cmd_parse_format(optarg, &format) < 0)
+				return cmd_usage_error(env, &cmd_apply,
+				    "unknown format '%s' (text, json)", optarg);
+			break;
+		case OPT_CONFIRM: {
+			struct tt_val v;
+
+			if (tt_val_parse(optarg, 1, &v, NULL) < 0 || v.v[0] < 1 ||
+			    v.v[0] > 86400)
+				return cmd_usage_error(env, &cmd_apply,
+				    "--confirm needs SECONDS, 1..86400");
+			confirm = v.v[0];
+			break;
+		}
+		case OPT_SKIP_REFUSED:
+			skip_refused = true;
+			break;
+		case OPT_IGNORE_UNKNOWN:
+			flags |= TT_PROFILE_IGNORE_UNKNOWN;
+			break;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(env, &cmd_apply, "one PROFILE expected");
+	r = applier_load_profile(env, argv[optind], flags, &prof);
+	if (r != 0)
+		return r;
+	if (realpath(prof->path, abspath) == NULL)
+		snprintf(abspath, sizeof(abspath), "%s", prof->path);
+
+	/* Lock first, then read: the values the journal records as
+	 * "before" must be the ones no other tcptune is changing. */
+	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
+	if (state < 0) {
+		rc = applier_exit_for(state);
+		goto out;
+	}
+	r = tt_snapshot_read(env->ctx, &snap);
+	if (r < 0) {
+		rc = cmd_exit_for_errno(r);
+		goto out;
+	}
+	tt_plan_make(&snap, prof, &plan);
+	if (plan.nrefuse > 0 && !skip_refused) {
+		if (format == FORMAT_JSON)
+			json_result(stdout, prof, "refused", false, NULL, &snap, &plan, 0);
+		else
+			applier_print_plan(stdout, &snap, prof, &plan);
+		cmd_err(env, "refused: nothing was written (see above; --skip-refused "
+			     "applies the other keys)");
+		rc = EXIT_DATAERR;
+		goto out;
+	}
+	if (confirm != 0) {
+		deadline = (long long)time(NULL) + confirm;
+		token = new_token();
+	}
+	r = tt_apply(env->ctx, state, &plan, abspath, deadline, token, &old, &had_old, &res);
+	if (r == 0 && res.changed && confirm != 0) {
+		r = start_watchdog(env->ctx, state, deadline, token, had_old ? &old : NULL);
+		if (r < 0) {
+			struct tt_result undo;
+
+			/* Without a timer the promise of --confirm cannot
+			 * be kept: go back now. */
+			cmd_err(env, "cannot start the confirmation timer (%s): undoing the "
+				     "apply", strerror(-r));
+			r = tt_undo_unconfirmed(env->ctx, state, token, had_old ? &old : NULL,
+			    &undo);
+			rc = r == 0 ? EXIT_SOFTWARE : EXIT_SOFTWARE;
+			if (format == FORMAT_TEXT)
+				applier_print_keys(stdout, &undo);
+			goto out;
+		}
+	}
+	switch (r) {
+	case 0:
+		result = res.changed ? "applied" : "unchanged";
+		rc = EXIT_CLEAN;
+		break;
+	case -EIO:
+		result = "failed-restored";
+		rc = EXIT_IOERR;
+		break;
+	case -ENOTRECOVERABLE:
+		result = "failed-not-restored";
+		rc = EXIT_SOFTWARE;
+		break;
+	default:
+		rc = applier_exit_for(r);
+		goto out;
+	}
+	if (format == FORMAT_JSON) {
+		json_result(stdout, prof, result, res.changed, &res, &snap, &plan, deadline);
+	} else {
+		printf("profile %s\n", abspath);
+		applier_print_keys(stdout, &res);
+		if (r == 0 && !res.changed)
+			printf("unchanged: every key was already at its target (%d)\n",
+			    plan.nkeep);
+		else if (r == 0)
+			printf("applied: %d key%s written and read back; `tcptune rollback` "
+			       "restores the originals\n",
+			    res.n, res.n == 1 ? "" : "s");
+		if (r == 0 && res.changed && confirm != 0)
+			printf("waiting for confirmation: run `tcptune confirm` within %lld "
+			       "seconds, or these keys go back by themselves\n",
+			    confirm);
+	}
+	if (r == -EIO) {
+		for (int i = 0; i < res.n; i++)
+			if (res.keys[i].outcome == TT_OUT_FAILED)
+				cmd_err(env, "apply failed at %s (%s); every key written before it "
+					     "was put back and read back: the host is as it was",
+				    tt_key_get(res.keys[i].id)->name, strerror(res.keys[i].err));
+	} else if (r == -ENOTRECOVERABLE) {
+		applier_print_unrestored(env, &res, tt_ctx_proc_root(env->ctx));
+	}
+out:
+	tt_state_close(state);
+	tt_profile_free(prof);
+	return rc;
+}
+
+const struct cmd cmd_apply = {
+	.name = "apply",
+	.run = run_apply,
+	.usage = "[--confirm SECONDS] [--skip-refused] [--format text|json] "
+		 "[--ignore-unknown] PROFILE",
+	.help = "write a profile's keys, journal first, each read back; on any failure "
+		"put everything back (with --confirm, undone unless confirmed in time)",
+};

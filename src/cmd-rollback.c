@@ -1,0 +1,107 @@
+/*
+ * tcptune rollback: put every key back to its value from before tcptune
+ * first changed it.
+ */
+#include "config.h"
+
+#include <errno.h>
+
+#include "cmd-applier.h"
+
+enum {
+	OPT_FORCE = OPT_CMD_BASE,
+};
+
+static int
+run_rollback(struct cmd_env *env, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		COMMON_LONG_OPTIONS,
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum output_format format = FORMAT_TEXT;
+	bool force = false;
+	struct tt_result res;
+	const char *result;
+	int opt, r, state, rc;
+
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		r = cmd_common_option(env, &cmd_rollback, opt, optarg);
+		if (r < 0)
+			return EXIT_CLEAN;
+		if (r > 1)
+			return r;
+		if (r == 1)
+			continue;
+		switch (opt) {
+		case OPT_FORMAT:
+			if (cmd_parse_format(optarg, &format) < 0)
+				return cmd_usage_error(env, &cmd_rollback,
+				    "unknown format '%s' (text, json)", optarg);
+			break;
+		case OPT_FORCE:
+			force = true;
+			break;
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error(env, &cmd_rollback, "unexpected argument '%s'",
+		    argv[optind]);
+	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
+	if (state < 0)
+		return applier_exit_for(state);
+	r = tt_rollback(env->ctx, state, force, &res);
+	tt_state_close(state);
+	switch (r) {
+	case 0:
+		result = res.n == 0 ? "nothing" : "restored";
+		rc = EXIT_CLEAN;
+		break;
+	case 1:
+		result = "partial";
+		rc = EXIT_WARNINGS;
+		break;
+	case -ENOTRECOVERABLE:
+		result = "failed";
+		rc = EXIT_SOFTWARE;
+		break;
+	default:
+		return applier_exit_for(r);
+	}
+	if (format == FORMAT_JSON) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_str(&j, "tcptune_version", PACKAGE_VERSION);
+		json_bool(&j, "changed", res.changed);
+		json_str(&j, "result", result);
+		applier_json_keys(&j, &res);
+		json_obj_end(&j);
+		json_finish(&j);
+	} else if (res.n == 0) {
+		printf("nothing to roll back: tcptune has changed nothing here\n");
+	} else {
+		applier_print_keys(stdout, &res);
+		if (r == 0)
+			printf("rolled back: every key holds its original value; the journal "
+			       "is cleared\n");
+		else if (r == 1)
+			printf("partly rolled back: keys changed by someone else since tcptune "
+			       "wrote them were left alone and stay in the journal "
+			       "(--force restores them too)\n");
+	}
+	if (r == -ENOTRECOVERABLE)
+		applier_print_unrestored(env, &res, tt_ctx_proc_root(env->ctx));
+	return rc;
+}
+
+const struct cmd cmd_rollback = {
+	.name = "rollback",
+	.run = run_rollback,
+	.usage = "[--force] [--format text|json]",
+	.help = "restore every key tcptune changed to its value before tcptune first "
+		"changed it (--force: also keys someone else changed since)",
+};

@@ -1,0 +1,429 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "sysctl.h"
+
+const char *
+tt_outcome_name(enum tt_outcome o)
+{
+	switch (o) {
+	case TT_OUT_PENDING:
+		return "not-reached";
+	case TT_OUT_WRITTEN:
+		return "written";
+	case TT_OUT_FAILED:
+		return "failed";
+	case TT_OUT_RESTORED:
+		return "restored";
+	case TT_OUT_RESTORE_FAILED:
+		return "restore-failed";
+	case TT_OUT_ALREADY:
+		return "already";
+	case TT_OUT_LEFT_ALONE:
+		return "left-alone";
+	}
+	return "unknown";
+}
+
+static void
+test_delay(void)
+{
+	const char *s = getenv(TT_ENV_TEST_WRITE_DELAY);
+	struct tt_val v;
+
+	if (s == NULL || tt_val_parse(s, 1, &v, NULL) < 0 || v.v[0] <= 0 ||
+	    v.v[0] > 600000)
+		return;
+	usleep((useconds_t)v.v[0] * 1000);
+}
+
+/*
+ * Writes v and reads it back.  Returns 0 when the key now holds v, else a
+ * negative errno; kr->now gets what the key holds afterwards.
+ */
+static int
+write_verify(const struct tt_ctx *ctx, struct tt_key_result *kr,
+    const struct tt_val *v)
+{
+	const struct tt_key *k = tt_key_get(kr->id);
+	struct tt_reading rd;
+	char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
+	int r, rr;
+
+	r = tt_sysctl_write(ctx, k, v);
+	rr = tt_sysctl_read(ctx, k, &rd);
+	kr->now = rd.state == TT_ST_OK ? rd.val : (struct tt_val){ 0 };
+	if (r < 0) {
+		tt_log(ctx, TT_LOG_ERR, "%s: writing %s failed: %s", k->name,
+		    tt_val_format(v, a, sizeof(a)), strerror(-r));
+		return r;
+	}
+	if (rr < 0) {
+		tt_log(ctx, TT_LOG_ERR, "%s: reading back failed: %s", k->name, strerror(-rr));
+		return rr;
+	}
+	if (!tt_val_eq(&rd.val, v)) {
+		tt_log(ctx, TT_LOG_ERR, "%s: wrote %s but the kernel reads back %s", k->name,
+		    tt_val_format(v, a, sizeof(a)), tt_val_format(&rd.val, b, sizeof(b)));
+		return -EIO;
+	}
+	return 0;
+}
+
+static int
+read_live(const struct tt_ctx *ctx, enum tt_key_id id, struct tt_val *out)
+{
+	struct tt_reading rd;
+	int r = tt_sysctl_read(ctx, tt_key_get(id), &rd);
+
+	*out = rd.state == TT_ST_OK ? rd.val : (struct tt_val){ 0 };
+	return r;
+}
+
+int
+tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan,
+    const char *profile, long long confirm_deadline,
+    unsigned long long confirm_token, struct tt_journal *old, bool *had_old,
+    struct tt_result *res)
+{
+	struct tt_journal nj;
+	int r, failed = -1;
+	bool restored_all = true;
+
+	memset(res, 0, sizeof(*res));
+	r = tt_journal_load(ctx, state, old);
+	if (r < 0)
+		return r;
+	*had_old = r == 1;
+	if (*had_old && old->state != TT_J_APPLIED) {
+		tt_log(ctx, TT_LOG_ERR, "an earlier %s was interrupted; run `tcptune rollback` "
+		    "(see `tcptune status`) before applying again",
+		    old->state == TT_J_APPLYING ? "apply" : "rollback");
+		return -EINPROGRESS;
+	}
+	if (*had_old && old->confirm_deadline != 0) {
+		tt_log(ctx, TT_LOG_ERR, "an earlier apply is waiting for confirmation; run "
+		    "`tcptune confirm` or `tcptune rollback` first");
+		return -EALREADY;
+	}
+
+	for (int i = 0; i < plan->n; i++) {
+		const struct tt_plan_item *it = &plan->items[i];
+		struct tt_key_result *kr;
+
+		if (it->action != TT_PLAN_WRITE)
+			continue;
+		kr = &res->keys[res->n++];
+		kr->id = it->id;
+		kr->from = it->current;
+		kr->to = it->target;
+		kr->now = it->current;
+	}
+	if (res->n == 0)
+		return 0; /* nothing to do: leave the journal exactly as it is */
+
+	/* The new journal keeps every key's first original: an apply over an
+	 * earlier one must not make rollback stop at the earlier one. */
+	if (*had_old)
+		nj = *old;
+	else
+		memset(&nj, 0, sizeof(nj));
+	nj.state = TT_J_APPLYING;
+	nj.time = (long long)time(NULL);
+	if (strlen(profile) >= sizeof(nj.profile)) {
+		tt_log(ctx, TT_LOG_ERR, "profile path too long for the journal");
+		return -ENAMETOOLONG;
+	}
+	strcpy(nj.profile, profile);
+	nj.confirm_deadline = 0;
+	nj.confirm_token = 0;
+	for (int i = 0; i < nj.nkeys; i++)
+		nj.keys[i].prev = (struct tt_val){ 0 };
+	for (int i = 0; i < plan->n; i++) {
+		const struct tt_plan_item *it = &plan->items[i];
+		struct tt_journal_key *e = tt_journal_find(&nj, it->id);
+
+		if (it->action == TT_PLAN_KEEP && e != NULL) {
+			/* Already at the new target: that is what tcptune now
+			 * stands for, so a rollback recognises it. */
+			e->target = it->target;
+			continue;
+		}
+		if (it->action != TT_PLAN_WRITE)
+			continue;
+		if (e == NULL) {
+			e = tt_journal_add(&nj, it->id);
+			e->original = it->current;
+		}
+		e->prev = it->current;
+		e->target = it->target;
+	}
+	r = tt_journal_store(ctx, state, &nj);
+	if (r < 0)
+		return r;
+
+	for (int i = 0; i < res->n; i++) {
+		struct tt_key_result *kr = &res->keys[i];
+
+		test_delay();
+		r = write_verify(ctx, kr, &kr->to);
+		if (r < 0) {
+			kr->outcome = TT_OUT_FAILED;
+			kr->err = -r;
+			failed = i;
+			break;
+		}
+		kr->outcome = TT_OUT_WRITTEN;
+	}
+
+	if (failed >= 0) {
+		/* Put back everything, newest first, including the key that
+		 * failed: a write the kernel took but read back differently
+		 * changed it too. */
+		for (int i = failed; i >= 0; i--) {
+			struct tt_key_result *kr = &res->keys[i];
+			struct tt_val live;
+
+			if (read_live(ctx, kr->id, &live) == 0 && tt_val_eq(&live, &kr->from)) {
+				kr->now = live;
+				if (kr->outcome == TT_OUT_WRITTEN)
+					kr->outcome = TT_OUT_RESTORED;
+				continue;
+			}
+			r = write_verify(ctx, kr, &kr->from);
+			if (r < 0) {
+				kr->outcome = TT_OUT_RESTORE_FAILED;
+				kr->err = -r;
+				restored_all = false;
+			} else if (kr->outcome == TT_OUT_WRITTEN) {
+				kr->outcome = TT_OUT_RESTORED;
+			}
+		}
+		if (!restored_all) {
+			/* The journal (state applying) stays: it holds the
+			 * originals that `tcptune rollback` needs. */
+			tt_log(ctx, TT_LOG_ERR, "some keys could not be put back; the journal "
+			    "keeps their original values");
+			return -ENOTRECOVERABLE;
+		}
+		r = *had_old ? tt_journal_store(ctx, state, old) : tt_journal_remove(ctx, state);
+		if (r < 0)
+			tt_log(ctx, TT_LOG_WARNING, "every key is back, but the journal could not "
+			    "be reset; `tcptune rollback` will find nothing to do for them");
+		return -EIO;
+	}
+
+	res->changed = true;
+	nj.state = TT_J_APPLIED;
+	nj.confirm_deadline = confirm_deadline;
+	nj.confirm_token = confirm_deadline ? confirm_token : 0;
+	r = tt_journal_store(ctx, state, &nj);
+	if (r < 0)
+		tt_log(ctx, TT_LOG_ERR, "every key is written, but the journal could not be "
+		    "marked finished; `tcptune rollback` still restores the originals");
+	return r;
+}
+
+/*
+ * Puts one journalled key back to want.  ours: the live values that
+ * tcptune itself left there, which it may overwrite without --force.
+ */
+static void
+restore_key(struct tt_ctx *ctx, struct tt_key_result *kr, const struct tt_val *want,
+    const struct tt_val *ours, int nours, bool force)
+{
+	struct tt_val live;
+	bool mine = force;
+	char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
+	int r;
+
+	r = read_live(ctx, kr->id, &live);
+	kr->from = live;
+	kr->to = *want;
+	kr->now = live;
+	if (r == 0 && tt_val_eq(&live, want)) {
+		kr->outcome = TT_OUT_ALREADY;
+		return;
+	}
+	for (int i = 0; i < nours && r == 0; i++)
+		if (ours[i].n != 0 && tt_val_eq(&live, &ours[i]))
+			mine = true;
+	if (!mine) {
+		kr->outcome = TT_OUT_LEFT_ALONE;
+		if (r == 0)
+			tt_log(ctx, TT_LOG_WARNING, "%s: now %s, which tcptune did not write: "
+			    "someone else changed it; left alone (--force restores %s)",
+			    tt_key_get(kr->id)->name, tt_val_format(&live, a, sizeof(a)),
+			    tt_val_format(want, b, sizeof(b)));
+		else
+			tt_log(ctx, TT_LOG_WARNING, "%s: cannot read it (%s); left alone",
+			    tt_key_get(kr->id)->name, strerror(-r));
+		kr->err = r < 0 ? -r : 0;
+		return;
+	}
+	r = write_verify(ctx, kr, want);
+	if (r < 0) {
+		kr->outcome = TT_OUT_RESTORE_FAILED;
+		kr->err = -r;
+	} else {
+		kr->outcome = TT_OUT_RESTORED;
+	}
+}
+
+static int
+finish(const struct tt_result *res, int nleft, int nfailed)
+{
+	(void)res;
+	if (nfailed > 0)
+		return -ENOTRECOVERABLE;
+	return nleft > 0 ? 1 : 0;
+}
+
+int
+tt_rollback(struct tt_ctx *ctx, int state, bool force, struct tt_result *res)
+{
+	struct tt_journal j, rest;
+	bool was_applied;
+	int r, nleft = 0, nfailed = 0;
+
+	memset(res, 0, sizeof(*res));
+	r = tt_journal_load(ctx, state, &j);
+	if (r <= 0)
+		return r;
+	was_applied = j.state == TT_J_APPLIED;
+	j.state = TT_J_ROLLING_BACK;
+	r = tt_journal_store(ctx, state, &j);
+	if (r < 0)
+		return r;
+
+	rest = j;
+	rest.nkeys = 0;
+	for (int i = j.nkeys - 1; i >= 0; i--) {
+		const struct tt_journal_key *e = &j.keys[i];
+		struct tt_key_result *kr = &res->keys[res->n++];
+		struct tt_val ours[2] = { e->target, { 0 } };
+
+		/* After an interrupted apply, a key not yet written still
+		 * holds its value from before that apply. */
+		if (!was_applied)
+			ours[1] = e->prev;
+		kr->id = e->id;
+		restore_key(ctx, kr, &e->original, ours, 2, force);
+		switch (kr->outcome) {
+		case TT_OUT_RESTORED:
+			res->changed = true;
+			break;
+		case TT_OUT_RESTORE_FAILED:
+			nfailed++;
+			break;
+		case TT_OUT_LEFT_ALONE:
+			nleft++;
+			break;
+		default:
+			break;
+		}
+		if (kr->outcome == TT_OUT_LEFT_ALONE || kr->outcome == TT_OUT_RESTORE_FAILED) {
+			/* Still owed: keep it, in the original order. */
+			memmove(&rest.keys[1], &rest.keys[0],
+			    (size_t)rest.nkeys * sizeof(rest.keys[0]));
+			rest.keys[0] = *e;
+			rest.keys[0].prev = (struct tt_val){ 0 };
+			rest.nkeys++;
+		}
+	}
+	if (rest.nkeys == 0) {
+		r = tt_journal_remove(ctx, state);
+	} else {
+		rest.state = TT_J_APPLIED;
+		rest.confirm_deadline = 0;
+		rest.confirm_token = 0;
+		r = tt_journal_store(ctx, state, &rest);
+	}
+	if (r < 0)
+		return r;
+	return finish(res, nleft, nfailed);
+}
+
+int
+tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
+    const struct tt_journal *old, struct tt_result *res)
+{
+	struct tt_journal j;
+	int r, nleft = 0, nfailed = 0;
+
+	memset(res, 0, sizeof(*res));
+	r = tt_journal_load(ctx, state, &j);
+	if (r < 0)
+		return r;
+	if (r == 0 || j.confirm_deadline == 0 || j.confirm_token != token)
+		return -ESRCH;
+
+	for (int i = j.nkeys - 1; i >= 0; i--) {
+		struct tt_journal_key *e = &j.keys[i];
+		struct tt_key_result *kr;
+
+		if (e->prev.n == 0)
+			continue; /* not written by the apply being undone */
+		kr = &res->keys[res->n++];
+		kr->id = e->id;
+		restore_key(ctx, kr, &e->prev, &e->target, 1, false);
+		switch (kr->outcome) {
+		case TT_OUT_RESTORED:
+			res->changed = true;
+			/* FALLTHROUGH */
+		case TT_OUT_ALREADY:
+			e->target = e->prev;
+			break;
+		case TT_OUT_RESTORE_FAILED:
+			nfailed++;
+			break;
+		default:
+			nleft++;
+			break;
+		}
+	}
+	if (nleft == 0 && nfailed == 0) {
+		r = old != NULL ? tt_journal_store(ctx, state, old) : tt_journal_remove(ctx, state);
+	} else {
+		/* Not everything went back: describe what is true now.  Keys
+		 * back at their original are no longer owed. */
+		for (int i = j.nkeys - 1; i >= 0; i--) {
+			struct tt_journal_key *e = &j.keys[i];
+
+			e->prev = (struct tt_val){ 0 };
+			if (tt_val_eq(&e->target, &e->original))
+				tt_journal_del(&j, e->id);
+		}
+		j.state = TT_J_APPLIED;
+		j.confirm_deadline = 0;
+		j.confirm_token = 0;
+		r = j.nkeys ? tt_journal_store(ctx, state, &j) : tt_journal_remove(ctx, state);
+	}
+	if (r < 0)
+		return r;
+	return finish(res, nleft, nfailed);
+}
+
+int
+tt_confirm(struct tt_ctx *ctx, int state, long long now)
+{
+	struct tt_journal j;
+	int r;
+
+	r = tt_journal_load(ctx, state, &j);
+	if (r < 0)
+		return r;
+	if (r == 0 || j.confirm_deadline == 0)
+		return -ESRCH;
+	if (now > j.confirm_deadline)
+		return -ETIME;
+	j.confirm_deadline = 0;
+	j.confirm_token = 0;
+	return tt_journal_store(ctx, state, &j);
+}

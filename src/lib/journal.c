@@ -1,0 +1,589 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "journal.h"
+
+const char *
+tt_journal_state_name(enum tt_journal_state s)
+{
+	switch (s) {
+	case TT_J_APPLYING:
+		return "applying";
+	case TT_J_APPLIED:
+		return "applied";
+	case TT_J_ROLLING_BACK:
+		return "rolling-back";
+	}
+	return "unknown";
+}
+
+struct tt_journal_key *
+tt_journal_find(struct tt_journal *j, enum tt_key_id id)
+{
+	for (int i = 0; i < j->nkeys; i++)
+		if (j->keys[i].id == id)
+			return &j->keys[i];
+	return NULL;
+}
+
+struct tt_journal_key *
+tt_journal_add(struct tt_journal *j, enum tt_key_id id)
+{
+	struct tt_journal_key *e;
+
+	if (j->nkeys >= TT_K__COUNT)
+		return NULL;
+	e = &j->keys[j->nkeys++];
+	memset(e, 0, sizeof(*e));
+	e->id = id;
+	return e;
+}
+
+void
+tt_journal_del(struct tt_journal *j, enum tt_key_id id)
+{
+	for (int i = 0; i < j->nkeys; i++) {
+		if (j->keys[i].id != id)
+			continue;
+		/* Keep the order: rollback walks the keys backwards. */
+		memmove(&j->keys[i], &j->keys[i + 1],
+		    (size_t)(j->nkeys - i - 1) * sizeof(j->keys[0]));
+		j->nkeys--;
+		return;
+	}
+}
+
+/* --- the text format (pure) -------------------------------------------- */
+
+static const char *
+val_or_dash(const struct tt_val *v, char *buf, size_t len)
+{
+	return v->n == 0 ? "-" : tt_val_format(v, buf, len);
+}
+
+int
+tt_journal_format(const struct tt_journal *j, char *buf, size_t len)
+{
+	size_t off = 0;
+	int n;
+
+#define OUT(...)                                                         \
+	do {                                                             \
+		n = snprintf(buf + off, len - off, __VA_ARGS__);         \
+		if (n < 0 || (size_t)n >= len - off)                     \
+			return -ENOSPC;                                  \
+		off += (size_t)n;                                        \
+	} while (0)
+
+	if (len == 0)
+		return -ENOSPC;
+	if (strpbrk(j->profile, "\n\r\t") != NULL)
+		return -EINVAL;
+	OUT("tcptune-journal %d\n", TT_JOURNAL_VERSION);
+	OUT("# Written by tcptune before it changes a kernel key. Do not edit:\n"
+	    "# `tcptune rollback` restores every original below.\n");
+	OUT("state %s\n", tt_journal_state_name(j->state));
+	OUT("time %lld\n", j->time);
+	OUT("profile %s\n", j->profile);
+	if (j->confirm_deadline != 0)
+		OUT("confirm %lld %llu\n", j->confirm_deadline, j->confirm_token);
+	for (int i = 0; i < j->nkeys; i++) {
+		const struct tt_journal_key *e = &j->keys[i];
+		char o[TT_VAL_STRLEN], t[TT_VAL_STRLEN], p[TT_VAL_STRLEN];
+
+		OUT("key\t%s\t%s\t%s\t%s\n", tt_key_get(e->id)->name,
+		    val_or_dash(&e->original, o, sizeof(o)),
+		    val_or_dash(&e->target, t, sizeof(t)),
+		    val_or_dash(&e->prev, p, sizeof(p)));
+	}
+	OUT("end\n");
+#undef OUT
+	return (int)off;
+}
+
+/* Parses a non-negative decimal that fills the whole string. */
+static int
+parse_ll(const char *s, long long *out)
+{
+	struct tt_val v;
+
+	if (tt_val_parse(s, 1, &v, NULL) < 0 || v.v[0] < 0)
+		return -EINVAL;
+	*out = v.v[0];
+	return 0;
+}
+
+static int
+parse_key_line(char *rest, struct tt_journal *j, const char **why)
+{
+	char *f[5];
+	int nf = 0;
+	const struct tt_key *k;
+	struct tt_journal_key *e;
+	struct tt_val *dst[3];
+
+	/* key<TAB>name<TAB>original<TAB>target<TAB>prev: values hold spaces
+	 * ("32768 60999"), so tabs separate the fields. */
+	f[nf++] = rest;
+	for (char *p = rest; *p; p++) {
+		if (*p != '\t')
+			continue;
+		if (nf == 5) {
+			*why = "too many fields";
+			return -EBADMSG;
+		}
+		*p = '\0';
+		f[nf++] = p + 1;
+	}
+	if (nf != 4) {
+		*why = "a key line has a name and three values";
+		return -EBADMSG;
+	}
+	k = tt_catalog_find(f[0]);
+	if (k == NULL) {
+		*why = "unknown key";
+		return -EBADMSG;
+	}
+	if (tt_journal_find(j, k->id) != NULL) {
+		*why = "key named twice";
+		return -EBADMSG;
+	}
+	e = tt_journal_add(j, k->id);
+	if (e == NULL) {
+		*why = "too many keys";
+		return -EBADMSG;
+	}
+	dst[0] = &e->original;
+	dst[1] = &e->target;
+	dst[2] = &e->prev;
+	for (int i = 0; i < 3; i++) {
+		const char *vwhy;
+
+		if (strcmp(f[i + 1], "-") == 0) {
+			if (i < 2) {
+				*why = "original and target must have values";
+				return -EBADMSG;
+			}
+			continue;
+		}
+		if (tt_val_parse(f[i + 1], k->nfields, dst[i], &vwhy) < 0) {
+			*why = vwhy;
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
+int
+tt_journal_parse(const char *buf, size_t len, struct tt_journal *j, char *why,
+    size_t whylen)
+{
+	char line[TT_JOURNAL_MAX];
+	size_t off = 0;
+	int lineno = 0;
+	bool have_state = false, have_time = false, have_profile = false;
+	bool ended = false;
+	const char *reason = NULL;
+
+	memset(j, 0, sizeof(*j));
+	while (off < len) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
+		char *sp, *rest;
+
+		lineno++;
+		if (nl == NULL) {
+			reason = "the last line has no newline (truncated?)";
+			goto bad;
+		}
+		if (n >= sizeof(line)) {
+			reason = "line too long";
+			goto bad;
+		}
+		memcpy(line, buf + off, n);
+		line[n] = '\0';
+		off += n + 1;
+		if (memchr(line, '\0', n) != NULL) {
+			reason = "NUL byte";
+			goto bad;
+		}
+		if (ended) {
+			reason = "text after the end line";
+			goto bad;
+		}
+		if (lineno == 1) {
+			char expect[32];
+
+			snprintf(expect, sizeof(expect), "tcptune-journal %d", TT_JOURNAL_VERSION);
+			if (strcmp(line, expect) != 0) {
+				reason = "not a tcptune journal of a version this tcptune reads";
+				goto bad;
+			}
+			continue;
+		}
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if (strcmp(line, "end") == 0) {
+			ended = true;
+			continue;
+		}
+		if (strncmp(line, "key\t", 4) == 0) {
+			if (parse_key_line(line + 4, j, &reason) < 0)
+				goto bad;
+			continue;
+		}
+		sp = strchr(line, ' ');
+		if (sp == NULL) {
+			reason = "unknown line";
+			goto bad;
+		}
+		*sp = '\0';
+		rest = sp + 1;
+		if (strcmp(line, "state") == 0 && !have_state) {
+			if (strcmp(rest, "applying") == 0)
+				j->state = TT_J_APPLYING;
+			else if (strcmp(rest, "applied") == 0)
+				j->state = TT_J_APPLIED;
+			else if (strcmp(rest, "rolling-back") == 0)
+				j->state = TT_J_ROLLING_BACK;
+			else {
+				reason = "unknown state";
+				goto bad;
+			}
+			have_state = true;
+		} else if (strcmp(line, "time") == 0 && !have_time) {
+			if (parse_ll(rest, &j->time) < 0) {
+				reason = "bad time";
+				goto bad;
+			}
+			have_time = true;
+		} else if (strcmp(line, "profile") == 0 && !have_profile) {
+			if (strlen(rest) >= sizeof(j->profile) || strchr(rest, '\t') != NULL) {
+				reason = "bad profile path";
+				goto bad;
+			}
+			strcpy(j->profile, rest);
+			have_profile = true;
+		} else if (strcmp(line, "confirm") == 0 && j->confirm_deadline == 0) {
+			char *tok = strchr(rest, ' ');
+			long long token;
+
+			if (tok == NULL) {
+				reason = "confirm needs a deadline and a token";
+				goto bad;
+			}
+			*tok++ = '\0';
+			if (parse_ll(rest, &j->confirm_deadline) < 0 ||
+			    j->confirm_deadline == 0 || parse_ll(tok, &token) < 0) {
+				reason = "bad confirm line";
+				goto bad;
+			}
+			j->confirm_token = (unsigned long long)token;
+		} else {
+			reason = "unknown or repeated line";
+			goto bad;
+		}
+	}
+	if (lineno == 0) {
+		reason = "empty";
+		goto bad;
+	}
+	if (!ended) {
+		reason = "no end line (truncated?)";
+		goto bad;
+	}
+	if (!have_state || !have_time || !have_profile) {
+		reason = "state, time or profile missing";
+		goto bad;
+	}
+	return 0;
+bad:
+	if (why != NULL && whylen > 0)
+		snprintf(why, whylen, "line %d: %s", lineno, reason);
+	memset(j, 0, sizeof(*j));
+	return -EBADMSG;
+}
+
+/* --- the state directory ----------------------------------------------- */
+
+/* Refuses a state directory another user could tamper with. */
+static int
+check_dir(const struct tt_ctx *ctx, int dfd, const char *dir)
+{
+	struct stat st;
+
+	if (fstat(dfd, &st) < 0)
+		return -errno;
+	if (st.st_uid != 0) {
+		tt_log(ctx, TT_LOG_ERR, "%s: refusing a state directory not owned by root",
+		    dir);
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		tt_log(ctx, TT_LOG_ERR,
+		    "%s: refusing a state directory that others can write to (mode %04o)",
+		    dir, (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int
+open_dir(const struct tt_ctx *ctx, bool create)
+{
+	const char *dir = tt_ctx_state_dir(ctx);
+	int dfd, r;
+
+	if (dir == NULL || dir[0] == '\0') {
+		tt_log(ctx, TT_LOG_ERR, "no state directory");
+		return -EINVAL;
+	}
+	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		r = -errno;
+		tt_log(ctx, TT_LOG_ERR, "%s: cannot create the state directory: %s", dir,
+		    strerror(-r));
+		return r;
+	}
+	/* O_NOFOLLOW: a symlink planted in place of the state directory is
+	 * refused (ELOOP or ENOTDIR), not followed. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0) {
+		r = -errno;
+		if (r == -ELOOP || r == -ENOTDIR)
+			tt_log(ctx, TT_LOG_ERR, "%s: refusing a state directory that is a symlink "
+			    "or not a directory", dir);
+		else
+			tt_log(ctx, TT_LOG_ERR, "%s: %s", dir, strerror(-r));
+		return r == -ELOOP || r == -ENOTDIR ? -EPERM : r;
+	}
+	r = check_dir(ctx, dfd, dir);
+	if (r < 0) {
+		close(dfd);
+		return r;
+	}
+	return dfd;
+}
+
+int
+tt_state_open(const struct tt_ctx *ctx, int wait_ms)
+{
+	const char *dir = tt_ctx_state_dir(ctx);
+	int dfd, waited = 0;
+
+	dfd = open_dir(ctx, true);
+	if (dfd < 0)
+		return dfd;
+	if (faccessat(dfd, ".", W_OK, AT_EACCESS) < 0) {
+		int r = -errno;
+
+		tt_log(ctx, TT_LOG_ERR, "%s: %s (changing kernel keys needs root)", dir,
+		    strerror(-r));
+		close(dfd);
+		return r;
+	}
+	/* Poll instead of blocking so the wait has a limit and a message. */
+	while (flock(dfd, LOCK_EX | LOCK_NB) < 0) {
+		int r = -errno;
+
+		if (r != -EWOULDBLOCK && r != -EINTR) {
+			close(dfd);
+			return r;
+		}
+		if (waited == 0)
+			tt_log(ctx, TT_LOG_NOTICE,
+			    "another tcptune is changing keys; waiting up to %d ms", wait_ms);
+		if (waited >= wait_ms) {
+			tt_log(ctx, TT_LOG_ERR, "%s: another tcptune apply or rollback is still "
+			    "running; try again when it has finished", dir);
+			close(dfd);
+			return -EBUSY;
+		}
+		usleep(50 * 1000);
+		waited += 50;
+	}
+	return dfd;
+}
+
+void
+tt_state_close(int state)
+{
+	if (state >= 0)
+		close(state);
+}
+
+int
+tt_state_busy(const struct tt_ctx *ctx)
+{
+	int dfd = open_dir(ctx, false), r = 0;
+
+	if (dfd < 0)
+		return dfd;
+	if (flock(dfd, LOCK_SH | LOCK_NB) < 0)
+		r = errno == EWOULDBLOCK ? 1 : -errno;
+	close(dfd);
+	return r;
+}
+
+static int
+load_at(const struct tt_ctx *ctx, int dfd, struct tt_journal *j)
+{
+	char buf[TT_JOURNAL_MAX + 1], why[128];
+	struct stat st;
+	size_t got = 0;
+	int fd, r;
+
+	fd = openat(dfd, TT_JOURNAL_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		r = -errno;
+		if (r == -ELOOP)
+			tt_log(ctx, TT_LOG_ERR, "%s/%s: refusing a journal that is a symlink",
+			    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME);
+		else
+			tt_log(ctx, TT_LOG_ERR, "%s/%s: %s", tt_ctx_state_dir(ctx),
+			    TT_JOURNAL_NAME, strerror(-r));
+		return r;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 0077) != 0) {
+		tt_log(ctx, TT_LOG_ERR, "%s/%s: refusing a journal that is not a root-owned "
+		    "private file", tt_ctx_state_dir(ctx), TT_JOURNAL_NAME);
+		close(fd);
+		return -EPERM;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + got, sizeof(buf) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got == sizeof(buf)) {
+			close(fd);
+			tt_log(ctx, TT_LOG_ERR, "%s/%s: too large for a journal",
+			    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME);
+			return -EBADMSG;
+		}
+	}
+	close(fd);
+	r = tt_journal_parse(buf, got, j, why, sizeof(why));
+	if (r < 0) {
+		tt_log(ctx, TT_LOG_ERR, "%s/%s: damaged journal: %s", tt_ctx_state_dir(ctx),
+		    TT_JOURNAL_NAME, why);
+		return r;
+	}
+	return 1;
+}
+
+int
+tt_journal_load(const struct tt_ctx *ctx, int state, struct tt_journal *j)
+{
+	return load_at(ctx, state, j);
+}
+
+int
+tt_journal_peek(const struct tt_ctx *ctx, struct tt_journal *j)
+{
+	int dfd = open_dir(ctx, false), r;
+
+	if (dfd == -ENOENT)
+		return 0;
+	if (dfd < 0)
+		return dfd;
+	r = load_at(ctx, dfd, j);
+	close(dfd);
+	return r;
+}
+
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j)
+{
+	static const char tmpname[] = TT_JOURNAL_NAME ".tmp";
+	char buf[TT_JOURNAL_MAX];
+	int fd, len, r;
+
+	len = tt_journal_format(j, buf, sizeof(buf));
+	if (len < 0)
+		return len;
+	/* A stale temporary (from a crash) is ours to replace; unlinkat does
+	 * not follow a symlink, so a planted one is removed, not written
+	 * through. */
+	if (unlinkat(state, tmpname, 0) < 0 && errno != ENOENT)
+		return -errno;
+	fd = openat(state, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0) {
+		r = -errno;
+		tt_log(ctx, TT_LOG_ERR, "%s/%s: %s", tt_ctx_state_dir(ctx), tmpname,
+		    strerror(-r));
+		return r;
+	}
+	/* The creator's umask could not widen 0600, but fchmod makes the
+	 * mode independent of it altogether. */
+	r = fchmod(fd, 0600) < 0 ? -errno : 0;
+	if (r == 0)
+		r = write_all(fd, buf, (size_t)len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(state, tmpname, state, TT_JOURNAL_NAME) < 0)
+		r = -errno;
+	/* The rename is durable only once the directory is. */
+	if (r == 0 && fsync(state) < 0)
+		r = -errno;
+	if (r < 0) {
+		tt_log(ctx, TT_LOG_ERR, "%s/%s: cannot write the journal: %s",
+		    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME, strerror(-r));
+		unlinkat(state, tmpname, 0);
+	}
+	return r;
+}
+
+int
+tt_journal_remove(const struct tt_ctx *ctx, int state)
+{
+	if (unlinkat(state, TT_JOURNAL_NAME, 0) < 0 && errno != ENOENT) {
+		int r = -errno;
+
+		tt_log(ctx, TT_LOG_ERR, "%s/%s: cannot remove the journal: %s",
+		    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME, strerror(-r));
+		return r;
+	}
+	if (fsync(state) < 0)
+		return -errno;
+	return 0;
+}
