@@ -1,0 +1,86 @@
+# Shared by the applier's tests: sourced, never run on its own.
+#
+# Each test runs its body inside a fresh network namespace (unshare -n),
+# whose net.* keys start at the kernel's defaults and vanish with it; the
+# host's own keys are compared before and after, and any change fails the
+# test.  A test calls ns_enter (or ns_enter -m for a private mount
+# namespace too) at the top: in the parent it re-runs the script inside
+# the namespace and guards the host; inside it returns and the test goes on.
+
+set -u
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+ok() { echo "ok: $*"; }
+
+: "${TCPTUNE:?}" "${FIXTURES:?}" "${PROFILES:?}"
+
+# The host keys the applier's tests would touch, one line.
+host_values() {
+	for k in ipv4/tcp_fin_timeout ipv4/tcp_keepalive_time ipv4/tcp_keepalive_intvl \
+	    ipv4/tcp_keepalive_probes ipv4/tcp_tw_reuse ipv4/ip_local_port_range \
+	    ipv4/tcp_max_tw_buckets ipv4/tcp_orphan_retries ipv4/tcp_syncookies \
+	    ipv4/tcp_timestamps ipv4/ip_unprivileged_port_start core/somaxconn; do
+		printf '%s=%s ' "$k" "$(tr '\t' ' ' </proc/sys/net/$k)"
+	done
+}
+
+ns_enter() {
+	[ "${TCPTUNE_IN_NS:-}" = 1 ] && return 0
+	[ "$(id -u)" = 0 ] || skip "needs root to create network namespaces"
+	unshare -n true 2>/dev/null || skip "network namespaces are not available here"
+	if [ "${1:-}" = -m ]; then
+		unshare -n -m true 2>/dev/null || skip "mount namespaces are not available here"
+	fi
+	before=$(host_values)
+	TCPTUNE_IN_NS=1 unshare -n ${1:-} "$0"
+	rc=$?
+	after=$(host_values)
+	if [ "$before" != "$after" ]; then
+		echo "FAIL: the host's keys changed!"
+		echo "  before: $before"
+		echo "  after:  $after"
+		exit 1
+	fi
+	exit $rc
+}
+
+# Scratch space, removed at the end; the state directory lives in it.
+setup_work() {
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/tcptune-test.XXXXXX") || fail "mktemp"
+	trap 'rm -rf "$WORK"' EXIT
+	STATE=$WORK/state
+	T="$TCPTUNE --state-dir $STATE"
+}
+
+# The live value of a key in this namespace ("net.ipv4.tcp_fin_timeout").
+val() {
+	tr '\t' ' ' </proc/sys/$(echo "$1" | tr . /)
+}
+
+# expect_val KEY VALUE [what]
+expect_val() {
+	got=$(val "$1")
+	[ "$got" = "$2" ] || fail "${3:-}: $1 is '$got', expected '$2'"
+}
+
+# All keys a test may touch, as KEY=VALUE lines, for comparing snapshots.
+snap() {
+	for k in net.ipv4.tcp_keepalive_time net.ipv4.tcp_keepalive_intvl \
+	    net.ipv4.tcp_keepalive_probes net.ipv4.tcp_fin_timeout \
+	    net.ipv4.tcp_max_tw_buckets net.ipv4.tcp_tw_reuse net.ipv4.tcp_timestamps \
+	    net.ipv4.tcp_orphan_retries net.ipv4.ip_local_port_range \
+	    net.ipv4.tcp_syncookies net.core.somaxconn; do
+		echo "$k=$(val $k)"
+	done
+}
+
+# The "key = value" lines of a profile's [sysctl] section, checked live.
+expect_profile() {
+	sed -n '/^\[sysctl\]/,/^\[/p' "$1" | grep -E '^net\.' |
+	while IFS='=' read -r k v; do
+		k=$(echo $k)
+		v=$(echo $v)
+		[ "$(val "$k")" = "$v" ] || { echo "$k is '$(val "$k")', profile says '$v'"; exit 1; }
+	done || fail "${2:-}: live values differ from $1"
+}
