@@ -116,6 +116,7 @@ start_watchdog(struct tt_ctx *ctx, int state, long long deadline,
 	}
 	if (pid == 0) {
 		int devnull;
+		long max;
 
 		close(pipefd[0]);
 		/* The lock is the parent's until it exits: flock belongs to
@@ -143,7 +144,11 @@ start_watchdog(struct tt_ctx *ctx, int state, long long deadline,
 		ok = 1;
 		if (write(pipefd[1], &ok, 1) != 1)
 			_exit(1);
-		close(pipefd[1]);
+		/* Keep nothing of the caller's: an inherited pipe would keep
+		 * whoever reads it waiting for the whole window. */
+		max = sysconf(_SC_OPEN_MAX);
+		for (long fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			close((int)fd);
 		watchdog(ctx, deadline, token, old);
 		_exit(0);
 	}

@@ -75,12 +75,18 @@ snap() {
 	done
 }
 
-# The "key = value" lines of a profile's [sysctl] section, checked live.
+# Whether the live values are those of a profile's [sysctl] section.
+profile_ok() {
+	sed -n '/^\[sysctl\]/,/^\[/p' "$1" | grep -E '^net\.' | {
+		while IFS='=' read -r k v; do
+			k=$(echo $k)
+			v=$(echo $v)
+			[ "$(val "$k")" = "$v" ] || return 1
+		done
+		return 0
+	}
+}
+
 expect_profile() {
-	sed -n '/^\[sysctl\]/,/^\[/p' "$1" | grep -E '^net\.' |
-	while IFS='=' read -r k v; do
-		k=$(echo $k)
-		v=$(echo $v)
-		[ "$(val "$k")" = "$v" ] || { echo "$k is '$(val "$k")', profile says '$v'"; exit 1; }
-	done || fail "${2:-}: live values differ from $1"
+	profile_ok "$1" || fail "${2:-}: live values differ from $1: $(snap)"
 }

@@ -1,0 +1,70 @@
+#!/bin/sh
+# apply --confirm: undone by itself after the deadline, even when the
+# session that ran it hangs up and exits; kept with `tcptune confirm`.
+. "$(dirname "$0")/lib.sh"
+ns_enter
+setup_work
+
+orig=$(snap)
+web=$PROFILES/web-server.ini
+proxy=$PROFILES/proxy-client.ini
+
+# wait_for SECONDS CONDITION...: polls until the condition holds.
+wait_for() {
+	limit=$(($1 * 10))
+	shift
+	i=0
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.1
+	done
+}
+is_orig() { [ "$(snap)" = "$orig" ]; }
+no_journal() { [ ! -e "$STATE/journal" ]; }
+
+# 1. Run apply --confirm 2 from a shell in a session of its own, as a login
+# would, then hang up on that session and kill its shell: the SSH
+# connection dropped.  The values must come back by themselves.
+setsid sh -c "$T apply --confirm 2 '$web' >'$WORK/out' 2>&1; echo \$? >'$WORK/rc'; exec sleep 60" &
+wait_for 5 test -s $WORK/rc || fail "apply --confirm did not finish"
+[ "$(cat $WORK/rc)" = 0 ] || fail "apply --confirm: exit $(cat $WORK/rc): $(cat $WORK/out)"
+expect_profile "$web" "right after apply --confirm"
+$T status --format json >$WORK/st.json
+[ "$(jq -r .confirm $WORK/st.json)" = pending ] || fail "status does not show the pending confirmation"
+sid=$(ps -o sid= -p $! | tr -d ' ')
+[ -n "$sid" ] || fail "cannot find the session"
+pkill -HUP -s "$sid"
+pkill -KILL -s "$sid"
+wait 2>/dev/null
+[ -z "$(ps -o pid= -s "$sid")" ] || fail "the session's processes are still there"
+wait_for 8 is_orig || fail "values did not come back after the deadline: $(snap)"
+wait_for 3 no_journal || fail "the journal is still there after the undo"
+ok "unconfirmed: values back by themselves after the session hung up"
+
+# 2. Confirmed in time: the values stay.
+$T apply --confirm 2 "$web" >/dev/null 2>&1 || fail "apply --confirm: exit $?"
+$T confirm >/dev/null || fail "confirm: exit $?"
+sleep 4
+expect_profile "$web" "confirmed"
+$T status --format json >$WORK/st.json || fail "status after confirm: exit $?"
+[ "$(jq -r .confirm $WORK/st.json)" = none ] || fail "status still shows a confirmation"
+$T confirm >/dev/null 2>&1 && fail "a second confirm succeeded with nothing pending"
+ok "confirmed: values stay past the deadline"
+
+# 3. An unconfirmed B over a confirmed A goes back to A, not further; a
+# confirm after the deadline is refused.
+$T apply --confirm 1 "$proxy" >/dev/null 2>&1 || fail "apply B --confirm: exit $?"
+expect_profile "$proxy" "B"
+sleep 3
+$T confirm >/dev/null 2>&1
+rc=$?
+[ $rc = 1 ] || fail "confirm after the deadline: exit $rc, expected 1"
+wait_for 5 profile_ok "$web"
+expect_profile "$web" "after B was undone"
+expect_val net.ipv4.tcp_tw_reuse 2 "after B was undone"
+expect_val net.ipv4.ip_local_port_range "32768 60999" "after B was undone"
+$T status >/dev/null || fail "status after the undo: exit $?"
+$T rollback >/dev/null || fail "rollback: exit $?"
+[ "$(snap)" = "$orig" ] || fail "rollback after an undone B: $(snap)"
+ok "unconfirmed B over A: back at A; rollback reaches the originals"
