@@ -349,8 +349,8 @@ open_dir(const struct tt_ctx *ctx, bool create)
 	}
 	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		r = -errno;
-		tt_log(ctx, TT_LOG_ERR, "%s: cannot create the state directory: %s", dir,
-		    strerror(-r));
+		tt_log(ctx, TT_LOG_ERR, "%s: cannot create the state directory: %s%s", dir,
+		    strerror(-r), r == -EACCES ? " (changing kernel keys needs root)" : "");
 		return r;
 	}
 	/* O_NOFOLLOW: a symlink planted in place of the state directory is
@@ -361,6 +361,9 @@ open_dir(const struct tt_ctx *ctx, bool create)
 		if (r == -ELOOP || r == -ENOTDIR)
 			tt_log(ctx, TT_LOG_ERR, "%s: refusing a state directory that is a symlink "
 			    "or not a directory", dir);
+		else if (r == -EACCES || r == -EPERM)
+			tt_log(ctx, TT_LOG_ERR, "%s: %s (changing kernel keys needs root)", dir,
+			    strerror(-r));
 		else
 			tt_log(ctx, TT_LOG_ERR, "%s: %s", dir, strerror(-r));
 		return r == -ELOOP || r == -ENOTDIR ? -EPERM : r;
