@@ -1,0 +1,25 @@
+# The applier's tests: unit tests of the plan and the journal format, and
+# end-to-end tests that write real kernel keys inside throwaway network
+# namespaces (they skip, exit 77, without root or namespaces).
+check_PROGRAMS += tests/test-plan tests/test-journal
+tests_test_plan_SOURCES = tests/test-plan.c
+tests_test_plan_CFLAGS = $(TEST_CFLAGS)
+tests_test_plan_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_plan_LDADD = $(TEST_LDADD)
+tests_test_journal_SOURCES = tests/test-journal.c
+tests_test_journal_CFLAGS = $(TEST_CFLAGS)
+tests_test_journal_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_journal_LDADD = $(TEST_LDADD)
+
+APPLY_SHELL_TESTS = \
+	tests/apply/basic.sh \
+	tests/apply/concurrent.sh \
+	tests/apply/confirm.sh \
+	tests/apply/crash.sh \
+	tests/apply/fault.sh \
+	tests/apply/refusals.sh \
+	tests/apply/security.sh
+
+TESTS += tests/test-plan tests/test-journal $(APPLY_SHELL_TESTS)
+dist_check_SCRIPTS += $(APPLY_SHELL_TESTS)
+EXTRA_DIST += tests/apply/lib.sh

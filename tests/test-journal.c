@@ -1,0 +1,210 @@
+/*
+ * Unit tests of the journal's text format: round trips and a strict
+ * parser that refuses anything damaged.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/journal.h"
+
+static void
+sample(struct tt_journal *j)
+{
+	struct tt_journal_key *e;
+
+	memset(j, 0, sizeof(*j));
+	j->state = TT_J_APPLIED;
+	j->time = 1795471333;
+	strcpy(j->profile, "/etc/tcptune/web server.ini");
+	j->confirm_deadline = 1795471400;
+	j->confirm_token = 1234567890123ULL;
+	e = tt_journal_add(j, TT_K_FIN_TIMEOUT);
+	e->original = (struct tt_val){ 1, { 60 } };
+	e->target = (struct tt_val){ 1, { 30 } };
+	e->prev = (struct tt_val){ 1, { 45 } };
+	e = tt_journal_add(j, TT_K_LOCAL_PORT_RANGE);
+	e->original = (struct tt_val){ 2, { 32768, 60999 } };
+	e->target = (struct tt_val){ 2, { 10240, 65000 } };
+	e = tt_journal_add(j, TT_K_KEEPALIVE_TIME);
+	e->original = (struct tt_val){ 1, { -5 } };
+	e->target = (struct tt_val){ 1, { 600 } };
+}
+
+static void
+test_roundtrip(void **state)
+{
+	struct tt_journal j, back;
+	char buf[TT_JOURNAL_MAX], again[TT_JOURNAL_MAX], why[128];
+	int n;
+
+	(void)state;
+	sample(&j);
+	n = tt_journal_format(&j, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_non_null(strstr(buf, "key\tnet.ipv4.ip_local_port_range\t32768 60999\t10240 65000\t-\n"));
+	assert_int_equal(tt_journal_parse(buf, (size_t)n, &back, why, sizeof(why)), 0);
+	assert_int_equal(back.state, TT_J_APPLIED);
+	assert_int_equal(back.time, j.time);
+	assert_string_equal(back.profile, j.profile);
+	assert_int_equal(back.confirm_deadline, j.confirm_deadline);
+	assert_true(back.confirm_token == j.confirm_token);
+	assert_int_equal(back.nkeys, 3);
+	/* order kept: rollback walks it backwards */
+	assert_int_equal(back.keys[0].id, TT_K_FIN_TIMEOUT);
+	assert_int_equal(back.keys[1].id, TT_K_LOCAL_PORT_RANGE);
+	assert_int_equal(back.keys[0].prev.v[0], 45);
+	assert_int_equal(back.keys[1].prev.n, 0);
+	assert_int_equal(back.keys[1].original.v[1], 60999);
+	assert_int_equal(back.keys[2].original.v[0], -5);
+	assert_int_equal(tt_journal_format(&back, again, sizeof(again)), n);
+	assert_memory_equal(buf, again, (size_t)n);
+}
+
+static void
+test_no_confirm_states(void **state)
+{
+	static const enum tt_journal_state st[] = { TT_J_APPLYING, TT_J_APPLIED,
+		TT_J_ROLLING_BACK };
+	struct tt_journal j, back;
+	char buf[TT_JOURNAL_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+		int n;
+
+		sample(&j);
+		j.state = st[i];
+		j.confirm_deadline = 0;
+		n = tt_journal_format(&j, buf, sizeof(buf));
+		assert_null(strstr(buf, "confirm "));
+		assert_int_equal(tt_journal_parse(buf, (size_t)n, &back, NULL, 0), 0);
+		assert_int_equal(back.state, st[i]);
+		assert_int_equal(back.confirm_deadline, 0);
+	}
+}
+
+static void
+test_format_limits(void **state)
+{
+	struct tt_journal j;
+	char small[64];
+
+	(void)state;
+	sample(&j);
+	assert_int_equal(tt_journal_format(&j, small, sizeof(small)), -ENOSPC);
+	strcpy(j.profile, "/tmp/evil\nkey\tnet.core.somaxconn\t1\t1\t-");
+	assert_int_equal(tt_journal_format(&j, small, sizeof(small)), -EINVAL);
+}
+
+/* Each text is a damaged or hostile journal the parser must refuse. */
+static void
+test_refuses(void **state)
+{
+	static const char head[] = "tcptune-journal 1\nstate applied\ntime 5\nprofile /p\n";
+	static const char *const bad[] = {
+		"",
+		"tcptune-journal 2\nstate applied\ntime 5\nprofile /p\nend\n",
+		"tcptune-journal 1\nstate applied\ntime 5\nend\n",            /* no profile */
+		"tcptune-journal 1\nstate sideways\ntime 5\nprofile /p\nend\n",
+		"tcptune-journal 1\nstate applied\ntime -5\nprofile /p\nend\n",
+		"tcptune-journal 1\nstate applied\ntime 5\ntime 6\nprofile /p\nend\n",
+		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\n",                  /* no end */
+		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\nend",               /* no newline */
+		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\nend\nkey\tx\n",    /* after end */
+		"@key\tnet.ipv4.tcp_bogus\t60\t30\t-\nend\n",
+		"@key\t../../etc/passwd\t60\t30\t-\nend\n",
+		"@key\tnet.ipv4.tcp_fin_timeout\t060\t30\t-\nend\n",            /* octal */
+		"@key\tnet.ipv4.tcp_fin_timeout\t0x3c\t30\t-\nend\n",
+		"@key\tnet.ipv4.tcp_fin_timeout\t-\t30\t-\nend\n",              /* no original */
+		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\nend\n",                /* 3 fields */
+		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\t-\nend\n",
+		"@key\tnet.ipv4.ip_local_port_range\t32768\t1 2\t-\nend\n",    /* one of two */
+		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\n"
+		"key\tnet.ipv4.tcp_fin_timeout\t60\t31\t-\nend\n",               /* twice */
+		"@confirm 0 5\nend\n",
+		"@confirm 100\nend\n",
+		"@whatever 1\nend\n",
+		"@nonsense\nend\n",
+	};
+	char buf[1024], why[128];
+	struct tt_journal j;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* "@" stands for a good header. */
+		int n = bad[i][0] == '@' ? snprintf(buf, sizeof(buf), "%s%s", head, bad[i] + 1)
+					 : snprintf(buf, sizeof(buf), "%s", bad[i]);
+
+		why[0] = '\0';
+		if (tt_journal_parse(buf, (size_t)n, &j, why, sizeof(why)) != -EBADMSG)
+			fail_msg("accepted bad journal #%zu:\n%s", i, buf);
+		assert_true(why[0] != '\0');
+		assert_int_equal(j.nkeys, 0);
+	}
+
+	/* A NUL byte inside a line. */
+	memcpy(buf, head, sizeof(head) - 1);
+	memcpy(buf + sizeof(head) - 1, "end\0\n", 5);
+	assert_int_equal(tt_journal_parse(buf, sizeof(head) - 1 + 5, &j, NULL, 0), -EBADMSG);
+}
+
+static void
+test_accepts_comments(void **state)
+{
+	static const char ok[] = "tcptune-journal 1\n# a comment\n\nstate applying\n"
+				 "time 0\nprofile \nkey\tnet.core.somaxconn\t4096\t8192\t4096\n"
+				 "end\n";
+	struct tt_journal j;
+
+	(void)state;
+	assert_int_equal(tt_journal_parse(ok, sizeof(ok) - 1, &j, NULL, 0), 0);
+	assert_int_equal(j.state, TT_J_APPLYING);
+	assert_string_equal(j.profile, "");
+	assert_int_equal(j.nkeys, 1);
+	assert_int_equal(j.keys[0].id, TT_K_SOMAXCONN);
+	assert_int_equal(j.keys[0].prev.v[0], 4096);
+}
+
+static void
+test_find_add_del(void **state)
+{
+	struct tt_journal j;
+
+	(void)state;
+	sample(&j);
+	assert_non_null(tt_journal_find(&j, TT_K_LOCAL_PORT_RANGE));
+	tt_journal_del(&j, TT_K_FIN_TIMEOUT);
+	assert_int_equal(j.nkeys, 2);
+	assert_null(tt_journal_find(&j, TT_K_FIN_TIMEOUT));
+	assert_int_equal(j.keys[0].id, TT_K_LOCAL_PORT_RANGE);
+	assert_int_equal(j.keys[1].id, TT_K_KEEPALIVE_TIME);
+	for (int i = 0; i < TT_K__COUNT; i++)
+		if (tt_journal_find(&j, (enum tt_key_id)i) == NULL)
+			assert_non_null(tt_journal_add(&j, (enum tt_key_id)i));
+	assert_int_equal(j.nkeys, TT_K__COUNT);
+	assert_null(tt_journal_add(&j, TT_K_SOMAXCONN));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_no_confirm_states),
+		cmocka_unit_test(test_format_limits),
+		cmocka_unit_test(test_refuses),
+		cmocka_unit_test(test_accepts_comments),
+		cmocka_unit_test(test_find_add_del),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
