@@ -6,6 +6,8 @@
 #ifndef TCPTUNE_CMD_APPLIER_H
 #define TCPTUNE_CMD_APPLIER_H
 
+#include <signal.h>
+
 #include "cmd.h"
 #include "json.h"
 #include "lib/apply.h"
@@ -37,6 +39,15 @@ void applier_print_unrestored(struct cmd_env *env, const struct tt_result *res,
     const char *proc_root);
 
 void applier_json_val(struct json *j, const char *key, const struct tt_val *v);
+
+/*
+ * Holds off SIGINT, SIGTERM, SIGHUP and SIGQUIT while keys are being
+ * changed, so an interrupt or a dropped SSH session lets the apply or
+ * rollback finish (or put everything back) before it takes effect.
+ * SIGKILL cannot be held off; the journal covers that.
+ */
+void applier_hold_signals(sigset_t *saved);
+void applier_release_signals(const sigset_t *saved);
 
 /* Maps the library's answers from the state directory and journal. */
 int applier_exit_for(int r);

@@ -100,9 +100,11 @@ start_watchdog(struct tt_ctx *ctx, int state, long long deadline,
     unsigned long long token, const struct tt_journal *old)
 {
 	int pipefd[2], status;
+	sigset_t unblocked;
 	pid_t pid;
 	char ok = 0;
 
+	sigemptyset(&unblocked);
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
 	fflush(NULL);
@@ -125,6 +127,7 @@ start_watchdog(struct tt_ctx *ctx, int state, long long deadline,
 		if (setsid() < 0)
 			_exit(1);
 		signal(SIGHUP, SIG_IGN);
+		sigprocmask(SIG_SETMASK, &unblocked, NULL);
 		pid = fork();
 		if (pid < 0)
 			_exit(1);
@@ -222,6 +225,8 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 	char abspath[PATH_MAX];
 	const char *result;
 	int opt, r, state = -1, rc;
+	sigset_t saved;
+	bool held = false;
 
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		r = cmd_common_option(env, &cmd_apply, opt, optarg);
@@ -290,6 +295,8 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		deadline = (long long)time(NULL) + confirm;
 		token = new_token();
 	}
+	applier_hold_signals(&saved);
+	held = true;
 	r = tt_apply(env->ctx, state, &plan, abspath, deadline, token, &old, &had_old, &res);
 	if (r == 0 && res.changed && confirm != 0) {
 		r = start_watchdog(env->ctx, state, deadline, token, had_old ? &old : NULL);
@@ -302,7 +309,7 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 				     "apply", strerror(-r));
 			r = tt_undo_unconfirmed(env->ctx, state, token, had_old ? &old : NULL,
 			    &undo);
-			rc = r == 0 ? EXIT_SOFTWARE : EXIT_SOFTWARE;
+			rc = EXIT_SOFTWARE;
 			if (format == FORMAT_TEXT)
 				applier_print_keys(stdout, &undo);
 			goto out;
@@ -354,6 +361,8 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 out:
 	tt_state_close(state);
 	tt_profile_free(prof);
+	if (held)
+		applier_release_signals(&saved);
 	return rc;
 }
 

@@ -202,6 +202,28 @@ applier_print_unrestored(struct cmd_env *env, const struct tt_result *res,
 		     "`tcptune status` to check");
 }
 
+void
+applier_hold_signals(sigset_t *saved)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, saved);
+}
+
+void
+applier_release_signals(const sigset_t *saved)
+{
+	/* Flush first: a pending signal may end the process right here. */
+	fflush(stdout);
+	fflush(stderr);
+	sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
 int
 applier_exit_for(int r)
 {

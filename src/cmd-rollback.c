@@ -26,6 +26,7 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 	struct tt_result res;
 	const char *result;
 	int opt, r, state, rc;
+	sigset_t saved;
 
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		r = cmd_common_option(env, &cmd_rollback, opt, optarg);
@@ -52,8 +53,10 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
 	if (state < 0)
 		return applier_exit_for(state);
+	applier_hold_signals(&saved);
 	r = tt_rollback(env->ctx, state, force, &res);
 	tt_state_close(state);
+	applier_release_signals(&saved);
 	switch (r) {
 	case 0:
 		result = res.n == 0 ? "nothing" : "restored";

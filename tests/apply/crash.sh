@@ -68,3 +68,23 @@ expect_val net.ipv4.ip_local_port_range "32768 60999" "B's last write must not h
 $T rollback >/dev/null || fail "rollback after a crashed B: exit $?"
 [ "$(snap)" = "$orig" ] || fail "rollback after a crashed B: $(snap)"
 ok "A, then B killed mid-way: rollback reaches the values from before A"
+
+# 3. SIGTERM, SIGINT and SIGHUP (a dropped SSH session) do not cut an
+# apply short: it finishes, then the signal takes effect.
+for sig in TERM INT HUP; do
+	crash_orig=$(snap)
+	TCPTUNE_TEST_WRITE_DELAY_MS=200 $T apply "$web" >/dev/null 2>&1 &
+	pid=$!
+	i=0
+	while [ "$(changed_count)" -lt 2 ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	kill -$sig $pid
+	wait $pid
+	expect_profile "$web" "after SIG$sig mid-apply"
+	$T status >/dev/null || fail "status after SIG$sig: exit $? (interrupted?)"
+	$T rollback >/dev/null || fail "rollback: exit $?"
+	[ "$(snap)" = "$orig" ] || fail "rollback after SIG$sig"
+done
+ok "SIGTERM, SIGINT and SIGHUP mid-apply: the apply completes first"
