@@ -22,6 +22,14 @@
 int applier_load_profile(struct cmd_env *env, const char *path, unsigned flags,
     struct tt_profile **prof);
 
+/*
+ * Reads the snapshot a plan is made from, with the NAT evidence of the
+ * network namespace tcptune runs in.  0, or an exit code.  Free with
+ * applier_snapshot_free().
+ */
+int applier_snapshot(struct cmd_env *env, struct tt_snapshot *snap);
+void applier_snapshot_free(struct tt_snapshot *snap);
+
 const char *applier_nat_name(enum tt_nat_answer a);
 const char *applier_netns_name(int netns);
 

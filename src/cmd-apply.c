@@ -218,7 +218,7 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 	long long confirm = 0, deadline = 0;
 	unsigned long long token = 0;
 	struct tt_profile *prof = NULL;
-	struct tt_snapshot snap;
+	struct tt_snapshot snap = { .nat = NULL };
 	struct tt_plan plan;
 	struct tt_journal old;
 	struct tt_result res;
@@ -275,9 +275,9 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		rc = applier_exit_for(state);
 		goto out;
 	}
-	r = tt_snapshot_read(env->ctx, &snap);
-	if (r < 0) {
-		rc = cmd_exit_for_errno(r);
+	r = applier_snapshot(env, &snap);
+	if (r != 0) {
+		rc = r;
 		goto out;
 	}
 	tt_plan_make(&snap, prof, &plan);
@@ -359,6 +359,7 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		applier_print_unrestored(env, &res, tt_ctx_proc_root(env->ctx));
 	}
 out:
+	applier_snapshot_free(&snap);
 	tt_state_close(state);
 	tt_profile_free(prof);
 	if (held)

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "cmd-applier.h"
+#include "lib/nat.h"
+#include "out-nat.h"
 
 enum {
 	OPT_IGNORE_UNKNOWN = OPT_CMD_BASE,
@@ -30,6 +32,45 @@ applier_load_profile(struct cmd_env *env, const char *path, unsigned flags,
 	if (r < 0)
 		return r == -EINVAL ? EXIT_DATAERR : cmd_exit_for_errno(r);
 	return 0;
+}
+
+int
+applier_snapshot(struct cmd_env *env, struct tt_snapshot *snap)
+{
+	struct tt_ctx *live = NULL;
+	int r;
+
+	r = tt_snapshot_read(env->ctx, snap);
+	if (r < 0)
+		return cmd_exit_for_errno(r);
+	/*
+	 * NAT is a property of the network namespace tcptune runs in, and
+	 * that is the namespace whose keys apply changes: its evidence is
+	 * gathered from the live /proc even when --proc-root points at a
+	 * copied tree, as the tests do to plan for an older kernel inside a
+	 * namespace of known shape.  Evidence can only make tcptune more
+	 * careful, except for the one case it must get right: "no NAT"
+	 * needs every live source read and empty.
+	 */
+	if (!tt_nat_proc_is_live(env->ctx)) {
+		live = tt_ctx_new(NULL);
+		if (live == NULL) {
+			cmd_err(env, "out of memory");
+			return EXIT_SOFTWARE;
+		}
+	}
+	snap->nat = out_nat_gather(live != NULL ? live : env->ctx);
+	tt_ctx_free(live);
+	if (snap->nat == NULL)
+		return EXIT_SOFTWARE;
+	return 0;
+}
+
+void
+applier_snapshot_free(struct tt_snapshot *snap)
+{
+	out_nat_free(snap->nat);
+	snap->nat = NULL;
 }
 
 const char *
@@ -74,8 +115,10 @@ applier_print_plan(FILE *f, const struct tt_snapshot *snap,
 		TT_PLAN_REFUSE };
 	static const char *const title[] = { "WRITE", "ALREADY AT TARGET", "REFUSED" };
 
-	fprintf(f, "profile %s (nat = %s; NAT in play: %s)\n", prof->path,
-	    tt_nat_decl_name(prof->nat), applier_nat_name(plan->nat));
+	fprintf(f, "profile %s (nat = %s; evidence: %s; NAT in play: %s)\n", prof->path,
+	    tt_nat_decl_name(prof->nat),
+	    snap->nat ? tt_nat_verdict_name(snap->nat->verdict) : "not gathered",
+	    applier_nat_name(plan->nat));
 	fprintf(f, "kernel %s, network namespace %s\n",
 	    snap->kernel[0] ? snap->kernel : "(unknown)", applier_netns_name(snap->netns));
 	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
@@ -123,6 +166,7 @@ applier_json_plan(struct json *j, const struct tt_snapshot *snap,
 	json_str(j, "kernel", snap->kernel[0] ? snap->kernel : NULL);
 	json_str(j, "netns", applier_netns_name(snap->netns));
 	json_str(j, "nat_declared", tt_nat_decl_name(prof->nat));
+	json_str(j, "nat_evidence", snap->nat ? tt_nat_verdict_name(snap->nat->verdict) : NULL);
 	json_str(j, "nat", applier_nat_name(plan->nat));
 	json_arr_begin(j, "plan");
 	for (int i = 0; i < plan->n; i++) {
@@ -288,10 +332,10 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 	r = applier_load_profile(env, argv[optind], flags, &prof);
 	if (r != 0)
 		return r;
-	r = tt_snapshot_read(env->ctx, &snap);
-	if (r < 0) {
+	r = applier_snapshot(env, &snap);
+	if (r != 0) {
 		tt_profile_free(prof);
-		return cmd_exit_for_errno(r);
+		return r;
 	}
 	tt_plan_make(&snap, prof, &plan);
 	if (format == FORMAT_JSON) {
@@ -308,6 +352,7 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 	} else {
 		applier_print_plan(stdout, &snap, prof, &plan);
 	}
+	applier_snapshot_free(&snap);
 	tt_profile_free(prof);
 	return plan.nrefuse > 0 ? EXIT_DATAERR : EXIT_CLEAN;
 }

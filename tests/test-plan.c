@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "lib/nat.h"
 #include "lib/plan.h"
 
 /* A snapshot where every key reads its 6.18 default (boot-sized ones 1000). */
@@ -137,6 +138,43 @@ test_tw_recycle_nat(void **state)
 	}
 }
 
+/* The evidence decides with the declaration: nat = no and evidence of none
+ * allows it; evidence of NAT refuses it whatever the profile says. */
+static void
+test_tw_recycle_evidence(void **state)
+{
+	static const struct {
+		enum tt_nat_decl decl;
+		enum tt_nat_verdict verdict;
+		enum tt_plan_action want;
+	} cases[] = {
+		{ TT_NAT_NO, TT_NATV_NONE, TT_PLAN_WRITE },
+		{ TT_NAT_NO, TT_NATV_TRANSLATES, TT_PLAN_REFUSE },
+		{ TT_NAT_NO, TT_NATV_BEHIND, TT_PLAN_REFUSE },
+		{ TT_NAT_NO, TT_NATV_UNKNOWN, TT_PLAN_REFUSE },
+		{ TT_NAT_AUTO, TT_NATV_NONE, TT_PLAN_REFUSE },
+		{ TT_NAT_YES, TT_NATV_NONE, TT_PLAN_REFUSE },
+	};
+	struct tt_nat nat;
+	struct tt_snapshot s;
+	struct tt_plan plan;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tt_profile p = { .nat = cases[i].decl };
+
+		tt_nat_init(&nat);
+		nat.verdict = cases[i].verdict;
+		snap_49(&s);
+		s.nat = &nat;
+		set(&p, TT_K_TW_RECYCLE, 1, 0);
+		tt_plan_make(&s, &p, &plan);
+		if (item(&plan, TT_K_TW_RECYCLE)->action != cases[i].want)
+			fail_msg("case %zu: action %d, want %d", i,
+			    (int)item(&plan, TT_K_TW_RECYCLE)->action, (int)cases[i].want);
+	}
+}
+
 static void
 test_tw_recycle_off_allowed(void **state)
 {
@@ -240,6 +278,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_keep),
 		cmocka_unit_test(test_tw_recycle_nat),
+		cmocka_unit_test(test_tw_recycle_evidence),
 		cmocka_unit_test(test_tw_recycle_off_allowed),
 		cmocka_unit_test(test_tw_recycle_removed),
 		cmocka_unit_test(test_host_only_in_child),

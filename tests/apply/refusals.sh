@@ -58,22 +58,26 @@ why_of $recycle | grep -q 'nat = auto' || fail "4.9, nat = auto: no explanation:
 ok "4.9, nat = auto and no evidence: refused"
 
 profile no no "$recycle = 1"
-# NAT evidence in this namespace: forwarding and a masquerade rule, once
-# tcptune gathers evidence (the nat section of check shows it does).
-if $T check --format json 2>/dev/null | jq -e 'has("nat")' >/dev/null 2>&1 &&
-    command -v nft >/dev/null; then
-	echo 1 >/proc/sys/net/ipv4/ip_forward
-	nft -f - <<'NFT' || fail "cannot add a NAT rule"
-table ip t { chain post { type nat hook postrouting priority 100; masquerade; } }
+# NAT evidence in this namespace: forwarding and a masquerade rule.  The
+# profile says nat = no; the evidence wins.
+command -v nft >/dev/null || skip "nft (nftables) is needed to make NAT evidence"
+echo 1 >/proc/sys/net/ipv4/ip_forward
+nft -f - <<'NFT' || fail "cannot add a NAT rule"
+table ip t {
+	chain post {
+		type nat hook postrouting priority 100;
+		masquerade
+	}
+}
 NFT
-	plan_of $WORK/no.ini $old
-	[ $rc = 65 ] || fail "4.9, nat = no with NAT evidence: plan exit $rc, expected 65"
-	nft delete table ip t
-	echo 0 >/proc/sys/net/ipv4/ip_forward
-	ok "4.9, nat = no but NAT evident: refused"
-else
-	echo "note: this tcptune gathers no NAT evidence; the evidence case waits for it"
-fi
+plan_of $WORK/no.ini $old
+[ $rc = 65 ] || fail "4.9, nat = no with NAT evidence: plan exit $rc, expected 65"
+[ "$(jq -r .nat $WORK/plan.json)" = yes ] || fail "NAT evidence: the answer is not yes"
+why_of $recycle | grep -q 'NAT' || fail "NAT evidence: no explanation: $(why_of $recycle)"
+nft delete table ip t
+echo 0 >/proc/sys/net/ipv4/ip_forward
+ok "4.9, nat = no but NAT evident in this namespace: refused"
+
 plan_of $WORK/no.ini $old
 [ $rc = 0 ] || fail "4.9, nat = no, no evidence: plan exit $rc, expected 0: $(cat $WORK/err)"
 [ "$(action_of $recycle)" = write ] || fail "4.9, nat = no: not planned as a write"
