@@ -337,6 +337,10 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 	} else {
 		printf("profile %s\n", abspath);
 		applier_print_keys(stdout, &res);
+		for (int i = 0; i < plan.n; i++)
+			if (plan.items[i].action == TT_PLAN_REFUSE)
+				printf("  %-32s skipped (refused): %s\n",
+				    tt_key_get(plan.items[i].id)->name, plan.items[i].why);
 		if (r == 0 && !res.changed)
 			printf("unchanged: every key was already at its target (%d)\n",
 			    plan.nkeep);

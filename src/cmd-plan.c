@@ -238,7 +238,7 @@ applier_print_unrestored(struct cmd_env *env, const struct tt_result *res,
 			continue;
 		tt_key_relpath(k, rel, sizeof(rel));
 		cmd_err(env, "%s is %s and should be %s (%s); fix it by hand:", k->name,
-		    val_text(&kr->now, a, sizeof(a)), tt_val_format(&kr->to, b, sizeof(b)),
+		    val_text(&kr->now, a, sizeof(a)), tt_val_format(&kr->want, b, sizeof(b)),
 		    kr->err ? strerror(kr->err) : "unknown error");
 		cmd_err(env, "    printf '%%s\\n' '%s' > %s/%s", b, proc_root, rel);
 	}

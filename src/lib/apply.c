@@ -196,6 +196,7 @@ tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan,
 					kr->outcome = TT_OUT_RESTORED;
 				continue;
 			}
+			kr->want = kr->from;
 			r = write_verify(ctx, kr, &kr->from);
 			if (r < 0) {
 				kr->outcome = TT_OUT_RESTORE_FAILED;
@@ -267,6 +268,7 @@ restore_key(struct tt_ctx *ctx, struct tt_key_result *kr, const struct tt_val *w
 		kr->err = r < 0 ? -r : 0;
 		return;
 	}
+	kr->want = *want;
 	r = write_verify(ctx, kr, want);
 	if (r < 0) {
 		kr->outcome = TT_OUT_RESTORE_FAILED;

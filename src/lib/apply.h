@@ -42,6 +42,7 @@ struct tt_key_result {
 	struct tt_val from;  /* the value before this operation (n == 0: unknown) */
 	struct tt_val to;    /* what this operation writes (or would) */
 	struct tt_val now;   /* read back at the end (n == 0: unreadable) */
+	struct tt_val want;  /* what a restore puts back (n == 0: none tried) */
 	enum tt_outcome outcome;
 	int err;             /* errno of a failure */
 };

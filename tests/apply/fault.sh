@@ -63,3 +63,45 @@ $T status >/dev/null || fail "status after a failed B: exit $? (journal should b
 $T rollback >/dev/null || fail "rollback: exit $?"
 [ "$(snap)" = "$orig" ] || fail "rollback after failed B: $(snap)"
 ok "kernel-rejected value: exit 74, back at A, rollback reaches the originals"
+
+# 3. The restore itself fails: after the first key is written, both it and
+# the next key become read-only.  The apply must say loudly which key is
+# wrong, what it holds and how to fix it, exit 70, and keep the journal so
+# that rollback finishes the job once the key can be written again.
+cat >$WORK/c.ini <<'INI'
+[profile]
+nat = no
+[sysctl]
+net.ipv4.tcp_keepalive_time = 900
+net.ipv4.tcp_fin_timeout = 20
+INI
+TCPTUNE_TEST_WRITE_DELAY_MS=1500 $T apply $WORK/c.ini >$WORK/out 2>$WORK/err &
+pid=$!
+i=0
+while [ "$(val net.ipv4.tcp_keepalive_time)" != 900 ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+expect_val net.ipv4.tcp_keepalive_time 900 "the first write"
+echo 900 >$WORK/ro1
+echo 60 >$WORK/ro2
+for k in tcp_keepalive_time:ro1 tcp_fin_timeout:ro2; do
+	mount --bind $WORK/${k#*:} /proc/sys/net/ipv4/${k%:*} &&
+	    mount -o remount,bind,ro /proc/sys/net/ipv4/${k%:*} || fail "mount over ${k%:*}"
+done
+wait $pid
+rc=$?
+[ $rc = 70 ] || fail "failed restore: exit $rc, expected 70"
+grep -q 'COULD NOT BE PUT BACK' $WORK/err || fail "no loud message: $(cat $WORK/err)"
+grep -q 'net.ipv4.tcp_keepalive_time is 900 and should be 7200' $WORK/err ||
+	fail "the message does not give the wrong and the right value: $(cat $WORK/err)"
+grep -q "printf '%s\\\\n' '7200' > /proc/sys/net/ipv4/tcp_keepalive_time" $WORK/err ||
+	fail "the message does not say how to fix it by hand: $(cat $WORK/err)"
+grep -q 'tcptune rollback' $WORK/err || fail "the message does not point to rollback"
+umount /proc/sys/net/ipv4/tcp_keepalive_time /proc/sys/net/ipv4/tcp_fin_timeout
+expect_val net.ipv4.tcp_keepalive_time 900 "the key that could not be restored"
+grep -q '^state applying' $STATE/journal || fail "the journal was not kept"
+$T status >/dev/null && fail "status does not flag the half-done apply"
+$T rollback >/dev/null || fail "rollback after a failed restore: exit $?"
+[ "$(snap)" = "$orig" ] || fail "rollback after a failed restore: $(snap)"
+ok "a failed restore: exit 70, loud, with the fix; rollback finishes it"
