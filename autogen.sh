@@ -26,6 +26,8 @@ util-linux
 jq
 nftables
 iptables
+procps
+mount
 "
 
 if [ "${1:-}" = "--deps" ]; then
