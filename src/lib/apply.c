@@ -279,9 +279,8 @@ restore_key(struct tt_ctx *ctx, struct tt_key_result *kr, const struct tt_val *w
 }
 
 static int
-finish(const struct tt_result *res, int nleft, int nfailed)
+finish(int nleft, int nfailed)
 {
-	(void)res;
 	if (nfailed > 0)
 		return -ENOTRECOVERABLE;
 	return nleft > 0 ? 1 : 0;
@@ -349,7 +348,7 @@ tt_rollback(struct tt_ctx *ctx, int state, bool force, struct tt_result *res)
 	}
 	if (r < 0)
 		return r;
-	return finish(res, nleft, nfailed);
+	return finish(nleft, nfailed);
 }
 
 int
@@ -409,7 +408,7 @@ tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
 	}
 	if (r < 0)
 		return r;
-	return finish(res, nleft, nfailed);
+	return finish(nleft, nfailed);
 }
 
 int

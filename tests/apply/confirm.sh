@@ -68,3 +68,39 @@ $T status >/dev/null || fail "status after the undo: exit $?"
 $T rollback >/dev/null || fail "rollback: exit $?"
 [ "$(snap)" = "$orig" ] || fail "rollback after an undone B: $(snap)"
 ok "unconfirmed B over A: back at A; rollback reaches the originals"
+
+# The timers: tcptune processes in this test's network namespace.
+timers() {
+	me=$(readlink /proc/self/ns/net)
+	for p in /proc/[0-9]*; do
+		[ "$(readlink $p/ns/net 2>/dev/null)" = "$me" ] &&
+		    [ "$(cat $p/comm 2>/dev/null)" = tcptune ] && echo ${p#/proc/}
+	done
+}
+no_timer() { [ -z "$(timers)" ]; }
+
+# 4. A confirmed apply leaves no timer behind for long.
+$T apply --confirm 30 "$web" >/dev/null 2>&1 || fail "apply --confirm 30: exit $?"
+[ -n "$(timers)" ] || fail "no timer process after apply --confirm"
+$T confirm >/dev/null || fail "confirm: exit $?"
+wait_for 3 no_timer || fail "the timer outlived the confirmation"
+$T rollback >/dev/null || fail "rollback: exit $?"
+ok "the timer exits once the apply is confirmed"
+
+# 5. The timer is gone (killed here; a reboot or logout would do it): status
+# says the deadline passed, confirm refuses, rollback restores.
+$T apply --confirm 2 "$web" >/dev/null 2>&1 || fail "apply --confirm 2: exit $?"
+t=$(timers)
+[ -n "$t" ] || fail "no timer process"
+kill -9 $t
+sleep 3
+expect_profile "$web" "with the timer gone"
+$T status --format json >$WORK/st.json
+rc=$?
+[ $rc = 1 ] || fail "status with an expired confirmation: exit $rc, expected 1"
+[ "$(jq -r .confirm $WORK/st.json)" = expired ] || fail "status does not say expired"
+$T status | grep -q 'deadline passed' || fail "status text does not say the deadline passed"
+$T confirm >/dev/null 2>&1 && fail "confirm after the deadline succeeded"
+$T rollback >/dev/null || fail "rollback: exit $?"
+[ "$(snap)" = "$orig" ] || fail "rollback with an expired confirmation: $(snap)"
+ok "a lost timer: status says the deadline passed, rollback restores"
