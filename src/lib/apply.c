@@ -269,6 +269,7 @@ restore_key(struct tt_ctx *ctx, struct tt_key_result *kr, const struct tt_val *w
 		return;
 	}
 	kr->want = *want;
+	test_delay();
 	r = write_verify(ctx, kr, want);
 	if (r < 0) {
 		kr->outcome = TT_OUT_RESTORE_FAILED;

@@ -19,8 +19,9 @@
 #include "plan.h"
 
 /*
- * Test-only: milliseconds to sleep before each key is written, so a test
- * can kill an apply between two writes or run two at once.  Documented in
+ * Test-only: milliseconds to sleep before each key an apply writes or a
+ * rollback restores, so a test can kill one between two writes or run two
+ * at once.  Documented in
  * docs/journal.md; the product never sets it.
  */
 #define TT_ENV_TEST_WRITE_DELAY "TCPTUNE_TEST_WRITE_DELAY_MS"

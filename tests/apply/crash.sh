@@ -88,3 +88,28 @@ for sig in TERM INT HUP; do
 	[ "$(snap)" = "$orig" ] || fail "rollback after SIG$sig"
 done
 ok "SIGTERM, SIGINT and SIGHUP mid-apply: the apply completes first"
+
+# 4. A rollback killed between two restores: status shows it, apply
+# refuses to run over it, and running rollback again finishes the job.
+$T apply "$web" >/dev/null || fail "apply: exit $?"
+TCPTUNE_TEST_WRITE_DELAY_MS=400 $T rollback >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ "$(val net.core.somaxconn)" != 4096 ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+kill -9 $pid
+wait $pid 2>/dev/null
+expect_val net.core.somaxconn 4096 "the first restore"
+expect_val net.ipv4.tcp_keepalive_time 600 "the last restore must not have happened"
+grep -q '^state rolling-back' $STATE/journal || fail "the journal does not say rolling-back"
+$T status --format json >$WORK/st.json
+[ "$(jq -r .interrupted $WORK/st.json)" = true ] || fail "status does not show the interrupted rollback"
+$T apply "$web" >/dev/null 2>&1
+rc=$?
+[ $rc = 75 ] || fail "apply over an interrupted rollback: exit $rc, expected 75"
+$T rollback >/dev/null || fail "second rollback: exit $?"
+[ "$(snap)" = "$orig" ] || fail "after the second rollback: $(snap)"
+[ ! -e "$STATE/journal" ] || fail "journal left after the second rollback"
+ok "rollback killed mid-way: running it again restores everything"
