@@ -11,6 +11,7 @@
 #include "lib/profile.h"
 #include "lib/rules.h"
 #include "lib/snapshot.h"
+#include "lib/sysctld.h"
 #include "out-nat.h"
 #include "out-census.h"
 
@@ -220,6 +221,7 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 	struct check_opts o = { .format = FORMAT_TEXT, .color = env->color };
 	struct tt_diags diags = { 0 };
 	struct tt_profile *prof = NULL;
+	struct tt_sysctld *sysctld = NULL;
 	struct tt_findings fs = { 0 };
 	struct tt_census *census = NULL;
 	struct tt_snapshot snap;
@@ -271,6 +273,9 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		return cmd_exit_for_errno(r);
 	}
 	snap.nat = out_nat_gather(env->ctx);
+	if (prof != NULL && (r = cmd_read_sysctld(env, &sysctld)) != 0)
+		goto out;
+	snap.sysctld = sysctld;
 	if (prof != NULL)
 		thr = prof->thr;
 	else
@@ -302,6 +307,7 @@ out:
 	out_nat_free(snap.nat);
 	free(census);
 	tt_findings_free(&fs);
+	tt_sysctld_free(sysctld);
 	tt_profile_free(prof);
 	return r;
 }

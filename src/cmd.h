@@ -51,12 +51,14 @@ enum {
 	OPT_STATE_DIR,
 	OPT_FORMAT,
 	OPT_COLOR,
+	OPT_SYSCTL_ROOT,
 	OPT_CMD_BASE = 0x200, /* commands number their own long options from here */
 };
 
 #define COMMON_LONG_OPTIONS                                            \
 	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },       \
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },       \
+	{ "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT },   \
 	{ "help", no_argument, NULL, 'h' }
 
 /*
@@ -74,6 +76,10 @@ void cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd);
 
 /* Maps a negative errno from the library to an exit code. */
 int cmd_exit_for_errno(int e);
+struct tt_sysctld;
+/* Reads the sysctl.d files, printing their warnings.  0, or an exit code. */
+int cmd_read_sysctld(struct cmd_env *env, struct tt_sysctld **out);
+
 /* Prints profile diagnostics to standard error. */
 void cmd_print_diags(struct cmd_env *env, const struct tt_diags *d);
 

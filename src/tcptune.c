@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "lib/sysctld.h"
 
 #ifndef TCPTUNE_STATE_DIR
 #define TCPTUNE_STATE_DIR "/var/lib/tcptune"
@@ -57,7 +58,7 @@ cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd)
 {
 	fprintf(f, "usage: %s %s %s\n", env->progname, cmd->name, cmd->usage);
 	fprintf(f, "       %s\n", cmd->help);
-	fprintf(f, "common options: [--proc-root DIR] [--state-dir DIR] [--help]\n");
+	fprintf(f, "common options: [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] [--help]\n");
 }
 
 int
@@ -87,6 +88,10 @@ cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt,
 		if (arg[0] == '\0')
 			return cmd_usage_error(env, cmd, "--state-dir needs a directory");
 		return tt_ctx_set_state_dir(env->ctx, arg) < 0 ? EXIT_SOFTWARE : 1;
+	case OPT_SYSCTL_ROOT:
+		if (arg[0] == '\0')
+			return cmd_usage_error(env, cmd, "--sysctl-root needs a directory");
+		return tt_ctx_set_sysctl_root(env->ctx, arg) < 0 ? EXIT_SOFTWARE : 1;
 	case 'h':
 		cmd_print_usage(stdout, env, cmd);
 		return -1;
@@ -146,6 +151,22 @@ cmd_print_diags(struct cmd_env *env, const struct tt_diags *d)
 	}
 }
 
+int
+cmd_read_sysctld(struct cmd_env *env, struct tt_sysctld **out)
+{
+	struct tt_diags diags = { 0 };
+	int r;
+
+	r = tt_sysctld_read(env->ctx, out, &diags);
+	cmd_print_diags(env, &diags);
+	tt_diags_free(&diags);
+	if (r < 0) {
+		cmd_err(env, "out of memory");
+		return EXIT_SOFTWARE;
+	}
+	return 0;
+}
+
 void
 cmd_wrap(FILE *f, const char *text, int indent, int width)
 {
@@ -186,7 +207,8 @@ find_command(const char *name)
 static void
 main_usage(FILE *f, const char *progname)
 {
-	fprintf(f, "usage: %s [--proc-root DIR] [--state-dir DIR] COMMAND [ARGS]\n"
+	fprintf(f, "usage: %s [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] "
+		   "COMMAND [ARGS]\n"
 		   "       %s --version | --help\n\ncommands:\n",
 	    progname, progname);
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -253,6 +275,7 @@ main(int argc, char *argv[])
 			goto out;
 		case OPT_PROC_ROOT:
 		case OPT_STATE_DIR:
+		case OPT_SYSCTL_ROOT:
 			r = cmd_common_option(&env, &cmd_help, opt, optarg);
 			if (r != 1)
 				goto out;

@@ -10,6 +10,7 @@
 struct tt_ctx {
 	char *proc_root;
 	char *state_dir;
+	char *sysctl_root;
 	tt_log_fn log_fn;
 	void *log_data;
 	int log_prio;
@@ -24,7 +25,8 @@ tt_ctx_new(const char *state_dir)
 		return NULL;
 	ctx->log_prio = TT_LOG_NOTICE;
 	if (tt_ctx_set_proc_root(ctx, "/proc") < 0 ||
-	    tt_ctx_set_state_dir(ctx, state_dir) < 0) {
+	    tt_ctx_set_state_dir(ctx, state_dir) < 0 ||
+	    tt_ctx_set_sysctl_root(ctx, "/") < 0) {
 		tt_ctx_free(ctx);
 		return NULL;
 	}
@@ -38,6 +40,7 @@ tt_ctx_free(struct tt_ctx *ctx)
 		return;
 	free(ctx->proc_root);
 	free(ctx->state_dir);
+	free(ctx->sysctl_root);
 	free(ctx);
 }
 
@@ -71,6 +74,18 @@ int
 tt_ctx_set_state_dir(struct tt_ctx *ctx, const char *state_dir)
 {
 	return replace_string(&ctx->state_dir, state_dir);
+}
+
+int
+tt_ctx_set_sysctl_root(struct tt_ctx *ctx, const char *root)
+{
+	return replace_string(&ctx->sysctl_root, root ? root : "/");
+}
+
+const char *
+tt_ctx_sysctl_root(const struct tt_ctx *ctx)
+{
+	return ctx->sysctl_root;
 }
 
 const char *

@@ -35,6 +35,12 @@ void tt_ctx_free(struct tt_ctx *ctx);
 int tt_ctx_set_proc_root(struct tt_ctx *ctx, const char *proc_root);
 int tt_ctx_set_state_dir(struct tt_ctx *ctx, const char *state_dir);
 const char *tt_ctx_proc_root(const struct tt_ctx *ctx);
+/*
+ * The root below which sysctl.d and sysctl.conf are read: "/" by default, a
+ * copy of another system's tree in tests and image builds.  0 or -ENOMEM.
+ */
+int tt_ctx_set_sysctl_root(struct tt_ctx *ctx, const char *root);
+const char *tt_ctx_sysctl_root(const struct tt_ctx *ctx);
 const char *tt_ctx_state_dir(const struct tt_ctx *ctx);
 
 void tt_ctx_set_log(struct tt_ctx *ctx, tt_log_fn fn, void *data);

@@ -8,6 +8,7 @@
 
 #include "nat.h"
 #include "rules.h"
+#include "sysctld.h"
 
 const char *
 tt_severity_name(enum tt_severity s)
@@ -409,6 +410,7 @@ static const struct {
 	{ tt_rules_core, &tt_rules_core_n },
 	{ tt_rules_nat, &tt_rules_nat_n },
 	{ tt_rules_census, &tt_rules_census_n },
+	{ tt_rules_sysctld, &tt_rules_sysctld_n },
 };
 #define NSETS (sizeof(rule_sets) / sizeof(rule_sets[0]))
 

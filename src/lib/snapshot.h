@@ -13,6 +13,7 @@
 
 struct tt_census; /* socket census, when gathered */
 struct tt_nat;    /* NAT evidence and verdict, when gathered */
+struct tt_sysctld; /* what sysctl.d files set, when read */
 
 struct tt_snapshot {
 	char kernel[128];       /* release, "" when unreadable */
@@ -21,6 +22,7 @@ struct tt_snapshot {
 	struct tt_reading sysctl[TT_K__COUNT];
 	const struct tt_census *census; /* NULL: not gathered */
 	const struct tt_nat *nat;       /* NULL: not gathered */
+	const struct tt_sysctld *sysctld; /* NULL: not read */
 };
 
 /*

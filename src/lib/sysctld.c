@@ -1,0 +1,362 @@
+/*
+ * Reading sysctl.d and sysctl.conf the way systemd-sysctl and procps do.
+ *
+ * Why not the profile loader: these files are not tcptune's.  They set
+ * keys tcptune does not manage (vm.*, kernel.*), may set one key in
+ * several files, have no sections, and may be longer than libinih's line
+ * buffer.  The loader rightly rejects all of that in a profile; here it is
+ * normal, so a parser of a few lines that follows systemd-sysctl's own
+ * syntax (KEY = VALUE, '#' or ';' comments, a '-' prefix that ignores a
+ * failed write, globs) fits better.
+ *
+ * Files are opened below the sysctl root with RESOLVE_IN_ROOT, so that a
+ * symlink such as Debian's /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf
+ * resolves inside the tree being examined, never on the host running us.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sysctld.h"
+
+/* In precedence order: a file name here hides the same name further down. */
+static const char *const conf_dirs[] = {
+	"etc/sysctl.d",
+	"run/sysctl.d",
+	"usr/local/lib/sysctl.d",
+	"usr/lib/sysctl.d",
+	/* Only distinct from /usr/lib on a system without merged /usr; on
+	 * one with it, every name here is hidden by the same name above. */
+	"lib/sysctl.d",
+};
+#define NDIRS (sizeof(conf_dirs) / sizeof(conf_dirs[0]))
+
+/* procps reads it after every sysctl.d file; systemd-sysctl does not. */
+static const char sysctl_conf[] = "etc/sysctl.conf";
+
+struct conf_file {
+	char *name;
+	size_t dir; /* index into conf_dirs */
+};
+
+/* Per key, the explicit assignment and the glob one, kept apart because
+ * an explicit key wins over any pattern. */
+struct winners {
+	struct tt_sysctld_set exact[TT_K__COUNT];
+	struct tt_sysctld_set glob[TT_K__COUNT];
+};
+
+struct reader {
+	const struct tt_ctx *ctx;
+	struct tt_diags *diags;
+	int rootfd;
+	int oom;
+	int nfiles;
+};
+
+static int
+open_in_root(struct reader *r, const char *rel, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, r->rootfd, rel, &how, sizeof(how));
+
+	return fd < 0 ? -errno : fd;
+}
+
+static void warn(struct reader *r, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+warn(struct reader *r, const char *file, int line, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (tt_diags_add(r->diags, TT_LOG_WARNING, file, line, NULL, "%s", msg) < 0)
+		r->oom = 1;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct conf_file *fa = a, *fb = b;
+
+	return strcmp(fa->name, fb->name);
+}
+
+static bool
+has_conf_suffix(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 5 && strcmp(name + n - 5, ".conf") == 0;
+}
+
+/* Adds the *.conf names of one directory not already seen in an earlier one. */
+static int
+list_dir(struct reader *r, size_t d, struct conf_file **files, size_t *n, size_t *cap)
+{
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	fd = open_in_root(r, conf_dirs[d], O_RDONLY | O_DIRECTORY);
+	if (fd == -ENOENT || fd == -ENOTDIR)
+		return 0;
+	if (fd < 0) {
+		char shown[TT_SYSCTLD_PATH_MAX];
+
+		snprintf(shown, sizeof(shown), "/%s", conf_dirs[d]);
+		warn(r, shown, 0, "cannot open: %s", strerror(-fd));
+		return 0;
+	}
+	dir = fdopendir(fd);
+	if (dir == NULL) {
+		close(fd);
+		return -errno;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		bool seen = false;
+
+		if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name))
+			continue;
+		for (size_t i = 0; i < *n && !seen; i++)
+			seen = strcmp((*files)[i].name, de->d_name) == 0;
+		if (seen)
+			continue;
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 32;
+			struct conf_file *v = realloc(*files, nc * sizeof(*v));
+
+			if (v == NULL)
+				goto oom;
+			*files = v;
+			*cap = nc;
+		}
+		(*files)[*n].name = strdup(de->d_name);
+		if ((*files)[*n].name == NULL)
+			goto oom;
+		(*files)[*n].dir = d;
+		(*n)++;
+	}
+	closedir(dir);
+	return 0;
+oom:
+	closedir(dir);
+	return -ENOMEM;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\f' || *s == '\v')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n' ||
+			    e[-1] == '\f' || e[-1] == '\v'))
+		*--e = '\0';
+	return s;
+}
+
+static void
+record(struct tt_sysctld_set *s, const char *file, int line, const char *value,
+    const struct tt_key *k, bool glob)
+{
+	const char *why;
+
+	s->set = true;
+	snprintf(s->file, sizeof(s->file), "%s", file);
+	s->line = line;
+	snprintf(s->text, sizeof(s->text), "%s", value);
+	s->glob = glob;
+	/* Anything but strict decimal (a leading zero is octal to the kernel)
+	 * is kept as text and never counted as equal to a profile's value. */
+	if (strlen(value) >= sizeof(s->text) ||
+	    tt_val_parse(value, k->nfields, &s->val, &why) < 0)
+		s->val.n = 0;
+}
+
+/* One KEY = VALUE line; the key is given with dots or slashes. */
+static void
+assignment(struct reader *r, struct winners *w, const char *file, int line, char *s)
+{
+	char *eq = strchr(s, '='), *key, *value, dotted[256];
+	const struct tt_key *k;
+
+	if (*s == '-') /* only says a failed write is not an error */
+		s++;
+	if (eq == NULL) {
+		warn(r, file, line, "not an assignment, ignored (as systemd-sysctl does)");
+		return;
+	}
+	*eq = '\0';
+	key = trim(s);
+	value = trim(eq + 1);
+	if (*key == '\0' || strlen(key) >= sizeof(dotted))
+		return;
+	/* systemd's normal form: when the first separator is '/', the
+	 * slashes are the separators and dots belong to names. */
+	snprintf(dotted, sizeof(dotted), "%s", key);
+	if (strcspn(dotted, "./") < strlen(dotted) && dotted[strcspn(dotted, "./")] == '/')
+		for (char *p = dotted; *p; p++)
+			*p = *p == '/' ? '.' : *p == '.' ? '/' : *p;
+	if (strpbrk(dotted, "*?[") != NULL) {
+		for (int i = 0; i < TT_K__COUNT; i++) {
+			k = tt_key_get((enum tt_key_id)i);
+			if (fnmatch(dotted, k->name, 0) == 0)
+				record(&w->glob[i], file, line, value, k, true);
+		}
+		return;
+	}
+	k = tt_catalog_find(dotted);
+	if (k != NULL)
+		record(&w->exact[k->id], file, line, value, k, false);
+}
+
+/* Reads one file below the root; rel has no leading '/'. */
+static void
+read_file(struct reader *r, struct winners *w, const char *rel)
+{
+	char shown[TT_SYSCTLD_PATH_MAX], link[64], *line = NULL;
+	size_t cap = 0;
+	struct stat st;
+	ssize_t n;
+	FILE *f;
+	int fd, lineno = 0;
+
+	snprintf(shown, sizeof(shown), "/%s", rel);
+	/* A symlink to /dev/null masks the name: nothing is read from it. */
+	n = readlinkat(r->rootfd, rel, link, sizeof(link) - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		if (strcmp(link, "/dev/null") == 0)
+			return;
+	}
+	fd = open_in_root(r, rel, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	if (fd == -ENOENT)
+		return;
+	if (fd < 0) {
+		warn(r, shown, 0, "cannot open: %s", strerror(-fd));
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		warn(r, shown, 0, "not a regular file, ignored");
+		return;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		close(fd);
+		r->oom = 1;
+		return;
+	}
+	r->nfiles++;
+	while (getline(&line, &cap, f) >= 0) {
+		char *s = trim(line);
+
+		lineno++;
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		assignment(r, w, shown, lineno, s);
+	}
+	if (ferror(f))
+		warn(r, shown, 0, "read error");
+	free(line);
+	fclose(f);
+}
+
+static void
+settle(const struct winners *w, struct tt_sysctld_set out[TT_K__COUNT])
+{
+	for (int i = 0; i < TT_K__COUNT; i++)
+		out[i] = w->exact[i].set ? w->exact[i] : w->glob[i];
+}
+
+int
+tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out,
+    struct tt_diags *diags)
+{
+	struct reader r = { .ctx = ctx, .diags = diags, .rootfd = -1 };
+	struct conf_file *files = NULL;
+	struct winners *w = NULL;
+	struct tt_sysctld *sd;
+	size_t n = 0, cap = 0;
+	char rel[TT_SYSCTLD_PATH_MAX];
+	int e = 0;
+
+	*out = NULL;
+	sd = calloc(1, sizeof(*sd));
+	w = calloc(1, sizeof(*w));
+	if (sd == NULL || w == NULL) {
+		e = -ENOMEM;
+		goto out;
+	}
+	r.rootfd = open(tt_ctx_sysctl_root(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r.rootfd < 0) {
+		/* No tree at all: nothing sets anything. */
+		warn(&r, tt_ctx_sysctl_root(ctx), 0, "cannot open: %s", strerror(errno));
+		goto done;
+	}
+	for (size_t d = 0; d < NDIRS && e == 0; d++)
+		e = list_dir(&r, d, &files, &n, &cap);
+	if (e < 0)
+		goto out;
+	qsort(files, n, sizeof(*files), by_name);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "%s/%s", conf_dirs[files[i].dir], files[i].name);
+		read_file(&r, w, rel);
+	}
+	settle(w, sd->boot);
+	read_file(&r, w, sysctl_conf);
+	settle(w, sd->system);
+done:
+	sd->nfiles = r.nfiles;
+	if (r.oom) {
+		e = -ENOMEM;
+		goto out;
+	}
+	tt_log(ctx, TT_LOG_DEBUG, "%s: %d sysctl configuration files read",
+	    tt_ctx_sysctl_root(ctx), r.nfiles);
+	*out = sd;
+	sd = NULL;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(files[i].name);
+	free(files);
+	free(w);
+	free(sd);
+	if (r.rootfd >= 0)
+		close(r.rootfd);
+	return e;
+}
+
+void
+tt_sysctld_free(struct tt_sysctld *sd)
+{
+	free(sd);
+}
+
+bool
+tt_sysctld_same(const struct tt_sysctld_set *s, const struct tt_val *v)
+{
+	return s->val.n != 0 && tt_val_eq(&s->val, v);
+}
