@@ -20,7 +20,8 @@ UNIT_TESTS = \
 	tests/test-catalog \
 	tests/test-sysctl \
 	tests/test-profile \
-	tests/test-rules
+	tests/test-rules \
+	tests/test-sysctld
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -44,6 +45,11 @@ tests_test_rules_SOURCES = tests/test-rules.c tests/testutil.h
 tests_test_rules_CFLAGS = $(TEST_CFLAGS)
 tests_test_rules_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_rules_LDADD = $(TEST_LDADD)
+
+tests_test_sysctld_SOURCES = tests/test-sysctld.c tests/testutil.h
+tests_test_sysctld_CFLAGS = $(TEST_CFLAGS)
+tests_test_sysctld_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_sysctld_LDADD = $(TEST_LDADD)
 
 # End-to-end tests of the binary.
 SCRIPT_TESTS = \

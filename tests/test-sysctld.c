@@ -1,0 +1,298 @@
+/*
+ * sysctl.d precedence on trees made in a temporary directory, and the
+ * conflict rule on hand-made snapshots.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "lib/rules.h"
+#include "lib/sysctld.h"
+
+struct tree {
+	char root[256];
+};
+
+/* Makes the directories above rel; returns the full path in path. */
+static void
+parents(struct tree *t, const char *rel, char *path, size_t len)
+{
+	char *slash;
+
+	snprintf(path, len, "%s/%s", t->root, rel);
+	for (slash = strchr(path + strlen(t->root) + 1, '/'); slash;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(path, 0755);
+		*slash = '/';
+	}
+}
+
+static void
+put(struct tree *t, const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	parents(t, rel, path, sizeof(path));
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+link_to(struct tree *t, const char *rel, const char *target)
+{
+	char path[512];
+
+	parents(t, rel, path, sizeof(path));
+	assert_int_equal(symlink(target, path), 0);
+}
+
+static void
+tree_new(struct tree *t)
+{
+	snprintf(t->root, sizeof(t->root), "%s/tcptune-sysctld.XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(t->root));
+}
+
+static void
+tree_free(struct tree *t)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->root);
+	assert_int_equal(system(cmd), 0);
+}
+
+static struct tt_sysctld *
+read_tree(struct tree *t, struct tt_diags *d)
+{
+	struct tt_ctx *ctx = tt_ctx_new(NULL);
+	struct tt_sysctld *sd = NULL;
+
+	assert_non_null(ctx);
+	assert_int_equal(tt_ctx_set_sysctl_root(ctx, t->root), 0);
+	assert_int_equal(tt_sysctld_read(ctx, &sd, d), 0);
+	assert_non_null(sd);
+	tt_ctx_free(ctx);
+	return sd;
+}
+
+/* Same name: /etc hides /run hides /usr/lib; across names, the later wins. */
+static void
+test_precedence(void **state)
+{
+	struct tt_diags d = { 0 };
+	struct tt_sysctld *sd;
+	struct tree t;
+
+	(void)state;
+	tree_new(&t);
+	put(&t, "usr/lib/sysctl.d/50-default.conf",
+	    "net.ipv4.tcp_fin_timeout = 45\nvm.swappiness = 10\n");
+	put(&t, "usr/lib/sysctl.d/70-pkg.conf", "net.ipv4.tcp_keepalive_time = 100\n");
+	put(&t, "run/sysctl.d/70-pkg.conf", "net.ipv4.tcp_keepalive_time = 200\n");
+	put(&t, "etc/sysctl.d/70-pkg.conf", "# local\n\nnet.ipv4.tcp_keepalive_time = 300\n");
+	put(&t, "usr/lib/sysctl.d/80-late.conf", "net/ipv4/tcp_fin_timeout=50\n");
+	put(&t, "etc/sysctl.d/notes.txt", "net.ipv4.tcp_fin_timeout = 1\n");
+	sd = read_tree(&t, &d);
+	assert_int_equal(sd->nfiles, 3);
+	assert_true(sd->boot[TT_K_KEEPALIVE_TIME].set);
+	assert_int_equal(sd->boot[TT_K_KEEPALIVE_TIME].val.v[0], 300);
+	assert_string_equal(sd->boot[TT_K_KEEPALIVE_TIME].file, "/etc/sysctl.d/70-pkg.conf");
+	assert_int_equal(sd->boot[TT_K_KEEPALIVE_TIME].line, 3);
+	assert_int_equal(sd->boot[TT_K_FIN_TIMEOUT].val.v[0], 50);
+	assert_string_equal(sd->boot[TT_K_FIN_TIMEOUT].file, "/usr/lib/sysctl.d/80-late.conf");
+	assert_false(sd->boot[TT_K_TW_REUSE].set);
+	assert_int_equal(d.n, 0);
+	tt_sysctld_free(sd);
+	tree_free(&t);
+}
+
+/* sysctl.conf: last for procps, unread by systemd-sysctl unless linked in. */
+static void
+test_sysctl_conf(void **state)
+{
+	struct tt_diags d = { 0 };
+	struct tt_sysctld *sd;
+	struct tree t;
+
+	(void)state;
+	tree_new(&t);
+	put(&t, "etc/sysctl.conf", "net.ipv4.tcp_tw_reuse = 0\nnet.ipv4.tcp_fin_timeout=30\n");
+	put(&t, "etc/sysctl.d/90-x.conf", "net.ipv4.tcp_tw_reuse = 1\n");
+	sd = read_tree(&t, &d);
+	assert_int_equal(sd->boot[TT_K_TW_REUSE].val.v[0], 1);
+	assert_false(sd->boot[TT_K_FIN_TIMEOUT].set);
+	assert_int_equal(sd->system[TT_K_TW_REUSE].val.v[0], 0);
+	assert_string_equal(sd->system[TT_K_TW_REUSE].file, "/etc/sysctl.conf");
+	assert_int_equal(sd->system[TT_K_FIN_TIMEOUT].val.v[0], 30);
+	tt_sysctld_free(sd);
+
+	/* Debian's link: an absolute target resolves inside the root. */
+	link_to(&t, "etc/sysctl.d/99-sysctl.conf", "/etc/sysctl.conf");
+	sd = read_tree(&t, &d);
+	assert_int_equal(sd->boot[TT_K_TW_REUSE].val.v[0], 0);
+	assert_string_equal(sd->boot[TT_K_TW_REUSE].file, "/etc/sysctl.d/99-sysctl.conf");
+	assert_int_equal(sd->boot[TT_K_FIN_TIMEOUT].val.v[0], 30);
+	tt_sysctld_free(sd);
+	tree_free(&t);
+}
+
+/* A link to /dev/null masks a name; explicit keys beat globs; bad values. */
+static void
+test_mask_glob_values(void **state)
+{
+	struct tt_diags d = { 0 };
+	struct tt_sysctld *sd;
+	struct tree t;
+
+	(void)state;
+	tree_new(&t);
+	put(&t, "usr/lib/sysctl.d/10-pkg.conf", "net.ipv4.tcp_fin_timeout = 5\n");
+	link_to(&t, "etc/sysctl.d/10-pkg.conf", "/dev/null");
+	put(&t, "usr/lib/sysctl.d/20-keep.conf",
+	    "net.ipv4.tcp_keepalive_time = 600\n"
+	    "net.ipv4.tcp_keepalive_probes = 012\n"
+	    "this line has no equals sign\n"
+	    "-net.ipv4.ip_local_port_range = 1024\t65000\n");
+	put(&t, "usr/lib/sysctl.d/30-glob.conf", "net.ipv4.tcp_keepalive_* = 77\n");
+	sd = read_tree(&t, &d);
+	assert_false(sd->boot[TT_K_FIN_TIMEOUT].set);
+	assert_int_equal(sd->boot[TT_K_KEEPALIVE_TIME].val.v[0], 600);
+	assert_false(sd->boot[TT_K_KEEPALIVE_TIME].glob);
+	assert_true(sd->boot[TT_K_KEEPALIVE_INTVL].glob);
+	assert_int_equal(sd->boot[TT_K_KEEPALIVE_INTVL].val.v[0], 77);
+	/* 012 is octal to the kernel: kept as text, never "equal". */
+	assert_int_equal(sd->boot[TT_K_KEEPALIVE_PROBES].val.n, 0);
+	assert_string_equal(sd->boot[TT_K_KEEPALIVE_PROBES].text, "012");
+	assert_false(tt_sysctld_same(&sd->boot[TT_K_KEEPALIVE_PROBES],
+	    &(struct tt_val){ .n = 1, .v = { 12 } }));
+	assert_int_equal(sd->boot[TT_K_LOCAL_PORT_RANGE].val.n, 2);
+	assert_int_equal(sd->boot[TT_K_LOCAL_PORT_RANGE].val.v[1], 65000);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].line, 3);
+	tt_diags_free(&d);
+	tt_sysctld_free(sd);
+	tree_free(&t);
+}
+
+/* A root that does not exist sets nothing and says so. */
+static void
+test_no_root(void **state)
+{
+	struct tt_diags d = { 0 };
+	struct tt_sysctld *sd;
+	struct tree t;
+
+	(void)state;
+	snprintf(t.root, sizeof(t.root), "/nonexistent/tcptune-root");
+	sd = read_tree(&t, &d);
+	assert_int_equal(sd->nfiles, 0);
+	assert_false(sd->boot[TT_K_FIN_TIMEOUT].set);
+	assert_int_equal(d.n, 1);
+	tt_diags_free(&d);
+	tt_sysctld_free(sd);
+}
+
+static size_t
+count(const struct tt_findings *fs, const char *id, enum tt_severity sev)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fs->n; i++)
+		n += strcmp(fs->v[i].id, id) == 0 && fs->v[i].sev == sev;
+	return n;
+}
+
+static const struct tt_finding *
+find(const struct tt_findings *fs, const char *id, enum tt_severity sev)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (strcmp(fs->v[i].id, id) == 0 && fs->v[i].sev == sev)
+			return &fs->v[i];
+	return NULL;
+}
+
+static void
+setv(struct tt_sysctld_set *s, const char *file, int line, long long v)
+{
+	memset(s, 0, sizeof(*s));
+	s->set = true;
+	snprintf(s->file, sizeof(s->file), "%s", file);
+	s->line = line;
+	snprintf(s->text, sizeof(s->text), "%lld", v);
+	s->val = (struct tt_val){ .n = 1, .v = { v } };
+}
+
+static void
+test_rule(void **state)
+{
+	struct tt_snapshot snap = { .kv = TT_KV(6, 18), .netns = 1 };
+	struct tt_sysctld sd = { 0 };
+	struct tt_profile prof = { .path = (char *)"p.ini" };
+	struct tt_thresholds thr;
+	struct tt_rule_input in = { .snap = &snap, .prof = &prof, .thr = &thr };
+	struct tt_findings fs = { 0 };
+	const struct tt_finding *f;
+
+	(void)state;
+	tt_thresholds_default(&thr);
+	snap.sysctld = &sd;
+	prof.sysctl[TT_K_FIN_TIMEOUT] = (struct tt_setting){ .set = true, .line = 4,
+		.val = { .n = 1, .v = { 30 } } };
+	prof.sysctl[TT_K_TW_REUSE] = (struct tt_setting){ .set = true, .line = 5,
+		.val = { .n = 1, .v = { 1 } } };
+
+	/* Same value in a file: no conflict, one ok. */
+	setv(&sd.boot[TT_K_FIN_TIMEOUT], "/etc/sysctl.d/a.conf", 1, 30);
+	sd.system[TT_K_FIN_TIMEOUT] = sd.boot[TT_K_FIN_TIMEOUT];
+	assert_int_equal(tt_rules_run(&in, &fs), 0);
+	assert_int_equal(count(&fs, "sysctld_conflict", TT_SEV_OK), 1);
+	assert_int_equal(count(&fs, "sysctld_conflict", TT_SEV_WARN), 0);
+	tt_findings_free(&fs);
+
+	/* Different at boot and for sysctl --system. */
+	setv(&sd.boot[TT_K_FIN_TIMEOUT], "/etc/sysctl.d/a.conf", 7, 45);
+	sd.system[TT_K_FIN_TIMEOUT] = sd.boot[TT_K_FIN_TIMEOUT];
+	/* Different for sysctl --system only: sysctl.conf read last. */
+	setv(&sd.system[TT_K_TW_REUSE], "/etc/sysctl.conf", 2, 0);
+	assert_int_equal(tt_rules_run(&in, &fs), 0);
+	assert_int_equal(count(&fs, "sysctld_conflict", TT_SEV_WARN), 2);
+	assert_int_equal(count(&fs, "sysctld_conflict", TT_SEV_OK), 0);
+	f = find(&fs, "sysctld_conflict", TT_SEV_WARN);
+	assert_non_null(f);
+	assert_int_equal(f->keys[0], TT_K_FIN_TIMEOUT);
+	assert_non_null(strstr(f->message, "/etc/sysctl.d/a.conf:7 sets 45"));
+	assert_non_null(strstr(f->evidence, "writes 45 back"));
+	assert_non_null(strstr(fs.v[1].message, "/etc/sysctl.conf:2 sets 0"));
+	assert_non_null(strstr(fs.v[1].evidence, "leaves it alone at boot"));
+	tt_findings_free(&fs);
+
+	/* Without a profile the rule says nothing at all. */
+	in.prof = NULL;
+	assert_int_equal(tt_rules_run(&in, &fs), 0);
+	assert_int_equal(count(&fs, "sysctld_conflict", TT_SEV_OK) +
+	    count(&fs, "sysctld_conflict", TT_SEV_WARN), 0);
+	tt_findings_free(&fs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_sysctl_conf),
+		cmocka_unit_test(test_mask_glob_values),
+		cmocka_unit_test(test_no_root),
+		cmocka_unit_test(test_rule),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
