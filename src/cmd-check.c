@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "json.h"
+#include "out-prometheus.h"
 #include "lib/profile.h"
 #include "lib/rules.h"
 #include "lib/snapshot.h"
@@ -26,6 +27,7 @@ struct check_opts {
 	const char *profile;
 	unsigned profile_flags;
 	enum output_format format;
+	bool prometheus;
 	bool color;
 	bool no_census;
 };
@@ -242,9 +244,10 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 			o.profile = optarg;
 			break;
 		case OPT_FORMAT:
-			if (cmd_parse_format(optarg, &o.format) < 0)
+			o.prometheus = strcmp(optarg, "prometheus") == 0;
+			if (!o.prometheus && cmd_parse_format(optarg, &o.format) < 0)
 				return cmd_usage_error(env, &cmd_check,
-				    "unknown format '%s' (text, json)", optarg);
+				    "unknown format '%s' (text, json, prometheus)", optarg);
 			break;
 		case OPT_IGNORE_UNKNOWN:
 			o.profile_flags |= TT_PROFILE_IGNORE_UNKNOWN;
@@ -289,7 +292,9 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		r = EXIT_SOFTWARE;
 		goto out;
 	}
-	if (o.format == FORMAT_JSON)
+	if (o.prometheus)
+		prom_report(stdout, env->ctx, &snap, prof, &fs);
+	else if (o.format == FORMAT_JSON)
 		json_report(stdout, env->ctx, &snap, prof, &fs);
 	else
 		text_report(stdout, env->ctx, &snap, prof, &fs, o.color);
@@ -315,6 +320,7 @@ out:
 const struct cmd cmd_check = {
 	.name = "check",
 	.run = run_check,
-	.usage = "[--profile FILE] [--ignore-unknown] [--format text|json] [--no-color] [--no-census]",
+	.usage = "[--profile FILE] [--ignore-unknown] [--format text|json|prometheus] [--no-color] "
+		 "[--no-census]",
 	.help = "audit this host's TCP teardown settings (exit 0 clean, 1 warnings, 2 critical)",
 };

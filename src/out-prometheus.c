@@ -1,0 +1,201 @@
+/*
+ * Prometheus text exposition for node_exporter's textfile collector.
+ *
+ * The collector reads every *.prom file in its directory on each scrape,
+ * so the output is a snapshot: gauges only, no sample timestamps (the
+ * collector refuses them), each series once.  Findings are counted by rule
+ * id and severity rather than listed, so that one series stays one series
+ * from run to run and alerts can be written on it.
+ *
+ * Names:
+ *   tcptune_info{version,kernel,netns,profile}       1
+ *   tcptune_check_timestamp_seconds                  when the check ran
+ *   tcptune_sysctl_value{key[,field]}                current value
+ *   tcptune_sysctl_default{key[,field]}              the kernel's default
+ *   tcptune_sysctl_target{key[,field]}               the profile's value
+ *   tcptune_sysctl_matches_profile{key}              1 when current == target
+ *   tcptune_sysctl_state{key,state}                  1 for how reading went
+ *   tcptune_findings{severity}                       findings per severity
+ *   tcptune_finding{id,severity}                     findings per rule
+ *   tcptune_worst_severity                           0 ok .. 3 critical
+ *   tcptune_nat{answer}                              1 for the NAT answer
+ *   tcptune_sockets{state}                           TCP sockets per state,
+ *                                                    when a census was taken
+ */
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "out-prometheus.h"
+
+/* Label values: backslash, double quote and newline are escaped. */
+static void
+label(FILE *f, const char *name, const char *value, bool first)
+{
+	fprintf(f, "%s%s=\"", first ? "" : ",", name);
+	for (const char *p = value ? value : ""; *p; p++) {
+		if (*p == '\\' || *p == '"')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void
+family(FILE *f, const char *name, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/* One sample per field of v, with field="1", "2" on two-value keys. */
+static void
+key_values(FILE *f, const char *metric, const struct tt_key *k, const struct tt_val *v)
+{
+	if (v == NULL || v->n == 0)
+		return;
+	for (int i = 0; i < v->n; i++) {
+		char field[12];
+
+		fprintf(f, "%s{", metric);
+		label(f, "key", k->name, true);
+		if (v->n > 1) {
+			snprintf(field, sizeof(field), "%d", i + 1);
+			label(f, "field", field, false);
+		}
+		fprintf(f, "} %lld\n", v->v[i]);
+	}
+}
+
+static const char *
+netns_label(int netns)
+{
+	return netns == 1 ? "initial" : netns == 0 ? "child" : "unknown";
+}
+
+static void
+sysctl_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
+{
+	static const enum tt_state states[] = { TT_ST_OK, TT_ST_ABSENT, TT_ST_NOPERM,
+		TT_ST_FAILED };
+
+	family(f, "tcptune_sysctl_value",
+	    "Current value of a kernel key (field 1 and 2 for a two-value key).");
+	for (int i = 0; i < TT_K__COUNT; i++)
+		key_values(f, "tcptune_sysctl_value", tt_key_get((enum tt_key_id)i),
+		    tt_snapshot_value(snap, (enum tt_key_id)i));
+	family(f, "tcptune_sysctl_default", "The kernel's default for a key on this release.");
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct tt_key *k = tt_key_get((enum tt_key_id)i);
+
+		key_values(f, "tcptune_sysctl_default", k, tt_key_default(k, snap->kv));
+	}
+	family(f, "tcptune_sysctl_state",
+	    "How reading a key went: 1 for its outcome (ok, absent, not permitted, failed).");
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		for (size_t s = 0; s < sizeof(states) / sizeof(states[0]); s++) {
+			fputs("tcptune_sysctl_state{", f);
+			label(f, "key", tt_key_get((enum tt_key_id)i)->name, true);
+			label(f, "state", tt_state_name(states[s]), false);
+			fprintf(f, "} %d\n", snap->sysctl[i].state == states[s]);
+		}
+	}
+	if (prof == NULL)
+		return;
+	family(f, "tcptune_sysctl_target", "The profile's value for a key it sets.");
+	for (int i = 0; i < TT_K__COUNT; i++)
+		if (prof->sysctl[i].set)
+			key_values(f, "tcptune_sysctl_target", tt_key_get((enum tt_key_id)i),
+			    &prof->sysctl[i].val);
+	family(f, "tcptune_sysctl_matches_profile",
+	    "1 when a key the profile sets has the profile's value, else 0.");
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct tt_val *cur = tt_snapshot_value(snap, (enum tt_key_id)i);
+
+		if (!prof->sysctl[i].set)
+			continue;
+		fputs("tcptune_sysctl_matches_profile{", f);
+		label(f, "key", tt_key_get((enum tt_key_id)i)->name, true);
+		fprintf(f, "} %d\n", cur != NULL && tt_val_eq(cur, &prof->sysctl[i].val));
+	}
+}
+
+static void
+finding_metrics(FILE *f, const struct tt_findings *fs)
+{
+	unsigned counts[4];
+
+	tt_findings_count(fs, counts);
+	family(f, "tcptune_findings", "Findings of the check, per severity.");
+	for (int s = TT_SEV_OK; s <= TT_SEV_CRITICAL; s++) {
+		fputs("tcptune_findings{", f);
+		label(f, "severity", tt_severity_name((enum tt_severity)s), true);
+		fprintf(f, "} %u\n", counts[s]);
+	}
+	family(f, "tcptune_finding", "Findings of the check, per rule id and severity.");
+	for (size_t i = 0; i < fs->n; i++) {
+		size_t n = 0;
+		bool seen = false;
+
+		/* Each (id, severity) once, however many findings share it. */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(fs->v[j].id, fs->v[i].id) == 0 && fs->v[j].sev == fs->v[i].sev;
+		if (seen)
+			continue;
+		for (size_t j = i; j < fs->n; j++)
+			n += strcmp(fs->v[j].id, fs->v[i].id) == 0 && fs->v[j].sev == fs->v[i].sev;
+		fputs("tcptune_finding{", f);
+		label(f, "id", fs->v[i].id, true);
+		label(f, "severity", tt_severity_name(fs->v[i].sev), false);
+		fprintf(f, "} %zu\n", n);
+	}
+	family(f, "tcptune_worst_severity",
+	    "The most severe finding: 0 ok, 1 info, 2 warn, 3 critical.");
+	fprintf(f, "tcptune_worst_severity %d\n", (int)tt_findings_worst(fs));
+}
+
+static void
+nat_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
+{
+	static const struct {
+		enum tt_nat_answer a;
+		const char *name;
+	} answers[] = {
+		{ TT_NATQ_YES, "yes" },
+		{ TT_NATQ_NO, "no" },
+		{ TT_NATQ_UNKNOWN, "unknown" },
+	};
+	enum tt_nat_answer a = tt_nat_answer(snap, prof);
+
+	family(f, "tcptune_nat",
+	    "Is NAT in play (the profile's declaration and the evidence): 1 for the answer.");
+	for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		fputs("tcptune_nat{", f);
+		label(f, "answer", answers[i].name, true);
+		fprintf(f, "} %d\n", a == answers[i].a);
+	}
+}
+
+void
+prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_findings *fs)
+{
+	(void)ctx;
+	family(f, "tcptune_info", "What tcptune checked; always 1.");
+	fputs("tcptune_info{", f);
+	label(f, "version", PACKAGE_VERSION, true);
+	label(f, "kernel", snap->kernel, false);
+	label(f, "netns", netns_label(snap->netns), false);
+	label(f, "profile", prof ? prof->path : "", false);
+	fputs("} 1\n", f);
+	family(f, "tcptune_check_timestamp_seconds", "When the check ran, in seconds since the epoch.");
+	fprintf(f, "tcptune_check_timestamp_seconds %lld\n", (long long)time(NULL));
+	sysctl_metrics(f, snap, prof);
+	finding_metrics(f, fs);
+	nat_metrics(f, snap, prof);
+	/* tcptune_sockets{state} joins here once the census is in the
+	 * snapshot (snap->census). */
+}

@@ -1,0 +1,18 @@
+/*
+ * check --format prometheus: metrics for node_exporter's textfile
+ * collector (docs/fleet.md lists them).
+ */
+#ifndef TCPTUNE_OUT_PROMETHEUS_H
+#define TCPTUNE_OUT_PROMETHEUS_H
+
+#include <stdio.h>
+
+#include "lib/ctx.h"
+#include "lib/profile.h"
+#include "lib/rules.h"
+#include "lib/snapshot.h"
+
+void prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_findings *fs);
+
+#endif
