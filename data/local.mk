@@ -1,0 +1,46 @@
+# Installed beside the binary: the boot unit, the default profile, man
+# pages and the bash completion.
+
+# The unit names the installed paths, known only at make time.
+systemdunit_DATA = data/tcptune.service
+CLEANFILES += data/tcptune.service
+EXTRA_DIST += data/tcptune.service.in data/tcptune.ini
+data/tcptune.service: data/tcptune.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) data && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	    $(srcdir)/data/tcptune.service.in >$@.tmp && mv $@.tmp $@
+
+bashcompletion_DATA = data/tcptune
+CLEANFILES += data/tcptune
+EXTRA_DIST += data/tcptune.bash-completion
+data/tcptune: data/tcptune.bash-completion
+	$(AM_V_GEN)$(MKDIR_P) data && cp $(srcdir)/data/tcptune.bash-completion $@
+
+dist_man_MANS = docs/tcptune.8 docs/tcptune.ini.5
+
+# /etc/tcptune/tcptune.ini belongs to the administrator once installed: a
+# reinstall never overwrites it, and uninstall removes it only when it is
+# still the file as shipped.
+tcptuneconfdir = $(sysconfdir)/tcptune
+install-data-hook: install-tcptune-ini
+install-tcptune-ini:
+	$(MKDIR_P) '$(DESTDIR)$(tcptuneconfdir)'
+	@if test -e '$(DESTDIR)$(tcptuneconfdir)/tcptune.ini'; then \
+	    echo "keeping the existing $(DESTDIR)$(tcptuneconfdir)/tcptune.ini"; \
+	else \
+	    echo " $(INSTALL_DATA) data/tcptune.ini '$(DESTDIR)$(tcptuneconfdir)/tcptune.ini'"; \
+	    $(INSTALL_DATA) $(srcdir)/data/tcptune.ini '$(DESTDIR)$(tcptuneconfdir)/tcptune.ini'; \
+	fi
+uninstall-local:
+	@f='$(DESTDIR)$(tcptuneconfdir)/tcptune.ini'; \
+	if test -f "$$f" && cmp -s "$$f" $(srcdir)/data/tcptune.ini; then \
+	    echo " rm -f $$f"; rm -f "$$f"; \
+	    rmdir '$(DESTDIR)$(tcptuneconfdir)' 2>/dev/null || :; \
+	fi
+.PHONY: install-tcptune-ini
+
+# distcheck installs below a prefix of its own: the unit and the completion
+# must follow it there, not go to the system's directories.
+AM_DISTCHECK_CONFIGURE_FLAGS = \
+	--with-systemdunitdir='$${dc_install_base}/lib/systemd/system' \
+	--with-bashcompletiondir='$${dc_install_base}/share/bash-completion/completions'
