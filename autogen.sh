@@ -28,6 +28,14 @@ nftables
 iptables
 procps
 mount
+prometheus
+systemd
+groff
+mandoc
+bash-completion
+debootstrap
+systemd-container
+ansible
 "
 
 if [ "${1:-}" = "--deps" ]; then
