@@ -79,8 +79,16 @@ netns_label(int netns)
 static void
 sysctl_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
 {
-	static const enum tt_state states[] = { TT_ST_OK, TT_ST_ABSENT, TT_ST_NOPERM,
-		TT_ST_FAILED };
+	/* Label values of one word each, easy to match in a query. */
+	static const struct {
+		enum tt_state st;
+		const char *name;
+	} states[] = {
+		{ TT_ST_OK, "ok" },
+		{ TT_ST_ABSENT, "absent" },
+		{ TT_ST_NOPERM, "not_permitted" },
+		{ TT_ST_FAILED, "failed" },
+	};
 
 	family(f, "tcptune_sysctl_value",
 	    "Current value of a kernel key (field 1 and 2 for a two-value key).");
@@ -94,13 +102,13 @@ sysctl_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile 
 		key_values(f, "tcptune_sysctl_default", k, tt_key_default(k, snap->kv));
 	}
 	family(f, "tcptune_sysctl_state",
-	    "How reading a key went: 1 for its outcome (ok, absent, not permitted, failed).");
+	    "How reading a key went: 1 for its outcome (ok, absent, not_permitted, failed).");
 	for (int i = 0; i < TT_K__COUNT; i++) {
 		for (size_t s = 0; s < sizeof(states) / sizeof(states[0]); s++) {
 			fputs("tcptune_sysctl_state{", f);
 			label(f, "key", tt_key_get((enum tt_key_id)i)->name, true);
-			label(f, "state", tt_state_name(states[s]), false);
-			fprintf(f, "} %d\n", snap->sysctl[i].state == states[s]);
+			label(f, "state", states[s].name, false);
+			fprintf(f, "} %d\n", snap->sysctl[i].state == states[s].st);
 		}
 	}
 	if (prof == NULL)
