@@ -5,7 +5,12 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -183,6 +188,31 @@ test_mask_glob_values(void **state)
 	tree_free(&t);
 }
 
+/* Links that climb with "..", chains of links, a link to a directory. */
+static void
+test_links_by_hand(void **state)
+{
+	struct tt_diags d = { 0 };
+	struct tt_sysctld *sd;
+	struct tree t;
+
+	(void)state;
+	tree_new(&t);
+	put(&t, "srv/conf/real.conf", "net.ipv4.tcp_fin_timeout = 33\n");
+	put(&t, "srv/other/keep.conf", "net.ipv4.tcp_keepalive_time = 900\n");
+	link_to(&t, "etc/sysctl.d/10-a.conf", "../../../../../srv/conf/real.conf");
+	link_to(&t, "etc/sysctl.d/20-b.conf", "/etc/sysctl.d/30-c.conf");
+	link_to(&t, "etc/sysctl.d/30-c.conf", "/usr/lib/sysctl.d/keep.conf");
+	link_to(&t, "usr/lib/sysctl.d", "/srv/other");
+	sd = read_tree(&t, &d);
+	assert_int_equal(sd->boot[TT_K_FIN_TIMEOUT].val.v[0], 33);
+	assert_int_equal(sd->boot[TT_K_KEEPALIVE_TIME].val.v[0], 900);
+	assert_string_equal(sd->boot[TT_K_KEEPALIVE_TIME].file, "/usr/lib/sysctl.d/keep.conf");
+	assert_int_equal(d.n, 0);
+	tt_sysctld_free(sd);
+	tree_free(&t);
+}
+
 /* A root that does not exist sets nothing and says so. */
 static void
 test_no_root(void **state)
@@ -283,6 +313,28 @@ test_rule(void **state)
 	tt_findings_free(&fs);
 }
 
+/*
+ * Refuses openat2() with ENOSYS from now on, as a container manager's
+ * seccomp filter does, so the same tests run the fallback that follows
+ * symlinks by hand.
+ */
+static int
+refuse_openat2(void)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		return -1;
+	return syscall(SYS_openat2, AT_FDCWD, ".", NULL, 0) < 0 && errno == ENOSYS ? 0 : -1;
+}
+
 int
 main(void)
 {
@@ -291,8 +343,21 @@ main(void)
 		cmocka_unit_test(test_sysctl_conf),
 		cmocka_unit_test(test_mask_glob_values),
 		cmocka_unit_test(test_no_root),
+		cmocka_unit_test(test_links_by_hand),
 		cmocka_unit_test(test_rule),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest by_hand[] = {
+		cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_sysctl_conf),
+		cmocka_unit_test(test_mask_glob_values),
+		cmocka_unit_test(test_links_by_hand),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+
+	if (refuse_openat2() < 0) {
+		fprintf(stderr, "cannot install a seccomp filter: the fallback is not tested\n");
+		return failed ? failed : 1;
+	}
+	return failed + cmocka_run_group_tests_name("without openat2", by_hand, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,7 +64,104 @@ struct reader {
 	int rootfd;
 	int oom;
 	int nfiles;
+	bool no_openat2;
 };
+
+/*
+ * Drops empty and "." components and applies ".." (never above the root).
+ * Returns 0, or -ENAMETOOLONG.
+ */
+static int
+normalise(const char *in, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	while (*in) {
+		size_t w;
+
+		while (*in == '/')
+			in++;
+		w = strcspn(in, "/");
+		if (w == 0 || (w == 1 && in[0] == '.')) {
+			/* nothing */
+		} else if (w == 2 && in[0] == '.' && in[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+			out[n] = '\0';
+		} else {
+			if (n + (n > 0) + w + 1 > len)
+				return -ENAMETOOLONG;
+			if (n > 0)
+				out[n++] = '/';
+			memcpy(out + n, in, w);
+			n += w;
+			out[n] = '\0';
+		}
+		in += w;
+	}
+	return 0;
+}
+
+/*
+ * openat2() is missing on kernels before 5.6 and refused by some seccomp
+ * filters (systemd-nspawn 252's among them): follow the symlinks by hand,
+ * each one relative to the root.
+ */
+static int
+open_by_hand(int rootfd, const char *rel, int flags)
+{
+	char path[PATH_MAX], norm[PATH_MAX], target[PATH_MAX];
+	int hops = 0, fd;
+	bool linked;
+
+	if (snprintf(path, sizeof(path), "%s", rel) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	do {
+		size_t end = 0;
+
+		if (normalise(path, norm, sizeof(norm)) < 0)
+			return -ENAMETOOLONG;
+		linked = false;
+		/* Each prefix of the path in turn: "etc", "etc/sysctl.d", ... */
+		while (!linked && norm[end] != '\0') {
+			const char *rest;
+			size_t dirlen = end;
+			ssize_t n;
+			int w;
+
+			end += norm[end] == '/';
+			end += strcspn(norm + end, "/");
+			rest = norm + end;
+			{
+				char prefix[PATH_MAX];
+
+				memcpy(prefix, norm, end);
+				prefix[end] = '\0';
+				n = readlinkat(rootfd, prefix, target, sizeof(target) - 1);
+			}
+			if (n < 0)
+				continue;
+			if (++hops > 40)
+				return -ELOOP;
+			target[n] = '\0';
+			/* Absolute targets start again at the root; relative ones
+			 * from the link's own directory. */
+			if (target[0] == '/')
+				w = snprintf(path, sizeof(path), "%s%s", target, rest);
+			else
+				w = snprintf(path, sizeof(path), "%.*s/%s%s", (int)dirlen, norm,
+				    target, rest);
+			if (w < 0 || w >= (int)sizeof(path))
+				return -ENAMETOOLONG;
+			linked = true;
+		}
+	} while (linked);
+	fd = openat(rootfd, norm[0] ? norm : ".", flags | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}
 
 static int
 open_in_root(struct reader *r, const char *rel, int flags)
@@ -72,9 +170,17 @@ open_in_root(struct reader *r, const char *rel, int flags)
 		.flags = (unsigned long long)(flags | O_CLOEXEC),
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	int fd = (int)syscall(SYS_openat2, r->rootfd, rel, &how, sizeof(how));
+	int fd;
 
-	return fd < 0 ? -errno : fd;
+	if (!r->no_openat2) {
+		fd = (int)syscall(SYS_openat2, r->rootfd, rel, &how, sizeof(how));
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOSYS && errno != EPERM)
+			return -errno;
+		r->no_openat2 = true;
+	}
+	return open_by_hand(r->rootfd, rel, flags);
 }
 
 static void warn(struct reader *r, const char *file, int line, const char *fmt, ...)
