@@ -426,7 +426,8 @@ tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out,
 		e = list_dir(&r, d, &files, &n, &cap);
 	if (e < 0)
 		goto out;
-	qsort(files, n, sizeof(*files), by_name);
+	if (n > 0) /* files is NULL without any, which qsort(3) must not see */
+		qsort(files, n, sizeof(*files), by_name);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(rel, sizeof(rel), "%s/%s", conf_dirs[files[i].dir], files[i].name);
 		read_file(&r, w, rel);
