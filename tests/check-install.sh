@@ -57,7 +57,7 @@ check "oneshot, RemainAfterExit" grep -qx 'Type=oneshot' "$UNIT" && grep -qx 'Re
 check "after systemd-sysctl, before network-pre" grep -q '^After=.*systemd-sysctl.service' "$UNIT" &&
 	grep -q '^Before=.*network-pre.target' "$UNIT"
 check "ExecStart is the installed binary with --boot on tcptune.ini" \
-	grep -qx "ExecStart=$INST_SBINDIR/tcptune apply --boot $INST_SYSCONFDIR/tcptune/tcptune.ini" "$UNIT"
+	grep -qx "ExecStart=$INST_SBINDIR/tcptune --state-dir %t/tcptune apply --boot $INST_SYSCONFDIR/tcptune/tcptune.ini" "$UNIT"
 MANPATH=$D$INST_MANDIR systemd-analyze verify --root="$D" "$INST_UNITDIR/tcptune.service" >"$SCRATCH/verify" 2>&1
 rc=$?
 check "systemd-analyze verify (exit $rc)" [ $rc -eq 0 ] && [ ! -s "$SCRATCH/verify" ]
