@@ -19,14 +19,19 @@
  *   tcptune_finding{id,severity}                     findings per rule
  *   tcptune_worst_severity                           0 ok .. 3 critical
  *   tcptune_nat{answer}                              1 for the NAT answer
- *   tcptune_sockets{state}                           TCP sockets per state,
- *                                                    when a census was taken
+ *   tcptune_nat_verdict{verdict}                     1 for the evidence's verdict
+ *   tcptune_sockets{family,state}                    TCP sockets per state
+ *
+ * The kernel's own counters (sockstat, TcpExt) are left to node_exporter's
+ * netstat and sockstat collectors, which export them already.
  */
 #include "config.h"
 
 #include <string.h>
 #include <time.h>
 
+#include "lib/census.h"
+#include "lib/nat.h"
 #include "out-prometheus.h"
 
 /* Label values: backslash, double quote and newline are escaped. */
@@ -187,6 +192,39 @@ nat_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *pr
 	}
 }
 
+static void
+nat_verdict_metrics(FILE *f, const struct tt_nat *nat)
+{
+	static const enum tt_nat_verdict verdicts[] = { TT_NATV_NONE, TT_NATV_TRANSLATES,
+		TT_NATV_BEHIND, TT_NATV_UNKNOWN };
+
+	family(f, "tcptune_nat_verdict",
+	    "What the NAT evidence on this host says: 1 for the verdict.");
+	for (size_t i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++) {
+		fputs("tcptune_nat_verdict{", f);
+		label(f, "verdict", tt_nat_verdict_name(verdicts[i]), true);
+		fprintf(f, "} %d\n", nat->verdict == verdicts[i]);
+	}
+}
+
+/* Every state of both families, zeros included, so a series never
+ * vanishes when its state empties. */
+static void
+census_metrics(FILE *f, const struct tt_census *c)
+{
+	static const char *const families[TT_CF__COUNT] = { "ipv4", "ipv6" };
+
+	family(f, "tcptune_sockets", "TCP sockets in this network namespace, per family and state.");
+	for (int fam = 0; fam < TT_CF__COUNT; fam++) {
+		for (int st = 1; st < TT_CS__COUNT; st++) {
+			fputs("tcptune_sockets{", f);
+			label(f, "family", families[fam], true);
+			label(f, "state", tt_cstate_name(st), false);
+			fprintf(f, "} %llu\n", (unsigned long long)c->state[fam][st]);
+		}
+	}
+}
+
 void
 prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
     const struct tt_profile *prof, const struct tt_findings *fs)
@@ -204,6 +242,9 @@ prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	sysctl_metrics(f, snap, prof);
 	finding_metrics(f, fs);
 	nat_metrics(f, snap, prof);
-	/* tcptune_sockets{state} joins here once the census is in the
-	 * snapshot (snap->census). */
+	if (snap->nat != NULL)
+		nat_verdict_metrics(f, snap->nat);
+	/* A dump cut short would show too few sockets: better none. */
+	if (snap->census != NULL && snap->census->dumped)
+		census_metrics(f, snap->census);
 }

@@ -106,12 +106,13 @@ complete_words() {
 echo "cmds: \$(complete_words tcptune ch)"
 echo "opts: \$(complete_words tcptune check --f)"
 echo "fmt: \$(complete_words tcptune check --format p)"
-echo "key: \$(complete_words tcptune explain tcp_fin)"
+echo "key: \$(complete_words tcptune explain net.ipv4.tcp_fin)"
 EOS
 bash "$SCRATCH/comp.bash" >"$SCRATCH/comp" 2>&1
 check "completes the command" grep -qx 'cmds: check' "$SCRATCH/comp"
 check "completes an option from --help" grep -qx 'opts: --format' "$SCRATCH/comp"
 check "completes a format" grep -qx 'fmt: prometheus' "$SCRATCH/comp"
+check "completes a key for explain" grep -qx 'key: net.ipv4.tcp_fin_timeout' "$SCRATCH/comp"
 [ "$nfail" -eq 0 ] || cat "$SCRATCH/comp"
 
 check "the host's own keys are untouched" [ "$(host_sysctls)" = "$before" ]

@@ -52,6 +52,30 @@ w=$(sed -n 's/^tcptune_findings{severity="warn"} //p' "$M")
 sum=$(sed -n 's/^tcptune_finding{id="[^"]*",severity="warn"} //p' "$M" | awk '{ s += $1 } END { print s + 0 }')
 check "per-rule counts add up to the severity count ($sum = $w)" [ "$sum" = "$w" ] && [ "$w" -ge 2 ]
 
+# Socket counts from the census, on sockets this test makes in a network
+# namespace of its own: one listener and three connections over loopback.
+if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null && command -v python3 >/dev/null; then
+	cat >"$SCRATCH/sockets.py" <<'EOP'
+import socket, subprocess, sys
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(8)
+cli = [socket.create_connection(srv.getsockname()) for _ in range(3)]
+acc = [srv.accept()[0] for _ in range(3)]
+with open(sys.argv[2], "w") as out:
+    sys.exit(subprocess.call([sys.argv[1], "check", "--sysctl-root", sys.argv[3],
+                              "--format", "prometheus"], stdout=out))
+EOP
+	unshare -n sh -c "ip link set lo up && python3 '$SCRATCH/sockets.py' '$T' '$M' '$SCRATCH/none'"
+	check "census in a namespace: check ran (exit $?)" [ -s "$M" ]
+	promtool check metrics <"$M" >"$SCRATCH/lint" 2>&1
+	check "promtool check metrics with socket counts" [ $? -eq 0 ] && [ ! -s "$SCRATCH/lint" ]
+	check "one listener" grep -qx 'tcptune_sockets{family="ipv4",state="LISTEN"} 1' "$M"
+	check "six established sockets (both ends of three)" grep -qx 'tcptune_sockets{family="ipv4",state="ESTABLISHED"} 6' "$M"
+	check "empty states still there as 0" grep -qx 'tcptune_sockets{family="ipv6",state="TIME_WAIT"} 0' "$M"
+	check "a NAT verdict" [ "$(grep -c '^tcptune_nat_verdict{verdict="[a-z_]*"} 1$' "$M")" -eq 1 ]
+else
+	echo "# socket counts not checked: a private network namespace needs root and python3"
+fi
+
 "$T" check --format prometheus --proc-root "$R618" --format yaml >/dev/null 2>&1
 check "unknown format is still a usage error" [ $? -eq 64 ]
 finish
