@@ -31,11 +31,14 @@
 
 #include "cmd-applier.h"
 #include "lib/journal.h"
+#include "lib/sysctld.h"
+#include "out-sysctld.h"
 
 enum {
 	OPT_CONFIRM = OPT_CMD_BASE,
 	OPT_SKIP_REFUSED,
 	OPT_IGNORE_UNKNOWN,
+	OPT_BOOT,
 };
 
 static void
@@ -165,6 +168,55 @@ start_watchdog(struct tt_ctx *ctx, int state, long long deadline,
 	return ok ? 0 : -ECHILD;
 }
 
+/*
+ * apply --boot, for tcptune.service: one line per key and one summary, each
+ * with its syslog priority in front ("<6>") so the journal files it at
+ * that level.  Nothing asks for confirmation: nobody is there to give it.
+ */
+static void
+boot_refused(const struct tt_profile *prof, const struct tt_plan *plan)
+{
+	char a[TT_VAL_STRLEN];
+
+	for (int i = 0; i < plan->n; i++) {
+		const struct tt_plan_item *it = &plan->items[i];
+
+		if (it->action == TT_PLAN_REFUSE)
+			printf("<%d>%s = %s refused: %s\n", LOG_ERR, tt_key_get(it->id)->name,
+			    tt_val_format(&it->target, a, sizeof(a)), it->why);
+	}
+	printf("<%d>%s: %d key%s refused, so nothing was written\n", LOG_ERR, prof->path,
+	    plan->nrefuse, plan->nrefuse == 1 ? "" : "s");
+}
+
+static void
+boot_report(const struct tt_profile *prof, const struct tt_plan *plan,
+    const struct tt_result *res, int r)
+{
+	char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
+
+	for (int i = 0; i < res->n; i++) {
+		const struct tt_key_result *kr = &res->keys[i];
+		bool bad = kr->outcome == TT_OUT_FAILED || kr->outcome == TT_OUT_RESTORE_FAILED;
+
+		printf("<%d>%s: %s -> %s: %s\n", bad ? LOG_ERR : LOG_INFO,
+		    tt_key_get(kr->id)->name,
+		    kr->from.n ? tt_val_format(&kr->from, a, sizeof(a)) : "?",
+		    tt_val_format(&kr->to, b, sizeof(b)), tt_outcome_name(kr->outcome));
+	}
+	if (r != 0)
+		return; /* the errors follow on standard error */
+	if (plan->n == 0)
+		printf("<%d>%s sets no key: nothing to do\n", LOG_NOTICE, prof->path);
+	else if (!res->changed)
+		printf("<%d>%s: every key already at its target (%d)\n", LOG_NOTICE,
+		    prof->path, plan->nkeep);
+	else
+		printf("<%d>%s: applied, %d key%s written and read back, %d already at "
+		       "target\n",
+		    LOG_NOTICE, prof->path, res->n, res->n == 1 ? "" : "s", plan->nkeep);
+}
+
 static unsigned long long
 new_token(void)
 {
@@ -210,11 +262,13 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		{ "confirm", required_argument, NULL, OPT_CONFIRM },
 		{ "skip-refused", no_argument, NULL, OPT_SKIP_REFUSED },
 		{ "ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN },
+		{ "boot", no_argument, NULL, OPT_BOOT },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum output_format format = FORMAT_TEXT;
 	unsigned flags = 0;
-	bool skip_refused = false, had_old = false;
+	bool skip_refused = false, had_old = false, boot = false;
+	struct tt_sysctld *sysctld = NULL;
 	long long confirm = 0, deadline = 0;
 	unsigned long long token = 0;
 	struct tt_profile *prof = NULL;
@@ -258,10 +312,22 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		case OPT_IGNORE_UNKNOWN:
 			flags |= TT_PROFILE_IGNORE_UNKNOWN;
 			break;
+		case OPT_BOOT:
+			boot = true;
+			break;
 		}
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(env, &cmd_apply, "one PROFILE expected");
+	/* At boot a profile applies whole or not at all, and nobody is
+	 * there to confirm or to read JSON. */
+	if (boot && (confirm != 0 || skip_refused || format != FORMAT_TEXT))
+		return cmd_usage_error(env, &cmd_apply,
+		    "--boot goes with none of --confirm, --skip-refused, --format");
+	if (boot) {
+		env->journal = true;
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	}
 	r = applier_load_profile(env, argv[optind], flags, &prof);
 	if (r != 0)
 		return r;
@@ -281,13 +347,23 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		goto out;
 	}
 	tt_plan_make(&snap, prof, &plan);
+	if (boot) {
+		rc = cmd_read_sysctld(env, &sysctld);
+		if (rc != 0)
+			goto out;
+		snap.sysctld = sysctld;
+		sysctld_log_conflicts(stdout, &snap, prof);
+	}
 	if (plan.nrefuse > 0 && !skip_refused) {
-		if (format == FORMAT_JSON)
+		if (boot)
+			boot_refused(prof, &plan);
+		else if (format == FORMAT_JSON)
 			json_result(stdout, prof, "refused", false, NULL, &snap, &plan, 0);
 		else
 			applier_print_plan(stdout, &snap, prof, &plan);
-		cmd_err(env, "refused: nothing was written (see above; --skip-refused "
-			     "applies the other keys)");
+		if (!boot)
+			cmd_err(env, "refused: nothing was written (see above; --skip-refused "
+				     "applies the other keys)");
 		rc = EXIT_DATAERR;
 		goto out;
 	}
@@ -332,7 +408,9 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		rc = applier_exit_for(r);
 		goto out;
 	}
-	if (format == FORMAT_JSON) {
+	if (boot) {
+		boot_report(prof, &plan, &res, r);
+	} else if (format == FORMAT_JSON) {
 		json_result(stdout, prof, result, res.changed, &res, &snap, &plan, deadline);
 	} else {
 		printf("profile %s\n", abspath);
@@ -365,6 +443,7 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 out:
 	applier_snapshot_free(&snap);
 	tt_state_close(state);
+	tt_sysctld_free(sysctld);
 	tt_profile_free(prof);
 	if (held)
 		applier_release_signals(&saved);
@@ -374,7 +453,7 @@ out:
 const struct cmd cmd_apply = {
 	.name = "apply",
 	.run = run_apply,
-	.usage = "[--confirm SECONDS] [--skip-refused] [--format text|json] "
+	.usage = "[--boot] [--confirm SECONDS] [--skip-refused] [--format text|json] "
 		 "[--ignore-unknown] PROFILE",
 	.help = "write a profile's keys, journal first, each read back; on any failure "
 		"put everything back (with --confirm, undone unless confirmed in time)",

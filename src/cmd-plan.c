@@ -12,6 +12,8 @@
 #include "cmd-applier.h"
 #include "lib/nat.h"
 #include "out-nat.h"
+#include "lib/sysctld.h"
+#include "out-sysctld.h"
 
 enum {
 	OPT_IGNORE_UNKNOWN = OPT_CMD_BASE,
@@ -304,6 +306,7 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 	enum output_format format = FORMAT_TEXT;
 	unsigned flags = 0;
 	struct tt_profile *prof = NULL;
+	struct tt_sysctld *sysctld = NULL;
 	struct tt_snapshot snap;
 	struct tt_plan plan;
 	int opt, r;
@@ -338,6 +341,12 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 		return r;
 	}
 	tt_plan_make(&snap, prof, &plan);
+	if ((r = cmd_read_sysctld(env, &sysctld)) != 0) {
+		applier_snapshot_free(&snap);
+		tt_profile_free(prof);
+		return r;
+	}
+	snap.sysctld = sysctld;
 	if (format == FORMAT_JSON) {
 		struct json j;
 
@@ -347,12 +356,15 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 		json_bool(&j, "changed", false);
 		json_bool(&j, "applicable", plan.nrefuse == 0);
 		applier_json_plan(&j, &snap, prof, &plan);
+		sysctld_json_conflicts(&j, &snap, prof);
 		json_obj_end(&j);
 		json_finish(&j);
 	} else {
 		applier_print_plan(stdout, &snap, prof, &plan);
+		sysctld_print_conflicts(stdout, &snap, prof);
 	}
 	applier_snapshot_free(&snap);
+	tt_sysctld_free(sysctld);
 	tt_profile_free(prof);
 	return plan.nrefuse > 0 ? EXIT_DATAERR : EXIT_CLEAN;
 }

@@ -36,6 +36,9 @@ struct cmd_env {
 	struct tt_ctx *ctx;
 	const char *progname;
 	bool color; /* colour allowed on standard output */
+	/* Messages go to the systemd journal: each line starts with its
+	 * syslog priority as "<N>" (apply --boot). */
+	bool journal;
 };
 
 struct cmd {

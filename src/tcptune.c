@@ -35,6 +35,8 @@ log_stderr(void *data, int prio, const char *fmt, va_list ap)
 {
 	struct cmd_env *env = data;
 
+	if (env->journal)
+		fprintf(stderr, "<%d>", prio);
 	fprintf(stderr, "%s: %s", env->progname,
 	    prio <= TT_LOG_ERR ? "error: " : prio == TT_LOG_WARNING ? "warning: " : "");
 	vfprintf(stderr, fmt, ap);
@@ -46,6 +48,8 @@ cmd_err(struct cmd_env *env, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (env->journal)
+		fprintf(stderr, "<%d>", TT_LOG_ERR);
 	fprintf(stderr, "%s: ", env->progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -147,6 +151,8 @@ cmd_print_diags(struct cmd_env *env, const struct tt_diags *d)
 				   : d->v[i].prio == TT_LOG_WARNING ? "warning" : "notice";
 
 		tt_diag_format(&d->v[i], line, sizeof(line));
+		if (env->journal)
+			fprintf(stderr, "<%d>", d->v[i].prio);
 		fprintf(stderr, "%s: %s: %s\n", env->progname, kind, line);
 	}
 }

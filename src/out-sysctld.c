@@ -1,0 +1,76 @@
+/*
+ * sysctl.d conflicts beside a plan.  The words are the rule's own, so that
+ * check, plan and the boot log say the same thing.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <syslog.h>
+
+#include "cmd.h"
+#include "lib/rules.h"
+#include "out-sysctld.h"
+
+/* Runs the rules and keeps the sysctld_conflict warnings; fs->n may be 0. */
+static void
+conflicts(const struct tt_snapshot *snap, const struct tt_profile *prof,
+    struct tt_findings *fs)
+{
+	struct tt_rule_input in = { .snap = snap, .prof = prof, .thr = &prof->thr };
+	size_t n = 0;
+
+	memset(fs, 0, sizeof(*fs));
+	if (snap->sysctld == NULL || tt_rules_run(&in, fs) < 0)
+		return;
+	for (size_t i = 0; i < fs->n; i++)
+		if (strcmp(fs->v[i].id, "sysctld_conflict") == 0 && fs->v[i].sev != TT_SEV_OK)
+			fs->v[n++] = fs->v[i];
+	fs->n = n;
+}
+
+void
+sysctld_print_conflicts(FILE *f, const struct tt_snapshot *snap,
+    const struct tt_profile *prof)
+{
+	struct tt_findings fs;
+
+	conflicts(snap, prof, &fs);
+	if (fs.n > 0)
+		fprintf(f, "\nSYSCTL.D SETS THESE KEYS TOO (%zu)\n", fs.n);
+	for (size_t i = 0; i < fs.n; i++) {
+		fprintf(f, "  %s\n      ", fs.v[i].message);
+		cmd_wrap(f, fs.v[i].evidence, 6, 78);
+	}
+	tt_findings_free(&fs);
+}
+
+void
+sysctld_json_conflicts(struct json *j, const struct tt_snapshot *snap,
+    const struct tt_profile *prof)
+{
+	struct tt_findings fs;
+
+	conflicts(snap, prof, &fs);
+	json_arr_begin(j, "sysctld_conflicts");
+	for (size_t i = 0; i < fs.n; i++) {
+		json_obj_begin(j, NULL);
+		json_str(j, "key", tt_key_get(fs.v[i].keys[0])->name);
+		json_str(j, "message", fs.v[i].message);
+		json_str(j, "evidence", fs.v[i].evidence);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	tt_findings_free(&fs);
+}
+
+void
+sysctld_log_conflicts(FILE *f, const struct tt_snapshot *snap,
+    const struct tt_profile *prof)
+{
+	struct tt_findings fs;
+
+	conflicts(snap, prof, &fs);
+	for (size_t i = 0; i < fs.n; i++)
+		fprintf(f, "<%d>%s: %s\n", LOG_WARNING, fs.v[i].message, fs.v[i].evidence);
+	tt_findings_free(&fs);
+}
