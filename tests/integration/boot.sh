@@ -1,0 +1,173 @@
+#!/bin/sh
+# A real boot: a minimal Debian root (debootstrap from this machine's own
+# archive, cached between runs), tcptune installed into it with make install
+# DESTDIR= and its runtime libraries, tcptune.service enabled with a
+# profile, a sysctl.d file that sets one of the profile's keys to another
+# value, booted with systemd-nspawn in a private network.  A checker unit
+# inside records what the container's /proc/sys holds and how the unit
+# ended, then powers the container off.
+. "${TESTS_DIR:-$(dirname "$0")/..}/lib.sh"
+scratch
+: "${TOP_BUILDDIR:?}" "${INST_SBINDIR:?}" "${INST_SYSCONFDIR:?}" "${INST_UNITDIR:?}"
+[ "$(id -u)" -eq 0 ] || skip_all "debootstrap and systemd-nspawn need root"
+for tool in debootstrap systemd-nspawn systemctl flock; do
+	command -v $tool >/dev/null || skip_all "$tool is not installed"
+done
+before=$(host_sysctls)
+
+# --- the archive this machine installs from (deb822 sources first)
+. /etc/os-release
+SUITE=${VERSION_CODENAME:?no VERSION_CODENAME in /etc/os-release}
+MIRROR=
+for f in /etc/apt/sources.list.d/*.sources; do
+	[ -f "$f" ] || continue
+	MIRROR=$(awk -v suite="$SUITE" '
+		/^[ \t]*$/ { if (ok && uri != "") { print uri; exit } ok = 0; uri = ""; next }
+		/^#/ { next }
+		tolower($1) == "uris:" { uri = $2 }
+		tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == suite) ok = 1 }
+		END { if (ok && uri != "") print uri }' "$f" | head -1)
+	[ -n "$MIRROR" ] && break
+done
+if [ -z "$MIRROR" ]; then
+	MIRROR=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk -v suite="$SUITE" '$1 == "deb" && $3 == suite { print $2; exit }')
+fi
+[ -n "$MIRROR" ] || skip_all "no archive for $SUITE in this machine's apt sources"
+
+# --- the cached root: made once, then copied for each run
+CACHE=${TCPTUNE_TEST_CACHE:-${XDG_CACHE_HOME:-/var/cache}/tcptune-test}
+INCLUDE=systemd,systemd-sysv,procps
+BASE=$CACHE/$SUITE-minbase-$(echo "$INCLUDE" | cksum | cut -d' ' -f1)
+mkdir -p "$CACHE" || skip_all "cannot create the cache directory $CACHE"
+t0=$(date +%s)
+(
+	flock 9
+	[ -x "$BASE/sbin/init" ] && exit 0
+	rm -rf "$BASE.tmp"
+	if ! debootstrap --variant=minbase --include="$INCLUDE" "$SUITE" "$BASE.tmp" "$MIRROR" \
+	    >"$CACHE/debootstrap.log" 2>&1; then
+		rm -rf "$BASE.tmp"
+		exit 3
+	fi
+	rm -f "$BASE.tmp"/var/cache/apt/archives/*.deb
+	mv "$BASE.tmp" "$BASE"
+) 9>"$CACHE/.lock"
+case $? in
+0) ;;
+3)
+	if grep -Eqi 'release file|resolve|connection|unable to (fetch|connect)|could not|couldn.t download|network' "$CACHE/debootstrap.log"; then
+		skip_all "debootstrap cannot reach $MIRROR: $(grep -E '^E:' "$CACHE/debootstrap.log" | head -1)"
+	fi
+	failed "debootstrap failed"; tail -n 20 "$CACHE/debootstrap.log"; finish; exit 1 ;;
+*) failed "cannot make the root in $CACHE"; finish; exit 1 ;;
+esac
+t1=$(date +%s)
+echo "# root ready in $((t1 - t0)) s ($BASE)"
+
+ROOT=$SCRATCH/root
+cp -a --reflink=auto "$BASE" "$ROOT"
+check "a fresh copy of the cached root" [ -x "$ROOT/sbin/init" ]
+
+# --- tcptune, as a package would install it, plus the libraries it needs
+${MAKE:-make} -C "$TOP_BUILDDIR" install DESTDIR="$ROOT" >"$SCRATCH/install.log" 2>&1
+check "make install DESTDIR=root" [ $? -eq 0 ]
+T=$INST_SBINDIR/tcptune
+for lib in $(ldd "$ROOT$T" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+	dest=$lib
+	# Merged /usr: /lib is a link to usr/lib; write through the real path.
+	case $dest in
+	/lib/*) [ -L "$ROOT/lib" ] && dest=/usr$dest ;;
+	/lib64/*) [ -L "$ROOT/lib64" ] && dest=/usr$dest ;;
+	esac
+	[ -e "$ROOT$dest" ] && continue
+	mkdir -p "$ROOT$(dirname "$dest")"
+	cp -L "$lib" "$ROOT$dest"
+done
+chroot "$ROOT" /sbin/ldconfig
+check "tcptune runs inside the root" chroot "$ROOT" "$T" --version
+
+# --- the profile, a conflicting sysctl.d file, the unit enabled
+cat >"$ROOT$INST_SYSCONFDIR/tcptune/tcptune.ini" <<'EOP'
+[profile]
+description = boot test
+[sysctl]
+net.ipv4.tcp_fin_timeout = 37
+net.ipv4.tcp_keepalive_time = 1234
+net.ipv4.tcp_tw_reuse = 1
+EOP
+mkdir -p "$ROOT/etc/sysctl.d"
+printf 'net.ipv4.tcp_fin_timeout = 45\nnet.ipv4.tcp_keepalive_intvl = 31\n' >"$ROOT/etc/sysctl.d/80-conflict.conf"
+case $INST_UNITDIR in
+/lib/systemd/system | /usr/lib/systemd/system | /etc/systemd/system) unit=tcptune.service ;;
+*) unit=$INST_UNITDIR/tcptune.service ;; # linked in, as for a --prefix build
+esac
+systemctl --root="$ROOT" enable "$unit" >"$SCRATCH/enable.log" 2>&1
+check "systemctl --root enable tcptune.service" [ $? -eq 0 ]
+
+# The checker: after tcptune.service, writes its findings to /boot-result,
+# then powers the container off.
+cat >"$ROOT/usr/local/sbin/tcptune-boot-check" <<EOC
+#!/bin/sh
+exec >/boot-result 2>&1
+for k in tcp_fin_timeout tcp_keepalive_time tcp_tw_reuse tcp_keepalive_intvl; do
+	echo "\$k=\$(cat /proc/sys/net/ipv4/\$k)"
+done
+systemctl show -p Result -p ActiveState -p ExecMainStatus tcptune.service
+systemctl show -p Result -p ActiveState systemd-sysctl.service | sed 's/^/sysctl_/'
+echo "order=\$(systemctl show -p After tcptune.service | grep -c systemd-sysctl.service)"
+journalctl -b -u tcptune.service -o cat --no-pager | sed 's/^/journal: /'
+journalctl -b -u tcptune.service -p warning -o cat --no-pager | sed 's/^/journal-warning: /'
+$T --state-dir /run/tcptune status >/dev/null; echo "status_rc=\$?"
+# What a later sysctl --system does: the file's value comes back.
+sysctl --system >/dev/null 2>&1
+echo "after_system_fin=\$(cat /proc/sys/net/ipv4/tcp_fin_timeout)"
+echo done
+systemctl poweroff --no-block
+EOC
+chmod 755 "$ROOT/usr/local/sbin/tcptune-boot-check"
+cat >"$ROOT/etc/systemd/system/tcptune-boot-check.service" <<'EOU'
+[Unit]
+Description=Record what tcptune.service did, then power off
+After=tcptune.service systemd-sysctl.service systemd-journald.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/tcptune-boot-check
+
+[Install]
+WantedBy=multi-user.target
+EOU
+systemctl --root="$ROOT" enable tcptune-boot-check.service >/dev/null 2>&1
+# No login prompt on the console: nobody is there.
+systemctl --root="$ROOT" mask console-getty.service getty@.service >/dev/null 2>&1
+
+# --- boot
+t2=$(date +%s)
+timeout 300 systemd-nspawn --register=no --keep-unit --quiet -D "$ROOT" --private-network \
+    --console=pipe -b </dev/null >"$SCRATCH/console.log" 2>&1
+rc=$?
+t3=$(date +%s)
+echo "# boot to power-off in $((t3 - t2)) s"
+check "the container powered itself off (nspawn exit $rc)" [ $rc -eq 0 ]
+R=$ROOT/boot-result
+check "the checker ran to the end" grep -qx done "$R"
+check "profile value at boot: tcp_fin_timeout=37 (sysctl.d said 45)" grep -qx 'tcp_fin_timeout=37' "$R"
+check "profile value at boot: tcp_keepalive_time=1234" grep -qx 'tcp_keepalive_time=1234' "$R"
+check "profile value at boot: tcp_tw_reuse=1" grep -qx 'tcp_tw_reuse=1' "$R"
+check "systemd-sysctl ran (a key only sysctl.d sets: intvl=31)" grep -qx 'tcp_keepalive_intvl=31' "$R"
+check "systemd-sysctl.service succeeded" grep -qx 'sysctl_Result=success' "$R"
+check "tcptune.service succeeded" grep -qx 'Result=success' "$R" && grep -qx 'ExecMainStatus=0' "$R"
+check "tcptune.service stays active (RemainAfterExit)" grep -qx 'ActiveState=active' "$R"
+check "journal: the keys written" grep -q '^journal: net.ipv4.tcp_fin_timeout: 45 -> 37: written' "$R"
+check "journal: the conflict, as a warning, naming the file" \
+	grep -q '^journal-warning: net.ipv4.tcp_fin_timeout: /etc/sysctl.d/80-conflict.conf:1 sets 45' "$R"
+check "journal: no priority prefix left in the text" sh -c "! grep -q '^journal: <' '$R'"
+check "status sees the boot apply in /run/tcptune" grep -qx 'status_rc=0' "$R"
+check "a later sysctl --system puts the file's value back, as check warns" grep -qx 'after_system_fin=45' "$R"
+if [ "$nfail" -ne 0 ]; then
+	echo "--- boot-result"; cat "$R"
+	echo "--- console"; tail -n 40 "$SCRATCH/console.log"
+fi
+check "the host's own keys are untouched" [ "$(host_sysctls)" = "$before" ]
+finish
