@@ -15,3 +15,17 @@ FLEET_TESTS = \
 	tests/check-install.sh
 dist_check_SCRIPTS += $(FLEET_TESTS)
 TESTS += $(FLEET_TESTS)
+
+# The Ansible example in a private network namespace, and a real boot of
+# a Debian root in systemd-nspawn (root; network to the machine's Debian
+# archive the first time only: the root is cached in /var/cache/tcptune-test).
+# `make check-integration` runs just these two.
+INTEGRATION_TESTS = \
+	tests/integration/ansible.sh \
+	tests/integration/boot.sh
+dist_check_SCRIPTS += $(INTEGRATION_TESTS)
+TESTS += $(INTEGRATION_TESTS)
+EXTRA_DIST += docs/ansible/tcptune.yml docs/fleet.md
+check-integration: all
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(INTEGRATION_TESTS)'
+.PHONY: check-integration
