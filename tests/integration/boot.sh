@@ -122,7 +122,7 @@ systemctl show -p Result -p ActiveState systemd-sysctl.service | sed 's/^/sysctl
 echo "order=\$(systemctl show -p After tcptune.service | grep -c systemd-sysctl.service)"
 journalctl -b -u tcptune.service -o cat --no-pager | sed 's/^/journal: /'
 journalctl -b -u tcptune.service -p warning -o cat --no-pager | sed 's/^/journal-warning: /'
-$T --state-dir /run/tcptune status >/dev/null; echo "status_rc=\$?"
+/usr/local/sbin/tcptune-for-check --state-dir /run/tcptune status >/dev/null; echo "status_rc=\$?"
 # What a later sysctl --system does: the file's value comes back.
 sysctl --system >/dev/null 2>&1
 echo "after_system_fin=\$(cat /proc/sys/net/ipv4/tcp_fin_timeout)"
@@ -130,6 +130,10 @@ echo done
 systemctl poweroff --no-block
 EOC
 chmod 755 "$ROOT/usr/local/sbin/tcptune-boot-check"
+# A copy for the checker: a tree installed below /tmp (distcheck's) is
+# gone by the time it runs, emptied by systemd-tmpfiles after
+# tcptune.service has used it.
+cp "$ROOT$T" "$ROOT/usr/local/sbin/tcptune-for-check"
 cat >"$ROOT/etc/systemd/system/tcptune-boot-check.service" <<'EOU'
 [Unit]
 Description=Record what tcptune.service did, then power off
