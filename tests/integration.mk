@@ -12,7 +12,8 @@ AM_TESTS_ENVIRONMENT += \
 FLEET_TESTS = \
 	tests/check-sysctld.sh \
 	tests/check-prometheus.sh \
-	tests/check-install.sh
+	tests/check-install.sh \
+	tests/check-apply-boot.sh
 dist_check_SCRIPTS += $(FLEET_TESTS)
 TESTS += $(FLEET_TESTS)
 
