@@ -265,6 +265,33 @@ missing_and_odd_files(void **state)
 	tt_diags_free(&d);
 }
 
+/* The in-memory entry point reads exactly len bytes: no NUL needed after. */
+static void
+parses_a_buffer_without_terminator(void **state)
+{
+	static const char text[] = "net.ipv4.tcp_fin_timeout = 30\nnet.ipv4.tcp_tw_reuse = 1\nGARBAGE";
+	struct tt_diags d = { 0 };
+	struct tt_profile *p;
+
+	(void)state;
+	/* Only the first two lines are handed over; the garbage is past len. */
+	assert_int_equal(tt_profile_parse(NULL, "mem", text, sizeof(text) - 1 - 7, 0, &p, &d), 0);
+	assert_non_null(p);
+	assert_int_equal(p->sysctl[TT_K_FIN_TIMEOUT].val.v[0], 30);
+	assert_int_equal(p->sysctl[TT_K_TW_REUSE].line, 2);
+	assert_string_equal(p->path, "mem");
+	tt_profile_free(p);
+	tt_diags_free(&d);
+
+	/* With the garbage it is an error, named on line 3 of "mem". */
+	assert_int_equal(tt_profile_parse(NULL, "mem", text, sizeof(text) - 1, 0, &p, &d), -EINVAL);
+	assert_null(p);
+	assert_non_null(find_diag(&d, TT_LOG_ERR, "malformed line"));
+	assert_int_equal(d.v[0].line, 3);
+	assert_string_equal(d.v[0].file, "mem");
+	tt_diags_free(&d);
+}
+
 int
 main(void)
 {
@@ -277,6 +304,7 @@ main(void)
 		cmocka_unit_test(folk_sysctl_conf_blocks),
 		cmocka_unit_test(errors_carry_file_line_and_key),
 		cmocka_unit_test(missing_and_odd_files),
+		cmocka_unit_test(parses_a_buffer_without_terminator),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -422,33 +422,26 @@ has_profile_section(const char *buf, size_t len)
 }
 
 int
-tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags,
-    struct tt_profile **out, struct tt_diags *diags)
+tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf,
+    size_t len, unsigned flags, struct tt_profile **out, struct tt_diags *diags)
 {
 	struct loader l = { .ctx = ctx, .path = path, .flags = flags, .diags = diags };
 	size_t errs_before = diags->nerr;
-	char *buf = NULL;
 	const char *nul;
-	size_t len = 0;
 	int e;
 
 	*out = NULL;
-	e = slurp(&l, &buf, &len);
-	if (e < 0)
-		return e;
 	nul = memchr(buf, '\0', len);
 	if (nul != NULL) {
 		l.line = 1;
 		for (const char *s = buf; s < nul; s++)
 			l.line += *s == '\n';
 		add(&l, TT_LOG_ERR, NULL, "NUL byte in the file: not a text profile");
-		free(buf);
 		return l.oom ? -ENOMEM : -EINVAL;
 	}
 	l.p = calloc(1, sizeof(*l.p));
 	if (l.p == NULL || (l.p->path = strdup(path)) == NULL) {
 		free(l.p);
-		free(buf);
 		return -ENOMEM;
 	}
 	tt_thresholds_default(&l.p->thr);
@@ -468,7 +461,6 @@ tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags,
 		l.line = 0;
 		add(&l, TT_LOG_ERR, NULL, "empty profile: no section and no setting");
 	}
-	free(buf);
 	if (l.oom || e < 0) {
 		tt_profile_free(l.p);
 		return -ENOMEM;
@@ -480,6 +472,24 @@ tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags,
 	tt_log(ctx, TT_LOG_DEBUG, "%s: profile loaded", path);
 	*out = l.p;
 	return 0;
+}
+
+int
+tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags,
+    struct tt_profile **out, struct tt_diags *diags)
+{
+	struct loader l = { .ctx = ctx, .path = path, .flags = flags, .diags = diags };
+	char *buf = NULL;
+	size_t len = 0;
+	int e;
+
+	*out = NULL;
+	e = slurp(&l, &buf, &len);
+	if (e < 0)
+		return e;
+	e = tt_profile_parse(ctx, path, buf, len, flags, out, diags);
+	free(buf);
+	return e;
 }
 
 void

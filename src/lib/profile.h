@@ -7,6 +7,7 @@
 #define TCPTUNE_PROFILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "catalog.h"
 #include "ctx.h"
@@ -71,6 +72,13 @@ struct tt_profile {
  */
 int tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags,
     struct tt_profile **out, struct tt_diags *diags);
+/*
+ * The same for a profile already in memory: buf holds len bytes (need not
+ * end in NUL), and path only names it in diagnostics.  Nothing is read
+ * from a file, so this is what the fuzzer calls.
+ */
+int tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf,
+    size_t len, unsigned flags, struct tt_profile **out, struct tt_diags *diags);
 void tt_profile_free(struct tt_profile *p);
 
 #endif
