@@ -76,7 +76,9 @@ tt_nat_decl_name(enum tt_nat_decl d)
 static long long *
 thr_field(struct tt_thresholds *t, size_t i)
 {
-	return (long long *)((char *)t + thresholds[i].off);
+	/* off is an offsetof() of a long long member, so the result is aligned;
+	 * the void * step says so to compilers that check casts from char *. */
+	return (long long *)(void *)((char *)t + thresholds[i].off);
 }
 
 void
