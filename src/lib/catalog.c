@@ -430,8 +430,11 @@ tt_catalog_find(const char *name)
 		return NULL;
 	/* sysctl(8) accepts "net/ipv4/x" for "net.ipv4.x": no catalog name has
 	 * a dot inside a component, so mapping '/' to '.' is enough. */
-	for (size_t i = 0; i <= n; i++)
-		norm[i] = name[i] == '/' ? '.' : name[i];
+	for (size_t i = 0; i <= n; i++) {
+		norm[i] = name[i];
+		if (norm[i] == '/')
+			norm[i] = '.';
+	}
 	for (int i = 0; i < TT_K__COUNT; i++)
 		if (strcmp(catalog[i].name, norm) == 0)
 			return &catalog[i];
