@@ -125,6 +125,20 @@ paths_and_bounds(void **state)
 	assert_int_equal(tt_kv_parse("6.18.44-fc-v669"), TT_KV(6, 18));
 	assert_int_equal(tt_kv_parse("4.9.0-19-amd64"), TT_KV(4, 9));
 	assert_int_equal(tt_kv_parse("garbage"), 0);
+	assert_int_equal(tt_kv_parse("6.18"), TT_KV(6, 18));
+	assert_int_equal(tt_kv_parse("255.0"), TT_KV(255, 0));
+	/* Only digits: no signs, no blanks, nothing out of a byte's range. */
+	assert_int_equal(tt_kv_parse("-1.2"), 0);
+	assert_int_equal(tt_kv_parse("+6.18"), 0);
+	assert_int_equal(tt_kv_parse(" 6.18"), 0);
+	assert_int_equal(tt_kv_parse("6. 18"), 0);
+	assert_int_equal(tt_kv_parse("6.-1"), 0);
+	assert_int_equal(tt_kv_parse("256.1"), 0);
+	assert_int_equal(tt_kv_parse("4294967302.18"), 0);
+	assert_int_equal(tt_kv_parse("6"), 0);
+	assert_int_equal(tt_kv_parse("6."), 0);
+	assert_int_equal(tt_kv_parse(""), 0);
+	assert_int_equal(tt_kv_parse(NULL), 0);
 }
 
 int

@@ -517,14 +517,34 @@ tt_key_check_safe(const struct tt_key *k, const struct tt_val *v, char *why,
 	    len);
 }
 
+/* One release number component, 0..255, at *sp; advances past it. */
+static int
+kv_part(const char **sp, unsigned *out)
+{
+	const char *s = *sp;
+	unsigned v = 0;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (unsigned)(*s - '0');
+		if (v > 255)
+			return -ERANGE;
+	}
+	*sp = s;
+	*out = v;
+	return 0;
+}
+
 unsigned
 tt_kv_parse(const char *release)
 {
-	unsigned maj = 0, min = 0;
-	int n = 0;
+	unsigned maj, min;
 
-	if (release == NULL || sscanf(release, "%u.%u%n", &maj, &min, &n) != 2 ||
-	    maj > 255 || min > 255)
+	/* Digits only: sscanf("%u") took signs and white space, so "-1.2"
+	 * wrapped around instead of being refused. */
+	if (release == NULL || kv_part(&release, &maj) < 0 || *release++ != '.' ||
+	    kv_part(&release, &min) < 0)
 		return 0;
 	return TT_KV(maj, min);
 }
