@@ -433,7 +433,9 @@ tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf,
 	int e;
 
 	*out = NULL;
-	nul = memchr(buf, '\0', len);
+	/* memchr() wants a pointer even for no bytes; an empty profile may
+	 * come as (NULL, 0). */
+	nul = len > 0 ? memchr(buf, '\0', len) : NULL;
 	if (nul != NULL) {
 		l.line = 1;
 		for (const char *s = buf; s < nul; s++)
