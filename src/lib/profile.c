@@ -34,7 +34,6 @@ enum section {
 };
 
 struct loader {
-	struct tt_ctx *ctx;
 	const char *path;
 	unsigned flags;
 	struct tt_diags *diags;
@@ -427,7 +426,7 @@ int
 tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf,
     size_t len, unsigned flags, struct tt_profile **out, struct tt_diags *diags)
 {
-	struct loader l = { .ctx = ctx, .path = path, .flags = flags, .diags = diags };
+	struct loader l = { .path = path, .flags = flags, .diags = diags };
 	size_t errs_before = diags->nerr;
 	const char *nul;
 	int e;
@@ -482,7 +481,7 @@ int
 tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags,
     struct tt_profile **out, struct tt_diags *diags)
 {
-	struct loader l = { .ctx = ctx, .path = path, .flags = flags, .diags = diags };
+	struct loader l = { .path = path, .flags = flags, .diags = diags };
 	char *buf = NULL;
 	size_t len = 0;
 	int e;
