@@ -110,6 +110,15 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* The first byte of [s, e) that is not a blank, or e. */
+static const char *
+skip_space(const char *s, const char *e)
+{
+	while (s < e && is_space(*s))
+		s++;
+	return s;
+}
+
 static enum section
 classify_section(const char *name)
 {
@@ -176,11 +185,10 @@ reader(char *str, int num, void *stream)
 
 	/* Leading blanks are dropped, so an indented line is never taken for
 	 * the continuation of the previous value. */
-	while (s < e && is_space(*s))
-		s++;
-	while (e > s && is_space(e[-1]))
-		e--;
+	s = skip_space(s, e);
 	n = (size_t)(e - s);
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
 	str[0] = '\0';
 	if (n == 0 || *s == '#' || *s == ';')
 		return str;
@@ -413,8 +421,7 @@ has_profile_section(const char *buf, size_t len)
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *e = nl ? nl : end;
 
-		while (s < e && is_space(*s))
-			s++;
+		s = skip_space(s, e);
 		if ((size_t)(e - s) >= 9 && memcmp(s, "[profile]", 9) == 0)
 			return true;
 		s = nl ? nl + 1 : end;
