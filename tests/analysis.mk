@@ -6,6 +6,7 @@
 #   make cppcheck         tests/analysis/cppcheck.sh
 #   make clang-tidy       tests/analysis/clang-tidy.sh (.clang-tidy)
 #   make check-format     tests/analysis/check-format.sh (.clang-format)
+#   make format           rewrites every C file as .clang-format says
 #
 # scan-build needs a build of its own: tests/analysis/scan-build.sh.
 # The sanitizer build is `./configure --enable-sanitizers && make check`.
@@ -15,7 +16,7 @@ VALGRIND_FLAGS = --quiet --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible \
 	--errors-for-leak-kinds=definite,indirect,possible --track-fds=no
 
-EXTRA_DIST += .clang-tidy tests/.clang-tidy tests/analysis
+EXTRA_DIST += .clang-tidy tests/.clang-tidy .clang-format tests/analysis
 
 check-valgrind:
 	@tests=; for t in $(TESTS); do \
@@ -27,4 +28,8 @@ cppcheck:
 	$(SHELL) $(srcdir)/tests/analysis/cppcheck.sh $(srcdir) $(builddir)
 clang-tidy:
 	$(SHELL) $(srcdir)/tests/analysis/clang-tidy.sh $(srcdir) $(builddir)
-.PHONY: check-valgrind cppcheck clang-tidy
+check-format:
+	$(SHELL) $(srcdir)/tests/analysis/check-format.sh $(srcdir)
+format:
+	$(SHELL) $(srcdir)/tests/analysis/check-format.sh $(srcdir) --fix
+.PHONY: check-valgrind cppcheck clang-tidy check-format format
