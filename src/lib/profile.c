@@ -397,6 +397,15 @@ slurp(struct loader *l, char **out, size_t *outlen)
 		if (n == 0)
 			break;
 		got += (size_t)n;
+		if (got > (size_t)st.st_size && st.st_size == 0) {
+			/* /proc and /sys files say they are empty and are not:
+			 * no profile lives there, and a kernel file named as a
+			 * profile is a mistake or an attack worth naming. */
+			e = -ENODEV;
+			add(l, TT_LOG_ERR, NULL,
+			    "not a file on disk: its size is 0 but it has contents (a /proc or /sys file?)");
+			goto out;
+		}
 		if (got > (size_t)st.st_size) {
 			e = -EFBIG;
 			add(l, TT_LOG_ERR, NULL, "file grew while being read");
