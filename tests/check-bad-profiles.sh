@@ -63,6 +63,41 @@ expect "$SCRATCH/fifo.ini" 66 "fifo.ini: not a regular file"
 { printf 'net.ipv4.tcp_fin_timeout = 30 ;'; head -c 200 /dev/zero | tr '\000' ' '; printf 'net.ipv4.tcp_tw_reuse = 1\n'; } >"$SCRATCH/padded.ini"
 expect "$SCRATCH/padded.ini" 65 "padded.ini:1: line is longer than"
 
+# A single 1 MB line: refused as too long, not cut, not read for minutes.
+{ printf 'net.ipv4.tcp_fin_timeout = '; head -c 1048576 /dev/zero | tr '\000' 7; printf '\n'; } >"$SCRATCH/mb-line.ini"
+expect "$SCRATCH/mb-line.ini" 65 "mb-line.ini:1: line is longer than"
+# Past the 4 MB a profile may have: refused before it is read.
+head -c 4194305 /dev/zero | tr '\000' '#' >"$SCRATCH/huge-file.ini"
+expect "$SCRATCH/huge-file.ini" 65 "huge-file.ini: file is larger than 4194304 bytes"
+# Devices and kernel files named as profiles.
+expect /dev/zero 66 "/dev/zero: not a regular file"
+expect /proc/sys/kernel/core_pattern 66 "/proc/sys/kernel/core_pattern: not a file on disk"
+ln -s /proc/sys/net/ipv4/tcp_fin_timeout "$SCRATCH/link.ini"
+expect "$SCRATCH/link.ini" 66 "link.ini: not a file on disk"
+# Key spellings that try to leave net.* or the catalog: each is an unknown
+# key, never a path.
+printf 'net.ipv4.tcp_fin_timeout/../../../kernel/core_pattern = 1\n' >"$SCRATCH/k1.ini"
+expect "$SCRATCH/k1.ini" 65 "k1.ini:1: net.ipv4.tcp_fin_timeout/../../../kernel/core_pattern: unknown key"
+printf 'net.ipv4.tcp_fin_timeout. = 30\n' >"$SCRATCH/k2.ini"
+expect "$SCRATCH/k2.ini" 65 "k2.ini:1: net.ipv4.tcp_fin_timeout.: unknown key"
+printf 'NET.IPV4.TCP_FIN_TIMEOUT = 30\n' >"$SCRATCH/k3.ini"
+expect "$SCRATCH/k3.ini" 65 "k3.ini:1: NET.IPV4.TCP_FIN_TIMEOUT: unknown key"
+printf 'tcp_fin_timeout = 30\n' >"$SCRATCH/k4.ini"
+expect "$SCRATCH/k4.ini" 65 "k4.ini:1: tcp_fin_timeout: unknown key"
+printf 'kernel.core_pattern = |/tmp/x %%p\n' >"$SCRATCH/k5.ini"
+expect "$SCRATCH/k5.ini" 65 "k5.ini:1: kernel.core_pattern: unknown key"
+# Values: signs, spaces inside, trailing words, a second value.
+printf 'net.ipv4.tcp_fin_timeout = +30\n' >"$SCRATCH/v1.ini"
+expect "$SCRATCH/v1.ini" 65 "v1.ini:1: net.ipv4.tcp_fin_timeout:" "'+' sign"
+printf 'net.ipv4.tcp_fin_timeout = 30 seconds\n' >"$SCRATCH/v2.ini"
+expect "$SCRATCH/v2.ini" 65 "v2.ini:1: net.ipv4.tcp_fin_timeout: bad value \"30 seconds\""
+printf 'net.ipv4.tcp_keepalive_time = -9223372036854775809\n' >"$SCRATCH/v3.ini"
+expect "$SCRATCH/v3.ini" 65 "v3.ini:1: net.ipv4.tcp_keepalive_time:" "too large"
+printf 'net.ipv4.ip_local_port_range = 1024 65000 9\n' >"$SCRATCH/v4.ini"
+expect "$SCRATCH/v4.ini" 65 "v4.ini:1: net.ipv4.ip_local_port_range:" "two numbers expected, found more"
+printf 'net.ipv4.tcp_fin_timeout = "30\n' >"$SCRATCH/v5.ini"
+expect "$SCRATCH/v5.ini" 65 "v5.ini:1: net.ipv4.tcp_fin_timeout: bad value"
+
 # Unreadable: a root-owned 0600 file read by an unprivileged user.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	printf 'net.ipv4.tcp_fin_timeout = 30\n' >"$SCRATCH/secret.ini"
