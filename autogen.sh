@@ -4,6 +4,8 @@
 #   ./autogen.sh           generate the build system
 #   ./autogen.sh --deps    first install what building and testing need
 #                          (Debian/Ubuntu, as root, with apt-get)
+#   ./autogen.sh --ci-deps the same, and the analysers CI runs besides
+#                          make check (fuzzing, valgrind, static analysis)
 set -e
 cd "$(dirname "$0")"
 
@@ -38,7 +40,24 @@ systemd-container
 ansible
 "
 
-if [ "${1:-}" = "--deps" ]; then
+# What CI runs besides `make check`: clang and its libFuzzer runtime for
+# `make fuzz`, valgrind, cppcheck, clang-tidy, scan-build, clang-format,
+# and strace for the no-write test.  A separate list, so that building and
+# testing tcptune does not pull a second compiler and the analysers onto a
+# user's machine; tests/fuzz.mk and tests/analysis.mk say what needs what.
+CI_DEPS="
+clang
+libclang-rt-14-dev
+valgrind
+cppcheck
+clang-tidy
+clang-tools
+clang-format
+strace
+"
+
+if [ "${1:-}" = "--deps" ] || [ "${1:-}" = "--ci-deps" ]; then
+	[ "$1" = "--ci-deps" ] && DEPS="$DEPS $CI_DEPS"
 	shift
 	missing=
 	for p in $DEPS; do
