@@ -104,6 +104,35 @@ names_are_matched_exactly(void **state)
 	assert_null(tt_catalog_find_any("fin_timeout"));
 }
 
+/*
+ * Every path tcptune reads or writes below the proc root comes from a
+ * catalog name: each is sys/net/..., made of plain name components, and
+ * maps back to the key it came from.
+ */
+static void
+every_path_stays_in_sys_net(void **state)
+{
+	char buf[256], name[256];
+
+	(void)state;
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct tt_key *k = tt_key_get((enum tt_key_id)i);
+
+		assert_int_equal(tt_key_relpath(k, buf, sizeof(buf)), 0);
+		assert_int_equal(strncmp(buf, "sys/net/", 8), 0);
+		assert_null(strstr(buf, ".."));
+		assert_null(strstr(buf, "//"));
+		assert_null(strchr(buf, '.'));
+		for (const char *c = buf; *c != '\0'; c++)
+			assert_true((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			    *c == '_' || *c == '/');
+		assert_true(buf[strlen(buf) - 1] != '/');
+		/* Back again: "sys/net/ipv4/x" is net/ipv4/x, which is the key. */
+		snprintf(name, sizeof(name), "%s", buf + 4);
+		assert_ptr_equal(tt_catalog_find(name), k);
+	}
+}
+
 static void
 paths_and_bounds(void **state)
 {
@@ -148,6 +177,7 @@ main(void)
 		cmocka_unit_test(every_entry_is_complete),
 		cmocka_unit_test(facts_match_the_kernel),
 		cmocka_unit_test(names_are_matched_exactly),
+		cmocka_unit_test(every_path_stays_in_sys_net),
 		cmocka_unit_test(paths_and_bounds),
 	};
 
