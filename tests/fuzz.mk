@@ -3,7 +3,8 @@
 #   make fuzz                    build every harness and run each for
 #                                FUZZ_SECONDS (default 60); -j2 runs two at once
 #   make fuzz-build              only build them
-#   make fuzz-run-profile        one of them (value, profile, ...)
+#   make fuzz-run-profile        one of them (value, profile, journal,
+#                                census, nat)
 #   make fuzz FUZZ_SECONDS=600   longer
 #
 # The harnesses need clang with libFuzzer (Debian: clang, libclang-rt-dev),
@@ -24,13 +25,18 @@ FUZZ_CPPFLAGS = $(AM_CPPFLAGS)
 FUZZ_LIB = tests/fuzz/libtcptune-fuzz.a
 FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@
 
-FUZZ_BINS = tests/fuzz/fuzz-value tests/fuzz/fuzz-profile
-FUZZ_RUNS = fuzz-run-value fuzz-run-profile
+FUZZ_BINS = tests/fuzz/fuzz-value tests/fuzz/fuzz-profile \
+	tests/fuzz/fuzz-journal tests/fuzz/fuzz-census tests/fuzz/fuzz-nat
+FUZZ_RUNS = fuzz-run-value fuzz-run-profile fuzz-run-journal \
+	fuzz-run-census fuzz-run-nat
 
 EXTRA_DIST += tests/fuzz/README tests/fuzz/run.sh tests/fuzz/corpus \
-	tests/fuzz/fuzz-value.c tests/fuzz/fuzz-profile.c \
-	tests/fuzz/value.dict tests/fuzz/value.options \
-	tests/fuzz/profile.dict tests/fuzz/profile.options tests/fuzz/profile.seeds
+	tests/fuzz/fuzz-value.c tests/fuzz/value.dict tests/fuzz/value.options \
+	tests/fuzz/fuzz-profile.c tests/fuzz/profile.dict tests/fuzz/profile.options \
+	tests/fuzz/profile.seeds \
+	tests/fuzz/fuzz-journal.c tests/fuzz/journal.dict tests/fuzz/journal.options \
+	tests/fuzz/fuzz-census.c tests/fuzz/census.options \
+	tests/fuzz/fuzz-nat.c tests/fuzz/nat.dict tests/fuzz/nat.options tests/fuzz/nat.seeds
 CLEANFILES += $(FUZZ_BINS) $(FUZZ_LIB)
 
 # Every library source, so a new module is instrumented without a change here.
@@ -47,6 +53,12 @@ tests/fuzz/fuzz-value: tests/fuzz/fuzz-value.c $(FUZZ_LIB)
 	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-value.c $(FUZZ_LIB) $(LIB_LIBS)
 tests/fuzz/fuzz-profile: tests/fuzz/fuzz-profile.c $(FUZZ_LIB)
 	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-profile.c $(FUZZ_LIB) $(LIB_LIBS)
+tests/fuzz/fuzz-journal: tests/fuzz/fuzz-journal.c $(FUZZ_LIB)
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-journal.c $(FUZZ_LIB) $(LIB_LIBS)
+tests/fuzz/fuzz-census: tests/fuzz/fuzz-census.c $(FUZZ_LIB)
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-census.c $(FUZZ_LIB) $(LIB_LIBS)
+tests/fuzz/fuzz-nat: tests/fuzz/fuzz-nat.c $(FUZZ_LIB)
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-nat.c $(FUZZ_LIB) $(LIB_LIBS)
 
 # tests/fuzz/run.sh NAME: runs tests/fuzz/fuzz-NAME, prints the executions
 # reached, and fails on any crash, leak, timeout or sanitizer report.
@@ -59,6 +71,12 @@ fuzz-run-value: tests/fuzz/fuzz-value
 	@$(FUZZ_RUN) value
 fuzz-run-profile: tests/fuzz/fuzz-profile
 	@$(FUZZ_RUN) profile
+fuzz-run-journal: tests/fuzz/fuzz-journal
+	@$(FUZZ_RUN) journal
+fuzz-run-census: tests/fuzz/fuzz-census
+	@$(FUZZ_RUN) census
+fuzz-run-nat: tests/fuzz/fuzz-nat
+	@$(FUZZ_RUN) nat
 fuzz-clean:
 	rm -rf tests/fuzz/obj tests/fuzz/work
 clean-local: fuzz-clean
