@@ -378,7 +378,7 @@ tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
 		switch (kr->outcome) {
 		case TT_OUT_RESTORED:
 			res->changed = true;
-			/* FALLTHROUGH */
+			__attribute__((fallthrough));
 		case TT_OUT_ALREADY:
 			e->target = e->prev;
 			break;
