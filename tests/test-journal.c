@@ -134,6 +134,8 @@ test_refuses(void **state)
 		"@confirm 100\nend\n",
 		"@whatever 1\nend\n",
 		"@nonsense\nend\n",
+		/* A path the writer could not write back (it refuses \r too). */
+		"tcptune-journal 1\nstate applied\ntime 5\nprofile /p\rx\nend\n",
 	};
 	char buf[1024], why[128];
 	struct tt_journal j;

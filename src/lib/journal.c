@@ -267,7 +267,7 @@ tt_journal_parse(const char *buf, size_t len, struct tt_journal *j, char *why,
 			}
 			have_time = true;
 		} else if (strcmp(line, "profile") == 0 && !have_profile) {
-			if (strlen(rest) >= sizeof(j->profile) || strchr(rest, '\t') != NULL) {
+			if (strlen(rest) >= sizeof(j->profile) || strpbrk(rest, "\t\r") != NULL) {
 				reason = "bad profile path";
 				goto bad;
 			}
