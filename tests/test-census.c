@@ -162,6 +162,18 @@ test_decode_split_and_errors(void **state)
 	put_done(&b, -EINTR);
 	assert_int_equal(tt_census_decode(c, b.b, b.len, &done), -EINTR);
 	assert_true(done);
+
+	/* An "error" no errno has is a malformed message: callers print
+	 * strerror(-r), and -INT_MIN does not exist. */
+	b.len = 0;
+	put_done(&b, INT32_MIN);
+	assert_int_equal(tt_census_decode(c, b.b, b.len, &done), -EBADMSG);
+	b.len = 0;
+	e.error = -100000;
+	memcpy(b.b, &h, sizeof(h));
+	memcpy(b.b + NLMSG_HDRLEN, &e, sizeof(e));
+	b.len = NLMSG_ALIGN(h.nlmsg_len);
+	assert_int_equal(tt_census_decode(c, b.b, b.len, &done), -EBADMSG);
 	assert_int_equal(c->total, 1);
 	free(c);
 }

@@ -220,6 +220,17 @@ tt_census_add(struct tt_census *c, int family, int state, bool timewait,
 
 /* --- the decoder --------------------------------------------------------- */
 
+/*
+ * A negative error from a netlink message, as a negative errno.  Callers
+ * print it with strerror(-e): a value no errno has (INT_MIN, say, where
+ * -e overflows) is a malformed message, not an error code.
+ */
+static int
+msg_errno(int32_t e)
+{
+	return e < 0 && e >= -4095 ? e : -EBADMSG;
+}
+
 int
 tt_census_decode(struct tt_census *c, const void *buf, size_t len, bool *done)
 {
@@ -242,7 +253,7 @@ tt_census_decode(struct tt_census *c, const void *buf, size_t len, bool *done)
 			*done = true;
 			if (mlen >= NLMSG_LENGTH(sizeof(e)))
 				memcpy(&e, p + NLMSG_HDRLEN, sizeof(e));
-			return e < 0 ? e : 0;
+			return e < 0 ? msg_errno(e) : 0;
 		}
 		case NLMSG_ERROR: {
 			struct nlmsgerr e;
@@ -251,7 +262,7 @@ tt_census_decode(struct tt_census *c, const void *buf, size_t len, bool *done)
 				return -EBADMSG;
 			memcpy(&e, p + NLMSG_HDRLEN, sizeof(e));
 			if (e.error < 0)
-				return e.error;
+				return msg_errno(e.error);
 			break; /* an acknowledgement */
 		}
 		case SOCK_DIAG_BY_FAMILY: {
