@@ -436,10 +436,12 @@ static int
 read_flag(const struct tt_ctx *ctx, const char *rel)
 {
 	char buf[32];
+	struct tt_val v;
 
-	if (tt_proc_read(ctx, rel, buf, sizeof(buf)) < 0)
+	/* Strictly: atoi() read garbage as 0, a switch that is off. */
+	if (tt_proc_read(ctx, rel, buf, sizeof(buf)) < 0 || tt_val_parse(buf, 1, &v, NULL) < 0)
 		return -1;
-	return atoi(buf) != 0;
+	return v.v[0] != 0;
 }
 
 /* Interfaces with IPv4 forwarding on, besides "all", "default" and lo. */
