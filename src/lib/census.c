@@ -665,7 +665,7 @@ walk_pid(const struct tt_ctx *ctx, struct tt_census *c, int dfd, const char *nam
 		if (hit == NULL)
 			continue;
 		c->cw_matched++;
-		owner_add(ctx, c, atoi(name), comm, sizeof(comm), hit->port);
+		owner_add(ctx, c, (int)strtol(name, NULL, 10), comm, sizeof(comm), hit->port);
 	}
 	closedir(d);
 }
