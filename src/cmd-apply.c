@@ -385,7 +385,11 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 				     "apply", strerror(-r));
 			r = tt_undo_unconfirmed(env->ctx, state, token, had_old ? &old : NULL,
 			    &undo);
+			/* Undone or not, the apply asked for did not happen. */
 			rc = EXIT_SOFTWARE;
+			if (r < 0)
+				cmd_err(env, "undoing the apply failed too (%s): run `tcptune "
+					     "rollback`", strerror(-r));
 			if (format == FORMAT_TEXT)
 				applier_print_keys(stdout, &undo);
 			goto out;
