@@ -32,8 +32,9 @@ run_status(struct cmd_env *env, int argc, char *argv[])
 	};
 	enum output_format format = FORMAT_TEXT;
 	struct tt_journal jr;
-	struct tt_val live[TT_K__COUNT];
-	bool match[TT_K__COUNT], all_match = true, interrupted = false;
+	/* Zeroed: only a journal that was read fills them. */
+	struct tt_val live[TT_K__COUNT] = { { 0 } };
+	bool match[TT_K__COUNT] = { false }, all_match = true, interrupted = false;
 	long long now = (long long)time(NULL);
 	int opt, r, busy, nmismatch = 0;
 	const char *confirm = "none";
