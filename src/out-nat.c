@@ -29,7 +29,7 @@ out_nat_gather(const struct tt_ctx *ctx)
 void
 out_nat_free(const struct tt_nat *nat)
 {
-	free((void *)(uintptr_t)nat);
+	free((void *)nat); /* the snapshot holds it const; it is ours */
 }
 
 static const char *

@@ -399,7 +399,6 @@ tt_nat_parse_ipvs(const char *text)
 /* --- evidence under the proc root ---------------------------------------- */
 
 struct bridge_seen {
-	struct tt_nat *nat;
 	const char *family[8];
 	char names[8][96];
 	unsigned count[8];
@@ -482,7 +481,7 @@ forwarding_interfaces(const struct tt_ctx *ctx, char *list, size_t len,
 static void
 read_proc(const struct tt_ctx *ctx, struct tt_nat *nat, bool live)
 {
-	struct bridge_seen bs = { .nat = nat };
+	struct bridge_seen bs = { .nfam = 0 };
 	char ifs[160];
 	unsigned nif;
 	size_t cap = 1 << 16;
