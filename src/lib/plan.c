@@ -107,11 +107,9 @@ tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof,
 			it->current = r->val;
 		it->action = TT_PLAN_REFUSE;
 
-		if (r->state == TT_ST_ABSENT) {
-			absent_reason(snap, k, it->why, sizeof(it->why));
-		} else if (k->removed != 0 && snap->kv >= k->removed) {
-			/* A fixture or odd kernel that still shows a removed key:
-			 * the release decides, as it does for the kernel. */
+		/* A fixture or odd kernel that still shows a removed key: the
+		 * release decides, as it does for the kernel. */
+		if (r->state == TT_ST_ABSENT || (k->removed != 0 && snap->kv >= k->removed)) {
 			absent_reason(snap, k, it->why, sizeof(it->why));
 		} else if (r->state != TT_ST_OK) {
 			snprintf(it->why, sizeof(it->why), "the current value of %s cannot be "
