@@ -436,7 +436,7 @@ int
 tt_census_read_counters(const struct tt_ctx *ctx, struct tt_census *c)
 {
 	static const char *const files[] = { "net/sockstat", "net/sockstat6", "net/netstat" };
-	size_t len = 256 * 1024;
+	size_t len = (size_t)256 * 1024;
 	char *buf = malloc(len);
 	int r = 0;
 
@@ -495,7 +495,7 @@ nl_errno(int e)
 
 /* A dump skb holds at most 32 KiB; a bigger buffer means no truncation and
  * no MSG_PEEK round trip, and one recvmsg() per skb. */
-#define DUMP_BUF (64 * 1024)
+#define DUMP_BUF ((size_t)64 * 1024)
 
 static int
 dump_family(const struct tt_ctx *ctx, struct nl_sock *sk, struct tt_census *c,
