@@ -189,7 +189,7 @@ main(int argc, char *argv[])
 	/* Every listener first: once connections start, ephemeral ports
 	 * may take any free port of a wide range. */
 	nlisten = tw > 0 ? twports : 0;
-	tl = calloc((size_t)(nlisten + cwprocs + estprocs), sizeof(*tl));
+	tl = calloc((size_t)nlisten + (size_t)cwprocs + (size_t)estprocs, sizeof(*tl));
 	if (tl == NULL)
 		die("calloc");
 	for (int i = 0; i < nlisten; i++)

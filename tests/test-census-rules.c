@@ -43,8 +43,10 @@ setup(void **state)
 	if (x == NULL)
 		return -1;
 	x->c = malloc(sizeof(*x->c));
-	if (x->c == NULL)
+	if (x->c == NULL) {
+		free(x);
 		return -1;
+	}
 	tt_census_init(x->c, 32768, 60999);
 	snprintf(x->snap.kernel, sizeof(x->snap.kernel), "6.18.0");
 	x->snap.kv = TT_KV(6, 18);

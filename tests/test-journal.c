@@ -128,6 +128,7 @@ test_refuses(void **state)
 		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\nend\n",                /* 3 fields */
 		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\t-\nend\n",
 		"@key\tnet.ipv4.ip_local_port_range\t32768\t1 2\t-\nend\n",    /* one of two */
+		/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): two lines, one journal */
 		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\n"
 		"key\tnet.ipv4.tcp_fin_timeout\t60\t31\t-\nend\n",               /* twice */
 		"@confirm 0 5\nend\n",
@@ -155,6 +156,7 @@ test_refuses(void **state)
 
 	/* A NUL byte inside a line. */
 	memcpy(buf, head, sizeof(head) - 1);
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): no NUL is the point */
 	memcpy(buf + sizeof(head) - 1, "end\0\n", 5);
 	assert_int_equal(tt_journal_parse(buf, sizeof(head) - 1 + 5, &j, NULL, 0), -EBADMSG);
 }
