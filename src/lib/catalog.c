@@ -11,8 +11,10 @@
 
 #include "catalog.h"
 
+/* clang-format off: it takes the braces of an initialiser for a block. */
 #define V1(a) { .n = 1, .v = { (a), 0 } }
 #define V2(a, b) { .n = 2, .v = { (a), (b) } }
+/* clang-format on */
 /* Seconds kept in jiffies: the kernel refuses |v| > INT_MAX / HZ.  The
  * bound below holds for every HZ up to 1000. */
 #define JIFFY_SECS (INT_MAX / 1000)
