@@ -323,8 +323,12 @@ assignment(struct reader *r, struct winners *w, const char *file, int line, char
 	 * slashes are the separators and dots belong to names. */
 	snprintf(dotted, sizeof(dotted), "%s", key);
 	if (strcspn(dotted, "./") < strlen(dotted) && dotted[strcspn(dotted, "./")] == '/')
-		for (char *p = dotted; *p; p++)
-			*p = *p == '/' ? '.' : *p == '.' ? '/' : *p;
+		for (char *p = dotted; *p; p++) {
+			if (*p == '/')
+				*p = '.';
+			else if (*p == '.')
+				*p = '/';
+		}
 	if (strpbrk(dotted, "*?[") != NULL) {
 		for (int i = 0; i < TT_K__COUNT; i++) {
 			k = tt_key_get((enum tt_key_id)i);
