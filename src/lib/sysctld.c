@@ -59,7 +59,6 @@ struct winners {
 };
 
 struct reader {
-	const struct tt_ctx *ctx;
 	struct tt_diags *diags;
 	int rootfd;
 	int oom;
@@ -405,7 +404,7 @@ int
 tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out,
     struct tt_diags *diags)
 {
-	struct reader r = { .ctx = ctx, .diags = diags, .rootfd = -1 };
+	struct reader r = { .diags = diags, .rootfd = -1 };
 	struct conf_file *files = NULL;
 	struct winners *w = NULL;
 	struct tt_sysctld *sd;
