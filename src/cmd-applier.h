@@ -19,8 +19,8 @@
 #define APPLIER_LOCK_WAIT_MS 5000
 
 /* Loads a profile, printing its diagnostics.  0, or an exit code. */
-int applier_load_profile(struct cmd_env *env, const char *path, unsigned flags,
-    struct tt_profile **prof);
+int applier_load_profile(
+    struct cmd_env *env, const char *path, unsigned flags, struct tt_profile **prof);
 
 /*
  * Reads the snapshot a plan is made from, with the NAT evidence of the
@@ -33,8 +33,8 @@ void applier_snapshot_free(struct tt_snapshot *snap);
 const char *applier_nat_name(enum tt_nat_answer a);
 const char *applier_netns_name(int netns);
 
-void applier_print_plan(FILE *f, const struct tt_snapshot *snap,
-    const struct tt_profile *prof, const struct tt_plan *plan);
+void applier_print_plan(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
+    const struct tt_plan *plan);
 /* The plan's members of a JSON object that is already open. */
 void applier_json_plan(struct json *j, const struct tt_snapshot *snap,
     const struct tt_profile *prof, const struct tt_plan *plan);
@@ -43,8 +43,8 @@ void applier_json_plan(struct json *j, const struct tt_snapshot *snap,
 void applier_print_keys(FILE *f, const struct tt_result *res);
 void applier_json_keys(struct json *j, const struct tt_result *res);
 /* The loud message when keys could not be put back. */
-void applier_print_unrestored(struct cmd_env *env, const struct tt_result *res,
-    const char *proc_root);
+void
+applier_print_unrestored(struct cmd_env *env, const struct tt_result *res, const char *proc_root);
 
 void applier_json_val(struct json *j, const char *key, const struct tt_val *v);
 

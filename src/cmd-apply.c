@@ -53,8 +53,8 @@ log_syslog(void *data, int prio, const char *fmt, va_list ap)
  * the apply was confirmed or rolled back meanwhile, then undo it.
  */
 static void
-watchdog(struct tt_ctx *ctx, long long deadline, unsigned long long token,
-    const struct tt_journal *old)
+watchdog(
+    struct tt_ctx *ctx, long long deadline, unsigned long long token, const struct tt_journal *old)
 {
 	struct tt_journal j;
 	struct tt_result res;
@@ -78,17 +78,18 @@ watchdog(struct tt_ctx *ctx, long long deadline, unsigned long long token,
 		state = tt_state_open(ctx, APPLIER_LOCK_WAIT_MS);
 	while (state == -EBUSY);
 	if (state < 0) {
-		syslog(LOG_ERR, "the apply was not confirmed, but the state directory "
-				"cannot be locked: run `tcptune rollback`");
+		syslog(LOG_ERR,
+		    "the apply was not confirmed, but the state directory "
+		    "cannot be locked: run `tcptune rollback`");
 		return;
 	}
 	r = tt_undo_unconfirmed(ctx, state, token, old, &res);
 	if (r == 0)
-		syslog(LOG_NOTICE, "the apply was not confirmed in time: %d keys put back",
-		    res.n);
+		syslog(LOG_NOTICE, "the apply was not confirmed in time: %d keys put back", res.n);
 	else if (r != -ESRCH)
-		syslog(LOG_ERR, "the apply was not confirmed in time, and undoing it did not "
-				"fully succeed (%s): see `tcptune status`",
+		syslog(LOG_ERR,
+		    "the apply was not confirmed in time, and undoing it did not "
+		    "fully succeed (%s): see `tcptune status`",
 		    r > 0 ? "some keys were changed by someone else" : strerror(-r));
 	tt_state_close(state);
 }
@@ -99,8 +100,8 @@ watchdog(struct tt_ctx *ctx, long long deadline, unsigned long long token,
  * Returns 0 once the watchdog runs, or a negative errno.
  */
 static int
-start_watchdog(struct tt_ctx *ctx, int state, long long deadline,
-    unsigned long long token, const struct tt_journal *old)
+start_watchdog(struct tt_ctx *ctx, int state, long long deadline, unsigned long long token,
+    const struct tt_journal *old)
 {
 	int pipefd[2], status;
 	sigset_t unblocked;
@@ -190,8 +191,8 @@ boot_refused(const struct tt_profile *prof, const struct tt_plan *plan)
 }
 
 static void
-boot_report(const struct tt_profile *prof, const struct tt_plan *plan,
-    const struct tt_result *res, int r)
+boot_report(
+    const struct tt_profile *prof, const struct tt_plan *plan, const struct tt_result *res, int r)
 {
 	char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
 
@@ -199,8 +200,7 @@ boot_report(const struct tt_profile *prof, const struct tt_plan *plan,
 		const struct tt_key_result *kr = &res->keys[i];
 		bool bad = kr->outcome == TT_OUT_FAILED || kr->outcome == TT_OUT_RESTORE_FAILED;
 
-		printf("<%d>%s: %s -> %s: %s\n", bad ? LOG_ERR : LOG_INFO,
-		    tt_key_get(kr->id)->name,
+		printf("<%d>%s: %s -> %s: %s\n", bad ? LOG_ERR : LOG_INFO, tt_key_get(kr->id)->name,
 		    kr->from.n ? tt_val_format(&kr->from, a, sizeof(a)) : "?",
 		    tt_val_format(&kr->to, b, sizeof(b)), tt_outcome_name(kr->outcome));
 	}
@@ -209,8 +209,8 @@ boot_report(const struct tt_profile *prof, const struct tt_plan *plan,
 	if (plan->n == 0)
 		printf("<%d>%s sets no key: nothing to do\n", LOG_NOTICE, prof->path);
 	else if (!res->changed)
-		printf("<%d>%s: every key already at its target (%d)\n", LOG_NOTICE,
-		    prof->path, plan->nkeep);
+		printf("<%d>%s: every key already at its target (%d)\n", LOG_NOTICE, prof->path,
+		    plan->nkeep);
 	else
 		printf("<%d>%s: applied, %d key%s written and read back, %d already at "
 		       "target\n",
@@ -229,8 +229,8 @@ new_token(void)
 
 static void
 json_result(FILE *f, const struct tt_profile *prof, const char *result, bool changed,
-    const struct tt_result *res, const struct tt_snapshot *snap,
-    const struct tt_plan *plan, long long deadline)
+    const struct tt_result *res, const struct tt_snapshot *snap, const struct tt_plan *plan,
+    long long deadline)
 {
 	struct json j;
 
@@ -293,16 +293,15 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		switch (opt) {
 		case OPT_FORMAT:
 			if (cmd_parse_format(optarg, &format) < 0)
-				return cmd_usage_error(env, &cmd_apply,
-				    "unknown format '%s' (text, json)", optarg);
+				return cmd_usage_error(
+				    env, &cmd_apply, "unknown format '%s' (text, json)", optarg);
 			break;
 		case OPT_CONFIRM: {
 			struct tt_val v;
 
-			if (tt_val_parse(optarg, 1, &v, NULL) < 0 || v.v[0] < 1 ||
-			    v.v[0] > 86400)
-				return cmd_usage_error(env, &cmd_apply,
-				    "--confirm needs SECONDS, 1..86400");
+			if (tt_val_parse(optarg, 1, &v, NULL) < 0 || v.v[0] < 1 || v.v[0] > 86400)
+				return cmd_usage_error(
+				    env, &cmd_apply, "--confirm needs SECONDS, 1..86400");
 			confirm = v.v[0];
 			break;
 		}
@@ -362,8 +361,9 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		else
 			applier_print_plan(stdout, &snap, prof, &plan);
 		if (!boot)
-			cmd_err(env, "refused: nothing was written (see above; --skip-refused "
-				     "applies the other keys)");
+			cmd_err(env,
+			    "refused: nothing was written (see above; --skip-refused "
+			    "applies the other keys)");
 		rc = EXIT_DATAERR;
 		goto out;
 	}
@@ -381,15 +381,19 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 
 			/* Without a timer the promise of --confirm cannot
 			 * be kept: go back now. */
-			cmd_err(env, "cannot start the confirmation timer (%s): undoing the "
-				     "apply", strerror(-r));
-			r = tt_undo_unconfirmed(env->ctx, state, token, had_old ? &old : NULL,
-			    &undo);
+			cmd_err(env,
+			    "cannot start the confirmation timer (%s): undoing the "
+			    "apply",
+			    strerror(-r));
+			r = tt_undo_unconfirmed(
+			    env->ctx, state, token, had_old ? &old : NULL, &undo);
 			/* Undone or not, the apply asked for did not happen. */
 			rc = EXIT_SOFTWARE;
 			if (r < 0)
-				cmd_err(env, "undoing the apply failed too (%s): run `tcptune "
-					     "rollback`", strerror(-r));
+				cmd_err(env,
+				    "undoing the apply failed too (%s): run `tcptune "
+				    "rollback`",
+				    strerror(-r));
 			if (format == FORMAT_TEXT)
 				applier_print_keys(stdout, &undo);
 			goto out;
@@ -424,8 +428,7 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 				printf("  %-32s skipped (refused): %s\n",
 				    tt_key_get(plan.items[i].id)->name, plan.items[i].why);
 		if (r == 0 && !res.changed)
-			printf("unchanged: every key was already at its target (%d)\n",
-			    plan.nkeep);
+			printf("unchanged: every key was already at its target (%d)\n", plan.nkeep);
 		else if (r == 0)
 			printf("applied: %d key%s written and read back; `tcptune rollback` "
 			       "restores the originals\n",
@@ -438,8 +441,9 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 	if (r == -EIO) {
 		for (int i = 0; i < res.n; i++)
 			if (res.keys[i].outcome == TT_OUT_FAILED)
-				cmd_err(env, "apply failed at %s (%s); every key written before it "
-					     "was put back and read back: the host is as it was",
+				cmd_err(env,
+				    "apply failed at %s (%s); every key written before it "
+				    "was put back and read back: the host is as it was",
 				    tt_key_get(res.keys[i].id)->name, strerror(res.keys[i].err));
 	} else if (r == -ENOTRECOVERABLE) {
 		applier_print_unrestored(env, &res, tt_ctx_proc_root(env->ctx));

@@ -65,8 +65,7 @@ sev_color(enum tt_severity s)
 
 /* One row of the key table; the profile column only with a profile. */
 static void
-table_row(FILE *f, const char *key, const char *cur, const char *def,
-    const char *target)
+table_row(FILE *f, const char *key, const char *cur, const char *def, const char *target)
 {
 	if (target != NULL)
 		fprintf(f, "%-30s %-14s %-14s %s\n", key, cur, def, target);
@@ -84,9 +83,8 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	    snap->kernel[0] ? snap->kernel : "(unknown)", netns_name(snap->netns),
 	    tt_ctx_proc_root(ctx));
 	if (prof != NULL)
-		fprintf(f, "profile %s%s%s (nat = %s)\n", prof->path,
-		    prof->description ? ": " : "", prof->description ? prof->description : "",
-		    tt_nat_decl_name(prof->nat));
+		fprintf(f, "profile %s%s%s (nat = %s)\n", prof->path, prof->description ? ": " : "",
+		    prof->description ? prof->description : "", tt_nat_decl_name(prof->nat));
 
 	fputc('\n', f);
 	table_row(f, "KEY", "CURRENT", "DEFAULT", prof ? "PROFILE" : NULL);
@@ -97,7 +95,9 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 
 		table_row(f, k->name, reading_text(&snap->sysctl[i], cb, sizeof(cb)),
 		    def ? tt_val_format(def, db, sizeof(db)) : "(boot-sized)",
-		    prof == NULL ? NULL : tt_val_format(prof->sysctl[i].set ? &prof->sysctl[i].val : NULL, pb, sizeof(pb)));
+		    prof == NULL ? NULL :
+				   tt_val_format(prof->sysctl[i].set ? &prof->sysctl[i].val : NULL,
+				       pb, sizeof(pb)));
 	}
 
 	out_nat_text(f, snap, prof);

@@ -25,8 +25,7 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 			return r;
 	}
 	if (optind != argc)
-		return cmd_usage_error(env, &cmd_confirm, "unexpected argument '%s'",
-		    argv[optind]);
+		return cmd_usage_error(env, &cmd_confirm, "unexpected argument '%s'", argv[optind]);
 	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
 	if (state < 0)
 		return applier_exit_for(state);
@@ -37,12 +36,14 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 		printf("confirmed: the apply stays\n");
 		return EXIT_CLEAN;
 	case -ESRCH:
-		cmd_err(env, "no apply is waiting for confirmation (it may have been undone "
-			     "already: see `tcptune status`)");
+		cmd_err(env,
+		    "no apply is waiting for confirmation (it may have been undone "
+		    "already: see `tcptune status`)");
 		return EXIT_WARNINGS;
 	case -ETIME:
-		cmd_err(env, "too late: the confirmation deadline has passed and the apply "
-			     "is being undone (see `tcptune status`)");
+		cmd_err(env,
+		    "too late: the confirmation deadline has passed and the apply "
+		    "is being undone (see `tcptune status`)");
 		return EXIT_WARNINGS;
 	default:
 		return applier_exit_for(r);

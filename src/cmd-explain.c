@@ -52,7 +52,8 @@ explain_key(struct cmd_env *env, FILE *f, const struct tt_key *k)
 	kv = tt_kv_parse(release);
 	def = tt_key_default(k, kv);
 	if (def != NULL && k->def_note != NULL)
-		snprintf(buf, sizeof(buf), "%s (%s)", tt_val_format(def, a, sizeof(a)), k->def_note);
+		snprintf(
+		    buf, sizeof(buf), "%s (%s)", tt_val_format(def, a, sizeof(a)), k->def_note);
 	else if (def != NULL)
 		tt_val_format(def, buf, sizeof(buf));
 	else

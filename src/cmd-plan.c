@@ -20,8 +20,8 @@ enum {
 };
 
 int
-applier_load_profile(struct cmd_env *env, const char *path, unsigned flags,
-    struct tt_profile **prof)
+applier_load_profile(
+    struct cmd_env *env, const char *path, unsigned flags, struct tt_profile **prof)
 {
 	struct tt_diags diags = { 0 };
 	int r;
@@ -110,11 +110,10 @@ val_text(const struct tt_val *v, char *buf, size_t len)
 }
 
 void
-applier_print_plan(FILE *f, const struct tt_snapshot *snap,
-    const struct tt_profile *prof, const struct tt_plan *plan)
+applier_print_plan(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
+    const struct tt_plan *plan)
 {
-	static const enum tt_plan_action order[] = { TT_PLAN_WRITE, TT_PLAN_KEEP,
-		TT_PLAN_REFUSE };
+	static const enum tt_plan_action order[] = { TT_PLAN_WRITE, TT_PLAN_KEEP, TT_PLAN_REFUSE };
 	static const char *const title[] = { "WRITE", "ALREADY AT TARGET", "REFUSED" };
 
 	fprintf(f, "profile %s (nat = %s; evidence: %s; NAT in play: %s)\n", prof->path,
@@ -124,8 +123,9 @@ applier_print_plan(FILE *f, const struct tt_snapshot *snap,
 	fprintf(f, "kernel %s, network namespace %s\n",
 	    snap->kernel[0] ? snap->kernel : "(unknown)", applier_netns_name(snap->netns));
 	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
-		int count = order[o] == TT_PLAN_WRITE ? plan->nwrite
-			    : order[o] == TT_PLAN_KEEP ? plan->nkeep : plan->nrefuse;
+		int count = order[o] == TT_PLAN_WRITE ? plan->nwrite :
+		    order[o] == TT_PLAN_KEEP          ? plan->nkeep :
+							plan->nrefuse;
 
 		if (count == 0)
 			continue;
@@ -150,19 +150,20 @@ applier_print_plan(FILE *f, const struct tt_snapshot *snap,
 	}
 	fputc('\n', f);
 	if (plan->nrefuse > 0)
-		fprintf(f, "refused: %d key%s; apply refuses the whole profile "
-			   "(--skip-refused applies the rest)\n",
+		fprintf(f,
+		    "refused: %d key%s; apply refuses the whole profile "
+		    "(--skip-refused applies the rest)\n",
 		    plan->nrefuse, plan->nrefuse == 1 ? "" : "s");
 	else if (plan->nwrite == 0)
 		fputs("nothing to do: every key is at its target\n", f);
 	else
-		fprintf(f, "apply would write %d key%s\n", plan->nwrite,
-		    plan->nwrite == 1 ? "" : "s");
+		fprintf(
+		    f, "apply would write %d key%s\n", plan->nwrite, plan->nwrite == 1 ? "" : "s");
 }
 
 void
-applier_json_plan(struct json *j, const struct tt_snapshot *snap,
-    const struct tt_profile *prof, const struct tt_plan *plan)
+applier_json_plan(struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof,
+    const struct tt_plan *plan)
 {
 	json_str(j, "profile", prof->path);
 	json_str(j, "kernel", snap->kernel[0] ? snap->kernel : NULL);
@@ -227,8 +228,7 @@ applier_json_keys(struct json *j, const struct tt_result *res)
 }
 
 void
-applier_print_unrestored(struct cmd_env *env, const struct tt_result *res,
-    const char *proc_root)
+applier_print_unrestored(struct cmd_env *env, const struct tt_result *res, const char *proc_root)
 {
 	cmd_err(env, "*** THESE KEYS COULD NOT BE PUT BACK; THE HOST IS NOT AS IT WAS ***");
 	for (int i = 0; i < res->n; i++) {
@@ -244,8 +244,9 @@ applier_print_unrestored(struct cmd_env *env, const struct tt_result *res,
 		    kr->err ? strerror(kr->err) : "unknown error");
 		cmd_err(env, "    printf '%%s\\n' '%s' > %s/%s", b, proc_root, rel);
 	}
-	cmd_err(env, "then run `tcptune rollback` (the journal keeps every original) and "
-		     "`tcptune status` to check");
+	cmd_err(env,
+	    "then run `tcptune rollback` (the journal keeps every original) and "
+	    "`tcptune status` to check");
 }
 
 void
@@ -322,8 +323,8 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 		switch (opt) {
 		case OPT_FORMAT:
 			if (cmd_parse_format(optarg, &format) < 0)
-				return cmd_usage_error(env, &cmd_plan,
-				    "unknown format '%s' (text, json)", optarg);
+				return cmd_usage_error(
+				    env, &cmd_plan, "unknown format '%s' (text, json)", optarg);
 			break;
 		case OPT_IGNORE_UNKNOWN:
 			flags |= TT_PROFILE_IGNORE_UNKNOWN;

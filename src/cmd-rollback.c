@@ -39,8 +39,8 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 		switch (opt) {
 		case OPT_FORMAT:
 			if (cmd_parse_format(optarg, &format) < 0)
-				return cmd_usage_error(env, &cmd_rollback,
-				    "unknown format '%s' (text, json)", optarg);
+				return cmd_usage_error(
+				    env, &cmd_rollback, "unknown format '%s' (text, json)", optarg);
 			break;
 		case OPT_FORCE:
 			force = true;
@@ -48,8 +48,8 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 		}
 	}
 	if (optind != argc)
-		return cmd_usage_error(env, &cmd_rollback, "unexpected argument '%s'",
-		    argv[optind]);
+		return cmd_usage_error(
+		    env, &cmd_rollback, "unexpected argument '%s'", argv[optind]);
 	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
 	if (state < 0)
 		return applier_exit_for(state);

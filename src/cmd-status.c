@@ -48,12 +48,11 @@ run_status(struct cmd_env *env, int argc, char *argv[])
 		if (r == 1)
 			continue;
 		if (opt == OPT_FORMAT && cmd_parse_format(optarg, &format) < 0)
-			return cmd_usage_error(env, &cmd_status, "unknown format '%s' (text, json)",
-			    optarg);
+			return cmd_usage_error(
+			    env, &cmd_status, "unknown format '%s' (text, json)", optarg);
 	}
 	if (optind != argc)
-		return cmd_usage_error(env, &cmd_status, "unexpected argument '%s'",
-		    argv[optind]);
+		return cmd_usage_error(env, &cmd_status, "unexpected argument '%s'", argv[optind]);
 	r = tt_journal_peek(env->ctx, &jr);
 	if (r < 0)
 		return applier_exit_for(r);
@@ -111,19 +110,22 @@ run_status(struct cmd_env *env, int argc, char *argv[])
 		json_finish(&j);
 	} else if (r == 0) {
 		printf("no journal in %s: tcptune has changed nothing that it still owes "
-		       "back\n", tt_ctx_state_dir(env->ctx));
+		       "back\n",
+		    tt_ctx_state_dir(env->ctx));
 	} else {
 		char tb[64];
 
-		printf("last apply: %s, profile %s\n", time_text(jr.time, tb, sizeof(tb)),
-		    jr.profile);
+		printf(
+		    "last apply: %s, profile %s\n", time_text(jr.time, tb, sizeof(tb)), jr.profile);
 		printf("state: %s%s\n", tt_journal_state_name(jr.state),
-		    busy == 1 ? " (an apply or rollback is running now)"
-		    : interrupted ? " -- INTERRUPTED: run `tcptune rollback` to restore the "
-				    "originals" : "");
+		    busy == 1       ? " (an apply or rollback is running now)" :
+			interrupted ? " -- INTERRUPTED: run `tcptune rollback` to restore the "
+				      "originals" :
+				      "");
 		if (jr.confirm_deadline != 0 && now <= jr.confirm_deadline)
 			printf("confirmation pending: undone at %s (in %lld s) unless `tcptune "
-			       "confirm` is run\n", time_text(jr.confirm_deadline, tb, sizeof(tb)),
+			       "confirm` is run\n",
+			    time_text(jr.confirm_deadline, tb, sizeof(tb)),
 			    jr.confirm_deadline - now);
 		else if (jr.confirm_deadline != 0)
 			printf("confirmation deadline passed %lld s ago and the apply was not "

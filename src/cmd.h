@@ -21,7 +21,7 @@ enum {
 	EXIT_DATAERR = 65, /* bad profile, refused plan */
 	EXIT_NOINPUT = 66, /* missing input file */
 	EXIT_SOFTWARE = 70,
-	EXIT_IOERR = 74,   /* a write failed; everything was put back */
+	EXIT_IOERR = 74,    /* a write failed; everything was put back */
 	EXIT_TEMPFAIL = 75, /* busy, interrupted or waiting: try again later */
 	EXIT_NOPERM = 77,
 };
@@ -58,19 +58,20 @@ enum {
 	OPT_CMD_BASE = 0x200, /* commands number their own long options from here */
 };
 
-#define COMMON_LONG_OPTIONS                                            \
-	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },       \
-	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },       \
-	{ "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT },   \
-	{ "help", no_argument, NULL, 'h' }
+#define COMMON_LONG_OPTIONS                                              \
+	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },         \
+	    { "state-dir", required_argument, NULL, OPT_STATE_DIR },     \
+	    { "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT }, \
+	{                                                                \
+		"help", no_argument, NULL, 'h'                           \
+	}
 
 /*
  * Handles an option from COMMON_LONG_OPTIONS.  Returns 1 when handled, 0 when
  * it is not a common option, or an exit code (> 1) on error.  For 'h' it
  * prints the command's usage and returns -1: the caller exits 0.
  */
-int cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt,
-    const char *arg);
+int cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const char *arg);
 int cmd_parse_format(const char *arg, enum output_format *out);
 /* Reports an unknown option or bad operand and returns EXIT_USAGE. */
 int cmd_usage_error(struct cmd_env *env, const struct cmd *cmd, const char *fmt, ...)

@@ -10,8 +10,7 @@
 #include "out-census.h"
 
 struct tt_census *
-out_census_gather(struct cmd_env *env, struct tt_snapshot *snap,
-    const struct tt_thresholds *thr)
+out_census_gather(struct cmd_env *env, struct tt_snapshot *snap, const struct tt_thresholds *thr)
 {
 	const struct tt_val *pr = tt_snapshot_value(snap, TT_K_LOCAL_PORT_RANGE);
 	struct tt_census_opts o = { .close_wait_warn = thr->close_wait_warn };
@@ -53,14 +52,14 @@ out_census_text(FILE *f, const struct tt_census *c)
 	fprintf(f, "\nSOCKETS (TCP, this network namespace)\n");
 	fprintf(f, "%-20s %10s %10s %10s\n", "STATE", "TOTAL", "IPV4", "IPV6");
 	for (int s = TT_CS_ESTABLISHED; s < TT_CS__COUNT; s++)
-		fprintf(f, "%-20s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
-		    tt_cstate_name(s), tt_census_state(c, (enum tt_cstate)s),
-		    c->state[TT_CF_IPV4][s], c->state[TT_CF_IPV6][s]);
+		fprintf(f, "%-20s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n", tt_cstate_name(s),
+		    tt_census_state(c, (enum tt_cstate)s), c->state[TT_CF_IPV4][s],
+		    c->state[TT_CF_IPV6][s]);
 	fprintf(f, "%-20s %10" PRIu64 "\n", "total", c->total);
 
 	n = tt_census_top_dests(c, idx, TT_CENSUS_DEST_SHOW);
-	fprintf(f, "\nTOP DESTINATIONS (local ports %u-%u, %u ports%s)\n", c->port_lo,
-	    c->port_hi, range_size(c), c->dest_evictions ? ", counts approximate" : "");
+	fprintf(f, "\nTOP DESTINATIONS (local ports %u-%u, %u ports%s)\n", c->port_lo, c->port_hi,
+	    range_size(c), c->dest_evictions ? ", counts approximate" : "");
 	if (n == 0)
 		fprintf(f, "(no outgoing connections on ephemeral ports)\n");
 	else

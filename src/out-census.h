@@ -19,8 +19,8 @@
  * the sockets would then not belong to the tree being audited.  A failed
  * dump is reported and the audit goes on without it.  Free with free(3).
  */
-struct tt_census *out_census_gather(struct cmd_env *env, struct tt_snapshot *snap,
-    const struct tt_thresholds *thr);
+struct tt_census *
+out_census_gather(struct cmd_env *env, struct tt_snapshot *snap, const struct tt_thresholds *thr);
 
 void out_census_text(FILE *f, const struct tt_census *c);
 /* Adds "census", "sockets", "top_destinations", "close_wait_owners" and

@@ -61,8 +61,9 @@ out_nat_text(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *p
 
 	if (nat == NULL)
 		return;
-	fprintf(f, "\nNAT\n  verdict:  %s (declared: %s; NAT in play for safety "
-		   "decisions: %s)\n",
+	fprintf(f,
+	    "\nNAT\n  verdict:  %s (declared: %s; NAT in play for safety "
+	    "decisions: %s)\n",
 	    tt_nat_verdict_name(nat->verdict), prof ? tt_nat_decl_name(prof->nat) : "no profile",
 	    answer_name(tt_nat_answer(snap, prof)));
 	dis = disagreement(nat, prof);
@@ -76,9 +77,10 @@ out_nat_text(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *p
 	/* The reasons first: what points to NAT, strongest first; then what
 	 * could not be seen; then what shows no NAT; context last. */
 	for (int rank = 0; rank < 4 * 4; rank++) {
-		static const enum tt_nat_points order[4][2] = {
-			{ TT_NATP_TRANSLATES, TT_NATP_BEHIND }, { TT_NATP_UNKNOWN, TT_NATP_UNKNOWN },
-			{ TT_NATP_NO_NAT, TT_NATP_NO_NAT }, { TT_NATP_INFO, TT_NATP_INFO } };
+		static const enum tt_nat_points order[4][2] = { { TT_NATP_TRANSLATES,
+								    TT_NATP_BEHIND },
+			{ TT_NATP_UNKNOWN, TT_NATP_UNKNOWN }, { TT_NATP_NO_NAT, TT_NATP_NO_NAT },
+			{ TT_NATP_INFO, TT_NATP_INFO } };
 		const enum tt_nat_points *want = order[rank / 4];
 		enum tt_nat_strength strength = (enum tt_nat_strength)(TT_NATS_STRONG - rank % 4);
 

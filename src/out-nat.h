@@ -18,10 +18,8 @@ struct tt_nat *out_nat_gather(const struct tt_ctx *ctx);
 void out_nat_free(const struct tt_nat *nat);
 
 /* A "NAT" section for the text report; nothing when NAT was not gathered. */
-void out_nat_text(FILE *f, const struct tt_snapshot *snap,
-    const struct tt_profile *prof);
+void out_nat_text(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof);
 /* The "nat" member of a JSON report (null when not gathered). */
-void out_nat_json(struct json *j, const struct tt_snapshot *snap,
-    const struct tt_profile *prof);
+void out_nat_json(struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof);
 
 #endif

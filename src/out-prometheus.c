@@ -155,7 +155,8 @@ finding_metrics(FILE *f, const struct tt_findings *fs)
 
 		/* Each (id, severity) once, however many findings share it. */
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(fs->v[j].id, fs->v[i].id) == 0 && fs->v[j].sev == fs->v[i].sev;
+			seen =
+			    strcmp(fs->v[j].id, fs->v[i].id) == 0 && fs->v[j].sev == fs->v[i].sev;
 		if (seen)
 			continue;
 		for (size_t j = i; j < fs->n; j++)
@@ -214,7 +215,8 @@ census_metrics(FILE *f, const struct tt_census *c)
 {
 	static const char *const families[TT_CF__COUNT] = { "ipv4", "ipv6" };
 
-	family(f, "tcptune_sockets", "TCP sockets in this network namespace, per family and state.");
+	family(
+	    f, "tcptune_sockets", "TCP sockets in this network namespace, per family and state.");
 	for (int fam = 0; fam < TT_CF__COUNT; fam++) {
 		for (int st = 1; st < TT_CS__COUNT; st++) {
 			fputs("tcptune_sockets{", f);
@@ -237,7 +239,8 @@ prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	label(f, "netns", netns_label(snap->netns), false);
 	label(f, "profile", prof ? prof->path : "", false);
 	fputs("} 1\n", f);
-	family(f, "tcptune_check_timestamp_seconds", "When the check ran, in seconds since the epoch.");
+	family(f, "tcptune_check_timestamp_seconds",
+	    "When the check ran, in seconds since the epoch.");
 	fprintf(f, "tcptune_check_timestamp_seconds %lld\n", (long long)time(NULL));
 	sysctl_metrics(f, snap, prof);
 	finding_metrics(f, fs);

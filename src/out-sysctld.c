@@ -13,8 +13,7 @@
 
 /* Runs the rules and keeps the sysctld_conflict warnings; fs->n may be 0. */
 static void
-conflicts(const struct tt_snapshot *snap, const struct tt_profile *prof,
-    struct tt_findings *fs)
+conflicts(const struct tt_snapshot *snap, const struct tt_profile *prof, struct tt_findings *fs)
 {
 	struct tt_rule_input in = { .snap = snap, .prof = prof, .thr = &prof->thr };
 	size_t n = 0;
@@ -29,8 +28,7 @@ conflicts(const struct tt_snapshot *snap, const struct tt_profile *prof,
 }
 
 void
-sysctld_print_conflicts(FILE *f, const struct tt_snapshot *snap,
-    const struct tt_profile *prof)
+sysctld_print_conflicts(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
 {
 	struct tt_findings fs;
 
@@ -45,8 +43,8 @@ sysctld_print_conflicts(FILE *f, const struct tt_snapshot *snap,
 }
 
 void
-sysctld_json_conflicts(struct json *j, const struct tt_snapshot *snap,
-    const struct tt_profile *prof)
+sysctld_json_conflicts(
+    struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof)
 {
 	struct tt_findings fs;
 
@@ -64,8 +62,7 @@ sysctld_json_conflicts(struct json *j, const struct tt_snapshot *snap,
 }
 
 void
-sysctld_log_conflicts(FILE *f, const struct tt_snapshot *snap,
-    const struct tt_profile *prof)
+sysctld_log_conflicts(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
 {
 	struct tt_findings fs;
 

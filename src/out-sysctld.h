@@ -12,13 +12,12 @@
 #include "lib/snapshot.h"
 
 /* Text: a titled list, nothing at all when there is no conflict. */
-void sysctld_print_conflicts(FILE *f, const struct tt_snapshot *snap,
-    const struct tt_profile *prof);
+void
+sysctld_print_conflicts(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof);
 /* The array "sysctld_conflicts" in a JSON object that is already open. */
-void sysctld_json_conflicts(struct json *j, const struct tt_snapshot *snap,
-    const struct tt_profile *prof);
+void sysctld_json_conflicts(
+    struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof);
 /* One line per conflict, prefixed for the journal, as a warning. */
-void sysctld_log_conflicts(FILE *f, const struct tt_snapshot *snap,
-    const struct tt_profile *prof);
+void sysctld_log_conflicts(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof);
 
 #endif

@@ -38,7 +38,9 @@ log_stderr(void *data, int prio, const char *fmt, va_list ap)
 	if (env->journal)
 		fprintf(stderr, "<%d>", prio);
 	fprintf(stderr, "%s: %s", env->progname,
-	    prio <= TT_LOG_ERR ? "error: " : prio == TT_LOG_WARNING ? "warning: " : "");
+	    prio <= TT_LOG_ERR         ? "error: " :
+		prio == TT_LOG_WARNING ? "warning: " :
+					 "");
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
@@ -62,7 +64,8 @@ cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd)
 {
 	fprintf(f, "usage: %s %s %s\n", env->progname, cmd->name, cmd->usage);
 	fprintf(f, "       %s\n", cmd->help);
-	fprintf(f, "common options: [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] [--help]\n");
+	fprintf(f,
+	    "common options: [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] [--help]\n");
 }
 
 int
@@ -80,8 +83,7 @@ cmd_usage_error(struct cmd_env *env, const struct cmd *cmd, const char *fmt, ...
 }
 
 int
-cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt,
-    const char *arg)
+cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const char *arg)
 {
 	switch (opt) {
 	case OPT_PROC_ROOT:
@@ -147,8 +149,9 @@ cmd_print_diags(struct cmd_env *env, const struct tt_diags *d)
 	char line[1024];
 
 	for (size_t i = 0; i < d->n; i++) {
-		const char *kind = d->v[i].prio <= TT_LOG_ERR ? "error"
-				   : d->v[i].prio == TT_LOG_WARNING ? "warning" : "notice";
+		const char *kind = d->v[i].prio <= TT_LOG_ERR ? "error" :
+		    d->v[i].prio == TT_LOG_WARNING            ? "warning" :
+								"notice";
 
 		tt_diag_format(&d->v[i], line, sizeof(line));
 		if (env->journal)
@@ -213,14 +216,14 @@ find_command(const char *name)
 static void
 main_usage(FILE *f, const char *progname)
 {
-	fprintf(f, "usage: %s [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] "
-		   "COMMAND [ARGS]\n"
-		   "       %s --version | --help\n\ncommands:\n",
+	fprintf(f,
+	    "usage: %s [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] "
+	    "COMMAND [ARGS]\n"
+	    "       %s --version | --help\n\ncommands:\n",
 	    progname, progname);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->help);
-	fprintf(f, "\n`%s help COMMAND` or `%s COMMAND --help` tells more.\n", progname,
-	    progname);
+	fprintf(f, "\n`%s help COMMAND` or `%s COMMAND --help` tells more.\n", progname, progname);
 }
 
 static int
@@ -299,8 +302,7 @@ main(int argc, char *argv[])
 	}
 	c = find_command(argv[optind]);
 	if (c == NULL) {
-		cmd_err(&env, "unknown command '%s' (see '%s help')", argv[optind],
-		    env.progname);
+		cmd_err(&env, "unknown command '%s' (see '%s help')", argv[optind], env.progname);
 		r = EXIT_USAGE;
 		goto out;
 	}

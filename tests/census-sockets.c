@@ -46,7 +46,8 @@ listener(int port, int family)
 		die("socket");
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (family == AF_INET6) {
-		struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+		struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+			.sin6_port = htons((uint16_t)port),
 			.sin6_addr = IN6ADDR_LOOPBACK_INIT };
 
 		setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
@@ -72,7 +73,8 @@ connect_to(int port, int family)
 	if (s < 0)
 		die("socket");
 	if (family == AF_INET6) {
-		struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+		struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+			.sin6_port = htons((uint16_t)port),
 			.sin6_addr = IN6ADDR_LOOPBACK_INIT };
 
 		if (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0)
@@ -158,22 +160,39 @@ main(int argc, char *argv[])
 
 	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:")) != -1) {
 		switch (opt) {
-		case 't': tw = atol(optarg); break;
-		case 'T': twports = atoi(optarg); break;
-		case 'c': cw = atol(optarg); break;
-		case 'C': cwprocs = atoi(optarg); break;
-		case 'e': est = atol(optarg); break;
-		case 'E': estprocs = atoi(optarg); break;
-		case '6': v6 = 1; break;
-		case 'b': base = atoi(optarg); break;
+		case 't':
+			tw = atol(optarg);
+			break;
+		case 'T':
+			twports = atoi(optarg);
+			break;
+		case 'c':
+			cw = atol(optarg);
+			break;
+		case 'C':
+			cwprocs = atoi(optarg);
+			break;
+		case 'e':
+			est = atol(optarg);
+			break;
+		case 'E':
+			estprocs = atoi(optarg);
+			break;
+		case '6':
+			v6 = 1;
+			break;
+		case 'b':
+			base = atoi(optarg);
+			break;
 		default:
-			fprintf(stderr, "usage: census-sockets [-t TW] [-T PORTS] [-c CW] "
-					"[-C PROCS] [-e EST] [-E PROCS] [-6] [-b BASEPORT]\n");
+			fprintf(stderr,
+			    "usage: census-sockets [-t TW] [-T PORTS] [-c CW] "
+			    "[-C PROCS] [-e EST] [-E PROCS] [-6] [-b BASEPORT]\n");
 			return 64;
 		}
 	}
-	if (twports < 1 || cwprocs < 1 || estprocs < 1 || twports > 100 ||
-	    cwprocs > 100 || estprocs > 100)
+	if (twports < 1 || cwprocs < 1 || estprocs < 1 || twports > 100 || cwprocs > 100 ||
+	    estprocs > 100)
 		return 64;
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -207,8 +226,8 @@ main(int argc, char *argv[])
 	}
 	for (int i = 0; est > 0 && i < estprocs; i++) {
 		long n = est / estprocs + (i < est % estprocs);
-		pid_t pid = holder(tl[nlisten + cwprocs + i], base + 200 + i,
-		    v6 ? AF_INET6 : AF_INET, n, 0);
+		pid_t pid = holder(
+		    tl[nlisten + cwprocs + i], base + 200 + i, v6 ? AF_INET6 : AF_INET, n, 0);
 
 		printf("listen %d %d established %ld\n", base + 200 + i, (int)pid, n);
 	}

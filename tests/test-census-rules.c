@@ -181,8 +181,9 @@ test_port_pressure(void **state)
 	assert_int_equal(f->sev, TT_SEV_WARN);
 	assert_int_equal(count(x, "census_port_pressure"), 1);
 	assert_non_null(strstr(f->message, "192.0.2.10:443 hold 70%"));
-	assert_non_null(strstr(f->evidence, "700 sockets to 192.0.2.10:443 on local ports "
-					    "40000-40999 (1000 ports): 690 in TIME_WAIT, 10 connecting"));
+	assert_non_null(strstr(f->evidence,
+	    "700 sockets to 192.0.2.10:443 on local ports "
+	    "40000-40999 (1000 ports): 690 in TIME_WAIT, 10 connecting"));
 	/* Mostly TIME_WAIT, reuse = 2: suggest tw_reuse = 1. */
 	assert_non_null(strstr(f->advice, "tcp_tw_reuse = 1"));
 	assert_non_null(strstr(f->advice, "loopback only"));
@@ -208,10 +209,10 @@ test_close_wait(void **state)
 	add_n(x->c, 95, TT_CS_CLOSE_WAIT, false, "10.0.0.5", 50000, 8080, 200);
 	x->c->owners_walked = true;
 	x->c->nowner = 2;
-	x->c->owner[0] = (struct tt_census_owner){ .pid = 4242, .comm = "leaky", .port = 8080,
-		.count = 90 };
-	x->c->owner[1] = (struct tt_census_owner){ .pid = 17, .comm = "other", .port = 9000,
-		.count = 10 };
+	x->c->owner[0] =
+	    (struct tt_census_owner){ .pid = 4242, .comm = "leaky", .port = 8080, .count = 90 };
+	x->c->owner[1] =
+	    (struct tt_census_owner){ .pid = 17, .comm = "other", .port = 9000, .count = 10 };
 	f = run(x, "census_close_wait");
 	assert_int_equal(f->sev, TT_SEV_WARN);
 	assert_non_null(strstr(f->message, "100 sockets in CLOSE_WAIT"));

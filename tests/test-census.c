@@ -34,8 +34,8 @@ struct buf {
 /* Appends one SOCK_DIAG_BY_FAMILY message; extra bytes of attributes
  * follow the fixed part as the kernel's do. */
 static void
-put_sock(struct buf *b, int family, int state, int timer, const char *dst,
-    uint16_t sport, uint16_t dport, uint32_t inode, size_t extra)
+put_sock(struct buf *b, int family, int state, int timer, const char *dst, uint16_t sport,
+    uint16_t dport, uint32_t inode, size_t extra)
 {
 	struct nlmsghdr h = { 0 };
 	struct inet_diag_msg m = { 0 };
@@ -88,13 +88,13 @@ test_decode_states(void **state)
 	(void)state;
 	put_sock(&b, AF_INET, 1, 0, "10.0.0.1", 40000, 443, 11, 12);
 	put_sock(&b, AF_INET, 6, 3, "10.0.0.1", 40001, 443, 0, 0);
-	put_sock(&b, AF_INET, 5, 3, "10.0.0.1", 40002, 443, 0, 0);  /* orphan minisock */
-	put_sock(&b, AF_INET, 5, 2, "10.0.0.2", 80, 50000, 0, 8);   /* full orphan */
-	put_sock(&b, AF_INET, 5, 0, "10.0.0.2", 80, 50001, 77, 8);  /* shutdown only */
+	put_sock(&b, AF_INET, 5, 3, "10.0.0.1", 40002, 443, 0, 0); /* orphan minisock */
+	put_sock(&b, AF_INET, 5, 2, "10.0.0.2", 80, 50000, 0, 8);  /* full orphan */
+	put_sock(&b, AF_INET, 5, 0, "10.0.0.2", 80, 50001, 77, 8); /* shutdown only */
 	put_sock(&b, AF_INET6, 8, 0, "2001:db8::1", 8080, 51000, 99, 20);
 	put_sock(&b, AF_INET6, 10, 0, "::", 8080, 0, 5, 4);
 	put_sock(&b, AF_INET6, 12, 1, "2001:db8::2", 8080, 52000, 0, 0); /* request */
-	put_sock(&b, AF_INET, 0, 0, "10.0.0.9", 1, 2, 0, 0);  /* no such state */
+	put_sock(&b, AF_INET, 0, 0, "10.0.0.9", 1, 2, 0, 0);             /* no such state */
 	put_done(&b, 0);
 	assert_int_equal(tt_census_decode(c, b.b, b.len, &done), 0);
 	assert_true(done);
@@ -320,8 +320,10 @@ test_counter_parsers(void **state)
 	assert_int_equal(tt_census_parse_sockstat(c, "TCP: inuse x\n"), -EBADMSG);
 	assert_int_equal(tt_census_parse_sockstat(c, "garbage\n\nUDP: inuse 5\n"), 0);
 	/* Names and values pair up by position. */
-	assert_int_equal(tt_census_parse_netstat(c, "TcpExt: A TW B\nTcpExt: 1 2 3\n"
-						    "IpExt: TW\nIpExt: 9\n"), 0);
+	assert_int_equal(tt_census_parse_netstat(c,
+			     "TcpExt: A TW B\nTcpExt: 1 2 3\n"
+			     "IpExt: TW\nIpExt: 9\n"),
+	    0);
 	assert_int_equal(c->counter[TT_CTR_TW], 2);
 	assert_int_equal(tt_census_parse_netstat(c, "TcpExt: A TW\nTcpExt: 1\n"), -EBADMSG);
 	assert_int_equal(tt_census_parse_netstat(c, "TcpExt: TW\nTcpExt: -4\n"), -EBADMSG);

@@ -50,7 +50,8 @@ test_roundtrip(void **state)
 	sample(&j);
 	n = tt_journal_format(&j, buf, sizeof(buf));
 	assert_true(n > 0);
-	assert_non_null(strstr(buf, "key\tnet.ipv4.ip_local_port_range\t32768 60999\t10240 65000\t-\n"));
+	assert_non_null(
+	    strstr(buf, "key\tnet.ipv4.ip_local_port_range\t32768 60999\t10240 65000\t-\n"));
 	assert_int_equal(tt_journal_parse(buf, (size_t)n, &back, why, sizeof(why)), 0);
 	assert_int_equal(back.state, TT_J_APPLIED);
 	assert_int_equal(back.time, j.time);
@@ -113,24 +114,24 @@ test_refuses(void **state)
 	static const char *const bad[] = {
 		"",
 		"tcptune-journal 2\nstate applied\ntime 5\nprofile /p\nend\n",
-		"tcptune-journal 1\nstate applied\ntime 5\nend\n",            /* no profile */
+		"tcptune-journal 1\nstate applied\ntime 5\nend\n", /* no profile */
 		"tcptune-journal 1\nstate sideways\ntime 5\nprofile /p\nend\n",
 		"tcptune-journal 1\nstate applied\ntime -5\nprofile /p\nend\n",
 		"tcptune-journal 1\nstate applied\ntime 5\ntime 6\nprofile /p\nend\n",
-		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\n",                  /* no end */
-		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\nend",               /* no newline */
-		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\nend\nkey\tx\n",    /* after end */
+		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\n",              /* no end */
+		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\nend",           /* no newline */
+		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\nend\nkey\tx\n", /* after end */
 		"@key\tnet.ipv4.tcp_bogus\t60\t30\t-\nend\n",
 		"@key\t../../etc/passwd\t60\t30\t-\nend\n",
-		"@key\tnet.ipv4.tcp_fin_timeout\t060\t30\t-\nend\n",            /* octal */
+		"@key\tnet.ipv4.tcp_fin_timeout\t060\t30\t-\nend\n", /* octal */
 		"@key\tnet.ipv4.tcp_fin_timeout\t0x3c\t30\t-\nend\n",
-		"@key\tnet.ipv4.tcp_fin_timeout\t-\t30\t-\nend\n",              /* no original */
-		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\nend\n",                /* 3 fields */
+		"@key\tnet.ipv4.tcp_fin_timeout\t-\t30\t-\nend\n", /* no original */
+		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\nend\n",   /* 3 fields */
 		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\t-\nend\n",
-		"@key\tnet.ipv4.ip_local_port_range\t32768\t1 2\t-\nend\n",    /* one of two */
+		"@key\tnet.ipv4.ip_local_port_range\t32768\t1 2\t-\nend\n", /* one of two */
 		/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): two lines, one journal */
 		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\n"
-		"key\tnet.ipv4.tcp_fin_timeout\t60\t31\t-\nend\n",               /* twice */
+		"key\tnet.ipv4.tcp_fin_timeout\t60\t31\t-\nend\n", /* twice */
 		"@confirm 0 5\nend\n",
 		"@confirm 100\nend\n",
 		"@whatever 1\nend\n",
@@ -144,8 +145,8 @@ test_refuses(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		/* "@" stands for a good header. */
-		int n = bad[i][0] == '@' ? snprintf(buf, sizeof(buf), "%s%s", head, bad[i] + 1)
-					 : snprintf(buf, sizeof(buf), "%s", bad[i]);
+		int n = bad[i][0] == '@' ? snprintf(buf, sizeof(buf), "%s%s", head, bad[i] + 1) :
+					   snprintf(buf, sizeof(buf), "%s", bad[i]);
 
 		why[0] = '\0';
 		if (tt_journal_parse(buf, (size_t)n, &j, why, sizeof(why)) != -EBADMSG)

@@ -46,8 +46,8 @@ test_verdict_none_needs_every_source(void **state)
 
 	/* Each source that was not read turns "none" into "unknown". */
 	for (int s = 0; s < TT_NATSRC__COUNT; s++) {
-		static const enum tt_nat_source_state bad[] = { TT_NATSRC_UNREAD,
-			TT_NATSRC_NOPERM, TT_NATSRC_SKIPPED, TT_NATSRC_FAILED };
+		static const enum tt_nat_source_state bad[] = { TT_NATSRC_UNREAD, TT_NATSRC_NOPERM,
+			TT_NATSRC_SKIPPED, TT_NATSRC_FAILED };
 
 		for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
 			all_read(&nat);
@@ -300,8 +300,8 @@ test_parse_tables_and_ipvs(void **state)
 }
 
 static bool
-has_item(const struct tt_nat *nat, enum tt_nat_kind kind, enum tt_nat_points points,
-    const char *needle)
+has_item(
+    const struct tt_nat *nat, enum tt_nat_kind kind, enum tt_nat_points points, const char *needle)
 {
 	for (size_t i = 0; i < nat->n; i++)
 		if (nat->ev[i].kind == kind && nat->ev[i].points == points &&
@@ -362,8 +362,8 @@ test_gather_fixture_plain(void **state)
 	assert_int_equal(nat.source[TT_NATSRC_PROC], TT_NATSRC_OK);
 	assert_true(has_item(&nat, TT_NATK_FORWARDING, TT_NATP_NO_NAT, "ip_forward = 0"));
 	for (size_t i = 0; i < nat.n; i++)
-		assert_true(nat.ev[i].points != TT_NATP_TRANSLATES &&
-		    nat.ev[i].points != TT_NATP_BEHIND);
+		assert_true(
+		    nat.ev[i].points != TT_NATP_TRANSLATES && nat.ev[i].points != TT_NATP_BEHIND);
 
 	/* A tree without ip_forward: proc evidence failed. */
 	gather_fixture("proc-6.18", &nat);
@@ -413,8 +413,8 @@ test_nat_answer(void **state)
 		snap_with(&snap, cases[i].gathered ? &nat : NULL);
 		memset(&prof, 0, sizeof(prof));
 		prof.nat = cases[i].decl < 0 ? TT_NAT_AUTO : (enum tt_nat_decl)cases[i].decl;
-		assert_int_equal(tt_nat_answer(&snap, cases[i].decl < 0 ? NULL : &prof),
-		    cases[i].want);
+		assert_int_equal(
+		    tt_nat_answer(&snap, cases[i].decl < 0 ? NULL : &prof), cases[i].want);
 	}
 }
 
@@ -440,8 +440,7 @@ find(const struct tt_findings *fs, const char *id)
 }
 
 static void
-run(const struct tt_snapshot *snap, const struct tt_profile *prof,
-    struct tt_findings *fs)
+run(const struct tt_snapshot *snap, const struct tt_profile *prof, struct tt_findings *fs)
 {
 	static struct tt_thresholds thr;
 	struct tt_rule_input in;
@@ -511,8 +510,8 @@ test_rule_declaration_conflict(void **state)
 	tt_thresholds_default(&prof.thr);
 
 	all_read(&nat);
-	tt_nat_add(&nat, TT_NATK_ADDRESS, TT_NATS_MEDIUM, TT_NATP_BEHIND,
-	    "only private IPv4 addresses");
+	tt_nat_add(
+	    &nat, TT_NATK_ADDRESS, TT_NATS_MEDIUM, TT_NATP_BEHIND, "only private IPv4 addresses");
 	nat.verdict = tt_nat_decide(&nat);
 	snap_with(&snap, &nat);
 	prof.nat = TT_NAT_NO;

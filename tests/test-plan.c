@@ -68,7 +68,7 @@ item(const struct tt_plan *plan, enum tt_key_id id)
 	for (int i = 0; i < plan->n; i++)
 		if (plan->items[i].id == id)
 			return &plan->items[i];
-	static const struct tt_plan_item none = { .action = (enum tt_plan_action)-1 };
+	static const struct tt_plan_item none = { .action = (enum tt_plan_action) - 1 };
 
 	fail_msg("key %d not in the plan", (int)id);
 	return &none;
@@ -133,8 +133,8 @@ test_tw_recycle_nat(void **state)
 		enum tt_plan_action a = recycle_action(TT_NAT_NO, &why);
 
 		snap_49(&s);
-		assert_int_equal(a, tt_nat_answer(&s, &p) == TT_NATQ_NO ? TT_PLAN_WRITE
-									 : TT_PLAN_REFUSE);
+		assert_int_equal(
+		    a, tt_nat_answer(&s, &p) == TT_NATQ_NO ? TT_PLAN_WRITE : TT_PLAN_REFUSE);
 	}
 }
 
@@ -243,7 +243,7 @@ test_unsafe_and_unreadable(void **state)
 
 	(void)state;
 	snap_618(&s, 1);
-	set(&p, TT_K_FIN_TIMEOUT, 5, 0);        /* below the safe 10 */
+	set(&p, TT_K_FIN_TIMEOUT, 5, 0);            /* below the safe 10 */
 	set(&p, TT_K_LOCAL_PORT_RANGE, 500, 60000); /* below 1024 */
 	set(&p, TT_K_SOMAXCONN, 8192, 0);
 	s.sysctl[TT_K_SOMAXCONN].state = TT_ST_NOPERM;

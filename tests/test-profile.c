@@ -50,16 +50,19 @@ loads_the_issue_example(void **state)
 	struct tt_profile *p;
 
 	(void)state;
-	assert_int_equal(load_text(
-	    "[profile]\n"
-	    "description = Busy HTTP front end closing many short connections\n"
-	    "nat = auto            ; auto | yes | no: do clients reach this host through NAT?\n"
-	    "\n[sysctl]\n"
-	    "net.ipv4.tcp_fin_timeout = 30\n"
-	    "net.ipv4.tcp_tw_reuse = 1\n"
-	    "net.ipv4.ip_local_port_range = 10240 65000\n"
-	    "\n[thresholds] ; audit\n"
-	    "close_wait_warn = 100 ; example\n", 0, &p, &d), 0);
+	assert_int_equal(
+	    load_text(
+		"[profile]\n"
+		"description = Busy HTTP front end closing many short connections\n"
+		"nat = auto            ; auto | yes | no: do clients reach this host through NAT?\n"
+		"\n[sysctl]\n"
+		"net.ipv4.tcp_fin_timeout = 30\n"
+		"net.ipv4.tcp_tw_reuse = 1\n"
+		"net.ipv4.ip_local_port_range = 10240 65000\n"
+		"\n[thresholds] ; audit\n"
+		"close_wait_warn = 100 ; example\n",
+		0, &p, &d),
+	    0);
 	assert_int_equal(d.nerr, 0);
 	assert_string_equal(p->description, "Busy HTTP front end closing many short connections");
 	assert_int_equal(p->nat, TT_NAT_AUTO);
@@ -83,11 +86,12 @@ sysctl_d_style_slashes_crlf_bom(void **state)
 	struct tt_profile *p;
 
 	(void)state;
-	assert_int_equal(load_text(
-	    "\xef\xbb\xbf# /etc/sysctl.d/90-tcp.conf\r\n"
-	    "net/ipv4/tcp_keepalive_time = 600\r\n"
-	    "   net.ipv4.tcp_keepalive_intvl = 30\r\n"
-	    "net.ipv4.tcp_keepalive_probes=5\r\n", 0, &p, &d), 0);
+	assert_int_equal(load_text("\xef\xbb\xbf# /etc/sysctl.d/90-tcp.conf\r\n"
+				   "net/ipv4/tcp_keepalive_time = 600\r\n"
+				   "   net.ipv4.tcp_keepalive_intvl = 30\r\n"
+				   "net.ipv4.tcp_keepalive_probes=5\r\n",
+			     0, &p, &d),
+	    0);
 	assert_int_equal(d.nerr, 0);
 	assert_int_equal(p->sysctl[TT_K_KEEPALIVE_TIME].val.v[0], 600);
 	assert_int_equal(p->sysctl[TT_K_KEEPALIVE_TIME].line, 2);
@@ -104,7 +108,10 @@ static void
 shipped_profiles_load(void **state)
 {
 	static const char *names[] = {
-		"kernel-defaults.ini", "web-server.ini", "proxy-client.ini", "behind-nat.ini",
+		"kernel-defaults.ini",
+		"web-server.ini",
+		"proxy-client.ini",
+		"behind-nat.ini",
 	};
 
 	(void)state;
@@ -180,8 +187,8 @@ quoted_values_are_unquoted(void **state)
 	struct tt_profile *p;
 
 	(void)state;
-	assert_int_equal(load_text("[sysctl]\nnet.ipv4.ip_local_port_range=\"10240 65000\"\n", 0,
-	    &p, &d), 0);
+	assert_int_equal(
+	    load_text("[sysctl]\nnet.ipv4.ip_local_port_range=\"10240 65000\"\n", 0, &p, &d), 0);
 	assert_int_equal(p->sysctl[TT_K_LOCAL_PORT_RANGE].val.v[0], 10240);
 	tt_profile_free(p);
 	tt_diags_free(&d);
@@ -225,7 +232,9 @@ errors_carry_file_line_and_key(void **state)
 	(void)state;
 	assert_int_equal(load_text("[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\n"
 				   "net.ipv4.tcp_tw_reuse = 7\n"
-				   "net.ipv4.tcp_keepalive_time = 012\n", 0, &p, &d), -EINVAL);
+				   "net.ipv4.tcp_keepalive_time = 012\n",
+			     0, &p, &d),
+	    -EINVAL);
 	assert_null(p);
 	assert_int_equal(d.nerr, 2);
 	dg = find_diag(&d, TT_LOG_ERR, "outside what the kernel accepts 0..2");
@@ -258,7 +267,9 @@ missing_and_odd_files(void **state)
 	tt_diags_free(&d);
 	/* a profile with sections but no settings is valid: it changes nothing */
 	assert_int_equal(load_text("[profile]\ndescription = nothing yet\n[sysctl]\n"
-				   "# net.ipv4.tcp_fin_timeout = 30\n", 0, &p, &d), 0);
+				   "# net.ipv4.tcp_fin_timeout = 30\n",
+			     0, &p, &d),
+	    0);
 	for (int k = 0; k < TT_K__COUNT; k++)
 		assert_false(p->sysctl[k].set);
 	tt_profile_free(p);
@@ -269,7 +280,8 @@ missing_and_odd_files(void **state)
 static void
 parses_a_buffer_without_terminator(void **state)
 {
-	static const char text[] = "net.ipv4.tcp_fin_timeout = 30\nnet.ipv4.tcp_tw_reuse = 1\nGARBAGE";
+	static const char text[] =
+	    "net.ipv4.tcp_fin_timeout = 30\nnet.ipv4.tcp_tw_reuse = 1\nGARBAGE";
 	struct tt_diags d = { 0 };
 	struct tt_profile *p;
 

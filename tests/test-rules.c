@@ -171,7 +171,8 @@ tw_recycle_requested(void **state)
 	run(&r, &s, p);
 	assert_int_equal(sev(&r, "tw_recycle_requested"), TT_SEV_OK);
 	assert_int_equal(sev(&r, "profile_key_absent"), TT_SEV_WARN);
-	assert_non_null(strstr(get(&r, "profile_key_absent", 0)->evidence, "removed from Linux in 4.12"));
+	assert_non_null(
+	    strstr(get(&r, "profile_key_absent", 0)->evidence, "removed from Linux in 4.12"));
 	assert_null(get(&r, "profile_mismatch", 1));
 	tt_findings_free(&r.fs);
 	tt_profile_free(p);
@@ -302,7 +303,8 @@ absent_keys_in_a_profile(void **state)
 	want(p, TT_K_MAX_ORPHANS, 65536, 3);
 	run(&r, &s, p);
 	assert_non_null(strstr(get(&r, "profile_key_absent", 0)->evidence, "vendor kernels only"));
-	assert_non_null(strstr(get(&r, "profile_key_absent", 1)->evidence, "initial network namespace"));
+	assert_non_null(
+	    strstr(get(&r, "profile_key_absent", 1)->evidence, "initial network namespace"));
 	tt_findings_free(&r.fs);
 	tt_profile_free(p);
 }

@@ -177,8 +177,8 @@ test_mask_glob_values(void **state)
 	/* 012 is octal to the kernel: kept as text, never "equal". */
 	assert_int_equal(sd->boot[TT_K_KEEPALIVE_PROBES].val.n, 0);
 	assert_string_equal(sd->boot[TT_K_KEEPALIVE_PROBES].text, "012");
-	assert_false(tt_sysctld_same(&sd->boot[TT_K_KEEPALIVE_PROBES],
-	    &(struct tt_val){ .n = 1, .v = { 12 } }));
+	assert_false(tt_sysctld_same(
+	    &sd->boot[TT_K_KEEPALIVE_PROBES], &(struct tt_val){ .n = 1, .v = { 12 } }));
 	assert_int_equal(sd->boot[TT_K_LOCAL_PORT_RANGE].val.n, 2);
 	assert_int_equal(sd->boot[TT_K_LOCAL_PORT_RANGE].val.v[1], 65000);
 	assert_int_equal(d.n, 1);
@@ -275,10 +275,10 @@ test_rule(void **state)
 	(void)state;
 	tt_thresholds_default(&thr);
 	snap.sysctld = &sd;
-	prof.sysctl[TT_K_FIN_TIMEOUT] = (struct tt_setting){ .set = true, .line = 4,
-		.val = { .n = 1, .v = { 30 } } };
-	prof.sysctl[TT_K_TW_REUSE] = (struct tt_setting){ .set = true, .line = 5,
-		.val = { .n = 1, .v = { 1 } } };
+	prof.sysctl[TT_K_FIN_TIMEOUT] =
+	    (struct tt_setting){ .set = true, .line = 4, .val = { .n = 1, .v = { 30 } } };
+	prof.sysctl[TT_K_TW_REUSE] =
+	    (struct tt_setting){ .set = true, .line = 5, .val = { .n = 1, .v = { 1 } } };
 
 	/* Same value in a file: no conflict, one ok. */
 	setv(&sd.boot[TT_K_FIN_TIMEOUT], "/etc/sysctl.d/a.conf", 1, 30);
@@ -308,8 +308,9 @@ test_rule(void **state)
 	/* Without a profile the rule says nothing at all. */
 	in.prof = NULL;
 	assert_int_equal(tt_rules_run(&in, &fs), 0);
-	assert_int_equal(count(&fs, "sysctld_conflict", TT_SEV_OK) +
-	    count(&fs, "sysctld_conflict", TT_SEV_WARN), 0);
+	assert_int_equal(
+	    count(&fs, "sysctld_conflict", TT_SEV_OK) + count(&fs, "sysctld_conflict", TT_SEV_WARN),
+	    0);
 	tt_findings_free(&fs);
 }
 

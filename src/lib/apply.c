@@ -37,8 +37,7 @@ test_delay(void)
 	const char *s = getenv(TT_ENV_TEST_WRITE_DELAY);
 	struct tt_val v;
 
-	if (s == NULL || tt_val_parse(s, 1, &v, NULL) < 0 || v.v[0] <= 0 ||
-	    v.v[0] > 600000)
+	if (s == NULL || tt_val_parse(s, 1, &v, NULL) < 0 || v.v[0] <= 0 || v.v[0] > 600000)
 		return;
 	usleep((useconds_t)v.v[0] * 1000);
 }
@@ -48,8 +47,7 @@ test_delay(void)
  * negative errno; kr->now gets what the key holds afterwards.
  */
 static int
-write_verify(const struct tt_ctx *ctx, struct tt_key_result *kr,
-    const struct tt_val *v)
+write_verify(const struct tt_ctx *ctx, struct tt_key_result *kr, const struct tt_val *v)
 {
 	const struct tt_key *k = tt_key_get(kr->id);
 	struct tt_reading rd;
@@ -87,10 +85,9 @@ read_live(const struct tt_ctx *ctx, enum tt_key_id id, struct tt_val *out)
 }
 
 int
-tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan,
-    const char *profile, long long confirm_deadline,
-    unsigned long long confirm_token, struct tt_journal *old, bool *had_old,
-    struct tt_result *res)
+tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan, const char *profile,
+    long long confirm_deadline, unsigned long long confirm_token, struct tt_journal *old,
+    bool *had_old, struct tt_result *res)
 {
 	struct tt_journal nj;
 	int r, failed = -1;
@@ -102,13 +99,15 @@ tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan,
 		return r;
 	*had_old = r == 1;
 	if (*had_old && old->state != TT_J_APPLIED) {
-		tt_log(ctx, TT_LOG_ERR, "an earlier %s was interrupted; run `tcptune rollback` "
+		tt_log(ctx, TT_LOG_ERR,
+		    "an earlier %s was interrupted; run `tcptune rollback` "
 		    "(see `tcptune status`) before applying again",
 		    old->state == TT_J_APPLYING ? "apply" : "rollback");
 		return -EINPROGRESS;
 	}
 	if (*had_old && old->confirm_deadline != 0) {
-		tt_log(ctx, TT_LOG_ERR, "an earlier apply is waiting for confirmation; run "
+		tt_log(ctx, TT_LOG_ERR,
+		    "an earlier apply is waiting for confirmation; run "
 		    "`tcptune confirm` or `tcptune rollback` first");
 		return -EALREADY;
 	}
@@ -209,13 +208,15 @@ tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan,
 		if (!restored_all) {
 			/* The journal (state applying) stays: it holds the
 			 * originals that `tcptune rollback` needs. */
-			tt_log(ctx, TT_LOG_ERR, "some keys could not be put back; the journal "
+			tt_log(ctx, TT_LOG_ERR,
+			    "some keys could not be put back; the journal "
 			    "keeps their original values");
 			return -ENOTRECOVERABLE;
 		}
 		r = *had_old ? tt_journal_store(ctx, state, old) : tt_journal_remove(ctx, state);
 		if (r < 0)
-			tt_log(ctx, TT_LOG_WARNING, "every key is back, but the journal could not "
+			tt_log(ctx, TT_LOG_WARNING,
+			    "every key is back, but the journal could not "
 			    "be reset; `tcptune rollback` will find nothing to do for them");
 		return -EIO;
 	}
@@ -226,7 +227,8 @@ tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan,
 	nj.confirm_token = confirm_deadline ? confirm_token : 0;
 	r = tt_journal_store(ctx, state, &nj);
 	if (r < 0)
-		tt_log(ctx, TT_LOG_ERR, "every key is written, but the journal could not be "
+		tt_log(ctx, TT_LOG_ERR,
+		    "every key is written, but the journal could not be "
 		    "marked finished; `tcptune rollback` still restores the originals");
 	return r;
 }
@@ -258,7 +260,8 @@ restore_key(struct tt_ctx *ctx, struct tt_key_result *kr, const struct tt_val *w
 	if (!mine) {
 		kr->outcome = TT_OUT_LEFT_ALONE;
 		if (r == 0)
-			tt_log(ctx, TT_LOG_WARNING, "%s: now %s, which tcptune did not write: "
+			tt_log(ctx, TT_LOG_WARNING,
+			    "%s: now %s, which tcptune did not write: "
 			    "someone else changed it; left alone (--force restores %s)",
 			    tt_key_get(kr->id)->name, tt_val_format(&live, a, sizeof(a)),
 			    tt_val_format(want, b, sizeof(b)));

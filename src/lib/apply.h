@@ -27,29 +27,29 @@
 #define TT_ENV_TEST_WRITE_DELAY "TCPTUNE_TEST_WRITE_DELAY_MS"
 
 enum tt_outcome {
-	TT_OUT_PENDING = 0,     /* not reached (an earlier key failed) */
-	TT_OUT_WRITTEN,         /* written and read back equal */
-	TT_OUT_FAILED,          /* the write or its read-back failed */
-	TT_OUT_RESTORED,        /* put back and read back equal */
-	TT_OUT_RESTORE_FAILED,  /* could not be put back: the host is not as it was */
-	TT_OUT_ALREADY,         /* already at the value it would be put back to */
-	TT_OUT_LEFT_ALONE,      /* changed by someone else since tcptune wrote it */
+	TT_OUT_PENDING = 0,    /* not reached (an earlier key failed) */
+	TT_OUT_WRITTEN,        /* written and read back equal */
+	TT_OUT_FAILED,         /* the write or its read-back failed */
+	TT_OUT_RESTORED,       /* put back and read back equal */
+	TT_OUT_RESTORE_FAILED, /* could not be put back: the host is not as it was */
+	TT_OUT_ALREADY,        /* already at the value it would be put back to */
+	TT_OUT_LEFT_ALONE,     /* changed by someone else since tcptune wrote it */
 };
 
 const char *tt_outcome_name(enum tt_outcome o);
 
 struct tt_key_result {
 	enum tt_key_id id;
-	struct tt_val from;  /* the value before this operation (n == 0: unknown) */
-	struct tt_val to;    /* what this operation writes (or would) */
-	struct tt_val now;   /* read back at the end (n == 0: unreadable) */
-	struct tt_val want;  /* what a restore puts back (n == 0: none tried) */
+	struct tt_val from; /* the value before this operation (n == 0: unknown) */
+	struct tt_val to;   /* what this operation writes (or would) */
+	struct tt_val now;  /* read back at the end (n == 0: unreadable) */
+	struct tt_val want; /* what a restore puts back (n == 0: none tried) */
 	enum tt_outcome outcome;
-	int err;             /* errno of a failure */
+	int err; /* errno of a failure */
 };
 
 struct tt_result {
-	bool changed;        /* some key's value changed and stayed changed */
+	bool changed; /* some key's value changed and stayed changed */
 	int n;
 	struct tt_key_result keys[TT_K__COUNT];
 };
@@ -69,10 +69,9 @@ struct tt_result {
  *               the journal stays, so `tcptune rollback` can finish
  * or the journal's errors (-ELOOP, -EPERM, -EBADMSG, ...).
  */
-int tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan,
-    const char *profile, long long confirm_deadline,
-    unsigned long long confirm_token, struct tt_journal *old, bool *had_old,
-    struct tt_result *res);
+int tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan, const char *profile,
+    long long confirm_deadline, unsigned long long confirm_token, struct tt_journal *old,
+    bool *had_old, struct tt_result *res);
 
 /*
  * Restores every journalled key to its original, last written first.  A

@@ -12,8 +12,14 @@
 #include "catalog.h"
 
 /* clang-format off: it takes the braces of an initialiser for a block. */
-#define V1(a) { .n = 1, .v = { (a), 0 } }
-#define V2(a, b) { .n = 2, .v = { (a), (b) } }
+#define V1(a)                          \
+	{                              \
+		.n = 1, .v = {(a), 0 } \
+	}
+#define V2(a, b)                         \
+	{                                \
+		.n = 2, .v = {(a), (b) } \
+	}
 /* clang-format on */
 /* Seconds kept in jiffies: the kernel refuses |v| > INT_MAX / HZ.  The
  * bound below holds for every HZ up to 1000. */
@@ -481,18 +487,16 @@ tt_key_expected(const struct tt_key *k, unsigned kv)
 }
 
 static int
-check_bounds(const struct tt_key *k, const struct tt_val *v, long long lo,
-    long long hi, const char *what, char *why, size_t len)
+check_bounds(const struct tt_key *k, const struct tt_val *v, long long lo, long long hi,
+    const char *what, char *why, size_t len)
 {
 	if (v->n != k->nfields) {
-		snprintf(why, len, "%d value%s expected", k->nfields,
-		    k->nfields == 1 ? "" : "s");
+		snprintf(why, len, "%d value%s expected", k->nfields, k->nfields == 1 ? "" : "s");
 		return -ERANGE;
 	}
 	for (int i = 0; i < v->n; i++) {
 		if (v->v[i] < lo || v->v[i] > hi) {
-			snprintf(why, len, "%lld is outside %s %lld..%lld", v->v[i],
-			    what, lo, hi);
+			snprintf(why, len, "%lld is outside %s %lld..%lld", v->v[i], what, lo, hi);
 			return -ERANGE;
 		}
 	}
@@ -504,19 +508,15 @@ check_bounds(const struct tt_key *k, const struct tt_val *v, long long lo,
 }
 
 int
-tt_key_check_kernel(const struct tt_key *k, const struct tt_val *v, char *why,
-    size_t len)
+tt_key_check_kernel(const struct tt_key *k, const struct tt_val *v, char *why, size_t len)
 {
-	return check_bounds(k, v, k->kmin, k->kmax, "what the kernel accepts",
-	    why, len);
+	return check_bounds(k, v, k->kmin, k->kmax, "what the kernel accepts", why, len);
 }
 
 int
-tt_key_check_safe(const struct tt_key *k, const struct tt_val *v, char *why,
-    size_t len)
+tt_key_check_safe(const struct tt_key *k, const struct tt_val *v, char *why, size_t len)
 {
-	return check_bounds(k, v, k->smin, k->smax, "tcptune's safe range", why,
-	    len);
+	return check_bounds(k, v, k->smin, k->smax, "tcptune's safe range", why, len);
 }
 
 /* One release number component, 0..255, at *sp; advances past it. */

@@ -32,8 +32,8 @@ enum tt_key_id {
 /* Key flags. */
 #define TT_KEY_PER_NETNS 0x1u /* each network namespace has its own */
 #define TT_KEY_HOST_ONLY 0x2u /* only the initial namespace has the file */
-#define TT_KEY_VENDOR 0x4u    /* not upstream: some vendor kernels only */
-#define TT_KEY_ORDERED 0x8u   /* fields must be in non-decreasing order */
+#define TT_KEY_VENDOR    0x4u /* not upstream: some vendor kernels only */
+#define TT_KEY_ORDERED   0x8u /* fields must be in non-decreasing order */
 
 /* A kernel release as one comparable number: TT_KV(4, 12) < TT_KV(6, 18). */
 #define TT_KV(maj, min) (((unsigned)(maj) << 16) | ((unsigned)(min) << 8))
@@ -42,13 +42,13 @@ struct tt_key {
 	enum tt_key_id id;
 	const char *name; /* "net.ipv4.tcp_fin_timeout" */
 	const char *unit;
-	int nfields;             /* 1, or 2 for "low high" */
-	long long kmin, kmax;    /* what the kernel accepts, per field */
-	long long smin, smax;    /* what tcptune is willing to apply */
+	int nfields;              /* 1, or 2 for "low high" */
+	long long kmin, kmax;     /* what the kernel accepts, per field */
+	long long smin, smax;     /* what tcptune is willing to apply */
 	const char *kbounds_note; /* when the kernel's limit needs words */
-	struct tt_val def;       /* default; def.n == 0 when sized at boot */
-	const char *def_note;    /* how the default is sized, or its history */
-	struct tt_val old_def;   /* default before def_since, if it changed */
+	struct tt_val def;        /* default; def.n == 0 when sized at boot */
+	const char *def_note;     /* how the default is sized, or its history */
+	struct tt_val old_def;    /* default before def_since, if it changed */
 	unsigned def_since;
 	unsigned since;   /* TT_KV of the first release with the key, 0 = old */
 	unsigned removed; /* TT_KV of the release that removed it, 0 = present */
@@ -91,10 +91,8 @@ bool tt_key_expected(const struct tt_key *k, unsigned kv);
  * accept) or tcptune's safe bounds.  Return 0, or -ERANGE with a reason in
  * why.
  */
-int tt_key_check_kernel(const struct tt_key *k, const struct tt_val *v,
-    char *why, size_t len);
-int tt_key_check_safe(const struct tt_key *k, const struct tt_val *v,
-    char *why, size_t len);
+int tt_key_check_kernel(const struct tt_key *k, const struct tt_val *v, char *why, size_t len);
+int tt_key_check_safe(const struct tt_key *k, const struct tt_val *v, char *why, size_t len);
 
 /* Parses "6.18.44-foo" into TT_KV(6, 18); 0 when it cannot. */
 unsigned tt_kv_parse(const char *release);

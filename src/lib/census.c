@@ -57,8 +57,7 @@ tt_cstate_name(int st)
 }
 
 static const struct tt_counter_info counters[TT_CTR__COUNT] = {
-#define TT_CTR_INFO(id, file, sect, field, netns) \
-	[TT_CTR_##id] = { file, sect, field, netns },
+#define TT_CTR_INFO(id, file, sect, field, netns) [TT_CTR_##id] = { file, sect, field, netns },
 	TT_COUNTERS(TT_CTR_INFO)
 #undef TT_CTR_INFO
 };
@@ -123,8 +122,7 @@ dest_unlink(struct tt_census *c, int16_t i)
 }
 
 static void
-dest_add(struct tt_census *c, uint8_t family, const uint8_t *addr,
-    uint16_t port, int state)
+dest_add(struct tt_census *c, uint8_t family, const uint8_t *addr, uint16_t port, int state)
 {
 	unsigned b = dest_hash(family, addr, port);
 	struct tt_census_dest *d;
@@ -132,8 +130,7 @@ dest_add(struct tt_census *c, uint8_t family, const uint8_t *addr,
 
 	for (i = c->dest_hash[b]; i != -1; i = c->dest[i].next) {
 		d = &c->dest[i];
-		if (d->port == port && d->family == family &&
-		    memcmp(d->addr, addr, 16) == 0)
+		if (d->port == port && d->family == family && memcmp(d->addr, addr, 16) == 0)
 			goto found;
 	}
 	if (c->ndest < TT_CENSUS_DEST_CAP) {
@@ -174,8 +171,8 @@ found:
 }
 
 void
-tt_census_add(struct tt_census *c, int family, int state, bool timewait,
-    const uint8_t *dst, uint16_t sport, uint16_t dport, uint64_t inode)
+tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
+    uint16_t sport, uint16_t dport, uint64_t inode)
 {
 	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	uint8_t addr[16] = { 0 };
@@ -201,8 +198,7 @@ tt_census_add(struct tt_census *c, int family, int state, bool timewait,
 		c->cw[c->ncw].port = sport;
 		c->ncw++;
 	}
-	if (state == TT_CS_LISTEN || dport == 0 || sport < c->port_lo ||
-	    sport > c->port_hi)
+	if (state == TT_CS_LISTEN || dport == 0 || sport < c->port_lo || sport > c->port_hi)
 		return;
 	/* A v4-mapped peer of a dual-stack socket takes a port from the same
 	 * range as a plain IPv4 one: count them as one destination. */
@@ -275,10 +271,9 @@ tt_census_decode(struct tt_census *c, const void *buf, size_t len, bool *done)
 				break;
 			/* Timer 3 is the TIME_WAIT timer: only minisockets
 			 * have it (inet_twsk_diag_fill). */
-			tt_census_add(c, m.idiag_family, m.idiag_state,
-			    m.idiag_timer == 3, (const uint8_t *)m.id.idiag_dst,
-			    ntohs(m.id.idiag_sport), ntohs(m.id.idiag_dport),
-			    m.idiag_inode);
+			tt_census_add(c, m.idiag_family, m.idiag_state, m.idiag_timer == 3,
+			    (const uint8_t *)m.id.idiag_dst, ntohs(m.id.idiag_sport),
+			    ntohs(m.id.idiag_dport), m.idiag_inode);
 			break;
 		}
 		default:
@@ -346,8 +341,7 @@ find_counter(const char *file_prefix, const char *sect, const char *field)
 {
 	for (int i = 0; i < TT_CTR__COUNT; i++)
 		if (strncmp(counters[i].file, file_prefix, strlen(file_prefix)) == 0 &&
-		    strcmp(counters[i].section, sect) == 0 &&
-		    strcmp(counters[i].field, field) == 0)
+		    strcmp(counters[i].section, sect) == 0 && strcmp(counters[i].field, field) == 0)
 			return i;
 	return -1;
 }
@@ -449,8 +443,8 @@ tt_census_read_counters(const struct tt_ctx *ctx, struct tt_census *c)
 		if (n == -ENOENT || n == -ENOTDIR)
 			continue;
 		if (n < 0) {
-			tt_log(ctx, TT_LOG_WARNING, "%s/%s: %s", tt_ctx_proc_root(ctx),
-			    files[i], strerror((int)-n));
+			tt_log(ctx, TT_LOG_WARNING, "%s/%s: %s", tt_ctx_proc_root(ctx), files[i],
+			    strerror((int)-n));
 			r = (int)n;
 			continue;
 		}
@@ -498,8 +492,7 @@ nl_errno(int e)
 #define DUMP_BUF ((size_t)64 * 1024)
 
 static int
-dump_family(const struct tt_ctx *ctx, struct nl_sock *sk, struct tt_census *c,
-    int family)
+dump_family(const struct tt_ctx *ctx, struct nl_sock *sk, struct tt_census *c, int family)
 {
 	struct inet_diag_req_v2 req;
 	struct nl_msg *msg;
@@ -590,8 +583,8 @@ cmp_owner(const void *a, const void *b)
 }
 
 static void
-owner_add(const struct tt_ctx *ctx, struct tt_census *c, int pid, char *comm,
-    size_t commlen, uint16_t port)
+owner_add(const struct tt_ctx *ctx, struct tt_census *c, int pid, char *comm, size_t commlen,
+    uint16_t port)
 {
 	struct tt_census_owner *o;
 
@@ -709,8 +702,7 @@ tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c)
 /* --- all together ----------------------------------------------------- */
 
 int
-tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o,
-    struct tt_census **out)
+tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struct tt_census **out)
 {
 	struct tt_census *c = malloc(sizeof(*c));
 	unsigned lo = o->port_lo, hi = o->port_hi;

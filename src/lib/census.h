@@ -42,26 +42,30 @@ enum tt_cstate {
 /* "ESTABLISHED", "FIN_WAIT2_ORPHANED"; NULL for 0 or out of range. */
 const char *tt_cstate_name(int st);
 
-enum { TT_CF_IPV4 = 0, TT_CF_IPV6 = 1, TT_CF__COUNT };
+enum {
+	TT_CF_IPV4 = 0,
+	TT_CF_IPV6 = 1,
+	TT_CF__COUNT
+};
 
 /* Counters from sockstat, sockstat6 and netstat, and whether each one is
  * this namespace's or the whole host's (wrong inside a container).
  * X(id, file, section, field, per_netns) */
-#define TT_COUNTERS(X)                                                  \
-	X(TCP_INUSE, "sockstat", "TCP", "inuse", true)                  \
-	X(TCP_ORPHAN, "sockstat", "TCP", "orphan", false)               \
-	X(TCP_TW, "sockstat", "TCP", "tw", true)                        \
-	X(TCP_ALLOC, "sockstat", "TCP", "alloc", false)                 \
-	X(TCP_MEM, "sockstat", "TCP", "mem", false)                     \
-	X(TCP6_INUSE, "sockstat6", "TCP6", "inuse", true)               \
-	X(TW, "netstat", "TcpExt", "TW", true)                          \
-	X(TW_RECYCLED, "netstat", "TcpExt", "TWRecycled", true)         \
-	X(TW_KILLED, "netstat", "TcpExt", "TWKilled", true)             \
-	X(TW_OVERFLOW, "netstat", "TcpExt", "TCPTimeWaitOverflow", true) \
-	X(PAWS_ACTIVE, "netstat", "TcpExt", "PAWSActive", true)         \
-	X(PAWS_PASSIVE, "netstat", "TcpExt", "PAWSPassive", true)       \
-	X(PAWS_ESTAB, "netstat", "TcpExt", "PAWSEstab", true)           \
-	X(PAWS_TIMEWAIT, "netstat", "TcpExt", "PAWSTimewait", true)     \
+#define TT_COUNTERS(X)                                                    \
+	X(TCP_INUSE, "sockstat", "TCP", "inuse", true)                    \
+	X(TCP_ORPHAN, "sockstat", "TCP", "orphan", false)                 \
+	X(TCP_TW, "sockstat", "TCP", "tw", true)                          \
+	X(TCP_ALLOC, "sockstat", "TCP", "alloc", false)                   \
+	X(TCP_MEM, "sockstat", "TCP", "mem", false)                       \
+	X(TCP6_INUSE, "sockstat6", "TCP6", "inuse", true)                 \
+	X(TW, "netstat", "TcpExt", "TW", true)                            \
+	X(TW_RECYCLED, "netstat", "TcpExt", "TWRecycled", true)           \
+	X(TW_KILLED, "netstat", "TcpExt", "TWKilled", true)               \
+	X(TW_OVERFLOW, "netstat", "TcpExt", "TCPTimeWaitOverflow", true)  \
+	X(PAWS_ACTIVE, "netstat", "TcpExt", "PAWSActive", true)           \
+	X(PAWS_PASSIVE, "netstat", "TcpExt", "PAWSPassive", true)         \
+	X(PAWS_ESTAB, "netstat", "TcpExt", "PAWSEstab", true)             \
+	X(PAWS_TIMEWAIT, "netstat", "TcpExt", "PAWSTimewait", true)       \
 	X(ABORT_ON_MEMORY, "netstat", "TcpExt", "TCPAbortOnMemory", true) \
 	X(ABORT_ON_TIMEOUT, "netstat", "TcpExt", "TCPAbortOnTimeout", true)
 
@@ -102,10 +106,10 @@ struct tt_census_owner {
 	uint64_t count;
 };
 
-#define TT_CENSUS_DEST_CAP 256  /* destinations tracked (heavy hitters) */
-#define TT_CENSUS_DEST_SHOW 10  /* destinations reported */
-#define TT_CENSUS_CW_CAP 65536  /* CLOSE_WAIT inodes remembered */
-#define TT_CENSUS_OWNER_CAP 64  /* owner rows */
+#define TT_CENSUS_DEST_CAP  256   /* destinations tracked (heavy hitters) */
+#define TT_CENSUS_DEST_SHOW 10    /* destinations reported */
+#define TT_CENSUS_CW_CAP    65536 /* CLOSE_WAIT inodes remembered */
+#define TT_CENSUS_OWNER_CAP 64    /* owner rows */
 
 struct tt_census_cw {
 	uint64_t inode;
@@ -156,8 +160,8 @@ uint64_t tt_census_state(const struct tt_census *c, enum tt_cstate st);
  * for a TIME_WAIT minisocket (idiag_timer 3); addresses are 4 or 16 bytes
  * as family says, ports in host order.
  */
-void tt_census_add(struct tt_census *c, int family, int state, bool timewait,
-    const uint8_t *dst, uint16_t sport, uint16_t dport, uint64_t inode);
+void tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
+    uint16_t sport, uint16_t dport, uint64_t inode);
 
 /*
  * Decodes one buffer of netlink messages of a sock_diag dump and counts
@@ -165,8 +169,7 @@ void tt_census_add(struct tt_census *c, int family, int state, bool timewait,
  * NLMSG_DONE.  Returns 0, -EBADMSG for a malformed buffer, or the negative
  * errno of an NLMSG_ERROR message.
  */
-int tt_census_decode(struct tt_census *c, const void *buf, size_t len,
-    bool *done);
+int tt_census_decode(struct tt_census *c, const void *buf, size_t len, bool *done);
 
 /* Parses sockstat/sockstat6 text (file "sockstat" or "sockstat6") and
  * netstat text.  Unknown lines and fields are ignored.  Return 0 or
@@ -202,8 +205,8 @@ struct tt_census_opts {
  * the threshold.  Returns 0 with *out set (free with free(3)), or a
  * negative errno when the dump failed.
  */
-int tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o,
-    struct tt_census **out);
+int
+tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struct tt_census **out);
 
 /* Destinations sorted busiest first, at most max, into idx (indexes of
  * c->dest).  Returns how many. */

@@ -24,8 +24,7 @@ tt_ctx_new(const char *state_dir)
 	if (ctx == NULL)
 		return NULL;
 	ctx->log_prio = TT_LOG_NOTICE;
-	if (tt_ctx_set_proc_root(ctx, "/proc") < 0 ||
-	    tt_ctx_set_state_dir(ctx, state_dir) < 0 ||
+	if (tt_ctx_set_proc_root(ctx, "/proc") < 0 || tt_ctx_set_state_dir(ctx, state_dir) < 0 ||
 	    tt_ctx_set_sysctl_root(ctx, "/") < 0) {
 		tt_ctx_free(ctx);
 		return NULL;

@@ -54,7 +54,6 @@ void tt_log(const struct tt_ctx *ctx, int prio, const char *fmt, ...)
  * Builds "<proc root>/<rel>" into buf.  Returns 0, or -ENAMETOOLONG when it
  * does not fit.  rel must not begin with '/'.
  */
-int tt_proc_path(const struct tt_ctx *ctx, const char *rel, char *buf,
-    size_t len);
+int tt_proc_path(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len);
 
 #endif

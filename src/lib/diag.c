@@ -9,8 +9,8 @@
 #include "diag.h"
 
 int
-tt_diags_add(struct tt_diags *d, int prio, const char *file, int line,
-    const char *key, const char *fmt, ...)
+tt_diags_add(
+    struct tt_diags *d, int prio, const char *file, int line, const char *key, const char *fmt, ...)
 {
 	struct tt_diag dg = { .prio = prio, .line = line };
 	va_list ap;

@@ -12,7 +12,7 @@
 struct tt_diag {
 	int prio; /* TT_LOG_ERR, TT_LOG_WARNING or TT_LOG_NOTICE */
 	char *file;
-	int line; /* 0 when the message is about the whole file */
+	int line;  /* 0 when the message is about the whole file */
 	char *key; /* NULL when no key is involved */
 	char *msg;
 };
@@ -24,8 +24,8 @@ struct tt_diags {
 };
 
 /* Appends one; returns 0 or -ENOMEM. */
-int tt_diags_add(struct tt_diags *d, int prio, const char *file, int line,
-    const char *key, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int tt_diags_add(struct tt_diags *d, int prio, const char *file, int line, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void tt_diags_free(struct tt_diags *d);
 
 /* "file:line: key: msg" (parts left out when unknown). */

@@ -55,8 +55,8 @@ tt_journal_del(struct tt_journal *j, enum tt_key_id id)
 		if (j->keys[i].id != id)
 			continue;
 		/* Keep the order: rollback walks the keys backwards. */
-		memmove(&j->keys[i], &j->keys[i + 1],
-		    (size_t)(j->nkeys - i - 1) * sizeof(j->keys[0]));
+		memmove(
+		    &j->keys[i], &j->keys[i + 1], (size_t)(j->nkeys - i - 1) * sizeof(j->keys[0]));
 		j->nkeys--;
 		return;
 	}
@@ -76,12 +76,12 @@ tt_journal_format(const struct tt_journal *j, char *buf, size_t len)
 	size_t off = 0;
 	int n;
 
-#define OUT(...)                                                         \
-	do {                                                             \
-		n = snprintf(buf + off, len - off, __VA_ARGS__);         \
-		if (n < 0 || (size_t)n >= len - off)                     \
-			return -ENOSPC;                                  \
-		off += (size_t)n;                                        \
+#define OUT(...)                                                 \
+	do {                                                     \
+		n = snprintf(buf + off, len - off, __VA_ARGS__); \
+		if (n < 0 || (size_t)n >= len - off)             \
+			return -ENOSPC;                          \
+		off += (size_t)n;                                \
 	} while (0)
 
 	if (len == 0)
@@ -101,8 +101,7 @@ tt_journal_format(const struct tt_journal *j, char *buf, size_t len)
 		char o[TT_VAL_STRLEN], t[TT_VAL_STRLEN], p[TT_VAL_STRLEN];
 
 		OUT("key\t%s\t%s\t%s\t%s\n", tt_key_get(e->id)->name,
-		    val_or_dash(&e->original, o, sizeof(o)),
-		    val_or_dash(&e->target, t, sizeof(t)),
+		    val_or_dash(&e->original, o, sizeof(o)), val_or_dash(&e->target, t, sizeof(t)),
 		    val_or_dash(&e->prev, p, sizeof(p)));
 	}
 	OUT("end\n");
@@ -184,8 +183,7 @@ parse_key_line(char *rest, struct tt_journal *j, const char **why)
 }
 
 int
-tt_journal_parse(const char *buf, size_t len, struct tt_journal *j, char *why,
-    size_t whylen)
+tt_journal_parse(const char *buf, size_t len, struct tt_journal *j, char *why, size_t whylen)
 {
 	char line[TT_JOURNAL_MAX];
 	size_t off = 0;
@@ -282,8 +280,8 @@ tt_journal_parse(const char *buf, size_t len, struct tt_journal *j, char *why,
 				goto bad;
 			}
 			*tok++ = '\0';
-			if (parse_ll(rest, &j->confirm_deadline) < 0 ||
-			    j->confirm_deadline == 0 || parse_ll(tok, &token) < 0) {
+			if (parse_ll(rest, &j->confirm_deadline) < 0 || j->confirm_deadline == 0 ||
+			    parse_ll(tok, &token) < 0) {
 				reason = "bad confirm line";
 				goto bad;
 			}
@@ -324,14 +322,13 @@ check_dir(const struct tt_ctx *ctx, int dfd, const char *dir)
 	if (fstat(dfd, &st) < 0)
 		return -errno;
 	if (st.st_uid != 0) {
-		tt_log(ctx, TT_LOG_ERR, "%s: refusing a state directory not owned by root",
-		    dir);
+		tt_log(ctx, TT_LOG_ERR, "%s: refusing a state directory not owned by root", dir);
 		return -EPERM;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		tt_log(ctx, TT_LOG_ERR,
-		    "%s: refusing a state directory that others can write to (mode %04o)",
-		    dir, (unsigned)(st.st_mode & 07777));
+		    "%s: refusing a state directory that others can write to (mode %04o)", dir,
+		    (unsigned)(st.st_mode & 07777));
 		return -EPERM;
 	}
 	return 0;
@@ -359,8 +356,10 @@ open_dir(const struct tt_ctx *ctx, bool create)
 	if (dfd < 0) {
 		r = -errno;
 		if (r == -ELOOP || r == -ENOTDIR)
-			tt_log(ctx, TT_LOG_ERR, "%s: refusing a state directory that is a symlink "
-			    "or not a directory", dir);
+			tt_log(ctx, TT_LOG_ERR,
+			    "%s: refusing a state directory that is a symlink "
+			    "or not a directory",
+			    dir);
 		else if (r == -EACCES || r == -EPERM)
 			tt_log(ctx, TT_LOG_ERR, "%s: %s (changing kernel keys needs root)", dir,
 			    strerror(-r));
@@ -388,8 +387,8 @@ tt_state_open(const struct tt_ctx *ctx, int wait_ms)
 	if (faccessat(dfd, ".", W_OK, AT_EACCESS) < 0) {
 		int r = -errno;
 
-		tt_log(ctx, TT_LOG_ERR, "%s: %s (changing kernel keys needs root)", dir,
-		    strerror(-r));
+		tt_log(
+		    ctx, TT_LOG_ERR, "%s: %s (changing kernel keys needs root)", dir, strerror(-r));
 		close(dfd);
 		return r;
 	}
@@ -405,8 +404,10 @@ tt_state_open(const struct tt_ctx *ctx, int wait_ms)
 			tt_log(ctx, TT_LOG_NOTICE,
 			    "another tcptune is changing keys; waiting up to %d ms", wait_ms);
 		if (waited >= wait_ms) {
-			tt_log(ctx, TT_LOG_ERR, "%s: another tcptune apply or rollback is still "
-			    "running; try again when it has finished", dir);
+			tt_log(ctx, TT_LOG_ERR,
+			    "%s: another tcptune apply or rollback is still "
+			    "running; try again when it has finished",
+			    dir);
 			close(dfd);
 			return -EBUSY;
 		}
@@ -444,8 +445,8 @@ load_at(const struct tt_ctx *ctx, int dfd, struct tt_journal *j)
 	size_t got = 0;
 	int fd, r;
 
-	fd = openat(dfd, TT_JOURNAL_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK);
+	fd =
+	    openat(dfd, TT_JOURNAL_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
@@ -454,14 +455,16 @@ load_at(const struct tt_ctx *ctx, int dfd, struct tt_journal *j)
 			tt_log(ctx, TT_LOG_ERR, "%s/%s: refusing a journal that is a symlink",
 			    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME);
 		else
-			tt_log(ctx, TT_LOG_ERR, "%s/%s: %s", tt_ctx_state_dir(ctx),
-			    TT_JOURNAL_NAME, strerror(-r));
+			tt_log(ctx, TT_LOG_ERR, "%s/%s: %s", tt_ctx_state_dir(ctx), TT_JOURNAL_NAME,
+			    strerror(-r));
 		return r;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
 	    (st.st_mode & 0077) != 0) {
-		tt_log(ctx, TT_LOG_ERR, "%s/%s: refusing a journal that is not a root-owned "
-		    "private file", tt_ctx_state_dir(ctx), TT_JOURNAL_NAME);
+		tt_log(ctx, TT_LOG_ERR,
+		    "%s/%s: refusing a journal that is not a root-owned "
+		    "private file",
+		    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME);
 		close(fd);
 		return -EPERM;
 	}
@@ -546,12 +549,10 @@ tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j
 	 * through. */
 	if (unlinkat(state, tmpname, 0) < 0 && errno != ENOENT)
 		return -errno;
-	fd = openat(state, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
+	fd = openat(state, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		r = -errno;
-		tt_log(ctx, TT_LOG_ERR, "%s/%s: %s", tt_ctx_state_dir(ctx), tmpname,
-		    strerror(-r));
+		tt_log(ctx, TT_LOG_ERR, "%s/%s: %s", tt_ctx_state_dir(ctx), tmpname, strerror(-r));
 		return r;
 	}
 	/* The creator's umask could not widen 0600, but fchmod makes the

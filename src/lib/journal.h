@@ -16,7 +16,7 @@
 #include "value.h"
 
 #define TT_JOURNAL_VERSION 1
-#define TT_JOURNAL_NAME "journal"
+#define TT_JOURNAL_NAME    "journal"
 
 enum tt_journal_state {
 	TT_J_APPLYING = 0, /* an apply started; it may not have finished */
@@ -65,8 +65,7 @@ int tt_journal_format(const struct tt_journal *j, char *buf, size_t len);
  * version, line, key or value, a key named twice, or a missing "end" line
  * fails with -EBADMSG and the line number and reason in why.  Returns 0.
  */
-int tt_journal_parse(const char *buf, size_t len, struct tt_journal *j,
-    char *why, size_t whylen);
+int tt_journal_parse(const char *buf, size_t len, struct tt_journal *j, char *why, size_t whylen);
 
 /*
  * The state directory.  tt_state_open() creates it (one level, mode 0700)

@@ -84,14 +84,15 @@ errno_state(int e)
 }
 
 static void
-not_read(struct tt_nat *nat, enum tt_nat_kind kind, const char *what, int e,
-    enum tt_nat_source_state st)
+not_read(
+    struct tt_nat *nat, enum tt_nat_kind kind, const char *what, int e, enum tt_nat_source_state st)
 {
 	switch (st) {
 	case TT_NATSRC_NOPERM:
 		tt_nat_add(nat, kind, TT_NATS_NONE, TT_NATP_UNKNOWN,
 		    "%s: not permitted (reading it needs CAP_NET_ADMIN); this says "
-		    "nothing about NAT", what);
+		    "nothing about NAT",
+		    what);
 		break;
 	case TT_NATSRC_UNAVAILABLE:
 		/* No conntrack or nf_tables in this kernel: nothing can
@@ -100,8 +101,8 @@ not_read(struct tt_nat *nat, enum tt_nat_kind kind, const char *what, int e,
 		    "%s: not available in this kernel (%s)", what, strerror(e));
 		break;
 	default:
-		tt_nat_add(nat, kind, TT_NATS_NONE, TT_NATP_UNKNOWN,
-		    "%s: could not be read (%s)", what, strerror(e));
+		tt_nat_add(nat, kind, TT_NATS_NONE, TT_NATP_UNKNOWN, "%s: could not be read (%s)",
+		    what, strerror(e));
 		break;
 	}
 }
@@ -130,9 +131,9 @@ static void
 ct_example(struct nfnl_ct *ct, bool snat, char *buf, size_t len)
 {
 	char a[64], b[64], c[64];
-	const char *proto = nfnl_ct_get_proto(ct) == IPPROTO_TCP ? "tcp"
-	    : nfnl_ct_get_proto(ct) == IPPROTO_UDP		 ? "udp"
-								 : "ip";
+	const char *proto = nfnl_ct_get_proto(ct) == IPPROTO_TCP ? "tcp" :
+	    nfnl_ct_get_proto(ct) == IPPROTO_UDP                 ? "udp" :
+								   "ip";
 
 	if (nfnl_ct_get_src(ct, 0) == NULL || nfnl_ct_get_dst(ct, 0) == NULL ||
 	    nfnl_ct_get_src(ct, 1) == NULL || nfnl_ct_get_dst(ct, 1) == NULL) {
@@ -234,8 +235,8 @@ nfproto_name(uint32_t family)
 static const char *
 hook_name(uint32_t hook)
 {
-	static const char *const names[] = { "prerouting", "input", "forward",
-		"output", "postrouting" };
+	static const char *const names[] = { "prerouting", "input", "forward", "output",
+		"postrouting" };
 
 	return hook < sizeof(names) / sizeof(names[0]) ? names[hook] : "?";
 }
@@ -260,8 +261,7 @@ chain_cb(const struct nlmsghdr *nlh, void *data)
 	tt_nat_add(w->nat, TT_NATK_NAT_CHAIN, TT_NATS_WEAK, TT_NATP_INFO,
 	    "nftables chain %s %s/%s: type nat, hook %s",
 	    nfproto_name(nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY)),
-	    nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE),
-	    nftnl_chain_get_str(c, NFTNL_CHAIN_NAME),
+	    nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), nftnl_chain_get_str(c, NFTNL_CHAIN_NAME),
 	    hook_name(nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM)));
 out:
 	nftnl_chain_free(c);
@@ -281,8 +281,7 @@ expr_action(struct nftnl_expr *e)
 	if (strcmp(name, "redir") == 0)
 		return "redirect";
 	if (strcmp(name, "nat") == 0)
-		return nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT ? "dnat"
-										     : "snat";
+		return nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT ? "dnat" : "snat";
 	if (strcmp(name, "target") == 0) {
 		/* iptables-nft keeps some x_tables targets as they are. */
 		static const char *const xt[][2] = { { "MASQUERADE", "masquerade" },
@@ -335,8 +334,7 @@ out:
 
 /* Dumps one object type of every family.  Returns 0 or a negative errno. */
 static int
-nft_dump(struct mnl_socket *nl, char *buf, uint16_t type, mnl_cb_t cb,
-    struct nft_walk *w)
+nft_dump(struct mnl_socket *nl, char *buf, uint16_t type, mnl_cb_t cb, struct nft_walk *w)
 {
 	uint32_t seq = (uint32_t)time(NULL) ^ type;
 	uint32_t portid = mnl_socket_get_portid(nl);
@@ -390,7 +388,8 @@ tt_nat_read_nftables(const struct tt_ctx *ctx, struct tt_nat *nat)
 	if (w.rules == 0)
 		tt_nat_add(nat, TT_NATK_NAT_RULE, TT_NATS_STRONG, TT_NATP_NO_NAT,
 		    "nftables: no masquerade, snat, dnat or redirect rule "
-		    "(%u chain%s of type nat)", w.chains, w.chains == 1 ? "" : "s");
+		    "(%u chain%s of type nat)",
+		    w.chains, w.chains == 1 ? "" : "s");
 	return TT_NATSRC_OK;
 fail:
 	if (nl != NULL)
@@ -463,9 +462,8 @@ tt_nat_read_addresses(const struct tt_ctx *ctx, struct tt_nat *nat)
 		named++;
 		if (if_indextoname((unsigned)rtnl_addr_get_ifindex(a), ifname) == NULL)
 			snprintf(ifname, sizeof(ifname), "#%d", rtnl_addr_get_ifindex(a));
-		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_WEAK, TT_NATP_INFO,
-		    "address %s on %s: %s", nl_addr2str(local, text, sizeof(text)), ifname,
-		    tt_addr_class_name(c));
+		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_WEAK, TT_NATP_INFO, "address %s on %s: %s",
+		    nl_addr2str(local, text, sizeof(text)), ifname, tt_addr_class_name(c));
 	}
 	nl_cache_free(cache);
 	nl_socket_free(sk);
@@ -479,11 +477,12 @@ tt_nat_read_addresses(const struct tt_ctx *ctx, struct tt_nat *nat)
 	else if (v4_private > 0 && v4_public == 0)
 		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_MEDIUM, TT_NATP_BEHIND,
 		    "only private IPv4 addresses (%u), none public: traffic between this "
-		    "host and the Internet crosses a NAT", v4_private);
+		    "host and the Internet crosses a NAT",
+		    v4_private);
 	else if (v4_public > 0)
 		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_WEAK, TT_NATP_NO_NAT,
-		    "%u public IPv4 address%s: clients can reach this host without NAT",
-		    v4_public, v4_public == 1 ? "" : "es");
+		    "%u public IPv4 address%s: clients can reach this host without NAT", v4_public,
+		    v4_public == 1 ? "" : "es");
 	else
 		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_WEAK, TT_NATP_NO_NAT,
 		    "no IPv4 address besides loopback");

@@ -15,9 +15,9 @@
 static const char *
 reason(const struct tt_nat *nat)
 {
-	enum tt_nat_points want = nat->verdict == TT_NATV_TRANSLATES ? TT_NATP_TRANSLATES
-	    : nat->verdict == TT_NATV_BEHIND			      ? TT_NATP_BEHIND
-								      : TT_NATP_NO_NAT;
+	enum tt_nat_points want = nat->verdict == TT_NATV_TRANSLATES ? TT_NATP_TRANSLATES :
+	    nat->verdict == TT_NATV_BEHIND                           ? TT_NATP_BEHIND :
+								       TT_NATP_NO_NAT;
 	const struct tt_nat_evidence *best = NULL;
 
 	for (size_t i = 0; i < nat->n; i++)
@@ -41,8 +41,8 @@ rule_nat_declaration(const struct tt_rule_input *in, struct tt_findings *out)
 		snprintf(f->message, sizeof(f->message),
 		    "the profile declares nat = no, but the evidence says %s",
 		    tt_nat_verdict_name(nat->verdict));
-		snprintf(f->evidence, sizeof(f->evidence), "%s: nat = no; %s",
-		    in->prof->path, reason(nat));
+		snprintf(f->evidence, sizeof(f->evidence), "%s: nat = no; %s", in->prof->path,
+		    reason(nat));
 		snprintf(f->advice, sizeof(f->advice),
 		    "tcptune treats NAT as in play, so settings unsafe behind NAT stay "
 		    "refused. Set nat = yes or auto in the profile if the evidence is "
@@ -75,8 +75,9 @@ rule_nat_translator(const struct tt_rule_input *in, struct tt_findings *out)
 	snprintf(f->message, sizeof(f->message),
 	    "this host translates addresses for others: its TIME_WAIT and timestamp "
 	    "keys govern only its own connections");
-	snprintf(f->evidence, sizeof(f->evidence), "%s; tcp_tw_reuse = %lld, "
-						   "tcp_timestamps = %lld",
+	snprintf(f->evidence, sizeof(f->evidence),
+	    "%s; tcp_tw_reuse = %lld, "
+	    "tcp_timestamps = %lld",
 	    reason(nat), reuse ? reuse->v[0] : -1LL, ts ? ts->v[0] : -1LL);
 	snprintf(f->advice, sizeof(f->advice),
 	    "Translated connections pass through without a local socket, so "
@@ -87,10 +88,13 @@ rule_nat_translator(const struct tt_rule_input *in, struct tt_findings *out)
 
 #define OWNS_NONE .owns = { TT_K__COUNT }
 const struct tt_rule tt_rules_nat[] = {
-	{ .id = "nat_declaration_conflict", .fn = rule_nat_declaration,
+	{ .id = "nat_declaration_conflict",
+	    .fn = rule_nat_declaration,
 	    .ok_message = "the profile's nat declaration agrees with the evidence",
-	    OWNS_NONE, .needs_profile = true },
-	{ .id = "nat_translating_host", .fn = rule_nat_translator,
+	    OWNS_NONE,
+	    .needs_profile = true },
+	{ .id = "nat_translating_host",
+	    .fn = rule_nat_translator,
 	    .ok_message = "no evidence that this host translates addresses for others",
 	    OWNS_NONE },
 };

@@ -26,9 +26,8 @@
 static const char *
 xt_action(const char *target)
 {
-	static const char *const names[][2] = { { "MASQUERADE", "masquerade" },
-		{ "SNAT", "snat" }, { "DNAT", "dnat" }, { "REDIRECT", "redirect" },
-		{ "NETMAP", "netmap" } };
+	static const char *const names[][2] = { { "MASQUERADE", "masquerade" }, { "SNAT", "snat" },
+		{ "DNAT", "dnat" }, { "REDIRECT", "redirect" }, { "NETMAP", "netmap" } };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(target, names[i][0]) == 0)
@@ -39,8 +38,8 @@ xt_action(const char *target)
 static const char *
 builtin_chain(const struct ipt_getinfo *info, unsigned off)
 {
-	static const char *const hooks[NF_INET_NUMHOOKS] = { "PREROUTING", "INPUT",
-		"FORWARD", "OUTPUT", "POSTROUTING" };
+	static const char *const hooks[NF_INET_NUMHOOKS] = { "PREROUTING", "INPUT", "FORWARD",
+		"OUTPUT", "POSTROUTING" };
 
 	for (int h = 0; h < NF_INET_NUMHOOKS; h++)
 		if ((info->valid_hooks & (1u << h)) && info->hook_entry[h] == off)
@@ -53,8 +52,7 @@ builtin_chain(const struct ipt_getinfo *info, unsigned off)
  * many rules translate.
  */
 static unsigned
-walk(struct tt_nat *nat, const struct ipt_getinfo *info,
-    const struct ipt_get_entries *ge)
+walk(struct tt_nat *nat, const struct ipt_getinfo *info, const struct ipt_get_entries *ge)
 {
 	const char *base = (const char *)ge->entrytable;
 	char chain[XT_FUNCTION_MAXNAMELEN + 1] = "?";
@@ -77,13 +75,13 @@ walk(struct tt_nat *nat, const struct ipt_getinfo *info,
 			const struct xt_error_target *et = (const void *)t;
 
 			if (e->target_offset + sizeof(*et) <= e->next_offset)
-				snprintf(chain, sizeof(chain), "%.*s",
-				    (int)sizeof(et->errorname), et->errorname);
+				snprintf(chain, sizeof(chain), "%.*s", (int)sizeof(et->errorname),
+				    et->errorname);
 		} else if ((action = xt_action(t->u.user.name)) != NULL) {
 			if (found++ < XT_ITEMS_MAX)
 				tt_nat_add(nat, TT_NATK_IPTABLES, TT_NATS_STRONG,
-				    TT_NATP_TRANSLATES, "legacy iptables nat rule in %s: %s",
-				    chain, action);
+				    TT_NATP_TRANSLATES, "legacy iptables nat rule in %s: %s", chain,
+				    action);
 			else
 				other++;
 		}
@@ -144,8 +142,8 @@ out:
 		tt_nat_add(nat, TT_NATK_IPTABLES, TT_NATS_WEAK, TT_NATP_TRANSLATES,
 		    "the legacy iptables nat table is loaded, its rules %s",
 		    st == TT_NATSRC_NOPERM ? "not permitted (reading them needs "
-					     "CAP_NET_ADMIN)"
-					   : "could not be read");
+					     "CAP_NET_ADMIN)" :
+					     "could not be read");
 	}
 	return st;
 }

@@ -193,15 +193,14 @@ tt_nat_decide(const struct tt_nat *nat)
 		return TT_NATV_BEHIND;
 	/* "none" is a claim that every source was looked at. */
 	for (int s = 0; s < TT_NATSRC__COUNT; s++)
-		if (nat->source[s] != TT_NATSRC_OK &&
-		    nat->source[s] != TT_NATSRC_UNAVAILABLE)
+		if (nat->source[s] != TT_NATSRC_OK && nat->source[s] != TT_NATSRC_UNAVAILABLE)
 			doubt = true;
 	return doubt ? TT_NATV_UNKNOWN : TT_NATV_NONE;
 }
 
 void
-tt_nat_conntrack_items(struct tt_nat *nat, unsigned long total, unsigned long snat,
-    unsigned long dnat)
+tt_nat_conntrack_items(
+    struct tt_nat *nat, unsigned long total, unsigned long snat, unsigned long dnat)
 {
 	nat->ct_total = total;
 	nat->ct_snat = snat;
@@ -209,16 +208,18 @@ tt_nat_conntrack_items(struct tt_nat *nat, unsigned long total, unsigned long sn
 	if (snat > 0)
 		tt_nat_add(nat, TT_NATK_CONNTRACK, TT_NATS_STRONG, TT_NATP_TRANSLATES,
 		    "%lu of %lu tracked connections have their source translated "
-		    "(masquerade or snat)", snat, total);
+		    "(masquerade or snat)",
+		    snat, total);
 	if (dnat > 0)
 		tt_nat_add(nat, TT_NATK_CONNTRACK, TT_NATS_STRONG, TT_NATP_TRANSLATES,
 		    "%lu of %lu tracked connections have their destination translated "
-		    "(dnat, redirect or a port forward)", dnat, total);
+		    "(dnat, redirect or a port forward)",
+		    dnat, total);
 	if (snat == 0 && dnat == 0)
-		tt_nat_add(nat, TT_NATK_CONNTRACK,
-		    total > 0 ? TT_NATS_STRONG : TT_NATS_MEDIUM, TT_NATP_NO_NAT,
-		    total > 0 ? "none of %lu tracked connections is translated"
-			      : "no tracked connections (%lu): nothing is being translated now",
+		tt_nat_add(nat, TT_NATK_CONNTRACK, total > 0 ? TT_NATS_STRONG : TT_NATS_MEDIUM,
+		    TT_NATP_NO_NAT,
+		    total > 0 ? "none of %lu tracked connections is translated" :
+				"no tracked connections (%lu): nothing is being translated now",
 		    total);
 }
 
@@ -251,8 +252,7 @@ tt_addr_class_v4(uint32_t a)
 
 	if (b[0] == 127)
 		return TT_ADDR_LOOPBACK;
-	if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) ||
-	    (b[0] == 192 && b[1] == 168))
+	if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168))
 		return TT_ADDR_PRIVATE;
 	if (b[0] == 100 && (b[1] & 0xc0) == 64)
 		return TT_ADDR_SHARED;
@@ -316,9 +316,8 @@ tt_nat_bridge_family(const char *ifname)
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
 		size_t n = strlen(known[i].prefix);
 
-		if (known[i].exact ? strcmp(ifname, known[i].prefix) == 0
-				   : strncmp(ifname, known[i].prefix, n) == 0 &&
-					ifname[n] != '\0')
+		if (known[i].exact ? strcmp(ifname, known[i].prefix) == 0 :
+				     strncmp(ifname, known[i].prefix, n) == 0 && ifname[n] != '\0')
 			return known[i].family;
 	}
 	return NULL;
@@ -327,8 +326,7 @@ tt_nat_bridge_family(const char *ifname)
 /* --- proc text ----------------------------------------------------------- */
 
 int
-tt_nat_parse_netdev(const char *text, void (*fn)(const char *ifname, void *data),
-    void *data)
+tt_nat_parse_netdev(const char *text, void (*fn)(const char *ifname, void *data), void *data)
 {
 	const char *line = text;
 	int n = 0;
@@ -426,8 +424,8 @@ note_interface(const char *ifname, void *data)
 	if (bs->count[i]++ < 3) {
 		size_t len = strlen(bs->names[i]);
 
-		snprintf(bs->names[i] + len, sizeof(bs->names[i]) - len, "%s%s",
-		    len ? ", " : "", ifname);
+		snprintf(bs->names[i] + len, sizeof(bs->names[i]) - len, "%s%s", len ? ", " : "",
+		    ifname);
 	}
 }
 
@@ -445,8 +443,7 @@ read_flag(const struct tt_ctx *ctx, const char *rel)
 
 /* Interfaces with IPv4 forwarding on, besides "all", "default" and lo. */
 static void
-forwarding_interfaces(const struct tt_ctx *ctx, char *list, size_t len,
-    unsigned *count)
+forwarding_interfaces(const struct tt_ctx *ctx, char *list, size_t len, unsigned *count)
 {
 	char dir[PATH_MAX], rel[PATH_MAX];
 	struct dirent *d;
@@ -464,15 +461,15 @@ forwarding_interfaces(const struct tt_ctx *ctx, char *list, size_t len,
 		if (d->d_name[0] == '.' || strcmp(d->d_name, "all") == 0 ||
 		    strcmp(d->d_name, "default") == 0 || strcmp(d->d_name, "lo") == 0)
 			continue;
-		if (snprintf(rel, sizeof(rel), "sys/net/ipv4/conf/%s/forwarding",
-			d->d_name) >= (int)sizeof(rel) ||
+		if (snprintf(rel, sizeof(rel), "sys/net/ipv4/conf/%s/forwarding", d->d_name) >=
+			(int)sizeof(rel) ||
 		    read_flag(ctx, rel) != 1)
 			continue;
 		/* Name the first few; a name that does not fit is left out
 		 * whole rather than cut. */
 		if ((*count)++ < 6 &&
-		    snprintf(list + used, len - used, "%s%s", used ? ", " : "",
-			d->d_name) >= (int)(len - used))
+		    snprintf(list + used, len - used, "%s%s", used ? ", " : "", d->d_name) >=
+			(int)(len - used))
 			list[used] = '\0';
 	}
 	closedir(dp);
@@ -494,21 +491,20 @@ read_proc(const struct tt_ctx *ctx, struct tt_nat *nat, bool live)
 	if (fwd < 0) {
 		nat->source[TT_NATSRC_PROC] = TT_NATSRC_FAILED;
 		tt_nat_add(nat, TT_NATK_FORWARDING, TT_NATS_NONE, TT_NATP_UNKNOWN,
-		    "net.ipv4.ip_forward could not be read under %s",
-		    tt_ctx_proc_root(ctx));
+		    "net.ipv4.ip_forward could not be read under %s", tt_ctx_proc_root(ctx));
 	} else {
 		nat->source[TT_NATSRC_PROC] = TT_NATSRC_OK;
 		forwarding_interfaces(ctx, ifs, sizeof(ifs), &nif);
 		if (fwd == 1)
 			tt_nat_add(nat, TT_NATK_FORWARDING, TT_NATS_WEAK, TT_NATP_INFO,
 			    "net.ipv4.ip_forward = 1: this host routes IPv4 packets for "
-			    "others (interfaces: %s%s)", nif ? ifs : "none listed",
-			    nif > 6 ? ", ..." : "");
+			    "others (interfaces: %s%s)",
+			    nif ? ifs : "none listed", nif > 6 ? ", ..." : "");
 		else
 			tt_nat_add(nat, TT_NATK_FORWARDING, TT_NATS_WEAK, TT_NATP_NO_NAT,
 			    "net.ipv4.ip_forward = 0: this host does not route IPv4 for "
-			    "others%s%s", nif ? "; forwarding is on for " : "",
-			    nif ? ifs : "");
+			    "others%s%s",
+			    nif ? "; forwarding is on for " : "", nif ? ifs : "");
 	}
 	if (fwd6 == 1)
 		tt_nat_add(nat, TT_NATK_FORWARDING, TT_NATS_WEAK, TT_NATP_INFO,
@@ -542,8 +538,8 @@ read_proc(const struct tt_ctx *ctx, struct tt_nat *nat, bool live)
 		if (nvs > 0)
 			tt_nat_add(nat, TT_NATK_IPVS, TT_NATS_MEDIUM, TT_NATP_TRANSLATES,
 			    "IPVS has %u%s virtual service%s (net/ip_vs): connections "
-			    "to them are forwarded to real servers", nvs,
-			    r < 0 ? " or more" : "", nvs == 1 ? "" : "s");
+			    "to them are forwarded to real servers",
+			    nvs, r < 0 ? " or more" : "", nvs == 1 ? "" : "s");
 		else
 			tt_nat_add(nat, TT_NATK_IPVS, TT_NATS_WEAK, TT_NATP_INFO,
 			    "IPVS is loaded but has no virtual services (net/ip_vs)");
@@ -552,13 +548,12 @@ read_proc(const struct tt_ctx *ctx, struct tt_nat *nat, bool live)
 	if (tt_proc_read(ctx, "net/dev", buf, cap) >= 0) {
 		tt_nat_parse_netdev(buf, note_interface, &bs);
 		for (int i = 0; i < bs.nfam; i++)
-			tt_nat_add(nat, TT_NATK_BRIDGE,
-			    fwd == 1 ? TT_NATS_MEDIUM : TT_NATS_WEAK, TT_NATP_TRANSLATES,
-			    "%s interfaces (%s%s, %u in all)%s", bs.family[i], bs.names[i],
-			    bs.count[i] > 3 ? ", ..." : "", bs.count[i],
+			tt_nat_add(nat, TT_NATK_BRIDGE, fwd == 1 ? TT_NATS_MEDIUM : TT_NATS_WEAK,
+			    TT_NATP_TRANSLATES, "%s interfaces (%s%s, %u in all)%s", bs.family[i],
+			    bs.names[i], bs.count[i] > 3 ? ", ..." : "", bs.count[i],
 			    fwd == 1 ? " with forwarding on: containers reach out through "
-				       "this host's NAT"
-				     : "; forwarding is off, so they may be idle");
+				       "this host's NAT" :
+				       "; forwarding is off, so they may be idle");
 	}
 	free(buf);
 }
@@ -576,14 +571,14 @@ tt_nat_proc_is_live(const struct tt_ctx *ctx)
 }
 
 static void
-skip_source(const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_source s,
-    enum tt_nat_kind kind)
+skip_source(
+    const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_source s, enum tt_nat_kind kind)
 {
 	nat->source[s] = TT_NATSRC_SKIPPED;
 	tt_nat_add(nat, kind, TT_NATS_NONE, TT_NATP_UNKNOWN,
 	    "%s not read: the proc root %s is not the live /proc, and netlink "
-	    "would describe the live network namespace instead", tt_nat_source_name(s),
-	    tt_ctx_proc_root(ctx));
+	    "would describe the live network namespace instead",
+	    tt_nat_source_name(s), tt_ctx_proc_root(ctx));
 }
 
 int

@@ -107,9 +107,8 @@ void tt_nat_init(struct tt_nat *nat);
  * nat->dropped instead, except that an item pointing to NAT replaces the
  * last item that points nowhere, so the verdict never loses its reason.
  */
-void tt_nat_add(struct tt_nat *nat, enum tt_nat_kind kind,
-    enum tt_nat_strength strength, enum tt_nat_points points, const char *fmt,
-    ...) __attribute__((format(printf, 5, 6)));
+void tt_nat_add(struct tt_nat *nat, enum tt_nat_kind kind, enum tt_nat_strength strength,
+    enum tt_nat_points points, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /*
  * The verdict drawn from the items and source states (pure):
@@ -163,8 +162,7 @@ const char *tt_nat_bridge_family(const char *ifname);
  * net/ip_tables_names; tt_nat_parse_ipvs() counts virtual services in
  * net/ip_vs.
  */
-int tt_nat_parse_netdev(const char *text, void (*fn)(const char *ifname,
-    void *data), void *data);
+int tt_nat_parse_netdev(const char *text, void (*fn)(const char *ifname, void *data), void *data);
 bool tt_nat_parse_table_names(const char *text);
 unsigned tt_nat_parse_ipvs(const char *text);
 
@@ -173,12 +171,9 @@ unsigned tt_nat_parse_ipvs(const char *text);
  * and returns the source state; libnl and libmnl errors are mapped to
  * source states here and never leave.
  */
-enum tt_nat_source_state tt_nat_read_conntrack(const struct tt_ctx *ctx,
-    struct tt_nat *nat);
-enum tt_nat_source_state tt_nat_read_nftables(const struct tt_ctx *ctx,
-    struct tt_nat *nat);
-enum tt_nat_source_state tt_nat_read_addresses(const struct tt_ctx *ctx,
-    struct tt_nat *nat);
+enum tt_nat_source_state tt_nat_read_conntrack(const struct tt_ctx *ctx, struct tt_nat *nat);
+enum tt_nat_source_state tt_nat_read_nftables(const struct tt_ctx *ctx, struct tt_nat *nat);
+enum tt_nat_source_state tt_nat_read_addresses(const struct tt_ctx *ctx, struct tt_nat *nat);
 
 /*
  * Rules of the legacy iptables nat table (nat-xtables.c), through the
@@ -186,13 +181,12 @@ enum tt_nat_source_state tt_nat_read_addresses(const struct tt_ctx *ctx,
  * "nat" (asking for a missing table loads its module).  Adds an item per
  * translating rule, or a weak hint when the rules cannot be read.
  */
-enum tt_nat_source_state tt_nat_read_iptables(const struct tt_ctx *ctx,
-    struct tt_nat *nat);
+enum tt_nat_source_state tt_nat_read_iptables(const struct tt_ctx *ctx, struct tt_nat *nat);
 
 /*
  * Adds the conntrack items from counts alone (pure; the adapter calls it).
  */
-void tt_nat_conntrack_items(struct tt_nat *nat, unsigned long total,
-    unsigned long snat, unsigned long dnat);
+void tt_nat_conntrack_items(
+    struct tt_nat *nat, unsigned long total, unsigned long snat, unsigned long dnat);
 
 #endif

@@ -27,27 +27,33 @@ kv_text(unsigned kv, char *buf, size_t len)
 
 /* Why a key the profile sets has no file here. */
 static void
-absent_reason(const struct tt_snapshot *snap, const struct tt_key *k, char *why,
-    size_t len)
+absent_reason(const struct tt_snapshot *snap, const struct tt_key *k, char *why, size_t len)
 {
 	const char *kernel = snap->kernel[0] ? snap->kernel : "unknown";
 	char kv[16];
 
 	if (k->removed != 0) {
 		kv_text(k->removed, kv, sizeof(kv));
-		snprintf(why, len, "%s was removed in Linux %s and this kernel (%s) does "
-		    "not have it. %s", k->name, kv, kernel, k->history ? k->history : "");
+		snprintf(why, len,
+		    "%s was removed in Linux %s and this kernel (%s) does "
+		    "not have it. %s",
+		    k->name, kv, kernel, k->history ? k->history : "");
 	} else if ((k->flags & TT_KEY_HOST_ONLY) && snap->netns == 0) {
-		snprintf(why, len, "%s exists only in the host's initial network namespace; "
+		snprintf(why, len,
+		    "%s exists only in the host's initial network namespace; "
 		    "this is a child namespace (a container?), where it cannot be set",
 		    k->name);
 	} else if (k->flags & TT_KEY_VENDOR) {
-		snprintf(why, len, "%s exists only on some vendor kernels, not on this one "
-		    "(%s)", k->name, kernel);
+		snprintf(why, len,
+		    "%s exists only on some vendor kernels, not on this one "
+		    "(%s)",
+		    k->name, kernel);
 	} else if (k->since != 0) {
 		kv_text(k->since, kv, sizeof(kv));
-		snprintf(why, len, "%s first appeared in Linux %s; this kernel (%s) does not "
-		    "have it", k->name, kv, kernel);
+		snprintf(why, len,
+		    "%s first appeared in Linux %s; this kernel (%s) does not "
+		    "have it",
+		    k->name, kv, kernel);
 	} else {
 		snprintf(why, len, "this kernel (%s) has no %s", kernel, k->name);
 	}
@@ -59,8 +65,7 @@ absent_reason(const struct tt_snapshot *snap, const struct tt_key *k, char *why,
  * where the profile says nat = no and nothing suggests otherwise.
  */
 static bool
-refuse_tw_recycle(const struct tt_plan *plan, const struct tt_plan_item *it,
-    char *why, size_t len)
+refuse_tw_recycle(const struct tt_plan *plan, const struct tt_plan_item *it, char *why, size_t len)
 {
 	if (it->target.v[0] == 0)
 		return false;
@@ -68,7 +73,8 @@ refuse_tw_recycle(const struct tt_plan *plan, const struct tt_plan_item *it,
 	case TT_NATQ_NO:
 		return false;
 	case TT_NATQ_YES:
-		snprintf(why, len, "tcp_tw_recycle=1 is refused because clients may reach "
+		snprintf(why, len,
+		    "tcp_tw_recycle=1 is refused because clients may reach "
 		    "this host through NAT (declared by the profile or seen on the host). "
 		    "Clients behind one address each have their own timestamp clock; "
 		    "recycling drops the SYNs of those whose clock seems older, silently "
@@ -77,7 +83,8 @@ refuse_tw_recycle(const struct tt_plan *plan, const struct tt_plan_item *it,
 	case TT_NATQ_UNKNOWN:
 		break;
 	}
-	snprintf(why, len, "tcp_tw_recycle=1 is refused because nothing shows that "
+	snprintf(why, len,
+	    "tcp_tw_recycle=1 is refused because nothing shows that "
 	    "clients do not come through NAT (the profile says nat = auto and there "
 	    "is no evidence either way). Behind NAT, recycling silently drops the SYNs "
 	    "of some clients. Only a profile declaring nat = no, with no sign of NAT "
@@ -86,8 +93,7 @@ refuse_tw_recycle(const struct tt_plan *plan, const struct tt_plan_item *it,
 }
 
 void
-tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof,
-    struct tt_plan *plan)
+tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof, struct tt_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
 	plan->nat = tt_nat_answer(snap, prof);
@@ -112,9 +118,10 @@ tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof,
 		if (r->state == TT_ST_ABSENT || (k->removed != 0 && snap->kv >= k->removed)) {
 			absent_reason(snap, k, it->why, sizeof(it->why));
 		} else if (r->state != TT_ST_OK) {
-			snprintf(it->why, sizeof(it->why), "the current value of %s cannot be "
-			    "read (%s), so it could not be restored: refused", k->name,
-			    tt_state_name(r->state));
+			snprintf(it->why, sizeof(it->why),
+			    "the current value of %s cannot be "
+			    "read (%s), so it could not be restored: refused",
+			    k->name, tt_state_name(r->state));
 		} else if (tt_key_check_safe(k, &it->target, why, sizeof(why)) < 0) {
 			snprintf(it->why, sizeof(it->why), "%s: %s", k->name, why);
 		} else if (it->id == TT_K_TW_RECYCLE &&

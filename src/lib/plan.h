@@ -26,8 +26,8 @@ struct tt_plan_item {
 	enum tt_plan_action action;
 	struct tt_val current; /* n == 0 when it could not be read */
 	struct tt_val target;
-	int line;              /* in the profile */
-	char why[512];         /* the reason for a write or a refusal */
+	int line;      /* in the profile */
+	char why[512]; /* the reason for a write or a refusal */
 };
 
 struct tt_plan {
@@ -40,7 +40,7 @@ struct tt_plan {
  * Fills plan with one item for each key the profile sets.  Never fails:
  * everything that stands in the way of a write is a refusal in the plan.
  */
-void tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof,
-    struct tt_plan *plan);
+void
+tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof, struct tt_plan *plan);
 
 #endif

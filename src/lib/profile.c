@@ -52,8 +52,7 @@ static const struct {
 	size_t off;
 	long long def, min, max;
 } thresholds[] = {
-#define TT_THR_ROW(n, d, lo, hi, desc) \
-	{ #n, offsetof(struct tt_thresholds, n), d, lo, hi },
+#define TT_THR_ROW(n, d, lo, hi, desc) { #n, offsetof(struct tt_thresholds, n), d, lo, hi },
 	TT_THRESHOLDS(TT_THR_ROW)
 #undef TT_THR_ROW
 };
@@ -87,8 +86,7 @@ tt_thresholds_default(struct tt_thresholds *t)
 		*thr_field(t, i) = thresholds[i].def;
 }
 
-static void
-add(struct loader *l, int prio, const char *key, const char *fmt, ...)
+static void add(struct loader *l, int prio, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
@@ -255,8 +253,7 @@ sysctl_entry(struct loader *l, const char *name, const char *value)
 	}
 	set = &l->p->sysctl[k->id];
 	if (set->set) {
-		add(l, TT_LOG_ERR, k->name, "duplicate key (first set on line %d)",
-		    set->line);
+		add(l, TT_LOG_ERR, k->name, "duplicate key (first set on line %d)", set->line);
 		return;
 	}
 	set->set = true;
@@ -287,7 +284,8 @@ profile_entry(struct loader *l, const char *name, const char *value)
 		else if (strcmp(value, "no") == 0)
 			l->p->nat = TT_NAT_NO;
 		else {
-			add(l, TT_LOG_ERR, name, "bad value \"%s\": expected auto, yes or no", value);
+			add(l, TT_LOG_ERR, name, "bad value \"%s\": expected auto, yes or no",
+			    value);
 			return;
 		}
 		l->p->nat_given = true;
@@ -310,8 +308,8 @@ threshold_entry(struct loader *l, const char *name, const char *value)
 			return;
 		}
 		if (v.v[0] < thresholds[i].min || v.v[0] > thresholds[i].max) {
-			add(l, TT_LOG_ERR, name, "bad value \"%s\": outside %lld..%lld",
-			    value, thresholds[i].min, thresholds[i].max);
+			add(l, TT_LOG_ERR, name, "bad value \"%s\": outside %lld..%lld", value,
+			    thresholds[i].min, thresholds[i].max);
 			return;
 		}
 		*thr_field(&l->p->thr, i) = v.v[0];
@@ -439,8 +437,8 @@ has_profile_section(const char *buf, size_t len)
 }
 
 int
-tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf,
-    size_t len, unsigned flags, struct tt_profile **out, struct tt_diags *diags)
+tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf, size_t len, unsigned flags,
+    struct tt_profile **out, struct tt_diags *diags)
 {
 	struct loader l = { .path = path, .flags = flags, .diags = diags };
 	size_t errs_before = diags->nerr;
@@ -494,8 +492,8 @@ tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf,
 }
 
 int
-tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags,
-    struct tt_profile **out, struct tt_diags *diags)
+tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags, struct tt_profile **out,
+    struct tt_diags *diags)
 {
 	struct loader l = { .path = path, .flags = flags, .diags = diags };
 	char *buf = NULL;

@@ -25,18 +25,17 @@ const char *tt_nat_decl_name(enum tt_nat_decl d);
  * Audit thresholds: X(name, default, min, max, description).  One list
  * drives the struct, the defaults, the parser and the documentation.
  */
-#define TT_THRESHOLDS(X)                                                       \
-	X(nat_idle_timeout, 240, 10, 2592000,                                  \
-	    "seconds a NAT or load balancer on the path keeps an idle connection") \
-	X(close_wait_warn, 100, 1, 100000000,                                  \
-	    "CLOSE_WAIT sockets that make a warning (and look for their owners)") \
-	X(tw_buckets_warn_pct, 80, 1, 100,                                     \
-	    "TIME_WAIT as a percentage of tcp_max_tw_buckets that makes a warning") \
-	X(port_pressure_warn_pct, 70, 1, 100,                                  \
-	    "ephemeral ports in use towards one destination, percent of the range") \
-	X(fin_wait2_warn, 1000, 1, 100000000,                                  \
-	    "orphaned FIN_WAIT2 sockets that make a warning")                  \
-	X(orphans_warn_pct, 80, 1, 100,                                        \
+#define TT_THRESHOLDS(X)                                                                        \
+	X(nat_idle_timeout, 240, 10, 2592000,                                                   \
+	    "seconds a NAT or load balancer on the path keeps an idle connection")              \
+	X(close_wait_warn, 100, 1, 100000000,                                                   \
+	    "CLOSE_WAIT sockets that make a warning (and look for their owners)")               \
+	X(tw_buckets_warn_pct, 80, 1, 100,                                                      \
+	    "TIME_WAIT as a percentage of tcp_max_tw_buckets that makes a warning")             \
+	X(port_pressure_warn_pct, 70, 1, 100,                                                   \
+	    "ephemeral ports in use towards one destination, percent of the range")             \
+	X(fin_wait2_warn, 1000, 1, 100000000, "orphaned FIN_WAIT2 sockets that make a warning") \
+	X(orphans_warn_pct, 80, 1, 100,                                                         \
 	    "orphans as a percentage of tcp_max_orphans that makes a warning")
 
 struct tt_thresholds {
@@ -70,15 +69,15 @@ struct tt_profile {
  * NULL: -ENOENT (no such file), -EACCES (unreadable), -EINVAL (the file has
  * errors, in diags), -ENOMEM.  Warnings and notices alone do not fail.
  */
-int tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags,
-    struct tt_profile **out, struct tt_diags *diags);
+int tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags, struct tt_profile **out,
+    struct tt_diags *diags);
 /*
  * The same for a profile already in memory: buf holds len bytes (need not
  * end in NUL), and path only names it in diagnostics.  Nothing is read
  * from a file, so this is what the fuzzer calls.
  */
-int tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf,
-    size_t len, unsigned flags, struct tt_profile **out, struct tt_diags *diags);
+int tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf, size_t len,
+    unsigned flags, struct tt_profile **out, struct tt_diags *diags);
 void tt_profile_free(struct tt_profile *p);
 
 #endif

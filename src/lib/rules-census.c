@@ -13,8 +13,7 @@
 #include "census.h"
 #include "rules.h"
 
-static void say(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void say(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void
 say(char *buf, size_t len, const char *fmt, ...)
@@ -29,8 +28,7 @@ say(char *buf, size_t len, const char *fmt, ...)
 #define SAY(field, ...) say((field), sizeof(field), __VA_ARGS__)
 
 /* Appends to a finding's text field without overflowing it. */
-static void add(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void
 add(char *buf, size_t len, const char *fmt, ...)
@@ -73,8 +71,8 @@ rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	const struct tt_census *c = in->snap->census;
 	const struct tt_val *max = current(in, TT_K_MAX_TW_BUCKETS);
-	uint64_t tw = tt_census_state(c, TT_CS_TIME_WAIT) +
-	    tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED);
+	uint64_t tw =
+	    tt_census_state(c, TT_CS_TIME_WAIT) + tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED);
 	uint64_t ovf = c->have[TT_CTR_TW_OVERFLOW] ? c->counter[TT_CTR_TW_OVERFLOW] : 0;
 	bool near = false;
 	struct tt_finding *f;
@@ -90,20 +88,22 @@ rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 		SAY(f->message, "TIME_WAIT is at %" PRIu64 "%% of tcp_max_tw_buckets",
 		    tw * 100 / (uint64_t)max->v[0]);
 	else
-		SAY(f->message, "the TIME_WAIT table has overflowed: closing sockets skipped TIME_WAIT");
-	SAY(f->evidence, "%" PRIu64 " timewait sockets (%" PRIu64 " TIME_WAIT, %" PRIu64
-			 " orphaned FIN_WAIT2)",
+		SAY(f->message,
+		    "the TIME_WAIT table has overflowed: closing sockets skipped TIME_WAIT");
+	SAY(f->evidence,
+	    "%" PRIu64 " timewait sockets (%" PRIu64 " TIME_WAIT, %" PRIu64 " orphaned FIN_WAIT2)",
 	    tw, tt_census_state(c, TT_CS_TIME_WAIT), tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED));
 	if (max != NULL)
 		ADD(f->evidence, ", tcp_max_tw_buckets = %lld, warning at %lld%%", max->v[0],
 		    in->thr->tw_buckets_warn_pct);
 	if (c->have[TT_CTR_TW_OVERFLOW])
 		ADD(f->evidence, "; TcpExt TCPTimeWaitOverflow = %" PRIu64, ovf);
-	SAY(f->advice, "Past the limit the kernel drops TIME_WAIT for new closes, so a late "
-		       "segment of an old connection can corrupt a new one with the same "
-		       "ports. Reuse connections (keep-alive, pools) so fewer are closed; "
-		       "raise net.ipv4.tcp_max_tw_buckets if memory allows (a timewait "
-		       "socket is small); tcp_tw_reuse = 1 lets outgoing connects reuse them.");
+	SAY(f->advice,
+	    "Past the limit the kernel drops TIME_WAIT for new closes, so a late "
+	    "segment of an old connection can corrupt a new one with the same "
+	    "ports. Reuse connections (keep-alive, pools) so fewer are closed; "
+	    "raise net.ipv4.tcp_max_tw_buckets if memory allows (a timewait "
+	    "socket is small); tcp_tw_reuse = 1 lets outgoing connects reuse them.");
 }
 
 static void
@@ -128,25 +128,30 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 		tt_finding_key(f, TT_K_LOCAL_PORT_RANGE);
 		tt_finding_key(f, TT_K_TW_REUSE);
 		tt_census_dest_str(d, ds, sizeof(ds));
-		SAY(f->message, "outgoing connections to %s hold %" PRIu64
-				"%% of the ephemeral ports; when they run out, connect() "
-				"fails with \"cannot assign requested address\"",
+		SAY(f->message,
+		    "outgoing connections to %s hold %" PRIu64
+		    "%% of the ephemeral ports; when they run out, connect() "
+		    "fails with \"cannot assign requested address\"",
 		    ds, pct);
-		SAY(f->evidence, "%" PRIu64 " sockets to %s on local ports %lld-%lld "
-				 "(%lld ports): %" PRIu64 " in TIME_WAIT, %" PRIu64 " connecting",
+		SAY(f->evidence,
+		    "%" PRIu64 " sockets to %s on local ports %lld-%lld "
+		    "(%lld ports): %" PRIu64 " in TIME_WAIT, %" PRIu64 " connecting",
 		    d->count, ds, lo, hi, range, d->time_wait, d->syn_sent);
 		if (d->err)
 			ADD(f->evidence, "; count may be high by up to %" PRIu64, d->err);
 		if (reuse != NULL)
 			ADD(f->evidence, "; tcp_tw_reuse = %lld", reuse->v[0]);
-		SAY(f->advice, "Reuse connections to this destination (keep-alive, a pool) "
-			       "instead of opening one per request");
+		SAY(f->advice,
+		    "Reuse connections to this destination (keep-alive, a pool) "
+		    "instead of opening one per request");
 		if (d->time_wait * 2 >= d->count && (reuse == NULL || reuse->v[0] != 1))
-			ADD(f->advice, "; most ports sit in TIME_WAIT: set net.ipv4.tcp_tw_reuse "
-				       "= 1 (with tcp_timestamps on) so connect() may reuse them%s",
+			ADD(f->advice,
+			    "; most ports sit in TIME_WAIT: set net.ipv4.tcp_tw_reuse "
+			    "= 1 (with tcp_timestamps on) so connect() may reuse them%s",
 			    reuse != NULL && reuse->v[0] == 2 ? " (2 helps loopback only)" : "");
-		ADD(f->advice, "; widen net.ipv4.ip_local_port_range; or spread the load "
-			       "over more destination addresses or ports.");
+		ADD(f->advice,
+		    "; widen net.ipv4.ip_local_port_range; or spread the load "
+		    "over more destination addresses or ports.");
 	}
 }
 
@@ -160,11 +165,11 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 
 	if (cw == 0)
 		return;
-	f = tt_finding_add(out, "census_close_wait", many ? TT_SEV_WARN : TT_SEV_INFO,
-	    "tcp_keepalive_time");
+	f = tt_finding_add(
+	    out, "census_close_wait", many ? TT_SEV_WARN : TT_SEV_INFO, "tcp_keepalive_time");
 	SAY(f->message, "%" PRIu64 " sockets in CLOSE_WAIT: %s", cw,
-	    many ? "an application does not close() connections its peers closed"
-		 : "fewer than the warning threshold");
+	    many ? "an application does not close() connections its peers closed" :
+		   "fewer than the warning threshold");
 	SAY(f->evidence, "CLOSE_WAIT = %" PRIu64 ", close_wait_warn = %lld", cw,
 	    in->thr->close_wait_warn);
 	if (c->owners_walked && c->ncw < cw)
@@ -173,17 +178,17 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 		ADD(f->evidence, "; held by");
 		for (size_t i = 0; i < c->nowner && i < 5; i++)
 			ADD(f->evidence, "%s pid %d (%s) port %u: %" PRIu64, i ? "," : "",
-			    c->owner[i].pid, c->owner[i].comm, c->owner[i].port,
-			    c->owner[i].count);
+			    c->owner[i].pid, c->owner[i].comm, c->owner[i].port, c->owner[i].count);
 		if (c->nowner > 5)
 			ADD(f->evidence, ", and %zu more", c->nowner - 5);
 	} else if (c->owners_walked) {
 		ADD(f->evidence, "; no process readable here holds them");
 	}
-	SAY(f->advice, "CLOSE_WAIT is an application bug that no kernel setting fixes: "
-		       "the program must close() a socket once read() returns 0. Fix the "
-		       "program named above. Keepalive only reaps sockets that set "
-		       "SO_KEEPALIVE, and only once the peer is gone.");
+	SAY(f->advice,
+	    "CLOSE_WAIT is an application bug that no kernel setting fixes: "
+	    "the program must close() a socket once read() returns 0. Fix the "
+	    "program named above. Keepalive only reaps sockets that set "
+	    "SO_KEEPALIVE, and only once the peer is gone.");
 }
 
 static void
@@ -191,40 +196,47 @@ rule_fin_wait2(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	const struct tt_census *c = in->snap->census;
 	const struct tt_val *ft = current(in, TT_K_FIN_TIMEOUT);
-	uint64_t orphans = tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED) +
-	    c->fin_wait2_full_orphans;
+	uint64_t orphans = tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED) + c->fin_wait2_full_orphans;
 	uint64_t owned = tt_census_state(c, TT_CS_FIN_WAIT2) - c->fin_wait2_full_orphans;
 	struct tt_finding *f;
 
 	if ((long long)orphans >= in->thr->fin_wait2_warn) {
 		bool longt = ft == NULL || ft->v[0] > 30;
 
-		f = tt_finding_add(out, "census_fin_wait2", longt ? TT_SEV_WARN : TT_SEV_INFO,
-		    "tcp_fin_timeout");
+		f = tt_finding_add(
+		    out, "census_fin_wait2", longt ? TT_SEV_WARN : TT_SEV_INFO, "tcp_fin_timeout");
 		tt_finding_key(f, TT_K_FIN_TIMEOUT);
-		SAY(f->message, "%" PRIu64 " orphaned FIN_WAIT2 sockets wait for peers that "
-				"never send their FIN", orphans);
-		SAY(f->evidence, "%" PRIu64 " as timewait minisockets, %" PRIu64
-				 " as full sockets; fin_wait2_warn = %lld",
+		SAY(f->message,
+		    "%" PRIu64 " orphaned FIN_WAIT2 sockets wait for peers that "
+		    "never send their FIN",
+		    orphans);
+		SAY(f->evidence,
+		    "%" PRIu64 " as timewait minisockets, %" PRIu64
+		    " as full sockets; fin_wait2_warn = %lld",
 		    tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED), c->fin_wait2_full_orphans,
 		    in->thr->fin_wait2_warn);
 		if (ft != NULL)
 			ADD(f->evidence, "; tcp_fin_timeout = %lld s", ft->v[0]);
 		if (longt)
-			SAY(f->advice, "Lower net.ipv4.tcp_fin_timeout (15 to 30 s) so "
-				       "orphans are freed sooner; the peers should also close "
-				       "their side.");
+			SAY(f->advice,
+			    "Lower net.ipv4.tcp_fin_timeout (15 to 30 s) so "
+			    "orphans are freed sooner; the peers should also close "
+			    "their side.");
 		else
-			SAY(f->advice, "tcp_fin_timeout is already short; look at the peers, "
-				       "which do not close their side.");
+			SAY(f->advice,
+			    "tcp_fin_timeout is already short; look at the peers, "
+			    "which do not close their side.");
 	}
 	if ((long long)owned >= in->thr->fin_wait2_warn) {
 		f = tt_finding_add(out, "census_fin_wait2", TT_SEV_INFO, "tcp_fin_timeout");
-		SAY(f->message, "%" PRIu64 " FIN_WAIT2 sockets are still owned by a process "
-				"(shutdown() without close())", owned);
+		SAY(f->message,
+		    "%" PRIu64 " FIN_WAIT2 sockets are still owned by a process "
+		    "(shutdown() without close())",
+		    owned);
 		SAY(f->evidence, "FIN_WAIT2 full sockets with an owner = %" PRIu64, owned);
-		SAY(f->advice, "tcp_fin_timeout does not shorten these: it applies to "
-			       "orphans only. The program must close() them.");
+		SAY(f->advice,
+		    "tcp_fin_timeout does not shorten these: it applies to "
+		    "orphans only. The program must close() them.");
 	}
 }
 
@@ -238,8 +250,7 @@ rule_orphans(const struct tt_rule_input *in, struct tt_findings *out)
 
 	/* The orphan count is the whole host's; only the host namespace has
 	 * the limit to set it against. */
-	if (in->snap->netns != 1 || max == NULL || max->v[0] <= 0 ||
-	    !c->have[TT_CTR_TCP_ORPHAN])
+	if (in->snap->netns != 1 || max == NULL || max->v[0] <= 0 || !c->have[TT_CTR_TCP_ORPHAN])
 		return;
 	n = c->counter[TT_CTR_TCP_ORPHAN];
 	aborts = c->have[TT_CTR_ABORT_ON_MEMORY] ? c->counter[TT_CTR_ABORT_ON_MEMORY] : 0;
@@ -248,28 +259,45 @@ rule_orphans(const struct tt_rule_input *in, struct tt_findings *out)
 	f = tt_finding_add(out, "census_orphans",
 	    n >= (uint64_t)max->v[0] ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_max_orphans");
 	tt_finding_key(f, TT_K_MAX_ORPHANS);
-	SAY(f->message, "orphaned sockets are at %" PRIu64 "%% of tcp_max_orphans: past it "
-			"the kernel resets them",
+	SAY(f->message,
+	    "orphaned sockets are at %" PRIu64 "%% of tcp_max_orphans: past it "
+	    "the kernel resets them",
 	    n * 100 / (uint64_t)max->v[0]);
-	SAY(f->evidence, "sockstat orphan = %" PRIu64 " (whole host), tcp_max_orphans = %lld, "
-			 "warning at %lld%%; TcpExt TCPAbortOnMemory = %" PRIu64,
+	SAY(f->evidence,
+	    "sockstat orphan = %" PRIu64 " (whole host), tcp_max_orphans = %lld, "
+	    "warning at %lld%%; TcpExt TCPAbortOnMemory = %" PRIu64,
 	    n, max->v[0], in->thr->orphans_warn_pct, aborts);
-	SAY(f->advice, "Raise net.ipv4.tcp_max_orphans if memory allows, lower "
-		       "tcp_fin_timeout and tcp_orphan_retries so orphans go sooner.");
+	SAY(f->advice,
+	    "Raise net.ipv4.tcp_max_orphans if memory allows, lower "
+	    "tcp_fin_timeout and tcp_orphan_retries so orphans go sooner.");
 }
 
 #define OWNS_NONE .owns = { TT_K__COUNT }
 const struct tt_rule tt_rules_census[] = {
-	{ .id = "census_time_wait", .fn = rule_time_wait, OWNS_NONE, .needs_census = true,
+	{ .id = "census_time_wait",
+	    .fn = rule_time_wait,
+	    OWNS_NONE,
+	    .needs_census = true,
 	    .ok_message = "TIME_WAIT is well below tcp_max_tw_buckets, no overflow" },
-	{ .id = "census_port_pressure", .fn = rule_port_pressure, OWNS_NONE,
+	{ .id = "census_port_pressure",
+	    .fn = rule_port_pressure,
+	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "no destination uses much of the ephemeral port range" },
-	{ .id = "census_close_wait", .fn = rule_close_wait, OWNS_NONE, .needs_census = true,
+	{ .id = "census_close_wait",
+	    .fn = rule_close_wait,
+	    OWNS_NONE,
+	    .needs_census = true,
 	    .ok_message = "no socket in CLOSE_WAIT" },
-	{ .id = "census_fin_wait2", .fn = rule_fin_wait2, OWNS_NONE, .needs_census = true,
+	{ .id = "census_fin_wait2",
+	    .fn = rule_fin_wait2,
+	    OWNS_NONE,
+	    .needs_census = true,
 	    .ok_message = "few FIN_WAIT2 sockets" },
-	{ .id = "census_orphans", .fn = rule_orphans, OWNS_NONE, .needs_census = true,
+	{ .id = "census_orphans",
+	    .fn = rule_orphans,
+	    OWNS_NONE,
+	    .needs_census = true,
 	    .ok_message = "orphans are well below tcp_max_orphans, or not this namespace's "
 			  "to judge" },
 };

@@ -27,8 +27,7 @@ tt_severity_name(enum tt_severity s)
 }
 
 struct tt_finding *
-tt_finding_add(struct tt_findings *out, const char *id, enum tt_severity sev,
-    const char *explain)
+tt_finding_add(struct tt_findings *out, const char *id, enum tt_severity sev, const char *explain)
 {
 	struct tt_finding *f;
 
@@ -87,8 +86,7 @@ tt_findings_worst(const struct tt_findings *f)
 
 /* --- helpers for rules ------------------------------------------------ */
 
-static void
-say(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void
 say(char *buf, size_t len, const char *fmt, ...)
@@ -133,8 +131,8 @@ effective(const struct tt_rule_input *in, enum tt_key_id k, const char **from)
 enum tt_nat_answer
 tt_nat_answer(const struct tt_snapshot *snap, const struct tt_profile *prof)
 {
-	enum tt_nat_verdict v = snap != NULL && snap->nat != NULL ? snap->nat->verdict
-								  : TT_NATV_UNKNOWN;
+	enum tt_nat_verdict v =
+	    snap != NULL && snap->nat != NULL ? snap->nat->verdict : TT_NATV_UNKNOWN;
 
 	/* Either the declaration or the evidence saying NAT is enough; "no"
 	 * needs both: the declaration, and evidence that looked everywhere
@@ -196,14 +194,15 @@ rule_tw_recycle_enabled(const struct tt_rule_input *in, struct tt_findings *out)
 	if (v == NULL || v->v[0] == 0)
 		return;
 	nat = tt_rule_nat_likely(in);
-	f = tt_finding_add(out, "tw_recycle_enabled", nat ? TT_SEV_CRITICAL : TT_SEV_WARN,
-	    "tcp_tw_recycle");
+	f = tt_finding_add(
+	    out, "tw_recycle_enabled", nat ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_tw_recycle");
 	tt_finding_key(f, TT_K_TW_RECYCLE);
 	SAY(f->message, "tcp_tw_recycle is on: SYNs from clients behind NAT are dropped silently");
 	SAY(f->evidence, "net.ipv4.tcp_tw_recycle = %lld on kernel %s; %s", v->v[0],
 	    in->snap->kernel[0] ? in->snap->kernel : "(unknown)", nat_words(in));
-	SAY(f->advice, "Set net.ipv4.tcp_tw_recycle = 0 now and remove it from sysctl.conf; "
-		       "use tcp_tw_reuse = 1 with tcp_timestamps = 1 for outgoing churn.");
+	SAY(f->advice,
+	    "Set net.ipv4.tcp_tw_recycle = 0 now and remove it from sysctl.conf; "
+	    "use tcp_tw_reuse = 1 with tcp_timestamps = 1 for outgoing churn.");
 }
 
 static void
@@ -217,15 +216,16 @@ rule_tw_recycle_requested(const struct tt_rule_input *in, struct tt_findings *ou
 	if (t == NULL || t->v[0] == 0 || current(in, TT_K_TW_RECYCLE) == NULL)
 		return;
 	nat = tt_rule_nat_likely(in);
-	f = tt_finding_add(out, "tw_recycle_requested", nat ? TT_SEV_CRITICAL : TT_SEV_WARN,
-	    "tcp_tw_recycle");
+	f = tt_finding_add(
+	    out, "tw_recycle_requested", nat ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_tw_recycle");
 	tt_finding_key(f, TT_K_TW_RECYCLE);
 	SAY(f->message, "the profile asks for tcp_tw_recycle = 1%s",
 	    nat ? " behind NAT: clients would be dropped silently" : "");
-	SAY(f->evidence, "%s line %d sets net.ipv4.tcp_tw_recycle = 1; %s",
-	    in->prof->path, in->prof->sysctl[TT_K_TW_RECYCLE].line, nat_words(in));
-	SAY(f->advice, "Remove it from the profile; tcptune apply refuses it unless the "
-		       "profile says nat = no and nothing shows NAT.");
+	SAY(f->evidence, "%s line %d sets net.ipv4.tcp_tw_recycle = 1; %s", in->prof->path,
+	    in->prof->sysctl[TT_K_TW_RECYCLE].line, nat_words(in));
+	SAY(f->advice,
+	    "Remove it from the profile; tcptune apply refuses it unless the "
+	    "profile says nat = no and nothing shows NAT.");
 }
 
 static void
@@ -242,10 +242,10 @@ rule_tw_reuse_without_timestamps(const struct tt_rule_input *in, struct tt_findi
 	tt_finding_key(f, TT_K_TW_REUSE);
 	tt_finding_key(f, TT_K_TIMESTAMPS);
 	SAY(f->message, "tcp_tw_reuse has no effect while tcp_timestamps is 0");
-	SAY(f->evidence, "tcp_tw_reuse = %lld (%s), tcp_timestamps = 0 (%s)", reuse->v[0],
-	    rf, tf);
-	SAY(f->advice, "Set net.ipv4.tcp_timestamps = 1; reuse of a TIME_WAIT port needs "
-		       "the timestamps of the old connection.");
+	SAY(f->evidence, "tcp_tw_reuse = %lld (%s), tcp_timestamps = 0 (%s)", reuse->v[0], rf, tf);
+	SAY(f->advice,
+	    "Set net.ipv4.tcp_timestamps = 1; reuse of a TIME_WAIT port needs "
+	    "the timestamps of the old connection.");
 }
 
 static void
@@ -261,8 +261,9 @@ rule_timestamps_off(const struct tt_rule_input *in, struct tt_findings *out)
 	tt_finding_key(f, TT_K_TIMESTAMPS);
 	SAY(f->message, "TCP timestamps are off: PAWS protection and tcp_tw_reuse are lost");
 	SAY(f->evidence, "tcp_timestamps = 0 (%s)", from);
-	SAY(f->advice, "Set net.ipv4.tcp_timestamps = 1. Turning timestamps off was folk "
-		       "advice against tcp_tw_recycle trouble; remove tw_recycle instead.");
+	SAY(f->advice,
+	    "Set net.ipv4.tcp_timestamps = 1. Turning timestamps off was folk "
+	    "advice against tcp_tw_recycle trouble; remove tw_recycle instead.");
 }
 
 static void
@@ -281,19 +282,26 @@ rule_keepalive_nat_idle(const struct tt_rule_input *in, struct tt_findings *out)
 	tt_finding_key(f, TT_K_KEEPALIVE_TIME);
 	tt_finding_key(f, TT_K_KEEPALIVE_INTVL);
 	tt_finding_key(f, TT_K_KEEPALIVE_PROBES);
-	SAY(f->message, "first keepalive probe comes after the NAT idle timeout: idle "
-			"connections are forgotten by the NAT before they are probed");
+	SAY(f->message,
+	    "first keepalive probe comes after the NAT idle timeout: idle "
+	    "connections are forgotten by the NAT before they are probed");
 	if (i != NULL && p != NULL)
-		SAY(f->evidence, "tcp_keepalive_time = %lld s (%s) >= nat_idle_timeout = %lld s; "
-				 "dead-peer detection takes %lld + %lld x %lld = %lld s; %s",
-		    t->v[0], f1, idle, t->v[0], i->v[0], p->v[0],
-		    t->v[0] + i->v[0] * p->v[0], nat_words(in));
+		SAY(f->evidence,
+		    "tcp_keepalive_time = %lld s (%s) >= nat_idle_timeout = %lld s; "
+		    "dead-peer detection takes %lld + %lld x %lld = %lld s; %s",
+		    t->v[0], f1, idle, t->v[0], i->v[0], p->v[0], t->v[0] + i->v[0] * p->v[0],
+		    nat_words(in));
 	else
-		SAY(f->evidence, "tcp_keepalive_time = %lld s (%s) >= nat_idle_timeout = %lld s; %s",
-		    t->v[0], f1, idle, nat_words(in));
-	SAY(f->advice, "Set net.ipv4.tcp_keepalive_time below %lld (e.g. %lld) so probes "
-		       "keep the NAT entry alive; applications must still enable SO_KEEPALIVE.",
-	    idle, idle > 120 ? idle / 2 : idle - 10 > 10 ? idle - 10 : 10);
+		SAY(f->evidence,
+		    "tcp_keepalive_time = %lld s (%s) >= nat_idle_timeout = %lld s; %s", t->v[0],
+		    f1, idle, nat_words(in));
+	SAY(f->advice,
+	    "Set net.ipv4.tcp_keepalive_time below %lld (e.g. %lld) so probes "
+	    "keep the NAT entry alive; applications must still enable SO_KEEPALIVE.",
+	    idle,
+	    idle > 120         ? idle / 2 :
+		idle - 10 > 10 ? idle - 10 :
+				 10);
 }
 
 static void
@@ -325,7 +333,8 @@ rule_profile_mismatch(const struct tt_rule_input *in, struct tt_findings *out)
 			    in->prof->path);
 		} else {
 			SAY(f->message, "%s could not be compared with the profile", key->name);
-			SAY(f->evidence, "current value %s, profile %s", tt_state_name(r->state), tb);
+			SAY(f->evidence, "current value %s, profile %s", tt_state_name(r->state),
+			    tb);
 			SAY(f->advice, "Run tcptune as root to read it.");
 		}
 	}
@@ -364,40 +373,59 @@ rule_profile_key_absent(const struct tt_rule_input *in, struct tt_findings *out)
 		else
 			SAY(f->evidence, "%s line %d; %s; kernel %s", in->prof->path,
 			    in->prof->sysctl[k].line, why, in->snap->kernel);
-		SAY(f->advice, "Remove it from the profile (apply refuses it); "
-			       "`tcptune explain %s` tells more.", tt_key_short(key));
+		SAY(f->advice,
+		    "Remove it from the profile (apply refuses it); "
+		    "`tcptune explain %s` tells more.",
+		    tt_key_short(key));
 	}
 }
 
 static void rule_unsafe_value(const struct tt_rule_input *in, struct tt_findings *out);
-static void rule_profile_unsafe_value(const struct tt_rule_input *in,
-    struct tt_findings *out);
+static void rule_profile_unsafe_value(const struct tt_rule_input *in, struct tt_findings *out);
 
 #define OWNS(...) .owns = { __VA_ARGS__, TT_K__COUNT }
 #define OWNS_NONE .owns = { TT_K__COUNT }
 const struct tt_rule tt_rules_core[] = {
-	{ .id = "tw_recycle_enabled", .fn = rule_tw_recycle_enabled,
-	    .ok_message = "tcp_tw_recycle is off or absent", OWNS(TT_K_TW_RECYCLE) },
-	{ .id = "tw_recycle_requested", .fn = rule_tw_recycle_requested,
-	    .ok_message = "the profile does not ask for tcp_tw_recycle", OWNS_NONE,
+	{ .id = "tw_recycle_enabled",
+	    .fn = rule_tw_recycle_enabled,
+	    .ok_message = "tcp_tw_recycle is off or absent",
+	    OWNS(TT_K_TW_RECYCLE) },
+	{ .id = "tw_recycle_requested",
+	    .fn = rule_tw_recycle_requested,
+	    .ok_message = "the profile does not ask for tcp_tw_recycle",
+	    OWNS_NONE,
 	    .needs_profile = true },
-	{ .id = "timestamps_off", .fn = rule_timestamps_off,
-	    .ok_message = "TCP timestamps are on", OWNS(TT_K_TIMESTAMPS) },
-	{ .id = "tw_reuse_without_timestamps", .fn = rule_tw_reuse_without_timestamps,
-	    .ok_message = "tcp_tw_reuse can work (timestamps on, or reuse off)", OWNS_NONE },
-	{ .id = "keepalive_exceeds_nat_idle", .fn = rule_keepalive_nat_idle,
+	{ .id = "timestamps_off",
+	    .fn = rule_timestamps_off,
+	    .ok_message = "TCP timestamps are on",
+	    OWNS(TT_K_TIMESTAMPS) },
+	{ .id = "tw_reuse_without_timestamps",
+	    .fn = rule_tw_reuse_without_timestamps,
+	    .ok_message = "tcp_tw_reuse can work (timestamps on, or reuse off)",
+	    OWNS_NONE },
+	{ .id = "keepalive_exceeds_nat_idle",
+	    .fn = rule_keepalive_nat_idle,
 	    .ok_message = "keepalive probes start before a NAT idle timeout, or no NAT",
 	    OWNS_NONE },
-	{ .id = "unsafe_value", .fn = rule_unsafe_value,
-	    .ok_message = "every value is within tcptune's safe ranges", OWNS_NONE },
-	{ .id = "profile_unsafe_value", .fn = rule_profile_unsafe_value,
-	    .ok_message = "the profile's values are within the safe ranges", OWNS_NONE,
+	{ .id = "unsafe_value",
+	    .fn = rule_unsafe_value,
+	    .ok_message = "every value is within tcptune's safe ranges",
+	    OWNS_NONE },
+	{ .id = "profile_unsafe_value",
+	    .fn = rule_profile_unsafe_value,
+	    .ok_message = "the profile's values are within the safe ranges",
+	    OWNS_NONE,
 	    .needs_profile = true },
-	{ .id = "profile_key_absent", .fn = rule_profile_key_absent,
-	    .ok_message = "every key the profile sets exists here", OWNS_NONE,
+	{ .id = "profile_key_absent",
+	    .fn = rule_profile_key_absent,
+	    .ok_message = "every key the profile sets exists here",
+	    OWNS_NONE,
 	    .needs_profile = true },
-	{ .id = "profile_mismatch", .fn = rule_profile_mismatch,
-	    .ok_message = "the host matches the profile", OWNS_NONE, .needs_profile = true },
+	{ .id = "profile_mismatch",
+	    .fn = rule_profile_mismatch,
+	    .ok_message = "the host matches the profile",
+	    OWNS_NONE,
+	    .needs_profile = true },
 };
 const size_t tt_rules_core_n = sizeof(tt_rules_core) / sizeof(tt_rules_core[0]);
 
@@ -431,13 +459,13 @@ owned(enum tt_key_id k)
 }
 
 static void
-bounds_finding(const struct tt_rule_input *in, struct tt_findings *out,
-    const char *id, bool profile)
+bounds_finding(
+    const struct tt_rule_input *in, struct tt_findings *out, const char *id, bool profile)
 {
 	for (int k = 0; k < TT_K__COUNT; k++) {
 		const struct tt_key *key = tt_key_get((enum tt_key_id)k);
-		const struct tt_val *v = profile ? target(in, (enum tt_key_id)k)
-						 : current(in, (enum tt_key_id)k);
+		const struct tt_val *v =
+		    profile ? target(in, (enum tt_key_id)k) : current(in, (enum tt_key_id)k);
 		char why[160], vb[TT_VAL_STRLEN];
 		struct tt_finding *f;
 
@@ -450,8 +478,8 @@ bounds_finding(const struct tt_rule_input *in, struct tt_findings *out,
 		if (profile) {
 			SAY(f->message, "the profile sets %s = %s, outside tcptune's safe range",
 			    key->name, vb);
-			SAY(f->evidence, "%s line %d: %s", in->prof->path,
-			    in->prof->sysctl[k].line, why);
+			SAY(f->evidence, "%s line %d: %s", in->prof->path, in->prof->sysctl[k].line,
+			    why);
 			SAY(f->advice, "apply refuses it. %s", key->risks);
 		} else {
 			SAY(f->message, "%s = %s is outside tcptune's safe range", key->name, vb);
@@ -475,8 +503,7 @@ rule_profile_unsafe_value(const struct tt_rule_input *in, struct tt_findings *ou
 }
 
 static void
-run_rule(const struct tt_rule *rule, const struct tt_rule_input *in,
-    struct tt_findings *out)
+run_rule(const struct tt_rule *rule, const struct tt_rule_input *in, struct tt_findings *out)
 {
 	size_t before = out->n;
 	struct tt_finding *f;

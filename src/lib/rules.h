@@ -78,8 +78,8 @@ int tt_rules_run(const struct tt_rule_input *in, struct tt_findings *out);
 void tt_findings_free(struct tt_findings *f);
 
 /* Adds a finding (message/evidence/advice empty) and returns it; never NULL. */
-struct tt_finding *tt_finding_add(struct tt_findings *out, const char *id,
-    enum tt_severity sev, const char *explain);
+struct tt_finding *
+tt_finding_add(struct tt_findings *out, const char *id, enum tt_severity sev, const char *explain);
 void tt_finding_key(struct tt_finding *f, enum tt_key_id k);
 
 /* Per-severity counts of a result. */
@@ -99,8 +99,7 @@ enum tt_nat_answer {
 	TT_NATQ_YES,
 	TT_NATQ_NO,
 };
-enum tt_nat_answer tt_nat_answer(const struct tt_snapshot *snap,
-    const struct tt_profile *prof);
+enum tt_nat_answer tt_nat_answer(const struct tt_snapshot *snap, const struct tt_profile *prof);
 
 /* tt_nat_answer() for a rule's input: true when it is YES. */
 bool tt_rule_nat_likely(const struct tt_rule_input *in);

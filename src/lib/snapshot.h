@@ -11,17 +11,17 @@
 #include "ctx.h"
 #include "sysctl.h"
 
-struct tt_census; /* socket census, when gathered */
-struct tt_nat;    /* NAT evidence and verdict, when gathered */
+struct tt_census;  /* socket census, when gathered */
+struct tt_nat;     /* NAT evidence and verdict, when gathered */
 struct tt_sysctld; /* what sysctl.d files set, when read */
 
 struct tt_snapshot {
-	char kernel[128];       /* release, "" when unreadable */
-	unsigned kv;            /* TT_KV of the release, 0 when unknown */
-	int netns;              /* 1 initial network namespace, 0 child, -1 unknown */
+	char kernel[128]; /* release, "" when unreadable */
+	unsigned kv;      /* TT_KV of the release, 0 when unknown */
+	int netns;        /* 1 initial network namespace, 0 child, -1 unknown */
 	struct tt_reading sysctl[TT_K__COUNT];
-	const struct tt_census *census; /* NULL: not gathered */
-	const struct tt_nat *nat;       /* NULL: not gathered */
+	const struct tt_census *census;   /* NULL: not gathered */
+	const struct tt_nat *nat;         /* NULL: not gathered */
 	const struct tt_sysctld *sysctld; /* NULL: not read */
 };
 
@@ -33,7 +33,6 @@ struct tt_snapshot {
 int tt_snapshot_read(const struct tt_ctx *ctx, struct tt_snapshot *snap);
 
 /* The value of a key when it was read, else NULL. */
-const struct tt_val *tt_snapshot_value(const struct tt_snapshot *snap,
-    enum tt_key_id id);
+const struct tt_val *tt_snapshot_value(const struct tt_snapshot *snap, enum tt_key_id id);
 
 #endif

@@ -75,8 +75,7 @@ tt_proc_read(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len)
 }
 
 int
-tt_sysctl_read(const struct tt_ctx *ctx, const struct tt_key *k,
-    struct tt_reading *r)
+tt_sysctl_read(const struct tt_ctx *ctx, const struct tt_key *k, struct tt_reading *r)
 {
 	char rel[256], buf[256];
 	const char *why;
@@ -112,8 +111,7 @@ fail:
 }
 
 int
-tt_sysctl_write(const struct tt_ctx *ctx, const struct tt_key *k,
-    const struct tt_val *v)
+tt_sysctl_write(const struct tt_ctx *ctx, const struct tt_key *k, const struct tt_val *v)
 {
 	char rel[256], path[4096], buf[TT_VAL_STRLEN + 1];
 	size_t len;

@@ -17,8 +17,7 @@
 
 /* Findings are prose of a fixed size: a long path may cut one short, and
  * that is fine. */
-static void say(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void say(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void
 say(char *buf, size_t len, const char *fmt, ...)
@@ -64,9 +63,11 @@ rule_sysctld_conflict(const struct tt_rule_input *in, struct tt_findings *out)
 		f = tt_finding_add(out, "sysctld_conflict", TT_SEV_WARN, tt_key_short(k));
 		tt_finding_key(f, (enum tt_key_id)i);
 		if (boot_differs)
-			SAY(f->message, "%s: %s sets %s, the profile %s", k->name, bw, boot->text, pv);
+			SAY(f->message, "%s: %s sets %s, the profile %s", k->name, bw, boot->text,
+			    pv);
 		else
-			SAY(f->message, "%s: %s sets %s, the profile %s", k->name, sw, sys->text, pv);
+			SAY(f->message, "%s: %s sets %s, the profile %s", k->name, sw, sys->text,
+			    pv);
 		if (boot_differs && sys_differs)
 			SAY(f->evidence,
 			    "at boot systemd-sysctl writes %s from %s, then tcptune.service "
@@ -94,8 +95,10 @@ rule_sysctld_conflict(const struct tt_rule_input *in, struct tt_findings *out)
 }
 
 const struct tt_rule tt_rules_sysctld[] = {
-	{ .id = "sysctld_conflict", .fn = rule_sysctld_conflict,
+	{ .id = "sysctld_conflict",
+	    .fn = rule_sysctld_conflict,
 	    .ok_message = "no sysctl.d file sets a profile's key to another value",
-	    .owns = { TT_K__COUNT }, .needs_profile = true },
+	    .owns = { TT_K__COUNT },
+	    .needs_profile = true },
 };
 const size_t tt_rules_sysctld_n = sizeof(tt_rules_sysctld) / sizeof(tt_rules_sysctld[0]);

@@ -276,8 +276,9 @@ trim(char *s)
 	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\f' || *s == '\v')
 		s++;
 	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n' ||
-			    e[-1] == '\f' || e[-1] == '\v'))
+	while (e > s &&
+	    (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n' || e[-1] == '\f' ||
+		e[-1] == '\v'))
 		*--e = '\0';
 	return s;
 }
@@ -295,8 +296,7 @@ record(struct tt_sysctld_set *s, const char *file, int line, const char *value,
 	s->glob = glob;
 	/* Anything but strict decimal (a leading zero is octal to the kernel)
 	 * is kept as text and never counted as equal to a profile's value. */
-	if (strlen(value) >= sizeof(s->text) ||
-	    tt_val_parse(value, k->nfields, &s->val, &why) < 0)
+	if (strlen(value) >= sizeof(s->text) || tt_val_parse(value, k->nfields, &s->val, &why) < 0)
 		s->val.n = 0;
 }
 
@@ -401,8 +401,7 @@ settle(const struct winners *w, struct tt_sysctld_set out[TT_K__COUNT])
 }
 
 int
-tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out,
-    struct tt_diags *diags)
+tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out, struct tt_diags *diags)
 {
 	struct reader r = { .diags = diags, .rootfd = -1 };
 	struct conf_file *files = NULL;
@@ -444,8 +443,8 @@ done:
 		e = -ENOMEM;
 		goto out;
 	}
-	tt_log(ctx, TT_LOG_DEBUG, "%s: %d sysctl configuration files read",
-	    tt_ctx_sysctl_root(ctx), r.nfiles);
+	tt_log(ctx, TT_LOG_DEBUG, "%s: %d sysctl configuration files read", tt_ctx_sysctl_root(ctx),
+	    r.nfiles);
 	*out = sd;
 	sd = NULL;
 out:

@@ -18,7 +18,7 @@
 #include "diag.h"
 #include "rules.h"
 
-#define TT_SYSCTLD_PATH_MAX 512
+#define TT_SYSCTLD_PATH_MAX  512
 #define TT_SYSCTLD_VALUE_MAX 64
 
 /* One assignment of a key in a file. */
@@ -54,8 +54,7 @@ struct tt_sysctld {
  * warnings: they are not tcptune's files to reject.  Returns 0 with *out
  * set, or -ENOMEM.
  */
-int tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out,
-    struct tt_diags *diags);
+int tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out, struct tt_diags *diags);
 void tt_sysctld_free(struct tt_sysctld *sd);
 
 /*

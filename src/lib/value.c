@@ -83,8 +83,8 @@ tt_val_parse(const char *s, int nfields, struct tt_val *out, const char **why)
 	}
 	while (*s != '\0') {
 		if (v.n == nfields) {
-			*why = nfields == 1 ? "one number expected, found more"
-					    : "two numbers expected, found more";
+			*why = nfields == 1 ? "one number expected, found more" :
+					      "two numbers expected, found more";
 			return -EINVAL;
 		}
 		if (parse_one(&s, &v.v[v.n], why) < 0)

@@ -24,8 +24,7 @@ struct tt_val {
  * zero ("012" is what the kernel reads as octal 10), no '+', no hex.
  * Returns 0, or -EINVAL with a reason in why (a static string).
  */
-int tt_val_parse(const char *s, int nfields, struct tt_val *out,
-    const char **why);
+int tt_val_parse(const char *s, int nfields, struct tt_val *out, const char **why);
 
 /* Writes the canonical form ("30", "1024 65000").  Returns buf. */
 char *tt_val_format(const struct tt_val *v, char *buf, size_t len);

@@ -33,9 +33,8 @@ check_census(const struct tt_census *c)
 	for (int f = 0; f < TT_CF__COUNT; f++)
 		for (int s = 0; s < TT_CS__COUNT; s++)
 			sum += c->state[f][s];
-	if (sum != c->total || c->ndest > TT_CENSUS_DEST_CAP ||
-	    c->ncw > TT_CENSUS_CW_CAP || c->nowner > TT_CENSUS_OWNER_CAP ||
-	    c->outbound > c->total)
+	if (sum != c->total || c->ndest > TT_CENSUS_DEST_CAP || c->ncw > TT_CENSUS_CW_CAP ||
+	    c->nowner > TT_CENSUS_OWNER_CAP || c->outbound > c->total)
 		abort();
 	n = tt_census_top_dests(c, idx, TT_CENSUS_DEST_SHOW);
 	if (n > TT_CENSUS_DEST_SHOW || n > c->ndest)

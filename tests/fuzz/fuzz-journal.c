@@ -29,10 +29,9 @@ same_val(const struct tt_val *a, const struct tt_val *b)
 static bool
 same_journal(const struct tt_journal *a, const struct tt_journal *b)
 {
-	if (a->state != b->state || a->time != b->time ||
-	    strcmp(a->profile, b->profile) != 0 ||
-	    a->confirm_deadline != b->confirm_deadline ||
-	    a->confirm_token != b->confirm_token || a->nkeys != b->nkeys)
+	if (a->state != b->state || a->time != b->time || strcmp(a->profile, b->profile) != 0 ||
+	    a->confirm_deadline != b->confirm_deadline || a->confirm_token != b->confirm_token ||
+	    a->nkeys != b->nkeys)
 		return false;
 	for (int i = 0; i < a->nkeys; i++) {
 		const struct tt_journal_key *x = &a->keys[i], *y = &b->keys[i];
