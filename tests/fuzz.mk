@@ -4,7 +4,7 @@
 #                                FUZZ_SECONDS (default 60); -j2 runs two at once
 #   make fuzz-build              only build them
 #   make fuzz-run-profile        one of them (value, profile, journal,
-#                                census, nat)
+#                                census, nat, sysctld)
 #   make fuzz FUZZ_SECONDS=600   longer
 #
 # The harnesses need clang with libFuzzer (Debian: clang, libclang-rt-dev),
@@ -26,9 +26,10 @@ FUZZ_LIB = tests/fuzz/libtcptune-fuzz.a
 FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@
 
 FUZZ_BINS = tests/fuzz/fuzz-value tests/fuzz/fuzz-profile \
-	tests/fuzz/fuzz-journal tests/fuzz/fuzz-census tests/fuzz/fuzz-nat
+	tests/fuzz/fuzz-journal tests/fuzz/fuzz-census tests/fuzz/fuzz-nat \
+	tests/fuzz/fuzz-sysctld
 FUZZ_RUNS = fuzz-run-value fuzz-run-profile fuzz-run-journal \
-	fuzz-run-census fuzz-run-nat
+	fuzz-run-census fuzz-run-nat fuzz-run-sysctld
 
 EXTRA_DIST += tests/fuzz/README tests/fuzz/run.sh tests/fuzz/corpus \
 	tests/fuzz/fuzz-value.c tests/fuzz/value.dict tests/fuzz/value.options \
@@ -36,7 +37,9 @@ EXTRA_DIST += tests/fuzz/README tests/fuzz/run.sh tests/fuzz/corpus \
 	tests/fuzz/profile.seeds \
 	tests/fuzz/fuzz-journal.c tests/fuzz/journal.dict tests/fuzz/journal.options \
 	tests/fuzz/fuzz-census.c tests/fuzz/census.options \
-	tests/fuzz/fuzz-nat.c tests/fuzz/nat.dict tests/fuzz/nat.options tests/fuzz/nat.seeds
+	tests/fuzz/fuzz-nat.c tests/fuzz/nat.dict tests/fuzz/nat.options tests/fuzz/nat.seeds \
+	tests/fuzz/fuzz-sysctld.c tests/fuzz/sysctld.dict tests/fuzz/sysctld.options \
+	tests/fuzz/sysctld.seeds
 CLEANFILES += $(FUZZ_BINS) $(FUZZ_LIB)
 
 # Every library source, so a new module is instrumented without a change here.
@@ -59,6 +62,8 @@ tests/fuzz/fuzz-census: tests/fuzz/fuzz-census.c $(FUZZ_LIB)
 	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-census.c $(FUZZ_LIB) $(LIB_LIBS)
 tests/fuzz/fuzz-nat: tests/fuzz/fuzz-nat.c $(FUZZ_LIB)
 	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-nat.c $(FUZZ_LIB) $(LIB_LIBS)
+tests/fuzz/fuzz-sysctld: tests/fuzz/fuzz-sysctld.c $(FUZZ_LIB)
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-sysctld.c $(FUZZ_LIB) $(LIB_LIBS)
 
 # tests/fuzz/run.sh NAME: runs tests/fuzz/fuzz-NAME, prints the executions
 # reached, and fails on any crash, leak, timeout or sanitizer report.
@@ -77,6 +82,8 @@ fuzz-run-census: tests/fuzz/fuzz-census
 	@$(FUZZ_RUN) census
 fuzz-run-nat: tests/fuzz/fuzz-nat
 	@$(FUZZ_RUN) nat
+fuzz-run-sysctld: tests/fuzz/fuzz-sysctld
+	@$(FUZZ_RUN) sysctld
 fuzz-clean:
 	rm -rf tests/fuzz/obj tests/fuzz/work
 clean-local: fuzz-clean
