@@ -54,6 +54,19 @@ done
 cw_pid=$(awk '$4 == "close_wait" { print $3 }' "$tmp/made")
 cw_port=$(awk '$4 == "close_wait" { print $2 }' "$tmp/made")
 
+# "ready" means every close() was called; the kernel may still be
+# finishing a few handshakes.  Wait (at most 10 s) until no socket is in a
+# passing state and every TIME_WAIT is in place, so the counts hold still.
+i=0
+while :; do
+	tw=$(ss -tanH state time-wait | wc -l)
+	moving=$(ss -tanH state fin-wait-1 state last-ack state closing state syn-sent | wc -l)
+	[ "$tw" -eq "$N_TW" ] && [ "$moving" -eq 0 ] && break
+	i=$((i + 1))
+	[ $i -lt 100 ] || break
+	sleep 0.1
+done
+
 rc=0
 "$TCPTUNE" check --format json >"$tmp/json" || rc=$?
 [ $rc -le 2 ] || fail "check exited $rc"

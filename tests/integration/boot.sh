@@ -147,6 +147,11 @@ ExecStart=/usr/local/sbin/tcptune-boot-check
 WantedBy=multi-user.target
 EOU
 systemctl --root="$ROOT" enable tcptune-boot-check.service >/dev/null 2>&1
+# A tree installed below /tmp (distcheck's prefix) must outlive boot:
+# systemd-tmpfiles empties /tmp early in boot, racing tcptune.service,
+# which has no default dependencies.  The container keeps its /tmp.
+mkdir -p "$ROOT/etc/tmpfiles.d"
+ln -sf /dev/null "$ROOT/etc/tmpfiles.d/tmp.conf"
 # No login prompt on the console: nobody is there.
 systemctl --root="$ROOT" mask console-getty.service getty@.service >/dev/null 2>&1
 
