@@ -282,19 +282,13 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 	sigset_t saved;
 	bool held = false;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		r = cmd_common_option(env, &cmd_apply, opt, optarg);
-		if (r < 0)
-			return EXIT_CLEAN;
-		if (r > 1)
-			return r;
-		if (r == 1)
-			continue;
+	while ((opt = cmd_getopt(env, &cmd_apply, argc, argv, longopts, &r)) != -1) {
 		switch (opt) {
+		case CMD_OPT_STOP:
+			return r;
 		case OPT_FORMAT:
-			if (cmd_parse_format(optarg, &format) < 0)
-				return cmd_usage_error(
-				    env, &cmd_apply, "unknown format '%s' (text, json)", optarg);
+			if ((r = cmd_format_option(env, &cmd_apply, optarg, &format)) != 0)
+				return r;
 			break;
 		case OPT_CONFIRM: {
 			struct tt_val v;

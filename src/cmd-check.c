@@ -231,23 +231,21 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 	struct tt_rule_input in;
 	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		r = cmd_common_option(env, &cmd_check, opt, optarg);
-		if (r < 0)
-			return EXIT_CLEAN;
-		if (r > 1)
-			return r;
-		if (r == 1)
-			continue;
+	while ((opt = cmd_getopt(env, &cmd_check, argc, argv, longopts, &r)) != -1) {
 		switch (opt) {
+		case CMD_OPT_STOP:
+			return r;
 		case OPT_PROFILE:
 			o.profile = optarg;
 			break;
 		case OPT_FORMAT:
+			/* check alone also speaks the textfile-collector format */
 			o.prometheus = strcmp(optarg, "prometheus") == 0;
-			if (!o.prometheus && cmd_parse_format(optarg, &o.format) < 0)
+			if (!o.prometheus && strcmp(optarg, "text") != 0 &&
+			    strcmp(optarg, "json") != 0)
 				return cmd_usage_error(env, &cmd_check,
 				    "unknown format '%s' (text, json, prometheus)", optarg);
+			o.format = strcmp(optarg, "json") == 0 ? FORMAT_JSON : FORMAT_TEXT;
 			break;
 		case OPT_IGNORE_UNKNOWN:
 			o.profile_flags |= TT_PROFILE_IGNORE_UNKNOWN;

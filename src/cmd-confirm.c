@@ -17,13 +17,9 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 	};
 	int opt, r, state;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		r = cmd_common_option(env, &cmd_confirm, opt, optarg);
-		if (r < 0)
-			return EXIT_CLEAN;
-		if (r > 1)
+	while ((opt = cmd_getopt(env, &cmd_confirm, argc, argv, longopts, &r)) != -1)
+		if (opt == CMD_OPT_STOP)
 			return r;
-	}
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_confirm, "unexpected argument '%s'", argv[optind]);
 	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);

@@ -105,13 +105,9 @@ run_explain(struct cmd_env *env, int argc, char *argv[])
 	const struct tt_key *k;
 	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		r = cmd_common_option(env, &cmd_explain, opt, optarg);
-		if (r < 0)
-			return EXIT_CLEAN;
-		if (r != 1)
-			return r > 1 ? r : EXIT_USAGE;
-	}
+	while ((opt = cmd_getopt(env, &cmd_explain, argc, argv, longopts, &r)) != -1)
+		if (opt == CMD_OPT_STOP)
+			return r;
 	if (optind == argc) {
 		list_keys(stdout);
 		return EXIT_CLEAN;

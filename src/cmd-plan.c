@@ -312,19 +312,13 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 	struct tt_plan plan;
 	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		r = cmd_common_option(env, &cmd_plan, opt, optarg);
-		if (r < 0)
-			return EXIT_CLEAN;
-		if (r > 1)
-			return r;
-		if (r == 1)
-			continue;
+	while ((opt = cmd_getopt(env, &cmd_plan, argc, argv, longopts, &r)) != -1) {
 		switch (opt) {
+		case CMD_OPT_STOP:
+			return r;
 		case OPT_FORMAT:
-			if (cmd_parse_format(optarg, &format) < 0)
-				return cmd_usage_error(
-				    env, &cmd_plan, "unknown format '%s' (text, json)", optarg);
+			if ((r = cmd_format_option(env, &cmd_plan, optarg, &format)) != 0)
+				return r;
 			break;
 		case OPT_IGNORE_UNKNOWN:
 			flags |= TT_PROFILE_IGNORE_UNKNOWN;

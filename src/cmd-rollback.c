@@ -28,19 +28,13 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 	int opt, r, state, rc;
 	sigset_t saved;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		r = cmd_common_option(env, &cmd_rollback, opt, optarg);
-		if (r < 0)
-			return EXIT_CLEAN;
-		if (r > 1)
-			return r;
-		if (r == 1)
-			continue;
+	while ((opt = cmd_getopt(env, &cmd_rollback, argc, argv, longopts, &r)) != -1) {
 		switch (opt) {
+		case CMD_OPT_STOP:
+			return r;
 		case OPT_FORMAT:
-			if (cmd_parse_format(optarg, &format) < 0)
-				return cmd_usage_error(
-				    env, &cmd_rollback, "unknown format '%s' (text, json)", optarg);
+			if ((r = cmd_format_option(env, &cmd_rollback, optarg, &format)) != 0)
+				return r;
 			break;
 		case OPT_FORCE:
 			force = true;

@@ -39,17 +39,12 @@ run_status(struct cmd_env *env, int argc, char *argv[])
 	int opt, r, busy, nmismatch = 0;
 	const char *confirm = "none";
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		r = cmd_common_option(env, &cmd_status, opt, optarg);
-		if (r < 0)
-			return EXIT_CLEAN;
-		if (r > 1)
+	while ((opt = cmd_getopt(env, &cmd_status, argc, argv, longopts, &r)) != -1) {
+		if (opt == CMD_OPT_STOP)
 			return r;
-		if (r == 1)
-			continue;
-		if (opt == OPT_FORMAT && cmd_parse_format(optarg, &format) < 0)
-			return cmd_usage_error(
-			    env, &cmd_status, "unknown format '%s' (text, json)", optarg);
+		if (opt == OPT_FORMAT &&
+		    (r = cmd_format_option(env, &cmd_status, optarg, &format)) != 0)
+			return r;
 	}
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_status, "unexpected argument '%s'", argv[optind]);

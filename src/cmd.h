@@ -72,7 +72,19 @@ enum {
  * prints the command's usage and returns -1: the caller exits 0.
  */
 int cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const char *arg);
-int cmd_parse_format(const char *arg, enum output_format *out);
+/* --format text|json: 0, or EXIT_USAGE after saying what is wrong. */
+int cmd_format_option(
+    struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out);
+
+/*
+ * getopt_long() for a command, with the common options handled here.
+ * Returns the next option that is the command's own, -1 after the last
+ * option, or CMD_OPT_STOP with *rc set when the command must end now
+ * (0 after --help, the exit code of a usage error).
+ */
+#define CMD_OPT_STOP (-2)
+int cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
+    const struct option *longopts, int *rc);
 /* Reports an unknown option or bad operand and returns EXIT_USAGE. */
 int cmd_usage_error(struct cmd_env *env, const struct cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -110,15 +110,34 @@ cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const cha
 }
 
 int
-cmd_parse_format(const char *arg, enum output_format *out)
+cmd_format_option(
+    struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out)
 {
 	if (strcmp(arg, "text") == 0)
 		*out = FORMAT_TEXT;
 	else if (strcmp(arg, "json") == 0)
 		*out = FORMAT_JSON;
 	else
-		return -1;
+		return cmd_usage_error(env, cmd, "unknown format '%s' (text, json)", arg);
 	return 0;
+}
+
+int
+cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
+    const struct option *longopts, int *rc)
+{
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		r = cmd_common_option(env, cmd, opt, optarg);
+		if (r == 1)
+			continue;
+		if (r == 0)
+			return opt;
+		*rc = r < 0 ? EXIT_CLEAN : r;
+		return CMD_OPT_STOP;
+	}
+	return -1;
 }
 
 int
@@ -231,7 +250,7 @@ run_help(struct cmd_env *env, int argc, char *argv[])
 {
 	const struct cmd *c;
 
-	if (argc < 2) {
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		main_usage(stdout, env->progname);
 		return EXIT_CLEAN;
 	}

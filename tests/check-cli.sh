@@ -15,6 +15,8 @@ check "help lists check and explain" grep -q "^  check" "$SCRATCH/help"
 "$T" chec >/dev/null 2>&1; check "no prefix matching of commands (64)" [ $? -eq 64 ]
 "$T" check --help | grep -q "usage: tcptune check"; check "check --help" [ $? -eq 0 ]
 "$T" help explain | grep -q "usage: tcptune explain"; check "help explain" [ $? -eq 0 ]
+"$T" help --help | grep -q "^usage: tcptune "; check "help --help" [ $? -eq 0 ]
+"$T" explain --bogus >/dev/null 2>&1; check "explain: unknown option (64)" [ $? -eq 64 ]
 "$T" check --bogus >/dev/null 2>&1; check "unknown option (64)" [ $? -eq 64 ]
 "$T" check --format yaml >/dev/null 2>&1; check "unknown format (64)" [ $? -eq 64 ]
 "$T" check --proc-root "$SCRATCH/nothing" >/dev/null 2>&1; check "empty proc root (66)" [ $? -eq 66 ]
