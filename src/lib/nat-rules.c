@@ -38,22 +38,19 @@ rule_nat_declaration(const struct tt_rule_input *in, struct tt_findings *out)
 	if (in->prof->nat == TT_NAT_NO &&
 	    (nat->verdict == TT_NATV_TRANSLATES || nat->verdict == TT_NATV_BEHIND)) {
 		f = tt_finding_add(out, "nat_declaration_conflict", TT_SEV_WARN, NULL);
-		snprintf(f->message, sizeof(f->message),
-		    "the profile declares nat = no, but the evidence says %s",
+		TT_SAY(f->message, "the profile declares nat = no, but the evidence says %s",
 		    tt_nat_verdict_name(nat->verdict));
-		snprintf(f->evidence, sizeof(f->evidence), "%s: nat = no; %s", in->prof->path,
-		    reason(nat));
-		snprintf(f->advice, sizeof(f->advice),
+		TT_SAY(f->evidence, "%s: nat = no; %s", in->prof->path, reason(nat));
+		TT_SAY(f->advice,
 		    "tcptune treats NAT as in play, so settings unsafe behind NAT stay "
 		    "refused. Set nat = yes or auto in the profile if the evidence is "
 		    "right.");
 	} else if (in->prof->nat == TT_NAT_YES && nat->verdict == TT_NATV_NONE) {
 		f = tt_finding_add(out, "nat_declaration_conflict", TT_SEV_INFO, NULL);
-		snprintf(f->message, sizeof(f->message),
+		TT_SAY(f->message,
 		    "the profile declares nat = yes, but nothing on this host shows NAT");
-		snprintf(f->evidence, sizeof(f->evidence), "%s: nat = yes; %s", in->prof->path,
-		    reason(nat));
-		snprintf(f->advice, sizeof(f->advice),
+		TT_SAY(f->evidence, "%s: nat = yes; %s", in->prof->path, reason(nat));
+		TT_SAY(f->advice,
 		    "Nothing to do if clients reach this host through a NAT elsewhere "
 		    "(no host can see that); the declaration keeps NAT-safe choices.");
 	}
@@ -72,14 +69,14 @@ rule_nat_translator(const struct tt_rule_input *in, struct tt_findings *out)
 	f = tt_finding_add(out, "nat_translating_host", TT_SEV_INFO, "tcp_tw_reuse");
 	tt_finding_key(f, TT_K_TW_REUSE);
 	tt_finding_key(f, TT_K_TIMESTAMPS);
-	snprintf(f->message, sizeof(f->message),
+	TT_SAY(f->message,
 	    "this host translates addresses for others: its TIME_WAIT and timestamp "
 	    "keys govern only its own connections");
-	snprintf(f->evidence, sizeof(f->evidence),
+	TT_SAY(f->evidence,
 	    "%s; tcp_tw_reuse = %lld, "
 	    "tcp_timestamps = %lld",
 	    reason(nat), reuse ? reuse->v[0] : -1LL, ts ? ts->v[0] : -1LL);
-	snprintf(f->advice, sizeof(f->advice),
+	TT_SAY(f->advice,
 	    "Translated connections pass through without a local socket, so "
 	    "tcp_tw_reuse and tcp_timestamps here change nothing for them. Keep "
 	    "timestamps on: the clients behind this NAT share its address, and "

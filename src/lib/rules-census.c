@@ -13,20 +13,6 @@
 #include "census.h"
 #include "rules.h"
 
-static void say(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-say(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
-#define SAY(field, ...) say((field), sizeof(field), __VA_ARGS__)
-
 /* Appends to a finding's text field without overflowing it. */
 static void add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -85,12 +71,12 @@ rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	tt_finding_key(f, TT_K_MAX_TW_BUCKETS);
 	tt_finding_key(f, TT_K_TW_REUSE);
 	if (near && max != NULL)
-		SAY(f->message, "TIME_WAIT is at %" PRIu64 "%% of tcp_max_tw_buckets",
+		TT_SAY(f->message, "TIME_WAIT is at %" PRIu64 "%% of tcp_max_tw_buckets",
 		    tw * 100 / (uint64_t)max->v[0]);
 	else
-		SAY(f->message,
+		TT_SAY(f->message,
 		    "the TIME_WAIT table has overflowed: closing sockets skipped TIME_WAIT");
-	SAY(f->evidence,
+	TT_SAY(f->evidence,
 	    "%" PRIu64 " timewait sockets (%" PRIu64 " TIME_WAIT, %" PRIu64 " orphaned FIN_WAIT2)",
 	    tw, tt_census_state(c, TT_CS_TIME_WAIT), tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED));
 	if (max != NULL)
@@ -98,7 +84,7 @@ rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 		    in->thr->tw_buckets_warn_pct);
 	if (c->have[TT_CTR_TW_OVERFLOW])
 		ADD(f->evidence, "; TcpExt TCPTimeWaitOverflow = %" PRIu64, ovf);
-	SAY(f->advice,
+	TT_SAY(f->advice,
 	    "Past the limit the kernel drops TIME_WAIT for new closes, so a late "
 	    "segment of an old connection can corrupt a new one with the same "
 	    "ports. Reuse connections (keep-alive, pools) so fewer are closed; "
@@ -128,12 +114,12 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 		tt_finding_key(f, TT_K_LOCAL_PORT_RANGE);
 		tt_finding_key(f, TT_K_TW_REUSE);
 		tt_census_dest_str(d, ds, sizeof(ds));
-		SAY(f->message,
+		TT_SAY(f->message,
 		    "outgoing connections to %s hold %" PRIu64
 		    "%% of the ephemeral ports; when they run out, connect() "
 		    "fails with \"cannot assign requested address\"",
 		    ds, pct);
-		SAY(f->evidence,
+		TT_SAY(f->evidence,
 		    "%" PRIu64 " sockets to %s on local ports %lld-%lld "
 		    "(%lld ports): %" PRIu64 " in TIME_WAIT, %" PRIu64 " connecting",
 		    d->count, ds, lo, hi, range, d->time_wait, d->syn_sent);
@@ -141,7 +127,7 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 			ADD(f->evidence, "; count may be high by up to %" PRIu64, d->err);
 		if (reuse != NULL)
 			ADD(f->evidence, "; tcp_tw_reuse = %lld", reuse->v[0]);
-		SAY(f->advice,
+		TT_SAY(f->advice,
 		    "Reuse connections to this destination (keep-alive, a pool) "
 		    "instead of opening one per request");
 		if (d->time_wait * 2 >= d->count && (reuse == NULL || reuse->v[0] != 1))
@@ -167,10 +153,10 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 		return;
 	f = tt_finding_add(
 	    out, "census_close_wait", many ? TT_SEV_WARN : TT_SEV_INFO, "tcp_keepalive_time");
-	SAY(f->message, "%" PRIu64 " sockets in CLOSE_WAIT: %s", cw,
+	TT_SAY(f->message, "%" PRIu64 " sockets in CLOSE_WAIT: %s", cw,
 	    many ? "an application does not close() connections its peers closed" :
 		   "fewer than the warning threshold");
-	SAY(f->evidence, "CLOSE_WAIT = %" PRIu64 ", close_wait_warn = %lld", cw,
+	TT_SAY(f->evidence, "CLOSE_WAIT = %" PRIu64 ", close_wait_warn = %lld", cw,
 	    in->thr->close_wait_warn);
 	if (c->owners_walked && c->ncw < cw)
 		ADD(f->evidence, "; owners of the first %zu looked up", c->ncw);
@@ -184,7 +170,7 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	} else if (c->owners_walked) {
 		ADD(f->evidence, "; no process readable here holds them");
 	}
-	SAY(f->advice,
+	TT_SAY(f->advice,
 	    "CLOSE_WAIT is an application bug that no kernel setting fixes: "
 	    "the program must close() a socket once read() returns 0. Fix the "
 	    "program named above. Keepalive only reaps sockets that set "
@@ -206,11 +192,11 @@ rule_fin_wait2(const struct tt_rule_input *in, struct tt_findings *out)
 		f = tt_finding_add(
 		    out, "census_fin_wait2", longt ? TT_SEV_WARN : TT_SEV_INFO, "tcp_fin_timeout");
 		tt_finding_key(f, TT_K_FIN_TIMEOUT);
-		SAY(f->message,
+		TT_SAY(f->message,
 		    "%" PRIu64 " orphaned FIN_WAIT2 sockets wait for peers that "
 		    "never send their FIN",
 		    orphans);
-		SAY(f->evidence,
+		TT_SAY(f->evidence,
 		    "%" PRIu64 " as timewait minisockets, %" PRIu64
 		    " as full sockets; fin_wait2_warn = %lld",
 		    tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED), c->fin_wait2_full_orphans,
@@ -218,23 +204,23 @@ rule_fin_wait2(const struct tt_rule_input *in, struct tt_findings *out)
 		if (ft != NULL)
 			ADD(f->evidence, "; tcp_fin_timeout = %lld s", ft->v[0]);
 		if (longt)
-			SAY(f->advice,
+			TT_SAY(f->advice,
 			    "Lower net.ipv4.tcp_fin_timeout (15 to 30 s) so "
 			    "orphans are freed sooner; the peers should also close "
 			    "their side.");
 		else
-			SAY(f->advice,
+			TT_SAY(f->advice,
 			    "tcp_fin_timeout is already short; look at the peers, "
 			    "which do not close their side.");
 	}
 	if ((long long)owned >= in->thr->fin_wait2_warn) {
 		f = tt_finding_add(out, "census_fin_wait2", TT_SEV_INFO, "tcp_fin_timeout");
-		SAY(f->message,
+		TT_SAY(f->message,
 		    "%" PRIu64 " FIN_WAIT2 sockets are still owned by a process "
 		    "(shutdown() without close())",
 		    owned);
-		SAY(f->evidence, "FIN_WAIT2 full sockets with an owner = %" PRIu64, owned);
-		SAY(f->advice,
+		TT_SAY(f->evidence, "FIN_WAIT2 full sockets with an owner = %" PRIu64, owned);
+		TT_SAY(f->advice,
 		    "tcp_fin_timeout does not shorten these: it applies to "
 		    "orphans only. The program must close() them.");
 	}
@@ -259,15 +245,15 @@ rule_orphans(const struct tt_rule_input *in, struct tt_findings *out)
 	f = tt_finding_add(out, "census_orphans",
 	    n >= (uint64_t)max->v[0] ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_max_orphans");
 	tt_finding_key(f, TT_K_MAX_ORPHANS);
-	SAY(f->message,
+	TT_SAY(f->message,
 	    "orphaned sockets are at %" PRIu64 "%% of tcp_max_orphans: past it "
 	    "the kernel resets them",
 	    n * 100 / (uint64_t)max->v[0]);
-	SAY(f->evidence,
+	TT_SAY(f->evidence,
 	    "sockstat orphan = %" PRIu64 " (whole host), tcp_max_orphans = %lld, "
 	    "warning at %lld%%; TcpExt TCPAbortOnMemory = %" PRIu64,
 	    n, max->v[0], in->thr->orphans_warn_pct, aborts);
-	SAY(f->advice,
+	TT_SAY(f->advice,
 	    "Raise net.ipv4.tcp_max_orphans if memory allows, lower "
 	    "tcp_fin_timeout and tcp_orphan_retries so orphans go sooner.");
 }

@@ -86,10 +86,8 @@ tt_findings_worst(const struct tt_findings *f)
 
 /* --- helpers for rules ------------------------------------------------ */
 
-static void say(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-say(char *buf, size_t len, const char *fmt, ...)
+void
+tt_finding_say(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -97,8 +95,6 @@ say(char *buf, size_t len, const char *fmt, ...)
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
 }
-
-#define SAY(field, ...) say((field), sizeof(field), __VA_ARGS__)
 
 static const struct tt_val *
 current(const struct tt_rule_input *in, enum tt_key_id k)
@@ -197,10 +193,11 @@ rule_tw_recycle_enabled(const struct tt_rule_input *in, struct tt_findings *out)
 	f = tt_finding_add(
 	    out, "tw_recycle_enabled", nat ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_tw_recycle");
 	tt_finding_key(f, TT_K_TW_RECYCLE);
-	SAY(f->message, "tcp_tw_recycle is on: SYNs from clients behind NAT are dropped silently");
-	SAY(f->evidence, "net.ipv4.tcp_tw_recycle = %lld on kernel %s; %s", v->v[0],
+	TT_SAY(
+	    f->message, "tcp_tw_recycle is on: SYNs from clients behind NAT are dropped silently");
+	TT_SAY(f->evidence, "net.ipv4.tcp_tw_recycle = %lld on kernel %s; %s", v->v[0],
 	    in->snap->kernel[0] ? in->snap->kernel : "(unknown)", nat_words(in));
-	SAY(f->advice,
+	TT_SAY(f->advice,
 	    "Set net.ipv4.tcp_tw_recycle = 0 now and remove it from sysctl.conf; "
 	    "use tcp_tw_reuse = 1 with tcp_timestamps = 1 for outgoing churn.");
 }
@@ -219,11 +216,11 @@ rule_tw_recycle_requested(const struct tt_rule_input *in, struct tt_findings *ou
 	f = tt_finding_add(
 	    out, "tw_recycle_requested", nat ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_tw_recycle");
 	tt_finding_key(f, TT_K_TW_RECYCLE);
-	SAY(f->message, "the profile asks for tcp_tw_recycle = 1%s",
+	TT_SAY(f->message, "the profile asks for tcp_tw_recycle = 1%s",
 	    nat ? " behind NAT: clients would be dropped silently" : "");
-	SAY(f->evidence, "%s line %d sets net.ipv4.tcp_tw_recycle = 1; %s", in->prof->path,
+	TT_SAY(f->evidence, "%s line %d sets net.ipv4.tcp_tw_recycle = 1; %s", in->prof->path,
 	    in->prof->sysctl[TT_K_TW_RECYCLE].line, nat_words(in));
-	SAY(f->advice,
+	TT_SAY(f->advice,
 	    "Remove it from the profile; tcptune apply refuses it unless the "
 	    "profile says nat = no and nothing shows NAT.");
 }
@@ -241,9 +238,10 @@ rule_tw_reuse_without_timestamps(const struct tt_rule_input *in, struct tt_findi
 	f = tt_finding_add(out, "tw_reuse_without_timestamps", TT_SEV_WARN, "tcp_tw_reuse");
 	tt_finding_key(f, TT_K_TW_REUSE);
 	tt_finding_key(f, TT_K_TIMESTAMPS);
-	SAY(f->message, "tcp_tw_reuse has no effect while tcp_timestamps is 0");
-	SAY(f->evidence, "tcp_tw_reuse = %lld (%s), tcp_timestamps = 0 (%s)", reuse->v[0], rf, tf);
-	SAY(f->advice,
+	TT_SAY(f->message, "tcp_tw_reuse has no effect while tcp_timestamps is 0");
+	TT_SAY(
+	    f->evidence, "tcp_tw_reuse = %lld (%s), tcp_timestamps = 0 (%s)", reuse->v[0], rf, tf);
+	TT_SAY(f->advice,
 	    "Set net.ipv4.tcp_timestamps = 1; reuse of a TIME_WAIT port needs "
 	    "the timestamps of the old connection.");
 }
@@ -259,9 +257,9 @@ rule_timestamps_off(const struct tt_rule_input *in, struct tt_findings *out)
 		return;
 	f = tt_finding_add(out, "timestamps_off", TT_SEV_WARN, "tcp_timestamps");
 	tt_finding_key(f, TT_K_TIMESTAMPS);
-	SAY(f->message, "TCP timestamps are off: PAWS protection and tcp_tw_reuse are lost");
-	SAY(f->evidence, "tcp_timestamps = 0 (%s)", from);
-	SAY(f->advice,
+	TT_SAY(f->message, "TCP timestamps are off: PAWS protection and tcp_tw_reuse are lost");
+	TT_SAY(f->evidence, "tcp_timestamps = 0 (%s)", from);
+	TT_SAY(f->advice,
 	    "Set net.ipv4.tcp_timestamps = 1. Turning timestamps off was folk "
 	    "advice against tcp_tw_recycle trouble; remove tw_recycle instead.");
 }
@@ -282,20 +280,20 @@ rule_keepalive_nat_idle(const struct tt_rule_input *in, struct tt_findings *out)
 	tt_finding_key(f, TT_K_KEEPALIVE_TIME);
 	tt_finding_key(f, TT_K_KEEPALIVE_INTVL);
 	tt_finding_key(f, TT_K_KEEPALIVE_PROBES);
-	SAY(f->message,
+	TT_SAY(f->message,
 	    "first keepalive probe comes after the NAT idle timeout: idle "
 	    "connections are forgotten by the NAT before they are probed");
 	if (i != NULL && p != NULL)
-		SAY(f->evidence,
+		TT_SAY(f->evidence,
 		    "tcp_keepalive_time = %lld s (%s) >= nat_idle_timeout = %lld s; "
 		    "dead-peer detection takes %lld + %lld x %lld = %lld s; %s",
 		    t->v[0], f1, idle, t->v[0], i->v[0], p->v[0], t->v[0] + i->v[0] * p->v[0],
 		    nat_words(in));
 	else
-		SAY(f->evidence,
+		TT_SAY(f->evidence,
 		    "tcp_keepalive_time = %lld s (%s) >= nat_idle_timeout = %lld s; %s", t->v[0],
 		    f1, idle, nat_words(in));
-	SAY(f->advice,
+	TT_SAY(f->advice,
 	    "Set net.ipv4.tcp_keepalive_time below %lld (e.g. %lld) so probes "
 	    "keep the NAT entry alive; applications must still enable SO_KEEPALIVE.",
 	    idle,
@@ -325,17 +323,17 @@ rule_profile_mismatch(const struct tt_rule_input *in, struct tt_findings *out)
 		tt_finding_key(f, (enum tt_key_id)k);
 		tt_val_format(t, tb, sizeof(tb));
 		if (r->state == TT_ST_OK) {
-			SAY(f->message, "%s differs from the profile", key->name);
-			SAY(f->evidence, "current %s, profile %s (%s line %d)",
+			TT_SAY(f->message, "%s differs from the profile", key->name);
+			TT_SAY(f->evidence, "current %s, profile %s (%s line %d)",
 			    tt_val_format(&r->val, cb, sizeof(cb)), tb, in->prof->path,
 			    in->prof->sysctl[k].line);
-			SAY(f->advice, "Run `tcptune plan %s` to see the change, then apply it.",
+			TT_SAY(f->advice, "Run `tcptune plan %s` to see the change, then apply it.",
 			    in->prof->path);
 		} else {
-			SAY(f->message, "%s could not be compared with the profile", key->name);
-			SAY(f->evidence, "current value %s, profile %s", tt_state_name(r->state),
+			TT_SAY(f->message, "%s could not be compared with the profile", key->name);
+			TT_SAY(f->evidence, "current value %s, profile %s", tt_state_name(r->state),
 			    tb);
-			SAY(f->advice, "Run tcptune as root to read it.");
+			TT_SAY(f->advice, "Run tcptune as root to read it.");
 		}
 	}
 }
@@ -365,15 +363,16 @@ rule_profile_key_absent(const struct tt_rule_input *in, struct tt_findings *out)
 			why = "not on this kernel";
 		f = tt_finding_add(out, "profile_key_absent", TT_SEV_WARN, tt_key_short(key));
 		tt_finding_key(f, (enum tt_key_id)k);
-		SAY(f->message, "the profile sets %s, which this kernel does not have", key->name);
+		TT_SAY(
+		    f->message, "the profile sets %s, which this kernel does not have", key->name);
 		if (key->removed != 0)
-			SAY(f->evidence, "%s line %d; %s in %u.%u; kernel %s", in->prof->path,
+			TT_SAY(f->evidence, "%s line %d; %s in %u.%u; kernel %s", in->prof->path,
 			    in->prof->sysctl[k].line, why, key->removed >> 16,
 			    (key->removed >> 8) & 0xff, in->snap->kernel);
 		else
-			SAY(f->evidence, "%s line %d; %s; kernel %s", in->prof->path,
+			TT_SAY(f->evidence, "%s line %d; %s; kernel %s", in->prof->path,
 			    in->prof->sysctl[k].line, why, in->snap->kernel);
-		SAY(f->advice,
+		TT_SAY(f->advice,
 		    "Remove it from the profile (apply refuses it); "
 		    "`tcptune explain %s` tells more.",
 		    tt_key_short(key));
@@ -476,15 +475,16 @@ bounds_finding(
 		tt_finding_key(f, (enum tt_key_id)k);
 		tt_val_format(v, vb, sizeof(vb));
 		if (profile) {
-			SAY(f->message, "the profile sets %s = %s, outside tcptune's safe range",
+			TT_SAY(f->message, "the profile sets %s = %s, outside tcptune's safe range",
 			    key->name, vb);
-			SAY(f->evidence, "%s line %d: %s", in->prof->path, in->prof->sysctl[k].line,
-			    why);
-			SAY(f->advice, "apply refuses it. %s", key->risks);
+			TT_SAY(f->evidence, "%s line %d: %s", in->prof->path,
+			    in->prof->sysctl[k].line, why);
+			TT_SAY(f->advice, "apply refuses it. %s", key->risks);
 		} else {
-			SAY(f->message, "%s = %s is outside tcptune's safe range", key->name, vb);
-			SAY(f->evidence, "%s", why);
-			SAY(f->advice, "%s %s", key->risks, key->advice);
+			TT_SAY(
+			    f->message, "%s = %s is outside tcptune's safe range", key->name, vb);
+			TT_SAY(f->evidence, "%s", why);
+			TT_SAY(f->advice, "%s %s", key->risks, key->advice);
 		}
 	}
 }
@@ -517,7 +517,7 @@ run_rule(const struct tt_rule *rule, const struct tt_rule_input *in, struct tt_f
 	if (out->n != before)
 		return;
 	f = tt_finding_add(out, rule->id, TT_SEV_OK, NULL);
-	SAY(f->message, "%s", rule->ok_message);
+	TT_SAY(f->message, "%s", rule->ok_message);
 }
 
 static int

@@ -80,6 +80,14 @@ void tt_findings_free(struct tt_findings *f);
 /* Adds a finding (message/evidence/advice empty) and returns it; never NULL. */
 struct tt_finding *
 tt_finding_add(struct tt_findings *out, const char *id, enum tt_severity sev, const char *explain);
+/*
+ * Formats into one of a finding's fixed-size text fields; a text too long
+ * for it is cut, which is fine for prose.  TT_SAY(f->message, ...) passes
+ * the field's size.
+ */
+void
+tt_finding_say(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define TT_SAY(field, ...) tt_finding_say((field), sizeof(field), __VA_ARGS__)
 void tt_finding_key(struct tt_finding *f, enum tt_key_id k);
 
 /* Per-severity counts of a result. */

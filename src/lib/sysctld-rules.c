@@ -15,25 +15,10 @@
 #include "rules.h"
 #include "sysctld.h"
 
-/* Findings are prose of a fixed size: a long path may cut one short, and
- * that is fine. */
-static void say(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-say(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-#define SAY(field, ...) say((field), sizeof(field), __VA_ARGS__)
-
 static void
 where(const struct tt_sysctld_set *s, char *buf, size_t len)
 {
-	say(buf, len, "%s:%d%s", s->file, s->line, s->glob ? " (a pattern)" : "");
+	tt_finding_say(buf, len, "%s:%d%s", s->file, s->line, s->glob ? " (a pattern)" : "");
 }
 
 static void
@@ -63,30 +48,30 @@ rule_sysctld_conflict(const struct tt_rule_input *in, struct tt_findings *out)
 		f = tt_finding_add(out, "sysctld_conflict", TT_SEV_WARN, tt_key_short(k));
 		tt_finding_key(f, (enum tt_key_id)i);
 		if (boot_differs)
-			SAY(f->message, "%s: %s sets %s, the profile %s", k->name, bw, boot->text,
-			    pv);
+			TT_SAY(f->message, "%s: %s sets %s, the profile %s", k->name, bw,
+			    boot->text, pv);
 		else
-			SAY(f->message, "%s: %s sets %s, the profile %s", k->name, sw, sys->text,
+			TT_SAY(f->message, "%s: %s sets %s, the profile %s", k->name, sw, sys->text,
 			    pv);
 		if (boot_differs && sys_differs)
-			SAY(f->evidence,
+			TT_SAY(f->evidence,
 			    "at boot systemd-sysctl writes %s from %s, then tcptune.service "
 			    "(ordered after it) writes the profile's %s; a later `sysctl "
 			    "--system` writes %s back from %s, and the host leaves the profile",
 			    boot->text, bw, pv, sys->text, sw);
 		else if (boot_differs)
-			SAY(f->evidence,
+			TT_SAY(f->evidence,
 			    "at boot systemd-sysctl writes %s from %s, then tcptune.service "
 			    "(ordered after it) writes the profile's %s; a later `sysctl "
 			    "--system` ends with the profile's value, from %s",
 			    boot->text, bw, pv, sw);
 		else
-			SAY(f->evidence,
+			TT_SAY(f->evidence,
 			    "systemd-sysctl leaves it alone at boot, but a later `sysctl "
 			    "--system` reads /etc/sysctl.conf last and writes %s from %s over "
 			    "the profile's %s",
 			    sys->text, sw, pv);
-		SAY(f->advice,
+		TT_SAY(f->advice,
 		    "Make the file agree with the profile (or drop the line, or mask the file "
 		    "with a symlink to /dev/null in /etc/sysctl.d), so that boot, `sysctl "
 		    "--system` and tcptune all leave %s at %s.",
