@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "sysctl.h"
 
 const char *
 tt_journal_state_name(enum tt_journal_state s)
@@ -440,9 +441,10 @@ tt_state_busy(const struct tt_ctx *ctx)
 static int
 load_at(const struct tt_ctx *ctx, int dfd, struct tt_journal *j)
 {
+	/* TT_JOURNAL_MAX bytes and the NUL tt_read_all() adds */
 	char buf[TT_JOURNAL_MAX + 1], why[128];
 	struct stat st;
-	size_t got = 0;
+	ssize_t n;
 	int fd, r;
 
 	fd =
@@ -468,28 +470,16 @@ load_at(const struct tt_ctx *ctx, int dfd, struct tt_journal *j)
 		close(fd);
 		return -EPERM;
 	}
-	for (;;) {
-		ssize_t n = read(fd, buf + got, sizeof(buf) - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			close(fd);
-			return r;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got == sizeof(buf)) {
-			close(fd);
-			tt_log(ctx, TT_LOG_ERR, "%s/%s: too large for a journal",
-			    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME);
-			return -EBADMSG;
-		}
+	n = tt_read_all(fd, buf, sizeof(buf));
+	if (n == -EFBIG)
+		tt_log(ctx, TT_LOG_ERR, "%s/%s: too large for a journal", tt_ctx_state_dir(ctx),
+		    TT_JOURNAL_NAME);
+	if (n < 0) {
+		close(fd);
+		return n == -EFBIG ? -EBADMSG : (int)n;
 	}
 	close(fd);
-	r = tt_journal_parse(buf, got, j, why, sizeof(why));
+	r = tt_journal_parse(buf, (size_t)n, j, why, sizeof(why));
 	if (r < 0) {
 		tt_log(ctx, TT_LOG_ERR, "%s/%s: damaged journal: %s", tt_ctx_state_dir(ctx),
 		    TT_JOURNAL_NAME, why);

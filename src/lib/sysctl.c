@@ -27,30 +27,19 @@ tt_state_name(enum tt_state st)
 }
 
 ssize_t
-tt_proc_read(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len)
+tt_read_all(int fd, char *buf, size_t len)
 {
-	char path[4096];
 	size_t got = 0;
-	int fd, r;
 
 	if (len == 0)
 		return -EINVAL;
-	r = tt_proc_path(ctx, rel, path, sizeof(path));
-	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
 	for (;;) {
 		ssize_t n = read(fd, buf + got, len - 1 - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			r = -errno;
-			close(fd);
-			return r;
-		}
+		if (n < 0)
+			return -errno;
 		if (n == 0)
 			break;
 		got += (size_t)n;
@@ -61,17 +50,35 @@ tt_proc_read(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len)
 			do
 				n = read(fd, &extra, 1);
 			while (n < 0 && errno == EINTR);
-			if (n != 0) {
-				r = n < 0 ? -errno : -EFBIG;
-				close(fd);
-				return r;
-			}
+			if (n < 0)
+				return -errno;
+			if (n > 0)
+				return -EFBIG;
 			break;
 		}
 	}
-	close(fd);
 	buf[got] = '\0';
 	return (ssize_t)got;
+}
+
+ssize_t
+tt_proc_read(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len)
+{
+	char path[4096];
+	ssize_t n;
+	int fd, r;
+
+	if (len == 0)
+		return -EINVAL;
+	r = tt_proc_path(ctx, rel, path, sizeof(path));
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	n = tt_read_all(fd, buf, len);
+	close(fd);
+	return n;
 }
 
 int

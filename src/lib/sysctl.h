@@ -28,6 +28,12 @@ struct tt_reading {
 const char *tt_state_name(enum tt_state st);
 
 /*
+ * Reads what is left of fd into buf, NUL-terminated.  Returns the length,
+ * -EFBIG when more than len - 1 bytes are there, or a negative errno.
+ */
+ssize_t tt_read_all(int fd, char *buf, size_t len);
+
+/*
  * Reads one small proc file (relative to the proc root) into buf,
  * NUL-terminated.  Returns the length read, or a negative errno; -EFBIG
  * when the file does not fit.
