@@ -148,6 +148,38 @@ ct_example(struct nfnl_ct *ct, bool snat, char *buf, size_t len)
 	    snat ? ct_end(ct, 1, false, c, sizeof(c)) : ct_end(ct, 1, true, c, sizeof(c)));
 }
 
+/*
+ * Connects a libnl socket to protocol and dumps one cache through alloc.
+ * On failure the source is recorded as not read (libnl's code mapped to
+ * errno) and nothing is left to free.
+ */
+static enum tt_nat_source_state
+dump_cache(const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_kind kind, const char *what,
+    int protocol, int (*alloc)(struct nl_sock *, struct nl_cache **), struct nl_sock **skp,
+    struct nl_cache **cachep)
+{
+	enum tt_nat_source_state st;
+	int r, e;
+
+	*skp = nl_socket_alloc();
+	if (*skp == NULL) {
+		not_read(nat, kind, what, ENOMEM, TT_NATSRC_FAILED);
+		return TT_NATSRC_FAILED;
+	}
+	r = nl_connect(*skp, protocol);
+	if (r >= 0)
+		r = alloc(*skp, cachep);
+	if (r >= 0)
+		return TT_NATSRC_OK;
+	e = nle_errno(r);
+	st = errno_state(e);
+	tt_log(ctx, TT_LOG_DEBUG, "nat: %s dump: %s", what, strerror(e));
+	not_read(nat, kind, what, e, st);
+	nl_socket_free(*skp);
+	*skp = NULL;
+	return st;
+}
+
 enum tt_nat_source_state
 tt_nat_read_conntrack(const struct tt_ctx *ctx, struct tt_nat *nat)
 {
@@ -157,24 +189,11 @@ tt_nat_read_conntrack(const struct tt_ctx *ctx, struct tt_nat *nat)
 	enum tt_nat_source_state st;
 	struct nl_object *obj;
 	struct nl_sock *sk;
-	int r, e;
 
-	sk = nl_socket_alloc();
-	if (sk == NULL) {
-		not_read(nat, TT_NATK_CONNTRACK, "conntrack", ENOMEM, TT_NATSRC_FAILED);
-		return TT_NATSRC_FAILED;
-	}
-	r = nfnl_connect(sk);
-	if (r >= 0)
-		r = nfnl_ct_alloc_cache(sk, &cache);
-	if (r < 0) {
-		e = nle_errno(r);
-		st = errno_state(e);
-		tt_log(ctx, TT_LOG_DEBUG, "nat: conntrack dump: %s", strerror(e));
-		not_read(nat, TT_NATK_CONNTRACK, "conntrack", e, st);
-		nl_socket_free(sk);
+	st = dump_cache(ctx, nat, TT_NATK_CONNTRACK, "conntrack", NETLINK_NETFILTER,
+	    nfnl_ct_alloc_cache, &sk, &cache);
+	if (st != TT_NATSRC_OK)
 		return st;
-	}
 	for (obj = nl_cache_get_first(cache); obj != NULL; obj = nl_cache_get_next(obj)) {
 		struct nfnl_ct *ct = (struct nfnl_ct *)obj;
 		uint32_t status = nfnl_ct_get_status(ct);
@@ -413,24 +432,11 @@ tt_nat_read_addresses(const struct tt_ctx *ctx, struct tt_nat *nat)
 	enum tt_nat_source_state st;
 	struct nl_object *obj;
 	struct nl_sock *sk;
-	int r, e;
 
-	sk = nl_socket_alloc();
-	if (sk == NULL) {
-		not_read(nat, TT_NATK_ADDRESS, "addresses", ENOMEM, TT_NATSRC_FAILED);
-		return TT_NATSRC_FAILED;
-	}
-	r = nl_connect(sk, NETLINK_ROUTE);
-	if (r >= 0)
-		r = rtnl_addr_alloc_cache(sk, &cache);
-	if (r < 0) {
-		e = nle_errno(r);
-		st = errno_state(e);
-		tt_log(ctx, TT_LOG_DEBUG, "nat: address dump: %s", strerror(e));
-		not_read(nat, TT_NATK_ADDRESS, "addresses", e, st);
-		nl_socket_free(sk);
+	st = dump_cache(ctx, nat, TT_NATK_ADDRESS, "addresses", NETLINK_ROUTE,
+	    rtnl_addr_alloc_cache, &sk, &cache);
+	if (st != TT_NATSRC_OK)
 		return st;
-	}
 	for (obj = nl_cache_get_first(cache); obj != NULL; obj = nl_cache_get_next(obj)) {
 		struct rtnl_addr *a = (struct rtnl_addr *)obj;
 		struct nl_addr *local = rtnl_addr_get_local(a);
