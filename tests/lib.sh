@@ -33,10 +33,13 @@ scratch() {
 	trap 'rm -rf "$SCRATCH"' EXIT
 }
 
-# The host's TCP teardown keys, to prove a test left them alone.
+# The host's TCP keys (every one a test could touch), to prove a test left
+# them alone.
 host_sysctls() {
-	for k in tcp_keepalive_time tcp_keepalive_intvl tcp_keepalive_probes \
-	    tcp_fin_timeout tcp_tw_reuse tcp_timestamps tcp_max_tw_buckets; do
-		printf '%s=%s\n' "$k" "$(cat /proc/sys/net/ipv4/$k 2>/dev/null)"
+	for k in ipv4/tcp_fin_timeout ipv4/tcp_keepalive_time ipv4/tcp_keepalive_intvl \
+	    ipv4/tcp_keepalive_probes ipv4/tcp_tw_reuse ipv4/ip_local_port_range \
+	    ipv4/tcp_max_tw_buckets ipv4/tcp_orphan_retries ipv4/tcp_syncookies \
+	    ipv4/tcp_timestamps ipv4/ip_unprivileged_port_start core/somaxconn; do
+		printf '%s=%s\n' "$k" "$(tr '\t' ' ' </proc/sys/net/$k 2>/dev/null)"
 	done
 }

@@ -15,15 +15,8 @@ ok() { echo "ok: $*"; }
 
 : "${TCPTUNE:?}" "${FIXTURES:?}" "${PROFILES:?}"
 
-# The host keys the applier's tests would touch, one line.
-host_values() {
-	for k in ipv4/tcp_fin_timeout ipv4/tcp_keepalive_time ipv4/tcp_keepalive_intvl \
-	    ipv4/tcp_keepalive_probes ipv4/tcp_tw_reuse ipv4/ip_local_port_range \
-	    ipv4/tcp_max_tw_buckets ipv4/tcp_orphan_retries ipv4/tcp_syncookies \
-	    ipv4/tcp_timestamps ipv4/ip_unprivileged_port_start core/somaxconn; do
-		printf '%s=%s ' "$k" "$(tr '\t' ' ' </proc/sys/net/$k)"
-	done
-}
+# host_sysctls and the other common helpers.
+. "$(dirname "$0")/../lib.sh"
 
 ns_enter() {
 	[ "${TCPTUNE_IN_NS:-}" = 1 ] && return 0
@@ -32,10 +25,10 @@ ns_enter() {
 	if [ "${1:-}" = -m ]; then
 		unshare -n -m true 2>/dev/null || skip "mount namespaces are not available here"
 	fi
-	before=$(host_values)
+	before=$(host_sysctls)
 	TCPTUNE_IN_NS=1 unshare -n ${1:-} "$0"
 	rc=$?
-	after=$(host_values)
+	after=$(host_sysctls)
 	if [ "$before" != "$after" ]; then
 		echo "FAIL: the host's keys changed!"
 		echo "  before: $before"
