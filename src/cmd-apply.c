@@ -234,9 +234,7 @@ json_result(FILE *f, const struct tt_profile *prof, const char *result, bool cha
 {
 	struct json j;
 
-	json_init(&j, f);
-	json_obj_begin(&j, NULL);
-	json_str(&j, "tcptune_version", PACKAGE_VERSION);
+	json_document_begin(&j, f);
 	json_bool(&j, "changed", changed);
 	json_str(&j, "result", result);
 	if (deadline != 0)

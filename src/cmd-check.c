@@ -147,9 +147,7 @@ json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	struct json j;
 	unsigned counts[4];
 
-	json_init(&j, f);
-	json_obj_begin(&j, NULL);
-	json_str(&j, "tcptune_version", PACKAGE_VERSION);
+	json_document_begin(&j, f);
 	json_str(&j, "kernel", snap->kernel[0] ? snap->kernel : NULL);
 	json_str(&j, "netns", netns_name(snap->netns));
 	json_str(&j, "proc_root", tt_ctx_proc_root(ctx));

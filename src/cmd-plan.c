@@ -345,9 +345,7 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 	if (format == FORMAT_JSON) {
 		struct json j;
 
-		json_init(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_str(&j, "tcptune_version", PACKAGE_VERSION);
+		json_document_begin(&j, stdout);
 		json_bool(&j, "changed", false);
 		json_bool(&j, "applicable", plan.nrefuse == 0);
 		applier_json_plan(&j, &snap, prof, &plan);

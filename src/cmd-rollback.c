@@ -70,9 +70,7 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 	if (format == FORMAT_JSON) {
 		struct json j;
 
-		json_init(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_str(&j, "tcptune_version", PACKAGE_VERSION);
+		json_document_begin(&j, stdout);
 		json_bool(&j, "changed", res.changed);
 		json_str(&j, "result", result);
 		applier_json_keys(&j, &res);

@@ -10,6 +10,14 @@ json_init(struct json *j, FILE *f)
 	j->first[0] = true;
 }
 
+void
+json_document_begin(struct json *j, FILE *f)
+{
+	json_init(j, f);
+	json_obj_begin(j, NULL);
+	json_str(j, "tcptune_version", PACKAGE_VERSION);
+}
+
 static void
 put_string(FILE *f, const char *s)
 {

@@ -14,6 +14,9 @@ struct json {
 };
 
 void json_init(struct json *j, FILE *f);
+/* json_init(), then the top-level object with "tcptune_version" first, as
+ * every command's JSON starts. */
+void json_document_begin(struct json *j, FILE *f);
 /* key is NULL inside arrays and for the top level value. */
 void json_obj_begin(struct json *j, const char *key);
 void json_obj_end(struct json *j);
