@@ -30,6 +30,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
+#include "catalog.h"
 #include "census.h"
 #include "sysctl.h"
 
@@ -712,8 +713,11 @@ tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struc
 	if (c == NULL)
 		return -ENOMEM;
 	if (lo == 0 || hi == 0 || lo > hi || hi > 65535) {
-		lo = 32768; /* the kernel's default range */
-		hi = 60999;
+		const struct tt_val *def = &tt_key_get(TT_K_LOCAL_PORT_RANGE)->def;
+
+		/* the kernel's default range */
+		lo = (unsigned)def->v[0];
+		hi = (unsigned)def->v[1];
 	}
 	tt_census_init(c, lo, hi);
 	r = tt_census_dump(ctx, c);

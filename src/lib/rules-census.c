@@ -43,12 +43,10 @@ port_range(const struct tt_rule_input *in, long long *lo, long long *hi)
 {
 	const struct tt_val *v = current(in, TT_K_LOCAL_PORT_RANGE);
 
-	*lo = 32768;
-	*hi = 60999;
-	if (v != NULL && v->n == 2 && v->v[0] <= v->v[1]) {
-		*lo = v->v[0];
-		*hi = v->v[1];
-	}
+	if (v == NULL || v->n != 2 || v->v[0] > v->v[1])
+		v = &tt_key_get(TT_K_LOCAL_PORT_RANGE)->def;
+	*lo = v->v[0];
+	*hi = v->v[1];
 	return *hi - *lo + 1;
 }
 
