@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "census.h"
-#include "rules.h"
+#include "rules-internal.h"
 
 /* Appends to a finding's text field without overflowing it. */
 static void add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -31,17 +31,11 @@ add(char *buf, size_t len, const char *fmt, ...)
 
 #define ADD(field, ...) add((field), sizeof(field), __VA_ARGS__)
 
-static const struct tt_val *
-current(const struct tt_rule_input *in, enum tt_key_id k)
-{
-	return tt_snapshot_value(in->snap, k);
-}
-
 /* The ephemeral range size, from the snapshot, else the kernel default. */
 static long long
 port_range(const struct tt_rule_input *in, long long *lo, long long *hi)
 {
-	const struct tt_val *v = current(in, TT_K_LOCAL_PORT_RANGE);
+	const struct tt_val *v = tt_rule_current(in, TT_K_LOCAL_PORT_RANGE);
 
 	if (v == NULL || v->n != 2 || v->v[0] > v->v[1])
 		v = &tt_key_get(TT_K_LOCAL_PORT_RANGE)->def;
@@ -54,7 +48,7 @@ static void
 rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	const struct tt_census *c = in->snap->census;
-	const struct tt_val *max = current(in, TT_K_MAX_TW_BUCKETS);
+	const struct tt_val *max = tt_rule_current(in, TT_K_MAX_TW_BUCKETS);
 	uint64_t tw =
 	    tt_census_state(c, TT_CS_TIME_WAIT) + tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED);
 	uint64_t ovf = c->have[TT_CTR_TW_OVERFLOW] ? c->counter[TT_CTR_TW_OVERFLOW] : 0;
@@ -94,7 +88,7 @@ static void
 rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	const struct tt_census *c = in->snap->census;
-	const struct tt_val *reuse = current(in, TT_K_TW_REUSE);
+	const struct tt_val *reuse = tt_rule_current(in, TT_K_TW_REUSE);
 	size_t idx[3], n;
 	long long lo, hi, range = port_range(in, &lo, &hi);
 
@@ -179,7 +173,7 @@ static void
 rule_fin_wait2(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	const struct tt_census *c = in->snap->census;
-	const struct tt_val *ft = current(in, TT_K_FIN_TIMEOUT);
+	const struct tt_val *ft = tt_rule_current(in, TT_K_FIN_TIMEOUT);
 	uint64_t orphans = tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED) + c->fin_wait2_full_orphans;
 	uint64_t owned = tt_census_state(c, TT_CS_FIN_WAIT2) - c->fin_wait2_full_orphans;
 	struct tt_finding *f;
@@ -228,7 +222,7 @@ static void
 rule_orphans(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	const struct tt_census *c = in->snap->census;
-	const struct tt_val *max = current(in, TT_K_MAX_ORPHANS);
+	const struct tt_val *max = tt_rule_current(in, TT_K_MAX_ORPHANS);
 	uint64_t n, aborts;
 	struct tt_finding *f;
 
@@ -256,7 +250,6 @@ rule_orphans(const struct tt_rule_input *in, struct tt_findings *out)
 	    "tcp_fin_timeout and tcp_orphan_retries so orphans go sooner.");
 }
 
-#define OWNS_NONE .owns = { TT_K__COUNT }
 const struct tt_rule tt_rules_census[] = {
 	{ .id = "census_time_wait",
 	    .fn = rule_time_wait,

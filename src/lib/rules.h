@@ -61,14 +61,6 @@ struct tt_rule {
 	bool needs_census;  /* only runs when a socket census was gathered */
 };
 
-/* Rule tables: each module with rules exports one (rules.c lists them). */
-extern const struct tt_rule tt_rules_core[];
-extern const size_t tt_rules_core_n;
-extern const struct tt_rule tt_rules_nat[]; /* nat-rules.c */
-extern const size_t tt_rules_nat_n;
-extern const struct tt_rule tt_rules_census[];
-extern const size_t tt_rules_census_n;
-
 /*
  * Runs every rule.  A rule that adds nothing adds one "ok" finding with its
  * id, so the summary counts what passed.  Findings are sorted most severe

@@ -63,8 +63,4 @@ void tt_sysctld_free(struct tt_sysctld *sd);
  */
 bool tt_sysctld_same(const struct tt_sysctld_set *s, const struct tt_val *v);
 
-/* The rules about sysctl.d, a rule set of their own (see rules.c). */
-extern const struct tt_rule tt_rules_sysctld[];
-extern const size_t tt_rules_sysctld_n;
-
 #endif

@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "nat.h"
-#include "rules.h"
+#include "rules-internal.h"
 
 /* The first item that points the way the verdict went, for evidence. */
 static const char *
@@ -83,7 +83,6 @@ rule_nat_translator(const struct tt_rule_input *in, struct tt_findings *out)
 	    "servers they reach must never run tcp_tw_recycle.");
 }
 
-#define OWNS_NONE .owns = { TT_K__COUNT }
 const struct tt_rule tt_rules_nat[] = {
 	{ .id = "nat_declaration_conflict",
 	    .fn = rule_nat_declaration,

@@ -12,7 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "rules.h"
+#include "rules-internal.h"
 #include "sysctld.h"
 
 static void
@@ -83,7 +83,7 @@ const struct tt_rule tt_rules_sysctld[] = {
 	{ .id = "sysctld_conflict",
 	    .fn = rule_sysctld_conflict,
 	    .ok_message = "no sysctl.d file sets a profile's key to another value",
-	    .owns = { TT_K__COUNT },
+	    OWNS_NONE,
 	    .needs_profile = true },
 };
 const size_t tt_rules_sysctld_n = sizeof(tt_rules_sysctld) / sizeof(tt_rules_sysctld[0]);
