@@ -59,7 +59,7 @@ rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 		near = tw * 100 >= (uint64_t)max->v[0] * (uint64_t)in->thr->tw_buckets_warn_pct;
 	if (!near && ovf == 0)
 		return;
-	f = tt_finding_add(out, "census_time_wait", TT_SEV_WARN, "tcp_max_tw_buckets");
+	f = tt_finding_add(out, TT_SEV_WARN, "tcp_max_tw_buckets");
 	tt_finding_key(f, TT_K_MAX_TW_BUCKETS);
 	tt_finding_key(f, TT_K_TW_REUSE);
 	if (near && max != NULL)
@@ -101,8 +101,8 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 
 		if ((long long)pct < in->thr->port_pressure_warn_pct)
 			break;
-		f = tt_finding_add(out, "census_port_pressure",
-		    pct >= 95 ? TT_SEV_CRITICAL : TT_SEV_WARN, "ip_local_port_range");
+		f = tt_finding_add(
+		    out, pct >= 95 ? TT_SEV_CRITICAL : TT_SEV_WARN, "ip_local_port_range");
 		tt_finding_key(f, TT_K_LOCAL_PORT_RANGE);
 		tt_finding_key(f, TT_K_TW_REUSE);
 		tt_census_dest_str(d, ds, sizeof(ds));
@@ -143,8 +143,7 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 
 	if (cw == 0)
 		return;
-	f = tt_finding_add(
-	    out, "census_close_wait", many ? TT_SEV_WARN : TT_SEV_INFO, "tcp_keepalive_time");
+	f = tt_finding_add(out, many ? TT_SEV_WARN : TT_SEV_INFO, "tcp_keepalive_time");
 	TT_SAY(f->message, "%" PRIu64 " sockets in CLOSE_WAIT: %s", cw,
 	    many ? "an application does not close() connections its peers closed" :
 		   "fewer than the warning threshold");
@@ -181,8 +180,7 @@ rule_fin_wait2(const struct tt_rule_input *in, struct tt_findings *out)
 	if ((long long)orphans >= in->thr->fin_wait2_warn) {
 		bool longt = ft == NULL || ft->v[0] > 30;
 
-		f = tt_finding_add(
-		    out, "census_fin_wait2", longt ? TT_SEV_WARN : TT_SEV_INFO, "tcp_fin_timeout");
+		f = tt_finding_add(out, longt ? TT_SEV_WARN : TT_SEV_INFO, "tcp_fin_timeout");
 		tt_finding_key(f, TT_K_FIN_TIMEOUT);
 		TT_SAY(f->message,
 		    "%" PRIu64 " orphaned FIN_WAIT2 sockets wait for peers that "
@@ -206,7 +204,7 @@ rule_fin_wait2(const struct tt_rule_input *in, struct tt_findings *out)
 			    "which do not close their side.");
 	}
 	if ((long long)owned >= in->thr->fin_wait2_warn) {
-		f = tt_finding_add(out, "census_fin_wait2", TT_SEV_INFO, "tcp_fin_timeout");
+		f = tt_finding_add(out, TT_SEV_INFO, "tcp_fin_timeout");
 		TT_SAY(f->message,
 		    "%" PRIu64 " FIN_WAIT2 sockets are still owned by a process "
 		    "(shutdown() without close())",
@@ -234,8 +232,8 @@ rule_orphans(const struct tt_rule_input *in, struct tt_findings *out)
 	aborts = c->have[TT_CTR_ABORT_ON_MEMORY] ? c->counter[TT_CTR_ABORT_ON_MEMORY] : 0;
 	if (n * 100 < (uint64_t)max->v[0] * (uint64_t)in->thr->orphans_warn_pct)
 		return;
-	f = tt_finding_add(out, "census_orphans",
-	    n >= (uint64_t)max->v[0] ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_max_orphans");
+	f = tt_finding_add(
+	    out, n >= (uint64_t)max->v[0] ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_max_orphans");
 	tt_finding_key(f, TT_K_MAX_ORPHANS);
 	TT_SAY(f->message,
 	    "orphaned sockets are at %" PRIu64 "%% of tcp_max_orphans: past it "

@@ -52,8 +52,7 @@ rule_tw_recycle_enabled(const struct tt_rule_input *in, struct tt_findings *out)
 	if (v == NULL || v->v[0] == 0)
 		return;
 	nat = tt_rule_nat_likely(in);
-	f = tt_finding_add(
-	    out, "tw_recycle_enabled", nat ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_tw_recycle");
+	f = tt_finding_add(out, nat ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_tw_recycle");
 	tt_finding_key(f, TT_K_TW_RECYCLE);
 	TT_SAY(
 	    f->message, "tcp_tw_recycle is on: SYNs from clients behind NAT are dropped silently");
@@ -75,8 +74,7 @@ rule_tw_recycle_requested(const struct tt_rule_input *in, struct tt_findings *ou
 	if (t == NULL || t->v[0] == 0 || tt_rule_current(in, TT_K_TW_RECYCLE) == NULL)
 		return;
 	nat = tt_rule_nat_likely(in);
-	f = tt_finding_add(
-	    out, "tw_recycle_requested", nat ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_tw_recycle");
+	f = tt_finding_add(out, nat ? TT_SEV_CRITICAL : TT_SEV_WARN, "tcp_tw_recycle");
 	tt_finding_key(f, TT_K_TW_RECYCLE);
 	TT_SAY(f->message, "the profile asks for tcp_tw_recycle = 1%s",
 	    nat ? " behind NAT: clients would be dropped silently" : "");
@@ -97,7 +95,7 @@ rule_tw_reuse_without_timestamps(const struct tt_rule_input *in, struct tt_findi
 
 	if (reuse == NULL || ts == NULL || reuse->v[0] == 0 || ts->v[0] != 0)
 		return;
-	f = tt_finding_add(out, "tw_reuse_without_timestamps", TT_SEV_WARN, "tcp_tw_reuse");
+	f = tt_finding_add(out, TT_SEV_WARN, "tcp_tw_reuse");
 	tt_finding_key(f, TT_K_TW_REUSE);
 	tt_finding_key(f, TT_K_TIMESTAMPS);
 	TT_SAY(f->message, "tcp_tw_reuse has no effect while tcp_timestamps is 0");
@@ -117,7 +115,7 @@ rule_timestamps_off(const struct tt_rule_input *in, struct tt_findings *out)
 
 	if (ts == NULL || ts->v[0] != 0)
 		return;
-	f = tt_finding_add(out, "timestamps_off", TT_SEV_WARN, "tcp_timestamps");
+	f = tt_finding_add(out, TT_SEV_WARN, "tcp_timestamps");
 	tt_finding_key(f, TT_K_TIMESTAMPS);
 	TT_SAY(f->message, "TCP timestamps are off: PAWS protection and tcp_tw_reuse are lost");
 	TT_SAY(f->evidence, "tcp_timestamps = 0 (%s)", from);
@@ -138,7 +136,7 @@ rule_keepalive_nat_idle(const struct tt_rule_input *in, struct tt_findings *out)
 
 	if (!tt_rule_nat_likely(in) || t == NULL || t->v[0] < idle)
 		return;
-	f = tt_finding_add(out, "keepalive_exceeds_nat_idle", TT_SEV_WARN, "tcp_keepalive_time");
+	f = tt_finding_add(out, TT_SEV_WARN, "tcp_keepalive_time");
 	tt_finding_key(f, TT_K_KEEPALIVE_TIME);
 	tt_finding_key(f, TT_K_KEEPALIVE_INTVL);
 	tt_finding_key(f, TT_K_KEEPALIVE_PROBES);
@@ -180,8 +178,8 @@ rule_profile_mismatch(const struct tt_rule_input *in, struct tt_findings *out)
 			continue;
 		if (r->state == TT_ST_OK && tt_val_eq(&r->val, t))
 			continue;
-		f = tt_finding_add(out, "profile_mismatch",
-		    r->state == TT_ST_OK ? TT_SEV_WARN : TT_SEV_INFO, tt_key_short(key));
+		f = tt_finding_add(
+		    out, r->state == TT_ST_OK ? TT_SEV_WARN : TT_SEV_INFO, tt_key_short(key));
 		tt_finding_key(f, (enum tt_key_id)k);
 		tt_val_format(t, tb, sizeof(tb));
 		if (r->state == TT_ST_OK) {
@@ -223,7 +221,7 @@ rule_profile_key_absent(const struct tt_rule_input *in, struct tt_findings *out)
 			why = "newer kernels only";
 		else
 			why = "not on this kernel";
-		f = tt_finding_add(out, "profile_key_absent", TT_SEV_WARN, tt_key_short(key));
+		f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(key));
 		tt_finding_key(f, (enum tt_key_id)k);
 		TT_SAY(
 		    f->message, "the profile sets %s, which this kernel does not have", key->name);
@@ -242,8 +240,7 @@ rule_profile_key_absent(const struct tt_rule_input *in, struct tt_findings *out)
 }
 
 static void
-bounds_finding(
-    const struct tt_rule_input *in, struct tt_findings *out, const char *id, bool profile)
+bounds_finding(const struct tt_rule_input *in, struct tt_findings *out, bool profile)
 {
 	for (int k = 0; k < TT_K__COUNT; k++) {
 		const struct tt_key *key = tt_key_get((enum tt_key_id)k);
@@ -255,7 +252,7 @@ bounds_finding(
 		if (v == NULL || tt_rule_key_owned((enum tt_key_id)k) ||
 		    tt_key_check_safe(key, v, why, sizeof(why)) == 0)
 			continue;
-		f = tt_finding_add(out, id, TT_SEV_WARN, tt_key_short(key));
+		f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(key));
 		tt_finding_key(f, (enum tt_key_id)k);
 		tt_val_format(v, vb, sizeof(vb));
 		if (profile) {
@@ -276,14 +273,14 @@ bounds_finding(
 static void
 rule_unsafe_value(const struct tt_rule_input *in, struct tt_findings *out)
 {
-	bounds_finding(in, out, "unsafe_value", false);
+	bounds_finding(in, out, false);
 }
 
 static void
 rule_profile_unsafe_value(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	if (in->prof != NULL)
-		bounds_finding(in, out, "profile_unsafe_value", true);
+		bounds_finding(in, out, true);
 }
 
 const struct tt_rule tt_rules_core[] = {

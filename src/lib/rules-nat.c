@@ -37,7 +37,7 @@ rule_nat_declaration(const struct tt_rule_input *in, struct tt_findings *out)
 		return;
 	if (in->prof->nat == TT_NAT_NO &&
 	    (nat->verdict == TT_NATV_TRANSLATES || nat->verdict == TT_NATV_BEHIND)) {
-		f = tt_finding_add(out, "nat_declaration_conflict", TT_SEV_WARN, NULL);
+		f = tt_finding_add(out, TT_SEV_WARN, NULL);
 		TT_SAY(f->message, "the profile declares nat = no, but the evidence says %s",
 		    tt_nat_verdict_name(nat->verdict));
 		TT_SAY(f->evidence, "%s: nat = no; %s", in->prof->path, reason(nat));
@@ -46,7 +46,7 @@ rule_nat_declaration(const struct tt_rule_input *in, struct tt_findings *out)
 		    "refused. Set nat = yes or auto in the profile if the evidence is "
 		    "right.");
 	} else if (in->prof->nat == TT_NAT_YES && nat->verdict == TT_NATV_NONE) {
-		f = tt_finding_add(out, "nat_declaration_conflict", TT_SEV_INFO, NULL);
+		f = tt_finding_add(out, TT_SEV_INFO, NULL);
 		TT_SAY(f->message,
 		    "the profile declares nat = yes, but nothing on this host shows NAT");
 		TT_SAY(f->evidence, "%s: nat = yes; %s", in->prof->path, reason(nat));
@@ -66,7 +66,7 @@ rule_nat_translator(const struct tt_rule_input *in, struct tt_findings *out)
 
 	if (nat == NULL || nat->verdict != TT_NATV_TRANSLATES)
 		return;
-	f = tt_finding_add(out, "nat_translating_host", TT_SEV_INFO, "tcp_tw_reuse");
+	f = tt_finding_add(out, TT_SEV_INFO, "tcp_tw_reuse");
 	tt_finding_key(f, TT_K_TW_REUSE);
 	tt_finding_key(f, TT_K_TIMESTAMPS);
 	TT_SAY(f->message,

@@ -45,7 +45,7 @@ rule_sysctld_conflict(const struct tt_rule_input *in, struct tt_findings *out)
 		tt_val_format(&want->val, pv, sizeof(pv));
 		where(boot, bw, sizeof(bw));
 		where(sys, sw, sizeof(sw));
-		f = tt_finding_add(out, "sysctld_conflict", TT_SEV_WARN, tt_key_short(k));
+		f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(k));
 		tt_finding_key(f, (enum tt_key_id)i);
 		if (boot_differs)
 			TT_SAY(f->message, "%s: %s sets %s, the profile %s", k->name, bw,

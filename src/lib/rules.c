@@ -26,7 +26,7 @@ tt_severity_name(enum tt_severity s)
 }
 
 struct tt_finding *
-tt_finding_add(struct tt_findings *out, const char *id, enum tt_severity sev, const char *explain)
+tt_finding_add(struct tt_findings *out, enum tt_severity sev, const char *explain)
 {
 	struct tt_finding *f;
 
@@ -44,7 +44,7 @@ tt_finding_add(struct tt_findings *out, const char *id, enum tt_severity sev, co
 	}
 	f = &out->v[out->n++];
 	memset(f, 0, sizeof(*f));
-	f->id = id;
+	f->id = out->rule != NULL ? out->rule->id : "";
 	f->sev = sev;
 	f->explain = explain;
 	return f;
@@ -186,11 +186,13 @@ run_rule(const struct tt_rule *rule, const struct tt_rule_input *in, struct tt_f
 		return;
 	if (rule->needs_census && in->snap->census == NULL)
 		return;
+	out->rule = rule;
 	rule->fn(in, out);
-	if (out->n != before)
-		return;
-	f = tt_finding_add(out, rule->id, TT_SEV_OK, NULL);
-	TT_SAY(f->message, "%s", rule->ok_message);
+	if (out->n == before) {
+		f = tt_finding_add(out, TT_SEV_OK, NULL);
+		TT_SAY(f->message, "%s", rule->ok_message);
+	}
+	out->rule = NULL;
 }
 
 static int

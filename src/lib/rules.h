@@ -35,11 +35,14 @@ struct tt_finding {
 	const char *explain; /* short key name for `tcptune explain`, or NULL */
 };
 
+struct tt_rule;
+
 struct tt_findings {
 	struct tt_finding *v;
 	size_t n, cap;
 	int oom;
-	struct tt_finding scratch; /* handed out when memory runs out */
+	const struct tt_rule *rule; /* the rule running: its id goes on findings */
+	struct tt_finding scratch;  /* handed out when memory runs out */
 };
 
 struct tt_rule_input {
@@ -69,9 +72,12 @@ struct tt_rule {
 int tt_rules_run(const struct tt_rule_input *in, struct tt_findings *out);
 void tt_findings_free(struct tt_findings *f);
 
-/* Adds a finding (message/evidence/advice empty) and returns it; never NULL. */
+/*
+ * Adds a finding of the running rule (out->rule, set by the engine, gives
+ * its id), message/evidence/advice empty, and returns it; never NULL.
+ */
 struct tt_finding *
-tt_finding_add(struct tt_findings *out, const char *id, enum tt_severity sev, const char *explain);
+tt_finding_add(struct tt_findings *out, enum tt_severity sev, const char *explain);
 /*
  * Formats into one of a finding's fixed-size text fields; a text too long
  * for it is cut, which is fine for prose.  TT_SAY(f->message, ...) passes
