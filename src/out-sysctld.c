@@ -11,7 +11,7 @@
 #include "lib/rules.h"
 #include "out-sysctld.h"
 
-/* Runs the rules and keeps the sysctld_conflict warnings; fs->n may be 0. */
+/* Runs the sysctl.d rules and keeps their warnings; fs->n may be 0. */
 static void
 conflicts(const struct tt_snapshot *snap, const struct tt_profile *prof, struct tt_findings *fs)
 {
@@ -19,10 +19,10 @@ conflicts(const struct tt_snapshot *snap, const struct tt_profile *prof, struct 
 	size_t n = 0;
 
 	memset(fs, 0, sizeof(*fs));
-	if (snap->sysctld == NULL || tt_rules_run(&in, fs) < 0)
+	if (snap->sysctld == NULL || tt_rules_run_set(&in, TT_RULES_SYSCTLD, fs) < 0)
 		return;
 	for (size_t i = 0; i < fs->n; i++)
-		if (strcmp(fs->v[i].id, "sysctld_conflict") == 0 && fs->v[i].sev != TT_SEV_OK)
+		if (fs->v[i].sev != TT_SEV_OK)
 			fs->v[n++] = fs->v[i];
 	fs->n = n;
 }

@@ -305,6 +305,17 @@ test_rule(void **state)
 	assert_non_null(strstr(fs.v[1].evidence, "leaves it alone at boot"));
 	tt_findings_free(&fs);
 
+	/* The sysctl.d set run alone: its two warnings and nothing else. */
+	prof.sysctl[TT_K_TW_RECYCLE] =
+	    (struct tt_setting){ .set = true, .line = 6, .val = { .n = 1, .v = { 1 } } };
+	assert_int_equal(tt_rules_run_set(&in, TT_RULES_SYSCTLD, &fs), 0);
+	assert_int_equal(fs.n, 2);
+	assert_int_equal(count(&fs, "sysctld_conflict", TT_SEV_WARN), 2);
+	tt_findings_free(&fs);
+	assert_int_equal(tt_rules_run_set(&in, TT_RULES__COUNT, &fs), -EINVAL);
+	assert_int_equal(fs.n, 0);
+	prof.sysctl[TT_K_TW_RECYCLE].set = false;
+
 	/* Without a profile the rule says nothing at all. */
 	in.prof = NULL;
 	assert_int_equal(tt_rules_run(&in, &fs), 0);

@@ -146,16 +146,16 @@ tt_rule_nat_likely(const struct tt_rule_input *in)
 	return tt_nat_answer(in->snap, in->prof) == TT_NATQ_YES;
 }
 
-/* Every rule set, in report order.  A module with rules of its own adds
- * its table here. */
+/* Every rule set, in report order (enum tt_rule_set).  A module with
+ * rules of its own adds its table here. */
 static const struct {
 	const struct tt_rule *v;
 	const size_t *n;
-} rule_sets[] = {
-	{ tt_rules_core, &tt_rules_core_n },
-	{ tt_rules_nat, &tt_rules_nat_n },
-	{ tt_rules_census, &tt_rules_census_n },
-	{ tt_rules_sysctld, &tt_rules_sysctld_n },
+} rule_sets[TT_RULES__COUNT] = {
+	[TT_RULES_CORE] = { tt_rules_core, &tt_rules_core_n },
+	[TT_RULES_NAT] = { tt_rules_nat, &tt_rules_nat_n },
+	[TT_RULES_CENSUS] = { tt_rules_census, &tt_rules_census_n },
+	[TT_RULES_SYSCTLD] = { tt_rules_sysctld, &tt_rules_sysctld_n },
 };
 #define NSETS (sizeof(rule_sets) / sizeof(rule_sets[0]))
 
@@ -203,16 +203,20 @@ by_severity(const void *a, const void *b)
 	return (int)fb->sev - (int)fa->sev;
 }
 
-int
-tt_rules_run(const struct tt_rule_input *in, struct tt_findings *out)
+static void
+run_set(enum tt_rule_set set, const struct tt_rule_input *in, struct tt_findings *out)
 {
-	for (size_t s = 0; s < NSETS; s++)
-		for (size_t r = 0; r < *rule_sets[s].n; r++)
-			run_rule(&rule_sets[s].v[r], in, out);
+	for (size_t r = 0; r < *rule_sets[set].n; r++)
+		run_rule(&rule_sets[set].v[r], in, out);
+}
+
+/* Most severe first; an insertion sort keeps rule order within a
+ * severity, which qsort(3) would not. */
+static int
+finish(struct tt_findings *out)
+{
 	if (out->oom)
 		return -ENOMEM;
-	/* Most severe first; an insertion sort keeps rule order within a
-	 * severity, which qsort(3) would not. */
 	for (size_t i = 1; i < out->n; i++) {
 		struct tt_finding tmp = out->v[i];
 		size_t j = i;
@@ -224,4 +228,21 @@ tt_rules_run(const struct tt_rule_input *in, struct tt_findings *out)
 		out->v[j] = tmp;
 	}
 	return 0;
+}
+
+int
+tt_rules_run(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	for (size_t s = 0; s < NSETS; s++)
+		run_set((enum tt_rule_set)s, in, out);
+	return finish(out);
+}
+
+int
+tt_rules_run_set(const struct tt_rule_input *in, enum tt_rule_set set, struct tt_findings *out)
+{
+	if ((unsigned)set >= TT_RULES__COUNT)
+		return -EINVAL;
+	run_set(set, in, out);
+	return finish(out);
 }

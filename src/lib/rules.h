@@ -70,6 +70,19 @@ struct tt_rule {
  * first, stable within a severity.  Returns 0 or -ENOMEM.
  */
 int tt_rules_run(const struct tt_rule_input *in, struct tt_findings *out);
+
+/* The rule sets, in the order tt_rules_run() runs them. */
+enum tt_rule_set {
+	TT_RULES_CORE = 0, /* rules-core.c */
+	TT_RULES_NAT,      /* rules-nat.c */
+	TT_RULES_CENSUS,   /* rules-census.c */
+	TT_RULES_SYSCTLD,  /* rules-sysctld.c */
+	TT_RULES__COUNT,
+};
+
+/* Runs one rule set alone, as tt_rules_run() does all of them.  Returns 0,
+ * -EINVAL for an unknown set, or -ENOMEM. */
+int tt_rules_run_set(const struct tt_rule_input *in, enum tt_rule_set set, struct tt_findings *out);
 void tt_findings_free(struct tt_findings *f);
 
 /*
