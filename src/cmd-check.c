@@ -32,12 +32,6 @@ struct check_opts {
 	bool no_census;
 };
 
-static const char *
-netns_name(int netns)
-{
-	return netns == 1 ? "initial" : netns == 0 ? "child" : "unknown";
-}
-
 /* The text shown for a reading: the value, or why there is none. */
 static const char *
 reading_text(const struct tt_reading *r, char *buf, size_t len)
@@ -80,7 +74,7 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	unsigned counts[4];
 
 	fprintf(f, "kernel %s, network namespace %s, proc root %s\n",
-	    snap->kernel[0] ? snap->kernel : "(unknown)", netns_name(snap->netns),
+	    snap->kernel[0] ? snap->kernel : "(unknown)", tt_netns_name(snap->netns),
 	    tt_ctx_proc_root(ctx));
 	if (prof != NULL)
 		fprintf(f, "profile %s%s%s (nat = %s)\n", prof->path, prof->description ? ": " : "",
@@ -149,7 +143,7 @@ json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 
 	json_document_begin(&j, f);
 	json_str(&j, "kernel", snap->kernel[0] ? snap->kernel : NULL);
-	json_str(&j, "netns", netns_name(snap->netns));
+	json_str(&j, "netns", tt_netns_name(snap->netns));
 	json_str(&j, "proc_root", tt_ctx_proc_root(ctx));
 	if (prof != NULL) {
 		json_obj_begin(&j, "profile");

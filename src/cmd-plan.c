@@ -92,7 +92,7 @@ applier_nat_name(enum tt_nat_answer a)
 const char *
 applier_netns_name(int netns)
 {
-	return netns == 1 ? "initial" : netns == 0 ? "child" : "unknown";
+	return tt_netns_name(netns);
 }
 
 void

@@ -32,12 +32,6 @@ out_nat_free(const struct tt_nat *nat)
 	free((void *)nat); /* the snapshot holds it const; it is ours */
 }
 
-static const char *
-answer_name(enum tt_nat_answer a)
-{
-	return a == TT_NATQ_YES ? "yes" : a == TT_NATQ_NO ? "no" : "unknown";
-}
-
 /* Where the declaration and the evidence disagree, in words; NULL if not. */
 static const char *
 disagreement(const struct tt_nat *nat, const struct tt_profile *prof)
@@ -65,7 +59,7 @@ out_nat_text(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *p
 	    "\nNAT\n  verdict:  %s (declared: %s; NAT in play for safety "
 	    "decisions: %s)\n",
 	    tt_nat_verdict_name(nat->verdict), prof ? tt_nat_decl_name(prof->nat) : "no profile",
-	    answer_name(tt_nat_answer(snap, prof)));
+	    tt_nat_answer_name(tt_nat_answer(snap, prof)));
 	dis = disagreement(nat, prof);
 	if (dis != NULL)
 		fprintf(f, "  conflict: %s\n", dis);
@@ -115,7 +109,7 @@ out_nat_json(struct json *j, const struct tt_snapshot *snap, const struct tt_pro
 	json_obj_begin(j, "nat");
 	json_str(j, "verdict", tt_nat_verdict_name(nat->verdict));
 	json_str(j, "declared", prof ? tt_nat_decl_name(prof->nat) : NULL);
-	json_str(j, "nat_in_play", answer_name(tt_nat_answer(snap, prof)));
+	json_str(j, "nat_in_play", tt_nat_answer_name(tt_nat_answer(snap, prof)));
 	dis = disagreement(nat, prof);
 	json_str(j, "conflict", dis);
 	json_obj_begin(j, "sources");

@@ -50,6 +50,20 @@ label(FILE *f, const char *name, const char *value, bool first)
 	fputc('"', f);
 }
 
+/* A label value of one word, easy to match in a query: a name's spaces
+ * become '_' ("not permitted" is "not_permitted"). */
+static void
+word_label(FILE *f, const char *name, const char *value, bool first)
+{
+	char w[64];
+
+	snprintf(w, sizeof(w), "%s", value);
+	for (char *p = w; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	label(f, name, w, first);
+}
+
 static void
 family(FILE *f, const char *name, const char *help)
 {
@@ -75,24 +89,14 @@ key_values(FILE *f, const char *metric, const struct tt_key *k, const struct tt_
 	}
 }
 
-static const char *
-netns_label(int netns)
-{
-	return netns == 1 ? "initial" : netns == 0 ? "child" : "unknown";
-}
-
 static void
 sysctl_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
 {
-	/* Label values of one word each, easy to match in a query. */
-	static const struct {
-		enum tt_state st;
-		const char *name;
-	} states[] = {
-		{ TT_ST_OK, "ok" },
-		{ TT_ST_ABSENT, "absent" },
-		{ TT_ST_NOPERM, "not_permitted" },
-		{ TT_ST_FAILED, "failed" },
+	static const enum tt_state states[] = {
+		TT_ST_OK,
+		TT_ST_ABSENT,
+		TT_ST_NOPERM,
+		TT_ST_FAILED,
 	};
 
 	family(f, "tcptune_sysctl_value",
@@ -112,8 +116,8 @@ sysctl_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile 
 		for (size_t s = 0; s < sizeof(states) / sizeof(states[0]); s++) {
 			fputs("tcptune_sysctl_state{", f);
 			label(f, "key", tt_key_get((enum tt_key_id)i)->name, true);
-			label(f, "state", states[s].name, false);
-			fprintf(f, "} %d\n", snap->sysctl[i].state == states[s].st);
+			word_label(f, "state", tt_state_name(states[s]), false);
+			fprintf(f, "} %d\n", snap->sysctl[i].state == states[s]);
 		}
 	}
 	if (prof == NULL)
@@ -174,13 +178,10 @@ finding_metrics(FILE *f, const struct tt_findings *fs)
 static void
 nat_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
 {
-	static const struct {
-		enum tt_nat_answer a;
-		const char *name;
-	} answers[] = {
-		{ TT_NATQ_YES, "yes" },
-		{ TT_NATQ_NO, "no" },
-		{ TT_NATQ_UNKNOWN, "unknown" },
+	static const enum tt_nat_answer answers[] = {
+		TT_NATQ_YES,
+		TT_NATQ_NO,
+		TT_NATQ_UNKNOWN,
 	};
 	enum tt_nat_answer a = tt_nat_answer(snap, prof);
 
@@ -188,8 +189,8 @@ nat_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *pr
 	    "Is NAT in play (the profile's declaration and the evidence): 1 for the answer.");
 	for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
 		fputs("tcptune_nat{", f);
-		label(f, "answer", answers[i].name, true);
-		fprintf(f, "} %d\n", a == answers[i].a);
+		label(f, "answer", tt_nat_answer_name(answers[i]), true);
+		fprintf(f, "} %d\n", a == answers[i]);
 	}
 }
 
@@ -236,7 +237,7 @@ prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	fputs("tcptune_info{", f);
 	label(f, "version", PACKAGE_VERSION, true);
 	label(f, "kernel", snap->kernel, false);
-	label(f, "netns", netns_label(snap->netns), false);
+	label(f, "netns", tt_netns_name(snap->netns), false);
 	label(f, "profile", prof ? prof->path : "", false);
 	fputs("} 1\n", f);
 	family(f, "tcptune_check_timestamp_seconds",

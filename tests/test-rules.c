@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "testutil.h"
+#include "lib/journal.h"
 #include "lib/nat.h"
 #include "lib/rules.h"
 
@@ -339,6 +340,26 @@ nat_answer(void **state)
 	tt_profile_free(p);
 }
 
+/* Each enum's names go both ways through its one table. */
+static void
+names_both_ways(void **state)
+{
+	(void)state;
+	for (int s = TT_SEV_OK; s <= TT_SEV_CRITICAL; s++)
+		assert_int_equal(tt_severity_from_name(tt_severity_name((enum tt_severity)s)), s);
+	assert_string_equal(tt_severity_name((enum tt_severity)9), "ok");
+	assert_int_equal(tt_state_from_name("not permitted"), TT_ST_NOPERM);
+	assert_string_equal(tt_state_name(TT_ST_UNREAD), "not read");
+	assert_int_equal(tt_journal_state_from_name("rolling-back"), TT_J_ROLLING_BACK);
+	assert_int_equal(tt_journal_state_from_name("rolled-back"), -EINVAL);
+	assert_string_equal(tt_journal_state_name((enum tt_journal_state)7), "unknown");
+	assert_string_equal(tt_nat_answer_name(TT_NATQ_NO), "no");
+	assert_int_equal(tt_nat_verdict_from_name("behind_nat_likely"), TT_NATV_BEHIND);
+	assert_int_equal(tt_nat_verdict_from_name(NULL), -EINVAL);
+	assert_string_equal(tt_netns_name(0), "child");
+	assert_string_equal(tt_netns_name(-1), "unknown");
+}
+
 int
 main(void)
 {
@@ -351,6 +372,7 @@ main(void)
 		cmocka_unit_test(bounds_and_profile_differences),
 		cmocka_unit_test(absent_keys_in_a_profile),
 		cmocka_unit_test(nat_answer),
+		cmocka_unit_test(names_both_ways),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,29 +7,13 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "strtab.h"
 #include "sysctl.h"
 
-const char *
-tt_outcome_name(enum tt_outcome o)
-{
-	switch (o) {
-	case TT_OUT_PENDING:
-		return "not-reached";
-	case TT_OUT_WRITTEN:
-		return "written";
-	case TT_OUT_FAILED:
-		return "failed";
-	case TT_OUT_RESTORED:
-		return "restored";
-	case TT_OUT_RESTORE_FAILED:
-		return "restore-failed";
-	case TT_OUT_ALREADY:
-		return "already";
-	case TT_OUT_LEFT_ALONE:
-		return "left-alone";
-	}
-	return "unknown";
-}
+TT_STRTAB(tt_outcome, enum tt_outcome, "unknown", [TT_OUT_PENDING] = "not-reached",
+    [TT_OUT_WRITTEN] = "written", [TT_OUT_FAILED] = "failed", [TT_OUT_RESTORED] = "restored",
+    [TT_OUT_RESTORE_FAILED] = "restore-failed", [TT_OUT_ALREADY] = "already",
+    [TT_OUT_LEFT_ALONE] = "left-alone")
 
 static void
 test_delay(void)

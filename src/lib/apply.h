@@ -37,6 +37,7 @@ enum tt_outcome {
 };
 
 const char *tt_outcome_name(enum tt_outcome o);
+int tt_outcome_from_name(const char *s);
 
 struct tt_key_result {
 	enum tt_key_id id;

@@ -11,21 +11,11 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "strtab.h"
 #include "sysctl.h"
 
-const char *
-tt_journal_state_name(enum tt_journal_state s)
-{
-	switch (s) {
-	case TT_J_APPLYING:
-		return "applying";
-	case TT_J_APPLIED:
-		return "applied";
-	case TT_J_ROLLING_BACK:
-		return "rolling-back";
-	}
-	return "unknown";
-}
+TT_STRTAB(tt_journal_state, enum tt_journal_state, "unknown", [TT_J_APPLYING] = "applying",
+    [TT_J_APPLIED] = "applied", [TT_J_ROLLING_BACK] = "rolling-back")
 
 struct tt_journal_key *
 tt_journal_find(struct tt_journal *j, enum tt_key_id id)
@@ -248,16 +238,13 @@ tt_journal_parse(const char *buf, size_t len, struct tt_journal *j, char *why, s
 		*sp = '\0';
 		rest = sp + 1;
 		if (strcmp(line, "state") == 0 && !have_state) {
-			if (strcmp(rest, "applying") == 0)
-				j->state = TT_J_APPLYING;
-			else if (strcmp(rest, "applied") == 0)
-				j->state = TT_J_APPLIED;
-			else if (strcmp(rest, "rolling-back") == 0)
-				j->state = TT_J_ROLLING_BACK;
-			else {
+			int st = tt_journal_state_from_name(rest);
+
+			if (st < 0) {
 				reason = "unknown state";
 				goto bad;
 			}
+			j->state = (enum tt_journal_state)st;
 			have_state = true;
 		} else if (strcmp(line, "time") == 0 && !have_time) {
 			if (parse_ll(rest, &j->time) < 0) {

@@ -25,6 +25,7 @@ enum tt_journal_state {
 };
 
 const char *tt_journal_state_name(enum tt_journal_state s);
+int tt_journal_state_from_name(const char *s);
 
 struct tt_journal_key {
 	enum tt_key_id id;

@@ -9,113 +9,33 @@
 #include <string.h>
 
 #include "nat.h"
+#include "strtab.h"
 #include "sysctl.h"
 
-const char *
-tt_nat_verdict_name(enum tt_nat_verdict v)
-{
-	switch (v) {
-	case TT_NATV_NONE:
-		return "none";
-	case TT_NATV_TRANSLATES:
-		return "this_host_translates";
-	case TT_NATV_BEHIND:
-		return "behind_nat_likely";
-	case TT_NATV_UNKNOWN:
-		break;
-	}
-	return "unknown";
-}
+TT_STRTAB(tt_nat_verdict, enum tt_nat_verdict,
+    "unknown", [TT_NATV_UNKNOWN] = "unknown", [TT_NATV_NONE] = "none",
+    [TT_NATV_TRANSLATES] = "this_host_translates", [TT_NATV_BEHIND] = "behind_nat_likely")
 
-const char *
-tt_nat_kind_name(enum tt_nat_kind k)
-{
-	static const char *const names[TT_NATK__COUNT] = {
-		[TT_NATK_CONNTRACK] = "conntrack",
-		[TT_NATK_NAT_RULE] = "nat_rule",
-		[TT_NATK_NAT_CHAIN] = "nat_chain",
-		[TT_NATK_IPTABLES] = "iptables_legacy",
-		[TT_NATK_FORWARDING] = "forwarding",
-		[TT_NATK_ADDRESS] = "address",
-		[TT_NATK_BRIDGE] = "bridge",
-		[TT_NATK_IPVS] = "ip_vs",
-		[TT_NATK_PEERS] = "peers",
-	};
+TT_STRTAB(tt_nat_kind, enum tt_nat_kind,
+    "unknown", [TT_NATK_CONNTRACK] = "conntrack", [TT_NATK_NAT_RULE] = "nat_rule",
+    [TT_NATK_NAT_CHAIN] = "nat_chain", [TT_NATK_IPTABLES] = "iptables_legacy",
+    [TT_NATK_FORWARDING] = "forwarding", [TT_NATK_ADDRESS] = "address", [TT_NATK_BRIDGE] = "bridge",
+    [TT_NATK_IPVS] = "ip_vs", [TT_NATK_PEERS] = "peers")
 
-	return (unsigned)k < TT_NATK__COUNT ? names[k] : "unknown";
-}
+TT_STRTAB(tt_nat_strength, enum tt_nat_strength, "none", [TT_NATS_NONE] = "none",
+    [TT_NATS_WEAK] = "weak", [TT_NATS_MEDIUM] = "medium", [TT_NATS_STRONG] = "strong")
 
-const char *
-tt_nat_strength_name(enum tt_nat_strength s)
-{
-	switch (s) {
-	case TT_NATS_WEAK:
-		return "weak";
-	case TT_NATS_MEDIUM:
-		return "medium";
-	case TT_NATS_STRONG:
-		return "strong";
-	case TT_NATS_NONE:
-		break;
-	}
-	return "none";
-}
+TT_STRTAB(tt_nat_points, enum tt_nat_points,
+    "info", [TT_NATP_INFO] = "info", [TT_NATP_NO_NAT] = "no_nat", [TT_NATP_UNKNOWN] = "unknown",
+    [TT_NATP_TRANSLATES] = "translates", [TT_NATP_BEHIND] = "behind")
 
-const char *
-tt_nat_points_name(enum tt_nat_points p)
-{
-	switch (p) {
-	case TT_NATP_NO_NAT:
-		return "no_nat";
-	case TT_NATP_UNKNOWN:
-		return "unknown";
-	case TT_NATP_TRANSLATES:
-		return "translates";
-	case TT_NATP_BEHIND:
-		return "behind";
-	case TT_NATP_INFO:
-		break;
-	}
-	return "info";
-}
+TT_STRTAB(tt_nat_source, enum tt_nat_source,
+    "unknown", [TT_NATSRC_CONNTRACK] = "conntrack", [TT_NATSRC_NFTABLES] = "nftables",
+    [TT_NATSRC_ADDRESSES] = "addresses", [TT_NATSRC_PROC] = "proc")
 
-const char *
-tt_nat_source_name(enum tt_nat_source s)
-{
-	switch (s) {
-	case TT_NATSRC_CONNTRACK:
-		return "conntrack";
-	case TT_NATSRC_NFTABLES:
-		return "nftables";
-	case TT_NATSRC_ADDRESSES:
-		return "addresses";
-	case TT_NATSRC_PROC:
-		return "proc";
-	case TT_NATSRC__COUNT:
-		break;
-	}
-	return "unknown";
-}
-
-const char *
-tt_nat_source_state_name(enum tt_nat_source_state st)
-{
-	switch (st) {
-	case TT_NATSRC_OK:
-		return "ok";
-	case TT_NATSRC_NOPERM:
-		return "not_permitted";
-	case TT_NATSRC_SKIPPED:
-		return "skipped";
-	case TT_NATSRC_UNAVAILABLE:
-		return "unavailable";
-	case TT_NATSRC_FAILED:
-		return "failed";
-	case TT_NATSRC_UNREAD:
-		break;
-	}
-	return "unread";
-}
+TT_STRTAB(tt_nat_source_state, enum tt_nat_source_state, "unread", [TT_NATSRC_UNREAD] = "unread",
+    [TT_NATSRC_OK] = "ok", [TT_NATSRC_NOPERM] = "not_permitted", [TT_NATSRC_SKIPPED] = "skipped",
+    [TT_NATSRC_UNAVAILABLE] = "unavailable", [TT_NATSRC_FAILED] = "failed")
 
 void
 tt_nat_init(struct tt_nat *nat)
@@ -225,25 +145,9 @@ tt_nat_conntrack_items(
 
 /* --- addresses and interface names ------------------------------------- */
 
-const char *
-tt_addr_class_name(enum tt_addr_class c)
-{
-	switch (c) {
-	case TT_ADDR_LOOPBACK:
-		return "loopback";
-	case TT_ADDR_PRIVATE:
-		return "private";
-	case TT_ADDR_SHARED:
-		return "shared address space";
-	case TT_ADDR_LINK_LOCAL:
-		return "link-local";
-	case TT_ADDR_PUBLIC:
-		return "public";
-	case TT_ADDR_OTHER:
-		break;
-	}
-	return "special";
-}
+TT_STRTAB(tt_addr_class, enum tt_addr_class, "special", [TT_ADDR_LOOPBACK] = "loopback",
+    [TT_ADDR_PRIVATE] = "private", [TT_ADDR_SHARED] = "shared address space",
+    [TT_ADDR_LINK_LOCAL] = "link-local", [TT_ADDR_PUBLIC] = "public", [TT_ADDR_OTHER] = "special")
 
 enum tt_addr_class
 tt_addr_class_v4(uint32_t a)

@@ -93,11 +93,17 @@ struct tt_nat {
 };
 
 const char *tt_nat_verdict_name(enum tt_nat_verdict v);
+int tt_nat_verdict_from_name(const char *s);
 const char *tt_nat_kind_name(enum tt_nat_kind k);
+int tt_nat_kind_from_name(const char *s);
 const char *tt_nat_strength_name(enum tt_nat_strength s);
+int tt_nat_strength_from_name(const char *s);
 const char *tt_nat_points_name(enum tt_nat_points p);
+int tt_nat_points_from_name(const char *s);
 const char *tt_nat_source_name(enum tt_nat_source s);
+int tt_nat_source_from_name(const char *s);
 const char *tt_nat_source_state_name(enum tt_nat_source_state st);
+int tt_nat_source_state_from_name(const char *s);
 
 /* Empties nat: no evidence, every source unread, verdict unknown. */
 void tt_nat_init(struct tt_nat *nat);
@@ -144,6 +150,7 @@ enum tt_addr_class {
 };
 
 const char *tt_addr_class_name(enum tt_addr_class c);
+int tt_addr_class_from_name(const char *s);
 /* a is in network byte order, as in struct in_addr. */
 enum tt_addr_class tt_addr_class_v4(uint32_t a);
 enum tt_addr_class tt_addr_class_v6(const uint8_t a[16]);

@@ -4,20 +4,10 @@
 #include <string.h>
 
 #include "plan.h"
+#include "strtab.h"
 
-const char *
-tt_plan_action_name(enum tt_plan_action a)
-{
-	switch (a) {
-	case TT_PLAN_WRITE:
-		return "write";
-	case TT_PLAN_KEEP:
-		return "keep";
-	case TT_PLAN_REFUSE:
-		break;
-	}
-	return "refuse";
-}
+TT_STRTAB(tt_plan_action, enum tt_plan_action,
+    "refuse", [TT_PLAN_WRITE] = "write", [TT_PLAN_KEEP] = "keep", [TT_PLAN_REFUSE] = "refuse")
 
 static void
 kv_text(unsigned kv, char *buf, size_t len)

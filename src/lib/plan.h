@@ -20,6 +20,7 @@ enum tt_plan_action {
 };
 
 const char *tt_plan_action_name(enum tt_plan_action a);
+int tt_plan_action_from_name(const char *s);
 
 struct tt_plan_item {
 	enum tt_key_id id;

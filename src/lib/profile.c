@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "profile.h"
+#include "strtab.h"
 
 #define PROFILE_MAX_SIZE (4u << 20)
 
@@ -57,19 +58,8 @@ static const struct {
 #undef TT_THR_ROW
 };
 
-const char *
-tt_nat_decl_name(enum tt_nat_decl d)
-{
-	switch (d) {
-	case TT_NAT_YES:
-		return "yes";
-	case TT_NAT_NO:
-		return "no";
-	case TT_NAT_AUTO:
-		break;
-	}
-	return "auto";
-}
+TT_STRTAB(tt_nat_decl, enum tt_nat_decl,
+    "auto", [TT_NAT_AUTO] = "auto", [TT_NAT_YES] = "yes", [TT_NAT_NO] = "no")
 
 static long long *
 thr_field(struct tt_thresholds *t, size_t i)
@@ -277,17 +267,12 @@ profile_entry(struct loader *l, const char *name, const char *value)
 			add(l, TT_LOG_ERR, name, "duplicate key");
 			return;
 		}
-		if (strcmp(value, "auto") == 0)
-			l->p->nat = TT_NAT_AUTO;
-		else if (strcmp(value, "yes") == 0)
-			l->p->nat = TT_NAT_YES;
-		else if (strcmp(value, "no") == 0)
-			l->p->nat = TT_NAT_NO;
-		else {
+		if (tt_nat_decl_from_name(value) < 0) {
 			add(l, TT_LOG_ERR, name, "bad value \"%s\": expected auto, yes or no",
 			    value);
 			return;
 		}
+		l->p->nat = (enum tt_nat_decl)tt_nat_decl_from_name(value);
 		l->p->nat_given = true;
 	} else {
 		add(l, TT_LOG_ERR, name, "unknown key in [profile] (description, nat)");

@@ -20,6 +20,7 @@ enum tt_nat_decl {
 };
 
 const char *tt_nat_decl_name(enum tt_nat_decl d);
+int tt_nat_decl_from_name(const char *s);
 
 /*
  * Audit thresholds: X(name, default, min, max, description).  One list

@@ -8,22 +8,10 @@
 
 #include "nat.h"
 #include "rules-internal.h"
+#include "strtab.h"
 
-const char *
-tt_severity_name(enum tt_severity s)
-{
-	switch (s) {
-	case TT_SEV_INFO:
-		return "info";
-	case TT_SEV_WARN:
-		return "warn";
-	case TT_SEV_CRITICAL:
-		return "critical";
-	case TT_SEV_OK:
-		break;
-	}
-	return "ok";
-}
+TT_STRTAB(tt_severity, enum tt_severity, "ok", [TT_SEV_OK] = "ok", [TT_SEV_INFO] = "info",
+    [TT_SEV_WARN] = "warn", [TT_SEV_CRITICAL] = "critical")
 
 struct tt_finding *
 tt_finding_add(struct tt_findings *out, enum tt_severity sev, const char *explain)
@@ -122,6 +110,9 @@ tt_rule_effective(const struct tt_rule_input *in, enum tt_key_id k, const char *
 	}
 	return v;
 }
+
+TT_STRTAB(tt_nat_answer, enum tt_nat_answer,
+    "unknown", [TT_NATQ_UNKNOWN] = "unknown", [TT_NATQ_YES] = "yes", [TT_NATQ_NO] = "no")
 
 enum tt_nat_answer
 tt_nat_answer(const struct tt_snapshot *snap, const struct tt_profile *prof)

@@ -21,6 +21,7 @@ enum tt_severity {
 };
 
 const char *tt_severity_name(enum tt_severity s);
+int tt_severity_from_name(const char *s);
 
 #define TT_FINDING_MAX_KEYS 4
 
@@ -119,6 +120,9 @@ enum tt_nat_answer {
 	TT_NATQ_NO,
 };
 enum tt_nat_answer tt_nat_answer(const struct tt_snapshot *snap, const struct tt_profile *prof);
+/* "yes", "no" or "unknown", for every output. */
+const char *tt_nat_answer_name(enum tt_nat_answer a);
+int tt_nat_answer_from_name(const char *s);
 
 /* tt_nat_answer() for a rule's input: true when it is YES. */
 bool tt_rule_nat_likely(const struct tt_rule_input *in);

@@ -67,3 +67,9 @@ tt_snapshot_value(const struct tt_snapshot *snap, enum tt_key_id id)
 
 	return r->state == TT_ST_OK ? &r->val : NULL;
 }
+
+const char *
+tt_netns_name(int netns)
+{
+	return netns == 1 ? "initial" : netns == 0 ? "child" : "unknown";
+}

@@ -35,4 +35,7 @@ int tt_snapshot_read(const struct tt_ctx *ctx, struct tt_snapshot *snap);
 /* The value of a key when it was read, else NULL. */
 const struct tt_val *tt_snapshot_value(const struct tt_snapshot *snap, enum tt_key_id id);
 
+/* snap->netns in words, for every output: "initial", "child" or "unknown". */
+const char *tt_netns_name(int netns);
+
 #endif

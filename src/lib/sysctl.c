@@ -6,25 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "strtab.h"
 #include "sysctl.h"
 
-const char *
-tt_state_name(enum tt_state st)
-{
-	switch (st) {
-	case TT_ST_OK:
-		return "ok";
-	case TT_ST_ABSENT:
-		return "absent";
-	case TT_ST_NOPERM:
-		return "not permitted";
-	case TT_ST_FAILED:
-		return "failed";
-	case TT_ST_UNREAD:
-		break;
-	}
-	return "not read";
-}
+TT_STRTAB(tt_state, enum tt_state, "not read", [TT_ST_UNREAD] = "not read", [TT_ST_OK] = "ok",
+    [TT_ST_ABSENT] = "absent", [TT_ST_NOPERM] = "not permitted", [TT_ST_FAILED] = "failed")
 
 ssize_t
 tt_read_all(int fd, char *buf, size_t len)

@@ -25,7 +25,10 @@ struct tt_reading {
 	struct tt_val val;
 };
 
+/* Its name in text and JSON ("not permitted"); Prometheus labels write the
+ * same name with '_' for ' '. */
 const char *tt_state_name(enum tt_state st);
+int tt_state_from_name(const char *s);
 
 /*
  * Reads what is left of fd into buf, NUL-terminated.  Returns the length,
