@@ -30,12 +30,6 @@ list_keys(FILE *f)
 }
 
 static void
-version_text(unsigned kv, char *buf, size_t len)
-{
-	snprintf(buf, len, "%u.%u", kv >> 16, (kv >> 8) & 0xff);
-}
-
-static void
 explain_key(struct cmd_env *env, FILE *f, const struct tt_key *k)
 {
 	char buf[512], a[TT_VAL_STRLEN], b[TT_VAL_STRLEN], v1[16];
@@ -69,11 +63,11 @@ explain_key(struct cmd_env *env, FILE *f, const struct tt_key *k)
 	field(f, "Namespaces:", k->netns_note);
 	buf[0] = '\0';
 	if (k->since) {
-		version_text(k->since, v1, sizeof(v1));
+		tt_kv_format(k->since, v1, sizeof(v1));
 		snprintf(buf, sizeof(buf), "Since Linux %s. ", v1);
 	}
 	if (k->removed) {
-		version_text(k->removed, v1, sizeof(v1));
+		tt_kv_format(k->removed, v1, sizeof(v1));
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "Removed in Linux %s. ", v1);
 	}
 	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s", k->history);

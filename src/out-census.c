@@ -19,7 +19,7 @@ out_census_gather(struct cmd_env *env, struct tt_snapshot *snap, const struct tt
 
 	if (strcmp(tt_ctx_proc_root(env->ctx), "/proc") != 0)
 		return NULL;
-	if (pr != NULL && pr->n == 2 && pr->v[0] > 0 && pr->v[1] <= 65535) {
+	if (tt_port_range_valid(pr)) {
 		o.port_lo = (unsigned)pr->v[0];
 		o.port_hi = (unsigned)pr->v[1];
 	}

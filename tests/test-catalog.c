@@ -170,6 +170,33 @@ paths_and_bounds(void **state)
 	assert_int_equal(tt_kv_parse(NULL), 0);
 }
 
+static void
+facts_in_one_place(void **state)
+{
+	struct tt_val ok = { .n = 2, .v = { 32768, 60999 } }, one = { .n = 1, .v = { 32768 } };
+	struct tt_val zero = { .n = 2, .v = { 0, 60999 } }, high = { .n = 2, .v = { 1024, 65536 } };
+	struct tt_val upside = { .n = 2, .v = { 61000, 60999 } };
+	char kv[16];
+
+	(void)state;
+	assert_true(tt_port_range_valid(&ok));
+	assert_false(tt_port_range_valid(NULL));
+	assert_false(tt_port_range_valid(&one));
+	assert_false(tt_port_range_valid(&zero));
+	assert_false(tt_port_range_valid(&high));
+	assert_false(tt_port_range_valid(&upside));
+	assert_string_equal(tt_kv_format(TT_KV(4, 12), kv, sizeof(kv)), "4.12");
+	assert_int_equal(tt_key_absent_why(tt_key_get(TT_K_TW_RECYCLE)), TT_ABSENT_REMOVED);
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct tt_key *k = tt_key_get((enum tt_key_id)i);
+		enum tt_absent_why w = tt_key_absent_why(k);
+
+		assert_true(w != TT_ABSENT_VENDOR || (k->flags & TT_KEY_VENDOR));
+		assert_true(w != TT_ABSENT_HOST_ONLY || (k->flags & TT_KEY_HOST_ONLY));
+		assert_true(w != TT_ABSENT_NEWER || k->since != 0);
+	}
+}
+
 int
 main(void)
 {
@@ -179,6 +206,7 @@ main(void)
 		cmocka_unit_test(names_are_matched_exactly),
 		cmocka_unit_test(every_path_stays_in_sys_net),
 		cmocka_unit_test(paths_and_bounds),
+		cmocka_unit_test(facts_in_one_place),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

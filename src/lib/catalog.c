@@ -486,6 +486,33 @@ tt_key_expected(const struct tt_key *k, unsigned kv)
 	return true;
 }
 
+bool
+tt_port_range_valid(const struct tt_val *v)
+{
+	return v != NULL && v->n == 2 && v->v[0] >= 1 && v->v[0] <= v->v[1] && v->v[1] <= 65535;
+}
+
+char *
+tt_kv_format(unsigned kv, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u", kv >> 16, (kv >> 8) & 0xff);
+	return buf;
+}
+
+enum tt_absent_why
+tt_key_absent_why(const struct tt_key *k)
+{
+	if (k->removed != 0)
+		return TT_ABSENT_REMOVED;
+	if (k->flags & TT_KEY_HOST_ONLY)
+		return TT_ABSENT_HOST_ONLY;
+	if (k->flags & TT_KEY_VENDOR)
+		return TT_ABSENT_VENDOR;
+	if (k->since != 0)
+		return TT_ABSENT_NEWER;
+	return TT_ABSENT_UNKNOWN;
+}
+
 static int
 check_bounds(const struct tt_key *k, const struct tt_val *v, long long lo, long long hi,
     const char *what, char *why, size_t len)

@@ -96,5 +96,20 @@ int tt_key_check_safe(const struct tt_key *k, const struct tt_val *v, char *why,
 
 /* Parses "6.18.44-foo" into TT_KV(6, 18); 0 when it cannot. */
 unsigned tt_kv_parse(const char *release);
+/* Whether v is a usable ip_local_port_range: two ports, 1 <= low <= high
+ * <= 65535, as the kernel holds it. */
+bool tt_port_range_valid(const struct tt_val *v);
+/* Writes a TT_KV as "6.18" into buf (16 bytes hold any); returns buf. */
+char *tt_kv_format(unsigned kv, char *buf, size_t len);
+
+/* Why a key has no file here, by the catalog's history. */
+enum tt_absent_why {
+	TT_ABSENT_REMOVED = 0, /* removed from Linux (k->removed) */
+	TT_ABSENT_HOST_ONLY,   /* only the initial network namespace has it */
+	TT_ABSENT_VENDOR,      /* some vendor kernels only */
+	TT_ABSENT_NEWER,       /* newer kernels only (k->since) */
+	TT_ABSENT_UNKNOWN,     /* the catalog does not say */
+};
+enum tt_absent_why tt_key_absent_why(const struct tt_key *k);
 
 #endif

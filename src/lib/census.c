@@ -707,12 +707,13 @@ tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struc
 {
 	struct tt_census *c = malloc(sizeof(*c));
 	unsigned lo = o->port_lo, hi = o->port_hi;
+	struct tt_val given = { .n = 2, .v = { lo, hi } };
 	int r;
 
 	*out = NULL;
 	if (c == NULL)
 		return -ENOMEM;
-	if (lo == 0 || hi == 0 || lo > hi || hi > 65535) {
+	if (!tt_port_range_valid(&given)) {
 		const struct tt_val *def = &tt_key_get(TT_K_LOCAL_PORT_RANGE)->def;
 
 		/* the kernel's default range */

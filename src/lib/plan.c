@@ -9,43 +9,46 @@
 TT_STRTAB(tt_plan_action, enum tt_plan_action,
     "refuse", [TT_PLAN_WRITE] = "write", [TT_PLAN_KEEP] = "keep", [TT_PLAN_REFUSE] = "refuse")
 
-static void
-kv_text(unsigned kv, char *buf, size_t len)
-{
-	snprintf(buf, len, "%u.%u", kv >> 16, (kv >> 8) & 0xff);
-}
-
 /* Why a key the profile sets has no file here. */
 static void
 absent_reason(const struct tt_snapshot *snap, const struct tt_key *k, char *why, size_t len)
 {
 	const char *kernel = snap->kernel[0] ? snap->kernel : "unknown";
+	enum tt_absent_why w = tt_key_absent_why(k);
 	char kv[16];
 
-	if (k->removed != 0) {
-		kv_text(k->removed, kv, sizeof(kv));
+	/* Outside a child namespace a host-only key is missing from the kernel. */
+	if (w == TT_ABSENT_HOST_ONLY && snap->netns != 0)
+		w = k->since != 0 ? TT_ABSENT_NEWER : TT_ABSENT_UNKNOWN;
+	switch (w) {
+	case TT_ABSENT_REMOVED:
 		snprintf(why, len,
 		    "%s was removed in Linux %s and this kernel (%s) does "
 		    "not have it. %s",
-		    k->name, kv, kernel, k->history ? k->history : "");
-	} else if ((k->flags & TT_KEY_HOST_ONLY) && snap->netns == 0) {
+		    k->name, tt_kv_format(k->removed, kv, sizeof(kv)), kernel,
+		    k->history ? k->history : "");
+		break;
+	case TT_ABSENT_HOST_ONLY:
 		snprintf(why, len,
 		    "%s exists only in the host's initial network namespace; "
 		    "this is a child namespace (a container?), where it cannot be set",
 		    k->name);
-	} else if (k->flags & TT_KEY_VENDOR) {
+		break;
+	case TT_ABSENT_VENDOR:
 		snprintf(why, len,
 		    "%s exists only on some vendor kernels, not on this one "
 		    "(%s)",
 		    k->name, kernel);
-	} else if (k->since != 0) {
-		kv_text(k->since, kv, sizeof(kv));
+		break;
+	case TT_ABSENT_NEWER:
 		snprintf(why, len,
 		    "%s first appeared in Linux %s; this kernel (%s) does not "
 		    "have it",
-		    k->name, kv, kernel);
-	} else {
+		    k->name, tt_kv_format(k->since, kv, sizeof(kv)), kernel);
+		break;
+	case TT_ABSENT_UNKNOWN:
 		snprintf(why, len, "this kernel (%s) has no %s", kernel, k->name);
+		break;
 	}
 }
 

@@ -37,7 +37,7 @@ port_range(const struct tt_rule_input *in, long long *lo, long long *hi)
 {
 	const struct tt_val *v = tt_rule_current(in, TT_K_LOCAL_PORT_RANGE);
 
-	if (v == NULL || v->n != 2 || v->v[0] > v->v[1])
+	if (!tt_port_range_valid(v))
 		v = &tt_key_get(TT_K_LOCAL_PORT_RANGE)->def;
 	*lo = v->v[0];
 	*hi = v->v[1];

@@ -198,6 +198,15 @@ rule_profile_mismatch(const struct tt_rule_input *in, struct tt_findings *out)
 	}
 }
 
+/* tt_key_absent_why() in a few words, for evidence. */
+static const char *const absent_words[] = {
+	[TT_ABSENT_REMOVED] = "removed from Linux",
+	[TT_ABSENT_HOST_ONLY] = "only the initial network namespace has it",
+	[TT_ABSENT_VENDOR] = "vendor kernels only",
+	[TT_ABSENT_NEWER] = "newer kernels only",
+	[TT_ABSENT_UNKNOWN] = "not on this kernel",
+};
+
 static void
 rule_profile_key_absent(const struct tt_rule_input *in, struct tt_findings *out)
 {
@@ -207,28 +216,20 @@ rule_profile_key_absent(const struct tt_rule_input *in, struct tt_findings *out)
 		const struct tt_key *key = tt_key_get((enum tt_key_id)k);
 		struct tt_finding *f;
 		const char *why;
+		char kv[16];
 
 		if (tt_rule_target(in, (enum tt_key_id)k) == NULL ||
 		    in->snap->sysctl[k].state != TT_ST_ABSENT)
 			continue;
-		if (key->removed != 0)
-			why = "removed from Linux";
-		else if (key->flags & TT_KEY_VENDOR)
-			why = "vendor kernels only";
-		else if (key->flags & TT_KEY_HOST_ONLY)
-			why = "only the initial network namespace has it";
-		else if (key->since != 0)
-			why = "newer kernels only";
-		else
-			why = "not on this kernel";
+		why = absent_words[tt_key_absent_why(key)];
 		f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(key));
 		tt_finding_key(f, (enum tt_key_id)k);
 		TT_SAY(
 		    f->message, "the profile sets %s, which this kernel does not have", key->name);
 		if (key->removed != 0)
-			TT_SAY(f->evidence, "%s line %d; %s in %u.%u; kernel %s", in->prof->path,
-			    in->prof->sysctl[k].line, why, key->removed >> 16,
-			    (key->removed >> 8) & 0xff, in->snap->kernel);
+			TT_SAY(f->evidence, "%s line %d; %s in %s; kernel %s", in->prof->path,
+			    in->prof->sysctl[k].line, why,
+			    tt_kv_format(key->removed, kv, sizeof(kv)), in->snap->kernel);
 		else
 			TT_SAY(f->evidence, "%s line %d; %s; kernel %s", in->prof->path,
 			    in->prof->sysctl[k].line, why, in->snap->kernel);
