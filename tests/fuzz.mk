@@ -25,21 +25,17 @@ FUZZ_CPPFLAGS = $(AM_CPPFLAGS)
 FUZZ_LIB = tests/fuzz/libtcptune-fuzz.a
 FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@
 
-FUZZ_BINS = tests/fuzz/fuzz-value tests/fuzz/fuzz-profile \
-	tests/fuzz/fuzz-journal tests/fuzz/fuzz-census tests/fuzz/fuzz-nat \
-	tests/fuzz/fuzz-sysctld
-FUZZ_RUNS = fuzz-run-value fuzz-run-profile fuzz-run-journal \
-	fuzz-run-census fuzz-run-nat fuzz-run-sysctld
+# The one list of harnesses: tests/fuzz/fuzz-NAME.c for each NAME, with
+# its NAME.options and, where it has them, NAME.dict and NAME.seeds.
+FUZZ_NAMES = value profile journal census nat sysctld
+FUZZ_BINS = $(FUZZ_NAMES:%=tests/fuzz/fuzz-%)
+FUZZ_RUNS = $(FUZZ_NAMES:%=fuzz-run-%)
 
 EXTRA_DIST += tests/fuzz/README tests/fuzz/run.sh tests/fuzz/corpus \
-	tests/fuzz/fuzz-value.c tests/fuzz/value.dict tests/fuzz/value.options \
-	tests/fuzz/fuzz-profile.c tests/fuzz/profile.dict tests/fuzz/profile.options \
-	tests/fuzz/profile.seeds \
-	tests/fuzz/fuzz-journal.c tests/fuzz/journal.dict tests/fuzz/journal.options \
-	tests/fuzz/fuzz-census.c tests/fuzz/census.options \
-	tests/fuzz/fuzz-nat.c tests/fuzz/nat.dict tests/fuzz/nat.options tests/fuzz/nat.seeds \
-	tests/fuzz/fuzz-sysctld.c tests/fuzz/sysctld.dict tests/fuzz/sysctld.options \
-	tests/fuzz/sysctld.seeds
+	$(FUZZ_NAMES:%=tests/fuzz/fuzz-%.c) $(FUZZ_NAMES:%=tests/fuzz/%.options) \
+	tests/fuzz/value.dict tests/fuzz/profile.dict tests/fuzz/journal.dict \
+	tests/fuzz/nat.dict tests/fuzz/sysctld.dict \
+	tests/fuzz/profile.seeds tests/fuzz/nat.seeds tests/fuzz/sysctld.seeds
 CLEANFILES += $(FUZZ_BINS) $(FUZZ_LIB)
 
 # Every library source, so a new module is instrumented without a change here.
@@ -52,18 +48,8 @@ $(FUZZ_LIB): $(src_lib_libtcptune_a_SOURCES) config.h
 			-c -o $$o $(srcdir)/$$f || exit 1; \
 	done && rm -f $@ && $(AR) cr $@ tests/fuzz/obj/*.o
 
-tests/fuzz/fuzz-value: tests/fuzz/fuzz-value.c $(FUZZ_LIB)
-	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-value.c $(FUZZ_LIB) $(LIB_LIBS)
-tests/fuzz/fuzz-profile: tests/fuzz/fuzz-profile.c $(FUZZ_LIB)
-	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-profile.c $(FUZZ_LIB) $(LIB_LIBS)
-tests/fuzz/fuzz-journal: tests/fuzz/fuzz-journal.c $(FUZZ_LIB)
-	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-journal.c $(FUZZ_LIB) $(LIB_LIBS)
-tests/fuzz/fuzz-census: tests/fuzz/fuzz-census.c $(FUZZ_LIB)
-	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-census.c $(FUZZ_LIB) $(LIB_LIBS)
-tests/fuzz/fuzz-nat: tests/fuzz/fuzz-nat.c $(FUZZ_LIB)
-	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-nat.c $(FUZZ_LIB) $(LIB_LIBS)
-tests/fuzz/fuzz-sysctld: tests/fuzz/fuzz-sysctld.c $(FUZZ_LIB)
-	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-sysctld.c $(FUZZ_LIB) $(LIB_LIBS)
+$(FUZZ_BINS): tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_LIB)
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz-$*.c $(FUZZ_LIB) $(LIB_LIBS)
 
 # tests/fuzz/run.sh NAME: runs tests/fuzz/fuzz-NAME, prints the executions
 # reached, and fails on any crash, leak, timeout or sanitizer report.
@@ -72,18 +58,8 @@ FUZZ_RUN = FUZZ_SECONDS='$(FUZZ_SECONDS)' $(SHELL) $(srcdir)/tests/fuzz/run.sh \
 
 fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_RUNS)
-fuzz-run-value: tests/fuzz/fuzz-value
-	@$(FUZZ_RUN) value
-fuzz-run-profile: tests/fuzz/fuzz-profile
-	@$(FUZZ_RUN) profile
-fuzz-run-journal: tests/fuzz/fuzz-journal
-	@$(FUZZ_RUN) journal
-fuzz-run-census: tests/fuzz/fuzz-census
-	@$(FUZZ_RUN) census
-fuzz-run-nat: tests/fuzz/fuzz-nat
-	@$(FUZZ_RUN) nat
-fuzz-run-sysctld: tests/fuzz/fuzz-sysctld
-	@$(FUZZ_RUN) sysctld
+$(FUZZ_RUNS): fuzz-run-%: tests/fuzz/fuzz-%
+	@$(FUZZ_RUN) $*
 fuzz-clean:
 	rm -rf tests/fuzz/obj tests/fuzz/work
 clean-local: fuzz-clean
