@@ -1,5 +1,5 @@
-# Installed beside the binary: the boot unit, the default profile, man
-# pages and the bash completion.
+# Installed beside the binary: the boot unit, the default profile and
+# the bash completion (the manual pages: docs/local.mk).
 
 # The unit names the installed paths, known only at make time.
 systemdunit_DATA = data/tcptune.service
@@ -15,8 +15,6 @@ CLEANFILES += data/tcptune
 EXTRA_DIST += data/tcptune.bash-completion
 data/tcptune: data/tcptune.bash-completion
 	$(AM_V_GEN)$(MKDIR_P) data && cp $(srcdir)/data/tcptune.bash-completion $@
-
-dist_man_MANS = docs/tcptune.8 docs/tcptune.ini.5
 
 # /etc/tcptune/tcptune.ini belongs to the administrator once installed: a
 # reinstall never overwrites it, and uninstall removes it only when it is

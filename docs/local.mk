@@ -1,6 +1,12 @@
-# Documentation shipped in the tarball.
+# Documentation shipped in the tarball: the manual pages (installed), the
+# design notes and guides, and the Ansible example the integration test runs.
+dist_man_MANS = docs/tcptune.8 docs/tcptune.ini.5
+
 EXTRA_DIST += \
+	docs/ansible/tcptune.yml \
 	docs/design.md \
+	docs/design-nat.md \
+	docs/fleet.md \
 	docs/hardening.md \
 	docs/journal.md \
 	docs/json.md \

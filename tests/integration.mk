@@ -26,7 +26,6 @@ INTEGRATION_TESTS = \
 	tests/integration/boot.sh
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 TESTS += $(INTEGRATION_TESTS)
-EXTRA_DIST += docs/ansible/tcptune.yml docs/fleet.md
 check-integration: all
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(INTEGRATION_TESTS)'
 .PHONY: check-integration

@@ -3,7 +3,6 @@
 check_PROGRAMS += tests/test-nat tests/nat-peer
 TESTS += tests/test-nat tests/nat-netns.sh
 dist_check_SCRIPTS += tests/nat-netns.sh
-EXTRA_DIST += docs/design-nat.md
 
 tests_test_nat_SOURCES = tests/test-nat.c
 tests_test_nat_CFLAGS = $(TEST_CFLAGS)
