@@ -4,8 +4,8 @@
 # FIN_WAIT2 and ESTABLISHED sockets, then compare tcptune's counts with
 # what was made and with what ss(8) sees in the same namespace.
 set -eu
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
-: "${TCPTUNE:?}"
 SOCKETS="$(dirname "$TCPTUNE")/../tests/census-sockets"
 N_TW=800	# towards 127.0.0.1:5000, from a 1000-port range: 80 % pressure
 N_CW=150	# above the default close_wait_warn (100), so owners are searched
@@ -13,12 +13,10 @@ N_EST=20	# pairs over ::1
 
 if [ -z "${CENSUS_IN_NETNS:-}" ]; then
 	if [ "$(id -u)" != 0 ]; then
-		echo "SKIP: needs root for a private network namespace"
-		exit 77
+		skip_all "needs root for a private network namespace"
 	fi
 	if ! unshare -n true 2>/dev/null; then
-		echo "SKIP: unshare -n is not permitted here"
-		exit 77
+		skip_all "unshare -n is not permitted here"
 	fi
 	CENSUS_IN_NETNS=1 exec unshare -n "$0" "$@"
 fi
@@ -31,11 +29,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-
 ip link set lo up
 echo "40000 40999" >/proc/sys/net/ipv4/ip_local_port_range
 # Loopback connects would otherwise take over TIME_WAIT ports (reuse = 2)
@@ -47,8 +40,8 @@ helper=$!
 i=0
 until grep -q '^ready' "$tmp/made"; do
 	i=$((i + 1))
-	[ $i -lt 300 ] || fail "socket helper did not get ready"
-	kill -0 "$helper" 2>/dev/null || fail "socket helper died"
+	[ $i -lt 300 ] || bail "socket helper did not get ready"
+	kill -0 "$helper" 2>/dev/null || bail "socket helper died"
 	sleep 0.1
 done
 cw_pid=$(awk '$4 == "close_wait" { print $3 }' "$tmp/made")
@@ -69,7 +62,7 @@ done
 
 rc=0
 "$TCPTUNE" check --format json >"$tmp/json" || rc=$?
-[ $rc -le 2 ] || fail "check exited $rc"
+[ $rc -le 2 ] || bail "check exited $rc"
 ss -tan | awk 'NR > 1 { n[$1]++ } END { for (s in n) print s, n[s] }' >"$tmp/ss"
 cat "$tmp/ss"
 
@@ -80,8 +73,8 @@ got() {
 	jq -r "$1" "$tmp/json"
 }
 expect() { # what, got, want
-	[ "$2" = "$3" ] || fail "$1: tcptune says $2, expected $3"
-	echo "ok: $1 = $2"
+	[ "$2" = "$3" ] || bail "$1: tcptune says $2, expected $3"
+	pass "$1 = $2"
 }
 
 # What was made.
@@ -114,7 +107,7 @@ expect "total vs ss" "$(got .sockets.total)" "$(awk '{ t += $2 } END { print t }
 # sockstat's tw is this namespace's: timewait minisockets of both kinds.
 expect "sockstat tw" "$(got '.counters.netns["TCP.tw"]')" $((N_TW + N_CW))
 [ "$(got '.counters.global | has("TCP.orphan")')" = true ] ||
-	fail "orphan count is not marked as the whole host's"
+	bail "orphan count is not marked as the whole host's"
 
 # Who holds CLOSE_WAIT.
 expect "owners searched" "$(got .census.owners_searched)" true
@@ -125,7 +118,7 @@ expect "CLOSE_WAIT owner command" "$(got '.close_wait_owners[0].command')" censu
 expect "CLOSE_WAIT finding" \
 	"$(got '[.findings[] | select(.id == "census_close_wait")][0].severity')" warn
 got '.findings[] | select(.id == "census_close_wait") | .evidence' | grep -q "pid $cw_pid" ||
-	fail "the CLOSE_WAIT finding does not name pid $cw_pid"
+	bail "the CLOSE_WAIT finding does not name pid $cw_pid"
 
 # The top destination and its pressure on the 1000-port range.
 expect "top destination" "$(got '.top_destinations[0].destination')" 127.0.0.1:5000
@@ -141,17 +134,17 @@ expect "second destination sockets" "$(got ".top_destinations[1].sockets")" "$N_
 
 # The text report shows the same.
 "$TCPTUNE" check --no-color >"$tmp/text" || true
-grep -Eq "^TIME_WAIT +$N_TW +$N_TW +0\$" "$tmp/text" || fail "text: TIME_WAIT row"
-grep -Eq "^$cw_pid +census-sockets +$cw_port +$N_CW\$" "$tmp/text" || fail "text: owner row"
+grep -Eq "^TIME_WAIT +$N_TW +$N_TW +0\$" "$tmp/text" || bail "text: TIME_WAIT row"
+grep -Eq "^$cw_pid +census-sockets +$cw_port +$N_CW\$" "$tmp/text" || bail "text: owner row"
 
 # --no-census: no dump, no census findings.
 "$TCPTUNE" check --no-census --format json >"$tmp/quick" || true
-[ "$(jq -r '.sockets' "$tmp/quick")" = null ] || fail "--no-census still counted"
+[ "$(jq -r '.sockets' "$tmp/quick")" = null ] || bail "--no-census still counted"
 [ "$(jq '[.findings[] | select(.id | startswith("census_"))] | length' "$tmp/quick")" = 0 ] ||
-	fail "--no-census still ran census rules"
+	bail "--no-census still ran census rules"
 
 # A fixture proc root is not this namespace: no live sockets mixed in.
 "$TCPTUNE" check --proc-root "$FIXTURES/proc-6.18" --format json >"$tmp/fix" || true
-[ "$(jq -r '.sockets' "$tmp/fix")" = null ] || fail "census ran against a fixture proc root"
+[ "$(jq -r '.sockets' "$tmp/fix")" = null ] || bail "census ran against a fixture proc root"
 
-echo "PASS"
+finish

@@ -17,6 +17,13 @@ check() {
 	if "$@"; then pass "$desc"; else failed "$desc"; fi
 }
 
+# bail DESCRIPTION: a failure the test cannot go on from.
+bail() {
+	failed "$*"
+	finish
+	exit 1
+}
+
 skip_all() {
 	echo "SKIP: $*"
 	exit 77

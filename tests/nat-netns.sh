@@ -9,24 +9,15 @@
 # Everything happens inside namespaces this script makes and removes: the
 # host's own ruleset and sysctls are never touched.
 set -u
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-fail() {
-	echo "FAIL: $*"
-	failed=1
-}
-failed=0
-
-[ "$(id -u)" = 0 ] || skip "needs root to make network namespaces"
+[ "$(id -u)" = 0 ] || skip_all "needs root to make network namespaces"
 for tool in ip nft jq setpriv unshare; do
-	command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"
+	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool is not installed"
 done
 : "${TCPTUNE:?}"
 PEER=$(dirname "$TCPTUNE")/../tests/nat-peer
-[ -x "$PEER" ] || { echo "FAIL: $PEER is not built"; exit 1; }
+[ -x "$PEER" ] || bail "$PEER is not built"
 
 tag=ttn$$
 C=${tag}c R=${tag}r S=${tag}s
@@ -47,8 +38,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-ip netns add "$C" 2>/dev/null || skip "cannot make network namespaces here"
-ip netns add "$R" && ip netns add "$S" || { echo "FAIL: ip netns add"; exit 1; }
+ip netns add "$C" 2>/dev/null || skip_all "cannot make network namespaces here"
+ip netns add "$R" && ip netns add "$S" || bail "ip netns add"
 
 # The test's own addresses: 10.201.0.0/24 behind the router, and
 # 203.0.113.0/24 (documentation space) between router and server.  The
@@ -93,8 +84,7 @@ peer() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	echo "FAIL: nat-peer $* in $ns: $(cat "$out")"
-	exit 1
+	bail "nat-peer $* in $ns: $(cat "$out")"
 }
 
 # check NS [extra args]: tcptune's JSON report from inside a namespace.
@@ -104,14 +94,16 @@ check_json() {
 	ip netns exec "$ns" "$@" "$TCPTUNE" check --format json >"$tmp/out.json" 2>"$tmp/err"
 	rc=$?
 	if [ $rc -gt 2 ]; then
-		fail "tcptune check in $ns exited $rc: $(cat "$tmp/err")"
+		failed "tcptune check in $ns exited $rc: $(cat "$tmp/err")"
 		echo '{}' >"$tmp/out.json"
 	fi
 }
 # expect DESCRIPTION JQ-FILTER: the filter must be true on the last report.
 expect() {
-	if ! jq -e "$2" "$tmp/out.json" >/dev/null; then
-		fail "$1"
+	if jq -e "$2" "$tmp/out.json" >/dev/null; then
+		pass "$1"
+	else
+		failed "$1"
 		jq '.nat' "$tmp/out.json"
 	fi
 }
@@ -136,8 +128,8 @@ expect "router: the translating-host rule speaks" \
 
 ip netns exec "$R" "$TCPTUNE" check >"$tmp/out.txt" 2>&1
 grep -q 'verdict:  this_host_translates' "$tmp/out.txt" ||
-	fail "router: text report lacks the verdict"
-grep -q 'masquerade' "$tmp/out.txt" || fail "router: text report lacks the masquerade rule"
+	failed "router: text report lacks the verdict"
+grep -q 'masquerade' "$tmp/out.txt" || failed "router: text report lacks the masquerade rule"
 # What a reader in the router namespace sees, kept in the test log.
 sed -n '/^NAT$/,/^FINDINGS$/p' "$tmp/out.txt"
 
@@ -159,7 +151,7 @@ table ip ttnat {
 	}
 }
 EOF
-[ $? = 0 ] || fail "could not add the dnat rule"
+[ $? = 0 ] || failed "could not add the dnat rule"
 peer "$C" "$tmp/client2" connect 10.201.0.1 8081 2
 check_json "$R"
 expect "router: the dnat rule is evidence" \
@@ -189,7 +181,7 @@ expect "server: verdict none" '.nat.verdict == "none"'
 
 # --- a fresh, empty namespace: none, with the reasons -----------------------
 unshare -n "$TCPTUNE" check --format json >"$tmp/out.json" 2>"$tmp/err"
-[ $? -le 2 ] || fail "tcptune check in a fresh namespace: $(cat "$tmp/err")"
+[ $? -le 2 ] || failed "tcptune check in a fresh namespace: $(cat "$tmp/err")"
 expect "fresh namespace: verdict none" '.nat.verdict == "none"'
 expect "fresh namespace: every source was read" \
 	'[.nat.sources[]] | all(. == "ok" or . == "unavailable")'
@@ -221,7 +213,7 @@ if command -v iptables-legacy >/dev/null 2>&1; then
 	if [ $rc = 99 ]; then
 		echo "note: this kernel has no legacy iptables nat; that part was not run"
 	elif [ $rc != 0 ]; then
-		fail "legacy iptables namespace: $(cat "$tmp/err")"
+		failed "legacy iptables namespace: $(cat "$tmp/err")"
 	else
 		expect "legacy: translates from the legacy rules alone" \
 			'.nat.verdict == "this_host_translates"'
@@ -240,8 +232,4 @@ else
 	echo "note: iptables-legacy is not installed; the legacy part was not run"
 fi
 
-if [ "$failed" != 0 ]; then
-	exit 1
-fi
-echo "PASS: NAT detection in router, client, server and fresh namespaces"
-exit 0
+finish
