@@ -2,7 +2,7 @@
 # end-to-end tests that write real kernel keys inside throwaway network
 # namespaces (they skip, exit 77, without root or namespaces).
 check_PROGRAMS += tests/test-plan tests/test-journal
-tests_test_plan_SOURCES = tests/test-plan.c
+tests_test_plan_SOURCES = tests/test-plan.c tests/testutil.h
 tests_test_plan_CFLAGS = $(TEST_CFLAGS)
 tests_test_plan_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_plan_LDADD = $(TEST_LDADD)

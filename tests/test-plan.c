@@ -3,42 +3,15 @@
  */
 #include "config.h"
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "lib/nat.h"
 #include "lib/plan.h"
 
-/* A snapshot where every key reads its 6.18 default (boot-sized ones 1000). */
+/* A 6.18 host with every key at its default. */
 static void
 snap_618(struct tt_snapshot *s, int netns)
 {
-	memset(s, 0, sizeof(*s));
-	strcpy(s->kernel, "6.18.0");
-	s->kv = TT_KV(6, 18);
-	s->netns = netns;
-	for (int i = 0; i < TT_K__COUNT; i++) {
-		const struct tt_key *k = tt_key_get((enum tt_key_id)i);
-		const struct tt_val *d = tt_key_default(k, s->kv);
-
-		if (k->removed != 0 || (k->flags & TT_KEY_VENDOR) ||
-		    ((k->flags & TT_KEY_HOST_ONLY) && netns == 0)) {
-			s->sysctl[i].state = TT_ST_ABSENT;
-			continue;
-		}
-		s->sysctl[i].state = TT_ST_OK;
-		if (d != NULL && d->n > 0) {
-			s->sysctl[i].val = *d;
-		} else {
-			s->sysctl[i].val.n = k->nfields;
-			s->sysctl[i].val.v[0] = 100000;
-		}
-	}
+	test_snapshot(s, TT_KV(6, 18), netns, "6.18.0");
 }
 
 static void

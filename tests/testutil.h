@@ -13,7 +13,9 @@
 
 #include <cmocka.h>
 
+#include "lib/catalog.h"
 #include "lib/ctx.h"
+#include "lib/snapshot.h"
 
 /* Collects log messages so tests can assert on them. */
 struct logbuf {
@@ -54,6 +56,35 @@ fixture_ctx(const char *tree, struct logbuf *lb)
 		tt_ctx_set_log_priority(ctx, TT_LOG_DEBUG);
 	}
 	return ctx;
+}
+
+/*
+ * A hand-made snapshot, the one way unit tests build one: release kv
+ * (kernel is its uname text), every key the release and the namespace
+ * (netns: 1 initial, 0 child) have at its default, the others absent; a
+ * key whose default depends on memory reads 131072.
+ */
+static inline void
+test_snapshot(struct tt_snapshot *s, unsigned kv, int netns, const char *kernel)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->kernel, sizeof(s->kernel), "%s", kernel);
+	s->kv = kv;
+	s->netns = netns;
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct tt_key *k = tt_key_get((enum tt_key_id)i);
+		const struct tt_val *def = tt_key_default(k, kv);
+
+		if (!tt_key_expected(k, kv) || ((k->flags & TT_KEY_HOST_ONLY) && netns == 0)) {
+			s->sysctl[i].state = TT_ST_ABSENT;
+			continue;
+		}
+		s->sysctl[i].state = TT_ST_OK;
+		if (def != NULL && def->n > 0)
+			s->sysctl[i].val = *def;
+		else
+			s->sysctl[i].val = (struct tt_val){ .n = k->nfields, .v = { 131072 } };
+	}
 }
 
 #endif
