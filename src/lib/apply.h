@@ -36,7 +36,7 @@ enum tt_outcome {
 	TT_OUT_LEFT_ALONE,     /* changed by someone else since tcptune wrote it */
 };
 
-const char *tt_outcome_name(enum tt_outcome o);
+const char *tt_outcome_name(enum tt_outcome v);
 int tt_outcome_from_name(const char *s);
 
 struct tt_key_result {

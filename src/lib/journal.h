@@ -24,7 +24,7 @@ enum tt_journal_state {
 	TT_J_ROLLING_BACK, /* a rollback started; it may not have finished */
 };
 
-const char *tt_journal_state_name(enum tt_journal_state s);
+const char *tt_journal_state_name(enum tt_journal_state v);
 int tt_journal_state_from_name(const char *s);
 
 struct tt_journal_key {

@@ -94,15 +94,15 @@ struct tt_nat {
 
 const char *tt_nat_verdict_name(enum tt_nat_verdict v);
 int tt_nat_verdict_from_name(const char *s);
-const char *tt_nat_kind_name(enum tt_nat_kind k);
+const char *tt_nat_kind_name(enum tt_nat_kind v);
 int tt_nat_kind_from_name(const char *s);
-const char *tt_nat_strength_name(enum tt_nat_strength s);
+const char *tt_nat_strength_name(enum tt_nat_strength v);
 int tt_nat_strength_from_name(const char *s);
-const char *tt_nat_points_name(enum tt_nat_points p);
+const char *tt_nat_points_name(enum tt_nat_points v);
 int tt_nat_points_from_name(const char *s);
-const char *tt_nat_source_name(enum tt_nat_source s);
+const char *tt_nat_source_name(enum tt_nat_source v);
 int tt_nat_source_from_name(const char *s);
-const char *tt_nat_source_state_name(enum tt_nat_source_state st);
+const char *tt_nat_source_state_name(enum tt_nat_source_state v);
 int tt_nat_source_state_from_name(const char *s);
 
 /* Empties nat: no evidence, every source unread, verdict unknown. */
@@ -149,7 +149,7 @@ enum tt_addr_class {
 	TT_ADDR_OTHER, /* unspecified, multicast, reserved */
 };
 
-const char *tt_addr_class_name(enum tt_addr_class c);
+const char *tt_addr_class_name(enum tt_addr_class v);
 int tt_addr_class_from_name(const char *s);
 /* a is in network byte order, as in struct in_addr. */
 enum tt_addr_class tt_addr_class_v4(uint32_t a);

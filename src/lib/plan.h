@@ -19,7 +19,7 @@ enum tt_plan_action {
 	TT_PLAN_REFUSE,    /* not written; why says why */
 };
 
-const char *tt_plan_action_name(enum tt_plan_action a);
+const char *tt_plan_action_name(enum tt_plan_action v);
 int tt_plan_action_from_name(const char *s);
 
 struct tt_plan_item {

@@ -19,7 +19,7 @@ enum tt_nat_decl {
 	TT_NAT_NO,
 };
 
-const char *tt_nat_decl_name(enum tt_nat_decl d);
+const char *tt_nat_decl_name(enum tt_nat_decl v);
 int tt_nat_decl_from_name(const char *s);
 
 /*

@@ -20,7 +20,7 @@ enum tt_severity {
 	TT_SEV_CRITICAL,
 };
 
-const char *tt_severity_name(enum tt_severity s);
+const char *tt_severity_name(enum tt_severity v);
 int tt_severity_from_name(const char *s);
 
 #define TT_FINDING_MAX_KEYS 4
@@ -121,7 +121,7 @@ enum tt_nat_answer {
 };
 enum tt_nat_answer tt_nat_answer(const struct tt_snapshot *snap, const struct tt_profile *prof);
 /* "yes", "no" or "unknown", for every output. */
-const char *tt_nat_answer_name(enum tt_nat_answer a);
+const char *tt_nat_answer_name(enum tt_nat_answer v);
 int tt_nat_answer_from_name(const char *s);
 
 /* tt_nat_answer() for a rule's input: true when it is YES. */

@@ -27,7 +27,7 @@ struct tt_reading {
 
 /* Its name in text and JSON ("not permitted"); Prometheus labels write the
  * same name with '_' for ' '. */
-const char *tt_state_name(enum tt_state st);
+const char *tt_state_name(enum tt_state v);
 int tt_state_from_name(const char *s);
 
 /*
