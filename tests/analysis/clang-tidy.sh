@@ -17,7 +17,6 @@ src=$(cd "$1" && pwd) build=$(cd "$2" && pwd)
 # Unquoted in --one, so each word is one argument and the string macros
 # keep their double quotes, as the compiler gets them from make.
 TIDY_FLAGS="-std=gnu11 -I$build -I$src/src -DTCPTUNE_STATE_DIR=\"/var/lib/tcptune\"
- -DTCPTUNE_SYSCONFDIR=\"/etc\" -DTCPTUNE_DATADIR=\"/usr/share/tcptune\"
  -DFIXTURES=\"$src/tests/fixtures\" -DPROFILES=\"$src/profiles\"
  $(pkg-config --cflags libnl-3.0 libnl-route-3.0 libnl-nf-3.0 inih cmocka)"
 export TIDY_FLAGS
