@@ -221,12 +221,11 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 	struct check_opts o = { .format = FORMAT_TEXT, .color = env->color };
 	struct tt_diags diags = { 0 };
 	struct tt_profile *prof = NULL;
-	struct tt_sysctld *sysctld = NULL;
 	struct tt_findings fs = { 0 };
-	struct tt_census *census = NULL;
 	struct tt_snapshot snap;
 	struct tt_thresholds thr;
 	struct tt_rule_input in;
+	unsigned what;
 	int opt, r;
 
 	while ((opt = cmd_getopt(env, &cmd_check, argc, argv, longopts, &r)) != -1) {
@@ -266,21 +265,17 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		if (r < 0)
 			return cmd_exit_for_errno(r);
 	}
-	r = tt_snapshot_read(env->ctx, &snap);
-	if (r < 0) {
-		tt_profile_free(prof);
-		return cmd_exit_for_errno(r);
-	}
-	snap.nat = out_nat_gather(env->ctx);
-	if (prof != NULL && (r = cmd_read_sysctld(env, &sysctld)) != 0)
-		goto out;
-	snap.sysctld = sysctld;
 	if (prof != NULL)
 		thr = prof->thr;
 	else
 		tt_thresholds_default(&thr);
-	if (!o.no_census)
-		census = out_census_gather(env, &snap, &thr);
+	what = TT_GATHER_NAT | (prof != NULL ? TT_GATHER_SYSCTLD : 0) |
+	    (o.no_census ? 0 : TT_GATHER_CENSUS);
+	r = cmd_snapshot(env, NULL, what, &thr, &snap);
+	if (r != 0) {
+		tt_profile_free(prof);
+		return r;
+	}
 	in = (struct tt_rule_input){ .snap = &snap, .prof = prof, .thr = &thr };
 	r = tt_rules_run(&in, &fs);
 	if (r < 0) {
@@ -305,10 +300,8 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		r = EXIT_CLEAN;
 	}
 out:
-	out_nat_free(snap.nat);
-	free(census);
+	tt_snapshot_free(&snap);
 	tt_findings_free(&fs);
-	tt_sysctld_free(sysctld);
 	tt_profile_free(prof);
 	return r;
 }

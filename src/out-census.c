@@ -9,29 +9,6 @@
 
 #include "out-census.h"
 
-struct tt_census *
-out_census_gather(struct cmd_env *env, struct tt_snapshot *snap, const struct tt_thresholds *thr)
-{
-	const struct tt_val *pr = tt_snapshot_value(snap, TT_K_LOCAL_PORT_RANGE);
-	struct tt_census_opts o = { .close_wait_warn = thr->close_wait_warn };
-	struct tt_census *c;
-	int r;
-
-	if (strcmp(tt_ctx_proc_root(env->ctx), "/proc") != 0)
-		return NULL;
-	if (pr != NULL && pr->n == 2 && pr->v[0] > 0 && pr->v[1] <= 65535) {
-		o.port_lo = (unsigned)pr->v[0];
-		o.port_hi = (unsigned)pr->v[1];
-	}
-	r = tt_census_gather(env->ctx, &o, &c);
-	if (r < 0) {
-		cmd_err(env, "socket census failed (%s); going on without it", strerror(-r));
-		return NULL;
-	}
-	snap->census = c;
-	return c;
-}
-
 static const char *
 dest_family(const struct tt_census_dest *d)
 {

@@ -30,6 +30,11 @@ struct tt_ctx;
  */
 struct tt_ctx *tt_ctx_new(const char *state_dir);
 void tt_ctx_free(struct tt_ctx *ctx);
+/*
+ * A new context like ctx (roots, state directory, log) but with proc root
+ * proc_root (NULL: ctx's own).  NULL when out of memory.
+ */
+struct tt_ctx *tt_ctx_dup(const struct tt_ctx *ctx, const char *proc_root);
 
 /* Both return 0, or -ENOMEM; the string is copied. */
 int tt_ctx_set_proc_root(struct tt_ctx *ctx, const char *proc_root);

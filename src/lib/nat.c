@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nat.h"
+#include "netns.h"
 #include "sysctl.h"
 
 const char *
@@ -560,16 +561,6 @@ read_proc(const struct tt_ctx *ctx, struct tt_nat *nat, bool live)
 
 /* --- putting it together --------------------------------------------------- */
 
-bool
-tt_nat_proc_is_live(const struct tt_ctx *ctx)
-{
-	char real[PATH_MAX];
-
-	if (realpath(tt_ctx_proc_root(ctx), real) == NULL)
-		return false;
-	return strcmp(real, "/proc") == 0;
-}
-
 static void
 skip_source(
     const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_source s, enum tt_nat_kind kind)
@@ -584,7 +575,7 @@ skip_source(
 int
 tt_nat_gather(const struct tt_ctx *ctx, struct tt_nat *nat)
 {
-	bool live = tt_nat_proc_is_live(ctx);
+	bool live = tt_netns_is_live(ctx, NULL);
 
 	tt_nat_init(nat);
 	read_proc(ctx, nat, live);

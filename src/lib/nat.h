@@ -121,17 +121,14 @@ void tt_nat_add(struct tt_nat *nat, enum tt_nat_kind kind, enum tt_nat_strength 
 enum tt_nat_verdict tt_nat_decide(const struct tt_nat *nat);
 
 /*
- * Gathers every source for the network namespace tcptune runs in, then
- * decides.  Netlink sources (conntrack, nftables, addresses, legacy
- * iptables rules) describe the live namespace, so they are read only when
- * the proc root is the live /proc; under a fixture tree they are marked
+ * Gathers every source for the network namespace the calling thread is in,
+ * then decides.  Netlink sources (conntrack, nftables, addresses, legacy
+ * iptables rules) describe that namespace, so they are read only when the
+ * proc root is the live /proc (tt_netns_is_live()); under a fixture tree they are marked
  * skipped and the verdict cannot be NONE.  A source that fails is recorded,
  * not returned.  Returns 0.
  */
 int tt_nat_gather(const struct tt_ctx *ctx, struct tt_nat *nat);
-
-/* Whether the context's proc root is the live /proc of this process. */
-bool tt_nat_proc_is_live(const struct tt_ctx *ctx);
 
 /* Address classes, for the address evidence. */
 enum tt_addr_class {
