@@ -23,7 +23,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 
-#include "lib/census.h"
+#include "lib/census-internal.h"
 #include "lib/ctx.h"
 
 struct buf {

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "lib/nat.h"
+#include "lib/nat-internal.h"
 #include "lib/profile.h"
 #include "lib/rules.h"
 #include "lib/snapshot.h"

@@ -31,7 +31,7 @@
 #include <netlink/socket.h>
 
 #include "catalog.h"
-#include "census.h"
+#include "census-internal.h"
 #include "sysctl.h"
 
 static const char *const cstate_names[TT_CS__COUNT] = {

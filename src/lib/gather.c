@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "census.h"
-#include "nat.h"
+#include "census-internal.h"
+#include "nat-internal.h"
 #include "profile.h"
 #include "snapshot.h"
 #include "sysctld.h"

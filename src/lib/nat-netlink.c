@@ -35,7 +35,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 
-#include "nat.h"
+#include "nat-internal.h"
 
 /* libnl's NLE_* codes as errno values. */
 static int

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nat.h"
+#include "nat-internal.h"
 #include "netns.h"
 #include "sysctl.h"
 
