@@ -23,6 +23,7 @@
 #include <netlink/socket.h>
 
 #include "census-internal.h"
+#include "nl-internal.h"
 
 /* --- the decoder --------------------------------------------------------- */
 
@@ -100,32 +101,6 @@ tt_census_decode(struct tt_census *c, const void *buf, size_t len, bool *done)
 
 /* --- the dump ------------------------------------------------------------ */
 
-/* libnl's error codes stop here. */
-static int
-nl_errno(int e)
-{
-	switch (e < 0 ? -e : e) {
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_PERM:
-	case NLE_NOACCESS:
-		return -EPERM;
-	case NLE_AGAIN:
-		return -EAGAIN;
-	case NLE_INTR:
-		return -EINTR;
-	case NLE_MSG_TRUNC:
-	case NLE_MSGSIZE:
-		return -EMSGSIZE;
-	case NLE_PROTO_MISMATCH:
-	case NLE_OPNOTSUPP:
-		return -EPROTONOSUPPORT;
-	case NLE_INVAL:
-		return -EINVAL;
-	}
-	return -EIO;
-}
-
 /* A dump skb holds at most 32 KiB; a bigger buffer means no truncation and
  * no MSG_PEEK round trip, and one recvmsg() per skb. */
 #define DUMP_BUF ((size_t)64 * 1024)
@@ -150,7 +125,7 @@ dump_family(const struct tt_ctx *ctx, struct nl_sock *sk, struct tt_census *c, i
 		r = nl_send_auto(sk, msg);
 	nlmsg_free(msg);
 	if (r < 0)
-		return nl_errno(r);
+		return tt_nl_errno(r);
 	while (!done) {
 		struct sockaddr_nl nla;
 		unsigned char *buf = NULL;
@@ -160,7 +135,7 @@ dump_family(const struct tt_ctx *ctx, struct nl_sock *sk, struct tt_census *c, i
 			free(buf);
 			tt_log(ctx, TT_LOG_ERR, "sock_diag dump: %s",
 			    n < 0 ? nl_geterror(n) : "unexpected end");
-			return n < 0 ? nl_errno(n) : -EIO;
+			return n < 0 ? tt_nl_errno(n) : -EIO;
 		}
 		r = tt_census_decode(c, buf, (size_t)n, &done);
 		free(buf);
@@ -184,7 +159,7 @@ tt_census_dump(const struct tt_ctx *ctx, struct tt_census *c)
 	if (r < 0) {
 		tt_log(ctx, TT_LOG_ERR, "sock_diag: %s", nl_geterror(r));
 		nl_socket_free(sk);
-		return nl_errno(r);
+		return tt_nl_errno(r);
 	}
 	/* A dump ends with NLMSG_DONE; an acknowledgement would only be one
 	 * more message to read. */
