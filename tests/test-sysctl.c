@@ -12,6 +12,7 @@
 
 #include "testutil.h"
 #include "lib/census.h"
+#include "lib/file-internal.h"
 #include "lib/nat.h"
 #include "lib/snapshot.h"
 #include "lib/sysctl.h"
@@ -367,6 +368,48 @@ gathers_another_namespace(void **state)
 	tt_ctx_free(ctx);
 }
 
+/* The one reader: regular files whole and bounded, nothing else. */
+static void
+reads_regular_files_only(void **state)
+{
+	char path[] = "/tmp/tcptune-test-XXXXXX", *text, small[4];
+	struct stat st;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "abc\n", 4), 4);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(tt_read_file(fd, 4, &st, &text), 4);
+	assert_string_equal(text, "abc\n");
+	free(text);
+	/* one byte over the cap: refused, as is a buffer one byte short */
+	assert_int_equal(tt_read_file(fd, 3, &st, &text), -EFBIG);
+	assert_null(text);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(tt_read_all(fd, small, sizeof(small)), -EFBIG);
+	close(fd);
+	unlink(path);
+
+	fd = open("/tmp", O_RDONLY | O_CLOEXEC);
+	assert_int_equal(tt_read_file(fd, 4096, &st, &text), -EISDIR);
+	close(fd);
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_int_equal(tt_read_file(fd, 4096, &st, &text), -ENODEV);
+	close(fd);
+	/* a proc file says its size is 0 and has contents */
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	assert_int_equal(tt_read_file(fd, 1 << 20, &st, &text), -ENODEV);
+	assert_true(S_ISREG(st.st_mode));
+	assert_null(text);
+	close(fd);
+	/* and a one-byte buffer still sees that the file goes on */
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	assert_int_equal(tt_read_all(fd, small, 1), -EFBIG);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -380,6 +423,7 @@ main(void)
 		cmocka_unit_test(gathers_a_fixture_in_one_call),
 		cmocka_unit_test(live_is_decided_in_one_place),
 		cmocka_unit_test(gathers_another_namespace),
+		cmocka_unit_test(reads_regular_files_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file-internal.h"
 #include "sysctl.h"
 
 const char *
@@ -24,41 +25,6 @@ tt_state_name(enum tt_state st)
 		break;
 	}
 	return "not read";
-}
-
-ssize_t
-tt_read_all(int fd, char *buf, size_t len)
-{
-	size_t got = 0;
-
-	if (len == 0)
-		return -EINVAL;
-	for (;;) {
-		ssize_t n = read(fd, buf + got, len - 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got == len - 1) {
-			char extra;
-
-			/* Full buffer: only fine if the file ends here. */
-			do
-				n = read(fd, &extra, 1);
-			while (n < 0 && errno == EINTR);
-			if (n < 0)
-				return -errno;
-			if (n > 0)
-				return -EFBIG;
-			break;
-		}
-	}
-	buf[got] = '\0';
-	return (ssize_t)got;
 }
 
 ssize_t
