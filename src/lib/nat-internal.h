@@ -21,9 +21,9 @@ int tt_nat_gather(const struct tt_ctx *ctx, struct tt_nat *nat);
 /*
  * Parsers of proc text, split out so they are tested on their own.
  * tt_nat_parse_netdev() calls fn for every interface name in the text of
- * net/dev; tt_nat_parse_table_names() says whether "nat" is a line of
- * net/ip_tables_names; tt_nat_parse_ipvs() counts virtual services in
- * net/ip_vs.
+ * net/dev and returns how many it found; tt_nat_parse_table_names() says
+ * whether "nat" is a line of net/ip_tables_names; tt_nat_parse_ipvs()
+ * counts virtual services in net/ip_vs.
  */
 int tt_nat_parse_netdev(const char *text, void (*fn)(const char *ifname, void *data), void *data);
 bool tt_nat_parse_table_names(const char *text);
