@@ -24,10 +24,11 @@ int applier_load_profile(
 
 /*
  * Reads the snapshot a plan is made from, with the NAT evidence of the
- * network namespace tcptune runs in.  0, or an exit code.  Free with
+ * network namespace tcptune runs in, and the sysctl.d files when sysctld
+ * is true (printing their warnings).  0, or an exit code.  Free with
  * applier_snapshot_free().
  */
-int applier_snapshot(struct cmd_env *env, struct tt_snapshot *snap);
+int applier_snapshot(struct cmd_env *env, bool sysctld, struct tt_snapshot *snap);
 void applier_snapshot_free(struct tt_snapshot *snap);
 
 const char *applier_nat_name(enum tt_nat_answer a);

@@ -266,7 +266,6 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 	enum output_format format = FORMAT_TEXT;
 	unsigned flags = 0;
 	bool skip_refused = false, had_old = false, boot = false;
-	struct tt_sysctld *sysctld = NULL;
 	long long confirm = 0, deadline = 0;
 	unsigned long long token = 0;
 	struct tt_profile *prof = NULL;
@@ -332,19 +331,14 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		rc = applier_exit_for(state);
 		goto out;
 	}
-	r = applier_snapshot(env, &snap);
+	r = applier_snapshot(env, boot, &snap);
 	if (r != 0) {
 		rc = r;
 		goto out;
 	}
 	tt_plan_make(&snap, prof, &plan);
-	if (boot) {
-		rc = cmd_read_sysctld(env, &sysctld);
-		if (rc != 0)
-			goto out;
-		snap.sysctld = sysctld;
+	if (boot)
 		sysctld_log_conflicts(stdout, &snap, prof);
-	}
 	if (plan.nrefuse > 0 && !skip_refused) {
 		if (boot)
 			boot_refused(prof, &plan);
@@ -443,7 +437,6 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 out:
 	applier_snapshot_free(&snap);
 	tt_state_close(state);
-	tt_sysctld_free(sysctld);
 	tt_profile_free(prof);
 	if (held)
 		applier_release_signals(&saved);

@@ -67,19 +67,10 @@ table_row(FILE *f, const char *key, const char *cur, const char *def, const char
 		fprintf(f, "%-30s %-14s %s\n", key, cur, def);
 }
 
+/* The key table: current value, default, and the profile's target. */
 static void
-text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
-    const struct tt_profile *prof, const struct tt_findings *fs, bool color)
+text_keys(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
 {
-	unsigned counts[4];
-
-	fprintf(f, "kernel %s, network namespace %s, proc root %s\n",
-	    snap->kernel[0] ? snap->kernel : "(unknown)", tt_netns_name(snap->netns),
-	    tt_ctx_proc_root(ctx));
-	if (prof != NULL)
-		fprintf(f, "profile %s%s%s (nat = %s)\n", prof->path, prof->description ? ": " : "",
-		    prof->description ? prof->description : "", tt_nat_decl_name(prof->nat));
-
 	fputc('\n', f);
 	table_row(f, "KEY", "CURRENT", "DEFAULT", prof ? "PROFILE" : NULL);
 	for (int i = 0; i < TT_K__COUNT; i++) {
@@ -93,34 +84,52 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 				   tt_val_format(prof->sysctl[i].set ? &prof->sysctl[i].val : NULL,
 				       pb, sizeof(pb)));
 	}
+}
 
+static void
+text_finding(FILE *f, const struct tt_finding *fd, bool color)
+{
+	char tag[32];
+
+	snprintf(tag, sizeof(tag), "[%s]", tt_severity_name(fd->sev));
+	for (char *p = tag; *p; p++)
+		if (fd->sev >= TT_SEV_WARN)
+			*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	fprintf(f, "%s%-10s%s %s: %s\n", color ? sev_color(fd->sev) : "", tag,
+	    color ? "\033[0m" : "", fd->id, fd->message);
+	if (fd->sev == TT_SEV_OK)
+		return;
+	if (fd->evidence[0]) {
+		fputs("    evidence: ", f);
+		cmd_wrap(f, fd->evidence, 14, 78);
+	}
+	if (fd->advice[0]) {
+		fputs("    advice:   ", f);
+		cmd_wrap(f, fd->advice, 14, 78);
+	}
+	if (fd->explain)
+		fprintf(f, "    explain:  tcptune explain %s\n", fd->explain);
+}
+
+static void
+text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_findings *fs, bool color)
+{
+	unsigned counts[4];
+
+	fprintf(f, "kernel %s, network namespace %s, proc root %s\n",
+	    snap->kernel[0] ? snap->kernel : "(unknown)", tt_netns_name(snap->netns),
+	    tt_ctx_proc_root(ctx));
+	if (prof != NULL)
+		fprintf(f, "profile %s%s%s (nat = %s)\n", prof->path, prof->description ? ": " : "",
+		    prof->description ? prof->description : "", tt_nat_decl_name(prof->nat));
+	text_keys(f, snap, prof);
 	out_nat_text(f, snap, prof);
 	if (snap->census != NULL)
 		out_census_text(f, snap->census);
 	fputs("\nFINDINGS\n", f);
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct tt_finding *fd = &fs->v[i];
-		char tag[32];
-
-		snprintf(tag, sizeof(tag), "[%s]", tt_severity_name(fd->sev));
-		for (char *p = tag; *p; p++)
-			if (fd->sev >= TT_SEV_WARN)
-				*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-		fprintf(f, "%s%-10s%s %s: %s\n", color ? sev_color(fd->sev) : "", tag,
-		    color ? "\033[0m" : "", fd->id, fd->message);
-		if (fd->sev == TT_SEV_OK)
-			continue;
-		if (fd->evidence[0]) {
-			fputs("    evidence: ", f);
-			cmd_wrap(f, fd->evidence, 14, 78);
-		}
-		if (fd->advice[0]) {
-			fputs("    advice:   ", f);
-			cmd_wrap(f, fd->advice, 14, 78);
-		}
-		if (fd->explain)
-			fprintf(f, "    explain:  tcptune explain %s\n", fd->explain);
-	}
+	for (size_t i = 0; i < fs->n; i++)
+		text_finding(f, &fs->v[i], color);
 	tt_findings_count(fs, counts);
 	fprintf(f, "\nsummary: %u ok, %u info, %u warn, %u critical\n", counts[TT_SEV_OK],
 	    counts[TT_SEV_INFO], counts[TT_SEV_WARN], counts[TT_SEV_CRITICAL]);
@@ -135,73 +144,94 @@ json_val(struct json *j, const char *key, const struct tt_val *v)
 }
 
 static void
-json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
-    const struct tt_profile *prof, const struct tt_findings *fs)
+json_head(struct json *j, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
+    const struct tt_profile *prof)
 {
-	struct json j;
-	unsigned counts[4];
-
-	json_document_begin(&j, f);
-	json_str(&j, "kernel", snap->kernel[0] ? snap->kernel : NULL);
-	json_str(&j, "netns", tt_netns_name(snap->netns));
-	json_str(&j, "proc_root", tt_ctx_proc_root(ctx));
+	json_str(j, "kernel", snap->kernel[0] ? snap->kernel : NULL);
+	json_str(j, "netns", tt_netns_name(snap->netns));
+	json_str(j, "proc_root", tt_ctx_proc_root(ctx));
 	if (prof != NULL) {
-		json_obj_begin(&j, "profile");
-		json_str(&j, "path", prof->path);
-		json_str(&j, "description", prof->description);
-		json_str(&j, "nat", tt_nat_decl_name(prof->nat));
-		json_obj_end(&j);
+		json_obj_begin(j, "profile");
+		json_str(j, "path", prof->path);
+		json_str(j, "description", prof->description);
+		json_str(j, "nat", tt_nat_decl_name(prof->nat));
+		json_obj_end(j);
 	} else {
-		json_null(&j, "profile");
+		json_null(j, "profile");
 	}
-	json_obj_begin(&j, "sysctl");
+}
+
+static void
+json_keys(struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof)
+{
+	json_obj_begin(j, "sysctl");
 	for (int i = 0; i < TT_K__COUNT; i++) {
 		const struct tt_key *k = tt_key_get((enum tt_key_id)i);
 		const struct tt_reading *r = &snap->sysctl[i];
 
-		json_obj_begin(&j, k->name);
-		json_val(&j, "value", r->state == TT_ST_OK ? &r->val : NULL);
-		json_val(&j, "default", tt_key_default(k, snap->kv));
-		json_bool(&j, "present", r->state != TT_ST_ABSENT);
-		json_str(&j, "state", tt_state_name(r->state));
+		json_obj_begin(j, k->name);
+		json_val(j, "value", r->state == TT_ST_OK ? &r->val : NULL);
+		json_val(j, "default", tt_key_default(k, snap->kv));
+		json_bool(j, "present", r->state != TT_ST_ABSENT);
+		json_str(j, "state", tt_state_name(r->state));
 		if (prof != NULL)
-			json_val(&j, "target", prof->sysctl[i].set ? &prof->sysctl[i].val : NULL);
-		json_obj_end(&j);
+			json_val(j, "target", prof->sysctl[i].set ? &prof->sysctl[i].val : NULL);
+		json_obj_end(j);
 	}
-	json_obj_end(&j);
-	out_nat_json(&j, snap, prof);
-	out_census_json(&j, snap->census);
-	json_arr_begin(&j, "findings");
+	json_obj_end(j);
+}
+
+static void
+json_findings(struct json *j, const struct tt_findings *fs)
+{
+	unsigned counts[4];
+
+	json_arr_begin(j, "findings");
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct tt_finding *fd = &fs->v[i];
 
-		json_obj_begin(&j, NULL);
-		json_str(&j, "id", fd->id);
-		json_str(&j, "severity", tt_severity_name(fd->sev));
-		json_arr_begin(&j, "keys");
+		json_obj_begin(j, NULL);
+		json_str(j, "id", fd->id);
+		json_str(j, "severity", tt_severity_name(fd->sev));
+		json_arr_begin(j, "keys");
 		for (int k = 0; k < fd->nkeys; k++)
-			json_str(&j, NULL, tt_key_get(fd->keys[k])->name);
-		json_arr_end(&j);
-		json_str(&j, "message", fd->message);
-		json_str(&j, "evidence", fd->evidence[0] ? fd->evidence : NULL);
-		json_str(&j, "advice", fd->advice[0] ? fd->advice : NULL);
-		json_str(&j, "explain", fd->explain);
-		json_obj_end(&j);
+			json_str(j, NULL, tt_key_get(fd->keys[k])->name);
+		json_arr_end(j);
+		json_str(j, "message", fd->message);
+		json_str(j, "evidence", fd->evidence[0] ? fd->evidence : NULL);
+		json_str(j, "advice", fd->advice[0] ? fd->advice : NULL);
+		json_str(j, "explain", fd->explain);
+		json_obj_end(j);
 	}
-	json_arr_end(&j);
+	json_arr_end(j);
 	tt_findings_count(fs, counts);
-	json_obj_begin(&j, "summary");
-	json_int(&j, "ok", counts[TT_SEV_OK]);
-	json_int(&j, "info", counts[TT_SEV_INFO]);
-	json_int(&j, "warn", counts[TT_SEV_WARN]);
-	json_int(&j, "critical", counts[TT_SEV_CRITICAL]);
-	json_obj_end(&j);
+	json_obj_begin(j, "summary");
+	json_int(j, "ok", counts[TT_SEV_OK]);
+	json_int(j, "info", counts[TT_SEV_INFO]);
+	json_int(j, "warn", counts[TT_SEV_WARN]);
+	json_int(j, "critical", counts[TT_SEV_CRITICAL]);
+	json_obj_end(j);
+}
+
+static void
+json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_findings *fs)
+{
+	struct json j;
+
+	json_document_begin(&j, f);
+	json_head(&j, ctx, snap, prof);
+	json_keys(&j, snap, prof);
+	out_nat_json(&j, snap, prof);
+	out_census_json(&j, snap->census);
+	json_findings(&j, fs);
 	json_obj_end(&j);
 	json_finish(&j);
 }
 
+/* Options into o.  -1 to go on, else the exit code to end with. */
 static int
-run_check(struct cmd_env *env, int argc, char *argv[])
+check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
@@ -212,15 +242,6 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		{ "no-census", no_argument, NULL, OPT_NO_CENSUS },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct check_opts o = { .format = FORMAT_TEXT, .color = env->color };
-	struct tt_diags diags = { 0 };
-	struct tt_profile *prof = NULL;
-	struct tt_sysctld *sysctld = NULL;
-	struct tt_findings fs = { 0 };
-	struct tt_census *census = NULL;
-	struct tt_snapshot snap;
-	struct tt_thresholds thr;
-	struct tt_rule_input in;
 	int opt, r;
 
 	while ((opt = cmd_getopt(env, &cmd_check, argc, argv, longopts, &r)) != -1) {
@@ -228,81 +249,113 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		case CMD_OPT_STOP:
 			return r;
 		case OPT_PROFILE:
-			o.profile = optarg;
+			o->profile = optarg;
 			break;
 		case OPT_FORMAT:
 			/* check alone also speaks the textfile-collector format */
-			o.prometheus = strcmp(optarg, "prometheus") == 0;
-			if (!o.prometheus && strcmp(optarg, "text") != 0 &&
+			o->prometheus = strcmp(optarg, "prometheus") == 0;
+			if (!o->prometheus && strcmp(optarg, "text") != 0 &&
 			    strcmp(optarg, "json") != 0)
 				return cmd_usage_error(env, &cmd_check,
 				    "unknown format '%s' (text, json, prometheus)", optarg);
-			o.format = strcmp(optarg, "json") == 0 ? FORMAT_JSON : FORMAT_TEXT;
+			o->format = strcmp(optarg, "json") == 0 ? FORMAT_JSON : FORMAT_TEXT;
 			break;
 		case OPT_IGNORE_UNKNOWN:
-			o.profile_flags |= TT_PROFILE_IGNORE_UNKNOWN;
+			o->profile_flags |= TT_PROFILE_IGNORE_UNKNOWN;
 			break;
 		case OPT_NO_COLOR:
-			o.color = false;
+			o->color = false;
 			break;
 		case OPT_NO_CENSUS:
-			o.no_census = true;
+			o->no_census = true;
 			break;
 		}
 	}
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_check, "unexpected argument '%s'", argv[optind]);
+	return -1;
+}
 
-	if (o.profile != NULL) {
-		r = tt_profile_load(env->ctx, o.profile, o.profile_flags, &prof, &diags);
+/* The profile (when asked for), its thresholds, and the snapshot.  0, or an
+ * exit code with nothing left to free. */
+static int
+check_gather(struct cmd_env *env, const struct check_opts *o, struct tt_profile **prof,
+    struct tt_thresholds *thr, struct tt_snapshot *snap)
+{
+	struct tt_diags diags = { 0 };
+	unsigned what;
+	int r;
+
+	*prof = NULL;
+	if (o->profile != NULL) {
+		r = tt_profile_load(env->ctx, o->profile, o->profile_flags, prof, &diags);
 		cmd_print_diags(env, &diags);
 		tt_diags_free(&diags);
 		if (r < 0)
 			return cmd_exit_for_errno(r);
 	}
-	r = tt_snapshot_read(env->ctx, &snap);
-	if (r < 0) {
-		tt_profile_free(prof);
-		return cmd_exit_for_errno(r);
-	}
-	snap.nat = out_nat_gather(env->ctx);
-	if (prof != NULL && (r = cmd_read_sysctld(env, &sysctld)) != 0)
-		goto out;
-	snap.sysctld = sysctld;
-	if (prof != NULL)
-		thr = prof->thr;
+	if (*prof != NULL)
+		*thr = (*prof)->thr;
 	else
-		tt_thresholds_default(&thr);
-	if (!o.no_census)
-		census = out_census_gather(env, &snap, &thr);
+		tt_thresholds_default(thr);
+	what = TT_GATHER_NAT | (*prof != NULL ? TT_GATHER_SYSCTLD : 0) |
+	    (o->no_census ? 0 : TT_GATHER_CENSUS);
+	r = cmd_snapshot(env, NULL, what, thr, snap);
+	if (r != 0) {
+		tt_profile_free(*prof);
+		*prof = NULL;
+	}
+	return r;
+}
+
+/* Prints the report in the format asked for; the exit code of the worst
+ * finding. */
+static int
+check_report(struct cmd_env *env, const struct check_opts *o, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_findings *fs)
+{
+	if (o->prometheus)
+		prom_report(stdout, env->ctx, snap, prof, fs);
+	else if (o->format == FORMAT_JSON)
+		json_report(stdout, env->ctx, snap, prof, fs);
+	else
+		text_report(stdout, env->ctx, snap, prof, fs, o->color);
+	switch (tt_findings_worst(fs)) {
+	case TT_SEV_CRITICAL:
+		return EXIT_CRITICAL;
+	case TT_SEV_WARN:
+		return EXIT_WARNINGS;
+	default:
+		return EXIT_CLEAN;
+	}
+}
+
+static int
+run_check(struct cmd_env *env, int argc, char *argv[])
+{
+	struct check_opts o = { .format = FORMAT_TEXT, .color = env->color };
+	struct tt_profile *prof;
+	struct tt_findings fs = { 0 };
+	struct tt_snapshot snap;
+	struct tt_thresholds thr;
+	struct tt_rule_input in;
+	int r;
+
+	r = check_parse(env, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	r = check_gather(env, &o, &prof, &thr, &snap);
+	if (r != 0)
+		return r;
 	in = (struct tt_rule_input){ .snap = &snap, .prof = prof, .thr = &thr };
-	r = tt_rules_run(&in, &fs);
-	if (r < 0) {
+	if (tt_rules_run(&in, &fs) < 0) {
 		cmd_err(env, "out of memory");
 		r = EXIT_SOFTWARE;
-		goto out;
+	} else {
+		r = check_report(env, &o, &snap, prof, &fs);
 	}
-	if (o.prometheus)
-		prom_report(stdout, env->ctx, &snap, prof, &fs);
-	else if (o.format == FORMAT_JSON)
-		json_report(stdout, env->ctx, &snap, prof, &fs);
-	else
-		text_report(stdout, env->ctx, &snap, prof, &fs, o.color);
-	switch (tt_findings_worst(&fs)) {
-	case TT_SEV_CRITICAL:
-		r = EXIT_CRITICAL;
-		break;
-	case TT_SEV_WARN:
-		r = EXIT_WARNINGS;
-		break;
-	default:
-		r = EXIT_CLEAN;
-	}
-out:
-	out_nat_free(snap.nat);
-	free(census);
+	tt_snapshot_free(&snap);
 	tt_findings_free(&fs);
-	tt_sysctld_free(sysctld);
 	tt_profile_free(prof);
 	return r;
 }

@@ -37,14 +37,8 @@ applier_load_profile(
 }
 
 int
-applier_snapshot(struct cmd_env *env, struct tt_snapshot *snap)
+applier_snapshot(struct cmd_env *env, bool sysctld, struct tt_snapshot *snap)
 {
-	struct tt_ctx *live = NULL;
-	int r;
-
-	r = tt_snapshot_read(env->ctx, snap);
-	if (r < 0)
-		return cmd_exit_for_errno(r);
 	/*
 	 * NAT is a property of the network namespace tcptune runs in, and
 	 * that is the namespace whose keys apply changes: its evidence is
@@ -54,25 +48,16 @@ applier_snapshot(struct cmd_env *env, struct tt_snapshot *snap)
 	 * careful, except for the one case it must get right: "no NAT"
 	 * needs every live source read and empty.
 	 */
-	if (!tt_nat_proc_is_live(env->ctx)) {
-		live = tt_ctx_new(NULL);
-		if (live == NULL) {
-			cmd_err(env, "out of memory");
-			return EXIT_SOFTWARE;
-		}
-	}
-	snap->nat = out_nat_gather(live != NULL ? live : env->ctx);
-	tt_ctx_free(live);
-	if (snap->nat == NULL)
-		return EXIT_SOFTWARE;
-	return 0;
+	const struct tt_netns live = { .proc_root = "/proc", .fd = -1 };
+
+	return cmd_snapshot(
+	    env, &live, TT_GATHER_NAT | (sysctld ? TT_GATHER_SYSCTLD : 0), NULL, snap);
 }
 
 void
 applier_snapshot_free(struct tt_snapshot *snap)
 {
-	out_nat_free(snap->nat);
-	snap->nat = NULL;
+	tt_snapshot_free(snap);
 }
 
 const char *
@@ -307,7 +292,6 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 	enum output_format format = FORMAT_TEXT;
 	unsigned flags = 0;
 	struct tt_profile *prof = NULL;
-	struct tt_sysctld *sysctld = NULL;
 	struct tt_snapshot snap;
 	struct tt_plan plan;
 	int opt, r;
@@ -330,18 +314,12 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 	r = applier_load_profile(env, argv[optind], flags, &prof);
 	if (r != 0)
 		return r;
-	r = applier_snapshot(env, &snap);
+	r = applier_snapshot(env, true, &snap);
 	if (r != 0) {
 		tt_profile_free(prof);
 		return r;
 	}
 	tt_plan_make(&snap, prof, &plan);
-	if ((r = cmd_read_sysctld(env, &sysctld)) != 0) {
-		applier_snapshot_free(&snap);
-		tt_profile_free(prof);
-		return r;
-	}
-	snap.sysctld = sysctld;
 	if (format == FORMAT_JSON) {
 		struct json j;
 
@@ -357,7 +335,6 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 		sysctld_print_conflicts(stdout, &snap, prof);
 	}
 	applier_snapshot_free(&snap);
-	tt_sysctld_free(sysctld);
 	tt_profile_free(prof);
 	return plan.nrefuse > 0 ? EXIT_DATAERR : EXIT_CLEAN;
 }

@@ -92,9 +92,16 @@ void cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd);
 
 /* Maps a negative errno from the library to an exit code. */
 int cmd_exit_for_errno(int e);
-struct tt_sysctld;
-/* Reads the sysctl.d files, printing their warnings.  0, or an exit code. */
-int cmd_read_sysctld(struct cmd_env *env, struct tt_sysctld **out);
+struct tt_netns;
+struct tt_snapshot;
+struct tt_thresholds;
+/*
+ * Gathers the snapshot (tt_snapshot_gather()), printing sysctl.d warnings
+ * and a failed census on standard error.  0, or an exit code; free with
+ * tt_snapshot_free().
+ */
+int cmd_snapshot(struct cmd_env *env, const struct tt_netns *ns, unsigned what,
+    const struct tt_thresholds *thr, struct tt_snapshot *snap);
 
 /* Prints profile diagnostics to standard error. */
 void cmd_print_diags(struct cmd_env *env, const struct tt_diags *d);

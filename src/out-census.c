@@ -9,29 +9,6 @@
 
 #include "out-census.h"
 
-struct tt_census *
-out_census_gather(struct cmd_env *env, struct tt_snapshot *snap, const struct tt_thresholds *thr)
-{
-	const struct tt_val *pr = tt_snapshot_value(snap, TT_K_LOCAL_PORT_RANGE);
-	struct tt_census_opts o = { .close_wait_warn = thr->close_wait_warn };
-	struct tt_census *c;
-	int r;
-
-	if (strcmp(tt_ctx_proc_root(env->ctx), "/proc") != 0)
-		return NULL;
-	if (tt_port_range_valid(pr)) {
-		o.port_lo = (unsigned)pr->v[0];
-		o.port_hi = (unsigned)pr->v[1];
-	}
-	r = tt_census_gather(env->ctx, &o, &c);
-	if (r < 0) {
-		cmd_err(env, "socket census failed (%s); going on without it", strerror(-r));
-		return NULL;
-	}
-	snap->census = c;
-	return c;
-}
-
 static const char *
 dest_family(const struct tt_census_dest *d)
 {
@@ -115,27 +92,10 @@ states_json(struct json *j, const char *key, const uint64_t *st)
 	json_obj_end(j);
 }
 
-void
-out_census_json(struct json *j, const struct tt_census *c)
+static void
+sockets_json(struct json *j, const struct tt_census *c)
 {
-	size_t idx[TT_CENSUS_DEST_SHOW], n;
 	uint64_t both[TT_CS__COUNT];
-
-	if (c == NULL) {
-		json_null(j, "census");
-		json_null(j, "sockets");
-		json_null(j, "top_destinations");
-		json_null(j, "close_wait_owners");
-		json_null(j, "counters");
-		return;
-	}
-	json_obj_begin(j, "census");
-	json_int(j, "ephemeral_low", c->port_lo);
-	json_int(j, "ephemeral_high", c->port_hi);
-	json_bool(j, "destinations_exact", c->dest_evictions == 0);
-	json_bool(j, "owners_searched", c->owners_walked);
-	json_int(j, "close_wait_inodes_kept", (long long)c->ncw);
-	json_obj_end(j);
 
 	for (int s = 0; s < TT_CS__COUNT; s++)
 		both[s] = tt_census_state(c, (enum tt_cstate)s);
@@ -149,6 +109,12 @@ out_census_json(struct json *j, const struct tt_census *c)
 	states_json(j, "ipv6", c->state[TT_CF_IPV6]);
 	json_obj_end(j);
 	json_obj_end(j);
+}
+
+static void
+dests_json(struct json *j, const struct tt_census *c)
+{
+	size_t idx[TT_CENSUS_DEST_SHOW], n;
 
 	n = tt_census_top_dests(c, idx, TT_CENSUS_DEST_SHOW);
 	json_arr_begin(j, "top_destinations");
@@ -169,22 +135,30 @@ out_census_json(struct json *j, const struct tt_census *c)
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+}
 
-	if (c->owners_walked) {
-		json_arr_begin(j, "close_wait_owners");
-		for (size_t i = 0; i < c->nowner; i++) {
-			json_obj_begin(j, NULL);
-			json_int(j, "pid", c->owner[i].pid);
-			json_str(j, "command", c->owner[i].comm);
-			json_int(j, "port", c->owner[i].port);
-			json_int(j, "sockets", (long long)c->owner[i].count);
-			json_obj_end(j);
-		}
-		json_arr_end(j);
-	} else {
+static void
+owners_json(struct json *j, const struct tt_census *c)
+{
+	if (!c->owners_walked) {
 		json_null(j, "close_wait_owners");
+		return;
 	}
+	json_arr_begin(j, "close_wait_owners");
+	for (size_t i = 0; i < c->nowner; i++) {
+		json_obj_begin(j, NULL);
+		json_int(j, "pid", c->owner[i].pid);
+		json_str(j, "command", c->owner[i].comm);
+		json_int(j, "port", c->owner[i].port);
+		json_int(j, "sockets", (long long)c->owner[i].count);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
 
+static void
+counters_json(struct json *j, const struct tt_census *c)
+{
 	json_obj_begin(j, "counters");
 	for (int scope = 1; scope >= 0; scope--) {
 		json_obj_begin(j, scope ? "netns" : "global");
@@ -200,4 +174,28 @@ out_census_json(struct json *j, const struct tt_census *c)
 		json_obj_end(j);
 	}
 	json_obj_end(j);
+}
+
+void
+out_census_json(struct json *j, const struct tt_census *c)
+{
+	if (c == NULL) {
+		json_null(j, "census");
+		json_null(j, "sockets");
+		json_null(j, "top_destinations");
+		json_null(j, "close_wait_owners");
+		json_null(j, "counters");
+		return;
+	}
+	json_obj_begin(j, "census");
+	json_int(j, "ephemeral_low", c->port_lo);
+	json_int(j, "ephemeral_high", c->port_hi);
+	json_bool(j, "destinations_exact", c->dest_evictions == 0);
+	json_bool(j, "owners_searched", c->owners_walked);
+	json_int(j, "close_wait_inodes_kept", (long long)c->ncw);
+	json_obj_end(j);
+	sockets_json(j, c);
+	dests_json(j, c);
+	owners_json(j, c);
+	counters_json(j, c);
 }

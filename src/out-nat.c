@@ -1,6 +1,6 @@
 /*
- * The NAT part of `tcptune check`: gathering for the snapshot, and the
- * verdict with its evidence in text and JSON.
+ * The NAT part of `tcptune check`: the verdict with its evidence in text
+ * and JSON.
  */
 #include "config.h"
 
@@ -12,25 +12,6 @@
 #include "lib/nat.h"
 #include "lib/rules.h"
 #include "out-nat.h"
-
-struct tt_nat *
-out_nat_gather(const struct tt_ctx *ctx)
-{
-	struct tt_nat *nat = malloc(sizeof(*nat));
-
-	if (nat == NULL) {
-		tt_log(ctx, TT_LOG_ERR, "out of memory for NAT evidence");
-		return NULL;
-	}
-	tt_nat_gather(ctx, nat);
-	return nat;
-}
-
-void
-out_nat_free(const struct tt_nat *nat)
-{
-	free((void *)nat); /* the snapshot holds it const; it is ours */
-}
 
 /* Where the declaration and the evidence disagree, in words; NULL if not. */
 static const char *

@@ -179,22 +179,6 @@ cmd_print_diags(struct cmd_env *env, const struct tt_diags *d)
 	}
 }
 
-int
-cmd_read_sysctld(struct cmd_env *env, struct tt_sysctld **out)
-{
-	struct tt_diags diags = { 0 };
-	int r;
-
-	r = tt_sysctld_read(env->ctx, out, &diags);
-	cmd_print_diags(env, &diags);
-	tt_diags_free(&diags);
-	if (r < 0) {
-		cmd_err(env, "out of memory");
-		return EXIT_SOFTWARE;
-	}
-	return 0;
-}
-
 void
 cmd_wrap(FILE *f, const char *text, int indent, int width)
 {

@@ -23,8 +23,11 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 
-#include "lib/census.h"
+#include <netlink/errno.h>
+
+#include "lib/census-internal.h"
 #include "lib/ctx.h"
+#include "lib/nl-internal.h"
 
 struct buf {
 	uint8_t b[8192];
@@ -416,6 +419,22 @@ test_state_names(void **state)
 	assert_null(tt_cstate_name(TT_CS__COUNT));
 }
 
+/* libnl's codes, of either sign, as the errno a caller can print. */
+static void
+test_nl_errno(void **state)
+{
+	(void)state;
+	assert_int_equal(tt_nl_errno(-NLE_PERM), -EPERM);
+	assert_int_equal(tt_nl_errno(NLE_PERM), -EPERM);
+	assert_int_equal(tt_nl_errno(-NLE_NOACCESS), -EACCES);
+	assert_int_equal(tt_nl_errno(-NLE_NOMEM), -ENOMEM);
+	assert_int_equal(tt_nl_errno(-NLE_OPNOTSUPP), -EOPNOTSUPP);
+	assert_int_equal(tt_nl_errno(-NLE_MSG_TRUNC), -EMSGSIZE);
+	assert_int_equal(tt_nl_errno(-NLE_OBJ_NOTFOUND), -ENOENT);
+	assert_int_equal(tt_nl_errno(-NLE_FAILURE), -EIO);
+	assert_int_equal(tt_nl_errno(-100000), -EIO);
+}
+
 int
 main(void)
 {
@@ -429,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_counter_parsers),
 		cmocka_unit_test(test_owners),
 		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_nl_errno),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "lib/nat.h"
+#include "lib/nat-internal.h"
 #include "lib/profile.h"
 #include "lib/rules.h"
 #include "lib/snapshot.h"
@@ -319,7 +319,7 @@ gather_fixture(const char *name, struct tt_nat *nat)
 	assert_non_null(ctx);
 	snprintf(root, sizeof(root), "%s/%s", FIXTURES, name);
 	assert_int_equal(tt_ctx_set_proc_root(ctx, root), 0);
-	assert_false(tt_nat_proc_is_live(ctx));
+	assert_false(tt_netns_is_live(ctx, NULL));
 	assert_int_equal(tt_nat_gather(ctx, nat), 0);
 	tt_ctx_free(ctx);
 }
@@ -374,7 +374,7 @@ test_gather_fixture_plain(void **state)
 /* --- the verdict in tt_nat_answer() and the rules ---------------------- */
 
 static void
-snap_with(struct tt_snapshot *snap, const struct tt_nat *nat)
+snap_with(struct tt_snapshot *snap, struct tt_nat *nat)
 {
 	memset(snap, 0, sizeof(*snap));
 	snap->nat = nat;

@@ -163,51 +163,6 @@ uint64_t tt_census_state(const struct tt_census *c, enum tt_cstate st);
 void tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
     uint16_t sport, uint16_t dport, uint64_t inode);
 
-/*
- * Decodes one buffer of netlink messages of a sock_diag dump and counts
- * every socket in it.  Pure: no I/O.  Sets *done when the buffer holds
- * NLMSG_DONE.  Returns 0, -EBADMSG for a malformed buffer, or the negative
- * errno of an NLMSG_ERROR message.
- */
-int tt_census_decode(struct tt_census *c, const void *buf, size_t len, bool *done);
-
-/* Parses sockstat/sockstat6 text (file "sockstat" or "sockstat6") and
- * netstat text.  Unknown lines and fields are ignored.  Return 0 or
- * -EBADMSG when a line the census needs is malformed. */
-int tt_census_parse_sockstat(struct tt_census *c, const char *text);
-int tt_census_parse_netstat(struct tt_census *c, const char *text);
-
-/* Reads net/sockstat, net/sockstat6 and net/netstat below the proc root.
- * A missing file is not an error (its counters stay absent).  Returns 0
- * or a negative errno. */
-int tt_census_read_counters(const struct tt_ctx *ctx, struct tt_census *c);
-
-/* Dumps this network namespace's TCP sockets through sock_diag into c.
- * Returns 0 or a negative errno. */
-int tt_census_dump(const struct tt_ctx *ctx, struct tt_census *c);
-
-/*
- * Matches the remembered CLOSE_WAIT inodes with <proc root>/PID/fd links
- * and fills the owner table.  Processes that vanish or cannot be read are
- * skipped.  Returns 0 or a negative errno when the proc root cannot be
- * listed.
- */
-int tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c);
-
-struct tt_census_opts {
-	unsigned port_lo, port_hi; /* ephemeral range; 0 0: the default */
-	long long close_wait_warn; /* owners are looked for at or above it */
-	bool no_owners;
-};
-
-/*
- * The whole census: dump, counters, and owners when CLOSE_WAIT reaches
- * the threshold.  Returns 0 with *out set (free with free(3)), or a
- * negative errno when the dump failed.
- */
-int
-tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struct tt_census **out);
-
 /* Destinations sorted busiest first, at most max, into idx (indexes of
  * c->dest).  Returns how many. */
 size_t tt_census_top_dests(const struct tt_census *c, size_t *idx, size_t max);

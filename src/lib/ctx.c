@@ -133,3 +133,21 @@ tt_proc_path(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len)
 		return -ENAMETOOLONG;
 	return 0;
 }
+
+struct tt_ctx *
+tt_ctx_dup(const struct tt_ctx *ctx, const char *proc_root)
+{
+	struct tt_ctx *c = tt_ctx_new(ctx->state_dir);
+
+	if (c == NULL)
+		return NULL;
+	if (tt_ctx_set_proc_root(c, proc_root ? proc_root : ctx->proc_root) < 0 ||
+	    tt_ctx_set_sysctl_root(c, ctx->sysctl_root) < 0) {
+		tt_ctx_free(c);
+		return NULL;
+	}
+	c->log_fn = ctx->log_fn;
+	c->log_data = ctx->log_data;
+	c->log_prio = ctx->log_prio;
+	return c;
+}

@@ -7,6 +7,22 @@
 #ifndef TCPTUNE_CTX_H
 #define TCPTUNE_CTX_H
 
+/*
+ * Return values.  A library function that can fail returns 0 or a
+ * negative errno.  The exceptions, each also said at its prototype:
+ *  - lengths: tt_read_all(), tt_read_file(), tt_proc_read() and
+ *    tt_journal_format() return the bytes read or written (>= 0);
+ *  - handles and answers: tt_state_open() returns a descriptor (>= 0),
+ *    tt_state_busy() 1 when the lock is held, tt_journal_load() and
+ *    tt_journal_peek() 1 when a journal was loaded (0: there is none);
+ *  - counts of pure functions: tt_census_top_dests(),
+ *    tt_nat_parse_netdev(), tt_nat_parse_ipvs(), tt_kv_parse();
+ *  - source states: the NAT adapters (nat-internal.h) return an enum
+ *    tt_nat_source_state, since a source that cannot be read is evidence;
+ *  - tt_nl_errno() only maps a libnl code to a negative errno.
+ * A function returning a pointer says at its prototype what NULL means.
+ */
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -30,6 +46,11 @@ struct tt_ctx;
  */
 struct tt_ctx *tt_ctx_new(const char *state_dir);
 void tt_ctx_free(struct tt_ctx *ctx);
+/*
+ * A new context like ctx (roots, state directory, log) but with proc root
+ * proc_root (NULL: ctx's own).  NULL when out of memory.
+ */
+struct tt_ctx *tt_ctx_dup(const struct tt_ctx *ctx, const char *proc_root);
 
 /* Both return 0, or -ENOMEM; the string is copied. */
 int tt_ctx_set_proc_root(struct tt_ctx *ctx, const char *proc_root);

@@ -28,7 +28,8 @@ int tt_diags_add(struct tt_diags *d, int prio, const char *file, int line, const
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void tt_diags_free(struct tt_diags *d);
 
-/* "file:line: key: msg" (parts left out when unknown). */
+/* "file:line: key: msg" (parts left out when unknown).  0, or
+ * -ENAMETOOLONG when it did not fit (cut short). */
 int tt_diag_format(const struct tt_diag *dg, char *buf, size_t len);
 
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "file-internal.h"
 #include "journal.h"
 #include "strtab.h"
 #include "sysctl.h"

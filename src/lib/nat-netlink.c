@@ -35,35 +35,8 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 
-#include "nat.h"
-
-/* libnl's NLE_* codes as errno values. */
-static int
-nle_errno(int nle)
-{
-	switch (nle < 0 ? -nle : nle) {
-	case NLE_PERM:
-		return EPERM;
-	case NLE_NOACCESS:
-		return EACCES;
-	case NLE_NOMEM:
-		return ENOMEM;
-	case NLE_OPNOTSUPP:
-		return EOPNOTSUPP;
-	case NLE_AF_NOSUPPORT:
-		return EAFNOSUPPORT;
-	case NLE_PROTO_MISMATCH:
-		return EPROTONOSUPPORT;
-	case NLE_OBJ_NOTFOUND:
-		return ENOENT;
-	case NLE_AGAIN:
-		return EAGAIN;
-	case NLE_INTR:
-		return EINTR;
-	default:
-		return EIO;
-	}
-}
+#include "nat-internal.h"
+#include "nl-internal.h"
 
 /* What an errno from a dump means for a source. */
 static enum tt_nat_source_state
@@ -171,7 +144,7 @@ dump_cache(const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_kind kind, 
 		r = alloc(*skp, cachep);
 	if (r >= 0)
 		return TT_NATSRC_OK;
-	e = nle_errno(r);
+	e = -tt_nl_errno(r);
 	st = errno_state(e);
 	tt_log(ctx, TT_LOG_DEBUG, "nat: %s dump: %s", what, strerror(e));
 	not_read(nat, kind, what, e, st);

@@ -19,7 +19,7 @@
 
 #include <linux/netfilter_ipv4/ip_tables.h>
 
-#include "nat.h"
+#include "nat-internal.h"
 
 #define XT_ITEMS_MAX 16 /* rules named one by one; the rest counted */
 

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nat.h"
+#include "nat-internal.h"
+#include "netns.h"
 #include "strtab.h"
 #include "sysctl.h"
 
@@ -464,16 +465,6 @@ read_proc(const struct tt_ctx *ctx, struct tt_nat *nat, bool live)
 
 /* --- putting it together --------------------------------------------------- */
 
-bool
-tt_nat_proc_is_live(const struct tt_ctx *ctx)
-{
-	char real[PATH_MAX];
-
-	if (realpath(tt_ctx_proc_root(ctx), real) == NULL)
-		return false;
-	return strcmp(real, "/proc") == 0;
-}
-
 static void
 skip_source(
     const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_source s, enum tt_nat_kind kind)
@@ -488,7 +479,7 @@ skip_source(
 int
 tt_nat_gather(const struct tt_ctx *ctx, struct tt_nat *nat)
 {
-	bool live = tt_nat_proc_is_live(ctx);
+	bool live = tt_netns_is_live(ctx, NULL);
 
 	tt_nat_init(nat);
 	read_proc(ctx, nat, live);

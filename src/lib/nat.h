@@ -126,19 +126,6 @@ void tt_nat_add(struct tt_nat *nat, enum tt_nat_kind kind, enum tt_nat_strength 
  */
 enum tt_nat_verdict tt_nat_decide(const struct tt_nat *nat);
 
-/*
- * Gathers every source for the network namespace tcptune runs in, then
- * decides.  Netlink sources (conntrack, nftables, addresses, legacy
- * iptables rules) describe the live namespace, so they are read only when
- * the proc root is the live /proc; under a fixture tree they are marked
- * skipped and the verdict cannot be NONE.  A source that fails is recorded,
- * not returned.  Returns 0.
- */
-int tt_nat_gather(const struct tt_ctx *ctx, struct tt_nat *nat);
-
-/* Whether the context's proc root is the live /proc of this process. */
-bool tt_nat_proc_is_live(const struct tt_ctx *ctx);
-
 /* Address classes, for the address evidence. */
 enum tt_addr_class {
 	TT_ADDR_LOOPBACK,
@@ -161,39 +148,5 @@ enum tt_addr_class tt_addr_class_v6(const uint8_t a[16]);
  * Returns the family's name, or NULL.
  */
 const char *tt_nat_bridge_family(const char *ifname);
-
-/*
- * Parsers of proc text, split out so they are tested on their own.
- * tt_nat_parse_netdev() calls fn for every interface name in the text of
- * net/dev; tt_nat_parse_table_names() says whether "nat" is a line of
- * net/ip_tables_names; tt_nat_parse_ipvs() counts virtual services in
- * net/ip_vs.
- */
-int tt_nat_parse_netdev(const char *text, void (*fn)(const char *ifname, void *data), void *data);
-bool tt_nat_parse_table_names(const char *text);
-unsigned tt_nat_parse_ipvs(const char *text);
-
-/*
- * The netlink adapters (nat-netlink.c).  Each fills its counts and items
- * and returns the source state; libnl and libmnl errors are mapped to
- * source states here and never leave.
- */
-enum tt_nat_source_state tt_nat_read_conntrack(const struct tt_ctx *ctx, struct tt_nat *nat);
-enum tt_nat_source_state tt_nat_read_nftables(const struct tt_ctx *ctx, struct tt_nat *nat);
-enum tt_nat_source_state tt_nat_read_addresses(const struct tt_ctx *ctx, struct tt_nat *nat);
-
-/*
- * Rules of the legacy iptables nat table (nat-xtables.c), through the
- * x_tables getsockopt interface.  Call only when net/ip_tables_names lists
- * "nat" (asking for a missing table loads its module).  Adds an item per
- * translating rule, or a weak hint when the rules cannot be read.
- */
-enum tt_nat_source_state tt_nat_read_iptables(const struct tt_ctx *ctx, struct tt_nat *nat);
-
-/*
- * Adds the conntrack items from counts alone (pure; the adapter calls it).
- */
-void tt_nat_conntrack_items(
-    struct tt_nat *nat, unsigned long total, unsigned long snat, unsigned long dnat);
 
 #endif

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file-internal.h"
 #include "profile.h"
 #include "strtab.h"
 
@@ -327,81 +328,53 @@ handler(void *user, const char *section, const char *name, const char *value)
 	return l->oom ? 0 : 1;
 }
 
+/* Says in the profile's diagnostics why tt_read_file() refused it. */
+static void
+read_failed(struct loader *l, const struct stat *st, int e)
+{
+	if (st->st_mode == 0)
+		add(l, TT_LOG_ERR, NULL, "cannot stat: %s", strerror(-e));
+	else if (e == -EISDIR)
+		add(l, TT_LOG_ERR, NULL, "is a directory, not a profile");
+	else if (e == -ENODEV && S_ISREG(st->st_mode))
+		/* /proc and /sys files say they are empty and are not: no
+		 * profile lives there, and a kernel file named as a profile
+		 * is a mistake or an attack worth naming. */
+		add(l, TT_LOG_ERR, NULL,
+		    "not a file on disk: its size is 0 but it has contents (a /proc or /sys file?)");
+	else if (e == -ENODEV)
+		add(l, TT_LOG_ERR, NULL, "not a regular file");
+	else if (e == -EFBIG && (unsigned long long)st->st_size > PROFILE_MAX_SIZE)
+		add(l, TT_LOG_ERR, NULL, "file is larger than %u bytes", PROFILE_MAX_SIZE);
+	else if (e == -EFBIG)
+		add(l, TT_LOG_ERR, NULL, "file grew while being read");
+	else if (e != -ENOMEM)
+		add(l, TT_LOG_ERR, NULL, "read error: %s", strerror(-e));
+}
+
 /* Reads a regular file of at most PROFILE_MAX_SIZE bytes into *out. */
 static int
 slurp(struct loader *l, char **out, size_t *outlen)
 {
 	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	int fd, e = 0;
+	ssize_t n;
+	int fd;
 
 	fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		e = -errno;
+		int e = -errno;
+
 		add(l, TT_LOG_ERR, NULL, "cannot open: %s", strerror(-e));
 		return e;
 	}
-	if (fstat(fd, &st) < 0) {
-		e = -errno;
-		add(l, TT_LOG_ERR, NULL, "cannot stat: %s", strerror(-e));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		e = -EISDIR;
-		add(l, TT_LOG_ERR, NULL, "is a directory, not a profile");
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		e = -ENODEV;
-		add(l, TT_LOG_ERR, NULL, "not a regular file");
-		goto out;
-	}
-	if ((unsigned long long)st.st_size > PROFILE_MAX_SIZE) {
-		e = -EFBIG;
-		add(l, TT_LOG_ERR, NULL, "file is larger than %u bytes", PROFILE_MAX_SIZE);
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		e = -ENOMEM;
-		goto out;
-	}
-	while (got <= PROFILE_MAX_SIZE) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size + 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			e = -errno;
-			add(l, TT_LOG_ERR, NULL, "read error: %s", strerror(-e));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got > (size_t)st.st_size && st.st_size == 0) {
-			/* /proc and /sys files say they are empty and are not:
-			 * no profile lives there, and a kernel file named as a
-			 * profile is a mistake or an attack worth naming. */
-			e = -ENODEV;
-			add(l, TT_LOG_ERR, NULL,
-			    "not a file on disk: its size is 0 but it has contents (a /proc or /sys file?)");
-			goto out;
-		}
-		if (got > (size_t)st.st_size) {
-			e = -EFBIG;
-			add(l, TT_LOG_ERR, NULL, "file grew while being read");
-			goto out;
-		}
-	}
-	*out = buf;
-	*outlen = got;
-	buf = NULL;
-out:
-	free(buf);
+	n = tt_read_file(fd, PROFILE_MAX_SIZE, &st, out);
 	close(fd);
-	return e;
+	if (n < 0) {
+		read_failed(l, &st, (int)n);
+		return (int)n;
+	}
+	*outlen = (size_t)n;
+	return 0;
 }
 
 static bool

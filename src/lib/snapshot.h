@@ -9,20 +9,24 @@
 
 #include "catalog.h"
 #include "ctx.h"
+#include "diag.h"
+#include "netns.h"
 #include "sysctl.h"
 
 struct tt_census;  /* socket census, when gathered */
 struct tt_nat;     /* NAT evidence and verdict, when gathered */
 struct tt_sysctld; /* what sysctl.d files set, when read */
+struct tt_thresholds;
 
 struct tt_snapshot {
 	char kernel[128]; /* release, "" when unreadable */
 	unsigned kv;      /* TT_KV of the release, 0 when unknown */
 	int netns;        /* 1 initial network namespace, 0 child, -1 unknown */
 	struct tt_reading sysctl[TT_K__COUNT];
-	const struct tt_census *census;   /* NULL: not gathered */
-	const struct tt_nat *nat;         /* NULL: not gathered */
-	const struct tt_sysctld *sysctld; /* NULL: not read */
+	struct tt_census *census;   /* NULL: not gathered */
+	struct tt_nat *nat;         /* NULL: not gathered */
+	struct tt_sysctld *sysctld; /* NULL: not read */
+	int census_err;             /* the census was asked for and failed: -errno */
 };
 
 /*
@@ -31,6 +35,37 @@ struct tt_snapshot {
  * Returns 0, or a negative errno when nothing at all could be read.
  */
 int tt_snapshot_read(const struct tt_ctx *ctx, struct tt_snapshot *snap);
+
+/* What tt_snapshot_gather() adds to the keys. */
+enum {
+	TT_GATHER_NAT = 1 << 0,     /* NAT evidence and verdict */
+	TT_GATHER_CENSUS = 1 << 1,  /* socket census, only of a live namespace */
+	TT_GATHER_SYSCTLD = 1 << 2, /* sysctl.d and sysctl.conf below the sysctl root */
+};
+
+/*
+ * The whole snapshot of one network namespace, in one call: the keys from
+ * the context's proc root (as tt_snapshot_read()), then what `what` asks
+ * for.  NAT evidence and the census are of ns (NULL: TT_NETNS_CURRENT),
+ * read from its proc root; the census is taken only when that proc root
+ * is the live /proc (tt_netns_is_live()), counting destinations on the
+ * namespace's ephemeral port range, looking for CLOSE_WAIT owners at
+ * thr->close_wait_warn (thr NULL: the default thresholds).
+ *
+ * A census that fails leaves snap->census NULL and its error in
+ * snap->census_err; the snapshot is still whole.  Problems with sysctl.d
+ * files go into diags (which may be NULL: dropped).  Nothing is printed.
+ *
+ * Returns 0, the error of tt_snapshot_read(), -ENOMEM, the error of
+ * entering ns->fd, or -ENOTRECOVERABLE when the thread could not go back
+ * to its own namespace afterwards.  On error nothing needs freeing; on success free with
+ * tt_snapshot_free().
+ */
+int tt_snapshot_gather(const struct tt_ctx *ctx, const struct tt_netns *ns, unsigned what,
+    const struct tt_thresholds *thr, struct tt_snapshot *snap, struct tt_diags *diags);
+
+/* Frees what the snapshot's census, nat and sysctld point to; NULLs them. */
+void tt_snapshot_free(struct tt_snapshot *snap);
 
 /* The value of a key when it was read, else NULL. */
 const struct tt_val *tt_snapshot_value(const struct tt_snapshot *snap, enum tt_key_id id);

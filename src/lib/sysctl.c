@@ -6,46 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file-internal.h"
 #include "strtab.h"
 #include "sysctl.h"
 
 TT_STRTAB(tt_state, enum tt_state, "not read", [TT_ST_UNREAD] = "not read", [TT_ST_OK] = "ok",
     [TT_ST_ABSENT] = "absent", [TT_ST_NOPERM] = "not permitted", [TT_ST_FAILED] = "failed")
-
-ssize_t
-tt_read_all(int fd, char *buf, size_t len)
-{
-	size_t got = 0;
-
-	if (len == 0)
-		return -EINVAL;
-	for (;;) {
-		ssize_t n = read(fd, buf + got, len - 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got == len - 1) {
-			char extra;
-
-			/* Full buffer: only fine if the file ends here. */
-			do
-				n = read(fd, &extra, 1);
-			while (n < 0 && errno == EINTR);
-			if (n < 0)
-				return -errno;
-			if (n > 0)
-				return -EFBIG;
-			break;
-		}
-	}
-	buf[got] = '\0';
-	return (ssize_t)got;
-}
 
 ssize_t
 tt_proc_read(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len)

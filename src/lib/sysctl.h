@@ -31,14 +31,8 @@ const char *tt_state_name(enum tt_state v);
 int tt_state_from_name(const char *s);
 
 /*
- * Reads what is left of fd into buf, NUL-terminated.  Returns the length,
- * -EFBIG when more than len - 1 bytes are there, or a negative errno.
- */
-ssize_t tt_read_all(int fd, char *buf, size_t len);
-
-/*
  * Reads one small proc file (relative to the proc root) into buf,
- * NUL-terminated.  Returns the length read, or a negative errno; -EFBIG
+ * NUL-terminated, through tt_read_all().  Returns the length read, or a negative errno; -EFBIG
  * when the file does not fit.
  */
 ssize_t tt_proc_read(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len);

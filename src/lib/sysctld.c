@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "file-internal.h"
 #include "sysctld.h"
 
 /* In precedence order: a file name here hides the same name further down. */
@@ -42,6 +43,9 @@ static const char *const conf_dirs[] = {
 	"lib/sysctl.d",
 };
 #define NDIRS (sizeof(conf_dirs) / sizeof(conf_dirs[0]))
+
+/* A file of settings is a few KiB; a bigger one is not read. */
+#define SYSCTLD_FILE_MAX (1u << 20)
 
 /* procps reads it after every sysctl.d file; systemd-sysctl does not. */
 static const char sysctl_conf[] = "etc/sysctl.conf";
@@ -341,16 +345,36 @@ assignment(struct reader *r, struct winners *w, const char *file, int line, char
 		record(&w->exact[k->id], file, line, value, k, false);
 }
 
+/* Every assignment in the text of one file, line by line. */
+static void
+read_lines(struct reader *r, struct winners *w, const char *shown, char *text, size_t len)
+{
+	char *p = text, *end = text + len;
+	int lineno = 0;
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *s;
+
+		if (nl != NULL)
+			*nl = '\0';
+		s = trim(p);
+		lineno++;
+		p = nl != NULL ? nl + 1 : end;
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		assignment(r, w, shown, lineno, s);
+	}
+}
+
 /* Reads one file below the root; rel has no leading '/'. */
 static void
 read_file(struct reader *r, struct winners *w, const char *rel)
 {
-	char shown[TT_SYSCTLD_PATH_MAX], link[64], *line = NULL;
-	size_t cap = 0;
+	char shown[TT_SYSCTLD_PATH_MAX], link[64], *text;
 	struct stat st;
 	ssize_t n;
-	FILE *f;
-	int fd, lineno = 0;
+	int fd;
 
 	snprintf(shown, sizeof(shown), "/%s", rel);
 	/* A symlink to /dev/null masks the name: nothing is read from it. */
@@ -367,30 +391,24 @@ read_file(struct reader *r, struct winners *w, const char *rel)
 		warn(r, shown, 0, "cannot open: %s", strerror(-fd));
 		return;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		warn(r, shown, 0, "not a regular file, ignored");
-		return;
-	}
-	f = fdopen(fd, "r");
-	if (f == NULL) {
-		close(fd);
+	n = tt_read_file(fd, SYSCTLD_FILE_MAX, &st, &text);
+	close(fd);
+	if (n == -ENOMEM) {
 		r->oom = 1;
 		return;
 	}
-	r->nfiles++;
-	while (getline(&line, &cap, f) >= 0) {
-		char *s = trim(line);
-
-		lineno++;
-		if (*s == '\0' || *s == '#' || *s == ';')
-			continue;
-		assignment(r, w, shown, lineno, s);
+	if (st.st_mode == 0 || n == -EISDIR || n == -ENODEV) {
+		warn(r, shown, 0, "not a regular file, ignored");
+		return;
 	}
-	if (ferror(f))
+	r->nfiles++;
+	if (n == -EFBIG)
+		warn(r, shown, 0, "larger than %u bytes, ignored", SYSCTLD_FILE_MAX);
+	else if (n < 0)
 		warn(r, shown, 0, "read error");
-	free(line);
-	fclose(f);
+	else
+		read_lines(r, w, shown, text, (size_t)n);
+	free(text);
 }
 
 static void

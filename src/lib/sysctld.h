@@ -50,8 +50,8 @@ struct tt_sysctld {
  * wins over a glob pattern matching it, wherever it appears.  procps reads
  * /etc/sysctl.conf after all of them.
  *
- * Problems with a file (unreadable, a line without '=') go into diags as
- * warnings: they are not tcptune's files to reject.  Returns 0 with *out
+ * Problems with a file (unreadable, not a regular file, larger than 1 MiB,
+ * a line without '=') go into diags as warnings: they are not tcptune's files to reject.  Returns 0 with *out
  * set, or -ENOMEM.
  */
 int tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out, struct tt_diags *diags);

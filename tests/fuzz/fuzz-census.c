@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/census.h"
+#include "lib/census-internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/nat.h"
+#include "lib/nat-internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

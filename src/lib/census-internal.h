@@ -1,0 +1,58 @@
+/*
+ * The socket census inside the library: the sock_diag decoder and dump,
+ * the /proc counters, the owner walk, and the census as one call, which
+ * tt_snapshot_gather() makes.  Not for the front end; unit tests and fuzz
+ * harnesses include it.
+ */
+#ifndef TCPTUNE_CENSUS_INTERNAL_H
+#define TCPTUNE_CENSUS_INTERNAL_H
+
+#include "census.h"
+
+/*
+ * Decodes one buffer of netlink messages of a sock_diag dump and counts
+ * every socket in it.  Pure: no I/O.  Sets *done when the buffer holds
+ * NLMSG_DONE.  Returns 0, -EBADMSG for a malformed buffer, or the negative
+ * errno of an NLMSG_ERROR message.
+ */
+int tt_census_decode(struct tt_census *c, const void *buf, size_t len, bool *done);
+
+/* Parses sockstat/sockstat6 text (file "sockstat" or "sockstat6") and
+ * netstat text.  Unknown lines and fields are ignored.  Return 0 or
+ * -EBADMSG when a line the census needs is malformed. */
+int tt_census_parse_sockstat(struct tt_census *c, const char *text);
+int tt_census_parse_netstat(struct tt_census *c, const char *text);
+
+/* Reads net/sockstat, net/sockstat6 and net/netstat below the proc root.
+ * A missing file is not an error (its counters stay absent).  Returns 0
+ * or a negative errno. */
+int tt_census_read_counters(const struct tt_ctx *ctx, struct tt_census *c);
+
+/* Dumps the TCP sockets of the calling thread's network namespace
+ * through sock_diag into c.
+ * Returns 0 or a negative errno. */
+int tt_census_dump(const struct tt_ctx *ctx, struct tt_census *c);
+
+/*
+ * Matches the remembered CLOSE_WAIT inodes with <proc root>/PID/fd links
+ * and fills the owner table.  Processes that vanish or cannot be read are
+ * skipped.  Returns 0 or a negative errno when the proc root cannot be
+ * listed.
+ */
+int tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c);
+
+struct tt_census_opts {
+	unsigned port_lo, port_hi; /* ephemeral range; 0 0: the default */
+	long long close_wait_warn; /* owners are looked for at or above it */
+	bool no_owners;
+};
+
+/*
+ * The whole census: dump, counters, and owners when CLOSE_WAIT reaches
+ * the threshold.  Returns 0 with *out set (free with free(3)), or a
+ * negative errno when the dump failed.
+ */
+int
+tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struct tt_census **out);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * The snapshot of one network namespace, gathered in one call: the keys,
+ * then NAT evidence, sysctl.d and the socket census as asked.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "census-internal.h"
+#include "nat-internal.h"
+#include "profile.h"
+#include "snapshot.h"
+#include "sysctld.h"
+
+static int
+gather_nat(const struct tt_ctx *nctx, struct tt_snapshot *snap)
+{
+	snap->nat = malloc(sizeof(*snap->nat));
+	if (snap->nat == NULL) {
+		tt_log(nctx, TT_LOG_ERR, "out of memory for NAT evidence");
+		return -ENOMEM;
+	}
+	return tt_nat_gather(nctx, snap->nat);
+}
+
+/* Counts the sockets when the namespace's proc root is the live one: under
+ * a copied tree the sockets would not belong to the tree being audited. */
+static void
+gather_census(const struct tt_ctx *nctx, const struct tt_netns *ns, const struct tt_thresholds *thr,
+    struct tt_snapshot *snap)
+{
+	const struct tt_val *pr = tt_snapshot_value(snap, TT_K_LOCAL_PORT_RANGE);
+	struct tt_census_opts o = { .close_wait_warn = thr->close_wait_warn };
+	int r;
+
+	if (!tt_netns_is_live(nctx, ns))
+		return;
+	if (pr != NULL && pr->n == 2 && pr->v[0] > 0 && pr->v[1] <= 65535) {
+		o.port_lo = (unsigned)pr->v[0];
+		o.port_hi = (unsigned)pr->v[1];
+	}
+	r = tt_census_gather(nctx, &o, &snap->census);
+	snap->census_err = r < 0 ? r : 0;
+}
+
+static int
+gather_extras(const struct tt_ctx *ctx, const struct tt_ctx *nctx, const struct tt_netns *ns,
+    unsigned what, const struct tt_thresholds *thr, struct tt_snapshot *snap,
+    struct tt_diags *diags)
+{
+	struct tt_diags dropped = { 0 };
+	int r = 0;
+
+	if (what & TT_GATHER_NAT)
+		r = gather_nat(nctx, snap);
+	if (r == 0 && (what & TT_GATHER_SYSCTLD)) {
+		r = tt_sysctld_read(ctx, &snap->sysctld, diags ? diags : &dropped);
+		tt_diags_free(&dropped);
+	}
+	if (r == 0 && (what & TT_GATHER_CENSUS))
+		gather_census(nctx, ns, thr, snap);
+	return r;
+}
+
+int
+tt_snapshot_gather(const struct tt_ctx *ctx, const struct tt_netns *ns, unsigned what,
+    const struct tt_thresholds *thr, struct tt_snapshot *snap, struct tt_diags *diags)
+{
+	struct tt_thresholds def;
+	struct tt_ctx *dup = NULL;
+	const struct tt_ctx *nctx = ctx;
+	int back, r;
+
+	r = tt_snapshot_read(ctx, snap);
+	if (r < 0 || what == 0)
+		return r;
+	if (thr == NULL) {
+		tt_thresholds_default(&def);
+		thr = &def;
+	}
+	/* NAT and the census read the namespace's own proc root. */
+	if (strcmp(tt_netns_proc_root(ctx, ns), tt_ctx_proc_root(ctx)) != 0) {
+		dup = tt_ctx_dup(ctx, tt_netns_proc_root(ctx, ns));
+		if (dup == NULL)
+			return -ENOMEM;
+		nctx = dup;
+	}
+	r = tt_netns_enter(ns, &back);
+	if (r == 0) {
+		r = gather_extras(ctx, nctx, ns, what, thr, snap, diags);
+		if (tt_netns_leave(back) < 0 && r == 0)
+			r = -ENOTRECOVERABLE; /* the thread is left in ns */
+	}
+	tt_ctx_free(dup);
+	if (r < 0)
+		tt_snapshot_free(snap);
+	return r;
+}
+
+void
+tt_snapshot_free(struct tt_snapshot *snap)
+{
+	free(snap->nat);
+	snap->nat = NULL;
+	free(snap->census);
+	snap->census = NULL;
+	tt_sysctld_free(snap->sysctld);
+	snap->sysctld = NULL;
+}
