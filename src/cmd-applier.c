@@ -1,7 +1,7 @@
 /*
  * What the applier's commands (plan, apply, confirm, rollback, status)
- * share: loading a profile into a plan, printing plans and results, and
- * turning the library's answers into exit codes.
+ * share: loading a profile into a plan, printing plans and key results,
+ * and holding off signals while keys change.
  */
 #include "config.h"
 
@@ -26,7 +26,7 @@ applier_load_profile(
 	if (r == -ENOENT)
 		cmd_err(env, "%s: no such profile", path);
 	if (r < 0)
-		return r == -EINVAL ? EXIT_DATAERR : cmd_exit_for_errno(r);
+		return cmd_exit_for_errno(r);
 	return 0;
 }
 
@@ -263,28 +263,4 @@ applier_release_signals(const sigset_t *saved)
 	fflush(stdout);
 	fflush(stderr);
 	sigprocmask(SIG_SETMASK, saved, NULL);
-}
-
-int
-applier_exit_for(int r)
-{
-	switch (-r) {
-	case 0:
-		return EXIT_CLEAN;
-	case EBUSY:
-	case EINPROGRESS:
-	case EALREADY:
-		return EXIT_TEMPFAIL;
-	case ELOOP:
-	case EPERM:
-	case EACCES:
-	case EROFS:
-		return EXIT_NOPERM;
-	case EIO:
-		return EXIT_IOERR;
-	case EBADMSG:
-		return EXIT_DATAERR;
-	default:
-		return r > 0 ? EXIT_WARNINGS : EXIT_SOFTWARE;
-	}
 }

@@ -1,7 +1,7 @@
 /*
  * What the applier's commands (plan, apply, confirm, rollback, status)
- * share: loading a profile into a plan, printing plans and results, and
- * turning the library's answers into exit codes.
+ * share: loading a profile into a plan, printing plans and key results,
+ * and holding off signals while keys change.
  */
 #ifndef TCPTUNE_CMD_APPLIER_H
 #define TCPTUNE_CMD_APPLIER_H
@@ -56,8 +56,5 @@ void applier_json_val(struct json *j, const char *key, const struct tt_val *v);
  */
 void applier_hold_signals(sigset_t *saved);
 void applier_release_signals(const sigset_t *saved);
-
-/* Maps the library's answers from the state directory and journal. */
-int applier_exit_for(int r);
 
 #endif

@@ -329,7 +329,7 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 	 * "before" must be the ones no other tcptune is changing. */
 	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
 	if (state < 0) {
-		rc = applier_exit_for(state);
+		rc = cmd_exit_for_errno(state);
 		goto out;
 	}
 	r = applier_snapshot(env, &snap);
@@ -405,7 +405,7 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		rc = EXIT_SOFTWARE;
 		break;
 	default:
-		rc = applier_exit_for(r);
+		rc = cmd_exit_for_errno(r);
 		goto out;
 	}
 	if (boot) {

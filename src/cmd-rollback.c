@@ -46,7 +46,7 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 		    env, &cmd_rollback, "unexpected argument '%s'", argv[optind]);
 	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
 	if (state < 0)
-		return applier_exit_for(state);
+		return cmd_exit_for_errno(state);
 	applier_hold_signals(&saved);
 	r = tt_rollback(env->ctx, state, force, &res);
 	tt_state_close(state);
@@ -65,7 +65,7 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 		rc = EXIT_SOFTWARE;
 		break;
 	default:
-		return applier_exit_for(r);
+		return cmd_exit_for_errno(r);
 	}
 	if (format == FORMAT_JSON) {
 		struct json j;

@@ -50,7 +50,7 @@ run_status(struct cmd_env *env, int argc, char *argv[])
 		return cmd_usage_error(env, &cmd_status, "unexpected argument '%s'", argv[optind]);
 	r = tt_journal_peek(env->ctx, &jr);
 	if (r < 0)
-		return applier_exit_for(r);
+		return cmd_exit_for_errno(r);
 	busy = r == 1 ? tt_state_busy(env->ctx) : 0;
 	if (r == 1) {
 		interrupted = jr.state != TT_J_APPLIED && busy == 0;

@@ -111,6 +111,8 @@ int
 cmd_exit_for_errno(int e)
 {
 	switch (-e) {
+	case 0:
+		return EXIT_CLEAN;
 	case ENOENT:
 	case ENOTDIR:
 	case EISDIR:
@@ -119,11 +121,17 @@ cmd_exit_for_errno(int e)
 	case EACCES:
 	case EPERM:
 	case EROFS:
+	case ELOOP: /* a symlink where tcptune refuses one */
 		return EXIT_NOPERM;
 	case EINVAL:
 	case EFBIG:
 	case ERANGE:
+	case EBADMSG: /* a damaged journal */
 		return EXIT_DATAERR;
+	case EBUSY:       /* another tcptune holds the state directory */
+	case EINPROGRESS: /* an earlier apply or rollback was interrupted */
+	case EALREADY:    /* an earlier apply waits for confirmation */
+		return EXIT_TEMPFAIL;
 	default:
 		return EXIT_SOFTWARE;
 	}

@@ -90,7 +90,11 @@ int cmd_usage_error(struct cmd_env *env, const struct cmd *cmd, const char *fmt,
     __attribute__((format(printf, 3, 4)));
 void cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd);
 
-/* Maps a negative errno from the library to an exit code. */
+/*
+ * Maps 0 or a negative errno from the library to an exit code: the one map
+ * of every command.  EXIT_IOERR is not in it: "a write failed and every key
+ * was put back" is what tt_apply() means by -EIO, and only apply says it.
+ */
 int cmd_exit_for_errno(int e);
 struct tt_sysctld;
 /* Reads the sysctl.d files, printing their warnings.  0, or an exit code. */
