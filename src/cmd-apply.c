@@ -175,7 +175,7 @@ start_watchdog(struct tt_ctx *ctx, int state, long long deadline, unsigned long 
  * that level.  Nothing asks for confirmation: nobody is there to give it.
  */
 static void
-boot_refused(const struct tt_profile *prof, const struct tt_plan *plan)
+boot_refused(struct cmd_env *env, const struct tt_profile *prof, const struct tt_plan *plan)
 {
 	char a[TT_VAL_STRLEN];
 
@@ -183,16 +183,16 @@ boot_refused(const struct tt_profile *prof, const struct tt_plan *plan)
 		const struct tt_plan_item *it = &plan->items[i];
 
 		if (it->action == TT_PLAN_REFUSE)
-			printf("<%d>%s = %s refused: %s\n", LOG_ERR, tt_key_get(it->id)->name,
+			cmd_report(env, TT_LOG_ERR, "%s = %s refused: %s", tt_key_get(it->id)->name,
 			    tt_val_format(&it->target, a, sizeof(a)), it->why);
 	}
-	printf("<%d>%s: %d key%s refused, so nothing was written\n", LOG_ERR, prof->path,
+	cmd_report(env, TT_LOG_ERR, "%s: %d key%s refused, so nothing was written", prof->path,
 	    plan->nrefuse, plan->nrefuse == 1 ? "" : "s");
 }
 
 static void
-boot_report(
-    const struct tt_profile *prof, const struct tt_plan *plan, const struct tt_result *res, int r)
+boot_report(struct cmd_env *env, const struct tt_profile *prof, const struct tt_plan *plan,
+    const struct tt_result *res, int r)
 {
 	char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
 
@@ -200,21 +200,22 @@ boot_report(
 		const struct tt_key_result *kr = &res->keys[i];
 		bool bad = kr->outcome == TT_OUT_FAILED || kr->outcome == TT_OUT_RESTORE_FAILED;
 
-		printf("<%d>%s: %s -> %s: %s\n", bad ? LOG_ERR : LOG_INFO, tt_key_get(kr->id)->name,
+		cmd_report(env, bad ? TT_LOG_ERR : TT_LOG_INFO, "%s: %s -> %s: %s",
+		    tt_key_get(kr->id)->name,
 		    kr->from.n ? tt_val_format(&kr->from, a, sizeof(a)) : "?",
 		    tt_val_format(&kr->to, b, sizeof(b)), tt_outcome_name(kr->outcome));
 	}
 	if (r != 0)
 		return; /* the errors follow on standard error */
 	if (plan->n == 0)
-		printf("<%d>%s sets no key: nothing to do\n", LOG_NOTICE, prof->path);
+		cmd_report(env, TT_LOG_NOTICE, "%s sets no key: nothing to do", prof->path);
 	else if (!res->changed)
-		printf("<%d>%s: every key already at its target (%d)\n", LOG_NOTICE, prof->path,
-		    plan->nkeep);
+		cmd_report(env, TT_LOG_NOTICE, "%s: every key already at its target (%d)",
+		    prof->path, plan->nkeep);
 	else
-		printf("<%d>%s: applied, %d key%s written and read back, %d already at "
-		       "target\n",
-		    LOG_NOTICE, prof->path, res->n, res->n == 1 ? "" : "s", plan->nkeep);
+		cmd_report(env, TT_LOG_NOTICE,
+		    "%s: applied, %d key%s written and read back, %d already at target", prof->path,
+		    res->n, res->n == 1 ? "" : "s", plan->nkeep);
 }
 
 static unsigned long long
@@ -343,11 +344,11 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		if (rc != 0)
 			goto out;
 		snap.sysctld = sysctld;
-		sysctld_log_conflicts(stdout, &snap, prof);
+		sysctld_log_conflicts(env, &snap, prof);
 	}
 	if (plan.nrefuse > 0 && !skip_refused) {
 		if (boot)
-			boot_refused(prof, &plan);
+			boot_refused(env, prof, &plan);
 		else if (format == FORMAT_JSON)
 			json_result(stdout, prof, "refused", false, NULL, &snap, &plan, 0);
 		else
@@ -409,7 +410,7 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		goto out;
 	}
 	if (boot) {
-		boot_report(prof, &plan, &res, r);
+		boot_report(env, prof, &plan, &res, r);
 	} else if (format == FORMAT_JSON) {
 		json_result(stdout, prof, result, res.changed, &res, &snap, &plan, deadline);
 	} else {

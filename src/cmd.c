@@ -12,18 +12,71 @@
 #include "cmd.h"
 #include "lib/sysctld.h"
 
+/*
+ * The one function that writes a line for a person: the priority as "<N>"
+ * when the journal reads the line (apply --boot), then head and kind when
+ * given ("tcptune: ", "error: "), then the text.
+ */
+static void
+write_line(struct cmd_env *env, FILE *f, int prio, const char *head, const char *kind,
+    const char *fmt, va_list ap)
+{
+	if (env->journal)
+		fprintf(f, "<%d>", prio);
+	if (head != NULL)
+		fprintf(f, "%s: ", head);
+	if (kind != NULL)
+		fprintf(f, "%s: ", kind);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
+void
+cmd_vmessage(struct cmd_env *env, int prio, const char *kind, const char *fmt, va_list ap)
+{
+	if (prio > TT_LOG_NOTICE)
+		return;
+	write_line(env, stderr, prio, env->progname, kind, fmt, ap);
+}
+
+void
+cmd_message(struct cmd_env *env, int prio, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd_vmessage(env, prio, kind, fmt, ap);
+	va_end(ap);
+}
+
+void
+cmd_log_hook(void *data, int prio, const char *fmt, va_list ap)
+{
+	cmd_vmessage(data, prio,
+	    prio <= TT_LOG_ERR         ? "error" :
+		prio == TT_LOG_WARNING ? "warning" :
+					 NULL,
+	    fmt, ap);
+}
+
 void
 cmd_err(struct cmd_env *env, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (env->journal)
-		fprintf(stderr, "<%d>", TT_LOG_ERR);
-	fprintf(stderr, "%s: ", env->progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cmd_vmessage(env, TT_LOG_ERR, NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void
+cmd_report(struct cmd_env *env, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	write_line(env, stdout, prio, NULL, NULL, fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -40,11 +93,9 @@ cmd_usage_error(struct cmd_env *env, const struct cmd *cmd, const char *fmt, ...
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", env->progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cmd_vmessage(env, TT_LOG_ERR, NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	cmd_print_usage(stderr, env, cmd);
 	return EXIT_USAGE;
 }
@@ -148,9 +199,7 @@ cmd_print_diags(struct cmd_env *env, const struct tt_diags *d)
 								"notice";
 
 		tt_diag_format(&d->v[i], line, sizeof(line));
-		if (env->journal)
-			fprintf(stderr, "<%d>", d->v[i].prio);
-		fprintf(stderr, "%s: %s: %s\n", env->progname, kind, line);
+		cmd_message(env, d->v[i].prio, kind, "%s", line);
 	}
 }
 

@@ -6,6 +6,7 @@
 #define TCPTUNE_CMD_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -103,7 +104,27 @@ int cmd_read_sysctld(struct cmd_env *env, struct tt_sysctld **out);
 /* Prints profile diagnostics to standard error. */
 void cmd_print_diags(struct cmd_env *env, const struct tt_diags *d);
 
+/*
+ * Messages for a person, on standard error: "tcptune: ", the kind when
+ * given ("error", "warning", ...), and the text, with the syslog priority
+ * in front as "<N>" when the journal reads them (env->journal).  Messages
+ * of a priority above notice are dropped.
+ */
+void cmd_vmessage(struct cmd_env *env, int prio, const char *kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+void cmd_message(struct cmd_env *env, int prio, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The library's log function (tt_log_fn): data is the struct cmd_env. */
+void cmd_log_hook(void *data, int prio, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+/* An error of the front end's own: "tcptune: " and the text. */
 void cmd_err(struct cmd_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * A line of a report the journal reads (apply --boot), on standard output:
+ * the text, with "<N>" in front when env->journal.  Never dropped.
+ */
+void cmd_report(struct cmd_env *env, int prio, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Word-wraps text to width, each line after the first indented by indent. */
 void cmd_wrap(FILE *f, const char *text, int indent, int width);

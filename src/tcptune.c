@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,21 +27,6 @@ static const struct cmd *const commands[] = {
 	&cmd_help,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-static void
-log_stderr(void *data, int prio, const char *fmt, va_list ap)
-{
-	struct cmd_env *env = data;
-
-	if (env->journal)
-		fprintf(stderr, "<%d>", prio);
-	fprintf(stderr, "%s: %s", env->progname,
-	    prio <= TT_LOG_ERR         ? "error: " :
-		prio == TT_LOG_WARNING ? "warning: " :
-					 "");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
 
 static const struct cmd *
 find_command(const char *name)
@@ -108,7 +92,7 @@ main(int argc, char *argv[])
 		cmd_err(&env, "out of memory");
 		return EXIT_SOFTWARE;
 	}
-	tt_ctx_set_log(env.ctx, log_stderr, &env);
+	tt_ctx_set_log(env.ctx, cmd_log_hook, &env);
 	env.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 
 	/* Options before the command; '+' stops at the command name. */
