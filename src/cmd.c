@@ -34,7 +34,7 @@ write_line(struct cmd_env *env, FILE *f, int prio, const char *head, const char 
 void
 cmd_vmessage(struct cmd_env *env, int prio, const char *kind, const char *fmt, va_list ap)
 {
-	if (prio > TT_LOG_NOTICE)
+	if (prio > (env->verbose ? TT_LOG_DEBUG : TT_LOG_NOTICE))
 		return;
 	write_line(env, stderr, prio, env->progname, kind, fmt, ap);
 }
@@ -55,6 +55,7 @@ cmd_log_hook(void *data, int prio, const char *fmt, va_list ap)
 	cmd_vmessage(data, prio,
 	    prio <= TT_LOG_ERR         ? "error" :
 		prio == TT_LOG_WARNING ? "warning" :
+		prio >= TT_LOG_DEBUG   ? "debug" :
 					 NULL,
 	    fmt, ap);
 }
@@ -85,7 +86,8 @@ cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd)
 	fprintf(f, "usage: %s %s %s\n", env->progname, cmd->name, cmd->usage);
 	fprintf(f, "       %s\n", cmd->help);
 	fprintf(f,
-	    "common options: [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] [--help]\n");
+	    "common options: [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] "
+	    "[-v|--verbose] [--help]\n");
 }
 
 int
@@ -116,6 +118,10 @@ cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const cha
 		if (arg[0] == '\0')
 			return cmd_usage_error(env, cmd, "--sysctl-root needs a directory");
 		return tt_ctx_set_sysctl_root(env->ctx, arg) < 0 ? EXIT_SOFTWARE : 1;
+	case 'v':
+		env->verbose = true;
+		tt_ctx_set_log_priority(env->ctx, TT_LOG_DEBUG);
+		return 1;
 	case 'h':
 		cmd_print_usage(stdout, env, cmd);
 		return -1;
@@ -146,7 +152,7 @@ cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
 {
 	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
 		r = cmd_common_option(env, cmd, opt, optarg);
 		if (r == 1)
 			continue;

@@ -40,6 +40,8 @@ struct cmd_env {
 	/* Messages go to the systemd journal: each line starts with its
 	 * syslog priority as "<N>" (apply --boot). */
 	bool journal;
+	/* -v, --verbose: debug messages too, the library's among them. */
+	bool verbose;
 };
 
 struct cmd {
@@ -63,6 +65,7 @@ enum {
 	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },         \
 	    { "state-dir", required_argument, NULL, OPT_STATE_DIR },     \
 	    { "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT }, \
+	    { "verbose", no_argument, NULL, 'v' },                       \
 	{                                                                \
 		"help", no_argument, NULL, 'h'                           \
 	}
@@ -108,7 +111,7 @@ void cmd_print_diags(struct cmd_env *env, const struct tt_diags *d);
  * Messages for a person, on standard error: "tcptune: ", the kind when
  * given ("error", "warning", ...), and the text, with the syslog priority
  * in front as "<N>" when the journal reads them (env->journal).  Messages
- * of a priority above notice are dropped.
+ * of a priority above notice (debug with --verbose) are dropped.
  */
 void cmd_vmessage(struct cmd_env *env, int prio, const char *kind, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
