@@ -87,6 +87,9 @@ int cmd_format_option(
  * (0 after --help, the exit code of a usage error).
  */
 #define CMD_OPT_STOP (-2)
+/* What a command's option parser returns when the command goes on; any
+ * other value is the exit code to end with. */
+#define CMD_CONTINUE (-1)
 int cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
     const struct option *longopts, int *rc);
 /* Reports an unknown option or bad operand and returns EXIT_USAGE. */
