@@ -12,8 +12,22 @@ enum {
 	OPT_IGNORE_UNKNOWN = OPT_CMD_BASE,
 };
 
+struct plan_opts {
+	enum output_format format;
+	unsigned flags; /* TT_PROFILE_* */
+	const char *profile;
+};
+
+/* What a plan is made from, and the plan. */
+struct plan_run {
+	struct tt_profile *prof;
+	struct tt_sysctld *sysctld;
+	struct tt_snapshot snap;
+	struct tt_plan plan;
+};
+
 static int
-run_plan(struct cmd_env *env, int argc, char *argv[])
+plan_parse(struct cmd_env *env, int argc, char *argv[], struct plan_opts *o)
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
@@ -21,62 +35,91 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 		{ "ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum output_format format = FORMAT_TEXT;
-	unsigned flags = 0;
-	struct tt_profile *prof = NULL;
-	struct tt_sysctld *sysctld = NULL;
-	struct tt_snapshot snap;
-	struct tt_plan plan;
 	int opt, r;
 
+	*o = (struct plan_opts){ .format = FORMAT_TEXT };
 	while ((opt = cmd_getopt(env, &cmd_plan, argc, argv, longopts, &r)) != -1) {
 		switch (opt) {
 		case CMD_OPT_STOP:
 			return r;
 		case OPT_FORMAT:
-			if ((r = cmd_format_option(env, &cmd_plan, optarg, &format)) != 0)
+			if ((r = cmd_format_option(env, &cmd_plan, optarg, &o->format)) != 0)
 				return r;
 			break;
 		case OPT_IGNORE_UNKNOWN:
-			flags |= TT_PROFILE_IGNORE_UNKNOWN;
+			o->flags |= TT_PROFILE_IGNORE_UNKNOWN;
 			break;
 		}
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(env, &cmd_plan, "one PROFILE expected");
-	r = applier_load_profile(env, argv[optind], flags, &prof);
+	o->profile = argv[optind];
+	return CMD_CONTINUE;
+}
+
+/* Loads the profile, reads the host and makes the plan.  0, or an exit code. */
+static int
+plan_prepare(struct cmd_env *env, const struct plan_opts *o, struct plan_run *p)
+{
+	int r;
+
+	r = applier_load_profile(env, o->profile, o->flags, &p->prof);
 	if (r != 0)
 		return r;
-	r = applier_snapshot(env, &snap);
-	if (r != 0) {
-		tt_profile_free(prof);
+	r = applier_snapshot(env, &p->snap);
+	if (r != 0)
 		return r;
-	}
-	tt_plan_make(&snap, prof, &plan);
-	if ((r = cmd_read_sysctld(env, &sysctld)) != 0) {
-		applier_snapshot_free(&snap);
-		tt_profile_free(prof);
+	tt_plan_make(&p->snap, p->prof, &p->plan);
+	r = cmd_read_sysctld(env, &p->sysctld);
+	if (r != 0)
 		return r;
-	}
-	snap.sysctld = sysctld;
-	if (format == FORMAT_JSON) {
-		struct json j;
+	p->snap.sysctld = p->sysctld;
+	return 0;
+}
 
-		json_document_begin(&j, stdout);
-		json_bool(&j, "changed", false);
-		json_bool(&j, "applicable", plan.nrefuse == 0);
-		applier_json_plan(&j, &snap, prof, &plan);
-		sysctld_json_conflicts(&j, &snap, prof);
-		json_obj_end(&j);
-		json_finish(&j);
-	} else {
-		applier_print_plan(stdout, &snap, prof, &plan);
-		sysctld_print_conflicts(stdout, &snap, prof);
+static void
+plan_json(const struct plan_run *p)
+{
+	struct json j;
+
+	json_document_begin(&j, stdout);
+	json_bool(&j, "changed", false);
+	json_bool(&j, "applicable", p->plan.nrefuse == 0);
+	applier_json_plan(&j, &p->snap, p->prof, &p->plan);
+	sysctld_json_conflicts(&j, &p->snap, p->prof);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
+static void
+plan_text(const struct plan_run *p)
+{
+	applier_print_plan(stdout, &p->snap, p->prof, &p->plan);
+	sysctld_print_conflicts(stdout, &p->snap, p->prof);
+}
+
+static int
+run_plan(struct cmd_env *env, int argc, char *argv[])
+{
+	struct plan_opts o;
+	struct plan_run p = { .prof = NULL, .sysctld = NULL, .snap = { .nat = NULL } };
+	int rc;
+
+	rc = plan_parse(env, argc, argv, &o);
+	if (rc != CMD_CONTINUE)
+		return rc;
+	rc = plan_prepare(env, &o, &p);
+	if (rc == 0) {
+		if (o.format == FORMAT_JSON)
+			plan_json(&p);
+		else
+			plan_text(&p);
+		rc = p.plan.nrefuse > 0 ? EXIT_DATAERR : EXIT_CLEAN;
 	}
-	applier_snapshot_free(&snap);
-	tt_sysctld_free(sysctld);
-	tt_profile_free(prof);
-	return plan.nrefuse > 0 ? EXIT_DATAERR : EXIT_CLEAN;
+	applier_snapshot_free(&p.snap);
+	tt_sysctld_free(p.sysctld);
+	tt_profile_free(p.prof);
+	return rc;
 }
 
 const struct cmd cmd_plan = {
