@@ -469,6 +469,7 @@ apply_report_failure(struct cmd_env *env, const struct apply_run *a)
 static int
 apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run *a)
 {
+	struct tt_apply_params p;
 	const char *result;
 	int rc, r;
 
@@ -478,8 +479,12 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 	}
 	applier_hold_signals(&a->saved);
 	a->held = true;
-	a->r = tt_apply(env->ctx, a->state, &a->plan, a->abspath, a->deadline, a->token, &a->old,
-	    &a->had_old, &a->res);
+	p.state = a->state;
+	p.plan = &a->plan;
+	p.profile = a->abspath;
+	p.confirm_deadline = a->deadline;
+	p.confirm_token = a->token;
+	a->r = tt_apply(env->ctx, &p, &a->old, &a->had_old, &a->res);
 	if (a->r == 0 && a->res.changed && o->confirm != 0) {
 		r = start_watchdog(
 		    env->ctx, a->state, a->deadline, a->token, a->had_old ? &a->old : NULL);

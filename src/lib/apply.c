@@ -85,10 +85,12 @@ read_live(const struct tt_ctx *ctx, enum tt_key_id id, struct tt_val *out)
 }
 
 int
-tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan, const char *profile,
-    long long confirm_deadline, unsigned long long confirm_token, struct tt_journal *old,
-    bool *had_old, struct tt_result *res)
+tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_journal *old, bool *had_old,
+    struct tt_result *res)
 {
+	const struct tt_plan *plan = p->plan;
+	const char *profile = p->profile;
+	int state = p->state;
 	struct tt_journal nj;
 	int r, failed = -1;
 	bool restored_all = true;
@@ -223,8 +225,8 @@ tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan, const char *
 
 	res->changed = true;
 	nj.state = TT_J_APPLIED;
-	nj.confirm_deadline = confirm_deadline;
-	nj.confirm_token = confirm_deadline ? confirm_token : 0;
+	nj.confirm_deadline = p->confirm_deadline;
+	nj.confirm_token = p->confirm_deadline ? p->confirm_token : 0;
 	r = tt_journal_store(ctx, state, &nj);
 	if (r < 0)
 		tt_log(ctx, TT_LOG_ERR,
