@@ -1,7 +1,7 @@
 /*
  * What the applier's commands (plan, apply, confirm, rollback, status)
- * share: loading a profile into a plan, printing plans and results, and
- * turning the library's answers into exit codes.
+ * share: loading a profile into a plan, printing plans and key results,
+ * and holding off signals while keys change.
  */
 #ifndef TCPTUNE_CMD_APPLIER_H
 #define TCPTUNE_CMD_APPLIER_H
@@ -31,9 +31,6 @@ int applier_load_profile(
 int applier_snapshot(struct cmd_env *env, bool sysctld, struct tt_snapshot *snap);
 void applier_snapshot_free(struct tt_snapshot *snap);
 
-const char *applier_nat_name(enum tt_nat_answer a);
-const char *applier_netns_name(int netns);
-
 void applier_print_plan(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
     const struct tt_plan *plan);
 /* The plan's members of a JSON object that is already open. */
@@ -57,8 +54,5 @@ void applier_json_val(struct json *j, const char *key, const struct tt_val *v);
  */
 void applier_hold_signals(sigset_t *saved);
 void applier_release_signals(const sigset_t *saved);
-
-/* Maps the library's answers from the state directory and journal. */
-int applier_exit_for(int r);
 
 #endif

@@ -175,7 +175,7 @@ start_watchdog(struct tt_ctx *ctx, int state, long long deadline, unsigned long 
  * that level.  Nothing asks for confirmation: nobody is there to give it.
  */
 static void
-boot_refused(const struct tt_profile *prof, const struct tt_plan *plan)
+boot_refused(struct cmd_env *env, const struct tt_profile *prof, const struct tt_plan *plan)
 {
 	char a[TT_VAL_STRLEN];
 
@@ -183,16 +183,16 @@ boot_refused(const struct tt_profile *prof, const struct tt_plan *plan)
 		const struct tt_plan_item *it = &plan->items[i];
 
 		if (it->action == TT_PLAN_REFUSE)
-			printf("<%d>%s = %s refused: %s\n", LOG_ERR, tt_key_get(it->id)->name,
+			cmd_report(env, TT_LOG_ERR, "%s = %s refused: %s", tt_key_get(it->id)->name,
 			    tt_val_format(&it->target, a, sizeof(a)), it->why);
 	}
-	printf("<%d>%s: %d key%s refused, so nothing was written\n", LOG_ERR, prof->path,
+	cmd_report(env, TT_LOG_ERR, "%s: %d key%s refused, so nothing was written", prof->path,
 	    plan->nrefuse, plan->nrefuse == 1 ? "" : "s");
 }
 
 static void
-boot_report(
-    const struct tt_profile *prof, const struct tt_plan *plan, const struct tt_result *res, int r)
+boot_report(struct cmd_env *env, const struct tt_profile *prof, const struct tt_plan *plan,
+    const struct tt_result *res, int r)
 {
 	char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
 
@@ -200,21 +200,22 @@ boot_report(
 		const struct tt_key_result *kr = &res->keys[i];
 		bool bad = kr->outcome == TT_OUT_FAILED || kr->outcome == TT_OUT_RESTORE_FAILED;
 
-		printf("<%d>%s: %s -> %s: %s\n", bad ? LOG_ERR : LOG_INFO, tt_key_get(kr->id)->name,
+		cmd_report(env, bad ? TT_LOG_ERR : TT_LOG_INFO, "%s: %s -> %s: %s",
+		    tt_key_get(kr->id)->name,
 		    kr->from.n ? tt_val_format(&kr->from, a, sizeof(a)) : "?",
 		    tt_val_format(&kr->to, b, sizeof(b)), tt_outcome_name(kr->outcome));
 	}
 	if (r != 0)
 		return; /* the errors follow on standard error */
 	if (plan->n == 0)
-		printf("<%d>%s sets no key: nothing to do\n", LOG_NOTICE, prof->path);
+		cmd_report(env, TT_LOG_NOTICE, "%s sets no key: nothing to do", prof->path);
 	else if (!res->changed)
-		printf("<%d>%s: every key already at its target (%d)\n", LOG_NOTICE, prof->path,
-		    plan->nkeep);
+		cmd_report(env, TT_LOG_NOTICE, "%s: every key already at its target (%d)",
+		    prof->path, plan->nkeep);
 	else
-		printf("<%d>%s: applied, %d key%s written and read back, %d already at "
-		       "target\n",
-		    LOG_NOTICE, prof->path, res->n, res->n == 1 ? "" : "s", plan->nkeep);
+		cmd_report(env, TT_LOG_NOTICE,
+		    "%s: applied, %d key%s written and read back, %d already at target", prof->path,
+		    res->n, res->n == 1 ? "" : "s", plan->nkeep);
 }
 
 static unsigned long long
@@ -251,8 +252,35 @@ json_result(FILE *f, const struct tt_profile *prof, const char *result, bool cha
 	json_finish(&j);
 }
 
+/* What the command line asks for. */
+struct apply_opts {
+	enum output_format format;
+	unsigned flags; /* TT_PROFILE_* */
+	bool skip_refused;
+	bool boot;
+	long long confirm; /* seconds to wait for `tcptune confirm`; 0: none */
+	const char *profile;
+};
+
+/* What one apply works on, and what it leaves for the report. */
+struct apply_run {
+	struct tt_profile *prof;
+	struct tt_snapshot snap;
+	struct tt_plan plan;
+	char abspath[PATH_MAX]; /* the profile, as the journal records it */
+	int state;              /* the locked state directory, or -1 */
+	long long deadline;     /* of the confirmation, 0: none */
+	unsigned long long token;
+	struct tt_journal old; /* the journal before the apply ... */
+	bool had_old;          /* ... if there was one */
+	struct tt_result res;
+	int r; /* tt_apply()'s answer */
+	sigset_t saved;
+	bool held; /* signals held off, saved to restore */
+};
+
 static int
-run_apply(struct cmd_env *env, int argc, char *argv[])
+apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
@@ -263,28 +291,15 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		{ "boot", no_argument, NULL, OPT_BOOT },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum output_format format = FORMAT_TEXT;
-	unsigned flags = 0;
-	bool skip_refused = false, had_old = false, boot = false;
-	long long confirm = 0, deadline = 0;
-	unsigned long long token = 0;
-	struct tt_profile *prof = NULL;
-	struct tt_snapshot snap = { .nat = NULL };
-	struct tt_plan plan;
-	struct tt_journal old;
-	struct tt_result res;
-	char abspath[PATH_MAX];
-	const char *result;
-	int opt, r, state = -1, rc;
-	sigset_t saved;
-	bool held = false;
+	int opt, r;
 
+	*o = (struct apply_opts){ .format = FORMAT_TEXT };
 	while ((opt = cmd_getopt(env, &cmd_apply, argc, argv, longopts, &r)) != -1) {
 		switch (opt) {
 		case CMD_OPT_STOP:
 			return r;
 		case OPT_FORMAT:
-			if ((r = cmd_format_option(env, &cmd_apply, optarg, &format)) != 0)
+			if ((r = cmd_format_option(env, &cmd_apply, optarg, &o->format)) != 0)
 				return r;
 			break;
 		case OPT_CONFIRM: {
@@ -293,17 +308,17 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 			if (tt_val_parse(optarg, 1, &v, NULL) < 0 || v.v[0] < 1 || v.v[0] > 86400)
 				return cmd_usage_error(
 				    env, &cmd_apply, "--confirm needs SECONDS, 1..86400");
-			confirm = v.v[0];
+			o->confirm = v.v[0];
 			break;
 		}
 		case OPT_SKIP_REFUSED:
-			skip_refused = true;
+			o->skip_refused = true;
 			break;
 		case OPT_IGNORE_UNKNOWN:
-			flags |= TT_PROFILE_IGNORE_UNKNOWN;
+			o->flags |= TT_PROFILE_IGNORE_UNKNOWN;
 			break;
 		case OPT_BOOT:
-			boot = true;
+			o->boot = true;
 			break;
 		}
 	}
@@ -311,83 +326,167 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		return cmd_usage_error(env, &cmd_apply, "one PROFILE expected");
 	/* At boot a profile applies whole or not at all, and nobody is
 	 * there to confirm or to read JSON. */
-	if (boot && (confirm != 0 || skip_refused || format != FORMAT_TEXT))
+	if (o->boot && (o->confirm != 0 || o->skip_refused || o->format != FORMAT_TEXT))
 		return cmd_usage_error(env, &cmd_apply,
 		    "--boot goes with none of --confirm, --skip-refused, --format");
-	if (boot) {
-		env->journal = true;
-		setvbuf(stdout, NULL, _IOLBF, 0);
-	}
-	r = applier_load_profile(env, argv[optind], flags, &prof);
+	o->profile = argv[optind];
+	return CMD_CONTINUE;
+}
+
+/*
+ * Loads the profile, locks the state directory and makes the plan.  Lock
+ * first, then read: the values the journal records as "before" must be the
+ * ones no other tcptune is changing.  0, or an exit code.
+ */
+static int
+apply_prepare(struct cmd_env *env, const struct apply_opts *o, struct apply_run *a)
+{
+	int r;
+
+	r = applier_load_profile(env, o->profile, o->flags, &a->prof);
 	if (r != 0)
 		return r;
-	if (realpath(prof->path, abspath) == NULL)
-		snprintf(abspath, sizeof(abspath), "%s", prof->path);
+	if (realpath(a->prof->path, a->abspath) == NULL)
+		snprintf(a->abspath, sizeof(a->abspath), "%s", a->prof->path);
+	a->state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
+	if (a->state < 0)
+		return cmd_exit_for_errno(a->state);
+	r = applier_snapshot(env, o->boot, &a->snap);
+	if (r != 0)
+		return r;
+	tt_plan_make(&a->snap, a->prof, &a->plan);
+	if (o->boot)
+		sysctld_log_conflicts(env, &a->snap, a->prof);
+	return 0;
+}
 
-	/* Lock first, then read: the values the journal records as
-	 * "before" must be the ones no other tcptune is changing. */
-	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
-	if (state < 0) {
-		rc = applier_exit_for(state);
-		goto out;
-	}
-	r = applier_snapshot(env, boot, &snap);
-	if (r != 0) {
-		rc = r;
-		goto out;
-	}
-	tt_plan_make(&snap, prof, &plan);
-	if (boot)
-		sysctld_log_conflicts(stdout, &snap, prof);
-	if (plan.nrefuse > 0 && !skip_refused) {
-		if (boot)
-			boot_refused(prof, &plan);
-		else if (format == FORMAT_JSON)
-			json_result(stdout, prof, "refused", false, NULL, &snap, &plan, 0);
-		else
-			applier_print_plan(stdout, &snap, prof, &plan);
-		if (!boot)
-			cmd_err(env,
-			    "refused: nothing was written (see above; --skip-refused "
-			    "applies the other keys)");
-		rc = EXIT_DATAERR;
-		goto out;
-	}
-	if (confirm != 0) {
-		deadline = (long long)time(NULL) + confirm;
-		token = new_token();
-	}
-	applier_hold_signals(&saved);
-	held = true;
-	r = tt_apply(env->ctx, state, &plan, abspath, deadline, token, &old, &had_old, &res);
-	if (r == 0 && res.changed && confirm != 0) {
-		r = start_watchdog(env->ctx, state, deadline, token, had_old ? &old : NULL);
-		if (r < 0) {
-			struct tt_result undo;
+static void
+apply_run_free(struct apply_run *a)
+{
+	applier_snapshot_free(&a->snap);
+	tt_state_close(a->state);
+	tt_profile_free(a->prof);
+	if (a->held)
+		applier_release_signals(&a->saved);
+}
 
-			/* Without a timer the promise of --confirm cannot
-			 * be kept: go back now. */
-			cmd_err(env,
-			    "cannot start the confirmation timer (%s): undoing the "
-			    "apply",
-			    strerror(-r));
-			r = tt_undo_unconfirmed(
-			    env->ctx, state, token, had_old ? &old : NULL, &undo);
-			/* Undone or not, the apply asked for did not happen. */
-			rc = EXIT_SOFTWARE;
-			if (r < 0)
+/* A plan with refusals, without --skip-refused: nothing is written. */
+static int
+apply_refused(struct cmd_env *env, const struct apply_opts *o, const struct apply_run *a)
+{
+	if (o->boot)
+		boot_refused(env, a->prof, &a->plan);
+	else if (o->format == FORMAT_JSON)
+		json_result(stdout, a->prof, "refused", false, NULL, &a->snap, &a->plan, 0);
+	else
+		applier_print_plan(stdout, &a->snap, a->prof, &a->plan);
+	if (!o->boot)
+		cmd_err(env,
+		    "refused: nothing was written (see above; --skip-refused "
+		    "applies the other keys)");
+	return EXIT_DATAERR;
+}
+
+/*
+ * Without a timer the promise of --confirm cannot be kept: the apply is
+ * undone at once.  Undone or not, the apply asked for did not happen.
+ */
+static int
+apply_undo_untimed(struct cmd_env *env, const struct apply_opts *o, struct apply_run *a, int e)
+{
+	struct tt_result undo;
+	int r;
+
+	cmd_err(env,
+	    "cannot start the confirmation timer (%s): undoing the "
+	    "apply",
+	    strerror(-e));
+	r = tt_undo_unconfirmed(env->ctx, a->state, a->token, a->had_old ? &a->old : NULL, &undo);
+	if (r < 0)
+		cmd_err(env,
+		    "undoing the apply failed too (%s): run `tcptune "
+		    "rollback`",
+		    strerror(-r));
+	if (o->format == FORMAT_TEXT)
+		applier_print_keys(stdout, &undo);
+	return EXIT_SOFTWARE;
+}
+
+static void
+apply_report_text(const struct apply_opts *o, const struct apply_run *a)
+{
+	const struct tt_plan *plan = &a->plan;
+	const struct tt_result *res = &a->res;
+
+	printf("profile %s\n", a->abspath);
+	applier_print_keys(stdout, res);
+	for (int i = 0; i < plan->n; i++)
+		if (plan->items[i].action == TT_PLAN_REFUSE)
+			printf("  %-32s skipped (refused): %s\n",
+			    tt_key_get(plan->items[i].id)->name, plan->items[i].why);
+	if (a->r == 0 && !res->changed)
+		printf("unchanged: every key was already at its target (%d)\n", plan->nkeep);
+	else if (a->r == 0)
+		printf("applied: %d key%s written and read back; `tcptune rollback` "
+		       "restores the originals\n",
+		    res->n, res->n == 1 ? "" : "s");
+	if (a->r == 0 && res->changed && o->confirm != 0)
+		printf("waiting for confirmation: run `tcptune confirm` within %lld "
+		       "seconds, or these keys go back by themselves\n",
+		    o->confirm);
+}
+
+/* After the report, on standard error: what failed, and what to do. */
+static void
+apply_report_failure(struct cmd_env *env, const struct apply_run *a)
+{
+	const struct tt_result *res = &a->res;
+
+	if (a->r == -EIO) {
+		for (int i = 0; i < res->n; i++)
+			if (res->keys[i].outcome == TT_OUT_FAILED)
 				cmd_err(env,
-				    "undoing the apply failed too (%s): run `tcptune "
-				    "rollback`",
-				    strerror(-r));
-			if (format == FORMAT_TEXT)
-				applier_print_keys(stdout, &undo);
-			goto out;
-		}
+				    "apply failed at %s (%s); every key written before it "
+				    "was put back and read back: the host is as it was",
+				    tt_key_get(res->keys[i].id)->name, strerror(res->keys[i].err));
+	} else if (a->r == -ENOTRECOVERABLE) {
+		applier_print_unrestored(env, res, tt_ctx_proc_root(env->ctx));
 	}
-	switch (r) {
+}
+
+/*
+ * Writes the plan under the journal, with the signals that would end
+ * tcptune held off, and starts the confirmation timer.  Reports the
+ * result; returns the exit code.
+ */
+static int
+apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run *a)
+{
+	struct tt_apply_params p;
+	const char *result;
+	int rc, r;
+
+	if (o->confirm != 0) {
+		a->deadline = (long long)time(NULL) + o->confirm;
+		a->token = new_token();
+	}
+	applier_hold_signals(&a->saved);
+	a->held = true;
+	p.state = a->state;
+	p.plan = &a->plan;
+	p.profile = a->abspath;
+	p.confirm_deadline = a->deadline;
+	p.confirm_token = a->token;
+	a->r = tt_apply(env->ctx, &p, &a->old, &a->had_old, &a->res);
+	if (a->r == 0 && a->res.changed && o->confirm != 0) {
+		r = start_watchdog(
+		    env->ctx, a->state, a->deadline, a->token, a->had_old ? &a->old : NULL);
+		if (r < 0)
+			return apply_undo_untimed(env, o, a, r);
+	}
+	switch (a->r) {
 	case 0:
-		result = res.changed ? "applied" : "unchanged";
+		result = a->res.changed ? "applied" : "unchanged";
 		rc = EXIT_CLEAN;
 		break;
 	case -EIO:
@@ -399,47 +498,41 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		rc = EXIT_SOFTWARE;
 		break;
 	default:
-		rc = applier_exit_for(r);
-		goto out;
+		return cmd_exit_for_errno(a->r);
 	}
-	if (boot) {
-		boot_report(prof, &plan, &res, r);
-	} else if (format == FORMAT_JSON) {
-		json_result(stdout, prof, result, res.changed, &res, &snap, &plan, deadline);
-	} else {
-		printf("profile %s\n", abspath);
-		applier_print_keys(stdout, &res);
-		for (int i = 0; i < plan.n; i++)
-			if (plan.items[i].action == TT_PLAN_REFUSE)
-				printf("  %-32s skipped (refused): %s\n",
-				    tt_key_get(plan.items[i].id)->name, plan.items[i].why);
-		if (r == 0 && !res.changed)
-			printf("unchanged: every key was already at its target (%d)\n", plan.nkeep);
-		else if (r == 0)
-			printf("applied: %d key%s written and read back; `tcptune rollback` "
-			       "restores the originals\n",
-			    res.n, res.n == 1 ? "" : "s");
-		if (r == 0 && res.changed && confirm != 0)
-			printf("waiting for confirmation: run `tcptune confirm` within %lld "
-			       "seconds, or these keys go back by themselves\n",
-			    confirm);
+	if (o->boot)
+		boot_report(env, a->prof, &a->plan, &a->res, a->r);
+	else if (o->format == FORMAT_JSON)
+		json_result(stdout, a->prof, result, a->res.changed, &a->res, &a->snap, &a->plan,
+		    a->deadline);
+	else
+		apply_report_text(o, a);
+	apply_report_failure(env, a);
+	return rc;
+}
+
+static int
+run_apply(struct cmd_env *env, int argc, char *argv[])
+{
+	struct apply_opts o;
+	struct apply_run a;
+	int rc;
+
+	rc = apply_parse(env, argc, argv, &o);
+	if (rc != CMD_CONTINUE)
+		return rc;
+	if (o.boot) {
+		env->journal = true;
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	}
-	if (r == -EIO) {
-		for (int i = 0; i < res.n; i++)
-			if (res.keys[i].outcome == TT_OUT_FAILED)
-				cmd_err(env,
-				    "apply failed at %s (%s); every key written before it "
-				    "was put back and read back: the host is as it was",
-				    tt_key_get(res.keys[i].id)->name, strerror(res.keys[i].err));
-	} else if (r == -ENOTRECOVERABLE) {
-		applier_print_unrestored(env, &res, tt_ctx_proc_root(env->ctx));
-	}
-out:
-	applier_snapshot_free(&snap);
-	tt_state_close(state);
-	tt_profile_free(prof);
-	if (held)
-		applier_release_signals(&saved);
+	memset(&a, 0, sizeof(a));
+	a.state = -1;
+	rc = apply_prepare(env, &o, &a);
+	if (rc == 0 && a.plan.nrefuse > 0 && !o.skip_refused)
+		rc = apply_refused(env, &o, &a);
+	else if (rc == 0)
+		rc = apply_execute(env, &o, &a);
+	apply_run_free(&a);
 	return rc;
 }
 

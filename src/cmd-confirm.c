@@ -24,7 +24,7 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 		return cmd_usage_error(env, &cmd_confirm, "unexpected argument '%s'", argv[optind]);
 	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
 	if (state < 0)
-		return applier_exit_for(state);
+		return cmd_exit_for_errno(state);
 	r = tt_confirm(env->ctx, state, (long long)time(NULL));
 	tt_state_close(state);
 	switch (r) {
@@ -42,7 +42,7 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 		    "is being undone (see `tcptune status`)");
 		return EXIT_WARNINGS;
 	default:
-		return applier_exit_for(r);
+		return cmd_exit_for_errno(r);
 	}
 }
 

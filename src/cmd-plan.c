@@ -1,17 +1,10 @@
 /*
  * tcptune plan: what applying a profile would write here, what is already
- * in place, and what is refused.  Writes nothing.  Also the helpers the
- * other applier commands share.
+ * in place, and what is refused.  Writes nothing.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "cmd-applier.h"
-#include "lib/nat.h"
-#include "out-nat.h"
 #include "lib/sysctld.h"
 #include "out-sysctld.h"
 
@@ -19,269 +12,21 @@ enum {
 	OPT_IGNORE_UNKNOWN = OPT_CMD_BASE,
 };
 
-int
-applier_load_profile(
-    struct cmd_env *env, const char *path, unsigned flags, struct tt_profile **prof)
-{
-	struct tt_diags diags = { 0 };
-	int r;
+struct plan_opts {
+	enum output_format format;
+	unsigned flags; /* TT_PROFILE_* */
+	const char *profile;
+};
 
-	r = tt_profile_load(env->ctx, path, flags, prof, &diags);
-	cmd_print_diags(env, &diags);
-	tt_diags_free(&diags);
-	if (r == -ENOENT)
-		cmd_err(env, "%s: no such profile", path);
-	if (r < 0)
-		return r == -EINVAL ? EXIT_DATAERR : cmd_exit_for_errno(r);
-	return 0;
-}
-
-int
-applier_snapshot(struct cmd_env *env, bool sysctld, struct tt_snapshot *snap)
-{
-	/*
-	 * NAT is a property of the network namespace tcptune runs in, and
-	 * that is the namespace whose keys apply changes: its evidence is
-	 * gathered from the live /proc even when --proc-root points at a
-	 * copied tree, as the tests do to plan for an older kernel inside a
-	 * namespace of known shape.  Evidence can only make tcptune more
-	 * careful, except for the one case it must get right: "no NAT"
-	 * needs every live source read and empty.
-	 */
-	const struct tt_netns live = { .proc_root = "/proc", .fd = -1 };
-
-	return cmd_snapshot(
-	    env, &live, TT_GATHER_NAT | (sysctld ? TT_GATHER_SYSCTLD : 0), NULL, snap);
-}
-
-void
-applier_snapshot_free(struct tt_snapshot *snap)
-{
-	tt_snapshot_free(snap);
-}
-
-const char *
-applier_nat_name(enum tt_nat_answer a)
-{
-	switch (a) {
-	case TT_NATQ_YES:
-		return "yes";
-	case TT_NATQ_NO:
-		return "no";
-	case TT_NATQ_UNKNOWN:
-		break;
-	}
-	return "unknown";
-}
-
-const char *
-applier_netns_name(int netns)
-{
-	return tt_netns_name(netns);
-}
-
-void
-applier_json_val(struct json *j, const char *key, const struct tt_val *v)
-{
-	char buf[TT_VAL_STRLEN];
-
-	json_str(j, key, v != NULL && v->n > 0 ? tt_val_format(v, buf, sizeof(buf)) : NULL);
-}
-
-static const char *
-val_text(const struct tt_val *v, char *buf, size_t len)
-{
-	return v->n > 0 ? tt_val_format(v, buf, len) : "?";
-}
-
-void
-applier_print_plan(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
-    const struct tt_plan *plan)
-{
-	static const enum tt_plan_action order[] = { TT_PLAN_WRITE, TT_PLAN_KEEP, TT_PLAN_REFUSE };
-	static const char *const title[] = { "WRITE", "ALREADY AT TARGET", "REFUSED" };
-
-	fprintf(f, "profile %s (nat = %s; evidence: %s; NAT in play: %s)\n", prof->path,
-	    tt_nat_decl_name(prof->nat),
-	    snap->nat ? tt_nat_verdict_name(snap->nat->verdict) : "not gathered",
-	    applier_nat_name(plan->nat));
-	fprintf(f, "kernel %s, network namespace %s\n",
-	    snap->kernel[0] ? snap->kernel : "(unknown)", applier_netns_name(snap->netns));
-	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
-		int count = order[o] == TT_PLAN_WRITE ? plan->nwrite :
-		    order[o] == TT_PLAN_KEEP          ? plan->nkeep :
-							plan->nrefuse;
-
-		if (count == 0)
-			continue;
-		fprintf(f, "\n%s (%d)\n", title[o], count);
-		for (int i = 0; i < plan->n; i++) {
-			const struct tt_plan_item *it = &plan->items[i];
-			char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
-
-			if (it->action != order[o])
-				continue;
-			if (it->action == TT_PLAN_KEEP) {
-				fprintf(f, "  %-32s %s\n", tt_key_get(it->id)->name,
-				    val_text(&it->current, a, sizeof(a)));
-				continue;
-			}
-			fprintf(f, "  %-32s %s -> %s\n", tt_key_get(it->id)->name,
-			    val_text(&it->current, a, sizeof(a)),
-			    tt_val_format(&it->target, b, sizeof(b)));
-			fputs("      ", f);
-			cmd_wrap(f, it->why, 6, 78);
-		}
-	}
-	fputc('\n', f);
-	if (plan->nrefuse > 0)
-		fprintf(f,
-		    "refused: %d key%s; apply refuses the whole profile "
-		    "(--skip-refused applies the rest)\n",
-		    plan->nrefuse, plan->nrefuse == 1 ? "" : "s");
-	else if (plan->nwrite == 0)
-		fputs("nothing to do: every key is at its target\n", f);
-	else
-		fprintf(
-		    f, "apply would write %d key%s\n", plan->nwrite, plan->nwrite == 1 ? "" : "s");
-}
-
-void
-applier_json_plan(struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof,
-    const struct tt_plan *plan)
-{
-	json_str(j, "profile", prof->path);
-	json_str(j, "kernel", snap->kernel[0] ? snap->kernel : NULL);
-	json_str(j, "netns", applier_netns_name(snap->netns));
-	json_str(j, "nat_declared", tt_nat_decl_name(prof->nat));
-	json_str(j, "nat_evidence", snap->nat ? tt_nat_verdict_name(snap->nat->verdict) : NULL);
-	json_str(j, "nat", applier_nat_name(plan->nat));
-	json_arr_begin(j, "plan");
-	for (int i = 0; i < plan->n; i++) {
-		const struct tt_plan_item *it = &plan->items[i];
-
-		json_obj_begin(j, NULL);
-		json_str(j, "key", tt_key_get(it->id)->name);
-		json_str(j, "action", tt_plan_action_name(it->action));
-		applier_json_val(j, "current", &it->current);
-		applier_json_val(j, "target", &it->target);
-		json_int(j, "line", it->line);
-		json_str(j, "why", it->why);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-	json_int(j, "writes", plan->nwrite);
-	json_int(j, "unchanged", plan->nkeep);
-	json_int(j, "refused", plan->nrefuse);
-}
-
-void
-applier_print_keys(FILE *f, const struct tt_result *res)
-{
-	for (int i = 0; i < res->n; i++) {
-		const struct tt_key_result *kr = &res->keys[i];
-		char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN], c[TT_VAL_STRLEN];
-
-		fprintf(f, "  %-32s %s -> %s: %s", tt_key_get(kr->id)->name,
-		    val_text(&kr->from, a, sizeof(a)), val_text(&kr->to, b, sizeof(b)),
-		    tt_outcome_name(kr->outcome));
-		if (kr->outcome == TT_OUT_FAILED || kr->outcome == TT_OUT_RESTORE_FAILED ||
-		    kr->outcome == TT_OUT_LEFT_ALONE)
-			fprintf(f, " (now %s%s%s)", val_text(&kr->now, c, sizeof(c)),
-			    kr->err ? ", " : "", kr->err ? strerror(kr->err) : "");
-		fputc('\n', f);
-	}
-}
-
-void
-applier_json_keys(struct json *j, const struct tt_result *res)
-{
-	json_arr_begin(j, "keys");
-	for (int i = 0; i < res->n; i++) {
-		const struct tt_key_result *kr = &res->keys[i];
-
-		json_obj_begin(j, NULL);
-		json_str(j, "key", tt_key_get(kr->id)->name);
-		applier_json_val(j, "from", &kr->from);
-		applier_json_val(j, "to", &kr->to);
-		applier_json_val(j, "now", &kr->now);
-		json_str(j, "outcome", tt_outcome_name(kr->outcome));
-		json_str(j, "error", kr->err ? strerror(kr->err) : NULL);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-}
-
-void
-applier_print_unrestored(struct cmd_env *env, const struct tt_result *res, const char *proc_root)
-{
-	cmd_err(env, "*** THESE KEYS COULD NOT BE PUT BACK; THE HOST IS NOT AS IT WAS ***");
-	for (int i = 0; i < res->n; i++) {
-		const struct tt_key_result *kr = &res->keys[i];
-		const struct tt_key *k = tt_key_get(kr->id);
-		char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN], rel[256];
-
-		if (kr->outcome != TT_OUT_RESTORE_FAILED)
-			continue;
-		tt_key_relpath(k, rel, sizeof(rel));
-		cmd_err(env, "%s is %s and should be %s (%s); fix it by hand:", k->name,
-		    val_text(&kr->now, a, sizeof(a)), tt_val_format(&kr->want, b, sizeof(b)),
-		    kr->err ? strerror(kr->err) : "unknown error");
-		cmd_err(env, "    printf '%%s\\n' '%s' > %s/%s", b, proc_root, rel);
-	}
-	cmd_err(env,
-	    "then run `tcptune rollback` (the journal keeps every original) and "
-	    "`tcptune status` to check");
-}
-
-void
-applier_hold_signals(sigset_t *saved)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &set, saved);
-}
-
-void
-applier_release_signals(const sigset_t *saved)
-{
-	/* Flush first: a pending signal may end the process right here. */
-	fflush(stdout);
-	fflush(stderr);
-	sigprocmask(SIG_SETMASK, saved, NULL);
-}
-
-int
-applier_exit_for(int r)
-{
-	switch (-r) {
-	case 0:
-		return EXIT_CLEAN;
-	case EBUSY:
-	case EINPROGRESS:
-	case EALREADY:
-		return EXIT_TEMPFAIL;
-	case ELOOP:
-	case EPERM:
-	case EACCES:
-	case EROFS:
-		return EXIT_NOPERM;
-	case EIO:
-		return EXIT_IOERR;
-	case EBADMSG:
-		return EXIT_DATAERR;
-	default:
-		return r > 0 ? EXIT_WARNINGS : EXIT_SOFTWARE;
-	}
-}
+/* What a plan is made from, and the plan. */
+struct plan_run {
+	struct tt_profile *prof;
+	struct tt_snapshot snap;
+	struct tt_plan plan;
+};
 
 static int
-run_plan(struct cmd_env *env, int argc, char *argv[])
+plan_parse(struct cmd_env *env, int argc, char *argv[], struct plan_opts *o)
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
@@ -289,54 +34,86 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 		{ "ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum output_format format = FORMAT_TEXT;
-	unsigned flags = 0;
-	struct tt_profile *prof = NULL;
-	struct tt_snapshot snap;
-	struct tt_plan plan;
 	int opt, r;
 
+	*o = (struct plan_opts){ .format = FORMAT_TEXT };
 	while ((opt = cmd_getopt(env, &cmd_plan, argc, argv, longopts, &r)) != -1) {
 		switch (opt) {
 		case CMD_OPT_STOP:
 			return r;
 		case OPT_FORMAT:
-			if ((r = cmd_format_option(env, &cmd_plan, optarg, &format)) != 0)
+			if ((r = cmd_format_option(env, &cmd_plan, optarg, &o->format)) != 0)
 				return r;
 			break;
 		case OPT_IGNORE_UNKNOWN:
-			flags |= TT_PROFILE_IGNORE_UNKNOWN;
+			o->flags |= TT_PROFILE_IGNORE_UNKNOWN;
 			break;
 		}
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(env, &cmd_plan, "one PROFILE expected");
-	r = applier_load_profile(env, argv[optind], flags, &prof);
+	o->profile = argv[optind];
+	return CMD_CONTINUE;
+}
+
+/* Loads the profile, reads the host and makes the plan.  0, or an exit code. */
+static int
+plan_prepare(struct cmd_env *env, const struct plan_opts *o, struct plan_run *p)
+{
+	int r;
+
+	r = applier_load_profile(env, o->profile, o->flags, &p->prof);
 	if (r != 0)
 		return r;
-	r = applier_snapshot(env, true, &snap);
-	if (r != 0) {
-		tt_profile_free(prof);
+	r = applier_snapshot(env, true, &p->snap);
+	if (r != 0)
 		return r;
-	}
-	tt_plan_make(&snap, prof, &plan);
-	if (format == FORMAT_JSON) {
-		struct json j;
+	tt_plan_make(&p->snap, p->prof, &p->plan);
+	return 0;
+}
 
-		json_document_begin(&j, stdout);
-		json_bool(&j, "changed", false);
-		json_bool(&j, "applicable", plan.nrefuse == 0);
-		applier_json_plan(&j, &snap, prof, &plan);
-		sysctld_json_conflicts(&j, &snap, prof);
-		json_obj_end(&j);
-		json_finish(&j);
-	} else {
-		applier_print_plan(stdout, &snap, prof, &plan);
-		sysctld_print_conflicts(stdout, &snap, prof);
+static void
+plan_json(const struct plan_run *p)
+{
+	struct json j;
+
+	json_document_begin(&j, stdout);
+	json_bool(&j, "changed", false);
+	json_bool(&j, "applicable", p->plan.nrefuse == 0);
+	applier_json_plan(&j, &p->snap, p->prof, &p->plan);
+	sysctld_json_conflicts(&j, &p->snap, p->prof);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
+static void
+plan_text(const struct plan_run *p)
+{
+	applier_print_plan(stdout, &p->snap, p->prof, &p->plan);
+	sysctld_print_conflicts(stdout, &p->snap, p->prof);
+}
+
+static int
+run_plan(struct cmd_env *env, int argc, char *argv[])
+{
+	struct plan_opts o;
+	struct plan_run p = { .prof = NULL, .snap = { .nat = NULL } };
+	int rc;
+
+	rc = plan_parse(env, argc, argv, &o);
+	if (rc != CMD_CONTINUE)
+		return rc;
+	rc = plan_prepare(env, &o, &p);
+	if (rc == 0) {
+		if (o.format == FORMAT_JSON)
+			plan_json(&p);
+		else
+			plan_text(&p);
+		rc = p.plan.nrefuse > 0 ? EXIT_DATAERR : EXIT_CLEAN;
 	}
-	applier_snapshot_free(&snap);
-	tt_profile_free(prof);
-	return plan.nrefuse > 0 ? EXIT_DATAERR : EXIT_CLEAN;
+	applier_snapshot_free(&p.snap);
+	tt_profile_free(p.prof);
+	return rc;
 }
 
 const struct cmd cmd_plan = {

@@ -22,125 +22,174 @@ time_text(long long t, char *buf, size_t len)
 	return buf;
 }
 
+/* What status found: the journal, and the live value of each key in it. */
+struct status_view {
+	int journal; /* tt_journal_peek(): 1 a journal was read, 0 none */
+	struct tt_journal jr;
+	/* Zeroed: only a journal that was read fills them. */
+	struct tt_val live[TT_K__COUNT];
+	bool match[TT_K__COUNT];
+	bool all_match;
+	bool interrupted;
+	int busy; /* tt_state_busy() */
+	int nmismatch;
+	long long now;
+	const char *confirm; /* "none", "pending" or "expired" */
+};
+
 static int
-run_status(struct cmd_env *env, int argc, char *argv[])
+status_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *format)
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum output_format format = FORMAT_TEXT;
-	struct tt_journal jr;
-	/* Zeroed: only a journal that was read fills them. */
-	struct tt_val live[TT_K__COUNT] = { { 0 } };
-	bool match[TT_K__COUNT] = { false }, all_match = true, interrupted = false;
-	long long now = (long long)time(NULL);
-	int opt, r, busy, nmismatch = 0;
-	const char *confirm = "none";
+	int opt, r;
 
+	*format = FORMAT_TEXT;
 	while ((opt = cmd_getopt(env, &cmd_status, argc, argv, longopts, &r)) != -1) {
 		if (opt == CMD_OPT_STOP)
 			return r;
 		if (opt == OPT_FORMAT &&
-		    (r = cmd_format_option(env, &cmd_status, optarg, &format)) != 0)
+		    (r = cmd_format_option(env, &cmd_status, optarg, format)) != 0)
 			return r;
 	}
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_status, "unexpected argument '%s'", argv[optind]);
-	r = tt_journal_peek(env->ctx, &jr);
-	if (r < 0)
-		return applier_exit_for(r);
-	busy = r == 1 ? tt_state_busy(env->ctx) : 0;
-	if (r == 1) {
-		interrupted = jr.state != TT_J_APPLIED && busy == 0;
-		for (int i = 0; i < jr.nkeys; i++) {
-			struct tt_reading rd;
+	return CMD_CONTINUE;
+}
 
-			tt_sysctl_read(env->ctx, tt_key_get(jr.keys[i].id), &rd);
-			live[i] = rd.state == TT_ST_OK ? rd.val : (struct tt_val){ 0 };
-			match[i] = tt_val_eq(&live[i], &jr.keys[i].target);
-			if (!match[i]) {
-				all_match = false;
-				nmismatch++;
-			}
+/* Reads the journal and the live values.  0, or an exit code. */
+static int
+status_gather(struct cmd_env *env, struct status_view *v)
+{
+	struct tt_journal *jr = &v->jr;
+
+	memset(v, 0, sizeof(*v));
+	v->all_match = true;
+	v->confirm = "none";
+	v->now = (long long)time(NULL);
+	v->journal = tt_journal_peek(env->ctx, jr);
+	if (v->journal < 0)
+		return cmd_exit_for_errno(v->journal);
+	if (v->journal != 1)
+		return 0;
+	v->busy = tt_state_busy(env->ctx);
+	v->interrupted = jr->state != TT_J_APPLIED && v->busy == 0;
+	for (int i = 0; i < jr->nkeys; i++) {
+		struct tt_reading rd;
+
+		tt_sysctl_read(env->ctx, tt_key_get(jr->keys[i].id), &rd);
+		v->live[i] = rd.state == TT_ST_OK ? rd.val : (struct tt_val){ 0 };
+		v->match[i] = tt_val_eq(&v->live[i], &jr->keys[i].target);
+		if (!v->match[i]) {
+			v->all_match = false;
+			v->nmismatch++;
 		}
-		if (jr.confirm_deadline != 0)
-			confirm = now <= jr.confirm_deadline ? "pending" : "expired";
 	}
+	if (jr->confirm_deadline != 0)
+		v->confirm = v->now <= jr->confirm_deadline ? "pending" : "expired";
+	return 0;
+}
 
-	if (format == FORMAT_JSON) {
-		struct json j;
+static void
+status_json(const struct status_view *v)
+{
+	const struct tt_journal *jr = &v->jr;
+	struct json j;
 
-		json_document_begin(&j, stdout);
-		json_bool(&j, "changed", false);
-		json_bool(&j, "journal", r == 1);
-		if (r == 1) {
-			json_str(&j, "state", tt_journal_state_name(jr.state));
-			json_bool(&j, "interrupted", interrupted);
-			json_bool(&j, "busy", busy == 1);
-			json_int(&j, "time", jr.time);
-			json_str(&j, "profile", jr.profile);
-			json_str(&j, "confirm", confirm);
-			if (jr.confirm_deadline != 0)
-				json_int(&j, "confirm_deadline", jr.confirm_deadline);
-			else
-				json_null(&j, "confirm_deadline");
-			json_bool(&j, "live_matches", all_match);
-			json_arr_begin(&j, "keys");
-			for (int i = 0; i < jr.nkeys; i++) {
-				json_obj_begin(&j, NULL);
-				json_str(&j, "key", tt_key_get(jr.keys[i].id)->name);
-				applier_json_val(&j, "original", &jr.keys[i].original);
-				applier_json_val(&j, "target", &jr.keys[i].target);
-				applier_json_val(&j, "live", &live[i]);
-				json_bool(&j, "matches", match[i]);
-				json_obj_end(&j);
-			}
-			json_arr_end(&j);
+	json_document_begin(&j, stdout);
+	json_bool(&j, "changed", false);
+	json_bool(&j, "journal", v->journal == 1);
+	if (v->journal == 1) {
+		json_str(&j, "state", tt_journal_state_name(jr->state));
+		json_bool(&j, "interrupted", v->interrupted);
+		json_bool(&j, "busy", v->busy == 1);
+		json_int(&j, "time", jr->time);
+		json_str(&j, "profile", jr->profile);
+		json_str(&j, "confirm", v->confirm);
+		if (jr->confirm_deadline != 0)
+			json_int(&j, "confirm_deadline", jr->confirm_deadline);
+		else
+			json_null(&j, "confirm_deadline");
+		json_bool(&j, "live_matches", v->all_match);
+		json_arr_begin(&j, "keys");
+		for (int i = 0; i < jr->nkeys; i++) {
+			json_obj_begin(&j, NULL);
+			json_str(&j, "key", tt_key_get(jr->keys[i].id)->name);
+			applier_json_val(&j, "original", &jr->keys[i].original);
+			applier_json_val(&j, "target", &jr->keys[i].target);
+			applier_json_val(&j, "live", &v->live[i]);
+			json_bool(&j, "matches", v->match[i]);
+			json_obj_end(&j);
 		}
-		json_obj_end(&j);
-		json_finish(&j);
-	} else if (r == 0) {
+		json_arr_end(&j);
+	}
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
+/* The text report of a journal that was read. */
+static void
+status_text(const struct status_view *v)
+{
+	const struct tt_journal *jr = &v->jr;
+	char tb[64];
+
+	printf("last apply: %s, profile %s\n", time_text(jr->time, tb, sizeof(tb)), jr->profile);
+	printf("state: %s%s\n", tt_journal_state_name(jr->state),
+	    v->busy == 1       ? " (an apply or rollback is running now)" :
+		v->interrupted ? " -- INTERRUPTED: run `tcptune rollback` to restore the "
+				 "originals" :
+				 "");
+	if (jr->confirm_deadline != 0 && v->now <= jr->confirm_deadline)
+		printf("confirmation pending: undone at %s (in %lld s) unless `tcptune "
+		       "confirm` is run\n",
+		    time_text(jr->confirm_deadline, tb, sizeof(tb)), jr->confirm_deadline - v->now);
+	else if (jr->confirm_deadline != 0)
+		printf("confirmation deadline passed %lld s ago and the apply was not "
+		       "undone (the timer is gone?): run `tcptune rollback`\n",
+		    v->now - jr->confirm_deadline);
+	printf("\n%-32s %-14s %-14s %s\n", "KEY", "ORIGINAL", "TCPTUNE", "LIVE");
+	for (int i = 0; i < jr->nkeys; i++) {
+		char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN], c[TT_VAL_STRLEN];
+
+		printf("%-32s %-14s %-14s %s%s\n", tt_key_get(jr->keys[i].id)->name,
+		    tt_val_format(&jr->keys[i].original, a, sizeof(a)),
+		    tt_val_format(&jr->keys[i].target, b, sizeof(b)),
+		    v->live[i].n ? tt_val_format(&v->live[i], c, sizeof(c)) : "?",
+		    v->match[i] ? "" : "  (differs)");
+	}
+	if (v->all_match)
+		printf("\nevery live value is what tcptune wrote\n");
+	else
+		printf("\n%d key%s no longer hold%s what tcptune wrote\n", v->nmismatch,
+		    v->nmismatch == 1 ? "" : "s", v->nmismatch == 1 ? "s" : "");
+}
+
+static int
+run_status(struct cmd_env *env, int argc, char *argv[])
+{
+	enum output_format format;
+	struct status_view v;
+	int rc;
+
+	rc = status_parse(env, argc, argv, &format);
+	if (rc != CMD_CONTINUE)
+		return rc;
+	rc = status_gather(env, &v);
+	if (rc != 0)
+		return rc;
+	if (format == FORMAT_JSON)
+		status_json(&v);
+	else if (v.journal == 0)
 		printf("no journal in %s: tcptune has changed nothing that it still owes "
 		       "back\n",
 		    tt_ctx_state_dir(env->ctx));
-	} else {
-		char tb[64];
-
-		printf(
-		    "last apply: %s, profile %s\n", time_text(jr.time, tb, sizeof(tb)), jr.profile);
-		printf("state: %s%s\n", tt_journal_state_name(jr.state),
-		    busy == 1       ? " (an apply or rollback is running now)" :
-			interrupted ? " -- INTERRUPTED: run `tcptune rollback` to restore the "
-				      "originals" :
-				      "");
-		if (jr.confirm_deadline != 0 && now <= jr.confirm_deadline)
-			printf("confirmation pending: undone at %s (in %lld s) unless `tcptune "
-			       "confirm` is run\n",
-			    time_text(jr.confirm_deadline, tb, sizeof(tb)),
-			    jr.confirm_deadline - now);
-		else if (jr.confirm_deadline != 0)
-			printf("confirmation deadline passed %lld s ago and the apply was not "
-			       "undone (the timer is gone?): run `tcptune rollback`\n",
-			    now - jr.confirm_deadline);
-		printf("\n%-32s %-14s %-14s %s\n", "KEY", "ORIGINAL", "TCPTUNE", "LIVE");
-		for (int i = 0; i < jr.nkeys; i++) {
-			char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN], c[TT_VAL_STRLEN];
-
-			printf("%-32s %-14s %-14s %s%s\n", tt_key_get(jr.keys[i].id)->name,
-			    tt_val_format(&jr.keys[i].original, a, sizeof(a)),
-			    tt_val_format(&jr.keys[i].target, b, sizeof(b)),
-			    live[i].n ? tt_val_format(&live[i], c, sizeof(c)) : "?",
-			    match[i] ? "" : "  (differs)");
-		}
-		if (all_match)
-			printf("\nevery live value is what tcptune wrote\n");
-		else
-			printf("\n%d key%s no longer hold%s what tcptune wrote\n", nmismatch,
-			    nmismatch == 1 ? "" : "s", nmismatch == 1 ? "s" : "");
-	}
-	if (r == 1 && (interrupted || !all_match || strcmp(confirm, "expired") == 0))
+	else
+		status_text(&v);
+	if (v.journal == 1 && (v.interrupted || !v.all_match || strcmp(v.confirm, "expired") == 0))
 		return EXIT_WARNINGS;
 	return EXIT_CLEAN;
 }

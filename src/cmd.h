@@ -6,6 +6,7 @@
 #define TCPTUNE_CMD_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -39,6 +40,8 @@ struct cmd_env {
 	/* Messages go to the systemd journal: each line starts with its
 	 * syslog priority as "<N>" (apply --boot). */
 	bool journal;
+	/* -v, --verbose: debug messages too, the library's among them. */
+	bool verbose;
 };
 
 struct cmd {
@@ -62,6 +65,7 @@ enum {
 	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },         \
 	    { "state-dir", required_argument, NULL, OPT_STATE_DIR },     \
 	    { "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT }, \
+	    { "verbose", no_argument, NULL, 'v' },                       \
 	{                                                                \
 		"help", no_argument, NULL, 'h'                           \
 	}
@@ -83,6 +87,9 @@ int cmd_format_option(
  * (0 after --help, the exit code of a usage error).
  */
 #define CMD_OPT_STOP (-2)
+/* What a command's option parser returns when the command goes on; any
+ * other value is the exit code to end with. */
+#define CMD_CONTINUE (-1)
 int cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
     const struct option *longopts, int *rc);
 /* Reports an unknown option or bad operand and returns EXIT_USAGE. */
@@ -90,7 +97,11 @@ int cmd_usage_error(struct cmd_env *env, const struct cmd *cmd, const char *fmt,
     __attribute__((format(printf, 3, 4)));
 void cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd);
 
-/* Maps a negative errno from the library to an exit code. */
+/*
+ * Maps 0 or a negative errno from the library to an exit code: the one map
+ * of every command.  EXIT_IOERR is not in it: "a write failed and every key
+ * was put back" is what tt_apply() means by -EIO, and only apply says it.
+ */
 int cmd_exit_for_errno(int e);
 struct tt_netns;
 struct tt_snapshot;
@@ -106,7 +117,27 @@ int cmd_snapshot(struct cmd_env *env, const struct tt_netns *ns, unsigned what,
 /* Prints profile diagnostics to standard error. */
 void cmd_print_diags(struct cmd_env *env, const struct tt_diags *d);
 
+/*
+ * Messages for a person, on standard error: "tcptune: ", the kind when
+ * given ("error", "warning", ...), and the text, with the syslog priority
+ * in front as "<N>" when the journal reads them (env->journal).  Messages
+ * of a priority above notice (debug with --verbose) are dropped.
+ */
+void cmd_vmessage(struct cmd_env *env, int prio, const char *kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+void cmd_message(struct cmd_env *env, int prio, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The library's log function (tt_log_fn): data is the struct cmd_env. */
+void cmd_log_hook(void *data, int prio, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+/* An error of the front end's own: "tcptune: " and the text. */
 void cmd_err(struct cmd_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * A line of a report the journal reads (apply --boot), on standard output:
+ * the text, with "<N>" in front when env->journal.  Never dropped.
+ */
+void cmd_report(struct cmd_env *env, int prio, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Word-wraps text to width, each line after the first indented by indent. */
 void cmd_wrap(FILE *f, const char *text, int indent, int width);

@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <syslog.h>
 
 #include "cmd.h"
 #include "lib/rules.h"
@@ -62,12 +61,13 @@ sysctld_json_conflicts(
 }
 
 void
-sysctld_log_conflicts(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
+sysctld_log_conflicts(
+    struct cmd_env *env, const struct tt_snapshot *snap, const struct tt_profile *prof)
 {
 	struct tt_findings fs;
 
 	conflicts(snap, prof, &fs);
 	for (size_t i = 0; i < fs.n; i++)
-		fprintf(f, "<%d>%s: %s\n", LOG_WARNING, fs.v[i].message, fs.v[i].evidence);
+		cmd_report(env, TT_LOG_WARNING, "%s: %s", fs.v[i].message, fs.v[i].evidence);
 	tt_findings_free(&fs);
 }

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "cmd.h"
 #include "json.h"
 #include "lib/profile.h"
 #include "lib/snapshot.h"
@@ -17,7 +18,8 @@ sysctld_print_conflicts(FILE *f, const struct tt_snapshot *snap, const struct tt
 /* The array "sysctld_conflicts" in a JSON object that is already open. */
 void sysctld_json_conflicts(
     struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof);
-/* One line per conflict, prefixed for the journal, as a warning. */
-void sysctld_log_conflicts(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof);
+/* One report line per conflict, prefixed for the journal, as a warning. */
+void sysctld_log_conflicts(
+    struct cmd_env *env, const struct tt_snapshot *snap, const struct tt_profile *prof);
 
 #endif

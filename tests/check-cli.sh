@@ -21,6 +21,22 @@ check "help lists check and explain" grep -q "^  check" "$SCRATCH/help"
 "$T" check --format yaml >/dev/null 2>&1; check "unknown format (64)" [ $? -eq 64 ]
 "$T" check --proc-root "$SCRATCH/nothing" >/dev/null 2>&1; check "empty proc root (66)" [ $? -eq 66 ]
 
+# --- -v / --verbose: the library's debug messages reach standard error
+mkdir -p "$SCRATCH/sysroot"
+V="--proc-root $R618 --sysctl-root $SCRATCH/sysroot"
+"$T" check $V --profile "$PROFILES/web-server.ini" >/dev/null 2>"$SCRATCH/err"
+check "without -v no debug message" [ ! -s "$SCRATCH/err" ]
+"$T" check -v $V --profile "$PROFILES/web-server.ini" >/dev/null 2>"$SCRATCH/err"
+check "-v shows the library's debug messages" \
+    grep -q "^tcptune: debug: .*/web-server.ini: profile loaded$" "$SCRATCH/err"
+check "-v: every line on stderr is a debug message" \
+    sh -c "! grep -qv '^tcptune: debug: ' '$SCRATCH/err'"
+"$T" --verbose plan $V "$PROFILES/web-server.ini" >/dev/null 2>"$SCRATCH/err"
+check "--verbose before the command" grep -q "^tcptune: debug: .*profile loaded$" "$SCRATCH/err"
+"$T" plan $V "$PROFILES/web-server.ini" >/dev/null 2>"$SCRATCH/err"
+check "plan without --verbose: no debug message" [ ! -s "$SCRATCH/err" ]
+"$T" status --help | grep -q -- "-v|--verbose"; check "the common options name -v" [ $? -eq 0 ]
+
 # --- check on a current kernel tree, without a profile
 "$T" check --proc-root "$R618" >"$SCRATCH/out"; rc=$?
 check "clean 6.18 tree exits 0" [ $rc -eq 0 ]

@@ -68,16 +68,15 @@ read_live(const struct tt_ctx *ctx, enum tt_key_id id, struct tt_val *out)
 	return r;
 }
 
-int
-tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan, const char *profile,
-    long long confirm_deadline, unsigned long long confirm_token, struct tt_journal *old,
-    bool *had_old, struct tt_result *res)
+/*
+ * Loads the journal as it is before an apply into *old, and refuses to go
+ * on over an interrupted operation or a pending confirmation.
+ */
+static int
+load_before(struct tt_ctx *ctx, int state, struct tt_journal *old, bool *had_old)
 {
-	struct tt_journal nj;
-	int r, failed = -1;
-	bool restored_all = true;
+	int r;
 
-	memset(res, 0, sizeof(*res));
 	r = tt_journal_load(ctx, state, old);
 	if (r < 0)
 		return r;
@@ -95,9 +94,120 @@ tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan, const char *
 		    "`tcptune confirm` or `tcptune rollback` first");
 		return -EALREADY;
 	}
+	return 0;
+}
 
+/*
+ * The journal an apply writes before its first key: the earlier one (old,
+ * NULL: none) with the plan's writes added, state applying.
+ */
+static int
+journal_for_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, const struct tt_journal *old,
+    struct tt_journal *nj)
+{
+	const struct tt_plan *plan = p->plan;
+
+	/* The new journal keeps every key's first original: an apply over an
+	 * earlier one must not make rollback stop at the earlier one. */
+	if (old != NULL)
+		*nj = *old;
+	else
+		memset(nj, 0, sizeof(*nj));
+	nj->state = TT_J_APPLYING;
+	nj->time = (long long)time(NULL);
+	if (strlen(p->profile) >= sizeof(nj->profile)) {
+		tt_log(ctx, TT_LOG_ERR, "profile path too long for the journal");
+		return -ENAMETOOLONG;
+	}
+	strcpy(nj->profile, p->profile);
+	nj->confirm_deadline = 0;
+	nj->confirm_token = 0;
+	for (int i = 0; i < nj->nkeys; i++)
+		nj->keys[i].prev = (struct tt_val){ 0 };
 	for (int i = 0; i < plan->n; i++) {
 		const struct tt_plan_item *it = &plan->items[i];
+		struct tt_journal_key *e = tt_journal_find(nj, it->id);
+
+		if (it->action == TT_PLAN_KEEP && e != NULL) {
+			/* Already at the new target: that is what tcptune now
+			 * stands for, so a rollback recognises it. */
+			e->target = it->target;
+			continue;
+		}
+		if (it->action != TT_PLAN_WRITE)
+			continue;
+		if (e == NULL) {
+			e = tt_journal_add(nj, it->id);
+			e->original = it->current;
+		}
+		e->prev = it->current;
+		e->target = it->target;
+	}
+	return 0;
+}
+
+/*
+ * After the write of key failed: puts back everything, newest first,
+ * including the key that failed (a write the kernel took but read back
+ * differently changed it too), and the journal as it was (old, NULL:
+ * none).  -EIO when every key is back, -ENOTRECOVERABLE when some is not.
+ */
+static int
+put_back(
+    struct tt_ctx *ctx, int state, struct tt_result *res, int failed, const struct tt_journal *old)
+{
+	bool restored_all = true;
+	int r;
+
+	for (int i = failed; i >= 0; i--) {
+		struct tt_key_result *kr = &res->keys[i];
+		struct tt_val live;
+
+		if (read_live(ctx, kr->id, &live) == 0 && tt_val_eq(&live, &kr->from)) {
+			kr->now = live;
+			if (kr->outcome == TT_OUT_WRITTEN)
+				kr->outcome = TT_OUT_RESTORED;
+			continue;
+		}
+		kr->want = kr->from;
+		r = write_verify(ctx, kr, &kr->from);
+		if (r < 0) {
+			kr->outcome = TT_OUT_RESTORE_FAILED;
+			kr->err = -r;
+			restored_all = false;
+		} else if (kr->outcome == TT_OUT_WRITTEN) {
+			kr->outcome = TT_OUT_RESTORED;
+		}
+	}
+	if (!restored_all) {
+		/* The journal (state applying) stays: it holds the
+		 * originals that `tcptune rollback` needs. */
+		tt_log(ctx, TT_LOG_ERR,
+		    "some keys could not be put back; the journal "
+		    "keeps their original values");
+		return -ENOTRECOVERABLE;
+	}
+	r = old != NULL ? tt_journal_store(ctx, state, old) : tt_journal_remove(ctx, state);
+	if (r < 0)
+		tt_log(ctx, TT_LOG_WARNING,
+		    "every key is back, but the journal could not "
+		    "be reset; `tcptune rollback` will find nothing to do for them");
+	return -EIO;
+}
+
+int
+tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_journal *old, bool *had_old,
+    struct tt_result *res)
+{
+	struct tt_journal nj;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	r = load_before(ctx, p->state, old, had_old);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < p->plan->n; i++) {
+		const struct tt_plan_item *it = &p->plan->items[i];
 		struct tt_key_result *kr;
 
 		if (it->action != TT_PLAN_WRITE)
@@ -110,47 +220,12 @@ tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan, const char *
 	}
 	if (res->n == 0)
 		return 0; /* nothing to do: leave the journal exactly as it is */
-
-	/* The new journal keeps every key's first original: an apply over an
-	 * earlier one must not make rollback stop at the earlier one. */
-	if (*had_old)
-		nj = *old;
-	else
-		memset(&nj, 0, sizeof(nj));
-	nj.state = TT_J_APPLYING;
-	nj.time = (long long)time(NULL);
-	if (strlen(profile) >= sizeof(nj.profile)) {
-		tt_log(ctx, TT_LOG_ERR, "profile path too long for the journal");
-		return -ENAMETOOLONG;
-	}
-	strcpy(nj.profile, profile);
-	nj.confirm_deadline = 0;
-	nj.confirm_token = 0;
-	for (int i = 0; i < nj.nkeys; i++)
-		nj.keys[i].prev = (struct tt_val){ 0 };
-	for (int i = 0; i < plan->n; i++) {
-		const struct tt_plan_item *it = &plan->items[i];
-		struct tt_journal_key *e = tt_journal_find(&nj, it->id);
-
-		if (it->action == TT_PLAN_KEEP && e != NULL) {
-			/* Already at the new target: that is what tcptune now
-			 * stands for, so a rollback recognises it. */
-			e->target = it->target;
-			continue;
-		}
-		if (it->action != TT_PLAN_WRITE)
-			continue;
-		if (e == NULL) {
-			e = tt_journal_add(&nj, it->id);
-			e->original = it->current;
-		}
-		e->prev = it->current;
-		e->target = it->target;
-	}
-	r = tt_journal_store(ctx, state, &nj);
+	r = journal_for_apply(ctx, p, *had_old ? old : NULL, &nj);
 	if (r < 0)
 		return r;
-
+	r = tt_journal_store(ctx, p->state, &nj);
+	if (r < 0)
+		return r;
 	for (int i = 0; i < res->n; i++) {
 		struct tt_key_result *kr = &res->keys[i];
 
@@ -159,57 +234,15 @@ tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan, const char *
 		if (r < 0) {
 			kr->outcome = TT_OUT_FAILED;
 			kr->err = -r;
-			failed = i;
-			break;
+			return put_back(ctx, p->state, res, i, *had_old ? old : NULL);
 		}
 		kr->outcome = TT_OUT_WRITTEN;
 	}
-
-	if (failed >= 0) {
-		/* Put back everything, newest first, including the key that
-		 * failed: a write the kernel took but read back differently
-		 * changed it too. */
-		for (int i = failed; i >= 0; i--) {
-			struct tt_key_result *kr = &res->keys[i];
-			struct tt_val live;
-
-			if (read_live(ctx, kr->id, &live) == 0 && tt_val_eq(&live, &kr->from)) {
-				kr->now = live;
-				if (kr->outcome == TT_OUT_WRITTEN)
-					kr->outcome = TT_OUT_RESTORED;
-				continue;
-			}
-			kr->want = kr->from;
-			r = write_verify(ctx, kr, &kr->from);
-			if (r < 0) {
-				kr->outcome = TT_OUT_RESTORE_FAILED;
-				kr->err = -r;
-				restored_all = false;
-			} else if (kr->outcome == TT_OUT_WRITTEN) {
-				kr->outcome = TT_OUT_RESTORED;
-			}
-		}
-		if (!restored_all) {
-			/* The journal (state applying) stays: it holds the
-			 * originals that `tcptune rollback` needs. */
-			tt_log(ctx, TT_LOG_ERR,
-			    "some keys could not be put back; the journal "
-			    "keeps their original values");
-			return -ENOTRECOVERABLE;
-		}
-		r = *had_old ? tt_journal_store(ctx, state, old) : tt_journal_remove(ctx, state);
-		if (r < 0)
-			tt_log(ctx, TT_LOG_WARNING,
-			    "every key is back, but the journal could not "
-			    "be reset; `tcptune rollback` will find nothing to do for them");
-		return -EIO;
-	}
-
 	res->changed = true;
 	nj.state = TT_J_APPLIED;
-	nj.confirm_deadline = confirm_deadline;
-	nj.confirm_token = confirm_deadline ? confirm_token : 0;
-	r = tt_journal_store(ctx, state, &nj);
+	nj.confirm_deadline = p->confirm_deadline;
+	nj.confirm_token = p->confirm_deadline ? p->confirm_token : 0;
+	r = tt_journal_store(ctx, p->state, &nj);
 	if (r < 0)
 		tt_log(ctx, TT_LOG_ERR,
 		    "every key is written, but the journal could not be "

@@ -55,12 +55,21 @@ struct tt_result {
 	struct tt_key_result keys[TT_K__COUNT];
 };
 
+/* What tt_apply() is asked to do. */
+struct tt_apply_params {
+	int state;                  /* the locked state directory: tt_state_open() */
+	const struct tt_plan *plan; /* its writes are made */
+	const char *profile;        /* recorded in the journal */
+	/* != 0: the journal marks the apply as waiting for confirmation
+	 * until then, under confirm_token. */
+	long long confirm_deadline;
+	unsigned long long confirm_token;
+};
+
 /*
- * Applies the plan's writes.  profile is recorded in the journal.  With
- * confirm_deadline != 0 the journal marks the apply as waiting for
- * confirmation until then, under confirm_token.  *old receives the journal
- * as it was before (*had_old tells whether there was one), which an
- * unconfirmed apply needs to go back to.
+ * Applies the plan's writes, as p says.  *old receives the journal as it
+ * was before (*had_old tells whether there was one), which an unconfirmed
+ * apply needs to go back to.
  *
  * Returns 0 (res->changed false when nothing needed writing), or:
  * -EINPROGRESS  an earlier apply or rollback was interrupted: roll back first
@@ -70,8 +79,7 @@ struct tt_result {
  *               the journal stays, so `tcptune rollback` can finish
  * or the journal's errors (-ELOOP, -EPERM, -EBADMSG, ...).
  */
-int tt_apply(struct tt_ctx *ctx, int state, const struct tt_plan *plan, const char *profile,
-    long long confirm_deadline, unsigned long long confirm_token, struct tt_journal *old,
+int tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_journal *old,
     bool *had_old, struct tt_result *res);
 
 /*

@@ -1,0 +1,238 @@
+/*
+ * What every command shares: the common options, usage and error
+ * messages, diagnostics, exit codes, and word-wrapped text.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "lib/sysctld.h"
+
+/*
+ * The one function that writes a line for a person: the priority as "<N>"
+ * when the journal reads the line (apply --boot), then head and kind when
+ * given ("tcptune: ", "error: "), then the text.
+ */
+static void
+write_line(struct cmd_env *env, FILE *f, int prio, const char *head, const char *kind,
+    const char *fmt, va_list ap)
+{
+	if (env->journal)
+		fprintf(f, "<%d>", prio);
+	if (head != NULL)
+		fprintf(f, "%s: ", head);
+	if (kind != NULL)
+		fprintf(f, "%s: ", kind);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
+void
+cmd_vmessage(struct cmd_env *env, int prio, const char *kind, const char *fmt, va_list ap)
+{
+	if (prio > (env->verbose ? TT_LOG_DEBUG : TT_LOG_NOTICE))
+		return;
+	write_line(env, stderr, prio, env->progname, kind, fmt, ap);
+}
+
+void
+cmd_message(struct cmd_env *env, int prio, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd_vmessage(env, prio, kind, fmt, ap);
+	va_end(ap);
+}
+
+void
+cmd_log_hook(void *data, int prio, const char *fmt, va_list ap)
+{
+	cmd_vmessage(data, prio,
+	    prio <= TT_LOG_ERR         ? "error" :
+		prio == TT_LOG_WARNING ? "warning" :
+		prio >= TT_LOG_DEBUG   ? "debug" :
+					 NULL,
+	    fmt, ap);
+}
+
+void
+cmd_err(struct cmd_env *env, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd_vmessage(env, TT_LOG_ERR, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+cmd_report(struct cmd_env *env, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	write_line(env, stdout, prio, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd)
+{
+	fprintf(f, "usage: %s %s %s\n", env->progname, cmd->name, cmd->usage);
+	fprintf(f, "       %s\n", cmd->help);
+	fprintf(f,
+	    "common options: [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] "
+	    "[-v|--verbose] [--help]\n");
+}
+
+int
+cmd_usage_error(struct cmd_env *env, const struct cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd_vmessage(env, TT_LOG_ERR, NULL, fmt, ap);
+	va_end(ap);
+	cmd_print_usage(stderr, env, cmd);
+	return EXIT_USAGE;
+}
+
+int
+cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_PROC_ROOT:
+		if (arg[0] == '\0')
+			return cmd_usage_error(env, cmd, "--proc-root needs a directory");
+		return tt_ctx_set_proc_root(env->ctx, arg) < 0 ? EXIT_SOFTWARE : 1;
+	case OPT_STATE_DIR:
+		if (arg[0] == '\0')
+			return cmd_usage_error(env, cmd, "--state-dir needs a directory");
+		return tt_ctx_set_state_dir(env->ctx, arg) < 0 ? EXIT_SOFTWARE : 1;
+	case OPT_SYSCTL_ROOT:
+		if (arg[0] == '\0')
+			return cmd_usage_error(env, cmd, "--sysctl-root needs a directory");
+		return tt_ctx_set_sysctl_root(env->ctx, arg) < 0 ? EXIT_SOFTWARE : 1;
+	case 'v':
+		env->verbose = true;
+		tt_ctx_set_log_priority(env->ctx, TT_LOG_DEBUG);
+		return 1;
+	case 'h':
+		cmd_print_usage(stdout, env, cmd);
+		return -1;
+	case '?':
+		cmd_print_usage(stderr, env, cmd);
+		return EXIT_USAGE;
+	default:
+		return 0;
+	}
+}
+
+int
+cmd_format_option(
+    struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out)
+{
+	if (strcmp(arg, "text") == 0)
+		*out = FORMAT_TEXT;
+	else if (strcmp(arg, "json") == 0)
+		*out = FORMAT_JSON;
+	else
+		return cmd_usage_error(env, cmd, "unknown format '%s' (text, json)", arg);
+	return 0;
+}
+
+int
+cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
+    const struct option *longopts, int *rc)
+{
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+		r = cmd_common_option(env, cmd, opt, optarg);
+		if (r == 1)
+			continue;
+		if (r == 0)
+			return opt;
+		*rc = r < 0 ? EXIT_CLEAN : r;
+		return CMD_OPT_STOP;
+	}
+	return -1;
+}
+
+int
+cmd_exit_for_errno(int e)
+{
+	switch (-e) {
+	case 0:
+		return EXIT_CLEAN;
+	case ENOENT:
+	case ENOTDIR:
+	case EISDIR:
+	case ENODEV:
+		return EXIT_NOINPUT;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+	case ELOOP: /* a symlink where tcptune refuses one */
+		return EXIT_NOPERM;
+	case EINVAL:
+	case EFBIG:
+	case ERANGE:
+	case EBADMSG: /* a damaged journal */
+		return EXIT_DATAERR;
+	case EBUSY:       /* another tcptune holds the state directory */
+	case EINPROGRESS: /* an earlier apply or rollback was interrupted */
+	case EALREADY:    /* an earlier apply waits for confirmation */
+		return EXIT_TEMPFAIL;
+	default:
+		return EXIT_SOFTWARE;
+	}
+}
+
+void
+cmd_print_diags(struct cmd_env *env, const struct tt_diags *d)
+{
+	char line[1024];
+
+	for (size_t i = 0; i < d->n; i++) {
+		const char *kind = d->v[i].prio <= TT_LOG_ERR ? "error" :
+		    d->v[i].prio == TT_LOG_WARNING            ? "warning" :
+								"notice";
+
+		tt_diag_format(&d->v[i], line, sizeof(line));
+		cmd_message(env, d->v[i].prio, kind, "%s", line);
+	}
+}
+
+void
+cmd_wrap(FILE *f, const char *text, int indent, int width)
+{
+	int col = indent;
+	const char *s = text;
+
+	while (*s) {
+		size_t w;
+
+		while (*s == ' ')
+			s++;
+		w = strcspn(s, " ");
+		if (w == 0)
+			break;
+		if (col > indent && col + 1 + (int)w > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(s, 1, w, f);
+		col += (int)w;
+		s += w;
+	}
+	fputc('\n', f);
+}
