@@ -64,9 +64,16 @@ explain_key(struct cmd_env *env, FILE *f, const struct tt_key *k)
 	    k->kbounds_note ? ")" : "");
 	field(f, "Kernel takes:", buf);
 	snprintf(buf, sizeof(buf), "%lld..%lld%s", k->smin, k->smax,
-	    k->nfields == 2 ? " for each of low and high" : "");
+	    k->nfields == 2 ? " for each of low and high, ends of different parity" : "");
 	field(f, "Safe range:", buf);
-	field(f, "Namespaces:", k->netns_note);
+	if (k->flags & TT_KEY_PER_NETNS)
+		snprintf(buf, sizeof(buf),
+		    "%s; a new namespace (a container, a pod) starts from the kernel "
+		    "default, not from the host's value",
+		    k->netns_note);
+	else
+		snprintf(buf, sizeof(buf), "%s", k->netns_note);
+	field(f, "Namespaces:", buf);
 	buf[0] = '\0';
 	if (k->since) {
 		version_text(k->since, v1, sizeof(v1));

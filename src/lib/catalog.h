@@ -93,6 +93,9 @@ bool tt_key_expected(const struct tt_key *k, unsigned kv);
  */
 int tt_key_check_kernel(const struct tt_key *k, const struct tt_val *v, char *why, size_t len);
 int tt_key_check_safe(const struct tt_key *k, const struct tt_val *v, char *why, size_t len);
+/* A port range's own validity: two ports, low <= high, ends of different
+ * parity.  0, or -ERANGE with a reason in why. */
+int tt_port_range_check(const struct tt_val *v, char *why, size_t len);
 
 /* Parses "6.18.44-foo" into TT_KV(6, 18); 0 when it cannot. */
 unsigned tt_kv_parse(const char *release);
