@@ -25,9 +25,9 @@
  * bound depends on the kernel's HZ.  tcptune applies the bound for
  * HZ=1000, the highest HZ in use, which every kernel accepts. */
 #define JIFFY_SECS (INT_MAX / 1000)
-#define JIFFY_NOTE                                                           \
+#define JIFFY_NOTE                                                             \
 	"|value| <= INT_MAX/HZ, which depends on the kernel's HZ: 2147483 at " \
-	"HZ=1000, 8589934 at HZ=250; tcptune applies 2147483, which every "   \
+	"HZ=1000, 8589934 at HZ=250; tcptune applies 2147483, which every "    \
 	"kernel accepts"
 
 static const struct tt_key catalog[TT_K__COUNT] = {
