@@ -122,6 +122,9 @@ run_explain(struct cmd_env *env, int argc, char *argv[])
 	if (argc - optind > 1)
 		return cmd_usage_error(env, &cmd_explain, "one key at a time");
 	k = tt_catalog_find_any(argv[optind]);
+	if (k == NULL && (k = tt_catalog_suggest(argv[optind])) != NULL)
+		printf("'%s' is not a kernel key; the key meant is most likely %s.\n\n",
+		    argv[optind], k->name);
 	if (k == NULL) {
 		cmd_err(env, "unknown key '%s' (tcptune explain lists the keys)", argv[optind]);
 		return EXIT_USAGE;

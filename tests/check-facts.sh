@@ -42,4 +42,18 @@ printf '[sysctl]\nnet.ipv4.ip_local_port_range = 10240 65000\n' >"$SCRATCH/p.ini
 "$T" plan --proc-root "$FIXTURES/proc-6.18" "$SCRATCH/p.ini" >"$SCRATCH/plan" 2>&1; rc=$?
 check "plan refuses a same-parity range (65)" [ $rc -eq 65 ]
 check "plan says why: parity" grep -q "parity" "$SCRATCH/plan"
+# Folk misspellings: suggested, never skipped silently.
+"$T" explain tcp_recycle >"$SCRATCH/ex" 2>&1; rc=$?
+check "explain tcp_recycle explains tcp_tw_recycle (0)" [ $rc -eq 0 ]
+check "explain tcp_recycle names the key meant" grep -q "most likely net.ipv4.tcp_tw_recycle" "$SCRATCH/ex"
+"$T" explain nosuchkey >/dev/null 2>&1
+check "explain of an unknown key is a usage error (64)" [ $? -eq 64 ]
+printf '[sysctl]\nnet.ipv4.tcp_recycle = 1\nnet.ipv4.tcp_rmem = 4096 87380 6291456\n' >"$SCRATCH/folk.ini"
+"$T" plan --ignore-unknown --proc-root "$FIXTURES/proc-6.18" "$SCRATCH/folk.ini" >"$SCRATCH/plan" 2>&1; rc=$?
+check "a near-miss fails even with --ignore-unknown (65)" [ $rc -eq 65 ]
+check "the near-miss names the key meant and its line" grep -q "folk.ini:2: net.ipv4.tcp_recycle: unknown key; did you mean net.ipv4.tcp_tw_recycle" "$SCRATCH/plan"
+printf '[sysctl]\nnet.ipv4.tcp_rmem = 4096 87380 6291456\nnet.ipv4.tcp_fin_timeout = 30\n' >"$SCRATCH/other.ini"
+"$T" plan --ignore-unknown --proc-root "$FIXTURES/proc-6.18" "$SCRATCH/other.ini" >"$SCRATCH/plan" 2>&1; rc=$?
+check "a key far from every catalog key is still ignored with a warning (0)" [ $rc -eq 0 ]
+check "the ignored key is named" grep -q "tcp_rmem: unknown key, ignored" "$SCRATCH/plan"
 finish

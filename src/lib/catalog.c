@@ -507,6 +507,72 @@ tt_catalog_find_any(const char *name)
 	return NULL;
 }
 
+/* Edit distance between two short strings, capped at cap + 1. */
+static size_t
+edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+
+	if (la >= sizeof(row) / sizeof(row[0]) || lb >= sizeof(row) / sizeof(row[0]))
+		return cap + 1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], best;
+
+		row[0] = i;
+		best = row[0];
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t sub = diag + (a[i - 1] != b[j - 1]);
+			size_t del = up + 1, ins = row[j - 1] + 1;
+
+			row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			diag = up;
+			if (row[j] < best)
+				best = row[j];
+		}
+		if (best > cap)
+			return cap + 1;
+	}
+	return row[lb];
+}
+
+const struct tt_key *
+tt_catalog_suggest(const char *name)
+{
+	char norm[128];
+	const char *shortname, *dot;
+	size_t n, prefix, best_d = 4;
+	const struct tt_key *best = NULL;
+
+	if (name == NULL || (n = strlen(name)) == 0 || n >= sizeof(norm))
+		return NULL;
+	for (size_t i = 0; i <= n; i++)
+		norm[i] = name[i] == '/' ? '.' : name[i];
+	dot = strrchr(norm, '.');
+	shortname = dot ? dot + 1 : norm;
+	prefix = (size_t)(shortname - norm);
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const char *ks = tt_key_short(&catalog[i]);
+		size_t d;
+
+		/* "net.ipv4.x" suggests only keys of net.ipv4. */
+		if (prefix != 0 &&
+		    (prefix != (size_t)(ks - catalog[i].name) ||
+			strncmp(norm, catalog[i].name, prefix) != 0))
+			continue;
+		d = edit_distance(shortname, ks, 3);
+		/* Close enough to be a slip, not another key: at most 3 edits
+		 * and no more than a third of the name. */
+		if (d < best_d && d * 3 <= strlen(shortname)) {
+			best_d = d;
+			best = &catalog[i];
+		}
+	}
+	return best;
+}
+
 const struct tt_val *
 tt_key_default(const struct tt_key *k, unsigned kv)
 {

@@ -76,6 +76,13 @@ const struct tt_key *tt_catalog_find(const char *name);
 /* As tt_catalog_find(), and also the short name ("tcp_fin_timeout"). */
 const struct tt_key *tt_catalog_find_any(const char *name);
 
+/*
+ * The catalog key an unknown name most likely meant: the same subtree and a
+ * short name within a few edits ("net.ipv4.tcp_recycle" gives
+ * net.ipv4.tcp_tw_recycle).  NULL when nothing is that close.
+ */
+const struct tt_key *tt_catalog_suggest(const char *name);
+
 /* The key's last name component: "tcp_fin_timeout", "somaxconn". */
 const char *tt_key_short(const struct tt_key *k);
 /* Path below the proc root: "sys/net/ipv4/tcp_fin_timeout".  0 or -ENAMETOOLONG. */

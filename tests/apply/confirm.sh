@@ -54,9 +54,9 @@ ok "confirmed: values stay past the deadline"
 
 # 3. An unconfirmed B over a confirmed A goes back to A, not further; a
 # confirm after the deadline is refused.
-$T apply --confirm 1 "$proxy" >/dev/null 2>&1 || fail "apply B --confirm: exit $?"
+$T apply --confirm 3 "$proxy" >/dev/null 2>&1 || fail "apply B --confirm: exit $?"
 expect_profile "$proxy" "B"
-sleep 3
+sleep 5
 $T confirm >/dev/null 2>&1
 rc=$?
 [ $rc = 1 ] || fail "confirm after the deadline: exit $rc, expected 1"
