@@ -58,9 +58,16 @@ explain_key(struct cmd_env *env, FILE *f, const struct tt_key *k)
 	    k->kbounds_note ? ")" : "");
 	field(f, "Kernel takes:", buf);
 	snprintf(buf, sizeof(buf), "%lld..%lld%s", k->smin, k->smax,
-	    k->nfields == 2 ? " for each of low and high" : "");
+	    k->nfields == 2 ? " for each of low and high, ends of different parity" : "");
 	field(f, "Safe range:", buf);
-	field(f, "Namespaces:", k->netns_note);
+	if (k->flags & TT_KEY_PER_NETNS)
+		snprintf(buf, sizeof(buf),
+		    "%s; a new namespace (a container, a pod) starts from the kernel "
+		    "default, not from the host's value",
+		    k->netns_note);
+	else
+		snprintf(buf, sizeof(buf), "%s", k->netns_note);
+	field(f, "Namespaces:", buf);
 	buf[0] = '\0';
 	if (k->since) {
 		tt_kv_format(k->since, v1, sizeof(v1));
@@ -109,6 +116,9 @@ run_explain(struct cmd_env *env, int argc, char *argv[])
 	if (argc - optind > 1)
 		return cmd_usage_error(env, &cmd_explain, "one key at a time");
 	k = tt_catalog_find_any(argv[optind]);
+	if (k == NULL && (k = tt_catalog_suggest(argv[optind])) != NULL)
+		printf("'%s' is not a kernel key; the key meant is most likely %s.\n\n",
+		    argv[optind], k->name);
 	if (k == NULL) {
 		cmd_err(env, "unknown key '%s' (tcptune explain lists the keys)", argv[optind]);
 		return EXIT_USAGE;

@@ -55,7 +55,8 @@ tests_test_sysctld_LDADD = $(TEST_LDADD)
 SCRIPT_TESTS = \
 	tests/check-cli.sh \
 	tests/check-bad-profiles.sh \
-	tests/check-hostile-netns.sh
+	tests/check-hostile-netns.sh \
+	tests/check-facts.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/bad-profiles

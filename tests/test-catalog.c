@@ -197,12 +197,63 @@ facts_in_one_place(void **state)
 	}
 }
 
+/* The facts that tcptune once stated wrongly stay right. */
+static void
+corrected_facts_stay_corrected(void **state)
+{
+	const struct tt_key *tw = tt_key_get(TT_K_MAX_TW_BUCKETS);
+	const struct tt_key *rec = tt_key_get(TT_K_TW_RECYCLE);
+	const struct tt_key *ts = tt_key_get(TT_K_TIMESTAMPS);
+	const struct tt_key *pr = tt_key_get(TT_K_LOCAL_PORT_RANGE);
+	const struct tt_key *orph = tt_key_get(TT_K_ORPHAN_RETRIES);
+	struct tt_val v = { .n = 1, .v = { -1 } };
+	char why[200];
+
+	(void)state;
+	/* a negative tw_buckets means no limit, not "no TIME_WAIT" */
+	assert_non_null(strstr(tw->kbounds_note, "negative value means no limit"));
+	assert_null(strstr(tw->risks, "0 or -1"));
+	assert_int_equal(tt_key_check_safe(tw, &v, why, sizeof(why)), -ERANGE);
+	assert_non_null(strstr(why, "no limit"));
+	v.v[0] = 0;
+	assert_int_equal(tt_key_check_safe(tw, &v, why, sizeof(why)), -ERANGE);
+	assert_non_null(strstr(why, "no TIME_WAIT socket"));
+	/* defaults sized from memory are not stated as one number */
+	assert_null(strstr(tw->def_note, "131072"));
+	assert_non_null(strstr(tw->def_note, "memory"));
+	assert_null(strstr(tt_key_get(TT_K_MAX_ORPHANS)->def_note, "131072"));
+	/* tw_recycle: 4.10 broke it, 4.11 restored it but behind NAT, 4.12 removed it */
+	assert_non_null(strstr(rec->history, "4.11"));
+	assert_null(strstr(rec->history, "next release"));
+	assert_null(strstr(rec->meaning, "PAWSPassiveRejected"));
+	assert_non_null(strstr(rec->meaning, "PAWSPassive"));
+	/* the timestamp offset's scope is stated per kernel, not once */
+	assert_null(strstr(ts->meaning, "per-connection"));
+	assert_non_null(strstr(ts->history, "4.11"));
+	/* port range: different parity, in the check and in the advice */
+	v = (struct tt_val){ .n = 2, .v = { 10240, 65000 } };
+	assert_int_equal(tt_key_check_kernel(pr, &v, why, sizeof(why)), 0);
+	assert_int_equal(tt_key_check_safe(pr, &v, why, sizeof(why)), -ERANGE);
+	assert_non_null(strstr(why, "parity"));
+	assert_non_null(strstr(why, "10240 65001"));
+	v.v[1] = 65001;
+	assert_int_equal(tt_key_check_safe(pr, &v, why, sizeof(why)), 0);
+	assert_int_equal(tt_port_range_check(&pr->def, why, sizeof(why)), 0);
+	assert_null(strstr(pr->advice, "65000"));
+	/* orphan retries are a time budget */
+	assert_non_null(strstr(orph->meaning, "time"));
+	/* the jiffies bound names the HZ it depends on */
+	assert_non_null(strstr(tt_key_get(TT_K_FIN_TIMEOUT)->kbounds_note, "HZ=250"));
+	assert_non_null(strstr(tt_key_get(TT_K_FIN_TIMEOUT)->kbounds_note, "depends"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_entry_is_complete),
 		cmocka_unit_test(facts_match_the_kernel),
+		cmocka_unit_test(corrected_facts_stay_corrected),
 		cmocka_unit_test(names_are_matched_exactly),
 		cmocka_unit_test(every_path_stays_in_sys_net),
 		cmocka_unit_test(paths_and_bounds),

@@ -58,7 +58,7 @@ test_write_keep(void **state)
 	snap_618(&s, 0);
 	set(&p, TT_K_FIN_TIMEOUT, 30, 0);
 	set(&p, TT_K_KEEPALIVE_TIME, 7200, 0);
-	set(&p, TT_K_LOCAL_PORT_RANGE, 10240, 65000);
+	set(&p, TT_K_LOCAL_PORT_RANGE, 10240, 65001);
 	tt_plan_make(&s, &p, &plan);
 	assert_int_equal(plan.n, 3);
 	assert_int_equal(plan.nwrite, 2);
@@ -69,7 +69,7 @@ test_write_keep(void **state)
 	assert_int_equal(item(&plan, TT_K_KEEPALIVE_TIME)->action, TT_PLAN_KEEP);
 	assert_int_equal(item(&plan, TT_K_FIN_TIMEOUT)->action, TT_PLAN_WRITE);
 	assert_int_equal(item(&plan, TT_K_FIN_TIMEOUT)->current.v[0], 60);
-	assert_int_equal(item(&plan, TT_K_LOCAL_PORT_RANGE)->target.v[1], 65000);
+	assert_int_equal(item(&plan, TT_K_LOCAL_PORT_RANGE)->target.v[1], 65001);
 	assert_non_null(strstr(item(&plan, TT_K_FIN_TIMEOUT)->why, "line"));
 }
 

@@ -21,10 +21,14 @@
 		.n = 2, .v = {(a), (b) } \
 	}
 /* clang-format on */
-/* Seconds kept in jiffies: the kernel refuses |v| > INT_MAX / HZ.  The
- * bound below holds for every HZ up to 1000. */
+/* Seconds kept in jiffies: the kernel refuses |v| > INT_MAX / HZ, so the
+ * bound depends on the kernel's HZ.  tcptune applies the bound for
+ * HZ=1000, the highest HZ in use, which every kernel accepts. */
 #define JIFFY_SECS (INT_MAX / 1000)
-#define JIFFY_NOTE "|value| <= INT_MAX/HZ (8589934 at HZ=250, 2147483 at HZ=1000)"
+#define JIFFY_NOTE                                                             \
+	"|value| <= INT_MAX/HZ, which depends on the kernel's HZ: 2147483 at " \
+	"HZ=1000, 8589934 at HZ=250; tcptune applies 2147483, which every "    \
+	"kernel accepts"
 
 static const struct tt_key catalog[TT_K__COUNT] = {
 	[TT_K_KEEPALIVE_TIME] = { .id = TT_K_KEEPALIVE_TIME,
@@ -41,7 +45,10 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "How long a connection may sit idle before the kernel sends the first "
 		    "keepalive probe. It applies only to sockets that turned on SO_KEEPALIVE "
 		    "and did not set their own TCP_KEEPIDLE; every other socket is never "
-		    "probed, however long it idles.",
+		    "probed, however long it idles. No probe is sent while data is "
+		    "unacknowledged: a peer that vanished with data in flight is found "
+		    "by retransmissions (tcp_retries2, about 15 minutes) or the "
+		    "socket's TCP_USER_TIMEOUT, not by keepalive.",
 		.history = "Per network namespace since Linux 4.5.",
 		.risks =
 		    "The default of two hours is longer than the idle timeout of most NAT "
@@ -73,7 +80,8 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "Once a keepalive socket has been idle for tcp_keepalive_time, the "
 		    "kernel repeats an unanswered probe every tcp_keepalive_intvl seconds "
 		    "until tcp_keepalive_probes probes went unanswered, then drops the "
-		    "connection. Dead-peer detection takes time + intvl x probes.",
+		    "connection. Dead-peer detection of an idle connection takes "
+		    "time + intvl x probes.",
 		.history = "Per network namespace since Linux 4.5.",
 		.risks = "Long intervals stretch the time a dead peer holds resources.",
 		.advice = "15 to 75 s is usual; pair it with tcp_keepalive_probes.",
@@ -92,7 +100,8 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.meaning =
 		    "How many keepalive probes may go unanswered before the kernel gives "
 		    "up on the peer and resets the connection (the per-socket TCP_KEEPCNT "
-		    "option caps at 127).",
+		    "option caps at 127). 0 drops the connection when the idle time "
+		    "is reached, without sending any probe.",
 		.history = "Per network namespace since Linux 4.5.",
 		.risks = "One or two probes turn a single lost packet into a dropped connection.",
 		.advice = "Keep 3 or more.",
@@ -113,7 +122,10 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "(an orphan: no process holds it) while the peer has not sent its FIN. "
 		    "It is not the length of TIME_WAIT, which the kernel fixes at 60 s, and "
 		    "it does nothing for a socket that was only shut down with shutdown() "
-		    "and is still open in the application.",
+		    "and is still open in the application. The kernel never makes it "
+		    "shorter than 3.5 retransmission timeouts of the connection; above "
+		    "60 s the excess is spent as a full socket, the rest as a small "
+		    "timewait socket.",
 		.history =
 		    "Per network namespace since Linux 4.6. Folk tuning guides often "
 		    "describe it as the TIME_WAIT timeout; it never was.",
@@ -131,9 +143,12 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.unit = "sockets",
 		.nfields = 1,
 		.kmin = INT_MIN, .kmax = INT_MAX,
-		.kbounds_note = "any int; 0 and negative values mean no TIME_WAIT at all",
+		.kbounds_note = "any int; 0 keeps no TIME_WAIT socket at all, a negative value "
+				"means no limit",
 		.smin = 8192, .smax = 67108864,
-		.def_note = "sized at boot: half the TCP established hash (131072 on a typical machine)",
+		.def_note = "sized from the machine's memory at boot: half the TCP established "
+			    "hash, so it differs between machines; in a namespace with its own "
+			    "hash (tcp_child_ehash_entries, 6.1+) half of that",
 		.flags = TT_KEY_PER_NETNS,
 		.netns_note = "per network namespace since 4.11",
 		.summary = "most TIME_WAIT (and orphaned FIN_WAIT2) minisockets at once",
@@ -146,7 +161,9 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.risks =
 		    "Skipping TIME_WAIT lets a late segment of an old connection land in a "
 		    "new one on the same 4-tuple. A low limit hides the symptom rather than "
-		    "fixing the cause; 0 or -1 switch TIME_WAIT off entirely.",
+		    "fixing the cause; 0 switches TIME_WAIT off entirely. A negative "
+		    "value is the opposite: no limit at all, so a closing storm can "
+		    "keep any number of timewait sockets and the memory they take.",
 		.advice =
 		    "Raise it if TCPTimeWaitOverflow grows; each minisocket costs a few "
 		    "hundred bytes. Reduce the TIME_WAIT rate itself with connection reuse "
@@ -169,8 +186,11 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "when TCP timestamps are on for that old connection and "
 		    "tcp_tw_reuse_delay has passed since it entered TIME_WAIT; the "
 		    "timestamps let the kernel tell old segments from new ones. 1 allows it "
-		    "for every destination, 2 only for loopback. It only helps the side "
-		    "that opens connections: incoming connections are never affected.",
+		    "for every destination, 2 only for loopback (so for loopback churn "
+		    "the default 2 already reuses and 1 changes nothing there). It only "
+		    "helps the side that opens connections: incoming connections are "
+		    "never affected. A socket that bind()s its local port explicitly "
+		    "before connect() does not go through this check at all.",
 		.history =
 		    "Value 2 (loopback only) was added and made the default in Linux 4.19; "
 		    "before, the default was 0.",
@@ -196,16 +216,18 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.summary = "time in TIME_WAIT before tcp_tw_reuse may take the 4-tuple",
 		.meaning =
 		    "How long a connection must have been in TIME_WAIT before tcp_tw_reuse "
-		    "lets a new outgoing connection take its 4-tuple. Older kernels use a "
-		    "fixed one second.",
-		.history = "Added in Linux 6.14 (one second was fixed before).",
+		    "lets a new outgoing connection take its 4-tuple. Kernels before 6.14 "
+		    "have no key: they wait until a whole second has passed since the "
+		    "last timestamp received, so 1 to 2 s.",
+		.history = "Added in Linux 6.14; before, the wait was 1 to 2 s, counted in whole "
+			   "seconds from the last timestamp received.",
 		.risks = "Very short delays let duplicates of the old connection still in flight reach the new one.",
 		.advice = "Leave at 1000 ms unless port pressure is extreme.",
 		.related = "tcp_tw_reuse",
 	},
 	[TT_K_TIMESTAMPS] = { .id = TT_K_TIMESTAMPS,
 		.name = "net.ipv4.tcp_timestamps",
-		.unit = "mode (0 off, 1 on with random offset, 2 on without offset)",
+		.unit = "mode (0 off, 1 on with a random offset, 2 on without offset)",
 		.nfields = 1,
 		.kmin = 0, .kmax = 255, .kbounds_note = "an unsigned byte; 3..255 behave as 2",
 		.smin = 1, .smax = 2,
@@ -216,11 +238,14 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.meaning =
 		    "Adds the timestamps option to TCP segments. It gives RTT measurement, "
 		    "PAWS (protection against old segments with wrapped sequence numbers) "
-		    "and the proof tcp_tw_reuse needs. 1 adds a random per-connection "
-		    "offset so the clock does not reveal uptime; 2 leaves the offset out.",
+		    "and the proof tcp_tw_reuse needs. 1 adds a random offset so the clock "
+		    "does not reveal uptime; 2 leaves the offset out.",
 		.history =
-		    "Linux 4.10 introduced the per-connection random offset (and value 2 "
-		    "for the old behaviour); this is what finally broke tcp_tw_recycle.",
+		    "What the random offset is keyed on depends on the kernel: Linux 4.10 "
+		    "gave each connection its own (and added value 2), 4.11 went back to "
+		    "one offset per source and destination address pair, and current "
+		    "kernels (7.0, and stable releases with the change backported) give "
+		    "each connection its own again.",
 		.risks =
 		    "Turning timestamps off, a common folk fix for tcp_tw_recycle trouble, "
 		    "also turns off PAWS and makes tcp_tw_reuse do nothing.",
@@ -242,12 +267,15 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "and, to make that safe, remembered for each peer address the last TCP "
 		    "timestamp it had sent. A new SYN from that address within 60 s "
 		    "carrying an older timestamp was taken for a stray old segment and "
-		    "dropped without a word (counted as PAWSPassiveRejected).",
+		    "dropped without a word (counted in TcpExt PAWSPassive, a counter "
+		    "that went away with the key).",
 		.history =
 		    "Linux 4.10 gave every connection its own random timestamp offset, so "
 		    "timestamps from one host were no longer comparable across its "
-		    "connections and recycling misfired for every peer, NAT or not; the "
-		    "next release dropped it. On current kernels the file does not exist.",
+		    "connections and recycling misfired for every peer, NAT or not. "
+		    "4.11 went back to one offset per address pair, so it worked again, "
+		    "except for clients behind NAT; 4.12 removed the key. On current "
+		    "kernels the file does not exist.",
 		.risks =
 		    "Behind NAT many clients share one address, but each client has its "
 		    "own timestamp clock. To the server their timestamps seem to jump "
@@ -289,7 +317,8 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.nfields = 1,
 		.kmin = INT_MIN, .kmax = INT_MAX,
 		.smin = 4096, .smax = 16777216,
-		.def_note = "sized at boot: half the TCP established hash (131072 on a typical machine)",
+		.def_note = "sized from the machine's memory at boot, so it differs between "
+			    "machines",
 		.flags = TT_KEY_HOST_ONLY,
 		.netns_note = "global: only the initial network namespace has the file",
 		.summary = "most orphaned sockets in the whole system",
@@ -307,7 +336,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 	},
 	[TT_K_ORPHAN_RETRIES] = { .id = TT_K_ORPHAN_RETRIES,
 		.name = "net.ipv4.tcp_orphan_retries",
-		.unit = "retries (0 means 8)",
+		.unit = "retries, applied as a time budget (0 means 8)",
 		.nfields = 1,
 		.kmin = 0, .kmax = 255, .kbounds_note = "an unsigned byte",
 		.smin = 0, .smax = 15,
@@ -316,8 +345,13 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.netns_note = "per network namespace",
 		.summary = "retransmissions before an unanswered orphan is killed",
 		.meaning =
-		    "How many times the kernel retransmits for an orphaned socket whose "
-		    "peer does not answer before giving up; 0 means the built-in 8.",
+		    "How long the kernel keeps retransmitting for an orphaned socket whose "
+		    "peer does not answer. It is given as a count but applied as a time: "
+		    "the time that many doublings of a 200 ms retransmission timeout "
+		    "take (8 is about 102 s, 3 about 3 s), so a peer with a long "
+		    "round trip gets fewer real retransmissions than the number. 0 "
+		    "means 8, except after an ICMP soft error once the timeout is at "
+		    "its maximum, when 0 means 0.",
 		.history = "",
 		.risks = "High values keep orphans of dead peers for many minutes.",
 		.advice = "Lower it (2 to 4) on busy servers that see many orphans from vanished clients.",
@@ -328,7 +362,9 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.unit = "ports (low high)",
 		.nfields = 2,
 		.kmin = 1, .kmax = 65535,
-		.kbounds_note = "each in 1..65535, low <= high, low not below ip_unprivileged_port_start",
+		.kbounds_note = "each in 1..65535, low <= high, low not below "
+				"ip_unprivileged_port_start; ends of the same parity are "
+				"taken with a warning in the kernel log",
 		.smin = 1024, .smax = 65535,
 		.def = V2(32768, 60999),
 		.flags = TT_KEY_PER_NETNS | TT_KEY_ORDERED,
@@ -338,16 +374,19 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "The source ports the kernel picks from for connect() without bind(). "
 		    "Each (source address, destination address, destination port) can hold "
 		    "at most this many connections at once, TIME_WAIT included; when they "
-		    "run out, connect() fails with \"Cannot assign requested address\".",
-		.history = "",
+		    "run out, connect() fails with \"Cannot assign requested address\". "
+		    "Ports listed in ip_local_reserved_ports are skipped. Since 4.6 "
+		    "connect() prefers ports of one parity and bind() to port 0 the "
+		    "other, so the two ends should differ in parity.",
+		.history = "Since Linux 4.6 the kernel asks for ends of different parity.",
 		.risks =
 		    "Starting the range low can collide with ports that services listen "
 		    "on; a range that overlaps a listener makes that service fail to start "
 		    "when a client happens to hold its port.",
 		.advice =
-		    "Widen it (e.g. 10240 65000) on hosts that open many outgoing "
-		    "connections to few destinations, and reserve listening ports with "
-		    "ip_local_reserved_ports.",
+		    "Widen it (e.g. 10240 65001: ends of different parity) on hosts that "
+		    "open many outgoing connections to few destinations, and reserve "
+		    "listening ports inside it with ip_local_reserved_ports.",
 		.related = "tcp_tw_reuse",
 	},
 	[TT_K_SYNCOOKIES] = { .id = TT_K_SYNCOOKIES,
@@ -365,7 +404,12 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "queue is full, so a SYN flood cannot lock out real clients; 2 uses "
 		    "cookies always.",
 		.history = "Per network namespace since Linux 4.6.",
-		.risks = "0 leaves listeners open to SYN floods; 2 loses TCP options for every connection.",
+		.risks =
+		    "0 leaves listeners open to SYN floods. With 2 every connection is "
+		    "set up from a cookie: the exact MSS (rounded to one of a few "
+		    "values), Fast Open and SYN-ACK retransmission are lost; window "
+		    "scaling, SACK and ECN survive in the timestamp when the peer sends "
+		    "timestamps, and are lost when it does not.",
 		.advice = "Keep 1.",
 		.related = "somaxconn",
 	},
@@ -382,7 +426,8 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.summary = "cap on the listen() backlog",
 		.meaning =
 		    "The largest accept queue a listen() call gets; a larger backlog is "
-		    "cut to this without an error.",
+		    "cut to this without an error. It is read at listen(): a running "
+		    "service keeps the cap it got until it listens again (a restart).",
 		.history = "The default rose from 128 to 4096 in Linux 5.4.",
 		.risks = "A small cap drops connections under bursts (ListenOverflows).",
 		.advice = "4096 is enough for most; raise it with the application's own backlog.",
@@ -460,6 +505,72 @@ tt_catalog_find_any(const char *name)
 		if (strcmp(tt_key_short(&catalog[i]), name) == 0)
 			return &catalog[i];
 	return NULL;
+}
+
+/* Edit distance between two short strings, capped at cap + 1. */
+static size_t
+edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+
+	if (la >= sizeof(row) / sizeof(row[0]) || lb >= sizeof(row) / sizeof(row[0]))
+		return cap + 1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], best;
+
+		row[0] = i;
+		best = row[0];
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t sub = diag + (a[i - 1] != b[j - 1]);
+			size_t del = up + 1, ins = row[j - 1] + 1;
+
+			row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			diag = up;
+			if (row[j] < best)
+				best = row[j];
+		}
+		if (best > cap)
+			return cap + 1;
+	}
+	return row[lb];
+}
+
+const struct tt_key *
+tt_catalog_suggest(const char *name)
+{
+	char norm[128];
+	const char *shortname, *dot;
+	size_t n, prefix, best_d = 4;
+	const struct tt_key *best = NULL;
+
+	if (name == NULL || (n = strlen(name)) == 0 || n >= sizeof(norm))
+		return NULL;
+	for (size_t i = 0; i <= n; i++)
+		norm[i] = name[i] == '/' ? '.' : name[i];
+	dot = strrchr(norm, '.');
+	shortname = dot ? dot + 1 : norm;
+	prefix = (size_t)(shortname - norm);
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const char *ks = tt_key_short(&catalog[i]);
+		size_t d;
+
+		/* "net.ipv4.x" suggests only keys of net.ipv4. */
+		if (prefix != 0 &&
+		    (prefix != (size_t)(ks - catalog[i].name) ||
+			strncmp(norm, catalog[i].name, prefix) != 0))
+			continue;
+		d = edit_distance(shortname, ks, 3);
+		/* Close enough to be a slip, not another key: at most 3 edits
+		 * and no more than a third of the name. */
+		if (d < best_d && d * 3 <= strlen(shortname)) {
+			best_d = d;
+			best = &catalog[i];
+		}
+	}
+	return best;
 }
 
 const struct tt_val *
@@ -541,9 +652,56 @@ tt_key_check_kernel(const struct tt_key *k, const struct tt_val *v, char *why, s
 }
 
 int
+tt_port_range_check(const struct tt_val *v, char *why, size_t len)
+{
+	if (!tt_port_range_valid(v)) {
+		snprintf(why, len, "a range is two ports in 1..65535, low then high");
+		return -ERANGE;
+	}
+	/* connect() starts on one parity and bind(0) on the other (4.6+);
+	 * ends of one parity leave the halves unequal, and the kernel says
+	 * so in its log when the range is written. */
+	if ((v->v[0] & 1) == (v->v[1] & 1)) {
+		snprintf(why, len,
+		    "ends %lld and %lld have the same parity; the kernel wants one odd "
+		    "and one even (e.g. %lld %lld)",
+		    v->v[0], v->v[1], v->v[0], v->v[1] + (v->v[1] < 65535 ? 1 : -1));
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* The special values of tcp_max_tw_buckets are a trap: say what they do
+ * rather than only that they are out of range. */
+static int
+tw_buckets_meaning(const struct tt_val *v, char *why, size_t len)
+{
+	if (v->n == 1 && v->v[0] < 0) {
+		snprintf(why, len,
+		    "%lld is negative, which means no limit at all on timewait sockets "
+		    "(not \"no TIME_WAIT\"; that is 0)",
+		    v->v[0]);
+		return -ERANGE;
+	}
+	if (v->n == 1 && v->v[0] == 0) {
+		snprintf(why, len, "0 keeps no TIME_WAIT socket at all");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+int
 tt_key_check_safe(const struct tt_key *k, const struct tt_val *v, char *why, size_t len)
 {
-	return check_bounds(k, v, k->smin, k->smax, "tcptune's safe range", why, len);
+	int r = 0;
+
+	if (k->id == TT_K_MAX_TW_BUCKETS)
+		r = tw_buckets_meaning(v, why, len);
+	if (r == 0)
+		r = check_bounds(k, v, k->smin, k->smax, "tcptune's safe range", why, len);
+	if (r == 0 && k->id == TT_K_LOCAL_PORT_RANGE)
+		r = tt_port_range_check(v, why, len);
+	return r;
 }
 
 /* One release number component, 0..255, at *sp; advances past it. */

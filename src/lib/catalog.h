@@ -76,6 +76,13 @@ const struct tt_key *tt_catalog_find(const char *name);
 /* As tt_catalog_find(), and also the short name ("tcp_fin_timeout"). */
 const struct tt_key *tt_catalog_find_any(const char *name);
 
+/*
+ * The catalog key an unknown name most likely meant: the same subtree and a
+ * short name within a few edits ("net.ipv4.tcp_recycle" gives
+ * net.ipv4.tcp_tw_recycle).  NULL when nothing is that close.
+ */
+const struct tt_key *tt_catalog_suggest(const char *name);
+
 /* The key's last name component: "tcp_fin_timeout", "somaxconn". */
 const char *tt_key_short(const struct tt_key *k);
 /* Path below the proc root: "sys/net/ipv4/tcp_fin_timeout".  0 or -ENAMETOOLONG. */
@@ -95,6 +102,10 @@ bool tt_key_expected(const struct tt_key *k, unsigned kv);
  */
 int tt_key_check_kernel(const struct tt_key *k, const struct tt_val *v, char *why, size_t len);
 int tt_key_check_safe(const struct tt_key *k, const struct tt_val *v, char *why, size_t len);
+/* What tcptune wants of a port range on top of tt_port_range_valid():
+ * ends of different parity, as the kernel asks since 4.6.  0, or -ERANGE
+ * with a reason in why. */
+int tt_port_range_check(const struct tt_val *v, char *why, size_t len);
 
 /* Parses "6.18.44-foo" into TT_KV(6, 18); 0 when it cannot. */
 unsigned tt_kv_parse(const char *release);

@@ -209,7 +209,16 @@ sysctl_entry(struct loader *l, const char *name, const char *value)
 	size_t n;
 
 	if (k == NULL) {
-		if (l->flags & TT_PROFILE_IGNORE_UNKNOWN)
+		const struct tt_key *near = tt_catalog_suggest(name);
+
+		/* A slip of a key tcptune manages is never ignored: the folk
+		 * spelling "tcp_recycle" must not pass as someone else's key. */
+		if (near != NULL)
+			add(l, TT_LOG_ERR, name,
+			    "unknown key; did you mean %s? (not ignored even with "
+			    "--ignore-unknown)",
+			    near->name);
+		else if (l->flags & TT_PROFILE_IGNORE_UNKNOWN)
 			add(l, TT_LOG_WARNING, name, "unknown key, ignored");
 		else
 			add(l, TT_LOG_ERR, name,

@@ -44,7 +44,7 @@ nat = no
 net.ipv4.tcp_keepalive_time = 900
 net.ipv4.tcp_fin_timeout = 20
 net.ipv4.tcp_tw_reuse = 1
-net.ipv4.ip_local_port_range = 1500 60000
+net.ipv4.ip_local_port_range = 1500 60001
 net.core.somaxconn = 2048
 INI
 $T apply --format json $WORK/b.ini >$WORK/b.json 2>$WORK/err
