@@ -77,6 +77,12 @@ printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
 chmod 755 "$ROOT/usr/sbin/policy-rc.d"
 echo "# fresh copy in $(($(now) - t0)) s"
 
+# The packages apt-get downloads are kept between runs, beside the cached
+# root: apt-get still resolves and installs every one from the archive's
+# index, only the download is saved.
+DEBS=$CACHE/$SUITE-debs
+mkdir -p "$DEBS/partial" || fail "cannot create $DEBS"
+
 # The command $2... in the root, in a mount namespace of its own, with the
 # environment of a root login, output to the log $1.
 in_root() {
@@ -85,8 +91,10 @@ in_root() {
 	unshare -m sh -c '
 		set -e
 		R=$1
-		shift
+		D=$2
+		shift 2
 		mount --bind "$R" "$R"
+		mount --bind "$D" "$R/var/cache/apt/archives"
 		for d in proc sys dev; do
 			mount --rbind "/$d" "$R/$d"
 			mount --make-rslave "$R/$d"
@@ -95,7 +103,7 @@ in_root() {
 		mount -t tmpfs -o mode=755 tmpfs "$R/run"
 		exec chroot "$R" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/sh \
 		    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
-	' in-root "$ROOT" "$@" >"$log" 2>&1 </dev/null
+	' in-root "$ROOT" "$DEBS" "$@" >"$log" 2>&1 </dev/null
 }
 
 # --- the README's two commands: the sh blocks of its "Quick start"
@@ -108,22 +116,33 @@ readme_blocks() {
 		END { print n + 0 }' "$1"
 }
 
+# config.log from the last check before configure's first error to it.
+config_log_error() {
+	awk 'done && !/^configure:[0-9]+: error:/ { exit }
+		/^## Cache variables/ { exit }
+		/^configure:[0-9]+: checking / { n = 0 }
+		{ buf[++n] = $0 }
+		/^configure:[0-9]+: error:/ && !done { for (i = 1; i < n; i++) print buf[i]; done = 1 }
+		done { print }' "$1" |
+		grep -v -E "unrecognized command-line option|no input files" | tail -n 30
+}
+
 # What a failed command printed first, the end of its log, and what
 # configure or the tests left behind in the clone $2.
 explain() {
 	log=$1
 	tree=$2
 	echo "--- first error:"
-	grep -m1 -E '^E: |error:|^FAIL: |^ERROR: |Error [0-9]+' "$log" || echo "(none found)"
+	grep -v "error: in \`" "$log" |
+		grep -m1 -E '^E: |error:|^FAIL: |^ERROR: |Error [0-9]+' || echo "(none found)"
 	echo "--- end of the output:"
 	tail -n 25 "$log"
 	if grep -q '^configure: error' "$log" && [ -f "$tree/config.log" ]; then
-		echo "--- config.log:"
-		sed '/^## Cache variables/,$d' "$tree/config.log" |
-			grep -E 'cannot find|No such file|not found|error:|cannot run|exit status' | tail -n 15
+		echo "--- config.log, the failed check:"
+		config_log_error "$tree/config.log"
 	fi
 	for trs in $(grep -l -E '^:test-result: (FAIL|ERROR)' "$tree"/tests/*.trs "$tree"/tests/*/*.trs 2>/dev/null); do
-		echo "--- ${trs%.trs}.log (end):"
+		echo "--- ${trs#"$ROOT"}.log (end):"
 		tail -n 40 "${trs%.trs}.log"
 	done
 }
@@ -173,4 +192,6 @@ for trs in $(grep -l '^:test-result: SKIP' "$T"/*.trs "$T"/*/*.trs 2>/dev/null);
 	bad=1
 done
 [ $bad -eq 0 ] || fail "make check skipped tests on a fresh $SUITE root"
+# Packages the archive no longer has leave the download cache.
+in_root "$SCRATCH/autoclean.log" apt-get autoclean -q
 echo "PASS: both README commands on a fresh $SUITE root"
