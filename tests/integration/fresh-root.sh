@@ -6,7 +6,8 @@
 # start" section, read from that clone's README.md and run as written, as
 # root, in a chroot that behaves like a machine: its own mount namespace,
 # /proc, /sys and /dev of the host, fresh /tmp and /run, the host's DNS and
-# archive.  Each command runs in a clone of its own.
+# archive.  The commands run one after the other in one clone, as a reader
+# following the page would.
 #
 #   tests/integration/fresh-root.sh [SRCDIR]    (make check-fresh)
 #
@@ -78,10 +79,25 @@ chmod 755 "$ROOT/usr/sbin/policy-rc.d"
 echo "# fresh copy in $(($(now) - t0)) s"
 
 # The packages apt-get downloads are kept between runs, beside the cached
-# root: apt-get still resolves and installs every one from the archive's
-# index, only the download is saved.
+# root, and linked into each run's own apt cache: apt-get still resolves
+# and installs every one from the archive's index, only the download is
+# saved.  debs_keep: the root's packages back into the cache, and those
+# the root's apt-get autoclean dropped out of it.
 DEBS=$CACHE/$SUITE-debs
-mkdir -p "$DEBS/partial" || fail "cannot create $DEBS"
+A=$ROOT/var/cache/apt/archives
+mkdir -p "$DEBS" || fail "cannot create $DEBS"
+for f in "$DEBS"/*.deb; do
+	[ -f "$f" ] && { ln "$f" "$A/" 2>/dev/null || cp "$f" "$A/"; }
+done
+debs_keep() {
+	for f in "$A"/*.deb; do
+		[ -f "$f" ] && [ ! -e "$DEBS/${f##*/}" ] && { ln "$f" "$DEBS/" 2>/dev/null || cp "$f" "$DEBS/"; }
+	done
+	[ "${1:-}" = prune ] || return 0
+	for f in "$DEBS"/*.deb; do
+		[ -f "$f" ] && [ ! -e "$A/${f##*/}" ] && rm -f "$f"
+	done
+}
 
 # The command $2... in the root, in a mount namespace of its own, with the
 # environment of a root login, output to the log $1.
@@ -91,10 +107,8 @@ in_root() {
 	unshare -m sh -c '
 		set -e
 		R=$1
-		D=$2
-		shift 2
+		shift
 		mount --bind "$R" "$R"
-		mount --bind "$D" "$R/var/cache/apt/archives"
 		for d in proc sys dev; do
 			mount --rbind "/$d" "$R/$d"
 			mount --make-rslave "$R/$d"
@@ -103,7 +117,7 @@ in_root() {
 		mount -t tmpfs -o mode=755 tmpfs "$R/run"
 		exec chroot "$R" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/sh \
 		    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
-	' in-root "$ROOT" "$DEBS" "$@" >"$log" 2>&1 </dev/null
+	' in-root "$ROOT" "$@" >"$log" 2>&1 </dev/null
 }
 
 # --- the README's two commands: the sh blocks of its "Quick start"
@@ -142,42 +156,38 @@ explain() {
 		config_log_error "$tree/config.log"
 	fi
 	for trs in $(grep -l -E '^:test-result: (FAIL|ERROR)' "$tree"/tests/*.trs "$tree"/tests/*/*.trs 2>/dev/null); do
-		echo "--- ${trs#"$ROOT"}.log (end):"
+		echo "--- ${trs%.trs}.log (end):" | sed "s|$ROOT||"
 		tail -n 40 "${trs%.trs}.log"
 	done
 }
 
-# Clone the commit under test as /root/tcptune-$1.
-clone() {
-	dest=$ROOT/root/tcptune-$1
-	git clone -q "$SRC" "$dest" >"$SCRATCH/clone.log" 2>&1 &&
-		git -C "$dest" checkout -q "$COMMIT" >>"$SCRATCH/clone.log" 2>&1 &&
-		[ "$(git -C "$dest" rev-parse HEAD)" = "$COMMIT" ] ||
-		{ cat "$SCRATCH/clone.log"; fail "cannot clone $COMMIT from $SRC"; }
-}
+# --- a clean clone of the commit under test, in root's home
+C=$ROOT/root/tcptune
+git clone -q "$SRC" "$C" >"$SCRATCH/clone.log" 2>&1 &&
+	git -C "$C" checkout -q "$COMMIT" >>"$SCRATCH/clone.log" 2>&1 &&
+	[ "$(git -C "$C" rev-parse HEAD)" = "$COMMIT" ] ||
+	{ cat "$SCRATCH/clone.log"; fail "cannot clone $COMMIT from $SRC"; }
 
-clone 1
-n=$(readme_blocks "$ROOT/root/tcptune-1/README.md" "$SCRATCH/block")
+# --- the README's two commands, as its Quick start writes them
+n=$(readme_blocks "$C/README.md" "$SCRATCH/block")
 [ "$n" -eq 2 ] || fail "README.md's Quick start has $n sh blocks, not the two commands this runs"
-i=1
-while [ $i -le 2 ]; do
-	[ $i -eq 1 ] || clone $i
+for i in 1 2; do
 	cp "$SCRATCH/block.$i" "$ROOT/root/quick-start-$i.sh"
 	echo "# command $i: $(cat "$SCRATCH/block.$i")"
 	t0=$(now)
-	in_root "$SCRATCH/command-$i.log" sh -c "cd /root/tcptune-$i && sh -e /root/quick-start-$i.sh"
+	in_root "$SCRATCH/command-$i.log" sh -c "cd /root/tcptune && sh -e /root/quick-start-$i.sh"
 	rc=$?
 	echo "# command $i: exit $rc after $(($(now) - t0)) s"
+	debs_keep
 	if [ $rc -ne 0 ]; then
-		explain "$SCRATCH/command-$i.log" "$ROOT/root/tcptune-$i"
+		explain "$SCRATCH/command-$i.log" "$C"
 		fail "README command $i failed (exit $rc) on a fresh $SUITE root"
 	fi
-	i=$((i + 1))
 done
 
 # --- nothing skipped: a skip means a dependency --deps does not install.
 # The boot test inside may skip when the archive cannot be reached.
-T=$ROOT/root/tcptune-2/tests
+T=$C/tests
 grep -h -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$SCRATCH/command-2.log" | tr '\n' ' '
 echo
 bad=0
@@ -193,5 +203,5 @@ for trs in $(grep -l '^:test-result: SKIP' "$T"/*.trs "$T"/*/*.trs 2>/dev/null);
 done
 [ $bad -eq 0 ] || fail "make check skipped tests on a fresh $SUITE root"
 # Packages the archive no longer has leave the download cache.
-in_root "$SCRATCH/autoclean.log" apt-get autoclean -q
+in_root "$SCRATCH/autoclean.log" apt-get autoclean -q && debs_keep prune
 echo "PASS: both README commands on a fresh $SUITE root"
