@@ -117,7 +117,9 @@ in_root() {
 		mount -t tmpfs -o mode=755 tmpfs "$R/run"
 		exec chroot "$R" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/sh \
 		    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
-	' in-root "$ROOT" "$@" >"$log" 2>&1 </dev/null
+	' in-root "$ROOT" "$@" >"$log" 2>&1 </dev/null &
+	# In the background, so that a signal reaches the trap at once.
+	wait $!
 }
 
 # --- the README's two commands: the sh blocks of its "Quick start"
