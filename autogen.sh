@@ -43,7 +43,7 @@ man-db
 bash-completion
 debootstrap
 systemd-container
-ansible
+ansible-core
 "
 
 # What CI runs besides `make check`: clang and its libFuzzer runtime for
