@@ -140,7 +140,7 @@ config_log_error() {
 		{ buf[++n] = $0 }
 		/^configure:[0-9]+: error:/ && !done { for (i = 1; i < n; i++) print buf[i]; done = 1 }
 		done { print }' "$1" |
-		grep -v -E "unrecognized command-line option|no input files" | tail -n 30
+		grep -v -E '^\| |failed program was|unrecognized command-line option|no input files' | tail -n 30
 }
 
 # What a failed command printed first, the end of its log, and what
