@@ -9,12 +9,17 @@
 set -e
 cd "$(dirname "$0")"
 
-# Build and test dependencies, one Debian package a line.
+# Build and test dependencies, one Debian package a line.  Installed
+# without recommended packages, so each one named here is needed: gcc only
+# recommends the C library's headers and start files (libc6-dev), and
+# systemd-analyze verify runs man to check the unit's Documentation= pages
+# (man-db).  `make check-fresh` proves the list on a fresh minbase root.
 DEPS="
 autoconf
 automake
 make
 gcc
+libc6-dev
 pkg-config
 libnl-3-dev
 libnl-route-3-dev
@@ -34,10 +39,11 @@ prometheus
 systemd
 groff
 mandoc
+man-db
 bash-completion
 debootstrap
 systemd-container
-ansible
+ansible-core
 "
 
 # What CI runs besides `make check`: clang and its libFuzzer runtime for
@@ -67,9 +73,17 @@ if [ "${1:-}" = "--deps" ] || [ "${1:-}" = "--ci-deps" ]; then
 	if [ -n "$missing" ]; then
 		echo "autogen.sh: installing:$missing"
 		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq
+		# Quiet when it works; apt-get's own words when it does not.
+		log=$(mktemp)
 		# shellcheck disable=SC2086
-		apt-get install -y -qq --no-install-recommends $missing >/dev/null
+		if ! { apt-get update -q && apt-get install -y -q --no-install-recommends $missing; } \
+		    >"$log" 2>&1; then
+			echo "autogen.sh: apt-get failed; the end of its output:" >&2
+			tail -n 25 "$log" >&2
+			rm -f "$log"
+			exit 1
+		fi
+		rm -f "$log"
 	fi
 fi
 

@@ -29,3 +29,11 @@ TESTS += $(INTEGRATION_TESTS)
 check-integration: all
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(INTEGRATION_TESTS)'
 .PHONY: check-integration
+
+# The README's quick start on a fresh minbase Debian root with only git
+# (root; network to the Debian archive): tests/integration/fresh-root.sh.
+# Not in make check, which it runs inside the root; CI runs it.
+EXTRA_DIST += tests/integration/debian-root.sh tests/integration/fresh-root.sh
+check-fresh:
+	$(SHELL) $(srcdir)/tests/integration/fresh-root.sh $(abs_top_srcdir)
+.PHONY: check-fresh

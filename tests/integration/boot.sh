@@ -15,54 +15,14 @@ for tool in debootstrap systemd-nspawn systemctl flock; do
 done
 before=$(host_sysctls)
 
-# --- the archive this machine installs from (deb822 sources first)
-. /etc/os-release
-SUITE=${VERSION_CODENAME:?no VERSION_CODENAME in /etc/os-release}
-# TCPTUNE_TEST_MIRROR overrides it (to try the skip without a network).
-MIRROR=${TCPTUNE_TEST_MIRROR:-}
-[ -n "$MIRROR" ] || for f in /etc/apt/sources.list.d/*.sources; do
-	[ -f "$f" ] || continue
-	MIRROR=$(awk -v suite="$SUITE" '
-		/^[ \t]*$/ { if (ok && uri != "") { print uri; exit } ok = 0; uri = ""; next }
-		/^#/ { next }
-		tolower($1) == "uris:" { uri = $2 }
-		tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == suite) ok = 1 }
-		END { if (ok && uri != "") print uri }' "$f" | head -1)
-	[ -n "$MIRROR" ] && break
-done
-if [ -z "$MIRROR" ]; then
-	MIRROR=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		awk -v suite="$SUITE" '$1 == "deb" && $3 == suite { print $2; exit }')
-fi
-[ -n "$MIRROR" ] || skip_all "no archive for $SUITE in this machine's apt sources"
-
-# --- the cached root: made once, then copied for each run
-CACHE=${TCPTUNE_TEST_CACHE:-${XDG_CACHE_HOME:-/var/cache}/tcptune-test}
-INCLUDE=systemd,systemd-sysv,procps
-BASE=$CACHE/$SUITE-minbase-$(echo "$INCLUDE" | cksum | cut -d' ' -f1)
-mkdir -p "$CACHE" || skip_all "cannot create the cache directory $CACHE"
+# --- the archive this machine installs from, and the cached root made
+# from it (tests/integration/debian-root.sh)
+. "${TESTS_DIR:-$(dirname "$0")/..}/integration/debian-root.sh"
+debian_mirror
+case $? in 0) ;; 77) skip_all "$DEBIAN_ROOT_WHY" ;; *) failed "$DEBIAN_ROOT_WHY"; finish; exit 1 ;; esac
 t0=$(date +%s)
-(
-	flock 9
-	[ -x "$BASE/sbin/init" ] && exit 0
-	rm -rf "$BASE.tmp"
-	if ! debootstrap --variant=minbase --include="$INCLUDE" "$SUITE" "$BASE.tmp" "$MIRROR" \
-	    >"$CACHE/debootstrap.log" 2>&1; then
-		rm -rf "$BASE.tmp"
-		exit 3
-	fi
-	rm -f "$BASE.tmp"/var/cache/apt/archives/*.deb
-	mv "$BASE.tmp" "$BASE"
-) 9>"$CACHE/.lock"
-case $? in
-0) ;;
-3)
-	if grep -Eqi 'release file|resolve|connection|unable to (fetch|connect)|could not|couldn.t download|network' "$CACHE/debootstrap.log"; then
-		skip_all "debootstrap cannot reach $MIRROR: $(grep -E '^E:' "$CACHE/debootstrap.log" | head -1)"
-	fi
-	failed "debootstrap failed"; tail -n 20 "$CACHE/debootstrap.log"; finish; exit 1 ;;
-*) failed "cannot make the root in $CACHE"; finish; exit 1 ;;
-esac
+debian_root systemd,systemd-sysv,procps
+case $? in 0) ;; 77) skip_all "$DEBIAN_ROOT_WHY" ;; *) failed "$DEBIAN_ROOT_WHY"; finish; exit 1 ;; esac
 t1=$(date +%s)
 echo "# root ready in $((t1 - t0)) s ($BASE)"
 
