@@ -1,14 +1,21 @@
 # Installed beside the binary: the boot unit, the default profile and
 # the bash completion (the manual pages: docs/local.mk).
 
-# The unit names the installed paths, known only at make time.
-systemdunit_DATA = data/tcptune.service
-CLEANFILES += data/tcptune.service
-EXTRA_DIST += data/tcptune.service.in data/tcptune.ini
+# The units name the installed paths, known only at make time.  The
+# metrics service and its timer are installed, not enabled.
+systemdunit_DATA = data/tcptune.service data/tcptune-metrics.service \
+	data/tcptune-metrics.timer
+CLEANFILES += data/tcptune.service data/tcptune-metrics.service
+EXTRA_DIST += data/tcptune.service.in data/tcptune-metrics.service.in \
+	data/tcptune-metrics.timer data/tcptune.ini
 data/tcptune.service: data/tcptune.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) data && \
 	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
 	    $(srcdir)/data/tcptune.service.in >$@.tmp && mv $@.tmp $@
+data/tcptune-metrics.service: data/tcptune-metrics.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) data && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	    $(srcdir)/data/tcptune-metrics.service.in >$@.tmp && mv $@.tmp $@
 
 bashcompletion_DATA = data/tcptune
 CLEANFILES += data/tcptune

@@ -67,6 +67,16 @@ case $INST_UNITDIR in
 *) unit=$INST_UNITDIR/tcptune.service ;; # linked in, as for a --prefix build
 esac
 systemctl --root="$ROOT" enable "$unit" >"$SCRATCH/enable.log" 2>&1
+# The unit hides /tmp, /var/tmp and the home directories from itself
+# (PrivateTmp=, ProtectHome=).  A tree installed there (distcheck's prefix
+# may be) would be hidden from it too: for such a tree only, a drop-in
+# shows them.  An installed tcptune lives in none of them.
+case "$INST_SBINDIR $INST_SYSCONFDIR" in
+*/tmp/* | */home/* | /root/* | *" /root/"*)
+	mkdir -p "$ROOT/etc/systemd/system/tcptune.service.d"
+	printf '[Service]\nPrivateTmp=no\nProtectHome=no\n' >"$ROOT/etc/systemd/system/tcptune.service.d/test-prefix.conf"
+	echo "# installed below /tmp or a home directory: PrivateTmp= and ProtectHome= off for this test" ;;
+esac
 check "systemctl --root enable tcptune.service" [ $? -eq 0 ]
 
 # The checker: after tcptune.service, writes its findings to /boot-result,
@@ -78,6 +88,7 @@ for k in tcp_fin_timeout tcp_keepalive_time tcp_tw_reuse tcp_keepalive_intvl; do
 	echo "\$k=\$(cat /proc/sys/net/ipv4/\$k)"
 done
 systemctl show -p Result -p ActiveState -p ExecMainStatus tcptune.service
+systemctl show -p CapabilityBoundingSet -p ProtectSystem -p ProtectKernelTunables -p PrivateTmp tcptune.service
 systemctl show -p Result -p ActiveState systemd-sysctl.service | sed 's/^/sysctl_/'
 echo "order=\$(systemctl show -p After tcptune.service | grep -c systemd-sysctl.service)"
 journalctl -b -u tcptune.service -o cat --no-pager | sed 's/^/journal: /'
@@ -135,6 +146,8 @@ check "systemd-sysctl ran (a key only sysctl.d sets: intvl=31)" grep -qx 'tcp_ke
 check "systemd-sysctl.service succeeded" grep -qx 'sysctl_Result=success' "$R"
 check "tcptune.service succeeded" grep -qx 'Result=success' "$R" && grep -qx 'ExecMainStatus=0' "$R"
 check "tcptune.service stays active (RemainAfterExit)" grep -qx 'ActiveState=active' "$R"
+check "tcptune.service ran hardened: bounding set, ProtectSystem=strict" \
+	grep -qx 'CapabilityBoundingSet=cap_net_admin cap_net_raw' "$R" && grep -qx 'ProtectSystem=strict' "$R"
 check "journal: the keys written" grep -q '^journal: net.ipv4.tcp_fin_timeout: 45 -> 37: written' "$R"
 check "journal: the conflict, as a warning, naming the file" \
 	grep -q '^journal-warning: net.ipv4.tcp_fin_timeout: /etc/sysctl.d/80-conflict.conf:1 sets 45' "$R"
