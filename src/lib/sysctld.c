@@ -7,7 +7,7 @@
  * buffer.  The loader rightly rejects all of that in a profile; here it is
  * normal, so a parser of a few lines that follows systemd-sysctl's own
  * syntax (KEY = VALUE, '#' or ';' comments, a '-' prefix that ignores a
- * failed write, globs) fits better.
+ * failed write or, without '=', excludes a key, globs) fits better.
  *
  * Files are opened below the sysctl root with RESOLVE_IN_ROOT, so that a
  * symlink such as Debian's /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf
