@@ -348,8 +348,12 @@ normal_form(char *s)
 	char *p = strpbrk(s, "./"), *in = s, *out = s;
 
 	if (p != NULL && *p == '.')
-		for (; *p; p++)
-			*p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
+		for (; *p; p++) {
+			if (*p == '.')
+				*p = '/';
+			else if (*p == '/')
+				*p = '.';
+		}
 	while (*in) {
 		size_t w;
 
