@@ -207,8 +207,67 @@ test_links_by_hand(void **state)
 	sd = read_tree(&t, &d);
 	assert_int_equal(sd->boot[TT_K_FIN_TIMEOUT].val.v[0], 33);
 	assert_int_equal(sd->boot[TT_K_KEEPALIVE_TIME].val.v[0], 900);
-	assert_string_equal(sd->boot[TT_K_KEEPALIVE_TIME].file, "/usr/lib/sysctl.d/keep.conf");
+	/* Three names for one file, the same value each time: the first stays. */
+	assert_string_equal(sd->boot[TT_K_KEEPALIVE_TIME].file, "/etc/sysctl.d/20-b.conf");
 	assert_int_equal(d.n, 0);
+	tt_sysctld_free(sd);
+	tree_free(&t);
+}
+
+/*
+ * systemd-sysctl's own rules, each seen on systemd 252: "-KEY" keeps a key
+ * out of every glob and cancels an earlier assignment; a glob repeated with
+ * the same value keeps its first place; '*' stops at a dot; leading and
+ * doubled slashes go; "-KEY = VALUE" assigns.
+ */
+static void
+test_systemd_rules(void **state)
+{
+	struct tt_diags d = { 0 };
+	struct tt_sysctld *sd;
+	struct tree t;
+
+	(void)state;
+	tree_new(&t);
+	put(&t, "usr/lib/sysctl.d/50-a.conf",
+	    "net.ipv4.tcp_*_time = 3\n"
+	    "net.ipv4.tcp_keepalive_* = 4\n"
+	    "net.*_timeout = 5\n"
+	    "-net.ipv4.tcp_tw_reuse\n"
+	    "net.ipv4.tcp_tw_* = 1\n"
+	    "net.ipv4.tcp_syncookies = 2\n"
+	    "/net/core/somaxconn = 77\n"
+	    "\t-  net//ipv4/./tcp_orphan_retries/ \t= \t6 \n");
+	put(&t, "etc/sysctl.d/60-b.conf",
+	    "net.ipv4.tcp_*_time = 3\n"
+	    "-net/ipv4/tcp_syncookies\n"
+	    "net.ipv4.tcp_fin_* = 8\n"
+	    "-net.ipv4.tcp_fin_*\n");
+	sd = read_tree(&t, &d);
+	/* The repeat of "tcp_*_time = 3" keeps its place before keepalive_*. */
+	assert_int_equal(sd->boot[TT_K_KEEPALIVE_TIME].val.v[0], 4);
+	assert_string_equal(sd->boot[TT_K_KEEPALIVE_TIME].file, "/usr/lib/sysctl.d/50-a.conf");
+	assert_int_equal(sd->boot[TT_K_KEEPALIVE_TIME].line, 2);
+	/* "net.*_timeout" is net/<one name>_timeout; the later "-pattern"
+	 * takes its own pattern back, nothing else. */
+	assert_false(sd->boot[TT_K_FIN_TIMEOUT].set);
+	assert_false(sd->boot[TT_K_TW_REUSE].set);
+	assert_true(sd->boot[TT_K_TW_REUSE_DELAY].glob);
+	assert_false(sd->boot[TT_K_SYNCOOKIES].set);
+	assert_int_equal(sd->boot[TT_K_SOMAXCONN].val.v[0], 77);
+	assert_int_equal(sd->boot[TT_K_ORPHAN_RETRIES].val.v[0], 6);
+	assert_false(sd->boot[TT_K_ORPHAN_RETRIES].glob);
+	assert_int_equal(d.n, 0);
+	tt_sysctld_free(sd);
+	tree_free(&t);
+
+	/* A later assignment undoes an exclusion. */
+	tree_new(&t);
+	put(&t, "usr/lib/sysctl.d/50-a.conf",
+	    "net.ipv4.tcp_fin_timeout = 5\n-net.ipv4.tcp_fin_timeout\n");
+	put(&t, "etc/sysctl.d/60-b.conf", "net.ipv4.tcp_fin_timeout = 6\n");
+	sd = read_tree(&t, &d);
+	assert_int_equal(sd->boot[TT_K_FIN_TIMEOUT].val.v[0], 6);
 	tt_sysctld_free(sd);
 	tree_free(&t);
 }
@@ -356,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_mask_glob_values),
 		cmocka_unit_test(test_no_root),
 		cmocka_unit_test(test_links_by_hand),
+		cmocka_unit_test(test_systemd_rules),
 		cmocka_unit_test(test_rule),
 	};
 

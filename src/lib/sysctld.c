@@ -7,7 +7,7 @@
  * buffer.  The loader rightly rejects all of that in a profile; here it is
  * normal, so a parser of a few lines that follows systemd-sysctl's own
  * syntax (KEY = VALUE, '#' or ';' comments, a '-' prefix that ignores a
- * failed write, globs) fits better.
+ * failed write or, without '=', excludes a key, globs) fits better.
  *
  * Files are opened below the sysctl root with RESOLVE_IN_ROOT, so that a
  * symlink such as Debian's /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf
@@ -55,11 +55,41 @@ struct conf_file {
 	size_t dir; /* index into conf_dirs */
 };
 
-/* Per key, the explicit assignment and the glob one, kept apart because
- * an explicit key wins over any pattern. */
+/*
+ * systemd-sysctl keeps one ordered list of options, keyed by the name in
+ * its normal form (slashes, see normal_form()): a line whose key is already
+ * there with the same value changes nothing, not even its place; with
+ * another value (or none) the old option goes and the new one is appended.
+ * A value of NULL is an exclusion ("-KEY" without '=').  Explicit keys are
+ * kept per catalog key (their place does not matter: an explicit key wins
+ * over every glob), globs in their order, only those matching a catalog
+ * key, with a hash table from pattern to the live one.
+ */
+struct exact {
+	bool present;
+	bool excluded;
+	struct tt_sysctld_set set;
+	char *value; /* in full, to compare */
+};
+
+struct glob {
+	char *pattern;
+	char *value; /* NULL: an exclusion, writes nothing */
+	char *file;
+	int line;
+	bool dead;               /* replaced by a later line */
+	unsigned long long keys; /* the catalog keys it matches, by id */
+};
+
+_Static_assert(TT_K__COUNT <= 64, "a glob's keys are bits of a 64-bit word");
+
 struct winners {
-	struct tt_sysctld_set exact[TT_K__COUNT];
-	struct tt_sysctld_set glob[TT_K__COUNT];
+	struct exact exact[TT_K__COUNT];
+	struct glob *globs;
+	size_t nglobs, capglobs;
+	size_t *table; /* index + 1 into globs, 0 empty; capacity a power of 2 */
+	size_t captable;
+	char slashed[TT_K__COUNT][128]; /* the catalog's names, normal form */
 };
 
 struct reader {
@@ -202,12 +232,14 @@ warn(struct reader *r, const char *file, int line, const char *fmt, ...)
 		r->oom = 1;
 }
 
+/* By name, then by directory: the first of a run of one name is the one read. */
 static int
 by_name(const void *a, const void *b)
 {
 	const struct conf_file *fa = a, *fb = b;
+	int c = strcmp(fa->name, fb->name);
 
-	return strcmp(fa->name, fb->name);
+	return c != 0 ? c : (fa->dir > fb->dir) - (fa->dir < fb->dir);
 }
 
 static bool
@@ -218,7 +250,7 @@ has_conf_suffix(const char *name)
 	return n > 5 && strcmp(name + n - 5, ".conf") == 0;
 }
 
-/* Adds the *.conf names of one directory not already seen in an earlier one. */
+/* Adds the *.conf names of one directory; unique() drops the hidden ones. */
 static int
 list_dir(struct reader *r, size_t d, struct conf_file **files, size_t *n, size_t *cap)
 {
@@ -242,13 +274,7 @@ list_dir(struct reader *r, size_t d, struct conf_file **files, size_t *n, size_t
 		return -errno;
 	}
 	while ((de = readdir(dir)) != NULL) {
-		bool seen = false;
-
 		if (de->d_name[0] == '.' || !has_conf_suffix(de->d_name))
-			continue;
-		for (size_t i = 0; i < *n && !seen; i++)
-			seen = strcmp((*files)[i].name, de->d_name) == 0;
-		if (seen)
 			continue;
 		if (*n == *cap) {
 			size_t nc = *cap ? *cap * 2 : 32;
@@ -272,19 +298,89 @@ oom:
 	return -ENOMEM;
 }
 
+/* systemd's whitespace: no '\f' or '\v'. */
+static bool
+blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Sorts the names and keeps, of each name, the one in the first directory
+ * (a sort, not a search per name: 10,000 files are common on some hosts).
+ */
+static void
+unique(struct conf_file *files, size_t *n)
+{
+	size_t kept = 0;
+
+	if (*n == 0) /* files is NULL without any, which qsort(3) must not see */
+		return;
+	qsort(files, *n, sizeof(*files), by_name);
+	for (size_t i = 0; i < *n; i++) {
+		if (kept > 0 && strcmp(files[kept - 1].name, files[i].name) == 0) {
+			free(files[i].name);
+			continue;
+		}
+		files[kept++] = files[i];
+	}
+	*n = kept;
+}
+
 static char *
 trim(char *s)
 {
 	char *e;
 
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\f' || *s == '\v')
+	while (blank(*s))
 		s++;
 	e = s + strlen(s);
-	while (e > s &&
-	    (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n' || e[-1] == '\f' ||
-		e[-1] == '\v'))
+	while (e > s && blank(e[-1]))
 		*--e = '\0';
 	return s;
+}
+
+/*
+ * systemd's normal form of a key, in place: when the first separator is a
+ * dot, dots become slashes and slashes dots ("net.ipv4.conf.eth0/1.x" is
+ * "net/ipv4/conf/eth0.1/x"); otherwise the name is taken as written with
+ * slashes.  Then empty and "." components go, and the leading slash.
+ */
+static void
+normal_form(char *s)
+{
+	char *p = strpbrk(s, "./"), *in = s, *out = s;
+
+	if (p != NULL && *p == '.')
+		for (; *p; p++) {
+			if (*p == '.')
+				*p = '/';
+			else if (*p == '/')
+				*p = '.';
+		}
+	while (*in) {
+		size_t w;
+
+		while (*in == '/')
+			in++;
+		w = strcspn(in, "/");
+		if (w == 0 || (w == 1 && in[0] == '.')) {
+			in += w;
+			continue;
+		}
+		if (out != s)
+			*out++ = '/';
+		memmove(out, in, w);
+		out += w;
+		in += w;
+	}
+	*out = '\0';
+}
+
+static bool
+same_value(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
 }
 
 static void
@@ -304,45 +400,153 @@ record(struct tt_sysctld_set *s, const char *file, int line, const char *value,
 		s->val.n = 0;
 }
 
-/* One KEY = VALUE line; the key is given with dots or slashes. */
+/* An explicit key: only the catalog's matter. */
+static void
+exact_line(struct reader *r, struct winners *w, const char *file, int line, const char *key,
+    const char *value)
+{
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		struct exact *x = &w->exact[i];
+
+		if (strcmp(key, w->slashed[i]) != 0)
+			continue;
+		if (x->present && same_value(x->value, value))
+			return; /* a repeat: the first line stays */
+		free(x->value);
+		x->value = value ? strdup(value) : NULL;
+		if (value != NULL && x->value == NULL)
+			r->oom = 1;
+		x->present = true;
+		x->excluded = value == NULL;
+		memset(&x->set, 0, sizeof(x->set));
+		if (value != NULL)
+			record(&x->set, file, line, value, tt_key_get((enum tt_key_id)i), false);
+		return;
+	}
+}
+
+static size_t
+hash(const char *s)
+{
+	size_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of pattern in the table: its own, or the empty one it would take. */
+static size_t
+slot(const struct winners *w, const char *pattern)
+{
+	size_t i = hash(pattern) & (w->captable - 1);
+
+	while (w->table[i] != 0 && strcmp(w->globs[w->table[i] - 1].pattern, pattern) != 0)
+		i = (i + 1) & (w->captable - 1);
+	return i;
+}
+
+/* Room for one more glob, in the list and in the table (kept half empty). */
+static int
+glob_room(struct winners *w)
+{
+	if (w->nglobs == w->capglobs) {
+		size_t nc = w->capglobs ? w->capglobs * 2 : 16;
+		struct glob *v = realloc(w->globs, nc * sizeof(*v));
+
+		if (v == NULL)
+			return -ENOMEM;
+		w->globs = v;
+		w->capglobs = nc;
+	}
+	if (2 * (w->nglobs + 1) > w->captable) {
+		size_t nc = w->captable ? w->captable * 2 : 32;
+		size_t *t = calloc(nc, sizeof(*t));
+
+		if (t == NULL)
+			return -ENOMEM;
+		free(w->table);
+		w->table = t;
+		w->captable = nc;
+		for (size_t i = 0; i < w->nglobs; i++)
+			if (!w->globs[i].dead)
+				w->table[slot(w, w->globs[i].pattern)] = i + 1;
+	}
+	return 0;
+}
+
+/*
+ * A pattern: systemd-sysctl expands it with glob(3) below /proc/sys, so a
+ * '*' or '?' never matches a '/' (the dot of the dotted name).  Patterns
+ * that match none of the catalog's keys are of no interest.
+ */
+static void
+glob_line(struct reader *r, struct winners *w, const char *file, int line, const char *pattern,
+    const char *value)
+{
+	unsigned long long keys = 0;
+	struct glob *g;
+	size_t at;
+
+	for (int i = 0; i < TT_K__COUNT; i++)
+		if (fnmatch(pattern, w->slashed[i], FNM_PATHNAME | FNM_PERIOD) == 0)
+			keys |= 1ULL << i;
+	if (keys == 0)
+		return;
+	if (glob_room(w) < 0) {
+		r->oom = 1;
+		return;
+	}
+	at = slot(w, pattern);
+	if (w->table[at] != 0) {
+		g = &w->globs[w->table[at] - 1];
+		if (same_value(g->value, value))
+			return; /* a repeat keeps its first place */
+		g->dead = true;
+	}
+	g = &w->globs[w->nglobs];
+	*g = (struct glob){ .pattern = strdup(pattern),
+		.value = value ? strdup(value) : NULL,
+		.file = strdup(file),
+		.line = line,
+		.keys = keys };
+	if (g->pattern == NULL || g->file == NULL || (value != NULL && g->value == NULL)) {
+		free(g->pattern);
+		free(g->value);
+		free(g->file);
+		r->oom = 1;
+		return;
+	}
+	w->table[at] = ++w->nglobs;
+}
+
+/*
+ * One line that is not a comment: KEY = VALUE, "-KEY = VALUE" (a failed
+ * write is not an error) or "-KEY" (an exclusion: KEY is never written, by
+ * its own name or by a glob).
+ */
 static void
 assignment(struct reader *r, struct winners *w, const char *file, int line, char *s)
 {
-	char *eq = strchr(s, '='), *key, *value, dotted[256];
-	const struct tt_key *k;
+	char *eq = strchr(s, '='), *value = NULL;
 
-	if (*s == '-') /* only says a failed write is not an error */
-		s++;
-	if (eq == NULL) {
+	if (eq != NULL) {
+		*eq = '\0';
+		value = trim(eq + 1);
+	} else if (*s != '-') {
 		warn(r, file, line, "not an assignment, ignored (as systemd-sysctl does)");
 		return;
 	}
-	*eq = '\0';
-	key = trim(s);
-	value = trim(eq + 1);
-	if (*key == '\0' || strlen(key) >= sizeof(dotted))
+	if (*s == '-')
+		s++;
+	s = trim(s);
+	normal_form(s);
+	if (*s == '\0')
 		return;
-	/* systemd's normal form: when the first separator is '/', the
-	 * slashes are the separators and dots belong to names. */
-	snprintf(dotted, sizeof(dotted), "%s", key);
-	if (strcspn(dotted, "./") < strlen(dotted) && dotted[strcspn(dotted, "./")] == '/')
-		for (char *p = dotted; *p; p++) {
-			if (*p == '/')
-				*p = '.';
-			else if (*p == '.')
-				*p = '/';
-		}
-	if (strpbrk(dotted, "*?[") != NULL) {
-		for (int i = 0; i < TT_K__COUNT; i++) {
-			k = tt_key_get((enum tt_key_id)i);
-			if (fnmatch(dotted, k->name, 0) == 0)
-				record(&w->glob[i], file, line, value, k, true);
-		}
-		return;
-	}
-	k = tt_catalog_find(dotted);
-	if (k != NULL)
-		record(&w->exact[k->id], file, line, value, k, false);
+	if (strpbrk(s, "*?[") != NULL)
+		glob_line(r, w, file, line, s, value);
+	else
+		exact_line(r, w, file, line, s, value);
 }
 
 /* Every assignment in the text of one file, line by line. */
@@ -411,11 +615,64 @@ read_file(struct reader *r, struct winners *w, const char *rel)
 	free(text);
 }
 
+/* What the options leave: an explicit key, else the last glob matching it. */
 static void
 settle(const struct winners *w, struct tt_sysctld_set out[TT_K__COUNT])
 {
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct exact *x = &w->exact[i];
+
+		memset(&out[i], 0, sizeof(out[i]));
+		if (x->present) {
+			if (!x->excluded)
+				out[i] = x->set;
+			continue;
+		}
+		for (size_t j = w->nglobs; j-- > 0;) {
+			const struct glob *g = &w->globs[j];
+
+			if (!g->dead && g->value != NULL && (g->keys >> i & 1)) {
+				record(&out[i], g->file, g->line, g->value,
+				    tt_key_get((enum tt_key_id)i), true);
+				break;
+			}
+		}
+	}
+}
+
+static struct winners *
+winners_new(void)
+{
+	struct winners *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		char *p = w->slashed[i];
+
+		snprintf(p, sizeof(w->slashed[i]), "%s", tt_key_get((enum tt_key_id)i)->name);
+		for (; *p; p++)
+			if (*p == '.')
+				*p = '/';
+	}
+	return w;
+}
+
+static void
+winners_free(struct winners *w)
+{
+	if (w == NULL)
+		return;
 	for (int i = 0; i < TT_K__COUNT; i++)
-		out[i] = w->exact[i].set ? w->exact[i] : w->glob[i];
+		free(w->exact[i].value);
+	for (size_t i = 0; i < w->nglobs; i++) {
+		free(w->globs[i].pattern);
+		free(w->globs[i].value);
+		free(w->globs[i].file);
+	}
+	free(w->globs);
+	free(w->table);
+	free(w);
 }
 
 int
@@ -431,7 +688,7 @@ tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out, struct tt_dia
 
 	*out = NULL;
 	sd = calloc(1, sizeof(*sd));
-	w = calloc(1, sizeof(*w));
+	w = winners_new();
 	if (sd == NULL || w == NULL) {
 		e = -ENOMEM;
 		goto out;
@@ -446,8 +703,7 @@ tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out, struct tt_dia
 		e = list_dir(&r, d, &files, &n, &cap);
 	if (e < 0)
 		goto out;
-	if (n > 0) /* files is NULL without any, which qsort(3) must not see */
-		qsort(files, n, sizeof(*files), by_name);
+	unique(files, &n);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(rel, sizeof(rel), "%s/%s", conf_dirs[files[i].dir], files[i].name);
 		read_file(&r, w, rel);
@@ -469,7 +725,7 @@ out:
 	for (size_t i = 0; i < n; i++)
 		free(files[i].name);
 	free(files);
-	free(w);
+	winners_free(w);
 	free(sd);
 	if (r.rootfd >= 0)
 		close(r.rootfd);

@@ -41,14 +41,36 @@ struct tt_sysctld {
 
 /*
  * Reads the sysctl.d directories and /etc/sysctl.conf below the context's
- * sysctl root (tt_ctx_sysctl_root(), "/" by default), following
- * systemd-sysctl's rules: *.conf files from /etc/sysctl.d, /run/sysctl.d,
- * /usr/local/lib/sysctl.d, /usr/lib/sysctl.d and /lib/sysctl.d; a file name
- * in an earlier directory hides the same name in a later one; a symlink to
- * /dev/null masks it; the files are read in the order of their names, and
- * a later assignment of a key wins over an earlier one.  An explicit key
- * wins over a glob pattern matching it, wherever it appears.  procps reads
- * /etc/sysctl.conf after all of them.
+ * sysctl root (tt_ctx_sysctl_root(), "/" by default).  "boot" follows
+ * systemd-sysctl (checked against systemd 252 by tests/check-sysctld-diff.sh):
+ *
+ * - Files: *.conf from /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d,
+ *   /usr/lib/sysctl.d and /lib/sysctl.d; a name in an earlier directory
+ *   hides the same name in a later one; a symlink to /dev/null (or an empty
+ *   file) masks it; the files are read in the order of their names.
+ *   /etc/sysctl.conf is not read, unless a *.conf links to it (Debian's
+ *   99-sysctl.conf).
+ * - Lines: whitespace (space, tab, CR, LF) around everything is dropped;
+ *   '#' or ';' starts a comment line.  "KEY = VALUE" and "-KEY = VALUE" (a
+ *   failed write is no error) assign; "-KEY" without '=' is an exclusion;
+ *   any other line without '=' is ignored, with a warning.
+ * - Names: when the first separator is a dot, dots and slashes swap
+ *   (net.ipv4.conf.eth0/1.rp_filter is net/ipv4/conf/eth0.1/rp_filter);
+ *   empty and "." components and a leading slash go, so /net/ipv4/x and
+ *   net//ipv4/x are net.ipv4.x.
+ * - Order: one list of options, keyed by name or pattern.  A line whose
+ *   name is already there with the same value changes nothing, not even
+ *   the option's place; with another value, or as an exclusion, the old
+ *   option goes and the new one is appended at the end.
+ * - Winner: a key in the list by its own name gets its value, or, as an
+ *   exclusion, is written by nothing, not even a glob.  Otherwise the last
+ *   glob option (a name with '*', '?' or '[') in the list that matches the
+ *   key wins.  A glob matches like glob(3) below /proc/sys: '*' and '?'
+ *   never match a slash, the dot of the dotted name (net.*_timeout is not
+ *   net.ipv4.tcp_fin_timeout).  Every catalog key is assumed to exist.
+ *
+ * "system" (procps `sysctl --system`) is the same list with
+ * /etc/sysctl.conf read after all the files.
  *
  * Problems with a file (unreadable, not a regular file, larger than 1 MiB,
  * a line without '=') go into diags as warnings: they are not tcptune's files to reject.  Returns 0 with *out

@@ -1,0 +1,46 @@
+/*
+ * Prints what the sysctl.d reader says each catalog key is left at:
+ * "boot KEY VALUE FILE:LINE" and "system KEY VALUE FILE:LINE", one line per
+ * key that is set, for the tree below ROOT.  The differential test compares
+ * the boot lines with what systemd-sysctl really writes.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/sysctld.h"
+
+static void
+show(const char *which, const struct tt_sysctld_set *v)
+{
+	for (int i = 0; i < TT_K__COUNT; i++)
+		if (v[i].set)
+			printf("%s %s %s %s:%d\n", which, tt_key_get((enum tt_key_id)i)->name,
+			    v[i].text, v[i].file, v[i].line);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tt_diags d = { 0 };
+	struct tt_sysctld *sd = NULL;
+	struct tt_ctx *ctx;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: sysctld-winners ROOT\n");
+		return 64;
+	}
+	ctx = tt_ctx_new(NULL);
+	if (ctx == NULL || tt_ctx_set_sysctl_root(ctx, argv[1]) < 0 ||
+	    tt_sysctld_read(ctx, &sd, &d) < 0) {
+		fprintf(stderr, "sysctld-winners: cannot read %s\n", argv[1]);
+		return 1;
+	}
+	show("boot", sd->boot);
+	show("system", sd->system);
+	tt_sysctld_free(sd);
+	tt_diags_free(&d);
+	tt_ctx_free(ctx);
+	return 0;
+}
