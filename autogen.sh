@@ -43,7 +43,7 @@ man-db
 bash-completion
 debootstrap
 systemd-container
-ansible-core
+ansible
 "
 
 # What CI runs besides `make check`: clang and its libFuzzer runtime for

@@ -9,7 +9,7 @@
 # fail with tcptune's message and write nothing, and a rollback restores.
 . "${TESTS_DIR:-$(dirname "$0")/..}/lib.sh"
 scratch
-command -v ansible-playbook >/dev/null || skip_all "ansible-playbook is not installed (Debian package ansible-core)"
+command -v ansible-playbook >/dev/null || skip_all "ansible-playbook is not installed (Debian package ansible)"
 [ "$(id -u)" -eq 0 ] || skip_all "a private network namespace needs root"
 unshare -n true 2>/dev/null || skip_all "unshare -n is not permitted here"
 DOCS=$TESTS_DIR/../docs/ansible
