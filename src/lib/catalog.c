@@ -548,8 +548,10 @@ tt_catalog_suggest(const char *name)
 
 	if (name == NULL || (n = strlen(name)) == 0 || n >= sizeof(norm))
 		return NULL;
-	for (size_t i = 0; i <= n; i++)
-		norm[i] = name[i] == '/' ? '.' : name[i];
+	memcpy(norm, name, n + 1);
+	for (char *p = norm; *p != '\0'; p++)
+		if (*p == '/')
+			*p = '.';
 	dot = strrchr(norm, '.');
 	shortname = dot ? dot + 1 : norm;
 	prefix = (size_t)(shortname - norm);

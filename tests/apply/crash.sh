@@ -23,7 +23,7 @@ changed_count() {
 }
 
 crash_apply() {
-	TCPTUNE_TEST_WRITE_DELAY_MS=400 $T apply "$1" >/dev/null 2>&1 &
+	TCPTUNE_TEST_WRITE_DELAY_MS=1000 $T apply "$1" >/dev/null 2>&1 &
 	pid=$!
 	i=0
 	while [ "$(changed_count)" -lt "$2" ] && [ $i -lt 100 ]; do
