@@ -104,7 +104,7 @@ debs_keep() {
 in_root() {
 	log=$1
 	shift
-	unshare -m sh -c '
+	TT_CACHE=$CACHE unshare -m sh -c '
 		set -e
 		R=$1
 		shift
@@ -115,6 +115,11 @@ in_root() {
 		done
 		mount -t tmpfs -o mode=1777 tmpfs "$R/tmp"
 		mount -t tmpfs -o mode=755 tmpfs "$R/run"
+		# The boot test inside makes its container root from the same
+		# cache as on this machine: the README is what is proven here,
+		# not debootstrap a second time.
+		mkdir -p "$R/var/cache/tcptune-test"
+		mount --bind "$TT_CACHE" "$R/var/cache/tcptune-test"
 		exec chroot "$R" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/sh \
 		    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
 	' in-root "$ROOT" "$@" >"$log" 2>&1 </dev/null &
