@@ -32,6 +32,7 @@ iproute2
 util-linux
 jq
 nftables
+conntrack
 iptables
 procps
 mount
