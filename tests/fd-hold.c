@@ -18,9 +18,12 @@
 static int
 hold(long fds)
 {
-	struct rlimit rl = { (rlim_t)fds + 64, (rlim_t)fds + 64 };
+	struct rlimit rl;
 	int null = open("/dev/null", O_RDONLY), sock = socket(AF_UNIX, SOCK_DGRAM, 0);
 
+	getrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < (rlim_t)fds + 64)
+		rl.rlim_cur = rl.rlim_max < (rlim_t)fds + 64 ? rl.rlim_max : (rlim_t)fds + 64;
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || null < 0 || sock < 0) {
 		perror("fd-hold");
 		return 1;
@@ -33,10 +36,28 @@ hold(long fds)
 	return 0;
 }
 
+static void
+sigwait_term(const pid_t *kids, long procs)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigwait(&set, &sig);
+	for (long k = 0; k < procs; k++)
+		kill(kids[k], SIGKILL);
+	while (wait(NULL) > 0)
+		;
+}
+
 int
 main(int argc, char *argv[])
 {
 	long procs, fds;
+	pid_t *kids;
 	int p[2];
 	char c;
 
@@ -44,10 +65,11 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: fd-hold PROCS FDS\n");
 		return 2;
 	}
-	if (pipe(p) < 0)
+	kids = calloc((size_t)procs, sizeof(*kids));
+	if (kids == NULL || pipe(p) < 0)
 		return 1;
 	for (long i = 0; i < procs; i++) {
-		if (fork() == 0) {
+		if ((kids[i] = fork()) == 0) {
 			close(p[0]);
 			c = hold(fds) == 0 ? 'y' : 'n';
 			if (write(p[1], &c, 1) != 1)
@@ -59,11 +81,14 @@ main(int argc, char *argv[])
 	close(p[1]);
 	for (long i = 0; i < procs; i++)
 		if (read(p[0], &c, 1) != 1 || c != 'y') {
-			kill(0, SIGTERM);
+			for (long k = 0; k < procs; k++)
+				if (kids[k] > 0)
+					kill(kids[k], SIGTERM);
 			return 1;
 		}
 	printf("ready\n");
 	fflush(stdout);
-	for (;;)
-		pause();
+	/* Killed, the children go too. */
+	sigwait_term(kids, procs);
+	return 0;
 }

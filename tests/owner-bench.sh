@@ -2,7 +2,7 @@
 # Benchmark of the CLOSE_WAIT owner walk (make bench; not part of make check).
 #
 # 1,000 CLOSE_WAIT sockets held by one process in a private network
-# namespace; FDS_TOTAL other descriptors (default 200,000) held by 10
+# namespace; FDS_TOTAL other descriptors (default 200,000) held by 20
 # processes in another private namespace.  Times, from the first
 # namespace:
 #   floor     tests/owner-floor: readlink() of every /proc/PID/fd link
@@ -26,7 +26,7 @@ if [ -z "${OWNER_IN_NETNS:-}" ]; then
 		exit 1
 	fi
 	out=$(mktemp)
-	unshare -n "$BUILDDIR/tests/fd-hold" 10 $((FDS / 10)) >"$out" &
+	unshare -n "$BUILDDIR/tests/fd-hold" 20 $((FDS / 20)) >"$out" &
 	hold=$!
 	trap 'kill $hold 2>/dev/null; rm -f "$out"' EXIT
 	until grep -q '^ready' "$out"; do
