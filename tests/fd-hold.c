@@ -66,8 +66,10 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	kids = calloc((size_t)procs, sizeof(*kids));
-	if (kids == NULL || pipe(p) < 0)
+	if (kids == NULL || pipe(p) < 0) {
+		free(kids);
 		return 1;
+	}
 	for (long i = 0; i < procs; i++) {
 		if ((kids[i] = fork()) == 0) {
 			close(p[0]);
@@ -84,11 +86,13 @@ main(int argc, char *argv[])
 			for (long k = 0; k < procs; k++)
 				if (kids[k] > 0)
 					kill(kids[k], SIGTERM);
+			free(kids);
 			return 1;
 		}
 	printf("ready\n");
 	fflush(stdout);
 	/* Killed, the children go too. */
 	sigwait_term(kids, procs);
+	free(kids);
 	return 0;
 }
