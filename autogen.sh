@@ -23,7 +23,6 @@ libc6-dev
 pkg-config
 libnl-3-dev
 libnl-route-3-dev
-libnl-nf-3-dev
 libnftnl-dev
 libmnl-dev
 libinih-dev
