@@ -48,7 +48,7 @@ enum tt_nat_source_state tt_nat_read_iptables(const struct tt_ctx *ctx, struct t
 
 /*
  * The streamed conntrack count.  At most TT_NAT_CT_READ_MAX entries are
- * read (about a second of dump on a small machine); past it the dump is
+ * read (some 3 s of dump on a 2-core machine); past it the dump is
  * cut short, stopped is set and the counts are lower bounds.
  */
 #define TT_NAT_CT_READ_MAX 1048576UL
