@@ -23,7 +23,6 @@ libc6-dev
 pkg-config
 libnl-3-dev
 libnl-route-3-dev
-libnl-nf-3-dev
 libnftnl-dev
 libmnl-dev
 libinih-dev
@@ -32,6 +31,7 @@ iproute2
 util-linux
 jq
 nftables
+conntrack
 iptables
 procps
 mount

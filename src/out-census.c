@@ -63,6 +63,12 @@ out_census_text(FILE *f, const struct tt_census *c)
 		for (size_t i = 0; i < c->nowner; i++)
 			fprintf(f, "%-8d %-16s %6u %8" PRIu64 "\n", c->owner[i].pid,
 			    c->owner[i].comm, c->owner[i].port, c->owner[i].count);
+		if (c->owner_rows_dropped > 0)
+			fprintf(f, "%-8s %-16s %6s %8" PRIu64 "\n", "-", "other processes", "-",
+			    c->owner_rows_dropped);
+		if (c->owners_partial)
+			fprintf(f, "(partial: the walk stopped after %" PRIu64 " descriptors)\n",
+			    c->owner_fds_read);
 	}
 
 	fprintf(f, "\nCOUNTERS\n");
@@ -193,6 +199,9 @@ out_census_json(struct json *j, const struct tt_census *c)
 	json_bool(j, "destinations_exact", c->dest_evictions == 0);
 	json_bool(j, "owners_searched", c->owners_walked);
 	json_int(j, "close_wait_inodes_kept", (long long)c->ncw);
+	json_bool(j, "owners_partial", c->owners_partial);
+	json_int(j, "owner_fds_read", (long long)c->owner_fds_read);
+	json_int(j, "close_wait_owners_other", (long long)c->owner_rows_dropped);
 	json_obj_end(j);
 	sockets_json(j, c);
 	dests_json(j, c);

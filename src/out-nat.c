@@ -103,6 +103,8 @@ out_nat_json(struct json *j, const struct tt_snapshot *snap, const struct tt_pro
 		json_int(j, "total", (long long)nat->ct_total);
 		json_int(j, "snat", (long long)nat->ct_snat);
 		json_int(j, "dnat", (long long)nat->ct_dnat);
+		json_int(j, "read", (long long)nat->ct_read);
+		json_bool(j, "lower_bound", nat->ct_lower_bound);
 		json_obj_end(j);
 	} else {
 		json_null(j, "conntrack");

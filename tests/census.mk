@@ -19,13 +19,24 @@ tests_test_census_rules_LDADD = $(TEST_LDADD)
 tests_census_sockets_SOURCES = tests/census-sockets.c
 
 # The benchmark: `make bench` (root; makes its own network namespace).
-check_PROGRAMS += tests/census-floor tests/census-timeit
+check_PROGRAMS += tests/census-floor tests/census-timeit tests/ct-fill tests/fd-hold tests/owner-floor
 tests_census_floor_SOURCES = tests/census-floor.c
 tests_census_timeit_SOURCES = tests/census-timeit.c
-EXTRA_DIST += tests/census-bench.sh
+tests_ct_fill_SOURCES = tests/ct-fill.c
+tests_ct_fill_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
+tests_ct_fill_LDADD = $(LIBMNL_LIBS)
+tests_fd_hold_SOURCES = tests/fd-hold.c
+tests_owner_floor_SOURCES = tests/owner-floor.c
+EXTRA_DIST += tests/census-bench.sh tests/ct-bench.sh tests/owner-bench.sh
 
-.PHONY: bench bench-census
-bench: bench-census
+.PHONY: bench bench-census bench-conntrack bench-owners
+bench: bench-census bench-conntrack bench-owners
+bench-conntrack: src/tcptune tests/ct-fill tests/census-timeit
+	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
+	    $(SHELL) $(srcdir)/tests/ct-bench.sh
+bench-owners: src/tcptune tests/census-sockets tests/fd-hold tests/owner-floor tests/census-timeit
+	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
+	    $(SHELL) $(srcdir)/tests/owner-bench.sh
 bench-census: src/tcptune tests/census-sockets tests/census-floor tests/census-timeit
 	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
 	    $(SHELL) $(srcdir)/tests/census-bench.sh

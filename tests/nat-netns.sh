@@ -161,6 +161,18 @@ expect "router: conntrack shows where the port forward goes" \
 	'any(.nat.evidence[]; .kind == "conntrack" and (.detail | test("10\\.201\\.0\\.1:8081 goes to 203\\.0\\.113\\.2:8080")))'
 expect "router: two nat chains seen" '[.nat.evidence[] | select(.kind == "nat_chain")] | length == 2'
 
+
+# The counts are conntrack-tools' own: the same table listed by
+# `conntrack -L --src-nat` / `--dst-nat`.
+if command -v conntrack >/dev/null 2>&1; then
+	check_json "$R"
+	n_s=$(ip netns exec "$R" conntrack -L --src-nat 2>/dev/null | wc -l)
+	n_d=$(ip netns exec "$R" conntrack -L --dst-nat 2>/dev/null | wc -l)
+	expect "router: snat equals conntrack -L --src-nat ($n_s)" ".nat.conntrack.snat == $n_s"
+	expect "router: dnat equals conntrack -L --dst-nat ($n_d)" ".nat.conntrack.dnat == $n_d"
+	expect "router: the whole table was read" '.nat.conntrack.lower_bound == false'
+fi
+
 # --- without CAP_NET_ADMIN: "not permitted", never "none" --------------------
 check_json "$R" setpriv --bounding-set -net_admin --inh-caps -net_admin
 expect "no CAP_NET_ADMIN: conntrack is not permitted" '.nat.sources.conntrack == "not_permitted"'
@@ -230,6 +242,72 @@ if command -v iptables-legacy >/dev/null 2>&1; then
 	fi
 else
 	echo "note: iptables-legacy is not installed; the legacy part was not run"
+fi
+
+# --- entries made through ctnetlink: translated by their tuples ---------------
+# conntrackd (and `conntrack -I`) can make an entry whose reply tuple is not
+# the inverted original without the kernel's NAT status bits.  Counted by
+# comparing the tuples, as `conntrack -L` prints them, besides the entries
+# the kernel translated itself (`conntrack -I --src-nat`, with the bits).
+# tuple_nat TEXT: "SNAT DNAT" counted from `conntrack -L` lines.
+tuple_nat() {
+	awk '{
+		n = 0; delete v
+		for (i = 1; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] == "src" || kv[1] == "dst" || kv[1] == "sport" || kv[1] == "dport") {
+				if (kv[1] == "src") n++
+				v[n, kv[1]] = kv[2]
+			}
+		}
+		if (v[1, "src"] != v[2, "dst"] || v[1, "sport"] != v[2, "dport"]) s++
+		if (v[1, "dst"] != v[2, "src"] || v[1, "dport"] != v[2, "sport"]) d++
+	} END { print s + 0, d + 0 }' "$1"
+}
+if command -v conntrack >/dev/null 2>&1; then
+	unshare -n sh -c '
+		nft add table ip t && nft add chain ip t c "{ type nat hook postrouting priority 100; }" || exit 99
+		i=1
+		while [ $i -le 20 ]; do
+			conntrack -I -p tcp -s 10.9.0.$i -d 10.9.9.9 --sport 1000 --dport 80 \
+				--src-nat 192.0.2.1 --state ESTABLISHED -t 300 &&
+			conntrack -I -p udp -s 10.9.0.$i -d 10.9.9.9 --sport 1000 --dport 53 \
+				--dst-nat 192.0.2.2 -t 300 &&
+			conntrack -I -p tcp -s 10.9.1.$i -d 10.9.9.9 --sport 2000 --dport 80 \
+				--reply-src 10.9.9.9 --reply-dst 192.0.2.3 --reply-port-src 80 \
+				--reply-port-dst $((2000 + i)) --state ESTABLISHED -t 300 &&
+			conntrack -I -p tcp -s 10.9.2.$i -d 10.9.9.9 --sport 3000 --dport 443 \
+				--reply-src 192.0.2.4 --reply-dst 10.9.2.$i --reply-port-src 8443 \
+				--reply-port-dst 3000 --state ESTABLISHED -t 300 &&
+			conntrack -I -p tcp -s 10.9.3.$i -d 10.9.9.9 --sport 4000 --dport 80 \
+				--state ESTABLISHED -t 300 || exit 98
+			i=$((i + 1))
+		done 2>/dev/null
+		conntrack -L >"$1/ct.txt" 2>/dev/null
+		conntrack -L --src-nat 2>/dev/null | wc -l >"$1/ct-snat"
+		conntrack -L --dst-nat 2>/dev/null | wc -l >"$1/ct-dnat"
+		"$0" check --format json >"$1/out.json"
+		[ $? -le 2 ]' "$TCPTUNE" "$tmp" 2>"$tmp/err"
+	rc=$?
+	if [ $rc = 99 ]; then
+		echo "note: no nat chain could be made; the ctnetlink part was not run"
+	elif [ $rc != 0 ]; then
+		failed "ctnetlink namespace exited $rc: $(cat "$tmp/err")"
+	else
+		set -- $(tuple_nat "$tmp/ct.txt")
+		expect "ctnetlink: 100 entries made" '.nat.conntrack.total == 100'
+		expect "ctnetlink: snat counts every translated tuple ($1)" \
+			".nat.conntrack.snat == $1 and .nat.conntrack.snat == 40"
+		expect "ctnetlink: dnat counts every translated tuple ($2)" \
+			".nat.conntrack.dnat == $2 and .nat.conntrack.dnat == 40"
+		expect "ctnetlink: at least what conntrack -L --src-nat lists ($(cat "$tmp/ct-snat"))" \
+			".nat.conntrack.snat >= $(cat "$tmp/ct-snat")"
+		expect "ctnetlink: at least what conntrack -L --dst-nat lists ($(cat "$tmp/ct-dnat"))" \
+			".nat.conntrack.dnat >= $(cat "$tmp/ct-dnat")"
+		expect "ctnetlink: the verdict is translates" '.nat.verdict == "this_host_translates"'
+	fi
+else
+	echo "note: conntrack is not installed; the ctnetlink part was not run"
 fi
 
 finish

@@ -435,6 +435,136 @@ test_nl_errno(void **state)
 	assert_int_equal(tt_nl_errno(-100000), -EIO);
 }
 
+/* A made-up process: root/PID/fd/N links to links[], root/PID/ns/net a
+ * file of its own (its inode names its namespace) unless ns is NULL, in
+ * which case it links to ns_of's. */
+static void
+fake_pid(const char *root, int pid, const char *const *links, int n, const char *ns_of)
+{
+	char p[512], q[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%d", root, pid);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/%d/fd", root, pid);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/%d/ns", root, pid);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/%d/ns/net", root, pid);
+	if (ns_of != NULL) {
+		snprintf(q, sizeof(q), "%s/%s", root, ns_of);
+		assert_int_equal(symlink(q, p), 0);
+	} else {
+		assert_non_null(f = fopen(p, "w"));
+		fclose(f);
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/%d/fd/%d", root, pid, i);
+		assert_int_equal(symlink(links[i], p), 0);
+	}
+}
+
+static void
+remove_tree(const char *root)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * The namespace's processes first, the others only while sockets are
+ * unmatched, and a bound on the links read that makes the owners partial.
+ */
+static void
+test_owners_namespace_first(void **state)
+{
+	static const char *const mine[] = { "socket:[1001]" };
+	static const char *const other[] = { "/dev/null", "socket:[1002]", "socket:[1001]",
+		"pipe:[7]" };
+	char root[] = "/tmp/test-census-XXXXXX", p[512];
+	struct tt_ctx *ctx = tt_ctx_new(NULL);
+	struct tt_census *c = new_census(32768, 60999);
+	uint8_t a[16] = { 10, 0, 0, 1 };
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	fake_pid(root, 50, other, 4, NULL); /* another namespace, read first by pid */
+	fake_pid(root, 100, mine, 1, NULL); /* the census's namespace */
+	snprintf(p, sizeof(p), "%s/self", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/self/ns", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/self/ns/net", root);
+	assert_int_equal(symlink("../../100/ns/net", p), 0);
+	assert_int_equal(tt_ctx_set_proc_root(ctx, root), 0);
+
+	/* Only 1001 wanted: found in pid 100, the other namespace unread. */
+	tt_census_add(c, AF_INET, TT_CS_CLOSE_WAIT, false, a, 8080, 50000, 1001);
+	assert_int_equal(tt_census_find_owners(ctx, c), 0);
+	assert_int_equal(c->cw_matched, 1);
+	assert_int_equal(c->owner_fds_read, 1);
+	assert_int_equal(c->nowner, 1);
+	assert_int_equal(c->owner[0].pid, 100);
+	assert_int_equal(c->owner[0].count, 1); /* pid 50's copy is not counted again */
+	assert_false(c->owners_partial);
+
+	/* 1002 too: the other namespace is read, until both are found. */
+	tt_census_add(c, AF_INET, TT_CS_CLOSE_WAIT, false, a, 9090, 50001, 1002);
+	assert_int_equal(tt_census_find_owners(ctx, c), 0);
+	assert_int_equal(c->cw_matched, 2);
+	assert_int_equal(c->nowner, 2);
+	assert_true(c->owner_fds_read >= 2 && c->owner_fds_read <= 5);
+	assert_false(c->owners_partial);
+
+	/* A bound of one link: 1002 stays unmatched and the owners are
+	 * partial. */
+	c->owner_fd_limit = 1;
+	assert_int_equal(tt_census_find_owners(ctx, c), 0);
+	assert_int_equal(c->cw_matched, 1);
+	assert_int_equal(c->owner_fds_read, 1);
+	assert_true(c->owners_partial);
+
+	remove_tree(root);
+	free(c);
+	tt_ctx_free(ctx);
+}
+
+/* More owners than rows: the rest are summed, never dropped. */
+static void
+test_owners_other_processes(void **state)
+{
+	char root[] = "/tmp/test-census-XXXXXX", link[64];
+	struct tt_ctx *ctx = tt_ctx_new(NULL);
+	struct tt_census *c = new_census(32768, 60999);
+	uint8_t a[16] = { 10, 0, 0, 1 };
+	const int n = TT_CENSUS_OWNER_CAP + 6;
+	uint64_t sum = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	for (int i = 0; i < n; i++) {
+		const char *links[] = { link };
+
+		snprintf(link, sizeof(link), "socket:[%d]", 3000 + i);
+		fake_pid(root, 1000 + i, links, 1, NULL);
+		tt_census_add(c, AF_INET, TT_CS_CLOSE_WAIT, false, a, 8080, (uint16_t)(40000 + i),
+		    (uint64_t)(3000 + i));
+	}
+	assert_int_equal(tt_ctx_set_proc_root(ctx, root), 0);
+	assert_int_equal(tt_census_find_owners(ctx, c), 0);
+	assert_int_equal(c->cw_matched, n);
+	assert_int_equal(c->nowner, TT_CENSUS_OWNER_CAP);
+	assert_int_equal(c->owner_rows_dropped, 6);
+	for (size_t i = 0; i < c->nowner; i++)
+		sum += c->owner[i].count;
+	assert_int_equal(sum + c->owner_rows_dropped, n);
+	remove_tree(root);
+	free(c);
+	tt_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -447,6 +577,8 @@ main(void)
 		cmocka_unit_test(test_counters_fixture),
 		cmocka_unit_test(test_counter_parsers),
 		cmocka_unit_test(test_owners),
+		cmocka_unit_test(test_owners_namespace_first),
+		cmocka_unit_test(test_owners_other_processes),
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_nl_errno),
 	};

@@ -15,6 +15,11 @@
 
 #include <cmocka.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+
 #include "lib/nat-internal.h"
 #include "lib/profile.h"
 #include "lib/rules.h"
@@ -163,6 +168,115 @@ test_conntrack_items(void **state)
 	tt_nat_conntrack_items(&nat, 0, 0, 0);
 	assert_int_equal(nat.ev[0].points, TT_NATP_NO_NAT);
 	assert_int_equal(tt_nat_decide(&nat), TT_NATV_NONE);
+}
+
+/* Appends one ctnetlink entry to buf at *off: a TCP tuple a:ap -> b:bp,
+ * its reply ra:rap -> rb:rbp, and a status. */
+static void
+put_ct(char *buf, size_t *off, const char *a, uint16_t ap, const char *b, uint16_t bp,
+    const char *ra, uint16_t rap, const char *rb, uint16_t rbp, uint32_t status)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf + *off);
+	const char *ends[2][2] = { { a, b }, { ra, rb } };
+	const uint16_t ports[2][2] = { { ap, bp }, { rap, rbp } };
+	struct nfgenmsg *nfg;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_NEW;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = AF_INET;
+	for (int d = 0; d < 2; d++) {
+		struct nlattr *t =
+		    mnl_attr_nest_start(nlh, d == 0 ? CTA_TUPLE_ORIG : CTA_TUPLE_REPLY);
+		struct nlattr *ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+		struct nlattr *pr;
+		struct in_addr x;
+
+		inet_pton(AF_INET, ends[d][0], &x);
+		mnl_attr_put(nlh, CTA_IP_V4_SRC, 4, &x);
+		inet_pton(AF_INET, ends[d][1], &x);
+		mnl_attr_put(nlh, CTA_IP_V4_DST, 4, &x);
+		mnl_attr_nest_end(nlh, ip);
+		pr = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+		mnl_attr_put_u8(nlh, CTA_PROTO_NUM, IPPROTO_TCP);
+		mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(ports[d][0]));
+		mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(ports[d][1]));
+		mnl_attr_nest_end(nlh, pr);
+		mnl_attr_nest_end(nlh, t);
+	}
+	mnl_attr_put_u32(nlh, CTA_STATUS, htonl(status));
+	*off += nlh->nlmsg_len;
+}
+
+static size_t
+ct_buffer(char *buf)
+{
+	size_t off = 0;
+	struct nlmsghdr *done;
+
+	/* not translated */
+	put_ct(buf, &off, "10.0.0.1", 1000, "10.0.0.9", 80, "10.0.0.9", 80, "10.0.0.1", 1000, 0);
+	/* source NAT by tuple only (made through ctnetlink) */
+	put_ct(buf, &off, "10.0.0.2", 1000, "10.0.0.9", 80, "10.0.0.9", 80, "192.0.2.1", 1000, 0);
+	/* source port only translated */
+	put_ct(buf, &off, "10.0.0.3", 1000, "10.0.0.9", 80, "10.0.0.9", 80, "10.0.0.3", 1001, 0);
+	/* destination NAT by tuple */
+	put_ct(buf, &off, "10.0.0.4", 1000, "10.0.0.9", 80, "192.0.2.2", 8080, "10.0.0.4", 1000, 0);
+	/* status bit only, tuples plain */
+	put_ct(buf, &off, "10.0.0.5", 1000, "10.0.0.9", 80, "10.0.0.9", 80, "10.0.0.5", 1000,
+	    IPS_DST_NAT);
+	done = mnl_nlmsg_put_header(buf + off);
+	done->nlmsg_type = NLMSG_DONE;
+	done->nlmsg_flags = NLM_F_MULTI;
+	mnl_nlmsg_put_extra_header(done, sizeof(int));
+	return off + done->nlmsg_len;
+}
+
+static void
+test_conntrack_decode_tuples(void **state)
+{
+	static char buf[8192];
+	struct tt_nat_ct w = { .limit = 100 };
+	size_t len = ct_buffer(buf);
+
+	(void)state;
+	assert_int_equal(tt_nat_ct_decode(&w, buf, len, 0, 0), 0);
+	assert_int_equal(w.read, 5);
+	assert_int_equal(w.snat, 2);
+	assert_int_equal(w.dnat, 2);
+	assert_false(w.stopped);
+	assert_string_equal(w.sex, "tcp 10.0.0.2:1000 -> 10.0.0.9:80 leaves as 192.0.2.1:1000");
+	assert_string_equal(w.dex, "tcp 10.0.0.4:1000 -> 10.0.0.9:80 goes to 192.0.2.2:8080");
+}
+
+static void
+test_conntrack_decode_bound(void **state)
+{
+	static char buf[8192];
+	struct tt_nat_ct w = { .limit = 2 };
+	size_t len = ct_buffer(buf);
+	struct tt_nat nat;
+
+	(void)state;
+	assert_int_equal(tt_nat_ct_decode(&w, buf, len, 0, 0), 0);
+	assert_int_equal(w.read, 2);
+	assert_true(w.stopped);
+	assert_int_equal(w.snat, 1);
+	assert_int_equal(w.dnat, 0);
+
+	/* The report says the counts are lower bounds. */
+	all_read(&nat);
+	nat.ct_lower_bound = true;
+	nat.ct_read = 2;
+	tt_nat_conntrack_items(&nat, 5, 1, 0);
+	assert_non_null(strstr(nat.ev[0].detail, "at least 1 of 5"));
+	all_read(&nat);
+	nat.ct_lower_bound = true;
+	nat.ct_read = 2;
+	tt_nat_conntrack_items(&nat, 5, 0, 0);
+	assert_int_equal(nat.ev[0].points, TT_NATP_UNKNOWN);
+	assert_non_null(strstr(nat.ev[0].detail, "first 2 of 5"));
+	assert_int_not_equal(tt_nat_decide(&nat), TT_NATV_NONE);
 }
 
 static enum tt_addr_class
@@ -545,6 +659,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict_none_needs_every_source),
+		cmocka_unit_test(test_conntrack_decode_tuples),
+		cmocka_unit_test(test_conntrack_decode_bound),
 		cmocka_unit_test(test_verdict_translates),
 		cmocka_unit_test(test_verdict_behind),
 		cmocka_unit_test(test_verdict_unknown_item),

@@ -35,8 +35,13 @@ int tt_census_dump(const struct tt_ctx *ctx, struct tt_census *c);
 
 /*
  * Matches the remembered CLOSE_WAIT inodes with <proc root>/PID/fd links
- * and fills the owner table.  Processes that vanish or cannot be read are
- * skipped.  Returns 0 or a negative errno when the proc root cannot be
+ * and fills the owner table.  Processes whose net namespace
+ * (PID/ns/net) is the calling thread's are walked first, the others only
+ * while inodes are unmatched; the walk stops when every inode is found,
+ * or after owner_fd_limit links (owners_partial).  Each socket counts
+ * once, for the first process found holding it; rows past
+ * TT_CENSUS_OWNER_CAP are summed in owner_rows_dropped.  Processes that
+ * vanish or cannot be read are skipped.  Returns 0 or a negative errno when the proc root cannot be
  * listed.
  */
 int tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c);

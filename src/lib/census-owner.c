@@ -1,6 +1,8 @@
 /*
  * Who holds the census's CLOSE_WAIT sockets: the remembered inodes matched
- * with the fd links of every process below the proc root.
+ * with the fd links of the processes below the proc root, those of the
+ * census's network namespace first, stopping as soon as every inode is
+ * found or after c->owner_fd_limit links (then the owners are partial).
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "census-internal.h"
@@ -73,10 +76,52 @@ owner_add(const struct tt_ctx *ctx, struct tt_census *c, int pid, char *comm, si
 	o->count = 1;
 }
 
+/* One walk over the processes: what it looks for and how far it got. */
+struct owner_walk {
+	size_t left;         /* remembered inodes not found yet */
+	uint64_t fds, limit; /* fd links read; the most to read */
+	bool ns_known;       /* the target namespace's identity is known */
+	dev_t ns_dev;
+	ino_t ns_ino;
+};
+
+static bool
+walk_done(const struct owner_walk *w)
+{
+	return w->left == 0 || w->fds >= w->limit;
+}
+
+/* Matches one fd link; counts each socket once, with its first holder. */
 static void
-walk_pid(const struct tt_ctx *ctx, struct tt_census *c, int dfd, const char *name)
+match_link(const struct tt_ctx *ctx, struct tt_census *c, struct owner_walk *w, int pid, char *comm,
+    size_t commlen, const char *link)
+{
+	struct tt_census_cw key, *hit;
+	unsigned long long ino;
+	char *end;
+
+	if (strncmp(link, "socket:[", 8) != 0)
+		return;
+	errno = 0;
+	ino = strtoull(link + 8, &end, 10);
+	if (errno != 0 || *end != ']')
+		return;
+	key.inode = ino;
+	hit = bsearch(&key, c->cw, c->ncw, sizeof(c->cw[0]), cmp_cw);
+	if (hit == NULL || hit->found)
+		return;
+	hit->found = true;
+	w->left--;
+	c->cw_matched++;
+	owner_add(ctx, c, pid, comm, commlen, hit->port);
+}
+
+static void
+walk_pid(
+    const struct tt_ctx *ctx, struct tt_census *c, struct owner_walk *w, int dfd, const char *name)
 {
 	char rel[300], comm[32] = "";
+	int pid = (int)strtol(name, NULL, 10);
 	struct dirent *e;
 	DIR *d;
 	int fd;
@@ -90,40 +135,82 @@ walk_pid(const struct tt_ctx *ctx, struct tt_census *c, int dfd, const char *nam
 		close(fd);
 		return;
 	}
-	while ((e = readdir(d)) != NULL) {
-		struct tt_census_cw key, *hit;
+	while (!walk_done(w) && (e = readdir(d)) != NULL) {
 		char link[64];
 		ssize_t n;
-		unsigned long long ino;
-		char *end;
 
 		if (e->d_name[0] == '.')
 			continue;
+		w->fds++;
 		n = readlinkat(fd, e->d_name, link, sizeof(link) - 1);
 		if (n < 9)
 			continue;
 		link[n] = '\0';
-		if (strncmp(link, "socket:[", 8) != 0)
-			continue;
-		errno = 0;
-		ino = strtoull(link + 8, &end, 10);
-		if (errno != 0 || *end != ']')
-			continue;
-		key.inode = ino;
-		hit = bsearch(&key, c->cw, c->ncw, sizeof(c->cw[0]), cmp_cw);
-		if (hit == NULL)
-			continue;
-		c->cw_matched++;
-		owner_add(ctx, c, (int)strtol(name, NULL, 10), comm, sizeof(comm), hit->port);
+		match_link(ctx, c, w, pid, comm, sizeof(comm), link);
 	}
 	closedir(d);
+}
+
+/* Is rel (below dfd) a link to the target network namespace? */
+static bool
+in_target_ns(const struct owner_walk *w, int dfd, const char *name)
+{
+	char rel[300];
+	struct stat st;
+
+	snprintf(rel, sizeof(rel), "%s/ns/net", name);
+	return fstatat(dfd, rel, &st, 0) == 0 && st.st_dev == w->ns_dev && st.st_ino == w->ns_ino;
+}
+
+/*
+ * One pass over the processes.  With the target namespace known, pass 0
+ * takes the processes in it and pass 1 the others; without it, pass 0
+ * takes every process and pass 1 none.
+ */
+static void
+walk_pass(const struct tt_ctx *ctx, struct tt_census *c, struct owner_walk *w, DIR *d, int pass)
+{
+	struct dirent *e;
+
+	if (pass == 1 && !w->ns_known)
+		return;
+	rewinddir(d);
+	while (!walk_done(w) && (e = readdir(d)) != NULL) {
+		const char *p = e->d_name;
+
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (p == e->d_name || *p != '\0')
+			continue;
+		if (w->ns_known && in_target_ns(w, dirfd(d), e->d_name) != (pass == 0))
+			continue;
+		walk_pid(ctx, c, w, dirfd(d), e->d_name);
+	}
+}
+
+/* The namespace the census looked at: the calling thread's. */
+static void
+target_ns(const struct tt_ctx *ctx, struct owner_walk *w)
+{
+	static const char *const self[] = { "thread-self/ns/net", "self/ns/net" };
+	char path[4096];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(self) / sizeof(self[0]); i++) {
+		if (tt_proc_path(ctx, self[i], path, sizeof(path)) == 0 && stat(path, &st) == 0) {
+			w->ns_known = true;
+			w->ns_dev = st.st_dev;
+			w->ns_ino = st.st_ino;
+			return;
+		}
+	}
 }
 
 int
 tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c)
 {
+	struct owner_walk w = { .left = c->ncw };
 	char root[4096];
-	struct dirent *e;
 	DIR *d;
 	int r;
 
@@ -131,25 +218,27 @@ tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c)
 	if (r < 0)
 		return r;
 	qsort(c->cw, c->ncw, sizeof(c->cw[0]), cmp_cw);
+	for (size_t i = 0; i < c->ncw; i++)
+		c->cw[i].found = false;
 	c->nowner = 0;
 	c->cw_matched = 0;
 	c->owner_rows_dropped = 0;
+	w.limit = c->owner_fd_limit ? c->owner_fd_limit : TT_CENSUS_OWNER_FD_MAX;
 	d = opendir(root);
 	if (d == NULL) {
 		r = -errno;
 		tt_log(ctx, TT_LOG_WARNING, "%s: %s", root, strerror(-r));
 		return r;
 	}
-	while ((e = readdir(d)) != NULL) {
-		const char *p = e->d_name;
-
-		while (isdigit((unsigned char)*p))
-			p++;
-		if (p == e->d_name || *p != '\0')
-			continue;
-		walk_pid(ctx, c, dirfd(d), e->d_name);
-	}
+	/* The processes of the namespace first: a socket is nearly always
+	 * held there.  The others only while sockets are still unmatched,
+	 * since a process elsewhere can hold a socket of this namespace. */
+	target_ns(ctx, &w);
+	walk_pass(ctx, c, &w, d, 0);
+	walk_pass(ctx, c, &w, d, 1);
 	closedir(d);
+	c->owner_fds_read = w.fds;
+	c->owners_partial = w.left > 0 && w.fds >= w.limit;
 	qsort(c->owner, c->nowner, sizeof(c->owner[0]), cmp_owner);
 	c->owners_walked = true;
 	return 0;

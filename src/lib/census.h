@@ -110,10 +110,13 @@ struct tt_census_owner {
 #define TT_CENSUS_DEST_SHOW 10    /* destinations reported */
 #define TT_CENSUS_CW_CAP    65536 /* CLOSE_WAIT inodes remembered */
 #define TT_CENSUS_OWNER_CAP 64    /* owner rows */
+/* fd links the owner walk reads at most (about 1 s at 3.5 us each) */
+#define TT_CENSUS_OWNER_FD_MAX 262144
 
 struct tt_census_cw {
 	uint64_t inode;
 	uint16_t port;
+	bool found; /* the owner walk saw it in some process */
 };
 
 struct tt_census {
@@ -143,7 +146,12 @@ struct tt_census {
 	uint64_t cw_matched; /* remembered inodes found in some process */
 	struct tt_census_owner owner[TT_CENSUS_OWNER_CAP];
 	size_t nowner;
-	uint64_t owner_rows_dropped; /* matches that found no free row */
+	/* Sockets whose process found no free row: the "other processes"
+	 * row, summed, never dropped. */
+	uint64_t owner_rows_dropped;
+	uint64_t owner_fds_read; /* fd links read by the walk */
+	uint64_t owner_fd_limit; /* the most to read; 0: TT_CENSUS_OWNER_FD_MAX */
+	bool owners_partial;     /* the limit stopped the walk with sockets unmatched */
 
 	bool have[TT_CTR__COUNT];
 	uint64_t counter[TT_CTR__COUNT];

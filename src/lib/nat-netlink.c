@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -20,6 +21,7 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
@@ -30,13 +32,12 @@
 #include <netlink/addr.h>
 #include <netlink/cache.h>
 #include <netlink/errno.h>
-#include <netlink/netfilter/ct.h>
-#include <netlink/netfilter/nfnl.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 
 #include "nat-internal.h"
 #include "nl-internal.h"
+#include "sysctl.h"
 
 /* What an errno from a dump means for a source. */
 static enum tt_nat_source_state
@@ -82,115 +83,266 @@ not_read(
 
 /* --- conntrack ------------------------------------------------------------ */
 
+/*
+ * The conntrack table is streamed: one dump over a raw ctnetlink socket,
+ * each buffer decoded as it arrives (tt_nat_ct_decode()), so memory stays
+ * the same whatever the size of the table.  The total comes from
+ * nf_conntrack_count, which the kernel keeps per namespace.
+ *
+ * Every entry crosses to user space.  Since Linux 5.15 ctnetlink can filter
+ * a dump by status bits (CTA_STATUS with CTA_STATUS_MASK: an entry is sent
+ * when status & mask == value), but an entry made through ctnetlink with a
+ * translated reply tuple and no IPS_SRC_NAT / IPS_DST_NAT bit (as a
+ * conntrackd standby makes them) would never pass such a filter, and those
+ * are exactly the entries that the tuple comparison is here to count.
+ */
+
+#define CT_BUFSIZE 65536 /* a dump skb is at most 32 KiB; room for two */
+
+struct ct_tuple {
+	uint8_t l3, proto; /* address length (4, 16; 0: none seen), IPPROTO_* */
+	bool ports;
+	uint16_t sport, dport; /* host order */
+	uint8_t src[16], dst[16];
+};
+
+static void
+ct_tuple_ip(const struct nlattr *nest, struct ct_tuple *t)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+	{
+		uint16_t type = mnl_attr_get_type(a);
+		uint16_t len = mnl_attr_get_payload_len(a);
+		bool v4 = type == CTA_IP_V4_SRC || type == CTA_IP_V4_DST;
+		bool v6 = type == CTA_IP_V6_SRC || type == CTA_IP_V6_DST;
+
+		if ((!v4 && !v6) || len != (v4 ? 4 : 16))
+			continue;
+		t->l3 = (uint8_t)len;
+		memcpy(type == CTA_IP_V4_SRC || type == CTA_IP_V6_SRC ? t->src : t->dst,
+		    mnl_attr_get_payload(a), len);
+	}
+}
+
+static void
+ct_tuple_proto(const struct nlattr *nest, struct ct_tuple *t)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+	{
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type == CTA_PROTO_NUM && mnl_attr_get_payload_len(a) >= 1) {
+			t->proto = mnl_attr_get_u8(a);
+		} else if ((type == CTA_PROTO_SRC_PORT || type == CTA_PROTO_DST_PORT) &&
+		    mnl_attr_get_payload_len(a) >= 2) {
+			uint16_t port = ntohs(mnl_attr_get_u16(a));
+
+			t->ports = true;
+			if (type == CTA_PROTO_SRC_PORT)
+				t->sport = port;
+			else
+				t->dport = port;
+		}
+	}
+}
+
+static void
+ct_tuple(const struct nlattr *nest, struct ct_tuple *t)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+	{
+		if (mnl_attr_get_type(a) == CTA_TUPLE_IP)
+			ct_tuple_ip(a, t);
+		else if (mnl_attr_get_type(a) == CTA_TUPLE_PROTO)
+			ct_tuple_proto(a, t);
+	}
+}
+
 /* "addr:port" ("[addr]:port" for IPv6) of one end of a tuple. */
 static const char *
-ct_end(struct nfnl_ct *ct, int repl, bool src, char *buf, size_t len)
+ct_end(const struct ct_tuple *t, bool src, char *buf, size_t len)
 {
-	struct nl_addr *a = src ? nfnl_ct_get_src(ct, repl) : nfnl_ct_get_dst(ct, repl);
-	bool has_port = src ? nfnl_ct_test_src_port(ct, repl) : nfnl_ct_test_dst_port(ct, repl);
-	unsigned port = src ? nfnl_ct_get_src_port(ct, repl) : nfnl_ct_get_dst_port(ct, repl);
-	char text[INET6_ADDRSTRLEN + 8];
-	bool v6 = nl_addr_get_family(a) == AF_INET6;
+	char text[INET6_ADDRSTRLEN];
+	bool v6 = t->l3 == 16;
 
-	nl_addr2str(a, text, sizeof(text));
-	if (has_port)
-		snprintf(buf, len, "%s%s%s:%u", v6 ? "[" : "", text, v6 ? "]" : "", port);
+	if (inet_ntop(v6 ? AF_INET6 : AF_INET, src ? t->src : t->dst, text, sizeof(text)) == NULL)
+		snprintf(text, sizeof(text), "?");
+	if (t->ports)
+		snprintf(buf, len, "%s%s%s:%u", v6 ? "[" : "", text, v6 ? "]" : "",
+		    (unsigned)(src ? t->sport : t->dport));
 	else
 		snprintf(buf, len, "%s", text);
 	return buf;
 }
 
 static void
-ct_example(struct nfnl_ct *ct, bool snat, char *buf, size_t len)
+ct_example(const struct ct_tuple *o, const struct ct_tuple *r, bool snat, char *buf, size_t len)
 {
 	char a[64], b[64], c[64];
-	const char *proto = nfnl_ct_get_proto(ct) == IPPROTO_TCP ? "tcp" :
-	    nfnl_ct_get_proto(ct) == IPPROTO_UDP                 ? "udp" :
-								   "ip";
+	const char *proto = o->proto == IPPROTO_TCP ? "tcp" :
+	    o->proto == IPPROTO_UDP                 ? "udp" :
+						      "ip";
 
-	if (nfnl_ct_get_src(ct, 0) == NULL || nfnl_ct_get_dst(ct, 0) == NULL ||
-	    nfnl_ct_get_src(ct, 1) == NULL || nfnl_ct_get_dst(ct, 1) == NULL) {
-		buf[0] = '\0';
-		return;
-	}
 	/* The reply tuple is what the far side sees: for source NAT its
 	 * destination is the translated source, for destination NAT its
 	 * source is where the connection really goes. */
-	snprintf(buf, len, "%s %s -> %s %s %s", proto, ct_end(ct, 0, true, a, sizeof(a)),
-	    ct_end(ct, 0, false, b, sizeof(b)), snat ? "leaves as" : "goes to",
-	    snat ? ct_end(ct, 1, false, c, sizeof(c)) : ct_end(ct, 1, true, c, sizeof(c)));
+	snprintf(buf, len, "%s %s -> %s %s %s", proto, ct_end(o, true, a, sizeof(a)),
+	    ct_end(o, false, b, sizeof(b)), snat ? "leaves as" : "goes to",
+	    snat ? ct_end(r, false, c, sizeof(c)) : ct_end(r, true, c, sizeof(c)));
 }
 
 /*
- * Connects a libnl socket to protocol and dumps one cache through alloc.
- * On failure the source is recorded as not read (libnl's code mapped to
- * errno) and nothing is left to free.
+ * Is one end of the original tuple other than the inverted reply tuple?
+ * src: the original source against the reply destination (source NAT);
+ * else the original destination against the reply source (destination
+ * NAT).  Addresses always, ports when both tuples carry them.
  */
-static enum tt_nat_source_state
-dump_cache(const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_kind kind, const char *what,
-    int protocol, int (*alloc)(struct nl_sock *, struct nl_cache **), struct nl_sock **skp,
-    struct nl_cache **cachep)
+static bool
+ct_translated(const struct ct_tuple *o, const struct ct_tuple *r, bool src)
 {
-	enum tt_nat_source_state st;
-	int r, e;
+	if (o->l3 == 0 || o->l3 != r->l3)
+		return false;
+	if (memcmp(src ? o->src : o->dst, src ? r->dst : r->src, o->l3) != 0)
+		return true;
+	return o->ports && r->ports && (src ? o->sport != r->dport : o->dport != r->sport);
+}
 
-	*skp = nl_socket_alloc();
-	if (*skp == NULL) {
-		not_read(nat, kind, what, ENOMEM, TT_NATSRC_FAILED);
-		return TT_NATSRC_FAILED;
+static int
+ct_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct tt_nat_ct *w = data;
+	struct ct_tuple o = { 0 }, r = { 0 };
+	const struct nlattr *a;
+	uint32_t status = 0;
+	bool snat, dnat;
+
+	if (w->read >= w->limit) {
+		w->stopped = true;
+		return MNL_CB_STOP;
 	}
-	r = nl_connect(*skp, protocol);
-	if (r >= 0)
-		r = alloc(*skp, cachep);
-	if (r >= 0)
-		return TT_NATSRC_OK;
-	e = -tt_nl_errno(r);
-	st = errno_state(e);
-	tt_log(ctx, TT_LOG_DEBUG, "nat: %s dump: %s", what, strerror(e));
-	not_read(nat, kind, what, e, st);
-	nl_socket_free(*skp);
-	*skp = NULL;
-	return st;
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
+		return MNL_CB_OK;
+	w->read++;
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+	{
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type == CTA_TUPLE_ORIG)
+			ct_tuple(a, &o);
+		else if (type == CTA_TUPLE_REPLY)
+			ct_tuple(a, &r);
+		else if (type == CTA_STATUS && mnl_attr_get_payload_len(a) >= 4)
+			status = ntohl(mnl_attr_get_u32(a));
+	}
+	/* The tuples first, as conntrack-tools compares them; the status
+	 * bits as a second source (an entry whose tuples were not sent). */
+	snat = ct_translated(&o, &r, true) || (status & IPS_SRC_NAT);
+	dnat = ct_translated(&o, &r, false) || (status & IPS_DST_NAT);
+	if (snat && w->snat++ == 0 && o.l3 != 0 && o.l3 == r.l3)
+		ct_example(&o, &r, true, w->sex, sizeof(w->sex));
+	if (dnat && w->dnat++ == 0 && o.l3 != 0 && o.l3 == r.l3)
+		ct_example(&o, &r, false, w->dex, sizeof(w->dex));
+	return MNL_CB_OK;
+}
+
+int
+tt_nat_ct_decode(struct tt_nat_ct *w, const void *buf, size_t len, uint32_t seq, uint32_t portid)
+{
+	int r = mnl_cb_run(buf, len, seq, portid, ct_msg_cb, w);
+
+	if (r < 0)
+		return errno ? -errno : -EBADMSG;
+	return r == MNL_CB_STOP ? 0 : 1;
+}
+
+/* Streams the dump through w.  Returns 0 or a negative errno. */
+static int
+ct_dump(struct tt_nat_ct *w)
+{
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
+	uint32_t seq = (uint32_t)time(NULL), portid;
+	char *buf = malloc(CT_BUFSIZE);
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+	ssize_t n;
+	int r;
+
+	if (nl == NULL || buf == NULL) {
+		r = buf == NULL ? -ENOMEM : -errno;
+		goto out;
+	}
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		r = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = AF_UNSPEC;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = 0;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		r = -errno;
+		goto out;
+	}
+	do {
+		n = mnl_socket_recvfrom(nl, buf, CT_BUFSIZE);
+		r = n < 0 ? -errno : tt_nat_ct_decode(w, buf, (size_t)n, seq, portid);
+	} while (r > 0);
+out:
+	if (nl != NULL)
+		mnl_socket_close(nl); /* a dump cut short ends with its socket */
+	free(buf);
+	return r;
 }
 
 enum tt_nat_source_state
 tt_nat_read_conntrack(const struct tt_ctx *ctx, struct tt_nat *nat)
 {
-	unsigned long total = 0, snat = 0, dnat = 0;
-	char sex[160] = "", dex[160] = "";
-	struct nl_cache *cache = NULL;
+	struct tt_nat_ct *w = calloc(1, sizeof(*w));
 	enum tt_nat_source_state st;
-	struct nl_object *obj;
-	struct nl_sock *sk;
+	char text[32];
+	unsigned long total;
+	int r;
 
-	st = dump_cache(ctx, nat, TT_NATK_CONNTRACK, "conntrack", NETLINK_NETFILTER,
-	    nfnl_ct_alloc_cache, &sk, &cache);
-	if (st != TT_NATSRC_OK)
-		return st;
-	for (obj = nl_cache_get_first(cache); obj != NULL; obj = nl_cache_get_next(obj)) {
-		struct nfnl_ct *ct = (struct nfnl_ct *)obj;
-		uint32_t status = nfnl_ct_get_status(ct);
-
-		total++;
-		if (status & IPS_SRC_NAT) {
-			if (snat++ == 0)
-				ct_example(ct, true, sex, sizeof(sex));
-		}
-		if (status & IPS_DST_NAT) {
-			if (dnat++ == 0)
-				ct_example(ct, false, dex, sizeof(dex));
-		}
+	if (w == NULL) {
+		not_read(nat, TT_NATK_CONNTRACK, "conntrack", ENOMEM, TT_NATSRC_FAILED);
+		return TT_NATSRC_FAILED;
 	}
-	nl_cache_free(cache);
-	nl_socket_free(sk);
-	tt_nat_conntrack_items(nat, total, snat, dnat);
+	w->limit = TT_NAT_CT_READ_MAX;
+	r = ct_dump(w);
+	if (r < 0) {
+		st = errno_state(-r);
+		tt_log(ctx, TT_LOG_DEBUG, "nat: conntrack dump: %s", strerror(-r));
+		not_read(nat, TT_NATK_CONNTRACK, "conntrack", -r, st);
+		free(w);
+		return st;
+	}
+	/* The kernel's own count of this namespace's entries; the entries
+	 * read when it cannot be read. */
+	total = w->read;
+	if (tt_proc_read(ctx, "sys/net/netfilter/nf_conntrack_count", text, sizeof(text)) > 0)
+		total = strtoul(text, NULL, 10);
+	nat->ct_read = w->read;
+	nat->ct_lower_bound = w->stopped;
+	tt_nat_conntrack_items(nat, total, w->snat, w->dnat);
 	/* One example of each kind shows the reader what was translated. */
-	if (sex[0])
+	if (w->sex[0])
 		tt_nat_add(nat, TT_NATK_CONNTRACK, TT_NATS_STRONG, TT_NATP_TRANSLATES,
-		    "source NAT, for example: %s", sex);
-	if (dex[0])
+		    "source NAT, for example: %s", w->sex);
+	if (w->dex[0])
 		tt_nat_add(nat, TT_NATK_CONNTRACK, TT_NATS_STRONG, TT_NATP_TRANSLATES,
-		    "destination NAT, for example: %s", dex);
+		    "destination NAT, for example: %s", w->dex);
+	free(w);
 	return TT_NATSRC_OK;
 }
 
@@ -394,6 +546,38 @@ fail:
 }
 
 /* --- addresses ----------------------------------------------------------- */
+
+/*
+ * Connects a libnl socket to protocol and dumps one cache through alloc.
+ * On failure the source is recorded as not read (libnl's code mapped to
+ * errno) and nothing is left to free.
+ */
+static enum tt_nat_source_state
+dump_cache(const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_kind kind, const char *what,
+    int protocol, int (*alloc)(struct nl_sock *, struct nl_cache **), struct nl_sock **skp,
+    struct nl_cache **cachep)
+{
+	enum tt_nat_source_state st;
+	int r, e;
+
+	*skp = nl_socket_alloc();
+	if (*skp == NULL) {
+		not_read(nat, kind, what, ENOMEM, TT_NATSRC_FAILED);
+		return TT_NATSRC_FAILED;
+	}
+	r = nl_connect(*skp, protocol);
+	if (r >= 0)
+		r = alloc(*skp, cachep);
+	if (r >= 0)
+		return TT_NATSRC_OK;
+	e = -tt_nl_errno(r);
+	st = errno_state(e);
+	tt_log(ctx, TT_LOG_DEBUG, "nat: %s dump: %s", what, strerror(e));
+	not_read(nat, kind, what, e, st);
+	nl_socket_free(*skp);
+	*skp = NULL;
+	return st;
+}
 
 #define ADDR_ITEMS_MAX 8 /* addresses named one by one; the rest counted */
 

@@ -123,20 +123,28 @@ void
 tt_nat_conntrack_items(
     struct tt_nat *nat, unsigned long total, unsigned long snat, unsigned long dnat)
 {
+	/* A dump cut short gives counts that are lower bounds. */
+	const char *least = nat->ct_lower_bound ? "at least " : "";
+
 	nat->ct_total = total;
 	nat->ct_snat = snat;
 	nat->ct_dnat = dnat;
 	if (snat > 0)
 		tt_nat_add(nat, TT_NATK_CONNTRACK, TT_NATS_STRONG, TT_NATP_TRANSLATES,
-		    "%lu of %lu tracked connections have their source translated "
+		    "%s%lu of %lu tracked connections have their source translated "
 		    "(masquerade or snat)",
-		    snat, total);
+		    least, snat, total);
 	if (dnat > 0)
 		tt_nat_add(nat, TT_NATK_CONNTRACK, TT_NATS_STRONG, TT_NATP_TRANSLATES,
-		    "%lu of %lu tracked connections have their destination translated "
+		    "%s%lu of %lu tracked connections have their destination translated "
 		    "(dnat, redirect or a port forward)",
-		    dnat, total);
-	if (snat == 0 && dnat == 0)
+		    least, dnat, total);
+	if (snat == 0 && dnat == 0 && nat->ct_lower_bound)
+		tt_nat_add(nat, TT_NATK_CONNTRACK, TT_NATS_NONE, TT_NATP_UNKNOWN,
+		    "none of the first %lu of %lu tracked connections is translated; the "
+		    "rest were not read",
+		    nat->ct_read, total);
+	else if (snat == 0 && dnat == 0)
 		tt_nat_add(nat, TT_NATK_CONNTRACK, total > 0 ? TT_NATS_STRONG : TT_NATS_MEDIUM,
 		    TT_NATP_NO_NAT,
 		    total > 0 ? "none of %lu tracked connections is translated" :

@@ -86,6 +86,8 @@ struct tt_nat {
 	enum tt_nat_source_state source[TT_NATSRC__COUNT];
 	/* conntrack counts, valid when source[TT_NATSRC_CONNTRACK] is OK */
 	unsigned long ct_total, ct_snat, ct_dnat;
+	unsigned long ct_read; /* entries the dump decoded */
+	bool ct_lower_bound;   /* the dump was cut short: snat, dnat at least */
 	unsigned nft_nat_chains, nft_nat_rules;
 	size_t n;
 	unsigned dropped; /* items that did not fit */

@@ -18,7 +18,7 @@ src=$(cd "$1" && pwd) build=$(cd "$2" && pwd)
 # keep their double quotes, as the compiler gets them from make.
 TIDY_FLAGS="-std=gnu11 -I$build -I$src/src -DTCPTUNE_STATE_DIR=\"/var/lib/tcptune\"
  -DFIXTURES=\"$src/tests/fixtures\" -DPROFILES=\"$src/profiles\"
- $(pkg-config --cflags libnl-3.0 libnl-route-3.0 libnl-nf-3.0 inih cmocka)"
+ $(pkg-config --cflags libnl-3.0 libnl-route-3.0 inih cmocka)"
 export TIDY_FLAGS
 cd "$src"
 # Two at a time, for the two cores CI has.
