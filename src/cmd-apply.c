@@ -518,6 +518,7 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 	struct apply_run a;
 	int rc;
 
+	env->changes_kernel = true;
 	rc = apply_parse(env, argc, argv, &o);
 	if (rc != CMD_CONTINUE)
 		return rc;

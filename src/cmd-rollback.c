@@ -106,6 +106,7 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 	const char *result;
 	int r, rc;
 
+	env->changes_kernel = true;
 	rc = rollback_parse(env, argc, argv, &format, &force);
 	if (rc != CMD_CONTINUE)
 		return rc;

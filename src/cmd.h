@@ -42,6 +42,9 @@ struct cmd_env {
 	bool journal;
 	/* -v, --verbose: debug messages too, the library's among them. */
 	bool verbose;
+	/* apply, rollback, confirm: the exit code describes what happened
+	 * to the kernel, so a failed output is reported, not folded in. */
+	bool changes_kernel;
 };
 
 struct cmd {

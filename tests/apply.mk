@@ -18,7 +18,8 @@ APPLY_SHELL_TESTS = \
 	tests/apply/crash.sh \
 	tests/apply/fault.sh \
 	tests/apply/refusals.sh \
-	tests/apply/security.sh
+	tests/apply/security.sh \
+	tests/apply/signals.sh
 
 TESTS += tests/test-plan tests/test-journal $(APPLY_SHELL_TESTS)
 dist_check_SCRIPTS += $(APPLY_SHELL_TESTS)
