@@ -184,6 +184,7 @@ cmd_exit_for_errno(int e)
 	case EFBIG:
 	case ERANGE:
 	case EBADMSG: /* a damaged journal */
+	case EXDEV:   /* a journal from another proc root, namespace or boot */
 		return EXIT_DATAERR;
 	case EBUSY:       /* another tcptune holds the state directory */
 	case EINPROGRESS: /* an earlier apply or rollback was interrupted */

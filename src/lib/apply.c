@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -69,6 +70,66 @@ read_live(const struct tt_ctx *ctx, enum tt_key_id id, struct tt_val *out)
 }
 
 /*
+ * Whether the journal j describes the kernel tcptune works on now.  0, or
+ * -EXDEV (logged) when it is from another proc root or network namespace,
+ * or (unless boot_ok) another boot: its originals are not this kernel's.
+ * Returns 1 for another boot when boot_ok.
+ */
+static int
+check_origin(struct tt_ctx *ctx, const struct tt_journal *j, bool boot_ok)
+{
+	struct tt_origin here;
+	int r = tt_origin_here(ctx, &here);
+
+	if (r < 0)
+		return r;
+	switch (tt_origin_compare(&j->origin, &here)) {
+	case TT_ORIGIN_SAME:
+		return 0;
+	case TT_ORIGIN_OTHER_ROOT:
+		tt_log(ctx, TT_LOG_ERR,
+		    "the journal was written for the proc root %s, not %s: its originals "
+		    "are not this kernel's (use --proc-root %s or another --state-dir)",
+		    j->origin.root, here.root, j->origin.root);
+		return -EXDEV;
+	case TT_ORIGIN_OTHER_NETNS:
+		tt_log(ctx, TT_LOG_ERR,
+		    "the journal was written in another network namespace "
+		    "(nsfs inode %llu, this one is %llu): run tcptune in that one, "
+		    "or use another --state-dir",
+		    j->origin.ns_ino, here.ns_ino);
+		return -EXDEV;
+	case TT_ORIGIN_OTHER_BOOT:
+	default:
+		if (boot_ok)
+			return 1;
+		tt_log(ctx, TT_LOG_ERR,
+		    "the journal is from an earlier boot (%s): the kernel it describes "
+		    "is gone, and its originals are not this boot's; a new apply "
+		    "starts a new journal and keeps this one aside",
+		    j->origin.boot);
+		return -EXDEV;
+	}
+}
+
+/* Sets a journal from an earlier boot aside as journal.boot-BOOTID. */
+static int
+set_aside_old_boot(struct tt_ctx *ctx, int state, const struct tt_journal *j)
+{
+	char name[64];
+	int r;
+
+	snprintf(name, sizeof(name), "%s.boot-%s", TT_JOURNAL_NAME, j->origin.boot);
+	r = tt_journal_set_aside(ctx, state, name);
+	if (r == 0)
+		tt_log(ctx, TT_LOG_WARNING,
+		    "the journal was from an earlier boot: set aside as %s/%s; this apply "
+		    "starts a new one",
+		    tt_ctx_state_dir(ctx), name);
+	return r;
+}
+
+/*
  * Loads the journal as it is before an apply into *old, and refuses to go
  * on over an interrupted operation or a pending confirmation.
  */
@@ -81,6 +142,13 @@ load_before(struct tt_ctx *ctx, int state, struct tt_journal *old, bool *had_old
 	if (r < 0)
 		return r;
 	*had_old = r == 1;
+	r = *had_old ? check_origin(ctx, old, true) : 0;
+	if (r < 0)
+		return r;
+	if (r == 1) {
+		*had_old = false;
+		return set_aside_old_boot(ctx, state, old);
+	}
 	if (*had_old && old->state != TT_J_APPLIED) {
 		tt_log(ctx, TT_LOG_ERR,
 		    "an earlier %s was interrupted; run `tcptune rollback` "
@@ -106,6 +174,7 @@ journal_for_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, const str
     struct tt_journal *nj)
 {
 	const struct tt_plan *plan = p->plan;
+	int r;
 
 	/* The new journal keeps every key's first original: an apply over an
 	 * earlier one must not make rollback stop at the earlier one. */
@@ -120,6 +189,9 @@ journal_for_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, const str
 		return -ENAMETOOLONG;
 	}
 	strcpy(nj->profile, p->profile);
+	r = tt_origin_here(ctx, &nj->origin);
+	if (r < 0)
+		return r;
 	nj->confirm_deadline = 0;
 	nj->confirm_token = 0;
 	for (int i = 0; i < nj->nkeys; i++)
@@ -318,6 +390,9 @@ tt_rollback(struct tt_ctx *ctx, int state, bool force, struct tt_result *res)
 	r = tt_journal_load(ctx, state, &j);
 	if (r <= 0)
 		return r;
+	r = check_origin(ctx, &j, false);
+	if (r < 0)
+		return r;
 	was_applied = j.state == TT_J_APPLIED;
 	j.state = TT_J_ROLLING_BACK;
 	r = tt_journal_store(ctx, state, &j);
@@ -385,6 +460,9 @@ tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
 		return r;
 	if (r == 0 || j.confirm_deadline == 0 || j.confirm_token != token)
 		return -ESRCH;
+	r = check_origin(ctx, &j, false);
+	if (r < 0)
+		return r;
 
 	for (int i = j.nkeys - 1; i >= 0; i--) {
 		struct tt_journal_key *e = &j.keys[i];
@@ -441,6 +519,8 @@ tt_confirm(struct tt_ctx *ctx, int state, long long now)
 	r = tt_journal_load(ctx, state, &j);
 	if (r < 0)
 		return r;
+	if (r == 1 && check_origin(ctx, &j, false) < 0)
+		return -EXDEV;
 	if (r == 0 || j.confirm_deadline == 0)
 		return -ESRCH;
 	if (now > j.confirm_deadline)
