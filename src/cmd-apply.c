@@ -58,6 +58,7 @@ watchdog(
 {
 	struct tt_journal j;
 	struct tt_result res;
+	sigset_t saved;
 	int state, r;
 
 	openlog("tcptune", LOG_PID, LOG_DAEMON);
@@ -72,6 +73,8 @@ watchdog(
 			break;
 		sleep(1);
 	}
+	/* From here the undo is due: nothing but SIGKILL stops it halfway. */
+	applier_hold_signals(&saved);
 	/* A rollback or confirm running now holds the lock briefly; keep
 	 * trying rather than give up on an undo that is due. */
 	do

@@ -20,7 +20,8 @@ APPLY_SHELL_TESTS = \
 	tests/apply/origin.sh \
 	tests/apply/refusals.sh \
 	tests/apply/security.sh \
-	tests/apply/signals.sh
+	tests/apply/signals.sh \
+	tests/apply/timer.sh
 
 TESTS += tests/test-plan tests/test-journal $(APPLY_SHELL_TESTS)
 dist_check_SCRIPTS += $(APPLY_SHELL_TESTS)

@@ -463,6 +463,14 @@ tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
 	r = check_origin(ctx, &j, false);
 	if (r < 0)
 		return r;
+	/* Before the first key goes back: an undo cut short leaves a journal
+	 * that says so, and rollback then takes the keys already back at
+	 * their value before the apply for its own. */
+	j.state = TT_J_ROLLING_BACK;
+	if (tt_journal_store(ctx, state, &j) < 0)
+		tt_log(ctx, TT_LOG_ERR,
+		    "cannot record the undo in the journal; undoing all the same (run "
+		    "`tcptune rollback --force` if it is cut short)");
 
 	for (int i = j.nkeys - 1; i >= 0; i--) {
 		struct tt_journal_key *e = &j.keys[i];
@@ -523,8 +531,8 @@ tt_confirm(struct tt_ctx *ctx, int state, long long now)
 		return -EXDEV;
 	if (r == 0 || j.confirm_deadline == 0)
 		return -ESRCH;
-	if (now > j.confirm_deadline)
-		return -ETIME;
+	if (now > j.confirm_deadline || j.state != TT_J_APPLIED)
+		return -ETIME; /* being undone, or due to be */
 	j.confirm_deadline = 0;
 	j.confirm_token = 0;
 	return tt_journal_store(ctx, state, &j);
