@@ -124,6 +124,10 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 		result = "failed";
 		rc = EXIT_SOFTWARE;
 		break;
+	case -ESTALE:
+		result = "journal-not-updated";
+		rc = EXIT_CANTCREAT;
+		break;
 	default:
 		return cmd_exit_for_errno(r);
 	}

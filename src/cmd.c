@@ -175,9 +175,12 @@ cmd_exit_for_errno(int e)
 	case EISDIR:
 	case ENODEV:
 		return EXIT_NOINPUT;
+	case EROFS: /* the state directory's file system */
+	case ENOSPC:
+	case EDQUOT:
+		return EXIT_CANTCREAT;
 	case EACCES:
 	case EPERM:
-	case EROFS:
 	case ELOOP: /* a symlink where tcptune refuses one */
 		return EXIT_NOPERM;
 	case EINVAL:

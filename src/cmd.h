@@ -22,8 +22,9 @@ enum {
 	EXIT_DATAERR = 65, /* bad profile, refused plan */
 	EXIT_NOINPUT = 66, /* missing input file */
 	EXIT_SOFTWARE = 70,
-	EXIT_IOERR = 74,    /* a write failed; everything was put back */
-	EXIT_TEMPFAIL = 75, /* busy, interrupted or waiting: try again later */
+	EXIT_CANTCREAT = 73, /* the journal cannot be written (full, read-only) */
+	EXIT_IOERR = 74,     /* a write failed; everything was put back */
+	EXIT_TEMPFAIL = 75,  /* busy, interrupted or waiting: try again later */
 	EXIT_NOPERM = 77,
 };
 

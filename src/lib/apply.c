@@ -295,9 +295,14 @@ tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_journal 
 	r = journal_for_apply(ctx, p, *had_old ? old : NULL, &nj);
 	if (r < 0)
 		return r;
-	r = tt_journal_store(ctx, p->state, &nj);
-	if (r < 0)
-		return r;
+	/* The room for every store of this apply, before its first write. */
+	r = tt_journal_reserve(ctx, p->state);
+	if (r == 0)
+		r = tt_journal_store(ctx, p->state, &nj);
+	if (r < 0) {
+		tt_log(ctx, TT_LOG_ERR, "the journal cannot be written: nothing was written");
+		return r == -EDQUOT || r == -EROFS ? r : -ENOSPC;
+	}
 	for (int i = 0; i < res->n; i++) {
 		struct tt_key_result *kr = &res->keys[i];
 
@@ -379,11 +384,23 @@ finish(int nleft, int nfailed)
 	return nleft > 0 ? 1 : 0;
 }
 
+/* The keys are done, the journal is not. */
+static int
+journal_stale(struct tt_ctx *ctx, int nfailed)
+{
+	tt_log(ctx, TT_LOG_ERR,
+	    "*** the keys are as reported, but the journal in %s could not be updated: "
+	    "run `tcptune rollback` again once it is writable (keys already at their "
+	    "originals count as done) ***",
+	    tt_ctx_state_dir(ctx));
+	return nfailed > 0 ? -ENOTRECOVERABLE : -ESTALE;
+}
+
 int
 tt_rollback(struct tt_ctx *ctx, int state, bool force, struct tt_result *res)
 {
 	struct tt_journal j, rest;
-	bool was_applied;
+	bool was_applied, journal_ok;
 	int r, nleft = 0, nfailed = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -395,9 +412,11 @@ tt_rollback(struct tt_ctx *ctx, int state, bool force, struct tt_result *res)
 		return r;
 	was_applied = j.state == TT_J_APPLIED;
 	j.state = TT_J_ROLLING_BACK;
-	r = tt_journal_store(ctx, state, &j);
-	if (r < 0)
-		return r;
+	/* A journal that cannot be updated is no reason to leave the keys
+	 * tuned: restoring is idempotent, so a later rollback finds them at
+	 * their originals and only has the journal to clear. */
+	journal_ok = tt_journal_reserve(ctx, state) == 0;
+	journal_ok = tt_journal_store(ctx, state, &j) == 0 && journal_ok;
 
 	rest = j;
 	rest.nkeys = 0;
@@ -442,8 +461,8 @@ tt_rollback(struct tt_ctx *ctx, int state, bool force, struct tt_result *res)
 		rest.confirm_token = 0;
 		r = tt_journal_store(ctx, state, &rest);
 	}
-	if (r < 0)
-		return r;
+	if (r < 0 || !journal_ok)
+		return journal_stale(ctx, nfailed);
 	return finish(nleft, nfailed);
 }
 

@@ -534,7 +534,9 @@ tt_state_open(const struct tt_ctx *ctx, int wait_ms)
 	dfd = open_dir(ctx, true);
 	if (dfd < 0)
 		return dfd;
-	if (faccessat(dfd, ".", W_OK, AT_EACCESS) < 0) {
+	/* A read-only file system is no reason to leave keys tuned: rollback
+	 * restores them all the same, and apply finds no room to reserve. */
+	if (faccessat(dfd, ".", W_OK, AT_EACCESS) < 0 && errno != EROFS) {
 		int r = -errno;
 
 		tt_log(
@@ -674,35 +676,78 @@ write_all(int fd, const char *buf, size_t len)
 }
 
 int
-tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j)
+tt_journal_reserve(const struct tt_ctx *ctx, int state)
 {
-	static const char tmpname[] = TT_JOURNAL_NAME ".tmp";
-	char buf[TT_JOURNAL_MAX];
-	int fd, len, r;
+	struct stat st;
+	int fd, r = 0;
 
-	len = tt_journal_format(j, buf, sizeof(buf));
-	if (len < 0)
-		return len;
+	fd = openat(state, TT_JOURNAL_RESERVE_NAME,
+	    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	if (fd < 0)
+		r = -errno;
+	else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		r = -EPERM;
+	else if (st.st_size < TT_JOURNAL_RESERVE)
+		r = -posix_fallocate(fd, 0, TT_JOURNAL_RESERVE);
+	if (r == 0 && fd >= 0 && fsync(fd) < 0)
+		r = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (r < 0) {
+		tt_log(ctx, TT_LOG_ERR, "%s: cannot reserve room for the journal: %s%s",
+		    tt_ctx_state_dir(ctx), strerror(-r),
+		    r == -EROFS ? " (the state directory is on a read-only file system)" : "");
+		if (fd >= 0 && r != -EPERM)
+			unlinkat(state, TT_JOURNAL_RESERVE_NAME, 0);
+	}
+	return r;
+}
+
+/* Writes the journal's text to the temporary file, fsync'd. */
+static int
+write_tmp(int state, const char *tmpname, const char *buf, size_t len)
+{
+	int fd, r;
+
 	/* A stale temporary (from a crash) is ours to replace; unlinkat does
 	 * not follow a symlink, so a planted one is removed, not written
 	 * through. */
 	if (unlinkat(state, tmpname, 0) < 0 && errno != ENOENT)
 		return -errno;
 	fd = openat(state, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = -errno;
-		tt_log(ctx, TT_LOG_ERR, "%s/%s: %s", tt_ctx_state_dir(ctx), tmpname, strerror(-r));
-		return r;
-	}
+	if (fd < 0)
+		return -errno;
 	/* The creator's umask could not widen 0600, but fchmod makes the
 	 * mode independent of it altogether. */
 	r = fchmod(fd, 0600) < 0 ? -errno : 0;
 	if (r == 0)
-		r = write_all(fd, buf, (size_t)len);
+		r = write_all(fd, buf, len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
+	if (r < 0)
+		unlinkat(state, tmpname, 0);
+	return r;
+}
+
+int
+tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j)
+{
+	static const char tmpname[] = TT_JOURNAL_NAME ".tmp";
+	char buf[TT_JOURNAL_MAX];
+	int len, r;
+
+	len = tt_journal_format(j, buf, sizeof(buf));
+	if (len < 0)
+		return len;
+	r = write_tmp(state, tmpname, buf, (size_t)len);
+	if ((r == -ENOSPC || r == -EDQUOT) && unlinkat(state, TT_JOURNAL_RESERVE_NAME, 0) == 0) {
+		/* The room reserved for this moment. */
+		tt_log(ctx, TT_LOG_WARNING, "%s: the file system is full; using the reserved room",
+		    tt_ctx_state_dir(ctx));
+		r = write_tmp(state, tmpname, buf, (size_t)len);
+	}
 	if (r == 0 && renameat(state, tmpname, state, TT_JOURNAL_NAME) < 0)
 		r = -errno;
 	/* The rename is durable only once the directory is. */

@@ -124,6 +124,16 @@ int tt_journal_peek(const struct tt_ctx *ctx, struct tt_journal *j);
  * fsync'd, so a crash leaves the old or the new journal, never a mix.
  */
 int tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j);
+/*
+ * The room the journal's stores need, reserved before an apply's first
+ * write: a file of TT_JOURNAL_RESERVE bytes that tt_journal_store()
+ * gives up when the file system is full, so no store of a transaction
+ * fails for space.  0, or -ENOSPC, -EROFS, ... (logged).
+ */
+#define TT_JOURNAL_RESERVE_NAME TT_JOURNAL_NAME ".reserve"
+#define TT_JOURNAL_RESERVE      (2 * TT_JOURNAL_MAX)
+int tt_journal_reserve(const struct tt_ctx *ctx, int state);
+
 /* Renames the journal to name (replacing one there), keeping it aside. */
 int tt_journal_set_aside(const struct tt_ctx *ctx, int state, const char *name);
 /* Removes the journal (and syncs the directory); no journal is fine. */
