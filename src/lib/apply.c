@@ -188,6 +188,12 @@ journal_for_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, const str
 		tt_log(ctx, TT_LOG_ERR, "profile path too long for the journal");
 		return -ENAMETOOLONG;
 	}
+	if (strpbrk(p->profile, "\n\r\t") != NULL) {
+		tt_log(ctx, TT_LOG_ERR,
+		    "the profile's path has a newline, tab or carriage return, which the "
+		    "journal cannot record: rename the file; nothing was written");
+		return -EINVAL;
+	}
 	strcpy(nj->profile, p->profile);
 	r = tt_origin_here(ctx, &nj->origin);
 	if (r < 0)
@@ -301,7 +307,7 @@ tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_journal 
 		r = tt_journal_store(ctx, p->state, &nj);
 	if (r < 0) {
 		tt_log(ctx, TT_LOG_ERR, "the journal cannot be written: nothing was written");
-		return r == -EDQUOT || r == -EROFS ? r : -ENOSPC;
+		return r;
 	}
 	for (int i = 0; i < res->n; i++) {
 		struct tt_key_result *kr = &res->keys[i];

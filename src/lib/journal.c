@@ -510,7 +510,9 @@ open_dir(const struct tt_ctx *ctx, bool create)
 			    "%s: refusing a state directory that is a symlink "
 			    "or not a directory",
 			    dir);
-		else if (r == -EACCES || r == -EPERM)
+		else if (r == -ENOENT && !create) {
+			/* no state directory: nothing applied (status says so) */
+		} else if (r == -EACCES || r == -EPERM)
 			tt_log(ctx, TT_LOG_ERR, "%s: %s (changing kernel keys needs root)", dir,
 			    strerror(-r));
 		else
