@@ -148,11 +148,11 @@ NS
 	check "strace saw apply write kernel keys" grep -q '"/proc/sys/net/ipv4/tcp_fin_timeout", O_WRONLY' "$SCRATCH/writes-apply"
 	check "strace saw apply write its journal" grep -q "$SCRATCH/state2" "$SCRATCH/writes-apply"
 	# Every path a write names: below /proc/sys/net/ or the state dir.
-	# Names relative to a directory descriptor (openat(3, "journal.tmp"))
-	# are the journal's, in the state directory, the only directory apply
+	# Names relative to a directory descriptor (openat(3, "journal.tmp"),
+	# journal.reserve) are the journal's, in the state directory, the only directory apply
 	# opens to work in.
 	if grep -o -E '"[^"]*"' "$SCRATCH/writes-apply" | tr -d '"' |
-	    grep -v -E "^/proc/sys/net/|^$SCRATCH/state2(/|\$)|^journal(\.tmp)?\$" >"$SCRATCH/elsewhere"; then
+	    grep -v -E "^/proc/sys/net/|^$SCRATCH/state2(/|\$)|^journal(\.tmp|\.reserve)?\$" >"$SCRATCH/elsewhere"; then
 		failed "apply or rollback wrote outside /proc/sys/net and the state directory:"
 		sed 's/^/#   /' "$SCRATCH/elsewhere"
 	else

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,49 +63,78 @@ val_or_dash(const struct tt_val *v, char *buf, size_t len)
 	return v->n == 0 ? "-" : tt_val_format(v, buf, len);
 }
 
+/* Appends to buf at *off; -ENOSPC when it does not fit. */
+static int __attribute__((format(printf, 4, 5)))
+put(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len - *off)
+		return -ENOSPC;
+	*off += (size_t)n;
+	return 0;
+}
+
+/* The root, netns and boot lines, those recorded. */
+static int
+format_origin(const struct tt_origin *o, char *buf, size_t len, size_t *off)
+{
+	if (o->root[0] != '\0' && put(buf, len, off, "root %s\n", o->root) < 0)
+		return -ENOSPC;
+	if (o->ns_ino != 0 && put(buf, len, off, "netns %llu %llu\n", o->ns_dev, o->ns_ino) < 0)
+		return -ENOSPC;
+	if (o->boot[0] != '\0' && put(buf, len, off, "boot %s\n", o->boot) < 0)
+		return -ENOSPC;
+	return 0;
+}
+
+static int
+format_keys(const struct tt_journal *j, char *buf, size_t len, size_t *off)
+{
+	for (int i = 0; i < j->nkeys; i++) {
+		const struct tt_journal_key *e = &j->keys[i];
+		char o[TT_VAL_STRLEN], t[TT_VAL_STRLEN], p[TT_VAL_STRLEN];
+
+		if (put(buf, len, off, "key\t%s\t%s\t%s\t%s\n", tt_key_get(e->id)->name,
+			val_or_dash(&e->original, o, sizeof(o)),
+			val_or_dash(&e->target, t, sizeof(t)),
+			val_or_dash(&e->prev, p, sizeof(p))) < 0)
+			return -ENOSPC;
+	}
+	return 0;
+}
+
 int
 tt_journal_format(const struct tt_journal *j, char *buf, size_t len)
 {
 	size_t off = 0;
-	int n;
-
-#define OUT(...)                                                 \
-	do {                                                     \
-		n = snprintf(buf + off, len - off, __VA_ARGS__); \
-		if (n < 0 || (size_t)n >= len - off)             \
-			return -ENOSPC;                          \
-		off += (size_t)n;                                \
-	} while (0)
+	int r;
 
 	if (len == 0)
 		return -ENOSPC;
 	if (strpbrk(j->profile, "\n\r\t") != NULL || strpbrk(j->origin.root, "\n\r\t") != NULL)
 		return -EINVAL;
-	OUT("tcptune-journal %d\n", TT_JOURNAL_VERSION);
-	OUT("# Written by tcptune before it changes a kernel key. Do not edit:\n"
-	    "# `tcptune rollback` restores every original below.\n");
-	OUT("state %s\n", tt_journal_state_name(j->state));
-	OUT("time %lld\n", j->time);
-	OUT("profile %s\n", j->profile);
-	if (j->confirm_deadline != 0)
-		OUT("confirm %lld %llu\n", j->confirm_deadline, j->confirm_token);
-	if (j->origin.root[0] != '\0')
-		OUT("root %s\n", j->origin.root);
-	if (j->origin.ns_ino != 0)
-		OUT("netns %llu %llu\n", j->origin.ns_dev, j->origin.ns_ino);
-	if (j->origin.boot[0] != '\0')
-		OUT("boot %s\n", j->origin.boot);
-	for (int i = 0; i < j->nkeys; i++) {
-		const struct tt_journal_key *e = &j->keys[i];
-		char o[TT_VAL_STRLEN], t[TT_VAL_STRLEN], p[TT_VAL_STRLEN];
-
-		OUT("key\t%s\t%s\t%s\t%s\n", tt_key_get(e->id)->name,
-		    val_or_dash(&e->original, o, sizeof(o)), val_or_dash(&e->target, t, sizeof(t)),
-		    val_or_dash(&e->prev, p, sizeof(p)));
-	}
-	OUT("end\n");
-#undef OUT
-	return (int)off;
+	r = put(buf, len, &off, "tcptune-journal %d\n", TT_JOURNAL_VERSION);
+	if (r == 0)
+		r = put(buf, len, &off,
+		    "# Written by tcptune before it changes a kernel key. Do not edit:\n"
+		    "# `tcptune rollback` restores every original below.\n"
+		    "state %s\ntime %lld\nprofile %s\n",
+		    tt_journal_state_name(j->state), j->time, j->profile);
+	if (r == 0 && j->confirm_deadline != 0)
+		r = put(
+		    buf, len, &off, "confirm %lld %llu\n", j->confirm_deadline, j->confirm_token);
+	if (r == 0)
+		r = format_origin(&j->origin, buf, len, &off);
+	if (r == 0)
+		r = format_keys(j, buf, len, &off);
+	if (r == 0)
+		r = put(buf, len, &off, "end\n");
+	return r < 0 ? r : (int)off;
 }
 
 /* Parses a non-negative decimal that fills the whole string. */

@@ -131,7 +131,7 @@ int tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journa
  * fails for space.  0, or -ENOSPC, -EROFS, ... (logged).
  */
 #define TT_JOURNAL_RESERVE_NAME TT_JOURNAL_NAME ".reserve"
-#define TT_JOURNAL_RESERVE      (2 * TT_JOURNAL_MAX)
+#define TT_JOURNAL_RESERVE      (2L * TT_JOURNAL_MAX)
 int tt_journal_reserve(const struct tt_ctx *ctx, int state);
 
 /* Renames the journal to name (replacing one there), keeping it aside. */
