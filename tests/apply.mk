@@ -23,6 +23,7 @@ APPLY_SHELL_TESTS = \
 	tests/apply/refusals.sh \
 	tests/apply/security.sh \
 	tests/apply/signals.sh \
+	tests/apply/symlink.sh \
 	tests/apply/timer.sh
 
 TESTS += tests/test-plan tests/test-journal $(APPLY_SHELL_TESTS)

@@ -549,7 +549,7 @@ tt_catalog_suggest(const char *name)
 	if (name == NULL || (n = strlen(name)) == 0 || n >= sizeof(norm))
 		return NULL;
 	for (size_t i = 0; i <= n; i++)
-		norm[i] = name[i] == '/' ? '.' : name[i];
+		norm[i] = (char)(name[i] == '/' ? '.' : name[i]);
 	dot = strrchr(norm, '.');
 	shortname = dot ? dot + 1 : norm;
 	prefix = (size_t)(shortname - norm);
