@@ -24,7 +24,8 @@ APPLY_SHELL_TESTS = \
 	tests/apply/security.sh \
 	tests/apply/signals.sh \
 	tests/apply/symlink.sh \
-	tests/apply/timer.sh
+	tests/apply/timer.sh \
+	tests/apply/utf8.sh
 
 TESTS += tests/test-plan tests/test-journal $(APPLY_SHELL_TESTS)
 dist_check_SCRIPTS += $(APPLY_SHELL_TESTS)
