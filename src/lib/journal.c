@@ -514,6 +514,26 @@ check_dir(const struct tt_ctx *ctx, int dfd, const char *dir)
 	return 0;
 }
 
+/*
+ * Creates the missing parents of dir (a fresh prefix has no
+ * /usr/local/var/lib), mode 0755: owned by the caller (root), writable
+ * by nobody else.  Errors show when dir itself is made.
+ */
+static void
+mkdir_parents(const char *dir)
+{
+	char buf[4096];
+
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+		return;
+	for (char *p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return;
+		*p = '/';
+	}
+}
+
 static int
 open_dir(const struct tt_ctx *ctx, bool create)
 {
@@ -524,6 +544,8 @@ open_dir(const struct tt_ctx *ctx, bool create)
 		tt_log(ctx, TT_LOG_ERR, "no state directory");
 		return -EINVAL;
 	}
+	if (create && mkdir(dir, 0700) < 0 && errno == ENOENT)
+		mkdir_parents(dir);
 	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		r = -errno;
 		tt_log(ctx, TT_LOG_ERR, "%s: cannot create the state directory: %s%s", dir,

@@ -53,3 +53,15 @@ rc=$?
 [ $rc = 0 ] || fail "status without a state directory: exit $rc"
 [ ! -s $WORK/err ] || fail "status without a state directory complains: $(cat $WORK/err)"
 ok "status without a state directory: exit 0, no error"
+
+# 5. A state directory whose parents do not exist yet (a fresh prefix):
+# created, parents 0755 and the directory 0700, all root's.
+$TCPTUNE --state-dir $WORK/new/lib/tcptune apply "$web" >/dev/null 2>$WORK/err ||
+	fail "apply with missing parents: exit $?: $(cat $WORK/err)"
+[ "$(stat -c %a:%u $WORK/new/lib/tcptune)" = 700:0 ] || fail "state directory: $(stat -c %a:%u $WORK/new/lib/tcptune)"
+for d in $WORK/new $WORK/new/lib; do
+	[ "$(( 0$(stat -c %a $d) & 022 ))" = 0 ] || fail "$d is writable by others"
+done
+$TCPTUNE --state-dir $WORK/new/lib/tcptune rollback >/dev/null || fail "rollback: exit $?"
+[ "$(snap)" = "$orig" ] || fail "rollback: $(snap)"
+ok "missing parents of the state directory: created, not writable by others"
