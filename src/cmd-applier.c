@@ -213,11 +213,16 @@ applier_hold_signals(sigset_t *saved)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	/* Every signal that can be held: SIGKILL and SIGSTOP cannot, and the
+	 * ones a fault raises (SIGSEGV, ...) must not be. */
+	sigfillset(&set);
+	sigdelset(&set, SIGSEGV);
+	sigdelset(&set, SIGBUS);
+	sigdelset(&set, SIGFPE);
+	sigdelset(&set, SIGILL);
+	sigdelset(&set, SIGTRAP);
+	sigdelset(&set, SIGSYS);
+	sigdelset(&set, SIGABRT);
 	sigprocmask(SIG_BLOCK, &set, saved);
 }
 

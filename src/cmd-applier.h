@@ -47,10 +47,12 @@ applier_print_unrestored(struct cmd_env *env, const struct tt_result *res, const
 void applier_json_val(struct json *j, const char *key, const struct tt_val *v);
 
 /*
- * Holds off SIGINT, SIGTERM, SIGHUP and SIGQUIT while keys are being
- * changed, so an interrupt or a dropped SSH session lets the apply or
- * rollback finish (or put everything back) before it takes effect.
- * SIGKILL cannot be held off; the journal covers that.
+ * Holds off every signal that can be held (all but SIGKILL, SIGSTOP and
+ * those a fault raises) while keys are being changed, so an interrupt, a
+ * dropped SSH session or a stray kill lets the apply or rollback finish
+ * (or put everything back) before it takes effect.  SIGPIPE is ignored
+ * from the start (main).  SIGKILL cannot be held off; the journal covers
+ * that.
  */
 void applier_hold_signals(sigset_t *saved);
 void applier_release_signals(const sigset_t *saved);

@@ -58,6 +58,7 @@ watchdog(
 {
 	struct tt_journal j;
 	struct tt_result res;
+	sigset_t saved;
 	int state, r;
 
 	openlog("tcptune", LOG_PID, LOG_DAEMON);
@@ -72,6 +73,8 @@ watchdog(
 			break;
 		sleep(1);
 	}
+	/* From here the undo is due: nothing but SIGKILL stops it halfway. */
+	applier_hold_signals(&saved);
 	/* A rollback or confirm running now holds the lock briefly; keep
 	 * trying rather than give up on an undo that is due. */
 	do
@@ -518,6 +521,7 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 	struct apply_run a;
 	int rc;
 
+	env->changes_kernel = true;
 	rc = apply_parse(env, argc, argv, &o);
 	if (rc != CMD_CONTINUE)
 		return rc;

@@ -17,6 +17,7 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 	};
 	int opt, r, state;
 
+	env->changes_kernel = true;
 	while ((opt = cmd_getopt(env, &cmd_confirm, argc, argv, longopts, &r)) != -1)
 		if (opt == CMD_OPT_STOP)
 			return r;

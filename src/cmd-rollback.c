@@ -106,6 +106,7 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 	const char *result;
 	int r, rc;
 
+	env->changes_kernel = true;
 	rc = rollback_parse(env, argc, argv, &format, &force);
 	if (rc != CMD_CONTINUE)
 		return rc;
@@ -122,6 +123,10 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 	case -ENOTRECOVERABLE:
 		result = "failed";
 		rc = EXIT_SOFTWARE;
+		break;
+	case -ESTALE:
+		result = "journal-not-updated";
+		rc = EXIT_CANTCREAT;
 		break;
 	default:
 		return cmd_exit_for_errno(r);

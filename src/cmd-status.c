@@ -34,8 +34,35 @@ struct status_view {
 	int busy; /* tt_state_busy() */
 	int nmismatch;
 	long long now;
-	const char *confirm; /* "none", "pending" or "expired" */
+	const char *confirm;         /* "none", "pending" or "expired" */
+	enum tt_origin_match origin; /* the journal's kernel and this one */
 };
+
+static const char *const origin_name[] = {
+	[TT_ORIGIN_SAME] = "here",
+	[TT_ORIGIN_OTHER_ROOT] = "another-proc-root",
+	[TT_ORIGIN_OTHER_NETNS] = "another-netns",
+	[TT_ORIGIN_OTHER_BOOT] = "earlier-boot",
+};
+
+/* Why the journal does not describe this kernel, when it does not. */
+static void
+origin_text(const struct status_view *v)
+{
+	const struct tt_origin *o = &v->jr.origin;
+
+	if (v->origin == TT_ORIGIN_OTHER_ROOT)
+		printf("the journal was written for another proc root (%s): its originals "
+		       "are not this kernel's; rollback and apply refuse it here\n",
+		    o->root);
+	else if (v->origin == TT_ORIGIN_OTHER_NETNS)
+		printf("the journal was written in another network namespace: rollback and "
+		       "apply refuse it here\n");
+	else if (v->origin == TT_ORIGIN_OTHER_BOOT)
+		printf("the journal is from an earlier boot (%s): its originals went with "
+		       "that kernel; rollback refuses it, the next apply sets it aside\n",
+		    o->boot);
+}
 
 static int
 status_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *format)
@@ -75,6 +102,12 @@ status_gather(struct cmd_env *env, struct status_view *v)
 		return cmd_exit_for_errno(v->journal);
 	if (v->journal != 1)
 		return 0;
+	{
+		struct tt_origin here;
+
+		if (tt_origin_here(env->ctx, &here) == 0)
+			v->origin = tt_origin_compare(&jr->origin, &here);
+	}
 	v->busy = tt_state_busy(env->ctx);
 	v->interrupted = jr->state != TT_J_APPLIED && v->busy == 0;
 	for (int i = 0; i < jr->nkeys; i++) {
@@ -109,6 +142,7 @@ status_json(const struct status_view *v)
 		json_int(&j, "time", jr->time);
 		json_str(&j, "profile", jr->profile);
 		json_str(&j, "confirm", v->confirm);
+		json_str(&j, "journal_from", origin_name[v->origin]);
 		if (jr->confirm_deadline != 0)
 			json_int(&j, "confirm_deadline", jr->confirm_deadline);
 		else
@@ -138,6 +172,7 @@ status_text(const struct status_view *v)
 	char tb[64];
 
 	printf("last apply: %s, profile %s\n", time_text(jr->time, tb, sizeof(tb)), jr->profile);
+	origin_text(v);
 	printf("state: %s%s\n", tt_journal_state_name(jr->state),
 	    v->busy == 1       ? " (an apply or rollback is running now)" :
 		v->interrupted ? " -- INTERRUPTED: run `tcptune rollback` to restore the "
@@ -189,7 +224,9 @@ run_status(struct cmd_env *env, int argc, char *argv[])
 		    tt_ctx_state_dir(env->ctx));
 	else
 		status_text(&v);
-	if (v.journal == 1 && (v.interrupted || !v.all_match || strcmp(v.confirm, "expired") == 0))
+	if (v.journal == 1 &&
+	    (v.interrupted || !v.all_match || v.origin != TT_ORIGIN_SAME ||
+		strcmp(v.confirm, "expired") == 0))
 		return EXIT_WARNINGS;
 	return EXIT_CLEAN;
 }

@@ -175,15 +175,19 @@ cmd_exit_for_errno(int e)
 	case EISDIR:
 	case ENODEV:
 		return EXIT_NOINPUT;
+	case EROFS: /* the state directory's file system */
+	case ENOSPC:
+	case EDQUOT:
+		return EXIT_CANTCREAT;
 	case EACCES:
 	case EPERM:
-	case EROFS:
 	case ELOOP: /* a symlink where tcptune refuses one */
 		return EXIT_NOPERM;
 	case EINVAL:
 	case EFBIG:
 	case ERANGE:
 	case EBADMSG: /* a damaged journal */
+	case EXDEV:   /* a journal from another proc root, namespace or boot */
 		return EXIT_DATAERR;
 	case EBUSY:       /* another tcptune holds the state directory */
 	case EINPROGRESS: /* an earlier apply or rollback was interrupted */

@@ -22,8 +22,9 @@ enum {
 	EXIT_DATAERR = 65, /* bad profile, refused plan */
 	EXIT_NOINPUT = 66, /* missing input file */
 	EXIT_SOFTWARE = 70,
-	EXIT_IOERR = 74,    /* a write failed; everything was put back */
-	EXIT_TEMPFAIL = 75, /* busy, interrupted or waiting: try again later */
+	EXIT_CANTCREAT = 73, /* the journal cannot be written (full, read-only) */
+	EXIT_IOERR = 74,     /* a write failed; everything was put back */
+	EXIT_TEMPFAIL = 75,  /* busy, interrupted or waiting: try again later */
 	EXIT_NOPERM = 77,
 };
 
@@ -42,6 +43,9 @@ struct cmd_env {
 	bool journal;
 	/* -v, --verbose: debug messages too, the library's among them. */
 	bool verbose;
+	/* apply, rollback, confirm: the exit code describes what happened
+	 * to the kernel, so a failed output is reported, not folded in. */
+	bool changes_kernel;
 };
 
 struct cmd {

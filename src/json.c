@@ -18,6 +18,33 @@ json_document_begin(struct json *j, FILE *f)
 	json_str(j, "tcptune_version", PACKAGE_VERSION);
 }
 
+size_t
+utf8_seq_len(const unsigned char *p)
+{
+	unsigned cp, min;
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1fu, min = 0x80;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0fu, min = 0x800;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07u, min = 0x10000;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) /* a NUL stops here too */
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	/* No overlong form, no surrogate, nothing past U+10FFFF. */
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 static void
 put_string(FILE *f, const char *s)
 {
@@ -40,10 +67,17 @@ put_string(FILE *f, const char *s)
 			fputs("\\r", f);
 			break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20) {
 				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+			} else {
+				size_t n = utf8_seq_len(p);
+
+				if (n == 0)
+					fputs("\\ufffd", f);
+				else
+					fwrite(p, 1, n, f);
+				p += n > 0 ? n - 1 : 0;
+			}
 		}
 	}
 	fputc('"', f);

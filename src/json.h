@@ -29,4 +29,9 @@ void json_null(struct json *j, const char *key);
 /* Ends the document with a newline. */
 void json_finish(struct json *j);
 
+/* The length of the valid UTF-8 sequence at p (1 to 4), or 0 when the
+ * byte there starts none: JSON and Prometheus output write U+FFFD for it. */
+#include <stddef.h>
+size_t utf8_seq_len(const unsigned char *p);
+
 #endif

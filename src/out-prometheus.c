@@ -32,9 +32,26 @@
 
 #include "lib/census.h"
 #include "lib/nat.h"
+#include "json.h"
 #include "out-prometheus.h"
 
-/* Label values: backslash, double quote and newline are escaped. */
+/* One character of a label value, U+FFFD for a byte of invalid UTF-8;
+ * the bytes it took beyond the first. */
+static size_t
+utf8_label_char(FILE *f, const char *p)
+{
+	size_t n = utf8_seq_len((const unsigned char *)p);
+
+	if (n == 0) {
+		fputs("\xef\xbf\xbd", f);
+		return 0;
+	}
+	fwrite(p, 1, n, f);
+	return n - 1;
+}
+
+/* Label values: backslash, double quote and newline are escaped, invalid
+ * UTF-8 replaced. */
 static void
 label(FILE *f, const char *name, const char *value, bool first)
 {
@@ -45,7 +62,7 @@ label(FILE *f, const char *name, const char *value, bool first)
 		else if (*p == '\n')
 			fputs("\\n", f);
 		else
-			fputc(*p, f);
+			p += utf8_label_char(f, p);
 	}
 	fputc('"', f);
 }

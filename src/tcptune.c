@@ -5,6 +5,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +78,37 @@ const struct cmd cmd_help = {
 	.help = "list the commands, or show how to use one",
 };
 
+/*
+ * Descriptors 0, 1 and 2 closed by the caller would be reused by the first
+ * files tcptune opens (a journal, the timer's pipe), and output meant for
+ * the terminal would land there: they are opened on /dev/null first.
+ */
+static void
+sane_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(EXIT_SOFTWARE);
+	}
+}
+
+/* Standard output is flushed at the end; r: the command's exit code. */
+static int
+finish_output(struct cmd_env *env, int r)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return r;
+	if (env->changes_kernel) {
+		/* The kernel is as the exit code says; only the report is
+		 * lost. */
+		cmd_err(env, "cannot write to standard output: %s", strerror(errno));
+		return r;
+	}
+	return r == EXIT_CLEAN ? EXIT_SOFTWARE : r;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -86,6 +120,11 @@ main(int argc, char *argv[])
 	struct cmd_env env = { .progname = "tcptune" };
 	const struct cmd *c;
 	int opt, r;
+
+	sane_std_fds();
+	/* A reader that went away (a dropped SSH session) must not end
+	 * tcptune between two key writes: writes to it fail instead. */
+	signal(SIGPIPE, SIG_IGN);
 
 	env.ctx = tt_ctx_new(TCPTUNE_STATE_DIR);
 	if (env.ctx == NULL) {
@@ -136,8 +175,7 @@ main(int argc, char *argv[])
 	optind = 0; /* a fresh getopt_long() scan for the command */
 	r = c->run(&env, argc, argv);
 out:
-	if (fflush(stdout) != 0 && r == EXIT_CLEAN)
-		r = EXIT_SOFTWARE;
+	r = finish_output(&env, r);
 	tt_ctx_free(env.ctx);
 	return r;
 }

@@ -17,8 +17,15 @@ APPLY_SHELL_TESTS = \
 	tests/apply/confirm.sh \
 	tests/apply/crash.sh \
 	tests/apply/fault.sh \
+	tests/apply/input.sh \
+	tests/apply/full.sh \
+	tests/apply/origin.sh \
 	tests/apply/refusals.sh \
-	tests/apply/security.sh
+	tests/apply/security.sh \
+	tests/apply/signals.sh \
+	tests/apply/symlink.sh \
+	tests/apply/timer.sh \
+	tests/apply/utf8.sh
 
 TESTS += tests/test-plan tests/test-journal $(APPLY_SHELL_TESTS)
 dist_check_SCRIPTS += $(APPLY_SHELL_TESTS)

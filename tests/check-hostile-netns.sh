@@ -145,14 +145,15 @@ for p in "$H"/web-server.ini "$H"/proxy-client.ini "$H"/behind-nat.ini; do
 done
 NS
 	grep -E "$WRITES" "$SCRATCH/trace-apply" | grep -v -E '= -1 E' >"$SCRATCH/writes-apply"
-	check "strace saw apply write kernel keys" grep -q '"/proc/sys/net/ipv4/tcp_fin_timeout", O_WRONLY' "$SCRATCH/writes-apply"
+	# Keys are opened relative to the proc root (openat2(3, "sys/net/...")).
+	check "strace saw apply write kernel keys" grep -q -E '"(/proc/)?sys/net/ipv4/tcp_fin_timeout", (\{flags=)?O_WRONLY' "$SCRATCH/writes-apply"
 	check "strace saw apply write its journal" grep -q "$SCRATCH/state2" "$SCRATCH/writes-apply"
 	# Every path a write names: below /proc/sys/net/ or the state dir.
-	# Names relative to a directory descriptor (openat(3, "journal.tmp"))
-	# are the journal's, in the state directory, the only directory apply
+	# Names relative to a directory descriptor are the keys' (sys/net/...,
+	# below the proc root) or the journal's (journal.tmp, journal.reserve), in the state directory, the only directory apply
 	# opens to work in.
 	if grep -o -E '"[^"]*"' "$SCRATCH/writes-apply" | tr -d '"' |
-	    grep -v -E "^/proc/sys/net/|^$SCRATCH/state2(/|\$)|^journal(\.tmp)?\$" >"$SCRATCH/elsewhere"; then
+	    grep -v -E "^(/proc/)?sys/net/|^$SCRATCH/state2(/|\$)|^journal(\.tmp|\.reserve)?\$" >"$SCRATCH/elsewhere"; then
 		failed "apply or rollback wrote outside /proc/sys/net and the state directory:"
 		sed 's/^/#   /' "$SCRATCH/elsewhere"
 	else

@@ -27,6 +27,10 @@ sample(struct tt_journal *j)
 	strcpy(j->profile, "/etc/tcptune/web server.ini");
 	j->confirm_deadline = 1795471400;
 	j->confirm_token = 1234567890123ULL;
+	strcpy(j->origin.root, "/proc");
+	j->origin.ns_dev = 4;
+	j->origin.ns_ino = 4026531840ULL;
+	strcpy(j->origin.boot, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
 	e = tt_journal_add(j, TT_K_FIN_TIMEOUT);
 	e->original = (struct tt_val){ 1, { 60 } };
 	e->target = (struct tt_val){ 1, { 30 } };
@@ -59,6 +63,10 @@ test_roundtrip(void **state)
 	assert_int_equal(back.confirm_deadline, j.confirm_deadline);
 	assert_true(back.confirm_token == j.confirm_token);
 	assert_int_equal(back.nkeys, 3);
+	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_SAME);
+	back.origin.ns_ino++;
+	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_OTHER_NETNS);
+	back.origin.ns_ino--;
 	/* order kept: rollback walks it backwards */
 	assert_int_equal(back.keys[0].id, TT_K_FIN_TIMEOUT);
 	assert_int_equal(back.keys[1].id, TT_K_LOCAL_PORT_RANGE);
@@ -131,7 +139,13 @@ test_refuses(void **state)
 		"@key\tnet.ipv4.ip_local_port_range\t32768\t1 2\t-\nend\n", /* one of two */
 		/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): two lines, one journal */
 		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30\t-\n"
-		"key\tnet.ipv4.tcp_fin_timeout\t60\t31\t-\nend\n", /* twice */
+		"key\tnet.ipv4.tcp_fin_timeout\t60\t31\t-\nend\n",           /* twice */
+		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30000000000\t-\nend\n", /* kernel bound */
+		"@key\tnet.ipv4.ip_local_port_range\t32768 60999\t0 70000\t-\nend\n",
+		"@root proc\nend\n",        /* not absolute */
+		"@netns 4 0\nend\n",        /* no inode */
+		"@boot XYZ\nend\n",         /* not a boot id */
+		"@root /a\nroot /b\nend\n", /* twice */
 		"@confirm 0 5\nend\n",
 		"@confirm 100\nend\n",
 		"@whatever 1\nend\n",

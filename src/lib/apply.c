@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -69,6 +70,66 @@ read_live(const struct tt_ctx *ctx, enum tt_key_id id, struct tt_val *out)
 }
 
 /*
+ * Whether the journal j describes the kernel tcptune works on now.  0, or
+ * -EXDEV (logged) when it is from another proc root or network namespace,
+ * or (unless boot_ok) another boot: its originals are not this kernel's.
+ * Returns 1 for another boot when boot_ok.
+ */
+static int
+check_origin(struct tt_ctx *ctx, const struct tt_journal *j, bool boot_ok)
+{
+	struct tt_origin here;
+	int r = tt_origin_here(ctx, &here);
+
+	if (r < 0)
+		return r;
+	switch (tt_origin_compare(&j->origin, &here)) {
+	case TT_ORIGIN_SAME:
+		return 0;
+	case TT_ORIGIN_OTHER_ROOT:
+		tt_log(ctx, TT_LOG_ERR,
+		    "the journal was written for the proc root %s, not %s: its originals "
+		    "are not this kernel's (use --proc-root %s or another --state-dir)",
+		    j->origin.root, here.root, j->origin.root);
+		return -EXDEV;
+	case TT_ORIGIN_OTHER_NETNS:
+		tt_log(ctx, TT_LOG_ERR,
+		    "the journal was written in another network namespace "
+		    "(nsfs inode %llu, this one is %llu): run tcptune in that one, "
+		    "or use another --state-dir",
+		    j->origin.ns_ino, here.ns_ino);
+		return -EXDEV;
+	case TT_ORIGIN_OTHER_BOOT:
+	default:
+		if (boot_ok)
+			return 1;
+		tt_log(ctx, TT_LOG_ERR,
+		    "the journal is from an earlier boot (%s): the kernel it describes "
+		    "is gone, and its originals are not this boot's; a new apply "
+		    "starts a new journal and keeps this one aside",
+		    j->origin.boot);
+		return -EXDEV;
+	}
+}
+
+/* Sets a journal from an earlier boot aside as journal.boot-BOOTID. */
+static int
+set_aside_old_boot(struct tt_ctx *ctx, int state, const struct tt_journal *j)
+{
+	char name[64];
+	int r;
+
+	snprintf(name, sizeof(name), "%s.boot-%s", TT_JOURNAL_NAME, j->origin.boot);
+	r = tt_journal_set_aside(ctx, state, name);
+	if (r == 0)
+		tt_log(ctx, TT_LOG_WARNING,
+		    "the journal was from an earlier boot: set aside as %s/%s; this apply "
+		    "starts a new one",
+		    tt_ctx_state_dir(ctx), name);
+	return r;
+}
+
+/*
  * Loads the journal as it is before an apply into *old, and refuses to go
  * on over an interrupted operation or a pending confirmation.
  */
@@ -81,6 +142,13 @@ load_before(struct tt_ctx *ctx, int state, struct tt_journal *old, bool *had_old
 	if (r < 0)
 		return r;
 	*had_old = r == 1;
+	r = *had_old ? check_origin(ctx, old, true) : 0;
+	if (r < 0)
+		return r;
+	if (r == 1) {
+		*had_old = false;
+		return set_aside_old_boot(ctx, state, old);
+	}
 	if (*had_old && old->state != TT_J_APPLIED) {
 		tt_log(ctx, TT_LOG_ERR,
 		    "an earlier %s was interrupted; run `tcptune rollback` "
@@ -106,6 +174,7 @@ journal_for_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, const str
     struct tt_journal *nj)
 {
 	const struct tt_plan *plan = p->plan;
+	int r;
 
 	/* The new journal keeps every key's first original: an apply over an
 	 * earlier one must not make rollback stop at the earlier one. */
@@ -119,7 +188,16 @@ journal_for_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, const str
 		tt_log(ctx, TT_LOG_ERR, "profile path too long for the journal");
 		return -ENAMETOOLONG;
 	}
+	if (strpbrk(p->profile, "\n\r\t") != NULL) {
+		tt_log(ctx, TT_LOG_ERR,
+		    "the profile's path has a newline, tab or carriage return, which the "
+		    "journal cannot record: rename the file; nothing was written");
+		return -EINVAL;
+	}
 	strcpy(nj->profile, p->profile);
+	r = tt_origin_here(ctx, &nj->origin);
+	if (r < 0)
+		return r;
 	nj->confirm_deadline = 0;
 	nj->confirm_token = 0;
 	for (int i = 0; i < nj->nkeys; i++)
@@ -223,9 +301,14 @@ tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_journal 
 	r = journal_for_apply(ctx, p, *had_old ? old : NULL, &nj);
 	if (r < 0)
 		return r;
-	r = tt_journal_store(ctx, p->state, &nj);
-	if (r < 0)
+	/* The room for every store of this apply, before its first write. */
+	r = tt_journal_reserve(ctx, p->state);
+	if (r == 0)
+		r = tt_journal_store(ctx, p->state, &nj);
+	if (r < 0) {
+		tt_log(ctx, TT_LOG_ERR, "the journal cannot be written: nothing was written");
 		return r;
+	}
 	for (int i = 0; i < res->n; i++) {
 		struct tt_key_result *kr = &res->keys[i];
 
@@ -307,22 +390,39 @@ finish(int nleft, int nfailed)
 	return nleft > 0 ? 1 : 0;
 }
 
+/* The keys are done, the journal is not. */
+static int
+journal_stale(struct tt_ctx *ctx, int nfailed)
+{
+	tt_log(ctx, TT_LOG_ERR,
+	    "*** the keys are as reported, but the journal in %s could not be updated: "
+	    "run `tcptune rollback` again once it is writable (keys already at their "
+	    "originals count as done) ***",
+	    tt_ctx_state_dir(ctx));
+	return nfailed > 0 ? -ENOTRECOVERABLE : -ESTALE;
+}
+
 int
 tt_rollback(struct tt_ctx *ctx, int state, bool force, struct tt_result *res)
 {
 	struct tt_journal j, rest;
-	bool was_applied;
+	bool was_applied, journal_ok;
 	int r, nleft = 0, nfailed = 0;
 
 	memset(res, 0, sizeof(*res));
 	r = tt_journal_load(ctx, state, &j);
 	if (r <= 0)
 		return r;
-	was_applied = j.state == TT_J_APPLIED;
-	j.state = TT_J_ROLLING_BACK;
-	r = tt_journal_store(ctx, state, &j);
+	r = check_origin(ctx, &j, false);
 	if (r < 0)
 		return r;
+	was_applied = j.state == TT_J_APPLIED;
+	j.state = TT_J_ROLLING_BACK;
+	/* A journal that cannot be updated is no reason to leave the keys
+	 * tuned: restoring is idempotent, so a later rollback finds them at
+	 * their originals and only has the journal to clear. */
+	journal_ok = tt_journal_reserve(ctx, state) == 0;
+	journal_ok = tt_journal_store(ctx, state, &j) == 0 && journal_ok;
 
 	rest = j;
 	rest.nkeys = 0;
@@ -367,8 +467,8 @@ tt_rollback(struct tt_ctx *ctx, int state, bool force, struct tt_result *res)
 		rest.confirm_token = 0;
 		r = tt_journal_store(ctx, state, &rest);
 	}
-	if (r < 0)
-		return r;
+	if (r < 0 || !journal_ok)
+		return journal_stale(ctx, nfailed);
 	return finish(nleft, nfailed);
 }
 
@@ -385,6 +485,17 @@ tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
 		return r;
 	if (r == 0 || j.confirm_deadline == 0 || j.confirm_token != token)
 		return -ESRCH;
+	r = check_origin(ctx, &j, false);
+	if (r < 0)
+		return r;
+	/* Before the first key goes back: an undo cut short leaves a journal
+	 * that says so, and rollback then takes the keys already back at
+	 * their value before the apply for its own. */
+	j.state = TT_J_ROLLING_BACK;
+	if (tt_journal_store(ctx, state, &j) < 0)
+		tt_log(ctx, TT_LOG_ERR,
+		    "cannot record the undo in the journal; undoing all the same (run "
+		    "`tcptune rollback --force` if it is cut short)");
 
 	for (int i = j.nkeys - 1; i >= 0; i--) {
 		struct tt_journal_key *e = &j.keys[i];
@@ -441,10 +552,12 @@ tt_confirm(struct tt_ctx *ctx, int state, long long now)
 	r = tt_journal_load(ctx, state, &j);
 	if (r < 0)
 		return r;
+	if (r == 1 && check_origin(ctx, &j, false) < 0)
+		return -EXDEV;
 	if (r == 0 || j.confirm_deadline == 0)
 		return -ESRCH;
-	if (now > j.confirm_deadline)
-		return -ETIME;
+	if (now > j.confirm_deadline || j.state != TT_J_APPLIED)
+		return -ETIME; /* being undone, or due to be */
 	j.confirm_deadline = 0;
 	j.confirm_token = 0;
 	return tt_journal_store(ctx, state, &j);

@@ -74,6 +74,7 @@ struct tt_apply_params {
  * Returns 0 (res->changed false when nothing needed writing), or:
  * -EINPROGRESS  an earlier apply or rollback was interrupted: roll back first
  * -EALREADY     an earlier apply waits for confirmation
+ * -ENOSPC, -EDQUOT, -EROFS  no room for the journal: nothing was written
  * -EIO          a write failed and every key written was put back
  * -ENOTRECOVERABLE  a write failed and some key could not be put back;
  *               the journal stays, so `tcptune rollback` can finish
@@ -87,8 +88,10 @@ int tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_jour
  * key whose live value is neither what tcptune wrote nor the original was
  * changed by someone else: left alone (and kept in the journal) unless
  * force.  The journal is removed when no key remains.  No journal: 0 with
- * res->n == 0.  Returns 0, 1 when some keys were left alone, or
- * -ENOTRECOVERABLE when some key could not be restored.
+ * res->n == 0.  Returns 0, 1 when some keys were left alone,
+ * -ENOTRECOVERABLE when some key could not be restored, or -ESTALE when
+ * the keys are restored (or left alone) as res says but the journal could
+ * not be updated (a full or read-only state directory).
  */
 int tt_rollback(struct tt_ctx *ctx, int state, bool force, struct tt_result *res);
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,43 +63,78 @@ val_or_dash(const struct tt_val *v, char *buf, size_t len)
 	return v->n == 0 ? "-" : tt_val_format(v, buf, len);
 }
 
-int
-tt_journal_format(const struct tt_journal *j, char *buf, size_t len)
+/* Appends to buf at *off; -ENOSPC when it does not fit. */
+static int __attribute__((format(printf, 4, 5)))
+put(char *buf, size_t len, size_t *off, const char *fmt, ...)
 {
-	size_t off = 0;
+	va_list ap;
 	int n;
 
-#define OUT(...)                                                 \
-	do {                                                     \
-		n = snprintf(buf + off, len - off, __VA_ARGS__); \
-		if (n < 0 || (size_t)n >= len - off)             \
-			return -ENOSPC;                          \
-		off += (size_t)n;                                \
-	} while (0)
-
-	if (len == 0)
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len - *off)
 		return -ENOSPC;
-	if (strpbrk(j->profile, "\n\r\t") != NULL)
-		return -EINVAL;
-	OUT("tcptune-journal %d\n", TT_JOURNAL_VERSION);
-	OUT("# Written by tcptune before it changes a kernel key. Do not edit:\n"
-	    "# `tcptune rollback` restores every original below.\n");
-	OUT("state %s\n", tt_journal_state_name(j->state));
-	OUT("time %lld\n", j->time);
-	OUT("profile %s\n", j->profile);
-	if (j->confirm_deadline != 0)
-		OUT("confirm %lld %llu\n", j->confirm_deadline, j->confirm_token);
+	*off += (size_t)n;
+	return 0;
+}
+
+/* The root, netns and boot lines, those recorded. */
+static int
+format_origin(const struct tt_origin *o, char *buf, size_t len, size_t *off)
+{
+	if (o->root[0] != '\0' && put(buf, len, off, "root %s\n", o->root) < 0)
+		return -ENOSPC;
+	if (o->ns_ino != 0 && put(buf, len, off, "netns %llu %llu\n", o->ns_dev, o->ns_ino) < 0)
+		return -ENOSPC;
+	if (o->boot[0] != '\0' && put(buf, len, off, "boot %s\n", o->boot) < 0)
+		return -ENOSPC;
+	return 0;
+}
+
+static int
+format_keys(const struct tt_journal *j, char *buf, size_t len, size_t *off)
+{
 	for (int i = 0; i < j->nkeys; i++) {
 		const struct tt_journal_key *e = &j->keys[i];
 		char o[TT_VAL_STRLEN], t[TT_VAL_STRLEN], p[TT_VAL_STRLEN];
 
-		OUT("key\t%s\t%s\t%s\t%s\n", tt_key_get(e->id)->name,
-		    val_or_dash(&e->original, o, sizeof(o)), val_or_dash(&e->target, t, sizeof(t)),
-		    val_or_dash(&e->prev, p, sizeof(p)));
+		if (put(buf, len, off, "key\t%s\t%s\t%s\t%s\n", tt_key_get(e->id)->name,
+			val_or_dash(&e->original, o, sizeof(o)),
+			val_or_dash(&e->target, t, sizeof(t)),
+			val_or_dash(&e->prev, p, sizeof(p))) < 0)
+			return -ENOSPC;
 	}
-	OUT("end\n");
-#undef OUT
-	return (int)off;
+	return 0;
+}
+
+int
+tt_journal_format(const struct tt_journal *j, char *buf, size_t len)
+{
+	size_t off = 0;
+	int r;
+
+	if (len == 0)
+		return -ENOSPC;
+	if (strpbrk(j->profile, "\n\r\t") != NULL || strpbrk(j->origin.root, "\n\r\t") != NULL)
+		return -EINVAL;
+	r = put(buf, len, &off, "tcptune-journal %d\n", TT_JOURNAL_VERSION);
+	if (r == 0)
+		r = put(buf, len, &off,
+		    "# Written by tcptune before it changes a kernel key. Do not edit:\n"
+		    "# `tcptune rollback` restores every original below.\n"
+		    "state %s\ntime %lld\nprofile %s\n",
+		    tt_journal_state_name(j->state), j->time, j->profile);
+	if (r == 0 && j->confirm_deadline != 0)
+		r = put(
+		    buf, len, &off, "confirm %lld %llu\n", j->confirm_deadline, j->confirm_token);
+	if (r == 0)
+		r = format_origin(&j->origin, buf, len, &off);
+	if (r == 0)
+		r = format_keys(j, buf, len, &off);
+	if (r == 0)
+		r = put(buf, len, &off, "end\n");
+	return r < 0 ? r : (int)off;
 }
 
 /* Parses a non-negative decimal that fills the whole string. */
@@ -113,22 +149,17 @@ parse_ll(const char *s, long long *out)
 	return 0;
 }
 
+/* Splits a key line's tab-separated fields; nf receives their number. */
 static int
-parse_key_line(char *rest, struct tt_journal *j, const char **why)
+split_tabs(char *rest, char *f[4], const char **why)
 {
-	char *f[5];
 	int nf = 0;
-	const struct tt_key *k;
-	struct tt_journal_key *e;
-	struct tt_val *dst[3];
 
-	/* key<TAB>name<TAB>original<TAB>target<TAB>prev: values hold spaces
-	 * ("32768 60999"), so tabs separate the fields. */
 	f[nf++] = rest;
 	for (char *p = rest; *p; p++) {
 		if (*p != '\t')
 			continue;
-		if (nf == 5) {
+		if (nf == 4) {
 			*why = "too many fields";
 			return -EBADMSG;
 		}
@@ -139,6 +170,36 @@ parse_key_line(char *rest, struct tt_journal *j, const char **why)
 		*why = "a key line has a name and three values";
 		return -EBADMSG;
 	}
+	return 0;
+}
+
+/* One value of a key line: canonical and within the kernel's bounds. */
+static int
+parse_key_val(const struct tt_key *k, const char *s, struct tt_val *v, const char **why)
+{
+	char buf[160];
+
+	if (tt_val_parse(s, k->nfields, v, why) < 0)
+		return -EBADMSG;
+	if (tt_key_check_kernel(k, v, buf, sizeof(buf)) < 0) {
+		*why = "a value outside what the kernel accepts";
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+static int
+parse_key_line(char *rest, struct tt_journal *j, const char **why)
+{
+	char *f[4];
+	const struct tt_key *k;
+	struct tt_journal_key *e;
+	struct tt_val *dst[3];
+
+	/* key<TAB>name<TAB>original<TAB>target<TAB>prev: values hold spaces
+	 * ("32768 60999"), so tabs separate the fields. */
+	if (split_tabs(rest, f, why) < 0)
+		return -EBADMSG;
 	k = tt_catalog_find(f[0]);
 	if (k == NULL) {
 		*why = "unknown key";
@@ -157,20 +218,197 @@ parse_key_line(char *rest, struct tt_journal *j, const char **why)
 	dst[1] = &e->target;
 	dst[2] = &e->prev;
 	for (int i = 0; i < 3; i++) {
-		const char *vwhy;
-
-		if (strcmp(f[i + 1], "-") == 0) {
-			if (i < 2) {
-				*why = "original and target must have values";
-				return -EBADMSG;
-			}
-			continue;
-		}
-		if (tt_val_parse(f[i + 1], k->nfields, dst[i], &vwhy) < 0) {
-			*why = vwhy;
+		if (strcmp(f[i + 1], "-") == 0 && i < 2) {
+			*why = "original and target must have values";
 			return -EBADMSG;
 		}
+		if (strcmp(f[i + 1], "-") != 0 && parse_key_val(k, f[i + 1], dst[i], why) < 0)
+			return -EBADMSG;
 	}
+	return 0;
+}
+
+static int
+parse_state_line(char *rest, struct tt_journal *j)
+{
+	int st = tt_journal_state_from_name(rest);
+
+	if (st < 0)
+		return -EBADMSG;
+	j->state = (enum tt_journal_state)st;
+	return 0;
+}
+
+static int
+parse_time_line(char *rest, struct tt_journal *j)
+{
+	return parse_ll(rest, &j->time) < 0 ? -EBADMSG : 0;
+}
+
+/* A path field: no tab or CR, fits in len. */
+static int
+parse_path(const char *rest, char *dst, size_t len)
+{
+	if (strlen(rest) >= len || strpbrk(rest, "\t\r") != NULL)
+		return -EBADMSG;
+	strcpy(dst, rest);
+	return 0;
+}
+
+static int
+parse_profile_line(char *rest, struct tt_journal *j)
+{
+	return parse_path(rest, j->profile, sizeof(j->profile));
+}
+
+static int
+parse_root_line(char *rest, struct tt_journal *j)
+{
+	if (rest[0] != '/')
+		return -EBADMSG;
+	return parse_path(rest, j->origin.root, sizeof(j->origin.root));
+}
+
+static int
+parse_confirm_line(char *rest, struct tt_journal *j)
+{
+	char *tok = strchr(rest, ' ');
+	long long token;
+
+	if (tok == NULL)
+		return -EBADMSG;
+	*tok++ = '\0';
+	if (parse_ll(rest, &j->confirm_deadline) < 0 || j->confirm_deadline == 0 ||
+	    parse_ll(tok, &token) < 0)
+		return -EBADMSG;
+	j->confirm_token = (unsigned long long)token;
+	return 0;
+}
+
+static int
+parse_netns_line(char *rest, struct tt_journal *j)
+{
+	char *ino = strchr(rest, ' ');
+	long long d, i;
+
+	if (ino == NULL)
+		return -EBADMSG;
+	*ino++ = '\0';
+	if (parse_ll(rest, &d) < 0 || parse_ll(ino, &i) < 0 || i == 0)
+		return -EBADMSG;
+	j->origin.ns_dev = (unsigned long long)d;
+	j->origin.ns_ino = (unsigned long long)i;
+	return 0;
+}
+
+static bool
+boot_id_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n < sizeof(((struct tt_origin *)0)->boot) &&
+	    strspn(s, "0123456789abcdef-") == n;
+}
+
+static int
+parse_boot_line(char *rest, struct tt_journal *j)
+{
+	if (!boot_id_valid(rest))
+		return -EBADMSG;
+	strcpy(j->origin.boot, rest);
+	return 0;
+}
+
+/* The "NAME VALUE" lines; each at most once, the first three required. */
+static const struct {
+	const char *name;
+	int (*parse)(char *rest, struct tt_journal *j);
+	const char *why;
+} header_lines[] = {
+	{ "state", parse_state_line, "unknown state" },
+	{ "time", parse_time_line, "bad time" },
+	{ "profile", parse_profile_line, "bad profile path" },
+	{ "confirm", parse_confirm_line, "bad confirm line" },
+	{ "root", parse_root_line, "bad proc root" },
+	{ "netns", parse_netns_line, "bad network namespace" },
+	{ "boot", parse_boot_line, "bad boot id" },
+};
+#define HEADERS_REQUIRED 0x7u
+
+/* What the parser has seen so far. */
+struct parse_state {
+	int lineno;
+	unsigned seen; /* bit i: header_lines[i] */
+	bool ended;
+};
+
+static int
+parse_header(char *line, struct tt_journal *j, struct parse_state *ps, const char **why)
+{
+	char *rest = strchr(line, ' ');
+
+	if (rest != NULL) {
+		*rest++ = '\0';
+		for (size_t i = 0; i < sizeof(header_lines) / sizeof(header_lines[0]); i++) {
+			if (strcmp(line, header_lines[i].name) != 0 || (ps->seen & (1u << i)))
+				continue;
+			ps->seen |= 1u << i;
+			*why = header_lines[i].why;
+			return header_lines[i].parse(rest, j);
+		}
+	}
+	*why = "unknown or repeated line";
+	return -EBADMSG;
+}
+
+/* One line, without its newline. */
+static int
+parse_line(char *line, struct tt_journal *j, struct parse_state *ps, const char **why)
+{
+	char expect[32];
+
+	if (ps->ended) {
+		*why = "text after the end line";
+		return -EBADMSG;
+	}
+	if (ps->lineno == 1) {
+		snprintf(expect, sizeof(expect), "tcptune-journal %d", TT_JOURNAL_VERSION);
+		*why = "not a tcptune journal of a version this tcptune reads";
+		return strcmp(line, expect) == 0 ? 0 : -EBADMSG;
+	}
+	if (line[0] == '#' || line[0] == '\0')
+		return 0;
+	if (strcmp(line, "end") == 0) {
+		ps->ended = true;
+		return 0;
+	}
+	if (strncmp(line, "key\t", 4) == 0)
+		return parse_key_line(line + 4, j, why);
+	return parse_header(line, j, ps, why);
+}
+
+/* Copies the line at *off into line (NUL-terminated) and moves past it. */
+static int
+next_line(const char *buf, size_t len, size_t *off, char *line, size_t linelen, const char **why)
+{
+	const char *nl = memchr(buf + *off, '\n', len - *off);
+	size_t n = nl ? (size_t)(nl - (buf + *off)) : len - *off;
+
+	if (nl == NULL) {
+		*why = "the last line has no newline (truncated?)";
+		return -EBADMSG;
+	}
+	if (n >= linelen) {
+		*why = "line too long";
+		return -EBADMSG;
+	}
+	if (memchr(buf + *off, '\0', n) != NULL) {
+		*why = "NUL byte";
+		return -EBADMSG;
+	}
+	memcpy(line, buf + *off, n);
+	line[n] = '\0';
+	*off += n + 1;
 	return 0;
 }
 
@@ -178,126 +416,79 @@ int
 tt_journal_parse(const char *buf, size_t len, struct tt_journal *j, char *why, size_t whylen)
 {
 	char line[TT_JOURNAL_MAX];
+	struct parse_state ps = { 0 };
 	size_t off = 0;
-	int lineno = 0;
-	bool have_state = false, have_time = false, have_profile = false;
-	bool ended = false;
 	const char *reason = NULL;
+	int r = 0;
 
 	memset(j, 0, sizeof(*j));
-	while (off < len) {
-		const char *nl = memchr(buf + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
-		char *sp, *rest;
-
-		lineno++;
-		if (nl == NULL) {
-			reason = "the last line has no newline (truncated?)";
-			goto bad;
-		}
-		if (n >= sizeof(line)) {
-			reason = "line too long";
-			goto bad;
-		}
-		memcpy(line, buf + off, n);
-		line[n] = '\0';
-		off += n + 1;
-		if (memchr(line, '\0', n) != NULL) {
-			reason = "NUL byte";
-			goto bad;
-		}
-		if (ended) {
-			reason = "text after the end line";
-			goto bad;
-		}
-		if (lineno == 1) {
-			char expect[32];
-
-			snprintf(expect, sizeof(expect), "tcptune-journal %d", TT_JOURNAL_VERSION);
-			if (strcmp(line, expect) != 0) {
-				reason = "not a tcptune journal of a version this tcptune reads";
-				goto bad;
-			}
-			continue;
-		}
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		if (strcmp(line, "end") == 0) {
-			ended = true;
-			continue;
-		}
-		if (strncmp(line, "key\t", 4) == 0) {
-			if (parse_key_line(line + 4, j, &reason) < 0)
-				goto bad;
-			continue;
-		}
-		sp = strchr(line, ' ');
-		if (sp == NULL) {
-			reason = "unknown line";
-			goto bad;
-		}
-		*sp = '\0';
-		rest = sp + 1;
-		if (strcmp(line, "state") == 0 && !have_state) {
-			int st = tt_journal_state_from_name(rest);
-
-			if (st < 0) {
-				reason = "unknown state";
-				goto bad;
-			}
-			j->state = (enum tt_journal_state)st;
-			have_state = true;
-		} else if (strcmp(line, "time") == 0 && !have_time) {
-			if (parse_ll(rest, &j->time) < 0) {
-				reason = "bad time";
-				goto bad;
-			}
-			have_time = true;
-		} else if (strcmp(line, "profile") == 0 && !have_profile) {
-			if (strlen(rest) >= sizeof(j->profile) || strpbrk(rest, "\t\r") != NULL) {
-				reason = "bad profile path";
-				goto bad;
-			}
-			strcpy(j->profile, rest);
-			have_profile = true;
-		} else if (strcmp(line, "confirm") == 0 && j->confirm_deadline == 0) {
-			char *tok = strchr(rest, ' ');
-			long long token;
-
-			if (tok == NULL) {
-				reason = "confirm needs a deadline and a token";
-				goto bad;
-			}
-			*tok++ = '\0';
-			if (parse_ll(rest, &j->confirm_deadline) < 0 || j->confirm_deadline == 0 ||
-			    parse_ll(tok, &token) < 0) {
-				reason = "bad confirm line";
-				goto bad;
-			}
-			j->confirm_token = (unsigned long long)token;
-		} else {
-			reason = "unknown or repeated line";
-			goto bad;
-		}
+	while (r == 0 && off < len) {
+		ps.lineno++;
+		r = next_line(buf, len, &off, line, sizeof(line), &reason);
+		if (r == 0)
+			r = parse_line(line, j, &ps, &reason);
 	}
-	if (lineno == 0) {
+	if (r == 0 && ps.lineno == 0) {
 		reason = "empty";
-		goto bad;
-	}
-	if (!ended) {
+		r = -EBADMSG;
+	} else if (r == 0 && !ps.ended) {
 		reason = "no end line (truncated?)";
-		goto bad;
-	}
-	if (!have_state || !have_time || !have_profile) {
+		r = -EBADMSG;
+	} else if (r == 0 && (ps.seen & HEADERS_REQUIRED) != HEADERS_REQUIRED) {
 		reason = "state, time or profile missing";
-		goto bad;
+		r = -EBADMSG;
 	}
-	return 0;
-bad:
+	if (r == 0)
+		return 0;
 	if (why != NULL && whylen > 0)
-		snprintf(why, whylen, "line %d: %s", lineno, reason);
+		snprintf(why, whylen, "line %d: %s", ps.lineno, reason);
 	memset(j, 0, sizeof(*j));
 	return -EBADMSG;
+}
+
+/* --- where a journal belongs ------------------------------------------- */
+
+int
+tt_origin_here(const struct tt_ctx *ctx, struct tt_origin *o)
+{
+	const char *root = tt_ctx_proc_root(ctx);
+	char path[1100];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	if (realpath(root, o->root) == NULL)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/self/ns/net", o->root);
+	if (stat(path, &st) == 0) {
+		o->ns_dev = (unsigned long long)st.st_dev;
+		o->ns_ino = (unsigned long long)st.st_ino;
+	}
+	snprintf(path, sizeof(path), "%s/sys/kernel/random/boot_id", o->root);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	n = read(fd, o->boot, sizeof(o->boot) - 1);
+	close(fd);
+	o->boot[n > 0 ? n : 0] = '\0';
+	o->boot[strcspn(o->boot, "\n")] = '\0';
+	if (!boot_id_valid(o->boot))
+		o->boot[0] = '\0';
+	return 0;
+}
+
+enum tt_origin_match
+tt_origin_compare(const struct tt_origin *j, const struct tt_origin *here)
+{
+	if (j->root[0] != '\0' && strcmp(j->root, here->root) != 0)
+		return TT_ORIGIN_OTHER_ROOT;
+	if (j->ns_ino != 0 && here->ns_ino != 0 &&
+	    (j->ns_ino != here->ns_ino || j->ns_dev != here->ns_dev))
+		return TT_ORIGIN_OTHER_NETNS;
+	if (j->boot[0] != '\0' && strcmp(j->boot, here->boot) != 0)
+		return TT_ORIGIN_OTHER_BOOT;
+	return TT_ORIGIN_SAME;
 }
 
 /* --- the state directory ----------------------------------------------- */
@@ -323,6 +514,26 @@ check_dir(const struct tt_ctx *ctx, int dfd, const char *dir)
 	return 0;
 }
 
+/*
+ * Creates the missing parents of dir (a fresh prefix has no
+ * /usr/local/var/lib), mode 0755: owned by the caller (root), writable
+ * by nobody else.  Errors show when dir itself is made.
+ */
+static void
+mkdir_parents(const char *dir)
+{
+	char buf[4096];
+
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+		return;
+	for (char *p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return;
+		*p = '/';
+	}
+}
+
 static int
 open_dir(const struct tt_ctx *ctx, bool create)
 {
@@ -333,6 +544,8 @@ open_dir(const struct tt_ctx *ctx, bool create)
 		tt_log(ctx, TT_LOG_ERR, "no state directory");
 		return -EINVAL;
 	}
+	if (create && mkdir(dir, 0700) < 0 && errno == ENOENT)
+		mkdir_parents(dir);
 	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		r = -errno;
 		tt_log(ctx, TT_LOG_ERR, "%s: cannot create the state directory: %s%s", dir,
@@ -349,7 +562,9 @@ open_dir(const struct tt_ctx *ctx, bool create)
 			    "%s: refusing a state directory that is a symlink "
 			    "or not a directory",
 			    dir);
-		else if (r == -EACCES || r == -EPERM)
+		else if (r == -ENOENT && !create) {
+			/* no state directory: nothing applied (status says so) */
+		} else if (r == -EACCES || r == -EPERM)
 			tt_log(ctx, TT_LOG_ERR, "%s: %s (changing kernel keys needs root)", dir,
 			    strerror(-r));
 		else
@@ -373,7 +588,9 @@ tt_state_open(const struct tt_ctx *ctx, int wait_ms)
 	dfd = open_dir(ctx, true);
 	if (dfd < 0)
 		return dfd;
-	if (faccessat(dfd, ".", W_OK, AT_EACCESS) < 0) {
+	/* A read-only file system is no reason to leave keys tuned: rollback
+	 * restores them all the same, and apply finds no room to reserve. */
+	if (faccessat(dfd, ".", W_OK, AT_EACCESS) < 0 && errno != EROFS) {
 		int r = -errno;
 
 		tt_log(
@@ -450,10 +667,10 @@ load_at(const struct tt_ctx *ctx, int dfd, struct tt_journal *j)
 		return r;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & 0077) != 0) {
+	    (st.st_mode & 0077) != 0 || st.st_nlink != 1) {
 		tt_log(ctx, TT_LOG_ERR,
 		    "%s/%s: refusing a journal that is not a root-owned "
-		    "private file",
+		    "private file with a single link",
 		    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME);
 		close(fd);
 		return -EPERM;
@@ -513,35 +730,78 @@ write_all(int fd, const char *buf, size_t len)
 }
 
 int
-tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j)
+tt_journal_reserve(const struct tt_ctx *ctx, int state)
 {
-	static const char tmpname[] = TT_JOURNAL_NAME ".tmp";
-	char buf[TT_JOURNAL_MAX];
-	int fd, len, r;
+	struct stat st;
+	int fd, r = 0;
 
-	len = tt_journal_format(j, buf, sizeof(buf));
-	if (len < 0)
-		return len;
+	fd = openat(state, TT_JOURNAL_RESERVE_NAME,
+	    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	if (fd < 0)
+		r = -errno;
+	else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		r = -EPERM;
+	else if (st.st_size < TT_JOURNAL_RESERVE)
+		r = -posix_fallocate(fd, 0, TT_JOURNAL_RESERVE);
+	if (r == 0 && fd >= 0 && fsync(fd) < 0)
+		r = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (r < 0) {
+		tt_log(ctx, TT_LOG_ERR, "%s: cannot reserve room for the journal: %s%s",
+		    tt_ctx_state_dir(ctx), strerror(-r),
+		    r == -EROFS ? " (the state directory is on a read-only file system)" : "");
+		if (fd >= 0 && r != -EPERM)
+			unlinkat(state, TT_JOURNAL_RESERVE_NAME, 0);
+	}
+	return r;
+}
+
+/* Writes the journal's text to the temporary file, fsync'd. */
+static int
+write_tmp(int state, const char *tmpname, const char *buf, size_t len)
+{
+	int fd, r;
+
 	/* A stale temporary (from a crash) is ours to replace; unlinkat does
 	 * not follow a symlink, so a planted one is removed, not written
 	 * through. */
 	if (unlinkat(state, tmpname, 0) < 0 && errno != ENOENT)
 		return -errno;
 	fd = openat(state, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = -errno;
-		tt_log(ctx, TT_LOG_ERR, "%s/%s: %s", tt_ctx_state_dir(ctx), tmpname, strerror(-r));
-		return r;
-	}
+	if (fd < 0)
+		return -errno;
 	/* The creator's umask could not widen 0600, but fchmod makes the
 	 * mode independent of it altogether. */
 	r = fchmod(fd, 0600) < 0 ? -errno : 0;
 	if (r == 0)
-		r = write_all(fd, buf, (size_t)len);
+		r = write_all(fd, buf, len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
+	if (r < 0)
+		unlinkat(state, tmpname, 0);
+	return r;
+}
+
+int
+tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j)
+{
+	static const char tmpname[] = TT_JOURNAL_NAME ".tmp";
+	char buf[TT_JOURNAL_MAX];
+	int len, r;
+
+	len = tt_journal_format(j, buf, sizeof(buf));
+	if (len < 0)
+		return len;
+	r = write_tmp(state, tmpname, buf, (size_t)len);
+	if ((r == -ENOSPC || r == -EDQUOT) && unlinkat(state, TT_JOURNAL_RESERVE_NAME, 0) == 0) {
+		/* The room reserved for this moment. */
+		tt_log(ctx, TT_LOG_WARNING, "%s: the file system is full; using the reserved room",
+		    tt_ctx_state_dir(ctx));
+		r = write_tmp(state, tmpname, buf, (size_t)len);
+	}
 	if (r == 0 && renameat(state, tmpname, state, TT_JOURNAL_NAME) < 0)
 		r = -errno;
 	/* The rename is durable only once the directory is. */
@@ -553,6 +813,19 @@ tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j
 		unlinkat(state, tmpname, 0);
 	}
 	return r;
+}
+
+int
+tt_journal_set_aside(const struct tt_ctx *ctx, int state, const char *name)
+{
+	if (renameat(state, TT_JOURNAL_NAME, state, name) < 0 || fsync(state) < 0) {
+		int r = -errno;
+
+		tt_log(ctx, TT_LOG_ERR, "%s/%s: cannot set the journal aside: %s",
+		    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME, strerror(-r));
+		return r;
+	}
+	return 0;
 }
 
 int

@@ -37,12 +37,36 @@ struct tt_journal_key {
 	struct tt_val prev;
 };
 
+/*
+ * Which kernel a journal describes: its originals are true of that one
+ * only.  Empty root, zero namespace or empty boot: not recorded (a
+ * fixture tree without self/ns/net or boot_id).
+ */
+struct tt_origin {
+	char root[1024];                   /* the proc root, absolute */
+	unsigned long long ns_dev, ns_ino; /* of ROOT/self/ns/net */
+	char boot[40];                     /* ROOT/sys/kernel/random/boot_id */
+};
+
+enum tt_origin_match {
+	TT_ORIGIN_SAME = 0,
+	TT_ORIGIN_OTHER_ROOT,
+	TT_ORIGIN_OTHER_NETNS,
+	TT_ORIGIN_OTHER_BOOT,
+};
+
+/* The origin tcptune works on now (ctx's proc root).  0 or an errno. */
+int tt_origin_here(const struct tt_ctx *ctx, struct tt_origin *o);
+/* Whether a journal from j describes the kernel here. */
+enum tt_origin_match tt_origin_compare(const struct tt_origin *j, const struct tt_origin *here);
+
 struct tt_journal {
 	enum tt_journal_state state;
 	long long time; /* of the latest apply, seconds since the epoch */
 	char profile[1024];
 	long long confirm_deadline; /* 0: no confirmation pending */
 	unsigned long long confirm_token;
+	struct tt_origin origin;
 	int nkeys;
 	struct tt_journal_key keys[TT_K__COUNT]; /* each key at most once */
 };
@@ -100,6 +124,18 @@ int tt_journal_peek(const struct tt_ctx *ctx, struct tt_journal *j);
  * fsync'd, so a crash leaves the old or the new journal, never a mix.
  */
 int tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j);
+/*
+ * The room the journal's stores need, reserved before an apply's first
+ * write: a file of TT_JOURNAL_RESERVE bytes that tt_journal_store()
+ * gives up when the file system is full, so no store of a transaction
+ * fails for space.  0, or -ENOSPC, -EROFS, ... (logged).
+ */
+#define TT_JOURNAL_RESERVE_NAME TT_JOURNAL_NAME ".reserve"
+#define TT_JOURNAL_RESERVE      (2L * TT_JOURNAL_MAX)
+int tt_journal_reserve(const struct tt_ctx *ctx, int state);
+
+/* Renames the journal to name (replacing one there), keeping it aside. */
+int tt_journal_set_aside(const struct tt_ctx *ctx, int state, const char *name);
 /* Removes the journal (and syncs the directory); no journal is fine. */
 int tt_journal_remove(const struct tt_ctx *ctx, int state);
 

@@ -2,8 +2,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "file-internal.h"
@@ -69,10 +71,72 @@ fail:
 	return e;
 }
 
+/* rel below dirfd, one O_NOFOLLOW component at a time. */
+static int
+walk_nofollow(int dirfd, const char *rel, int flags)
+{
+	char buf[256], *comp, *slash;
+	int dfd, fd;
+
+	if (snprintf(buf, sizeof(buf), "%s", rel) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	dfd = dup(dirfd);
+	for (comp = buf; dfd >= 0 && (slash = strchr(comp, '/')) != NULL; comp = slash + 1) {
+		int next;
+
+		*slash = '\0';
+		if (comp[0] == '\0' || strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
+			close(dfd);
+			return -EINVAL;
+		}
+		next = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dfd);
+		dfd = next;
+	}
+	if (dfd < 0)
+		return -errno;
+	if (comp[0] == '\0' || strcmp(comp, "..") == 0) {
+		close(dfd);
+		return -EINVAL;
+	}
+	fd = openat(dfd, comp, flags | O_NOFOLLOW);
+	fd = fd < 0 ? -errno : fd;
+	close(dfd);
+	return fd;
+}
+
+/*
+ * Opens rel below the proc root without following any symlink and without
+ * leaving the root: openat2() with RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH
+ * where the kernel has it (5.6), a component-by-component O_NOFOLLOW walk
+ * where it does not or a seccomp filter refuses it.  A symlinked directory
+ * inside a proc root must not make apply write outside it.
+ */
+static int
+open_beneath(const struct tt_ctx *ctx, const char *rel, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_NOFOLLOW),
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int root, fd;
+
+	root = open(tt_ctx_proc_root(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -errno;
+	fd = (int)syscall(SYS_openat2, root, rel, &how, sizeof(how));
+	if (fd < 0)
+		fd = -errno;
+	if (fd == -ENOSYS || fd == -EPERM || fd == -E2BIG)
+		fd = walk_nofollow(root, rel, flags);
+	close(root);
+	return fd;
+}
+
 int
 tt_sysctl_write(const struct tt_ctx *ctx, const struct tt_key *k, const struct tt_val *v)
 {
-	char rel[256], path[4096], buf[TT_VAL_STRLEN + 1];
+	char rel[256], buf[TT_VAL_STRLEN + 1];
 	size_t len;
 	ssize_t n;
 	int fd, e;
@@ -80,19 +144,17 @@ tt_sysctl_write(const struct tt_ctx *ctx, const struct tt_key *k, const struct t
 	if (v->n != k->nfields)
 		return -EINVAL;
 	e = tt_key_relpath(k, rel, sizeof(rel));
-	if (e == 0)
-		e = tt_proc_path(ctx, rel, path, sizeof(path));
 	if (e < 0)
 		return e;
 	tt_val_format(v, buf, sizeof(buf) - 1);
 	len = strlen(buf);
 	buf[len++] = '\n';
-	/* O_NOFOLLOW: no catalog path is a symlink under a real /proc.
-	 * O_TRUNC changes nothing on /proc/sys and keeps a fixture tree of
-	 * plain files exact. */
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	/* No catalog path has a symlink under a real /proc.  O_TRUNC changes
+	 * nothing on /proc/sys and keeps a fixture tree of plain files
+	 * exact. */
+	fd = open_beneath(ctx, rel, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* One write at offset 0: a second write at a later offset "succeeds"
 	 * and changes nothing, so the whole value must go in one call. */
 	do

@@ -61,19 +61,8 @@ $T rollback >/dev/null || fail "rollback: exit $?"
 [ "$(snap)" = "$orig" ] || fail "rollback"
 ok "a journal others could read or write is refused"
 
-# A state directory that cannot be made because its parent is missing: a
-# missing input (66), as for every command, and nothing changed.
-for cmd in apply rollback confirm; do
-	arg=; [ $cmd = apply ] && arg=$web
-	$TCPTUNE --state-dir $WORK/missing/state $cmd $arg >$WORK/out 2>&1
-	rc=$?
-	[ $rc = 66 ] || fail "$cmd, state directory under a missing parent: exit $rc, expected 66"
-	grep -q 'cannot create the state directory' $WORK/out ||
-		fail "$cmd, missing parent: message does not say why: $(cat $WORK/out)"
-done
-[ "$(snap)" = "$orig" ] || fail "a missing state directory parent: keys changed: $(snap)"
-[ ! -e $WORK/missing ] || fail "a missing state directory parent was made"
-ok "a state directory under a missing parent exits 66 and changes nothing"
+# A state directory under a missing parent is created with its parents
+# (input.sh tests it).
 
 # An unprivileged user: exit 77 and a clear message, nothing changed,
 # whichever state directory it is given.
