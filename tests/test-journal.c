@@ -31,6 +31,7 @@ sample(struct tt_journal *j)
 	j->origin.ns_dev = 4;
 	j->origin.ns_ino = 4026531840ULL;
 	strcpy(j->origin.boot, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+	j->origin.btime = 1795400000;
 	e = tt_journal_add(j, TT_K_FIN_TIMEOUT);
 	e->original = (struct tt_val){ 1, { 60 } };
 	e->target = (struct tt_val){ 1, { 30 } };
@@ -67,6 +68,18 @@ test_roundtrip(void **state)
 	back.origin.ns_ino++;
 	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_OTHER_NETNS);
 	back.origin.ns_ino--;
+	/* Another boot id with the same boot time: a container's own id over
+	 * the kernel's, the same boot.  Another boot time too: another boot.
+	 * No boot time recorded (an older journal): the id decides. */
+	assert_int_equal(back.origin.btime, 1795400000);
+	back.origin.boot[0] = 'a';
+	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_SAME);
+	back.origin.btime++;
+	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_OTHER_BOOT);
+	back.origin.btime = 0;
+	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_OTHER_BOOT);
+	back.origin.btime = j.origin.btime;
+	back.origin.boot[0] = j.origin.boot[0];
 	/* order kept: rollback walks it backwards */
 	assert_int_equal(back.keys[0].id, TT_K_FIN_TIMEOUT);
 	assert_int_equal(back.keys[1].id, TT_K_LOCAL_PORT_RANGE);
@@ -145,6 +158,7 @@ test_refuses(void **state)
 		"@root proc\nend\n",        /* not absolute */
 		"@netns 4 0\nend\n",        /* no inode */
 		"@boot XYZ\nend\n",         /* not a boot id */
+		"@boot 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 soon\nend\n", /* not a boot time */
 		"@root /a\nroot /b\nend\n", /* twice */
 		"@confirm 0 5\nend\n",
 		"@confirm 100\nend\n",

@@ -87,7 +87,7 @@ format_origin(const struct tt_origin *o, char *buf, size_t len, size_t *off)
 		return -ENOSPC;
 	if (o->ns_ino != 0 && put(buf, len, off, "netns %llu %llu\n", o->ns_dev, o->ns_ino) < 0)
 		return -ENOSPC;
-	if (o->boot[0] != '\0' && put(buf, len, off, "boot %s\n", o->boot) < 0)
+	if (o->boot[0] != '\0' && put(buf, len, off, "boot %s %lld\n", o->boot, o->btime) < 0)
 		return -ENOSPC;
 	return 0;
 }
@@ -310,9 +310,17 @@ boot_id_valid(const char *s)
 	    strspn(s, "0123456789abcdef-") == n;
 }
 
+/* "boot ID [BTIME]": the boot time came later, and may be missing. */
 static int
 parse_boot_line(char *rest, struct tt_journal *j)
 {
+	char *sp = strchr(rest, ' ');
+
+	if (sp != NULL) {
+		*sp = '\0';
+		if (parse_ll(sp + 1, &j->origin.btime) < 0 || j->origin.btime < 0)
+			return -EBADMSG;
+	}
 	if (!boot_id_valid(rest))
 		return -EBADMSG;
 	strcpy(j->origin.boot, rest);
@@ -448,6 +456,25 @@ tt_journal_parse(const char *buf, size_t len, struct tt_journal *j, char *why, s
 
 /* --- where a journal belongs ------------------------------------------- */
 
+/* The "btime" line of ROOT/stat: when the kernel booted; 0 if unknown. */
+static long long
+read_btime(const char *root)
+{
+	char path[1100], line[256];
+	long long t = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/stat", root);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "btime %lld", &t) == 1)
+			break;
+	fclose(f);
+	return t > 0 ? t : 0;
+}
+
 int
 tt_origin_here(const struct tt_ctx *ctx, struct tt_origin *o)
 {
@@ -465,6 +492,7 @@ tt_origin_here(const struct tt_ctx *ctx, struct tt_origin *o)
 		o->ns_dev = (unsigned long long)st.st_dev;
 		o->ns_ino = (unsigned long long)st.st_ino;
 	}
+	o->btime = read_btime(o->root);
 	snprintf(path, sizeof(path), "%s/sys/kernel/random/boot_id", o->root);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
@@ -486,7 +514,12 @@ tt_origin_compare(const struct tt_origin *j, const struct tt_origin *here)
 	if (j->ns_ino != 0 && here->ns_ino != 0 &&
 	    (j->ns_ino != here->ns_ino || j->ns_dev != here->ns_dev))
 		return TT_ORIGIN_OTHER_NETNS;
-	if (j->boot[0] != '\0' && strcmp(j->boot, here->boot) != 0)
+	/* A container manager may show its own boot id over the kernel's
+	 * (systemd-nspawn does), and a unit with a /proc of its own sees the
+	 * kernel's: ids that differ mean another boot only if the boot times
+	 * do too, or one is unknown.  A clock step moves btime, not the id. */
+	if (j->boot[0] != '\0' && strcmp(j->boot, here->boot) != 0 &&
+	    (j->btime == 0 || here->btime == 0 || j->btime != here->btime))
 		return TT_ORIGIN_OTHER_BOOT;
 	return TT_ORIGIN_SAME;
 }

@@ -46,6 +46,7 @@ struct tt_origin {
 	char root[1024];                   /* the proc root, absolute */
 	unsigned long long ns_dev, ns_ino; /* of ROOT/self/ns/net */
 	char boot[40];                     /* ROOT/sys/kernel/random/boot_id */
+	long long btime;                   /* ROOT/stat's btime; 0: unknown */
 };
 
 enum tt_origin_match {

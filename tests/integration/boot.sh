@@ -101,7 +101,7 @@ systemctl show -p Result -p ActiveState systemd-sysctl.service | sed 's/^/sysctl
 echo "order=\$(systemctl show -p After tcptune.service | grep -c systemd-sysctl.service)"
 journalctl -b -u tcptune.service -o cat --no-pager | sed 's/^/journal: /'
 journalctl -b -u tcptune.service -p warning -o cat --no-pager | sed 's/^/journal-warning: /'
-/usr/local/sbin/tcptune-for-check --state-dir /run/tcptune status >/dev/null; echo "status_rc=\$?"
+/usr/local/sbin/tcptune-for-check --state-dir /run/tcptune status 2>&1 | sed "s/^/status: /"; /usr/local/sbin/tcptune-for-check --state-dir /run/tcptune status >/dev/null 2>&1; echo "status_rc=\$?"
 # What a later sysctl --system does: the file's value comes back.
 sysctl --system >/dev/null 2>&1
 echo "after_system_fin=\$(cat /proc/sys/net/ipv4/tcp_fin_timeout)"
