@@ -1,0 +1,141 @@
+#!/bin/sh
+# Findings an operator acts on, each reproduced with real sockets in a
+# private network namespace: what the wording, the severity and the exit
+# code say must match what the host does now.
+set -eu
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+SOCKETS="$(dirname "$TCPTUNE")/../tests/census-sockets"
+
+if [ -z "${ADVICE_IN_NETNS:-}" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		skip_all "needs root for a private network namespace"
+	fi
+	if ! unshare -n true 2>/dev/null; then
+		skip_all "unshare -n is not permitted here"
+	fi
+	ADVICE_IN_NETNS=1 exec unshare -n "$0" "$@"
+fi
+
+scratch
+helper=
+cleanup() {
+	[ -n "$helper" ] && kill "$helper" 2>/dev/null
+	rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+ip link set lo up
+
+# finding FILE ID FIELD: one field of the first finding with that id.
+finding() {
+	jq -r --arg id "$2" "[.findings[] | select(.id == \$id)][0].$3" "$1"
+}
+expect() { # what, got, want
+	if [ "$2" = "$3" ]; then pass "$1 = $2"; else failed "$1: got '$2', expected '$3'"; fi
+}
+contains() { # what, text, fixed string
+	if printf '%s\n' "$2" | grep -qF -- "$3"; then pass "$1"; else
+		failed "$1: '$2' lacks '$3'"
+	fi
+}
+# start_helper ARGS...: census-sockets in the background, until "ready".
+start_helper() {
+	: >"$SCRATCH/made"
+	"$SOCKETS" "$@" >"$SCRATCH/made" &
+	helper=$!
+	i=0
+	until grep -q '^ready' "$SCRATCH/made"; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || bail "socket helper did not get ready"
+		kill -0 "$helper" 2>/dev/null || bail "socket helper died"
+		sleep 0.1
+	done
+}
+stop_helper() {
+	kill "$helper"
+	wait "$helper" 2>/dev/null || true
+	helper=
+}
+
+# 1. A profile that fixes a live risk: keepalive 7200 s behind NAT now,
+# 120 s in the profile.  The finding is about now (warn), and says the
+# profile fixes it; never a bare ok while the host is at risk.
+cat >"$SCRATCH/nat.ini" <<'INI'
+[profile]
+nat = yes
+[sysctl]
+net.ipv4.tcp_keepalive_time = 120
+INI
+rc=0
+"$TCPTUNE" check --no-census --profile "$SCRATCH/nat.ini" --format json >"$SCRATCH/j1" || rc=$?
+expect "profile fixes keepalive: exit" "$rc" 1
+expect "profile fixes keepalive: severity" \
+	"$(finding "$SCRATCH/j1" keepalive_exceeds_nat_idle severity)" warn
+contains "profile fixes keepalive: message" \
+	"$(finding "$SCRATCH/j1" keepalive_exceeds_nat_idle message)" "warn now; fixed by this profile"
+contains "profile fixes keepalive: live value in evidence" \
+	"$(finding "$SCRATCH/j1" keepalive_exceeds_nat_idle evidence)" "tcp_keepalive_time = 7200 s (current)"
+"$TCPTUNE" check --no-census --no-color --profile "$SCRATCH/nat.ini" >"$SCRATCH/t1" || true
+if grep -q '^\[ok\] *keepalive_exceeds_nat_idle' "$SCRATCH/t1"; then
+	failed "text: keepalive_exceeds_nat_idle is a bare ok while the host is at risk"
+else
+	pass "text: no bare ok for keepalive_exceeds_nat_idle"
+fi
+# The reverse: fine now, the profile would cause it.
+cat >"$SCRATCH/ts.ini" <<'INI'
+[sysctl]
+net.ipv4.tcp_timestamps = 0
+INI
+"$TCPTUNE" check --no-census --profile "$SCRATCH/ts.ini" --format json >"$SCRATCH/j1b" || true
+expect "profile causes timestamps off: severity" \
+	"$(finding "$SCRATCH/j1b" timestamps_off severity)" warn
+contains "profile causes timestamps off: message" \
+	"$(finding "$SCRATCH/j1b" timestamps_off message)" "ok now; caused by this profile"
+
+# 5. A TIME_WAIT overflow long past: tcp_max_tw_buckets = 0 while a few
+# connections close, then the limit back and no TIME_WAIT socket left.
+# The counter is cumulative: info, and said to be since the namespace was
+# made; no warning about now.
+echo 0 >/proc/sys/net/ipv4/tcp_max_tw_buckets
+start_helper -t 5
+stop_helper
+echo 131072 >/proc/sys/net/ipv4/tcp_max_tw_buckets
+rc=0
+"$TCPTUNE" check --format json >"$SCRATCH/j5" || rc=$?
+expect "overflow counted" "$(jq -r '.counters.netns["TcpExt.TCPTimeWaitOverflow"] > 0' "$SCRATCH/j5")" true
+expect "no TIME_WAIT now" "$(jq -r '.sockets.TIME_WAIT' "$SCRATCH/j5")" 0
+expect "past overflow: severity" "$(finding "$SCRATCH/j5" census_time_wait severity)" info
+contains "past overflow: since when" \
+	"$(finding "$SCRATCH/j5" census_time_wait message)" "since this network namespace was made"
+expect "past overflow: exit" "$rc" 0
+expect "cumulative counters named" \
+	"$(jq -r '.counters.cumulative | index("TcpExt.TCPTimeWaitOverflow") != null' "$SCRATCH/j5")" true
+expect "current counts not cumulative" \
+	"$(jq -r '.counters.cumulative | index("TCP.tw") == null' "$SCRATCH/j5")" true
+expect "cumulative since" "$(jq -r '.counters.cumulative_since' "$SCRATCH/j5")" namespace
+"$TCPTUNE" check --no-color >"$SCRATCH/t5" || true
+check "text: COUNTERS NOW section" grep -q '^COUNTERS NOW' "$SCRATCH/t5"
+check "text: cumulative section" \
+	grep -q '^COUNTERS SINCE THIS NETWORK NAMESPACE WAS MADE' "$SCRATCH/t5"
+check "text: overflow among the cumulative ones" \
+	sh -c "sed -n '/^COUNTERS SINCE/,\$p' '$SCRATCH/t5' | grep -q '^TcpExt.TCPTimeWaitOverflow'"
+
+# 8. Orphaned FIN_WAIT2 minisockets towards a destination are not
+# TIME_WAIT: the peers of 5 CLOSE_WAIT sockets.
+start_helper -c 5
+cw_port=$(awk '$4 == "close_wait" { print $2 }' "$SCRATCH/made")
+i=0
+while [ "$(ss -tanH state fin-wait-2 | wc -l)" -lt 5 ] && [ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+"$TCPTUNE" check --format json >"$SCRATCH/j8" || true
+dest=".top_destinations[] | select(.destination == \"127.0.0.1:$cw_port\")"
+expect "destination: TIME_WAIT" "$(jq -r "$dest | .time_wait" "$SCRATCH/j8")" 0
+expect "destination: orphaned FIN_WAIT2" "$(jq -r "$dest | .fin_wait2_orphaned" "$SCRATCH/j8")" 5
+"$TCPTUNE" check --no-color >"$SCRATCH/t8" || true
+check "text: FIN_WAIT2 column" grep -Eq '^DESTINATION +SOCKETS +TIME_WAIT +FIN_WAIT2' "$SCRATCH/t8"
+check "text: destination row" grep -Eq "^127\.0\.0\.1:$cw_port +5 +0 +5 " "$SCRATCH/t8"
+stop_helper
+
+finish
