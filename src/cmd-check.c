@@ -126,7 +126,7 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	text_keys(f, snap, prof);
 	out_nat_text(f, snap, prof);
 	if (snap->census != NULL)
-		out_census_text(f, snap->census);
+		out_census_text(f, snap->census, snap->netns);
 	fputs("\nFINDINGS\n", f);
 	for (size_t i = 0; i < fs->n; i++)
 		text_finding(f, &fs->v[i], color);
@@ -223,7 +223,7 @@ json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	json_head(&j, ctx, snap, prof);
 	json_keys(&j, snap, prof);
 	out_nat_json(&j, snap, prof);
-	out_census_json(&j, snap->census);
+	out_census_json(&j, snap->census, snap->netns);
 	json_findings(&j, fs);
 	json_obj_end(&j);
 	json_finish(&j);

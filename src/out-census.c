@@ -21,8 +21,40 @@ range_size(const struct tt_census *c)
 	return (unsigned)c->port_hi - c->port_lo + 1;
 }
 
+/* Counts of now apart from counters that add up since boot (or since the
+ * namespace was made), which say nothing about now by themselves. */
+static void
+counters_text(FILE *f, const struct tt_census *c, int netns)
+{
+	char since[64];
+
+	snprintf(since, sizeof(since), "%s", tt_counters_since(netns));
+	for (char *p = since; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	for (int cumulative = 0; cumulative < 2; cumulative++) {
+		if (cumulative)
+			fprintf(f,
+			    "\nCOUNTERS %s (cumulative)\n"
+			    "(only a rise between two readings shows a problem now)\n",
+			    since);
+		else
+			fprintf(f, "\nCOUNTERS NOW\n");
+		for (int i = 0; i < TT_CTR__COUNT; i++) {
+			const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
+			char name[64];
+
+			if (!c->have[i] ||
+			    tt_counter_cumulative((enum tt_counter_id)i) != cumulative)
+				continue;
+			snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
+			fprintf(f, "%-30s %12" PRIu64 "  %s\n", name, c->counter[i],
+			    ci->per_netns ? "this namespace" : "whole host");
+		}
+	}
+}
+
 void
-out_census_text(FILE *f, const struct tt_census *c)
+out_census_text(FILE *f, const struct tt_census *c, int netns)
 {
 	size_t idx[TT_CENSUS_DEST_SHOW], n;
 
@@ -40,15 +72,16 @@ out_census_text(FILE *f, const struct tt_census *c)
 	if (n == 0)
 		fprintf(f, "(no outgoing connections on ephemeral ports)\n");
 	else
-		fprintf(f, "%-46s %8s %9s %10s %6s\n", "DESTINATION", "SOCKETS", "TIME_WAIT",
-		    "CONNECTING", "RANGE");
+		fprintf(f, "%-46s %8s %9s %9s %10s %6s\n", "DESTINATION", "SOCKETS", "TIME_WAIT",
+		    "FIN_WAIT2", "CONNECTING", "RANGE");
 	for (size_t i = 0; i < n; i++) {
 		const struct tt_census_dest *d = &c->dest[idx[i]];
 		char ds[64];
 
-		fprintf(f, "%-46s %8" PRIu64 " %9" PRIu64 " %10" PRIu64 " %5" PRIu64 "%%\n",
-		    tt_census_dest_str(d, ds, sizeof(ds)), d->count, d->time_wait, d->syn_sent,
-		    d->count * 100 / range_size(c));
+		fprintf(f,
+		    "%-46s %8" PRIu64 " %9" PRIu64 " %9" PRIu64 " %10" PRIu64 " %5" PRIu64 "%%\n",
+		    tt_census_dest_str(d, ds, sizeof(ds)), d->count, d->time_wait, d->fin_wait2,
+		    d->syn_sent, d->count * 100 / range_size(c));
 	}
 
 	if (c->owners_walked) {
@@ -65,17 +98,7 @@ out_census_text(FILE *f, const struct tt_census *c)
 			    c->owner[i].comm, c->owner[i].port, c->owner[i].count);
 	}
 
-	fprintf(f, "\nCOUNTERS\n");
-	for (int i = 0; i < TT_CTR__COUNT; i++) {
-		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
-		char name[64];
-
-		if (!c->have[i])
-			continue;
-		snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
-		fprintf(f, "%-30s %12" PRIu64 "  %s\n", name, c->counter[i],
-		    ci->per_netns ? "this namespace" : "whole host");
-	}
+	counters_text(f, c, netns);
 }
 
 static void
@@ -129,6 +152,7 @@ dests_json(struct json *j, const struct tt_census *c)
 		json_int(j, "sockets", (long long)d->count);
 		json_int(j, "max_overcount", (long long)d->err);
 		json_int(j, "time_wait", (long long)d->time_wait);
+		json_int(j, "fin_wait2_orphaned", (long long)d->fin_wait2);
 		json_int(j, "connecting", (long long)d->syn_sent);
 		json_int(j, "port_range", range_size(c));
 		json_int(j, "port_range_used_pct", (long long)(d->count * 100 / range_size(c)));
@@ -157,9 +181,21 @@ owners_json(struct json *j, const struct tt_census *c)
 }
 
 static void
-counters_json(struct json *j, const struct tt_census *c)
+counters_json(struct json *j, const struct tt_census *c, int netns)
 {
 	json_obj_begin(j, "counters");
+	json_str(j, "cumulative_since", netns == 1 ? "boot" : netns == 0 ? "namespace" : "unknown");
+	json_arr_begin(j, "cumulative");
+	for (int i = 0; i < TT_CTR__COUNT; i++) {
+		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
+		char name[64];
+
+		if (!c->have[i] || !tt_counter_cumulative((enum tt_counter_id)i))
+			continue;
+		snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
+		json_str(j, NULL, name);
+	}
+	json_arr_end(j);
 	for (int scope = 1; scope >= 0; scope--) {
 		json_obj_begin(j, scope ? "netns" : "global");
 		for (int i = 0; i < TT_CTR__COUNT; i++) {
@@ -177,7 +213,7 @@ counters_json(struct json *j, const struct tt_census *c)
 }
 
 void
-out_census_json(struct json *j, const struct tt_census *c)
+out_census_json(struct json *j, const struct tt_census *c, int netns)
 {
 	if (c == NULL) {
 		json_null(j, "census");
@@ -197,5 +233,5 @@ out_census_json(struct json *j, const struct tt_census *c)
 	sockets_json(j, c);
 	dests_json(j, c);
 	owners_json(j, c);
-	counters_json(j, c);
+	counters_json(j, c, netns);
 }

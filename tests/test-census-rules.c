@@ -157,11 +157,37 @@ test_time_wait_overflow(void **state)
 	x->c->have[TT_CTR_TW_OVERFLOW] = true;
 	x->c->counter[TT_CTR_TW_OVERFLOW] = 0;
 	assert_int_equal(run(x, "census_time_wait")->sev, TT_SEV_OK);
+	/* A count since boot with no TIME_WAIT near the limit now is past
+	 * trouble: info, said to be cumulative. */
 	x->c->counter[TT_CTR_TW_OVERFLOW] = 31;
+	x->snap.netns = 1;
+	f = run(x, "census_time_wait");
+	assert_int_equal(f->sev, TT_SEV_INFO);
+	assert_non_null(
+	    strstr(f->message, "overflowed 31 times since boot; 0 timewait sockets now"));
+	assert_non_null(strstr(f->evidence, "TCPTimeWaitOverflow = 31 (cumulative, since boot)"));
+	assert_non_null(strstr(f->advice, "only a rise"));
+	x->snap.netns = 0;
+	f = run(x, "census_time_wait");
+	assert_non_null(strstr(f->message, "since this network namespace was made"));
+	/* TIME_WAIT near the limit now: a warning, with the counter. */
+	add_n(x->c, 800, TT_CS_TIME_WAIT, true, "10.1.1.1", 80, 1000, 0);
 	f = run(x, "census_time_wait");
 	assert_int_equal(f->sev, TT_SEV_WARN);
-	assert_non_null(strstr(f->message, "overflowed"));
-	assert_non_null(strstr(f->evidence, "TCPTimeWaitOverflow = 31"));
+	assert_non_null(strstr(f->evidence, "TCPTimeWaitOverflow = 31 since"));
+	/* A limit of 0 keeps none: every close overflows now. */
+	tt_census_init(x->c, 32768, 60999);
+	x->c->have[TT_CTR_TW_OVERFLOW] = true;
+	x->c->counter[TT_CTR_TW_OVERFLOW] = 31;
+	setkey(x, TT_K_MAX_TW_BUCKETS, 0, 0, 1);
+	f = run(x, "census_time_wait");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->message, "every closing socket skips TIME_WAIT"));
+	/* A negative limit is no limit: the count is past trouble. */
+	setkey(x, TT_K_MAX_TW_BUCKETS, -1, 0, 1);
+	f = run(x, "census_time_wait");
+	assert_int_equal(f->sev, TT_SEV_INFO);
+	assert_non_null(strstr(f->evidence, "(no limit)"));
 }
 
 static void
@@ -183,7 +209,7 @@ test_port_pressure(void **state)
 	assert_non_null(strstr(f->message, "192.0.2.10:443 hold 70%"));
 	assert_non_null(strstr(f->evidence,
 	    "700 sockets to 192.0.2.10:443 on local ports "
-	    "40000-40999 (1000 ports): 690 in TIME_WAIT, 10 connecting"));
+	    "40000-40999 (1000 ports): 690 in TIME_WAIT, 0 orphaned FIN_WAIT2, 10 connecting"));
 	/* Mostly TIME_WAIT, reuse = 2: suggest tw_reuse = 1. */
 	assert_non_null(strstr(f->advice, "tcp_tw_reuse = 1"));
 	assert_non_null(strstr(f->advice, "loopback only"));

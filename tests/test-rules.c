@@ -189,8 +189,8 @@ timestamps_and_reuse(void **state)
 	want(p, TT_K_TIMESTAMPS, 1, 3);
 	run(&r, &s, p);
 	assert_int_equal(sev(&r, "timestamps_off"), TT_SEV_WARN);
-	assert_non_null(strstr(get(&r, "timestamps_off", 0)->message,
-	    "(warn now; fixed by this profile)"));
+	assert_non_null(
+	    strstr(get(&r, "timestamps_off", 0)->message, "(warn now; fixed by this profile)"));
 	assert_int_equal(sev(&r, "tw_reuse_without_timestamps"), TT_SEV_WARN);
 	assert_int_equal(sev(&r, "profile_mismatch"), TT_SEV_WARN);
 	tt_findings_free(&r.fs);

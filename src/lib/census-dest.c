@@ -83,8 +83,10 @@ dest_add(struct tt_census *c, uint8_t family, const uint8_t *addr, uint16_t port
 	c->dest_hash[b] = i;
 found:
 	d->count++;
-	if (state == TT_CS_TIME_WAIT || state == TT_CS_FIN_WAIT2_ORPHANED)
+	if (state == TT_CS_TIME_WAIT)
 		d->time_wait++;
+	else if (state == TT_CS_FIN_WAIT2_ORPHANED)
+		d->fin_wait2++;
 	else if (state == TT_CS_SYN_SENT)
 		d->syn_sent++;
 }

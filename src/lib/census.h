@@ -84,6 +84,13 @@ struct tt_counter_info {
 };
 
 const struct tt_counter_info *tt_counter_info(enum tt_counter_id id);
+/* Whether a counter adds up since boot or since its namespace was made
+ * (netstat's), rather than counting what is there now (sockstat's). */
+bool tt_counter_cumulative(enum tt_counter_id id);
+/* Since when cumulative counters count, for a namespace as snap->netns
+ * gives it (1 initial, 0 child, else unknown): "since boot", "since this
+ * network namespace was made", or both joined with "or". */
+const char *tt_counters_since(int netns);
 
 /* One destination (remote address and port) of outgoing connections. */
 struct tt_census_dest {
@@ -93,7 +100,8 @@ struct tt_census_dest {
 	/* Sockets towards it on a local port inside the ephemeral range.  With
 	 * space-saving eviction count may be high by at most err. */
 	uint64_t count, err;
-	uint64_t time_wait; /* of count: TIME_WAIT and orphaned FIN_WAIT2 */
+	uint64_t time_wait; /* of count: TIME_WAIT minisockets */
+	uint64_t fin_wait2; /* of count: orphaned FIN_WAIT2 minisockets */
 	uint64_t syn_sent;
 	int16_t next; /* hash chain, -1 ends */
 };

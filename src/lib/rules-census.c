@@ -44,6 +44,34 @@ port_range(const struct tt_rule_input *in, long long *lo, long long *hi)
 	return *hi - *lo + 1;
 }
 
+/* A TIME_WAIT overflow counted some time in the past: the counter adds up
+ * since boot (or since the namespace was made), so without TIME_WAIT near
+ * the limit now it is no evidence of trouble now. */
+static void
+time_wait_past_overflow(const struct tt_rule_input *in, struct tt_findings *out, uint64_t tw)
+{
+	const struct tt_census *c = in->snap->census;
+	const struct tt_val *max = tt_rule_current(in, TT_K_MAX_TW_BUCKETS);
+	const char *since = tt_counters_since(in->snap->netns);
+	struct tt_finding *f;
+
+	f = tt_finding_add(out, TT_SEV_INFO, "tcp_max_tw_buckets");
+	tt_finding_key(f, TT_K_MAX_TW_BUCKETS);
+	TT_SAY(f->message,
+	    "the TIME_WAIT table overflowed %" PRIu64 " times %s; "
+	    "%" PRIu64 " timewait sockets now",
+	    c->counter[TT_CTR_TW_OVERFLOW], since, tw);
+	TT_SAY(f->evidence, "TcpExt TCPTimeWaitOverflow = %" PRIu64 " (cumulative, %s)",
+	    c->counter[TT_CTR_TW_OVERFLOW], since);
+	if (max != NULL)
+		ADD(f->evidence, "; tcp_max_tw_buckets = %lld now%s", max->v[0],
+		    max->v[0] < 0 ? " (no limit)" : "");
+	TT_SAY(f->advice,
+	    "Nothing shows an overflow now. To know whether it still happens, read "
+	    "TcpExt.TCPTimeWaitOverflow twice a while apart: only a rise is a current "
+	    "overflow.");
+}
+
 static void
 rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 {
@@ -55,27 +83,33 @@ rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	bool near = false;
 	struct tt_finding *f;
 
+	/* A limit of 0 keeps no TIME_WAIT at all: every close overflows, so
+	 * the count is evidence of now.  A negative limit is no limit. */
 	if (max != NULL && max->v[0] > 0)
 		near = tw * 100 >= (uint64_t)max->v[0] * (uint64_t)in->thr->tw_buckets_warn_pct;
-	if (!near && ovf == 0)
+	else if (max != NULL && max->v[0] == 0)
+		near = ovf > 0;
+	if (!near) {
+		if (ovf > 0)
+			time_wait_past_overflow(in, out, tw);
 		return;
+	}
 	f = tt_finding_add(out, TT_SEV_WARN, "tcp_max_tw_buckets");
 	tt_finding_key(f, TT_K_MAX_TW_BUCKETS);
 	tt_finding_key(f, TT_K_TW_REUSE);
-	if (near && max != NULL)
+	if (max->v[0] > 0)
 		TT_SAY(f->message, "TIME_WAIT is at %" PRIu64 "%% of tcp_max_tw_buckets",
 		    tw * 100 / (uint64_t)max->v[0]);
 	else
-		TT_SAY(f->message,
-		    "the TIME_WAIT table has overflowed: closing sockets skipped TIME_WAIT");
+		TT_SAY(f->message, "tcp_max_tw_buckets = 0: every closing socket skips TIME_WAIT");
 	TT_SAY(f->evidence,
 	    "%" PRIu64 " timewait sockets (%" PRIu64 " TIME_WAIT, %" PRIu64 " orphaned FIN_WAIT2)",
 	    tw, tt_census_state(c, TT_CS_TIME_WAIT), tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED));
-	if (max != NULL)
-		ADD(f->evidence, ", tcp_max_tw_buckets = %lld, warning at %lld%%", max->v[0],
-		    in->thr->tw_buckets_warn_pct);
+	ADD(f->evidence, ", tcp_max_tw_buckets = %lld, warning at %lld%%", max->v[0],
+	    in->thr->tw_buckets_warn_pct);
 	if (c->have[TT_CTR_TW_OVERFLOW])
-		ADD(f->evidence, "; TcpExt TCPTimeWaitOverflow = %" PRIu64, ovf);
+		ADD(f->evidence, "; TcpExt TCPTimeWaitOverflow = %" PRIu64 " %s", ovf,
+		    tt_counters_since(in->snap->netns));
 	TT_SAY(f->advice,
 	    "Past the limit the kernel drops TIME_WAIT for new closes, so a late "
 	    "segment of an old connection can corrupt a new one with the same "
@@ -113,8 +147,9 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 		    ds, pct);
 		TT_SAY(f->evidence,
 		    "%" PRIu64 " sockets to %s on local ports %lld-%lld "
-		    "(%lld ports): %" PRIu64 " in TIME_WAIT, %" PRIu64 " connecting",
-		    d->count, ds, lo, hi, range, d->time_wait, d->syn_sent);
+		    "(%lld ports): %" PRIu64 " in TIME_WAIT, %" PRIu64
+		    " orphaned FIN_WAIT2, %" PRIu64 " connecting",
+		    d->count, ds, lo, hi, range, d->time_wait, d->fin_wait2, d->syn_sent);
 		if (d->err)
 			ADD(f->evidence, "; count may be high by up to %" PRIu64, d->err);
 		if (reuse != NULL)
