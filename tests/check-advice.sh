@@ -139,4 +139,46 @@ check "text: FIN_WAIT2 column" grep -Eq '^DESTINATION +SOCKETS +TIME_WAIT +FIN_W
 check "text: destination row" grep -Eq "^127\.0\.0\.1:$cw_port +5 +0 +5 " "$SCRATCH/t8"
 stop_helper
 
+# 6. Plain check audits the boot configuration: what systemd-sysctl will
+# write at the next boot, from the winner of each key in sysctl.d.
+mkdir -p "$SCRATCH/root/etc/sysctl.d"
+cat >"$SCRATCH/root/etc/sysctl.d/90-folk.conf" <<'CONF'
+net.ipv4.tcp_tw_recycle = 1
+net.ipv4.tcp_timestamps = 0
+net.ipv4.tcp_tw_reuse = 1
+net.ipv4.tcp_fin_timeout = 1
+net.ipv4.ip_local_port_range = 10240 65000
+CONF
+rc=0
+"$TCPTUNE" check --no-census --sysctl-root "$SCRATCH/root" --format json >"$SCRATCH/j6" || rc=$?
+expect "boot config: exit" "$rc" 1
+boot() { # key: the boot_config finding about it
+	jq -r --arg k "$1" '[.findings[] | select(.id == "boot_config" and
+	    (.keys | index($k) != null))][0] | "\(.severity) \(.message)"' "$SCRATCH/j6"
+}
+f=$(boot net.ipv4.tcp_tw_recycle)
+contains "boot: tw_recycle severity" "$f" "warn "
+contains "boot: tw_recycle fails at every boot" "$f" "systemd-sysctl fails on it at every boot"
+contains "boot: tw_recycle names the file" "$f" "/etc/sysctl.d/90-folk.conf:1"
+f=$(boot net.ipv4.tcp_timestamps)
+contains "boot: timestamps off" "$f" "at the next boot, /etc/sysctl.d/90-folk.conf:2 turns TCP timestamps off"
+contains "boot: timestamps off leaves reuse idle" "$f" "tcp_tw_reuse = 1 has no effect"
+f=$(boot net.ipv4.tcp_fin_timeout)
+contains "boot: fin_timeout 1" "$f" "at the next boot, /etc/sysctl.d/90-folk.conf:4 sets net.ipv4.tcp_fin_timeout = 1"
+f=$(boot net.ipv4.ip_local_port_range)
+contains "boot: same parity" "$f" "10240 65000"
+check "boot: parity in the evidence" sh -c "jq -r '.findings[] | select(.id == \"boot_config\") | .evidence' '$SCRATCH/j6' | grep -q 'same parity'"
+expect "boot_config section: winner file" \
+	"$(jq -r '.boot_config.keys["net.ipv4.tcp_fin_timeout"].file' "$SCRATCH/j6")" \
+	/etc/sysctl.d/90-folk.conf
+expect "boot_config section: winner value" \
+	"$(jq -r '.boot_config.keys["net.ipv4.tcp_fin_timeout"].value' "$SCRATCH/j6")" 1
+expect "boot_config section: files read" "$(jq -r '.boot_config.files' "$SCRATCH/j6")" 1
+# Nothing in the boot configuration: one ok, no warning.
+mkdir -p "$SCRATCH/empty"
+rc=0
+"$TCPTUNE" check --no-census --sysctl-root "$SCRATCH/empty" --format json >"$SCRATCH/j6b" || rc=$?
+expect "empty boot config: finding" \
+	"$(jq -r '[.findings[] | select(.id == "boot_config")] | map(.severity) | join(",")' "$SCRATCH/j6b")" ok
+
 finish
