@@ -84,6 +84,13 @@ out_census_text(FILE *f, const struct tt_census *c, int netns)
 		    d->syn_sent, d->count * 100 / range_size(c));
 	}
 
+	if (c->ncw_port > 0) {
+		fprintf(f, "\nCLOSE_WAIT BY LOCAL PORT\n%-8s %10s %12s\n", "PORT", "CLOSE_WAIT",
+		    "NOT_ACCEPTED");
+		for (size_t i = 0; i < c->ncw_port; i++)
+			fprintf(f, "%-8u %10" PRIu64 " %12" PRIu64 "\n", c->cw_port[i].port,
+			    c->cw_port[i].close_wait, c->cw_port[i].not_accepted);
+	}
 	if (c->owners_walked) {
 		fprintf(f, "\nCLOSE_WAIT OWNERS");
 		if (c->ncw < tt_census_state(c, TT_CS_CLOSE_WAIT))
@@ -182,6 +189,32 @@ owners_json(struct json *j, const struct tt_census *c)
 }
 
 static void
+ports_json(struct json *j, const struct tt_census *c)
+{
+	json_arr_begin(j, "close_wait_ports");
+	for (size_t i = 0; i < c->ncw_port; i++) {
+		json_obj_begin(j, NULL);
+		json_int(j, "port", c->cw_port[i].port);
+		json_int(j, "close_wait", (long long)c->cw_port[i].close_wait);
+		json_int(j, "not_accepted", (long long)c->cw_port[i].not_accepted);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_arr_begin(j, "listeners");
+	for (size_t i = 0; i < c->nlistener; i++) {
+		const struct tt_census_listener *l = &c->listener[i];
+
+		json_obj_begin(j, NULL);
+		json_int(j, "port", l->port);
+		json_str(j, "family", l->family == 10 ? "ipv6" : "ipv4"); /* AF_INET6 */
+		json_int(j, "accept_queue", l->accept_queue);
+		json_int(j, "backlog", l->backlog);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void
 counters_json(struct json *j, const struct tt_census *c, int netns)
 {
 	json_obj_begin(j, "counters");
@@ -221,6 +254,8 @@ out_census_json(struct json *j, const struct tt_census *c, int netns)
 		json_null(j, "sockets");
 		json_null(j, "top_destinations");
 		json_null(j, "close_wait_owners");
+		json_null(j, "close_wait_ports");
+		json_null(j, "listeners");
 		json_null(j, "counters");
 		return;
 	}
@@ -234,5 +269,6 @@ out_census_json(struct json *j, const struct tt_census *c, int netns)
 	sockets_json(j, c);
 	dests_json(j, c);
 	owners_json(j, c);
+	ports_json(j, c);
 	counters_json(j, c, netns);
 }

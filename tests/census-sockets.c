@@ -3,13 +3,15 @@
  * and benchmark.  Run it inside a private network namespace.
  *
  *   census-sockets [-t TW] [-T PORTS] [-c CW] [-C PROCS] [-e EST] [-E PROCS]
- *                  [-6] [-b BASEPORT]
+ *                  [-6] [-b BASEPORT] [-u UN]
  *
  * TW TIME_WAIT sockets on the connecting side, towards PORTS listeners on
  * 127.0.0.1 (ports BASE, BASE+1, ...); CW CLOSE_WAIT sockets held by PROCS
  * child processes (listeners on BASE+100+i), whose peers become orphaned
  * FIN_WAIT2; EST connected pairs (2 x EST ESTABLISHED sockets) held by
- * PROCS children, on ::1 with -6 (listeners on BASE+200+i).
+ * PROCS children, on ::1 with -6 (listeners on BASE+200+i).  UN
+ * connections to a listener on BASE+300 that never accepts them, closed by
+ * the client: CLOSE_WAIT sockets in its accept queue.
  *
  * Prints "listen PORT PID" for each listener with the pid that owns it,
  * then "ready", and holds every socket until it is killed.
@@ -152,13 +154,13 @@ holder(int l, int port, int family, long n, int close_client)
 int
 main(int argc, char *argv[])
 {
-	long tw = 0, cw = 0, est = 0;
+	long tw = 0, cw = 0, est = 0, un = 0;
 	int twports = 1, cwprocs = 1, estprocs = 1, base = 5000, opt;
 	int nlisten;
 	int *tl;
 	int p[2];
 
-	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:u:")) != -1) {
 		switch (opt) {
 		case 't':
 			tw = atol(optarg);
@@ -184,10 +186,13 @@ main(int argc, char *argv[])
 		case 'b':
 			base = atoi(optarg);
 			break;
+		case 'u':
+			un = atol(optarg);
+			break;
 		default:
 			fprintf(stderr,
 			    "usage: census-sockets [-t TW] [-T PORTS] [-c CW] "
-			    "[-C PROCS] [-e EST] [-E PROCS] [-6] [-b BASEPORT]\n");
+			    "[-C PROCS] [-e EST] [-E PROCS] [-6] [-b BASEPORT] [-u UN]\n");
 			return 64;
 		}
 	}
@@ -238,6 +243,15 @@ main(int argc, char *argv[])
 
 		connections(tl[i], base + i, AF_INET, n, 1, 1);
 		printf("listen %d %d time_wait %ld\n", base + i, (int)getpid(), n);
+	}
+	if (un > 0) {
+		/* Never accepted: the listener stays open, its queue full of
+		 * connections whose clients are gone. */
+		int l = listener(base + 300, AF_INET);
+
+		for (long i = 0; i < un; i++)
+			close(connect_to(base + 300, AF_INET));
+		printf("listen %d %d unaccepted %ld (fd %d)\n", base + 300, (int)getpid(), un, l);
 	}
 	/* Every child has closed its copy of the pipe when it is done. */
 	{

@@ -139,6 +139,43 @@ check "text: FIN_WAIT2 column" grep -Eq '^DESTINATION +SOCKETS +TIME_WAIT +FIN_W
 check "text: destination row" grep -Eq "^127\.0\.0\.1:$cw_port +5 +0 +5 " "$SCRATCH/t8"
 stop_helper
 
+# 2. CLOSE_WAIT sockets no process has accept()ed yet sit in a listener's
+# accept queue: they are the listener's (its port), and the application
+# is not accepting; other processes' sockets are not to blame.
+start_helper -c 120 -u 30
+cw_pid=$(awk '$4 == "close_wait" { print $3 }' "$SCRATCH/made")
+cw_port=$(awk '$4 == "close_wait" { print $2 }' "$SCRATCH/made")
+un_port=$(awk '$4 == "unaccepted" { print $2 }' "$SCRATCH/made")
+sleep 0.3
+rc=0
+"$TCPTUNE" check --format json >"$SCRATCH/j2" || rc=$?
+expect "CLOSE_WAIT made" "$(jq -r '.sockets.CLOSE_WAIT' "$SCRATCH/j2")" 150
+q="[.findings[] | select(.id == \"census_close_wait\") | .message] | join(\"|\")"
+contains "unaccepted attributed to the listener" "$(jq -r "$q" "$SCRATCH/j2")" \
+	"30 CLOSE_WAIT sockets wait in the accept queue of the listener on port $un_port: the application is not accepting"
+expect "unaccepted finding severity" "$(jq -r "[.findings[] | select(.id == \"census_close_wait\" and
+	(.message | contains(\"accept queue\")))][0].severity" "$SCRATCH/j2")" warn
+expect "listener in JSON" "$(jq -r ".close_wait_ports[] | select(.port == $un_port) | .not_accepted" "$SCRATCH/j2")" 30
+expect "accepted port in JSON" "$(jq -r ".close_wait_ports[] | select(.port == $cw_port) | .close_wait" "$SCRATCH/j2")" 120
+expect "listener queue in JSON" "$(jq -r ".listeners[] | select(.port == $un_port) | .accept_queue" "$SCRATCH/j2")" 30
+got=$(jq -r '[.findings[] | select(.id == "census_close_wait") | .evidence] | join("|")' "$SCRATCH/j2")
+contains "CLOSE_WAIT grouped by port" "$got" "port $cw_port: 120"
+contains "owner of the accepted ones" "$got" "pid $cw_pid"
+expect "exit with CLOSE_WAIT warnings" "$rc" 1
+# 3. Without root no owner is readable: say so, and still group by port.
+if command -v setpriv >/dev/null 2>&1; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$TCPTUNE" check --format json \
+	    >"$SCRATCH/j3" 2>/dev/null || true
+	got=$(jq -r '[.findings[] | select(.id == "census_close_wait") | .evidence + " " + .advice] | join("|")' "$SCRATCH/j3")
+	contains "no root: says owners need root" "$got" "naming the owners needs root"
+	contains "no root: grouped by port" "$got" "port $cw_port: 120"
+	case $got in
+	*"program named above"*) failed "no root: advice points at a program it did not name" ;;
+	*) pass "no root: no program named above" ;;
+	esac
+fi
+stop_helper
+
 # 6. Plain check audits the boot configuration: what systemd-sysctl will
 # write at the next boot, from the winner of each key in sysctl.d.
 mkdir -p "$SCRATCH/root/etc/sysctl.d"

@@ -110,6 +110,17 @@ add_n(struct tt_census *c, int n, int state, bool tw, const char *dst, uint16_t 
 		    inode0 ? inode0 + (uint64_t)i : 0);
 }
 
+/* n CLOSE_WAIT sockets on local port port (inode 0: not accepted yet). */
+static void
+add_cw(struct tt_census *c, int n, uint16_t port, uint64_t inode0)
+{
+	uint8_t a[16] = { 10, 0, 0, 5 };
+
+	for (int i = 0; i < n; i++)
+		tt_census_add(c, AF_INET, TT_CS_CLOSE_WAIT, false, a, port, (uint16_t)(50000 + i),
+		    inode0 ? inode0 + (uint64_t)i : 0);
+}
+
 static void
 test_no_census_no_findings(void **state)
 {
@@ -229,10 +240,10 @@ test_close_wait(void **state)
 	struct fix *x = *state;
 	const struct tt_finding *f;
 
-	add_n(x->c, 5, TT_CS_CLOSE_WAIT, false, "10.0.0.5", 50000, 8080, 100);
+	add_cw(x->c, 5, 8080, 100);
 	f = run(x, "census_close_wait");
 	assert_int_equal(f->sev, TT_SEV_INFO);
-	add_n(x->c, 95, TT_CS_CLOSE_WAIT, false, "10.0.0.5", 50000, 8080, 200);
+	add_cw(x->c, 95, 8080, 200);
 	x->c->owners_walked = true;
 	x->c->nowner = 2;
 	x->c->owner[0] =
@@ -246,7 +257,38 @@ test_close_wait(void **state)
 	assert_non_null(strstr(f->evidence, "pid 17 (other) port 9000: 10"));
 	assert_non_null(strstr(f->advice, "no kernel setting fixes"));
 	assert_non_null(strstr(f->advice, "SO_KEEPALIVE"));
+	assert_non_null(strstr(f->advice, "Fix the program named above"));
+	assert_non_null(strstr(f->evidence, "by local port: port 8080: 100"));
 	x->thr.close_wait_warn = 101;
+	assert_int_equal(run(x, "census_close_wait")->sev, TT_SEV_INFO);
+	/* No owner readable: say why, and point at the port, not a name. */
+	x->c->nowner = 0;
+	f = run(x, "census_close_wait");
+	assert_non_null(strstr(f->evidence, "naming the owners needs root"));
+	assert_null(strstr(f->advice, "named above"));
+	assert_non_null(strstr(f->advice, "local port above"));
+}
+
+static void
+test_close_wait_not_accepted(void **state)
+{
+	struct fix *x = *state;
+	const struct tt_finding *f;
+
+	/* 20 sockets without inode on 9090: in the listener's accept queue. */
+	add_cw(x->c, 20, 9090, 0);
+	tt_census_add_listener(x->c, AF_INET, 9090, 20, 128);
+	f = run(x, "census_close_wait");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->message,
+	    "20 CLOSE_WAIT sockets wait in the accept queue of "
+	    "the listener on port 9090: the application is not accepting"));
+	assert_non_null(strstr(f->evidence, "accept queue holds 20 of a backlog of 128"));
+	/* Nothing else: no "program named above" for sockets nobody holds. */
+	assert_int_equal(count(x, "census_close_wait"), 1);
+	/* A few, queue not full: info. */
+	tt_census_init(x->c, 32768, 60999);
+	add_cw(x->c, 3, 9090, 0);
 	assert_int_equal(run(x, "census_close_wait")->sev, TT_SEV_INFO);
 }
 
@@ -318,6 +360,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_time_wait_overflow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_pressure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_wait_not_accepted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fin_wait2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphans, setup, teardown),
 	};

@@ -118,6 +118,25 @@ struct tt_census_owner {
 #define TT_CENSUS_DEST_SHOW 10    /* destinations reported */
 #define TT_CENSUS_CW_CAP    65536 /* CLOSE_WAIT inodes remembered */
 #define TT_CENSUS_OWNER_CAP 64    /* owner rows */
+#define TT_CENSUS_PORT_CAP  64    /* CLOSE_WAIT local ports, listeners */
+
+/* CLOSE_WAIT sockets by local port.  Those with no inode have not been
+ * accept()ed yet: they sit in the accept queue of the listener on that
+ * port, and no process holds them. */
+struct tt_census_port {
+	uint16_t port;
+	uint64_t close_wait;
+	uint64_t not_accepted; /* of close_wait */
+};
+
+/* A listener: for one, sock_diag's rqueue is the accept queue's length
+ * and wqueue the backlog it was given, capped by somaxconn at listen(). */
+struct tt_census_listener {
+	uint8_t family;
+	uint16_t port;
+	uint32_t accept_queue;
+	uint32_t backlog;
+};
 
 struct tt_census_cw {
 	uint64_t inode;
@@ -153,6 +172,15 @@ struct tt_census {
 	size_t nowner;
 	uint64_t owner_rows_dropped; /* matches that found no free row */
 
+	/* CLOSE_WAIT by local port, and the listeners, first come first
+	 * kept; what finds no free row is counted as dropped. */
+	struct tt_census_port cw_port[TT_CENSUS_PORT_CAP];
+	size_t ncw_port;
+	uint64_t cw_ports_dropped;
+	struct tt_census_listener listener[TT_CENSUS_PORT_CAP];
+	size_t nlistener;
+	uint64_t listeners_dropped;
+
 	bool have[TT_CTR__COUNT];
 	uint64_t counter[TT_CTR__COUNT];
 };
@@ -170,6 +198,14 @@ uint64_t tt_census_state(const struct tt_census *c, enum tt_cstate st);
  */
 void tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
     uint16_t sport, uint16_t dport, uint64_t inode);
+
+/* Counts one listener, with its accept queue and backlog (sock_diag's
+ * rqueue and wqueue for a listening socket). */
+void tt_census_add_listener(
+    struct tt_census *c, int family, uint16_t port, uint32_t queued, uint32_t backlog);
+/* The CLOSE_WAIT row and the listener of a local port, NULL when none. */
+const struct tt_census_port *tt_census_cw_port(const struct tt_census *c, uint16_t port);
+const struct tt_census_listener *tt_census_listener(const struct tt_census *c, uint16_t port);
 
 /* Destinations sorted busiest first, at most max, into idx (indexes of
  * c->dest).  Returns how many. */

@@ -168,23 +168,85 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 	}
 }
 
+/* CLOSE_WAIT sockets in a listener's accept queue: no process has them
+ * yet, so no owner can be named; the listener's application is not
+ * accepting (or accepts too slowly: its clients gave up and closed). */
+static void
+close_wait_queued(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+
+	for (size_t i = 0; i < c->ncw_port; i++) {
+		const struct tt_census_port *p = &c->cw_port[i];
+		const struct tt_census_listener *l = tt_census_listener(c, p->port);
+		bool full = l != NULL && l->backlog > 0 && l->accept_queue >= l->backlog;
+		struct tt_finding *f;
+
+		if (p->not_accepted == 0)
+			continue;
+		f = tt_finding_add(
+		    out, p->not_accepted >= 10 || full ? TT_SEV_WARN : TT_SEV_INFO, NULL);
+		TT_SAY(f->message,
+		    "%" PRIu64 " CLOSE_WAIT sockets wait in the accept queue of the listener on "
+		    "port %u: the application is not accepting",
+		    p->not_accepted, p->port);
+		TT_SAY(f->evidence,
+		    "%" PRIu64
+		    " CLOSE_WAIT sockets on local port %u have no owner (not accept()ed)",
+		    p->not_accepted, p->port);
+		if (l != NULL)
+			ADD(f->evidence,
+			    "; its listener's accept queue holds %u of a backlog of %u%s",
+			    l->accept_queue, l->backlog, full ? " (full)" : "");
+		TT_SAY(f->advice,
+		    "Their clients gave up before the service accepted them. Look at the "
+		    "process listening on port %u (`ss -ltnp 'sport = :%u'` as root names "
+		    "it): it does not call accept(), or is stuck or too slow; no kernel "
+		    "setting fixes that.",
+		    p->port, p->port);
+	}
+}
+
+/* CLOSE_WAIT by local port, into a finding's evidence. */
+static void
+close_wait_ports(const struct tt_census *c, struct tt_finding *f)
+{
+	ADD(f->evidence, "; by local port:");
+	for (size_t i = 0; i < c->ncw_port && i < 5; i++) {
+		const struct tt_census_port *p = &c->cw_port[i];
+
+		ADD(f->evidence, "%s port %u: %" PRIu64, i ? "," : "", p->port, p->close_wait);
+		if (p->not_accepted)
+			ADD(f->evidence, " (%" PRIu64 " not accepted)", p->not_accepted);
+	}
+	if (c->ncw_port > 5)
+		ADD(f->evidence, ", and %zu more ports", c->ncw_port - 5);
+}
+
 static void
 rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	const struct tt_census *c = in->snap->census;
-	uint64_t cw = tt_census_state(c, TT_CS_CLOSE_WAIT);
-	bool many = (long long)cw >= in->thr->close_wait_warn;
+	uint64_t cw = tt_census_state(c, TT_CS_CLOSE_WAIT), queued = 0;
+	bool many;
 	struct tt_finding *f;
 
-	if (cw == 0)
+	close_wait_queued(in, out);
+	for (size_t i = 0; i < c->ncw_port; i++)
+		queued += c->cw_port[i].not_accepted;
+	if (cw <= queued)
 		return;
+	many = (long long)(cw - queued) >= in->thr->close_wait_warn;
 	f = tt_finding_add(out, many ? TT_SEV_WARN : TT_SEV_INFO, "tcp_keepalive_time");
-	TT_SAY(f->message, "%" PRIu64 " sockets in CLOSE_WAIT: %s", cw,
+	TT_SAY(f->message, "%" PRIu64 " sockets in CLOSE_WAIT: %s", cw - queued,
 	    many ? "an application does not close() connections its peers closed" :
 		   "fewer than the warning threshold");
 	TT_SAY(f->evidence, "CLOSE_WAIT = %" PRIu64 ", close_wait_warn = %lld", cw,
 	    in->thr->close_wait_warn);
-	if (c->owners_walked && c->ncw < cw)
+	if (queued)
+		ADD(f->evidence, " (%" PRIu64 " of them not accepted yet)", queued);
+	close_wait_ports(c, f);
+	if (c->owners_walked && c->ncw < cw - queued)
 		ADD(f->evidence, "; owners of the first %zu looked up", c->ncw);
 	if (c->owners_walked && c->nowner > 0) {
 		ADD(f->evidence, "; held by");
@@ -194,13 +256,18 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 		if (c->nowner > 5)
 			ADD(f->evidence, ", and %zu more", c->nowner - 5);
 	} else if (c->owners_walked) {
-		ADD(f->evidence, "; no process readable here holds them");
+		ADD(f->evidence,
+		    "; no process readable here holds them: naming the owners needs root "
+		    "(or the user that runs them)");
 	}
 	TT_SAY(f->advice,
-	    "CLOSE_WAIT is an application bug that no kernel setting fixes: "
-	    "the program must close() a socket once read() returns 0. Fix the "
-	    "program named above. Keepalive only reaps sockets that set "
-	    "SO_KEEPALIVE, and only once the peer is gone.");
+	    "CLOSE_WAIT is an application bug that no kernel setting fixes: the program "
+	    "must close() a socket once read() returns 0. %s Keepalive only reaps sockets "
+	    "that set SO_KEEPALIVE, and only once the peer is gone.",
+	    c->owners_walked && c->nowner > 0 ?
+		"Fix the program named above." :
+		"Find the program that serves the local port above (`ss -tnp state close-wait` "
+		"as root names it) and fix it.");
 }
 
 static void
