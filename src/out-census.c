@@ -159,7 +159,7 @@ dests_json(struct json *j, const struct tt_census *c)
 		json_int(j, "sockets", (long long)d->count);
 		json_int(j, "max_overcount", (long long)d->err);
 		/* timewait minisockets of both substates, as it always was */
-		json_int(j, "time_wait", (long long)(d->time_wait + d->fin_wait2));
+		json_int(j, "time_wait", (long long)d->time_wait + (long long)d->fin_wait2);
 		json_int(j, "fin_wait2_orphaned", (long long)d->fin_wait2);
 		json_int(j, "connecting", (long long)d->syn_sent);
 		json_int(j, "port_range", range_size(c));
