@@ -176,6 +176,31 @@ if command -v setpriv >/dev/null 2>&1; then
 fi
 stop_helper
 
+# 4. Port pressure towards loopback with tcp_tw_reuse = 2 (the default):
+# 2 already reuses TIME_WAIT ports there, so advising 1 changes nothing;
+# what holds connects back is tcp_tw_reuse_delay.
+if [ -e /proc/sys/net/ipv4/tcp_tw_reuse_delay ]; then
+	echo "40000 40999" >/proc/sys/net/ipv4/ip_local_port_range
+	echo 2 >/proc/sys/net/ipv4/tcp_tw_reuse
+	# no reuse while the sockets are made, so the count holds still
+	echo 60000 >/proc/sys/net/ipv4/tcp_tw_reuse_delay
+	start_helper -t 800 -b 6000
+	"$TCPTUNE" check --format json >"$SCRATCH/j4" || true
+	stop_helper
+	expect "loopback pressure: severity" "$(finding "$SCRATCH/j4" census_port_pressure severity)" warn
+	adv=$(finding "$SCRATCH/j4" census_port_pressure advice)
+	case $adv in
+	*"set net.ipv4.tcp_tw_reuse = 1"*) failed "loopback pressure: advises tcp_tw_reuse = 1: $adv" ;;
+	*) pass "loopback pressure: no tcp_tw_reuse = 1" ;;
+	esac
+	contains "loopback pressure: reuse 2 already applies" "$adv" "tcp_tw_reuse = 2 already reuses"
+	contains "loopback pressure: names the delay" "$adv" "tcp_tw_reuse_delay"
+	contains "loopback pressure: delay in the evidence" \
+		"$(finding "$SCRATCH/j4" census_port_pressure evidence)" "tcp_tw_reuse_delay = 60000 ms"
+	echo 1000 >/proc/sys/net/ipv4/tcp_tw_reuse_delay
+	echo "32768 60999" >/proc/sys/net/ipv4/ip_local_port_range
+fi
+
 # 6. Plain check audits the boot configuration: what systemd-sysctl will
 # write at the next boot, from the winner of each key in sysctl.d.
 mkdir -p "$SCRATCH/root/etc/sysctl.d"

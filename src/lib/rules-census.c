@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "census.h"
 #include "rules-internal.h"
@@ -118,6 +119,44 @@ rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	    "socket is small); tcp_tw_reuse = 1 lets outgoing connects reuse them.");
 }
 
+static bool
+dest_loopback(const struct tt_census_dest *d)
+{
+	static const uint8_t v6lo[16] = { [15] = 1 };
+
+	if (d->family == AF_INET6)
+		return memcmp(d->addr, v6lo, 16) == 0;
+	return d->addr[0] == 127;
+}
+
+/* What tcp_tw_reuse can do for ports held in TIME_WAIT towards d. */
+static void
+reuse_advice(const struct tt_rule_input *in, const struct tt_census_dest *d, struct tt_finding *f)
+{
+	const struct tt_val *reuse = tt_rule_current(in, TT_K_TW_REUSE);
+	const struct tt_val *delay = tt_rule_current(in, TT_K_TW_REUSE_DELAY);
+	bool lo = dest_loopback(d);
+
+	if (delay != NULL)
+		ADD(f->evidence, "; tcp_tw_reuse_delay = %lld ms", delay->v[0]);
+	/* 2 is reuse for loopback: setting 1 changes nothing there, and
+	 * what holds connect() back is the wait before a port is reused. */
+	if (reuse != NULL && (reuse->v[0] == 1 || (reuse->v[0] == 2 && lo))) {
+		ADD(f->advice,
+		    "; tcp_tw_reuse = %lld already reuses TIME_WAIT ports towards %s, but "
+		    "only once tcp_tw_reuse_delay has passed (%s; before 6.14 1 to 2 s from "
+		    "the last timestamp) and with timestamps on: churn faster than that still "
+		    "runs out of ports",
+		    reuse->v[0], lo ? "loopback" : "every destination",
+		    delay != NULL ? "see the evidence" : "1000 ms by default");
+		return;
+	}
+	ADD(f->advice,
+	    "; most ports sit in TIME_WAIT: set net.ipv4.tcp_tw_reuse = 1 (with "
+	    "tcp_timestamps on) so connect() may reuse them after tcp_tw_reuse_delay%s",
+	    reuse != NULL && reuse->v[0] == 2 ? " (2 helps loopback only)" : "");
+}
+
 static void
 rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 {
@@ -157,11 +196,8 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 		TT_SAY(f->advice,
 		    "Reuse connections to this destination (keep-alive, a pool) "
 		    "instead of opening one per request");
-		if (d->time_wait * 2 >= d->count && (reuse == NULL || reuse->v[0] != 1))
-			ADD(f->advice,
-			    "; most ports sit in TIME_WAIT: set net.ipv4.tcp_tw_reuse "
-			    "= 1 (with tcp_timestamps on) so connect() may reuse them%s",
-			    reuse != NULL && reuse->v[0] == 2 ? " (2 helps loopback only)" : "");
+		if (d->time_wait * 2 >= d->count)
+			reuse_advice(in, d, f);
 		ADD(f->advice,
 		    "; widen net.ipv4.ip_local_port_range; or spread the load "
 		    "over more destination addresses or ports.");
