@@ -53,6 +53,15 @@ counters_text(FILE *f, const struct tt_census *c, int netns)
 	}
 }
 
+/* The ports really available: the range less the reserved ones. */
+static uint64_t
+available(const struct tt_census *c)
+{
+	unsigned n = range_size(c) - c->reserved_in_range;
+
+	return n > 0 ? n : 1;
+}
+
 void
 out_census_text(FILE *f, const struct tt_census *c, int netns)
 {
@@ -67,8 +76,11 @@ out_census_text(FILE *f, const struct tt_census *c, int netns)
 	fprintf(f, "%-20s %10" PRIu64 "\n", "total", c->total);
 
 	n = tt_census_top_dests(c, idx, TT_CENSUS_DEST_SHOW);
-	fprintf(f, "\nTOP DESTINATIONS (local ports %u-%u, %u ports%s)\n", c->port_lo, c->port_hi,
-	    range_size(c), c->dest_evictions ? ", counts approximate" : "");
+	fprintf(f, "\nTOP DESTINATIONS (local ports %u-%u, %u ports", c->port_lo, c->port_hi,
+	    range_size(c) - c->reserved_in_range);
+	if (c->reserved_in_range)
+		fprintf(f, " once %u reserved are taken out", c->reserved_in_range);
+	fprintf(f, "%s)\n", c->dest_evictions ? ", counts approximate" : "");
 	if (n == 0)
 		fprintf(f, "(no outgoing connections on ephemeral ports)\n");
 	else
@@ -81,7 +93,7 @@ out_census_text(FILE *f, const struct tt_census *c, int netns)
 		fprintf(f,
 		    "%-46s %8" PRIu64 " %9" PRIu64 " %9" PRIu64 " %10" PRIu64 " %5" PRIu64 "%%\n",
 		    tt_census_dest_str(d, ds, sizeof(ds)), d->count, d->time_wait, d->fin_wait2,
-		    d->syn_sent, d->count * 100 / range_size(c));
+		    d->syn_sent, d->count * 100 / available(c));
 	}
 
 	if (c->ncw_port > 0) {
@@ -163,7 +175,7 @@ dests_json(struct json *j, const struct tt_census *c)
 		json_int(j, "fin_wait2_orphaned", (long long)d->fin_wait2);
 		json_int(j, "connecting", (long long)d->syn_sent);
 		json_int(j, "port_range", range_size(c));
-		json_int(j, "port_range_used_pct", (long long)(d->count * 100 / range_size(c)));
+		json_int(j, "port_range_used_pct", (long long)(d->count * 100 / available(c)));
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -262,6 +274,8 @@ out_census_json(struct json *j, const struct tt_census *c, int netns)
 	json_obj_begin(j, "census");
 	json_int(j, "ephemeral_low", c->port_lo);
 	json_int(j, "ephemeral_high", c->port_hi);
+	json_int(j, "reserved_in_range", c->reserved_in_range);
+	json_int(j, "ephemeral_available", (long long)range_size(c) - c->reserved_in_range);
 	json_bool(j, "destinations_exact", c->dest_evictions == 0);
 	json_bool(j, "owners_searched", c->owners_walked);
 	json_int(j, "close_wait_inodes_kept", (long long)c->ncw);

@@ -201,6 +201,39 @@ if [ -e /proc/sys/net/ipv4/tcp_tw_reuse_delay ]; then
 	echo "32768 60999" >/proc/sys/net/ipv4/ip_local_port_range
 fi
 
+# 7. A range that covers a port a local service listens on: the profile
+# proxy-client.ini widens the range over 27017; ports reserved in
+# ip_local_reserved_ports are not in it, and not counted as available.
+start_helper -e 1 -b 26817
+lport=$(awk '$4 == "established" { print $2 }' "$SCRATCH/made")
+expect "listener made" "$lport" 27017
+rc=0
+"$TCPTUNE" check --profile "$PROFILES/proxy-client.ini" --format json >"$SCRATCH/j7" || rc=$?
+expect "range over a listener: severity" "$(finding "$SCRATCH/j7" census_port_range_listeners severity)" warn
+contains "range over a listener: message" \
+	"$(finding "$SCRATCH/j7" census_port_range_listeners message)" "ok now; caused by this profile"
+contains "range over a listener: port named" \
+	"$(finding "$SCRATCH/j7" census_port_range_listeners evidence)" 27017
+contains "range over a listener: advice" \
+	"$(finding "$SCRATCH/j7" census_port_range_listeners advice)" "net.ipv4.ip_local_reserved_ports = 27017"
+echo 27017 >/proc/sys/net/ipv4/ip_local_reserved_ports
+"$TCPTUNE" check --profile "$PROFILES/proxy-client.ini" --format json >"$SCRATCH/j7b" || true
+expect "reserved listener: severity" "$(finding "$SCRATCH/j7b" census_port_range_listeners severity)" ok
+echo "40000 40999" >/proc/sys/net/ipv4/ip_local_port_range
+echo "40000-40099" >/proc/sys/net/ipv4/ip_local_reserved_ports
+"$TCPTUNE" check --format json >"$SCRATCH/j7c" || true
+expect "reserved ports in JSON" "$(jq -r '.census.reserved_in_range' "$SCRATCH/j7c")" 100
+expect "ports really available" "$(jq -r '.census.ephemeral_available' "$SCRATCH/j7c")" 900
+echo "" >/proc/sys/net/ipv4/ip_local_reserved_ports
+echo "32768 60999" >/proc/sys/net/ipv4/ip_local_port_range
+# Inside the current range: info (a listener may have its port from it).
+echo "20000 30001" >/proc/sys/net/ipv4/ip_local_port_range
+"$TCPTUNE" check --format json >"$SCRATCH/j7d" || true
+expect "listener in the current range: severity" \
+	"$(finding "$SCRATCH/j7d" census_port_range_listeners severity)" info
+echo "32768 60999" >/proc/sys/net/ipv4/ip_local_port_range
+stop_helper
+
 # 6. Plain check audits the boot configuration: what systemd-sysctl will
 # write at the next boot, from the winner of each key in sysctl.d.
 mkdir -p "$SCRATCH/root/etc/sysctl.d"

@@ -156,6 +156,7 @@ struct tt_census {
 	 * exact while no more than TT_CENSUS_DEST_CAP destinations were
 	 * seen (dest_evictions == 0). */
 	uint16_t port_lo, port_hi;
+	uint32_t reserved_in_range; /* of port_lo..port_hi, in ip_local_reserved_ports */
 	uint64_t outbound;
 	struct tt_census_dest dest[TT_CENSUS_DEST_CAP];
 	size_t ndest;

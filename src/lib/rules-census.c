@@ -32,17 +32,21 @@ add(char *buf, size_t len, const char *fmt, ...)
 
 #define ADD(field, ...) add((field), sizeof(field), __VA_ARGS__)
 
-/* The ephemeral range size, from the snapshot, else the kernel default. */
+/* The ports the ephemeral range really offers, from the snapshot, else the
+ * kernel default: the range less the ports reserved in it. */
 static long long
-port_range(const struct tt_rule_input *in, long long *lo, long long *hi)
+port_range(const struct tt_rule_input *in, long long *lo, long long *hi, unsigned *reserved)
 {
 	const struct tt_val *v = tt_rule_current(in, TT_K_LOCAL_PORT_RANGE);
+	long long n;
 
 	if (!tt_port_range_valid(v))
 		v = &tt_key_get(TT_K_LOCAL_PORT_RANGE)->def;
 	*lo = v->v[0];
 	*hi = v->v[1];
-	return *hi - *lo + 1;
+	*reserved = tt_snapshot_reserved_in(in->snap, (unsigned)*lo, (unsigned)*hi);
+	n = *hi - *lo + 1 - *reserved;
+	return n > 0 ? n : 1;
 }
 
 /* A TIME_WAIT overflow counted some time in the past: the counter adds up
@@ -163,7 +167,8 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 	const struct tt_census *c = in->snap->census;
 	const struct tt_val *reuse = tt_rule_current(in, TT_K_TW_REUSE);
 	size_t idx[3], n;
-	long long lo, hi, range = port_range(in, &lo, &hi);
+	unsigned reserved;
+	long long lo, hi, range = port_range(in, &lo, &hi, &reserved);
 
 	n = tt_census_top_dests(c, idx, 3);
 	for (size_t i = 0; i < n; i++) {
@@ -189,6 +194,8 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 		    "(%lld ports): %" PRIu64 " in TIME_WAIT, %" PRIu64
 		    " orphaned FIN_WAIT2, %" PRIu64 " connecting",
 		    d->count, ds, lo, hi, range, d->time_wait, d->fin_wait2, d->syn_sent);
+		if (reserved)
+			ADD(f->evidence, "; %u reserved ports of the range taken out", reserved);
 		if (d->err)
 			ADD(f->evidence, "; count may be high by up to %" PRIu64, d->err);
 		if (reuse != NULL)
@@ -386,6 +393,56 @@ rule_orphans(const struct tt_rule_input *in, struct tt_findings *out)
 	    "tcp_fin_timeout and tcp_orphan_retries so orphans go sooner.");
 }
 
+/*
+ * Listening ports inside the ephemeral range (as the profile would leave
+ * it): an outgoing connection may take such a port while its service is
+ * down or restarting, and the service then cannot bind it.  Reserved
+ * ports are skipped by the range, so they are fine.
+ */
+static void
+rule_port_range_listeners(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	const char *from;
+	const struct tt_val *v = tt_rule_effective(in, TT_K_LOCAL_PORT_RANGE, &from);
+	char ports[128] = "";
+	unsigned n = 0, last = 0;
+	struct tt_finding *f;
+
+	if (!tt_port_range_valid(v))
+		return;
+	for (size_t i = 0; i < c->nlistener; i++) {
+		unsigned p = c->listener[i].port;
+
+		if (p < v->v[0] || p > v->v[1] || tt_snapshot_port_reserved(in->snap, p) ||
+		    p == last)
+			continue;
+		ADD(ports, "%s%u", n ? "," : "", p);
+		last = p;
+		n++;
+	}
+	if (n == 0)
+		return;
+	/* Inside the current range a listener may have got its port from the
+	 * range itself (bind() to port 0): info.  A profile that widens the
+	 * range over a service's port is a new risk: warn. */
+	f = tt_finding_add(
+	    out, strcmp(from, "profile") == 0 ? TT_SEV_WARN : TT_SEV_INFO, "ip_local_port_range");
+	tt_finding_key(f, TT_K_LOCAL_PORT_RANGE);
+	TT_SAY(f->message,
+	    "%u listening port%s inside the ephemeral range %lld-%lld: an outgoing "
+	    "connection can take one while its service is down, which then cannot bind it",
+	    n, n == 1 ? " lies" : "s lie", v->v[0], v->v[1]);
+	TT_SAY(f->evidence,
+	    "ip_local_port_range = %lld %lld (%s); listening on %s; not in "
+	    "ip_local_reserved_ports",
+	    v->v[0], v->v[1], from, ports);
+	TT_SAY(f->advice,
+	    "Reserve them: net.ipv4.ip_local_reserved_ports = %s (keep the ports already "
+	    "there), or keep the range clear of the services' ports.",
+	    ports);
+}
+
 const struct tt_rule tt_rules_census[] = {
 	{ .id = "census_time_wait",
 	    .fn = rule_time_wait,
@@ -397,6 +454,12 @@ const struct tt_rule tt_rules_census[] = {
 	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "no destination uses much of the ephemeral port range" },
+	{ .id = "census_port_range_listeners",
+	    .fn = rule_port_range_listeners,
+	    OWNS_NONE,
+	    .needs_census = true,
+	    .weighs_profile = true,
+	    .ok_message = "no listening port lies in the ephemeral range, or it is reserved" },
 	{ .id = "census_close_wait",
 	    .fn = rule_close_wait,
 	    OWNS_NONE,
