@@ -276,4 +276,18 @@ rc=0
 expect "empty boot config: finding" \
 	"$(jq -r '[.findings[] | select(.id == "boot_config")] | map(.severity) | join(",")' "$SCRATCH/j6b")" ok
 
+# 11. Colour on a terminal: NO_COLOR set and not empty turns it off, set
+# but empty does not (no-color.org); TERM=dumb turns it off.
+if command -v script >/dev/null 2>&1; then
+	colour() { # ENV...: whether check on a terminal prints escapes
+		env "$@" script -qec "'$TCPTUNE' check --no-census --sysctl-root '$SCRATCH/empty'" \
+		    /dev/null >"$SCRATCH/tty" 2>&1 || true
+		if grep -q "$(printf '\033')\[" "$SCRATCH/tty"; then echo yes; else echo no; fi
+	}
+	expect "colour on a terminal" "$(colour TERM=xterm)" yes
+	expect "NO_COLOR=1" "$(colour TERM=xterm NO_COLOR=1)" no
+	expect "NO_COLOR set but empty" "$(colour TERM=xterm NO_COLOR=)" yes
+	expect "TERM=dumb" "$(colour TERM=dumb)" no
+fi
+
 finish
