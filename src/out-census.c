@@ -115,6 +115,11 @@ out_census_text(FILE *f, const struct tt_census *c, int netns)
 		for (size_t i = 0; i < c->nowner; i++)
 			fprintf(f, "%-8d %-16s %6u %8" PRIu64 "\n", c->owner[i].pid,
 			    c->owner[i].comm, c->owner[i].port, c->owner[i].count);
+		if (c->cw_matched > c->ncw)
+			fprintf(f,
+			    "(%" PRIu64 " in all for %zu sockets: some are held by more than one "
+			    "process, such as a parent and its forked child, and count under each)\n",
+			    c->cw_matched, c->ncw);
 	}
 
 	counters_text(f, c, netns);

@@ -11,7 +11,8 @@
  * FIN_WAIT2; EST connected pairs (2 x EST ESTABLISHED sockets) held by
  * PROCS children, on ::1 with -6 (listeners on BASE+200+i).  UN
  * connections to a listener on BASE+300 that never accepts them, closed by
- * the client: CLOSE_WAIT sockets in its accept queue.
+ * the client: CLOSE_WAIT sockets in its accept queue.  With -S each
+ * CLOSE_WAIT holder forks a child that holds the same sockets.
  *
  * Prints "listen PORT PID" for each listener with the pid that owns it,
  * then "ready", and holds every socket until it is killed.
@@ -31,6 +32,7 @@
 #define BATCH 1000
 
 static int v6;
+static int share; /* -S: CLOSE_WAIT holders fork a child that shares them */
 
 static void
 die(const char *what)
@@ -142,6 +144,18 @@ holder(int l, int port, int family, long n, int close_client)
 		if (getppid() == 1)
 			_exit(0);
 		connections(l, port, family, n, close_client, 0);
+		if (share && close_client) {
+			pid_t kid = fork();
+
+			if (kid < 0)
+				die("fork");
+			if (kid == 0) {
+				prctl(PR_SET_PDEATHSIG, SIGTERM);
+				close(3);
+				for (;;)
+					pause();
+			}
+		}
 		/* Tell the parent we are done by closing the pipe end. */
 		close(3);
 		for (;;)
@@ -160,7 +174,7 @@ main(int argc, char *argv[])
 	int *tl;
 	int p[2];
 
-	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:u:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:u:S")) != -1) {
 		switch (opt) {
 		case 't':
 			tw = atol(optarg);
@@ -188,6 +202,9 @@ main(int argc, char *argv[])
 			break;
 		case 'u':
 			un = atol(optarg);
+			break;
+		case 'S':
+			share = 1;
 			break;
 		default:
 			fprintf(stderr,

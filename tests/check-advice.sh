@@ -234,6 +234,18 @@ expect "listener in the current range: severity" \
 echo "32768 60999" >/proc/sys/net/ipv4/ip_local_port_range
 stop_helper
 
+# 8. CLOSE_WAIT sockets shared by a parent and its forked child: counted
+# under both owners, and said so.
+start_helper -c 110 -S
+sleep 0.3
+"$TCPTUNE" check --format json >"$SCRATCH/j8b" || true
+expect "shared: two owner rows" "$(jq -r '.close_wait_owners | length' "$SCRATCH/j8b")" 2
+contains "shared: said so" "$(finding "$SCRATCH/j8b" census_close_wait evidence)" \
+	"held by more than one process"
+"$TCPTUNE" check --no-color >"$SCRATCH/t8b" || true
+check "shared: text note" grep -q "held by more than one process" "$SCRATCH/t8b"
+stop_helper
+
 # 6. Plain check audits the boot configuration: what systemd-sysctl will
 # write at the next boot, from the winner of each key in sysctl.d.
 mkdir -p "$SCRATCH/root/etc/sysctl.d"

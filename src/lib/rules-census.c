@@ -298,6 +298,12 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 			    c->owner[i].pid, c->owner[i].comm, c->owner[i].port, c->owner[i].count);
 		if (c->nowner > 5)
 			ADD(f->evidence, ", and %zu more", c->nowner - 5);
+		if (c->cw_matched > c->ncw)
+			ADD(f->evidence,
+			    "; the owners' counts add up to %" PRIu64 " for %zu sockets: some are "
+			    "held by more than one process (a parent and its forked child) and "
+			    "count under each",
+			    c->cw_matched, c->ncw);
 	} else if (c->owners_walked) {
 		ADD(f->evidence,
 		    "; no process readable here holds them: naming the owners needs root "
