@@ -246,6 +246,21 @@ contains "shared: said so" "$(finding "$SCRATCH/j8b" census_close_wait evidence)
 check "shared: text note" grep -q "held by more than one process" "$SCRATCH/t8b"
 stop_helper
 
+# somaxconn is read at listen(): a profile that raises it leaves the
+# listeners capped now at their old backlog until they are restarted.
+start_helper -e 1 -b 26817
+cat >"$SCRATCH/somax.ini" <<'INI'
+[sysctl]
+net.core.somaxconn = 8192
+INI
+"$TCPTUNE" check --profile "$SCRATCH/somax.ini" --format json >"$SCRATCH/jsx" || true
+expect "capped listeners: severity" "$(finding "$SCRATCH/jsx" census_listener_backlog severity)" info
+contains "capped listeners: port named" \
+	"$(finding "$SCRATCH/jsx" census_listener_backlog message)" "27017"
+contains "capped listeners: restart" \
+	"$(finding "$SCRATCH/jsx" census_listener_backlog advice)" "restart"
+stop_helper
+
 # 6. Plain check audits the boot configuration: what systemd-sysctl will
 # write at the next boot, from the winner of each key in sysctl.d.
 mkdir -p "$SCRATCH/root/etc/sysctl.d"

@@ -449,6 +449,50 @@ rule_port_range_listeners(const struct tt_rule_input *in, struct tt_findings *ou
 	    ports);
 }
 
+/*
+ * somaxconn is read at listen(): a profile that raises it leaves every
+ * listener capped at the current value until its service listens again.
+ * A listener whose backlog equals the current somaxconn was (or may have
+ * been) cut by it.
+ */
+static void
+rule_listener_backlog(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	const struct tt_val *cur = tt_rule_current(in, TT_K_SOMAXCONN);
+	const struct tt_val *want = tt_rule_target(in, TT_K_SOMAXCONN);
+	char ports[128] = "";
+	unsigned n = 0, last = 0;
+	struct tt_finding *f;
+
+	if (cur == NULL || want == NULL || want->v[0] <= cur->v[0])
+		return;
+	for (size_t i = 0; i < c->nlistener; i++) {
+		const struct tt_census_listener *l = &c->listener[i];
+
+		if ((long long)l->backlog < cur->v[0] || l->port == last)
+			continue;
+		ADD(ports, "%s%u", n ? "," : "", l->port);
+		last = l->port;
+		n++;
+	}
+	if (n == 0)
+		return;
+	f = tt_finding_add(out, TT_SEV_INFO, "somaxconn");
+	tt_finding_key(f, TT_K_SOMAXCONN);
+	TT_SAY(f->message,
+	    "listeners on port %s are capped at somaxconn = %lld and keep that backlog "
+	    "after the profile raises it to %lld",
+	    ports, cur->v[0], want->v[0]);
+	TT_SAY(f->evidence,
+	    "%u listeners have a backlog of %lld (sock_diag), the current "
+	    "net.core.somaxconn; the profile sets %lld",
+	    n, cur->v[0], want->v[0]);
+	TT_SAY(f->advice,
+	    "somaxconn is read when a service calls listen(): restart these services after "
+	    "the apply (and let them ask for a larger backlog) to use the new cap.");
+}
+
 const struct tt_rule tt_rules_census[] = {
 	{ .id = "census_time_wait",
 	    .fn = rule_time_wait,
@@ -466,6 +510,12 @@ const struct tt_rule tt_rules_census[] = {
 	    .needs_census = true,
 	    .weighs_profile = true,
 	    .ok_message = "no listening port lies in the ephemeral range, or it is reserved" },
+	{ .id = "census_listener_backlog",
+	    .fn = rule_listener_backlog,
+	    OWNS_NONE,
+	    .needs_census = true,
+	    .needs_profile = true,
+	    .ok_message = "no listener stays capped below the profile's somaxconn" },
 	{ .id = "census_close_wait",
 	    .fn = rule_close_wait,
 	    OWNS_NONE,
