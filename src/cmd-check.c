@@ -15,6 +15,7 @@
 #include "lib/sysctld.h"
 #include "out-nat.h"
 #include "out-census.h"
+#include "out-sysctld.h"
 
 enum {
 	OPT_PROFILE = OPT_CMD_BASE,
@@ -124,9 +125,10 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 		fprintf(f, "profile %s%s%s (nat = %s)\n", prof->path, prof->description ? ": " : "",
 		    prof->description ? prof->description : "", tt_nat_decl_name(prof->nat));
 	text_keys(f, snap, prof);
+	sysctld_print_boot(f, snap);
 	out_nat_text(f, snap, prof);
 	if (snap->census != NULL)
-		out_census_text(f, snap->census);
+		out_census_text(f, snap->census, snap->netns);
 	fputs("\nFINDINGS\n", f);
 	for (size_t i = 0; i < fs->n; i++)
 		text_finding(f, &fs->v[i], color);
@@ -223,7 +225,8 @@ json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	json_head(&j, ctx, snap, prof);
 	json_keys(&j, snap, prof);
 	out_nat_json(&j, snap, prof);
-	out_census_json(&j, snap->census);
+	sysctld_json_boot(&j, snap);
+	out_census_json(&j, snap->census, snap->netns);
 	json_findings(&j, fs);
 	json_obj_end(&j);
 	json_finish(&j);
@@ -298,8 +301,7 @@ check_gather(struct cmd_env *env, const struct check_opts *o, struct tt_profile 
 		*thr = (*prof)->thr;
 	else
 		tt_thresholds_default(thr);
-	what = TT_GATHER_NAT | (*prof != NULL ? TT_GATHER_SYSCTLD : 0) |
-	    (o->no_census ? 0 : TT_GATHER_CENSUS);
+	what = TT_GATHER_NAT | TT_GATHER_SYSCTLD | (o->no_census ? 0 : TT_GATHER_CENSUS);
 	r = cmd_snapshot(env, NULL, what, thr, snap);
 	if (r != 0) {
 		tt_profile_free(*prof);

@@ -11,9 +11,9 @@
 #include "lib/profile.h"
 #include "lib/snapshot.h"
 
-void out_census_text(FILE *f, const struct tt_census *c);
+void out_census_text(FILE *f, const struct tt_census *c, int netns);
 /* Adds "census", "sockets", "top_destinations", "close_wait_owners" and
  * "counters" to the current object (null when c is NULL). */
-void out_census_json(struct json *j, const struct tt_census *c);
+void out_census_json(struct json *j, const struct tt_census *c, int netns);
 
 #endif

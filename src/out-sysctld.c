@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "lib/rules.h"
+#include "lib/sysctld.h"
 #include "out-sysctld.h"
 
 /* Runs the sysctl.d rules and keeps their warnings; fs->n may be 0. */
@@ -21,7 +22,7 @@ conflicts(const struct tt_snapshot *snap, const struct tt_profile *prof, struct 
 	if (snap->sysctld == NULL || tt_rules_run_set(&in, TT_RULES_SYSCTLD, fs) < 0)
 		return;
 	for (size_t i = 0; i < fs->n; i++)
-		if (fs->v[i].sev != TT_SEV_OK)
+		if (fs->v[i].sev != TT_SEV_OK && strcmp(fs->v[i].id, "sysctld_conflict") == 0)
 			fs->v[n++] = fs->v[i];
 	fs->n = n;
 }
@@ -70,4 +71,52 @@ sysctld_log_conflicts(
 	for (size_t i = 0; i < fs.n; i++)
 		cmd_report(env, TT_LOG_WARNING, "%s: %s", fs.v[i].message, fs.v[i].evidence);
 	tt_findings_free(&fs);
+}
+
+void
+sysctld_print_boot(FILE *f, const struct tt_snapshot *snap)
+{
+	const struct tt_sysctld *sd = snap->sysctld;
+	bool any = false;
+
+	for (int i = 0; sd != NULL && i < TT_K__COUNT; i++) {
+		const struct tt_sysctld_set *s = &sd->boot[i];
+
+		if (!s->set)
+			continue;
+		if (!any)
+			fprintf(f,
+			    "\nBOOT CONFIGURATION (what systemd-sysctl writes at the next boot)\n");
+		any = true;
+		fprintf(f, "%-30s %-14s %s:%d%s\n", tt_key_get((enum tt_key_id)i)->name, s->text,
+		    s->file, s->line, s->glob ? " (a pattern)" : "");
+	}
+}
+
+void
+sysctld_json_boot(struct json *j, const struct tt_snapshot *snap)
+{
+	const struct tt_sysctld *sd = snap->sysctld;
+
+	if (sd == NULL) {
+		json_null(j, "boot_config");
+		return;
+	}
+	json_obj_begin(j, "boot_config");
+	json_int(j, "files", sd->nfiles);
+	json_obj_begin(j, "keys");
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct tt_sysctld_set *s = &sd->boot[i];
+
+		if (!s->set)
+			continue;
+		json_obj_begin(j, tt_key_get((enum tt_key_id)i)->name);
+		json_str(j, "value", s->text);
+		json_str(j, "file", s->file);
+		json_int(j, "line", s->line);
+		json_bool(j, "pattern", s->glob);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+	json_obj_end(j);
 }

@@ -21,5 +21,10 @@ void sysctld_json_conflicts(
 /* One report line per conflict, prefixed for the journal, as a warning. */
 void sysctld_log_conflicts(
     struct cmd_env *env, const struct tt_snapshot *snap, const struct tt_profile *prof);
+/* check: the keys the boot configuration sets (the winner of each in the
+ * sysctl.d directories), as a text section (none when nothing is set) or
+ * as the JSON object "boot_config" (null when the files were not read). */
+void sysctld_print_boot(FILE *f, const struct tt_snapshot *snap);
+void sysctld_json_boot(struct json *j, const struct tt_snapshot *snap);
 
 #endif

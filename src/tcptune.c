@@ -109,6 +109,18 @@ finish_output(struct cmd_env *env, int r)
 	return r == EXIT_CLEAN ? EXIT_SOFTWARE : r;
 }
 
+/* Colour on a terminal, unless NO_COLOR is set to something (set but
+ * empty does not count, as no-color.org says) or TERM says it cannot. */
+static bool
+want_color(void)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (!isatty(STDOUT_FILENO) || (no != NULL && no[0] != '\0'))
+		return false;
+	return term == NULL || strcmp(term, "dumb") != 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -132,7 +144,7 @@ main(int argc, char *argv[])
 		return EXIT_SOFTWARE;
 	}
 	tt_ctx_set_log(env.ctx, cmd_log_hook, &env);
-	env.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	env.color = want_color();
 
 	/* Options before the command; '+' stops at the command name. */
 	while ((opt = getopt_long(argc, argv, "+hvV", longopts, NULL)) != -1) {

@@ -3,13 +3,16 @@
  * and benchmark.  Run it inside a private network namespace.
  *
  *   census-sockets [-t TW] [-T PORTS] [-c CW] [-C PROCS] [-e EST] [-E PROCS]
- *                  [-6] [-b BASEPORT]
+ *                  [-6] [-b BASEPORT] [-u UN]
  *
  * TW TIME_WAIT sockets on the connecting side, towards PORTS listeners on
  * 127.0.0.1 (ports BASE, BASE+1, ...); CW CLOSE_WAIT sockets held by PROCS
  * child processes (listeners on BASE+100+i), whose peers become orphaned
  * FIN_WAIT2; EST connected pairs (2 x EST ESTABLISHED sockets) held by
- * PROCS children, on ::1 with -6 (listeners on BASE+200+i).
+ * PROCS children, on ::1 with -6 (listeners on BASE+200+i).  UN
+ * connections to a listener on BASE+300 that never accepts them, closed by
+ * the client: CLOSE_WAIT sockets in its accept queue.  With -S each
+ * CLOSE_WAIT holder forks a child that holds the same sockets.
  *
  * Prints "listen PORT PID" for each listener with the pid that owns it,
  * then "ready", and holds every socket until it is killed.
@@ -29,6 +32,7 @@
 #define BATCH 1000
 
 static int v6;
+static int share; /* -S: CLOSE_WAIT holders fork a child that shares them */
 
 static void
 die(const char *what)
@@ -140,6 +144,18 @@ holder(int l, int port, int family, long n, int close_client)
 		if (getppid() == 1)
 			_exit(0);
 		connections(l, port, family, n, close_client, 0);
+		if (share && close_client) {
+			pid_t kid = fork();
+
+			if (kid < 0)
+				die("fork");
+			if (kid == 0) {
+				prctl(PR_SET_PDEATHSIG, SIGTERM);
+				close(3);
+				for (;;)
+					pause();
+			}
+		}
 		/* Tell the parent we are done by closing the pipe end. */
 		close(3);
 		for (;;)
@@ -152,13 +168,13 @@ holder(int l, int port, int family, long n, int close_client)
 int
 main(int argc, char *argv[])
 {
-	long tw = 0, cw = 0, est = 0;
+	long tw = 0, cw = 0, est = 0, un = 0;
 	int twports = 1, cwprocs = 1, estprocs = 1, base = 5000, opt;
 	int nlisten;
 	int *tl;
 	int p[2];
 
-	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:u:S")) != -1) {
 		switch (opt) {
 		case 't':
 			tw = atol(optarg);
@@ -184,10 +200,16 @@ main(int argc, char *argv[])
 		case 'b':
 			base = atoi(optarg);
 			break;
+		case 'u':
+			un = atol(optarg);
+			break;
+		case 'S':
+			share = 1;
+			break;
 		default:
 			fprintf(stderr,
 			    "usage: census-sockets [-t TW] [-T PORTS] [-c CW] "
-			    "[-C PROCS] [-e EST] [-E PROCS] [-6] [-b BASEPORT]\n");
+			    "[-C PROCS] [-e EST] [-E PROCS] [-6] [-b BASEPORT] [-u UN]\n");
 			return 64;
 		}
 	}
@@ -238,6 +260,15 @@ main(int argc, char *argv[])
 
 		connections(tl[i], base + i, AF_INET, n, 1, 1);
 		printf("listen %d %d time_wait %ld\n", base + i, (int)getpid(), n);
+	}
+	if (un > 0) {
+		/* Never accepted: the listener stays open, its queue full of
+		 * connections whose clients are gone. */
+		int l = listener(base + 300, AF_INET);
+
+		for (long i = 0; i < un; i++)
+			close(connect_to(base + 300, AF_INET));
+		printf("listen %d %d unaccepted %ld (fd %d)\n", base + 300, (int)getpid(), un, l);
 	}
 	/* Every child has closed its copy of the pipe when it is done. */
 	{

@@ -110,6 +110,17 @@ add_n(struct tt_census *c, int n, int state, bool tw, const char *dst, uint16_t 
 		    inode0 ? inode0 + (uint64_t)i : 0);
 }
 
+/* n CLOSE_WAIT sockets on local port port (inode 0: not accepted yet). */
+static void
+add_cw(struct tt_census *c, int n, uint16_t port, uint64_t inode0)
+{
+	uint8_t a[16] = { 10, 0, 0, 5 };
+
+	for (int i = 0; i < n; i++)
+		tt_census_add(c, AF_INET, TT_CS_CLOSE_WAIT, false, a, port, (uint16_t)(50000 + i),
+		    inode0 ? inode0 + (uint64_t)i : 0);
+}
+
 static void
 test_no_census_no_findings(void **state)
 {
@@ -157,11 +168,37 @@ test_time_wait_overflow(void **state)
 	x->c->have[TT_CTR_TW_OVERFLOW] = true;
 	x->c->counter[TT_CTR_TW_OVERFLOW] = 0;
 	assert_int_equal(run(x, "census_time_wait")->sev, TT_SEV_OK);
+	/* A count since boot with no TIME_WAIT near the limit now is past
+	 * trouble: info, said to be cumulative. */
 	x->c->counter[TT_CTR_TW_OVERFLOW] = 31;
+	x->snap.netns = 1;
+	f = run(x, "census_time_wait");
+	assert_int_equal(f->sev, TT_SEV_INFO);
+	assert_non_null(
+	    strstr(f->message, "overflowed 31 times since boot; 0 timewait sockets now"));
+	assert_non_null(strstr(f->evidence, "TCPTimeWaitOverflow = 31 (cumulative, since boot)"));
+	assert_non_null(strstr(f->advice, "only a rise"));
+	x->snap.netns = 0;
+	f = run(x, "census_time_wait");
+	assert_non_null(strstr(f->message, "since this network namespace was made"));
+	/* TIME_WAIT near the limit now: a warning, with the counter. */
+	add_n(x->c, 800, TT_CS_TIME_WAIT, true, "10.1.1.1", 80, 1000, 0);
 	f = run(x, "census_time_wait");
 	assert_int_equal(f->sev, TT_SEV_WARN);
-	assert_non_null(strstr(f->message, "overflowed"));
-	assert_non_null(strstr(f->evidence, "TCPTimeWaitOverflow = 31"));
+	assert_non_null(strstr(f->evidence, "TCPTimeWaitOverflow = 31 since"));
+	/* A limit of 0 keeps none: every close overflows now. */
+	tt_census_init(x->c, 32768, 60999);
+	x->c->have[TT_CTR_TW_OVERFLOW] = true;
+	x->c->counter[TT_CTR_TW_OVERFLOW] = 31;
+	setkey(x, TT_K_MAX_TW_BUCKETS, 0, 0, 1);
+	f = run(x, "census_time_wait");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->message, "every closing socket skips TIME_WAIT"));
+	/* A negative limit is no limit: the count is past trouble. */
+	setkey(x, TT_K_MAX_TW_BUCKETS, -1, 0, 1);
+	f = run(x, "census_time_wait");
+	assert_int_equal(f->sev, TT_SEV_INFO);
+	assert_non_null(strstr(f->evidence, "(no limit)"));
 }
 
 static void
@@ -183,12 +220,15 @@ test_port_pressure(void **state)
 	assert_non_null(strstr(f->message, "192.0.2.10:443 hold 70%"));
 	assert_non_null(strstr(f->evidence,
 	    "700 sockets to 192.0.2.10:443 on local ports "
-	    "40000-40999 (1000 ports): 690 in TIME_WAIT, 10 connecting"));
+	    "40000-40999 (1000 ports): 690 in TIME_WAIT, 0 orphaned FIN_WAIT2, 10 connecting"));
 	/* Mostly TIME_WAIT, reuse = 2: suggest tw_reuse = 1. */
 	assert_non_null(strstr(f->advice, "tcp_tw_reuse = 1"));
 	assert_non_null(strstr(f->advice, "loopback only"));
 	setkey(x, TT_K_TW_REUSE, 1, 0, 1);
-	assert_null(strstr(run(x, "census_port_pressure")->advice, "tcp_tw_reuse"));
+	f = run(x, "census_port_pressure");
+	assert_null(strstr(f->advice, "set net.ipv4.tcp_tw_reuse"));
+	assert_non_null(strstr(f->advice, "tcp_tw_reuse = 1 already reuses"));
+	assert_non_null(strstr(f->advice, "tcp_tw_reuse_delay"));
 	/* Near the end of the range it is critical. */
 	add_n(x->c, 260, TT_CS_TIME_WAIT, true, "192.0.2.10", 443, 40700, 0);
 	assert_int_equal(run(x, "census_port_pressure")->sev, TT_SEV_CRITICAL);
@@ -203,10 +243,10 @@ test_close_wait(void **state)
 	struct fix *x = *state;
 	const struct tt_finding *f;
 
-	add_n(x->c, 5, TT_CS_CLOSE_WAIT, false, "10.0.0.5", 50000, 8080, 100);
+	add_cw(x->c, 5, 8080, 100);
 	f = run(x, "census_close_wait");
 	assert_int_equal(f->sev, TT_SEV_INFO);
-	add_n(x->c, 95, TT_CS_CLOSE_WAIT, false, "10.0.0.5", 50000, 8080, 200);
+	add_cw(x->c, 95, 8080, 200);
 	x->c->owners_walked = true;
 	x->c->nowner = 2;
 	x->c->owner[0] =
@@ -220,7 +260,38 @@ test_close_wait(void **state)
 	assert_non_null(strstr(f->evidence, "pid 17 (other) port 9000: 10"));
 	assert_non_null(strstr(f->advice, "no kernel setting fixes"));
 	assert_non_null(strstr(f->advice, "SO_KEEPALIVE"));
+	assert_non_null(strstr(f->advice, "Fix the program named above"));
+	assert_non_null(strstr(f->evidence, "by local port: port 8080: 100"));
 	x->thr.close_wait_warn = 101;
+	assert_int_equal(run(x, "census_close_wait")->sev, TT_SEV_INFO);
+	/* No owner readable: say why, and point at the port, not a name. */
+	x->c->nowner = 0;
+	f = run(x, "census_close_wait");
+	assert_non_null(strstr(f->evidence, "naming the owners needs root"));
+	assert_null(strstr(f->advice, "named above"));
+	assert_non_null(strstr(f->advice, "local port above"));
+}
+
+static void
+test_close_wait_not_accepted(void **state)
+{
+	struct fix *x = *state;
+	const struct tt_finding *f;
+
+	/* 20 sockets without inode on 9090: in the listener's accept queue. */
+	add_cw(x->c, 20, 9090, 0);
+	tt_census_add_listener(x->c, AF_INET, 9090, 20, 128);
+	f = run(x, "census_close_wait");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->message,
+	    "20 CLOSE_WAIT sockets wait in the accept queue of "
+	    "the listener on port 9090: the application is not accepting"));
+	assert_non_null(strstr(f->evidence, "accept queue holds 20 of a backlog of 128"));
+	/* Nothing else: no "program named above" for sockets nobody holds. */
+	assert_int_equal(count(x, "census_close_wait"), 1);
+	/* A few, queue not full: info. */
+	tt_census_init(x->c, 32768, 60999);
+	add_cw(x->c, 3, 9090, 0);
 	assert_int_equal(run(x, "census_close_wait")->sev, TT_SEV_INFO);
 }
 
@@ -292,6 +363,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_time_wait_overflow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_pressure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_wait_not_accepted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fin_wait2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphans, setup, teardown),
 	};

@@ -184,20 +184,36 @@ timestamps_and_reuse(void **state)
 	assert_int_equal(sev(&r, "unsafe_value"), TT_SEV_OK);
 	tt_findings_free(&r.fs);
 
-	/* the profile fixes timestamps: both findings go */
+	/* the profile fixes timestamps: both findings stay, since the host is
+	 * at risk now, and say that the profile fixes them */
 	want(p, TT_K_TIMESTAMPS, 1, 3);
 	run(&r, &s, p);
-	assert_int_equal(sev(&r, "timestamps_off"), TT_SEV_OK);
-	assert_int_equal(sev(&r, "tw_reuse_without_timestamps"), TT_SEV_OK);
+	assert_int_equal(sev(&r, "timestamps_off"), TT_SEV_WARN);
+	assert_non_null(
+	    strstr(get(&r, "timestamps_off", 0)->message, "(warn now; fixed by this profile)"));
+	assert_int_equal(sev(&r, "tw_reuse_without_timestamps"), TT_SEV_WARN);
 	assert_int_equal(sev(&r, "profile_mismatch"), TT_SEV_WARN);
 	tt_findings_free(&r.fs);
 
-	/* reuse off: nothing to lose */
+	/* reuse off: nothing to lose once the profile is applied */
 	p->sysctl[TT_K_TIMESTAMPS].set = false;
 	want(p, TT_K_TW_REUSE, 0, 4);
 	run(&r, &s, p);
-	assert_int_equal(sev(&r, "tw_reuse_without_timestamps"), TT_SEV_OK);
+	assert_non_null(strstr(get(&r, "tw_reuse_without_timestamps", 0)->message,
+	    "(warn now; fixed by this profile)"));
 	assert_int_equal(sev(&r, "timestamps_off"), TT_SEV_WARN);
+	assert_non_null(
+	    strstr(get(&r, "timestamps_off", 0)->message, "(warn now; warn with this profile)"));
+	tt_findings_free(&r.fs);
+
+	/* fine now, the profile would turn timestamps off */
+	set(&s, TT_K_TIMESTAMPS, 1);
+	p->sysctl[TT_K_TW_REUSE].set = false;
+	want(p, TT_K_TIMESTAMPS, 0, 5);
+	run(&r, &s, p);
+	assert_int_equal(sev(&r, "timestamps_off"), TT_SEV_WARN);
+	assert_non_null(
+	    strstr(get(&r, "timestamps_off", 0)->message, "(ok now; caused by this profile)"));
 	tt_findings_free(&r.fs);
 	tt_profile_free(p);
 }
@@ -221,9 +237,13 @@ keepalive_against_nat_idle(void **state)
 	assert_int_equal(f->nkeys, 3);
 	tt_findings_free(&r.fs);
 
+	/* the profile fixes it; the host is at risk until it is applied */
 	want(p, TT_K_KEEPALIVE_TIME, 120, 5);
 	run(&r, &s, p);
-	assert_int_equal(sev(&r, "keepalive_exceeds_nat_idle"), TT_SEV_OK);
+	f = get(&r, "keepalive_exceeds_nat_idle", 0);
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->message, "(warn now; fixed by this profile)"));
+	assert_non_null(strstr(f->evidence, "tcp_keepalive_time = 7200 s (current)"));
 	tt_findings_free(&r.fs);
 
 	/* the threshold comes from the profile */

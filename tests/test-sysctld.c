@@ -364,12 +364,14 @@ test_rule(void **state)
 	assert_non_null(strstr(fs.v[1].evidence, "leaves it alone at boot"));
 	tt_findings_free(&fs);
 
-	/* The sysctl.d set run alone: its two warnings and nothing else. */
+	/* The sysctl.d set run alone: its two warnings, and the boot
+	 * configuration's audit, which finds 45 and 0 harmless. */
 	prof.sysctl[TT_K_TW_RECYCLE] =
 	    (struct tt_setting){ .set = true, .line = 6, .val = { .n = 1, .v = { 1 } } };
 	assert_int_equal(tt_rules_run_set(&in, TT_RULES_SYSCTLD, &fs), 0);
-	assert_int_equal(fs.n, 2);
+	assert_int_equal(fs.n, 3);
 	assert_int_equal(count(&fs, "sysctld_conflict", TT_SEV_WARN), 2);
+	assert_int_equal(count(&fs, "boot_config", TT_SEV_OK), 1);
 	tt_findings_free(&fs);
 	assert_int_equal(tt_rules_run_set(&in, TT_RULES__COUNT, &fs), -EINVAL);
 	assert_int_equal(fs.n, 0);
@@ -381,6 +383,20 @@ test_rule(void **state)
 	assert_int_equal(
 	    count(&fs, "sysctld_conflict", TT_SEV_OK) + count(&fs, "sysctld_conflict", TT_SEV_WARN),
 	    0);
+	/* but the boot configuration is audited all the same */
+	assert_int_equal(count(&fs, "boot_config", TT_SEV_OK), 1);
+	tt_findings_free(&fs);
+
+	/* A leftover tw_recycle on a kernel without it fails at every boot. */
+	setv(&sd.boot[TT_K_TW_RECYCLE], "/etc/sysctl.d/99-old.conf", 3, 1);
+	snap.sysctl[TT_K_TW_RECYCLE].state = TT_ST_ABSENT;
+	assert_int_equal(tt_rules_run(&in, &fs), 0);
+	f = find(&fs, "boot_config", TT_SEV_WARN);
+	assert_non_null(f);
+	assert_non_null(strstr(f->message,
+	    "/etc/sysctl.d/99-old.conf:3 sets "
+	    "net.ipv4.tcp_tw_recycle = 1"));
+	assert_non_null(strstr(f->message, "fails on it at every boot"));
 	tt_findings_free(&fs);
 }
 

@@ -83,10 +83,31 @@ dest_add(struct tt_census *c, uint8_t family, const uint8_t *addr, uint16_t port
 	c->dest_hash[b] = i;
 found:
 	d->count++;
-	if (state == TT_CS_TIME_WAIT || state == TT_CS_FIN_WAIT2_ORPHANED)
+	if (state == TT_CS_TIME_WAIT)
 		d->time_wait++;
+	else if (state == TT_CS_FIN_WAIT2_ORPHANED)
+		d->fin_wait2++;
 	else if (state == TT_CS_SYN_SENT)
 		d->syn_sent++;
+}
+
+/* One CLOSE_WAIT socket on local port sport; inode 0: not accepted yet. */
+static void
+cw_port_add(struct tt_census *c, uint16_t sport, uint64_t inode)
+{
+	struct tt_census_port *p = (struct tt_census_port *)tt_census_cw_port(c, sport);
+
+	if (p == NULL && c->ncw_port == TT_CENSUS_PORT_CAP) {
+		c->cw_ports_dropped++;
+		return;
+	}
+	if (p == NULL) {
+		p = &c->cw_port[c->ncw_port++];
+		p->port = sport;
+	}
+	p->close_wait++;
+	if (inode == 0)
+		p->not_accepted++;
 }
 
 void
@@ -112,6 +133,8 @@ tt_census_add(struct tt_census *c, int family, int state, bool timewait, const u
 	c->total++;
 	if (state == TT_CS_FIN_WAIT2 && !timewait && inode == 0)
 		c->fin_wait2_full_orphans++;
+	if (state == TT_CS_CLOSE_WAIT)
+		cw_port_add(c, sport, inode);
 	if (state == TT_CS_CLOSE_WAIT && inode != 0 && c->ncw < TT_CENSUS_CW_CAP) {
 		c->cw[c->ncw].inode = inode;
 		c->cw[c->ncw].port = sport;

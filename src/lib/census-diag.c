@@ -85,6 +85,9 @@ tt_census_decode(struct tt_census *c, const void *buf, size_t len, bool *done)
 			tt_census_add(c, m.idiag_family, m.idiag_state, m.idiag_timer == 3,
 			    (const uint8_t *)m.id.idiag_dst, ntohs(m.id.idiag_sport),
 			    ntohs(m.id.idiag_dport), m.idiag_inode);
+			if (m.idiag_state == TT_CS_LISTEN)
+				tt_census_add_listener(c, m.idiag_family, ntohs(m.id.idiag_sport),
+				    m.idiag_rqueue, m.idiag_wqueue);
 			break;
 		}
 		default:

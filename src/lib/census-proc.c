@@ -24,6 +24,22 @@ tt_counter_info(enum tt_counter_id id)
 	return id < TT_CTR__COUNT ? &counters[id] : NULL;
 }
 
+bool
+tt_counter_cumulative(enum tt_counter_id id)
+{
+	return id < TT_CTR__COUNT && strcmp(counters[id].file, "netstat") == 0;
+}
+
+const char *
+tt_counters_since(int netns)
+{
+	if (netns == 1)
+		return "since boot";
+	if (netns == 0)
+		return "since this network namespace was made";
+	return "since boot, or since this network namespace was made";
+}
+
 /* --- counters ------------------------------------------------------------ */
 
 static const char *

@@ -95,3 +95,38 @@ tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struc
 	*out = c;
 	return 0;
 }
+
+void
+tt_census_add_listener(
+    struct tt_census *c, int family, uint16_t port, uint32_t queued, uint32_t backlog)
+{
+	struct tt_census_listener *l;
+
+	if (c->nlistener == TT_CENSUS_PORT_CAP) {
+		c->listeners_dropped++;
+		return;
+	}
+	l = &c->listener[c->nlistener++];
+	l->family = (uint8_t)family;
+	l->port = port;
+	l->accept_queue = queued;
+	l->backlog = backlog;
+}
+
+const struct tt_census_port *
+tt_census_cw_port(const struct tt_census *c, uint16_t port)
+{
+	for (size_t i = 0; i < c->ncw_port; i++)
+		if (c->cw_port[i].port == port)
+			return &c->cw_port[i];
+	return NULL;
+}
+
+const struct tt_census_listener *
+tt_census_listener(const struct tt_census *c, uint16_t port)
+{
+	for (size_t i = 0; i < c->nlistener; i++)
+		if (c->listener[i].port == port)
+			return &c->listener[i];
+	return NULL;
+}

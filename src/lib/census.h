@@ -84,6 +84,13 @@ struct tt_counter_info {
 };
 
 const struct tt_counter_info *tt_counter_info(enum tt_counter_id id);
+/* Whether a counter adds up since boot or since its namespace was made
+ * (netstat's), rather than counting what is there now (sockstat's). */
+bool tt_counter_cumulative(enum tt_counter_id id);
+/* Since when cumulative counters count, for a namespace as snap->netns
+ * gives it (1 initial, 0 child, else unknown): "since boot", "since this
+ * network namespace was made", or both joined with "or". */
+const char *tt_counters_since(int netns);
 
 /* One destination (remote address and port) of outgoing connections. */
 struct tt_census_dest {
@@ -93,7 +100,8 @@ struct tt_census_dest {
 	/* Sockets towards it on a local port inside the ephemeral range.  With
 	 * space-saving eviction count may be high by at most err. */
 	uint64_t count, err;
-	uint64_t time_wait; /* of count: TIME_WAIT and orphaned FIN_WAIT2 */
+	uint64_t time_wait; /* of count: TIME_WAIT minisockets */
+	uint64_t fin_wait2; /* of count: orphaned FIN_WAIT2 minisockets */
 	uint64_t syn_sent;
 	int16_t next; /* hash chain, -1 ends */
 };
@@ -112,6 +120,25 @@ struct tt_census_owner {
 #define TT_CENSUS_OWNER_CAP 64    /* owner rows */
 /* fd links the owner walk reads at most (about 1 s at 3.5 us each) */
 #define TT_CENSUS_OWNER_FD_MAX 262144
+#define TT_CENSUS_PORT_CAP  64    /* CLOSE_WAIT local ports, listeners */
+
+/* CLOSE_WAIT sockets by local port.  Those with no inode have not been
+ * accept()ed yet: they sit in the accept queue of the listener on that
+ * port, and no process holds them. */
+struct tt_census_port {
+	uint16_t port;
+	uint64_t close_wait;
+	uint64_t not_accepted; /* of close_wait */
+};
+
+/* A listener: for one, sock_diag's rqueue is the accept queue's length
+ * and wqueue the backlog it was given, capped by somaxconn at listen(). */
+struct tt_census_listener {
+	uint8_t family;
+	uint16_t port;
+	uint32_t accept_queue;
+	uint32_t backlog;
+};
 
 struct tt_census_cw {
 	uint64_t inode;
@@ -132,6 +159,7 @@ struct tt_census {
 	 * exact while no more than TT_CENSUS_DEST_CAP destinations were
 	 * seen (dest_evictions == 0). */
 	uint16_t port_lo, port_hi;
+	uint32_t reserved_in_range; /* of port_lo..port_hi, in ip_local_reserved_ports */
 	uint64_t outbound;
 	struct tt_census_dest dest[TT_CENSUS_DEST_CAP];
 	size_t ndest;
@@ -153,6 +181,15 @@ struct tt_census {
 	uint64_t owner_fd_limit; /* the most to read; 0: TT_CENSUS_OWNER_FD_MAX */
 	bool owners_partial;     /* the limit stopped the walk with sockets unmatched */
 
+	/* CLOSE_WAIT by local port, and the listeners, first come first
+	 * kept; what finds no free row is counted as dropped. */
+	struct tt_census_port cw_port[TT_CENSUS_PORT_CAP];
+	size_t ncw_port;
+	uint64_t cw_ports_dropped;
+	struct tt_census_listener listener[TT_CENSUS_PORT_CAP];
+	size_t nlistener;
+	uint64_t listeners_dropped;
+
 	bool have[TT_CTR__COUNT];
 	uint64_t counter[TT_CTR__COUNT];
 };
@@ -170,6 +207,14 @@ uint64_t tt_census_state(const struct tt_census *c, enum tt_cstate st);
  */
 void tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
     uint16_t sport, uint16_t dport, uint64_t inode);
+
+/* Counts one listener, with its accept queue and backlog (sock_diag's
+ * rqueue and wqueue for a listening socket). */
+void tt_census_add_listener(
+    struct tt_census *c, int family, uint16_t port, uint32_t queued, uint32_t backlog);
+/* The CLOSE_WAIT row and the listener of a local port, NULL when none. */
+const struct tt_census_port *tt_census_cw_port(const struct tt_census *c, uint16_t port);
+const struct tt_census_listener *tt_census_listener(const struct tt_census *c, uint16_t port);
 
 /* Destinations sorted busiest first, at most max, into idx (indexes of
  * c->dest).  Returns how many. */

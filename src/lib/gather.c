@@ -43,6 +43,9 @@ gather_census(const struct tt_ctx *nctx, const struct tt_netns *ns, const struct
 	}
 	r = tt_census_gather(nctx, &o, &snap->census);
 	snap->census_err = r < 0 ? r : 0;
+	if (snap->census != NULL)
+		snap->census->reserved_in_range =
+		    tt_snapshot_reserved_in(snap, snap->census->port_lo, snap->census->port_hi);
 }
 
 static int

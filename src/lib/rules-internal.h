@@ -26,7 +26,8 @@ const struct tt_val *tt_rule_current(const struct tt_rule_input *in, enum tt_key
 /* The value the profile sets, NULL without a profile or when it sets none. */
 const struct tt_val *tt_rule_target(const struct tt_rule_input *in, enum tt_key_id k);
 /* The value the host has once the profile is applied: target, else
- * current; *from says which ("profile" or "current"). */
+ * current; *from says which ("profile" or "current").  With in->live_only,
+ * always the current value. */
 const struct tt_val *
 tt_rule_effective(const struct tt_rule_input *in, enum tt_key_id k, const char **from);
 /* Whether some rule in any set names key k in its .owns. */

@@ -79,11 +79,122 @@ rule_sysctld_conflict(const struct tt_rule_input *in, struct tt_findings *out)
 	}
 }
 
+/* --- the boot configuration alone ------------------------------------- */
+
+/* A key the boot configuration sets that this kernel lacks. */
+static void
+boot_absent(
+    struct tt_findings *out, enum tt_key_id k, const struct tt_sysctld_set *s, const char *kernel)
+{
+	const struct tt_key *key = tt_key_get(k);
+	bool removed = tt_key_absent_why(key) == TT_ABSENT_REMOVED;
+	char w[TT_SYSCTLD_PATH_MAX + 32];
+	struct tt_finding *f;
+
+	where(s, w, sizeof(w));
+	f = tt_finding_add(out, removed ? TT_SEV_WARN : TT_SEV_INFO, tt_key_short(key));
+	tt_finding_key(f, k);
+	TT_SAY(f->message,
+	    "at the next boot, %s sets %s = %s, which this kernel does not have: "
+	    "systemd-sysctl fails on it at every boot",
+	    w, key->name, s->text);
+	TT_SAY(f->evidence, "%s is absent on kernel %s%s", key->name,
+	    kernel[0] ? kernel : "(unknown)", removed ? "; it was removed from Linux" : "");
+	TT_SAY(f->advice,
+	    "Remove the line from %s (it is a leftover of an older kernel's tuning); "
+	    "`tcptune explain %s` tells more.",
+	    s->file, tt_key_short(key));
+}
+
+/* A value the kernel refuses, or outside tcptune's safe range. */
+static void
+boot_unsafe(struct tt_findings *out, enum tt_key_id k, const struct tt_sysctld_set *s)
+{
+	const struct tt_key *key = tt_key_get(k);
+	char w[TT_SYSCTLD_PATH_MAX + 32], why[160];
+	bool refused = tt_key_check_kernel(key, &s->val, why, sizeof(why)) < 0;
+	struct tt_finding *f;
+
+	if (!refused && tt_key_check_safe(key, &s->val, why, sizeof(why)) == 0)
+		return;
+	where(s, w, sizeof(w));
+	f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(key));
+	tt_finding_key(f, k);
+	TT_SAY(f->message, "at the next boot, %s sets %s = %s, %s", w, key->name, s->text,
+	    refused ? "which the kernel refuses: the write fails at every boot" :
+		      "outside tcptune's safe range");
+	TT_SAY(f->evidence, "%s", why);
+	TT_SAY(f->advice, "Fix or remove the line in %s. %s", s->file, key->advice);
+}
+
+/* Timestamps off at boot, and what that does to tcp_tw_reuse then. */
+static void
+boot_timestamps(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_sysctld_set *ts = &in->snap->sysctld->boot[TT_K_TIMESTAMPS];
+	const struct tt_sysctld_set *ru = &in->snap->sysctld->boot[TT_K_TW_REUSE];
+	const struct tt_val *reuse = ru->set && ru->val.n > 0 ?
+	    &ru->val :
+	    tt_key_default(tt_key_get(TT_K_TW_REUSE), in->snap->kv);
+	char w[TT_SYSCTLD_PATH_MAX + 32];
+	struct tt_finding *f;
+
+	if (!ts->set || ts->val.n == 0 || ts->val.v[0] != 0)
+		return;
+	where(ts, w, sizeof(w));
+	f = tt_finding_add(out, TT_SEV_WARN, "tcp_timestamps");
+	tt_finding_key(f, TT_K_TIMESTAMPS);
+	tt_finding_key(f, TT_K_TW_REUSE);
+	if (reuse != NULL && reuse->v[0] != 0)
+		TT_SAY(f->message,
+		    "at the next boot, %s turns TCP timestamps off: PAWS protection is lost "
+		    "and tcp_tw_reuse = %lld has no effect",
+		    w, reuse->v[0]);
+	else
+		TT_SAY(f->message,
+		    "at the next boot, %s turns TCP timestamps off: PAWS protection is lost", w);
+	TT_SAY(f->evidence, "tcp_timestamps = 0 from %s; tcp_tw_reuse = %lld at boot (%s)", w,
+	    reuse != NULL ? reuse->v[0] : 0LL, ru->set ? ru->file : "kernel default");
+	TT_SAY(f->advice,
+	    "Remove the line or set net.ipv4.tcp_timestamps = 1 in %s; turning timestamps off was "
+	    "folk advice against tcp_tw_recycle trouble.",
+	    ts->file);
+}
+
+/*
+ * What systemd-sysctl will write at the next boot, judged alone: the
+ * winner of each key in the sysctl.d directories.  Runs with or without a
+ * profile, whenever the files were read.
+ */
+static void
+rule_boot_config(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_sysctld *sd = in->snap->sysctld;
+
+	if (sd == NULL)
+		return;
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct tt_sysctld_set *s = &sd->boot[i];
+
+		if (!s->set)
+			continue;
+		if (in->snap->sysctl[i].state == TT_ST_ABSENT)
+			boot_absent(out, (enum tt_key_id)i, s, in->snap->kernel);
+		else if (s->val.n > 0 && i != TT_K_TIMESTAMPS)
+			boot_unsafe(out, (enum tt_key_id)i, s);
+	}
+	boot_timestamps(in, out);
+}
+
 const struct tt_rule tt_rules_sysctld[] = {
 	{ .id = "sysctld_conflict",
 	    .fn = rule_sysctld_conflict,
 	    .ok_message = "no sysctl.d file sets a profile's key to another value",
 	    OWNS_NONE,
 	    .needs_profile = true },
+	{ .id = "boot_config",
+	    .fn = rule_boot_config,
+	    .ok_message = "the boot configuration (sysctl.d) sets nothing harmful, or was not read",
+	    OWNS_NONE },
 };
 const size_t tt_rules_sysctld_n = sizeof(tt_rules_sysctld) / sizeof(tt_rules_sysctld[0]);

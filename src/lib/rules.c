@@ -101,7 +101,7 @@ tt_rule_target(const struct tt_rule_input *in, enum tt_key_id k)
 const struct tt_val *
 tt_rule_effective(const struct tt_rule_input *in, enum tt_key_id k, const char **from)
 {
-	const struct tt_val *v = tt_rule_target(in, k);
+	const struct tt_val *v = in->live_only ? NULL : tt_rule_target(in, k);
 
 	*from = "profile";
 	if (v == NULL) {
@@ -166,6 +166,54 @@ tt_rule_key_owned(enum tt_key_id k)
 	return false;
 }
 
+/* Appends to a finding's message what it is now and with the profile. */
+static void
+tag_finding(struct tt_finding *f, const char *now, const char *later)
+{
+	char tag[64];
+	size_t used = strlen(f->message);
+
+	snprintf(tag, sizeof(tag), "%s now; %s", now, later);
+	if (used + 1 < sizeof(f->message))
+		snprintf(f->message + used, sizeof(f->message) - used, " (%s)", tag);
+}
+
+/*
+ * A rule that weighs the profile runs on the host as it is and as the
+ * profile would leave it.  A risk now is reported with now's severity,
+ * whatever the profile does (never a bare ok while the host is at risk);
+ * a risk only the profile brings is reported as the profile's.
+ */
+static void
+run_both(const struct tt_rule *rule, const struct tt_rule_input *in, struct tt_findings *out)
+{
+	struct tt_rule_input live = *in;
+	struct tt_findings after = { .rule = rule };
+	char later[40];
+	size_t before = out->n;
+	bool now_ok;
+
+	live.live_only = true;
+	rule->fn(&live, out);
+	now_ok = out->n == before;
+	rule->fn(in, &after);
+	if (after.oom)
+		out->oom = 1;
+	snprintf(later, sizeof(later), "%s with this profile",
+	    tt_severity_name(tt_findings_worst(&after)));
+	if (after.n == 0)
+		snprintf(later, sizeof(later), "fixed by this profile");
+	for (size_t i = before; i < out->n; i++)
+		tag_finding(&out->v[i], tt_severity_name(out->v[i].sev), later);
+	for (size_t i = 0; now_ok && i < after.n; i++) {
+		struct tt_finding *f = tt_finding_add(out, after.v[i].sev, NULL);
+
+		*f = after.v[i];
+		tag_finding(f, "ok", "caused by this profile");
+	}
+	tt_findings_free(&after);
+}
+
 static void
 run_rule(const struct tt_rule *rule, const struct tt_rule_input *in, struct tt_findings *out)
 {
@@ -178,7 +226,10 @@ run_rule(const struct tt_rule *rule, const struct tt_rule_input *in, struct tt_f
 	if (rule->needs_census && in->snap->census == NULL)
 		return;
 	out->rule = rule;
-	rule->fn(in, out);
+	if (rule->weighs_profile && in->prof != NULL && !in->live_only)
+		run_both(rule, in, out);
+	else
+		rule->fn(in, out);
 	if (out->n == before) {
 		f = tt_finding_add(out, TT_SEV_OK, NULL);
 		TT_SAY(f->message, "%s", rule->ok_message);

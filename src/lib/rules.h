@@ -50,6 +50,9 @@ struct tt_rule_input {
 	const struct tt_snapshot *snap;
 	const struct tt_profile *prof; /* NULL: audit without a profile */
 	const struct tt_thresholds *thr;
+	/* The host as it is: tt_rule_effective() ignores the profile.  The
+	 * engine sets it to judge a rule that weighs the profile twice. */
+	bool live_only;
 };
 
 typedef void (*tt_rule_fn)(const struct tt_rule_input *in, struct tt_findings *out);
@@ -63,6 +66,10 @@ struct tt_rule {
 	enum tt_key_id owns[3];
 	bool needs_profile; /* only runs when a profile is given */
 	bool needs_census;  /* only runs when a socket census was gathered */
+	/* Judges the host as the profile would leave it (tt_rule_effective()):
+	 * with a profile the engine runs it on the host as it is too, and each
+	 * finding says both ("warn now; fixed by this profile"). */
+	bool weighs_profile;
 };
 
 /*

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "snapshot.h"
@@ -34,6 +35,59 @@ detect_netns(const struct tt_snapshot *snap)
 	return any_netns_key ? verdict : -1;
 }
 
+/* "8080,9000-9010" into spans; a malformed list reads as unreadable. */
+static void
+read_reserved(const struct tt_ctx *ctx, struct tt_snapshot *snap)
+{
+	char buf[4096], *p = buf, *end;
+	ssize_t n = tt_proc_read(ctx, "sys/net/ipv4/ip_local_reserved_ports", buf, sizeof(buf));
+
+	snap->nreserved = n < 0 ? -1 : 0;
+	while (n >= 0 && *p != '\0' && *p != '\n' && snap->nreserved < TT_RESERVED_MAX) {
+		unsigned long lo = strtoul(p, &end, 10), hi = lo;
+
+		if (end == p || lo > 65535) {
+			snap->nreserved = -1;
+			return;
+		}
+		p = end;
+		if (*p == '-') {
+			hi = strtoul(p + 1, &end, 10);
+			if (end == p + 1 || hi > 65535 || hi < lo) {
+				snap->nreserved = -1;
+				return;
+			}
+			p = end;
+		}
+		snap->reserved[snap->nreserved].lo = (uint16_t)lo;
+		snap->reserved[snap->nreserved++].hi = (uint16_t)hi;
+		if (*p == ',')
+			p++;
+	}
+}
+
+bool
+tt_snapshot_port_reserved(const struct tt_snapshot *snap, unsigned port)
+{
+	return tt_snapshot_reserved_in(snap, port, port) > 0;
+}
+
+unsigned
+tt_snapshot_reserved_in(const struct tt_snapshot *snap, unsigned lo, unsigned hi)
+{
+	unsigned n = 0;
+
+	/* The kernel keeps the list as a bitmap: spans do not overlap. */
+	for (int i = 0; i < snap->nreserved; i++) {
+		unsigned a = snap->reserved[i].lo > lo ? snap->reserved[i].lo : lo;
+		unsigned b = snap->reserved[i].hi < hi ? snap->reserved[i].hi : hi;
+
+		if (a <= b)
+			n += b - a + 1;
+	}
+	return n;
+}
+
 int
 tt_snapshot_read(const struct tt_ctx *ctx, struct tt_snapshot *snap)
 {
@@ -52,6 +106,7 @@ tt_snapshot_read(const struct tt_ctx *ctx, struct tt_snapshot *snap)
 			ok++;
 	}
 	snap->netns = detect_netns(snap);
+	read_reserved(ctx, snap);
 	if (ok == 0) {
 		tt_log(ctx, TT_LOG_ERR, "%s: no kernel keys found under this proc root",
 		    tt_ctx_proc_root(ctx));

@@ -6,6 +6,7 @@
 #define TCPTUNE_SNAPSHOT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "catalog.h"
 #include "ctx.h"
@@ -18,6 +19,12 @@ struct tt_nat;     /* NAT evidence and verdict, when gathered */
 struct tt_sysctld; /* what sysctl.d files set, when read */
 struct tt_thresholds;
 
+/* A span of ports, lo..hi inclusive. */
+struct tt_port_span {
+	uint16_t lo, hi;
+};
+#define TT_RESERVED_MAX 64 /* spans of ip_local_reserved_ports kept */
+
 struct tt_snapshot {
 	char kernel[128]; /* release, "" when unreadable */
 	unsigned kv;      /* TT_KV of the release, 0 when unknown */
@@ -27,7 +34,16 @@ struct tt_snapshot {
 	struct tt_nat *nat;         /* NULL: not gathered */
 	struct tt_sysctld *sysctld; /* NULL: not read */
 	int census_err;             /* the census was asked for and failed: -errno */
+	/* net.ipv4.ip_local_reserved_ports: ports the ephemeral range skips
+	 * (the first TT_RESERVED_MAX spans).  nreserved -1: not readable. */
+	struct tt_port_span reserved[TT_RESERVED_MAX];
+	int nreserved;
 };
+
+/* Whether port is in ip_local_reserved_ports (false when unreadable). */
+bool tt_snapshot_port_reserved(const struct tt_snapshot *snap, unsigned port);
+/* How many ports of lo..hi are reserved. */
+unsigned tt_snapshot_reserved_in(const struct tt_snapshot *snap, unsigned lo, unsigned hi);
 
 /*
  * Fills the kernel release, the namespace and every catalog key from the
