@@ -153,15 +153,7 @@ json_head(struct json *j, const struct tt_ctx *ctx, const struct tt_snapshot *sn
 	json_str(j, "kernel", snap->kernel[0] ? snap->kernel : NULL);
 	json_str(j, "netns", tt_netns_name(snap->netns));
 	json_str(j, "proc_root", tt_ctx_proc_root(ctx));
-	if (prof != NULL) {
-		json_obj_begin(j, "profile");
-		json_str(j, "path", prof->path);
-		json_str(j, "description", prof->description);
-		json_str(j, "nat", tt_nat_decl_name(prof->nat));
-		json_obj_end(j);
-	} else {
-		json_null(j, "profile");
-	}
+	cmd_json_profile(j, "profile", prof);
 }
 
 static void
@@ -291,17 +283,14 @@ static int
 check_gather(struct cmd_env *env, const struct check_opts *o, struct tt_profile **prof,
     struct tt_thresholds *thr, struct tt_snapshot *snap)
 {
-	struct tt_diags diags = { 0 };
 	unsigned what;
 	int r;
 
 	*prof = NULL;
 	if (o->profile != NULL) {
-		r = tt_profile_load(env->ctx, o->profile, o->profile_flags, prof, &diags);
-		cmd_print_diags(env, &diags);
-		tt_diags_free(&diags);
-		if (r < 0)
-			return cmd_exit_for_errno(r);
+		r = cmd_load_profile(env, o->profile, o->profile_flags, prof);
+		if (r != 0)
+			return r;
 	}
 	if (*prof != NULL)
 		*thr = (*prof)->thr;

@@ -139,6 +139,27 @@ void cmd_err(struct cmd_env *env, const char *fmt, ...) __attribute__((format(pr
 void cmd_report(struct cmd_env *env, int prio, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Profiles by name.  The directories looked in, in order, separated by ':':
+ * $TCPTUNE_PROFILE_PATH when set, else /etc/tcptune/profiles and the
+ * shipped ones.
+ */
+const char *cmd_profile_dirs(void);
+/*
+ * What a profile argument names: 1 when arg is to be read as a path (it
+ * exists, or has a '/' or a '.'), 0 with buf set to DIR/ARG.ini for a name
+ * found in the first directory that has it, -ENOENT for a name not found.
+ */
+int cmd_profile_resolve(const char *arg, char *buf, size_t len);
+struct tt_profile;
+struct json;
+/* Loads a profile given by path or name, printing its diagnostics (one line
+ * for a missing one).  0 with *prof set, or an exit code. */
+int
+cmd_load_profile(struct cmd_env *env, const char *arg, unsigned flags, struct tt_profile **prof);
+/* "profile": {path, name, description, nat}, or null: the same everywhere. */
+void cmd_json_profile(struct json *j, const char *key, const struct tt_profile *prof);
+
 /* Word-wraps text to width, each line after the first indented by indent. */
 void cmd_wrap(FILE *f, const char *text, int indent, int width);
 
@@ -148,6 +169,7 @@ extern const struct cmd cmd_confirm;
 extern const struct cmd cmd_explain;
 extern const struct cmd cmd_help;
 extern const struct cmd cmd_plan;
+extern const struct cmd cmd_profiles;
 extern const struct cmd cmd_rollback;
 extern const struct cmd cmd_status;
 

@@ -24,6 +24,7 @@ static const struct cmd *const commands[] = {
 	&cmd_confirm,
 	&cmd_rollback,
 	&cmd_status,
+	&cmd_profiles,
 	&cmd_help,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

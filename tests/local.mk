@@ -56,7 +56,8 @@ SCRIPT_TESTS = \
 	tests/check-cli.sh \
 	tests/check-bad-profiles.sh \
 	tests/check-hostile-netns.sh \
-	tests/check-facts.sh
+	tests/check-facts.sh \
+	tests/check-profiles.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/bad-profiles
