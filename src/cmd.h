@@ -42,6 +42,8 @@ struct cmd_env {
 	bool journal;
 	/* -v, --verbose: debug messages too, the library's among them. */
 	bool verbose;
+	/* -q, --quiet: errors only on standard error. */
+	bool quiet;
 };
 
 struct cmd {
@@ -58,16 +60,19 @@ enum {
 	OPT_FORMAT,
 	OPT_COLOR,
 	OPT_SYSCTL_ROOT,
+	OPT_TUNED_DIR,
+	OPT_QUIET,
 	OPT_CMD_BASE = 0x200, /* commands number their own long options from here */
 };
 
-#define COMMON_LONG_OPTIONS                                              \
-	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },         \
-	    { "state-dir", required_argument, NULL, OPT_STATE_DIR },     \
-	    { "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT }, \
-	    { "verbose", no_argument, NULL, 'v' },                       \
-	{                                                                \
-		"help", no_argument, NULL, 'h'                           \
+#define COMMON_LONG_OPTIONS                                                             \
+	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },                        \
+	    { "state-dir", required_argument, NULL, OPT_STATE_DIR },                    \
+	    { "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT },                \
+	    { "tuned-dir", required_argument, NULL, OPT_TUNED_DIR },                    \
+	    { "verbose", no_argument, NULL, 'v' }, { "quiet", no_argument, NULL, 'q' }, \
+	{                                                                               \
+		"help", no_argument, NULL, 'h'                                          \
 	}
 
 /*

@@ -43,7 +43,7 @@ main_usage(FILE *f, const char *progname)
 {
 	fprintf(f,
 	    "usage: %s [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] "
-	    "[-v|--verbose] COMMAND [ARGS]\n"
+	    "[--tuned-dir DIR] [-v|--verbose] [-q|--quiet] COMMAND [ARGS]\n"
 	    "       %s --version | --help\n\ncommands:\n",
 	    progname, progname);
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -97,7 +97,7 @@ main(int argc, char *argv[])
 	env.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 
 	/* Options before the command; '+' stops at the command name. */
-	while ((opt = getopt_long(argc, argv, "+hvV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+hvqV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'V':
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -110,7 +110,9 @@ main(int argc, char *argv[])
 		case OPT_PROC_ROOT:
 		case OPT_STATE_DIR:
 		case OPT_SYSCTL_ROOT:
+		case OPT_TUNED_DIR:
 		case 'v':
+		case 'q':
 			r = cmd_common_option(&env, &cmd_help, opt, optarg);
 			if (r != 1)
 				goto out;

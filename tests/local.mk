@@ -57,7 +57,8 @@ SCRIPT_TESTS = \
 	tests/check-bad-profiles.sh \
 	tests/check-hostile-netns.sh \
 	tests/check-facts.sh \
-	tests/check-profiles.sh
+	tests/check-profiles.sh \
+	tests/check-profile-files.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/bad-profiles

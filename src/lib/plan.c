@@ -98,6 +98,9 @@ tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof, stru
 
 		if (!prof->sysctl[i].set)
 			continue;
+		/* "-key" (sysctl.d): nothing to do where the kernel lacks it. */
+		if (prof->sysctl[i].optional && r->state == TT_ST_ABSENT)
+			continue;
 		it = &plan->items[plan->n++];
 		it->id = (enum tt_key_id)i;
 		it->target = prof->sysctl[i].val;
