@@ -86,34 +86,51 @@ cmd_load_profile(struct cmd_env *env, const char *arg, unsigned flags, struct tt
 		return EXIT_NOINPUT;
 	}
 	r = tt_profile_load(env->ctx, r == 0 ? path : arg, flags, prof, &diags);
-	/* A file that is not there: one line, not the loader's and ours. */
-	if (r == -ENOENT && diags.nerr == 1 && diags.n == 1)
-		cmd_err(env, "%s: no such profile", arg);
-	else
-		cmd_print_diags(env, &diags);
+	/* A file that is not there: the loader's one line says so. */
+	cmd_print_diags(env, &diags);
 	tt_diags_free(&diags);
 	return r < 0 ? cmd_exit_for_errno(r) : 0;
+}
+
+/* The members every "profile" object has: path, name (the file name
+ * without its suffix, or a tuned directory's name), description. */
+static void
+json_profile_members(struct json *j, const char *path, const char *description)
+{
+	const char *base, *dot;
+	char name[256];
+
+	base = strrchr(path, '/');
+	base = base != NULL && base[1] != '\0' ? base + 1 : path;
+	dot = strrchr(base, '.');
+	snprintf(name, sizeof(name), "%.*s", (int)(dot && dot != base ? dot - base : 255), base);
+	json_str(j, "path", path);
+	json_str(j, "name", name);
+	json_str(j, "description", description);
 }
 
 void
 cmd_json_profile(struct json *j, const char *key, const struct tt_profile *prof)
 {
-	const char *base, *dot;
-	char name[256];
-
 	if (prof == NULL) {
 		json_null(j, key);
 		return;
 	}
-	base = strrchr(prof->path, '/');
-	base = base != NULL && base[1] != '\0' ? base + 1 : prof->path;
-	dot = strrchr(base, '.');
-	snprintf(name, sizeof(name), "%.*s", (int)(dot && dot != base ? dot - base : 255), base);
 	json_obj_begin(j, key);
-	json_str(j, "path", prof->path);
-	json_str(j, "name", name);
-	json_str(j, "description", prof->description);
+	json_profile_members(j, prof->path, prof->description);
 	json_str(j, "nat", tt_nat_decl_name(prof->nat));
+	json_obj_end(j);
+}
+
+void
+cmd_json_profile_path(struct json *j, const char *key, const char *path)
+{
+	if (path == NULL) {
+		json_null(j, key);
+		return;
+	}
+	json_obj_begin(j, key);
+	json_profile_members(j, path, NULL);
 	json_obj_end(j);
 }
 

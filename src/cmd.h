@@ -164,6 +164,9 @@ int
 cmd_load_profile(struct cmd_env *env, const char *arg, unsigned flags, struct tt_profile **prof);
 /* "profile": {path, name, description, nat}, or null: the same everywhere. */
 void cmd_json_profile(struct json *j, const char *key, const struct tt_profile *prof);
+/* The same for a profile known only by its path (the journal's): no
+ * description (null), no nat. */
+void cmd_json_profile_path(struct json *j, const char *key, const char *path);
 
 /* Word-wraps text to width, each line after the first indented by indent. */
 void cmd_wrap(FILE *f, const char *text, int indent, int width);

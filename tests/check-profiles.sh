@@ -60,7 +60,8 @@ check "unknown name: one error line" [ "$(wc -l <"$SCRATCH/err")" -eq 1 ] &&
 	grep -q 'no-such-profile: no such profile' "$SCRATCH/err"
 "$T" check --proc-root "$R618" --profile "$SCRATCH/no-such.ini" >/dev/null 2>"$SCRATCH/err"
 check "missing path: exit 66" [ $? -eq 66 ]
-check "missing path: one error line" [ "$(wc -l <"$SCRATCH/err")" -eq 1 ]
+check "missing path: one error line" [ "$(wc -l <"$SCRATCH/err")" -eq 1 ] &&
+	grep -q 'no-such.ini: cannot open: No such file or directory' "$SCRATCH/err"
 "$T" plan --proc-root "$R618" --sysctl-root "$SCRATCH/none" broken >/dev/null 2>"$SCRATCH/err"
 check "an invalid profile by name: 65 with its file and line" [ $? -eq 65 ] &&
 	grep -q "$SCRATCH/etc/broken.ini:2:" "$SCRATCH/err"

@@ -58,7 +58,9 @@ SCRIPT_TESTS = \
 	tests/check-hostile-netns.sh \
 	tests/check-facts.sh \
 	tests/check-profiles.sh \
-	tests/check-profile-files.sh
+	tests/check-profile-files.sh \
+	tests/check-json-schema.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/bad-profiles
+EXTRA_DIST += docs/schema
