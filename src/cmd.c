@@ -162,6 +162,11 @@ cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
 {
 	int opt, r;
 
+	if (env->list_options) {
+		cmd_print_options(stdout, longopts);
+		*rc = EXIT_CLEAN;
+		return CMD_OPT_STOP;
+	}
 	while ((opt = getopt_long(argc, argv, "hvq", longopts, NULL)) != -1) {
 		r = cmd_common_option(env, cmd, opt, optarg);
 		if (r == 1)
@@ -172,6 +177,13 @@ cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
 		return CMD_OPT_STOP;
 	}
 	return -1;
+}
+
+void
+cmd_print_options(FILE *f, const struct option *longopts)
+{
+	for (const struct option *o = longopts; o->name != NULL; o++)
+		fprintf(f, "--%s%s\n", o->name, o->has_arg == required_argument ? " ARG" : "");
 }
 
 int

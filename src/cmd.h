@@ -44,6 +44,9 @@ struct cmd_env {
 	bool verbose;
 	/* -q, --quiet: errors only on standard error. */
 	bool quiet;
+	/* `help --options COMMAND`: the command's cmd_getopt() prints its
+	 * option table, one option a line, and the command ends there. */
+	bool list_options;
 };
 
 struct cmd {
@@ -97,6 +100,9 @@ int cmd_format_option(
 #define CMD_CONTINUE (-1)
 int cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
     const struct option *longopts, int *rc);
+/* Prints an option table for the shell's completion: "--name", with " ARG"
+ * after one that takes an argument, one a line. */
+void cmd_print_options(FILE *f, const struct option *longopts);
 /* Reports an unknown option or bad operand and returns EXIT_USAGE. */
 int cmd_usage_error(struct cmd_env *env, const struct cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -51,6 +51,45 @@ main_usage(FILE *f, const char *progname)
 	fprintf(f, "\n`%s help COMMAND` or `%s COMMAND --help` tells more.\n", progname, progname);
 }
 
+/*
+ * help --commands, help --options [COMMAND]: what the shell's completion
+ * reads.  The options come from the tables the commands parse with, so
+ * the two cannot drift apart.
+ */
+static int
+help_lists(struct cmd_env *env, int argc, char *argv[])
+{
+	static const struct option main_options[] = {
+		COMMON_LONG_OPTIONS,
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd *c;
+	char *args[2];
+
+	if (strcmp(argv[1], "--commands") == 0) {
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			printf("%s\n", commands[i]->name);
+		return EXIT_CLEAN;
+	}
+	if (argc < 3) {
+		cmd_print_options(stdout, main_options);
+		return EXIT_CLEAN;
+	}
+	c = find_command(argv[2]);
+	if (c == NULL) {
+		cmd_err(env, "unknown command '%s'", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (c == &cmd_help)
+		return EXIT_CLEAN;
+	args[0] = argv[2];
+	args[1] = NULL;
+	env->list_options = true;
+	optind = 0;
+	return c->run(env, 1, args);
+}
+
 static int
 run_help(struct cmd_env *env, int argc, char *argv[])
 {
@@ -60,6 +99,8 @@ run_help(struct cmd_env *env, int argc, char *argv[])
 		main_usage(stdout, env->progname);
 		return EXIT_CLEAN;
 	}
+	if (strcmp(argv[1], "--commands") == 0 || strcmp(argv[1], "--options") == 0)
+		return help_lists(env, argc, argv);
 	c = find_command(argv[1]);
 	if (c == NULL) {
 		cmd_err(env, "unknown command '%s'", argv[1]);
@@ -72,8 +113,9 @@ run_help(struct cmd_env *env, int argc, char *argv[])
 const struct cmd cmd_help = {
 	.name = "help",
 	.run = run_help,
-	.usage = "[COMMAND]",
-	.help = "list the commands, or show how to use one",
+	.usage = "[COMMAND] | --commands | --options [COMMAND]",
+	.help = "list the commands, or show how to use one (--commands, --options: "
+		"one a line, for completion)",
 };
 
 int

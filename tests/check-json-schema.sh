@@ -68,6 +68,9 @@ if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
 	    '$T' apply $A '$PROFILES/web-server.ini' >'$SCRATCH/apply2.json'
 	    '$T' rollback $A >'$SCRATCH/rollback.json'
 	    '$T' rollback $A >'$SCRATCH/rollback2.json'"
+	unshare -n "$T" confirm $A >/dev/null 2>&1
+	check "confirm with nothing pending exits 1, as tcptune(8) says" [ $? -eq 1 ] &&
+		grep -q 'no apply waits for confirmation' "$TESTS_DIR/../docs/tcptune.8"
 	check "status without a journal" valid status "$SCRATCH/status0.json"
 	check "confirm with nothing pending" valid confirm "$SCRATCH/confirm0.json"
 	check "confirm with nothing pending: the result" jq -e '.result == "nothing_pending"' "$SCRATCH/confirm0.json" >/dev/null
@@ -79,6 +82,16 @@ if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
 	check "apply with nothing to do" valid apply "$SCRATCH/apply2.json"
 	check "rollback" valid rollback "$SCRATCH/rollback.json"
 	check "rollback with nothing to do" valid rollback "$SCRATCH/rollback2.json"
+	# A key someone else changed since: rollback leaves it, result partial, exit 1.
+	unshare -n sh -c "
+	    '$T' apply $A '$PROFILES/web-server.ini' >/dev/null
+	    echo 45 >'$SCRATCH/proc/sys/net/ipv4/tcp_fin_timeout'
+	    '$T' rollback $A >'$SCRATCH/partial.json'
+	    echo \$? >'$SCRATCH/partial.rc'"
+	check "rollback partial exits 1, as tcptune(8) says" [ "$(cat "$SCRATCH/partial.rc")" = 1 ] &&
+		grep -q '^\.BR partial ),' "$TESTS_DIR/../docs/tcptune.8"
+	check "rollback partial" valid rollback "$SCRATCH/partial.json"
+	check "rollback partial: the result" jq -e '.result == "partial"' "$SCRATCH/partial.json" >/dev/null
 	for f in status0 confirm0 apply status confirm apply2 rollback rollback2; do
 		jq -e '.format_version == 1' "$SCRATCH/$f.json" >/dev/null || failed "format_version in $f"
 	done

@@ -38,6 +38,11 @@ check "duplicate: the later value wins" \
 	jq -e '.plan[] | select(.key == "net.ipv4.tcp_fin_timeout") | .target == "40" and .line == 3' "$SCRATCH/out" >/dev/null
 check "duplicate: a warning with file and lines" grep -q 'dup.conf:3: net.ipv4.tcp_fin_timeout: warning\|warning: .*dup.conf:3: net.ipv4.tcp_fin_timeout: set again (first on line 1)' "$SCRATCH/err"
 
+plan --quiet "$SCRATCH/dup.conf" >/dev/null 2>"$SCRATCH/err"
+check "--quiet: no warning" [ $? -eq 0 ] && [ ! -s "$SCRATCH/err" ]
+plan -q "$SCRATCH/slip.conf" >/dev/null 2>"$SCRATCH/err"
+check "-q: errors still said" [ $? -eq 65 ] && grep -q 'error: .*slip.conf:1' "$SCRATCH/err"
+
 # Debian's stock /etc/sysctl.conf: comments only.  An empty profile that
 # plans nothing, like a file whose keys are all someone else's.
 printf '#\n# /etc/sysctl.conf - Configuration file for setting system variables\n#\n#net.ipv4.tcp_syncookies=1\n' >"$SCRATCH/sysctl.conf"

@@ -59,7 +59,8 @@ SCRIPT_TESTS = \
 	tests/check-facts.sh \
 	tests/check-profiles.sh \
 	tests/check-profile-files.sh \
-	tests/check-json-schema.sh
+	tests/check-json-schema.sh \
+	tests/check-completion.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/bad-profiles
