@@ -251,7 +251,8 @@ run_profiles(struct cmd_env *env, int argc, char *argv[])
 		dirs += dl + (dirs[dl] == ':');
 	}
 	if (r == 0) {
-		qsort(v, n, sizeof(*v), by_name);
+		if (n > 0)
+			qsort(v, n, sizeof(*v), by_name);
 		print_list(v, n, format);
 	} else {
 		cmd_err(env, "out of memory");
