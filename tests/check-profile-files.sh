@@ -80,6 +80,9 @@ check "oracle: its own port range over the included one" \
 	jq -e '.plan[] | select(.key == "net.ipv4.ip_local_port_range") | .target == "9000 65499"' "$SCRATCH/out" >/dev/null
 check "oracle: a key only the include sets" \
 	jq -e '.plan[] | select(.key == "net.ipv4.tcp_fin_timeout") | .target == "20"' "$SCRATCH/out" >/dev/null
+check "oracle: a key from the include names the include's file and line" \
+	jq -e --arg f "$TD/profiles/throughput-performance/tuned.conf" \
+	'.plan[] | select(.key == "net.ipv4.tcp_fin_timeout") | .why | startswith($f + " line 5: ")' "$SCRATCH/out" >/dev/null
 check "oracle: known by the directory's name, described by its summary" \
 	jq -e '.profile.name == "oracle" and .profile.description == "Optimize for Oracle RDBMS"' "$SCRATCH/out" >/dev/null
 check "the include's foreign keys are warned about in its own file" \

@@ -128,8 +128,13 @@ tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof, stru
 			snprintf(it->why, sizeof(it->why), "already at the target");
 		} else {
 			it->action = TT_PLAN_WRITE;
-			snprintf(it->why, sizeof(it->why), "profile line %d: %s", it->line,
-			    k->summary ? k->summary : k->name);
+			if (prof->sysctl[i].file > 0) /* from a tuned include */
+				snprintf(it->why, sizeof(it->why), "%s line %d: %s",
+				    tt_setting_file(prof, &prof->sysctl[i]), it->line,
+				    k->summary ? k->summary : k->name);
+			else
+				snprintf(it->why, sizeof(it->why), "profile line %d: %s", it->line,
+				    k->summary ? k->summary : k->name);
 		}
 		switch (it->action) {
 		case TT_PLAN_WRITE:

@@ -419,6 +419,26 @@ find_tuned(const struct loader *l, const char *name, char *buf, size_t len)
 	return false;
 }
 
+static bool
+remember_include(struct tt_profile *p, const char *path)
+{
+	char **v = realloc(p->includes, (size_t)(p->nincludes + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return false;
+	p->includes = v;
+	if ((v[p->nincludes] = strdup(path)) == NULL)
+		return false;
+	p->nincludes++;
+	return true;
+}
+
+const char *
+tt_setting_file(const struct tt_profile *p, const struct tt_setting *s)
+{
+	return s->file > 0 && s->file <= p->nincludes ? p->includes[s->file - 1] : p->path;
+}
+
 /* Reads the tuned profile name into the profile, under the settings of
  * the file that includes it. */
 static void
@@ -452,6 +472,10 @@ include_one(struct loader *l, const char *name)
 	}
 	in.path = path;
 	in.file = ++*l->nfiles;
+	if (!remember_include(l->p, path)) {
+		l->oom = 1;
+		return;
+	}
 	if (slurp(&in, &buf, &in.len) == 0) {
 		in.buf = buf;
 		if (parse_into(&in) < 0)
@@ -728,5 +752,8 @@ tt_profile_free(struct tt_profile *p)
 		return;
 	free(p->path);
 	free(p->description);
+	for (int i = 0; i < p->nincludes; i++)
+		free(p->includes[i]);
+	free(p->includes);
 	free(p);
 }

@@ -65,7 +65,14 @@ struct tt_profile {
 	bool nat_given; /* nat= appeared in the file */
 	struct tt_setting sysctl[TT_K__COUNT];
 	struct tt_thresholds thr;
+	/* The tuned profiles read through include=, in the order read: a
+	 * setting's file N > 0 is includes[N - 1]. */
+	char **includes;
+	int nincludes;
 };
+
+/* The file a setting comes from: the profile's path, or an include's. */
+const char *tt_setting_file(const struct tt_profile *p, const struct tt_setting *s);
 
 #define TT_PROFILE_IGNORE_UNKNOWN 0x1u /* unknown keys warn instead of fail */
 
