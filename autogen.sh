@@ -44,6 +44,7 @@ bash-completion
 debootstrap
 systemd-container
 ansible
+python3-jsonschema
 "
 
 # What CI runs besides `make check`: clang and its libFuzzer runtime for

@@ -17,17 +17,7 @@ int
 applier_load_profile(
     struct cmd_env *env, const char *path, unsigned flags, struct tt_profile **prof)
 {
-	struct tt_diags diags = { 0 };
-	int r;
-
-	r = tt_profile_load(env->ctx, path, flags, prof, &diags);
-	cmd_print_diags(env, &diags);
-	tt_diags_free(&diags);
-	if (r == -ENOENT)
-		cmd_err(env, "%s: no such profile", path);
-	if (r < 0)
-		return cmd_exit_for_errno(r);
-	return 0;
+	return cmd_load_profile(env, path, flags, prof);
 }
 
 int
@@ -124,7 +114,7 @@ void
 applier_json_plan(struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof,
     const struct tt_plan *plan)
 {
-	json_str(j, "profile", prof->path);
+	cmd_json_profile(j, "profile", prof);
 	json_str(j, "kernel", snap->kernel[0] ? snap->kernel : NULL);
 	json_str(j, "netns", tt_netns_name(snap->netns));
 	json_str(j, "nat_declared", tt_nat_decl_name(prof->nat));

@@ -248,7 +248,7 @@ json_result(FILE *f, const struct tt_profile *prof, const char *result, bool cha
 	if (plan != NULL)
 		applier_json_plan(&j, snap, prof, plan);
 	else
-		json_str(&j, "profile", prof->path);
+		cmd_json_profile(&j, "profile", prof);
 	if (res != NULL)
 		applier_json_keys(&j, res);
 	json_obj_end(&j);

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "json.h"
+#include "out-file.h"
 #include "out-prometheus.h"
 #include "lib/profile.h"
 #include "lib/rules.h"
@@ -22,6 +23,7 @@ enum {
 	OPT_IGNORE_UNKNOWN,
 	OPT_NO_COLOR,
 	OPT_NO_CENSUS,
+	OPT_OUTPUT,
 };
 
 struct check_opts {
@@ -31,6 +33,7 @@ struct check_opts {
 	bool prometheus;
 	bool color;
 	bool no_census;
+	const char *output; /* --output FILE, written whole or not at all */
 };
 
 /* The text shown for a reading: the value, or why there is none. */
@@ -152,15 +155,7 @@ json_head(struct json *j, const struct tt_ctx *ctx, const struct tt_snapshot *sn
 	json_str(j, "kernel", snap->kernel[0] ? snap->kernel : NULL);
 	json_str(j, "netns", tt_netns_name(snap->netns));
 	json_str(j, "proc_root", tt_ctx_proc_root(ctx));
-	if (prof != NULL) {
-		json_obj_begin(j, "profile");
-		json_str(j, "path", prof->path);
-		json_str(j, "description", prof->description);
-		json_str(j, "nat", tt_nat_decl_name(prof->nat));
-		json_obj_end(j);
-	} else {
-		json_null(j, "profile");
-	}
+	cmd_json_profile(j, "profile", prof);
 }
 
 static void
@@ -243,6 +238,7 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 		{ "ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "no-census", no_argument, NULL, OPT_NO_CENSUS },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, r;
@@ -272,6 +268,11 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 		case OPT_NO_CENSUS:
 			o->no_census = true;
 			break;
+		case OPT_OUTPUT:
+			if (optarg[0] == '\0')
+				return cmd_usage_error(env, &cmd_check, "--output needs a file");
+			o->output = optarg;
+			break;
 		}
 	}
 	if (optind != argc)
@@ -285,17 +286,14 @@ static int
 check_gather(struct cmd_env *env, const struct check_opts *o, struct tt_profile **prof,
     struct tt_thresholds *thr, struct tt_snapshot *snap)
 {
-	struct tt_diags diags = { 0 };
 	unsigned what;
 	int r;
 
 	*prof = NULL;
 	if (o->profile != NULL) {
-		r = tt_profile_load(env->ctx, o->profile, o->profile_flags, prof, &diags);
-		cmd_print_diags(env, &diags);
-		tt_diags_free(&diags);
-		if (r < 0)
-			return cmd_exit_for_errno(r);
+		r = cmd_load_profile(env, o->profile, o->profile_flags, prof);
+		if (r != 0)
+			return r;
 	}
 	if (*prof != NULL)
 		*thr = (*prof)->thr;
@@ -310,18 +308,10 @@ check_gather(struct cmd_env *env, const struct check_opts *o, struct tt_profile 
 	return r;
 }
 
-/* Prints the report in the format asked for; the exit code of the worst
- * finding. */
+/* The exit code of the worst finding. */
 static int
-check_report(struct cmd_env *env, const struct check_opts *o, const struct tt_snapshot *snap,
-    const struct tt_profile *prof, const struct tt_findings *fs)
+exit_for_findings(const struct tt_findings *fs)
 {
-	if (o->prometheus)
-		prom_report(stdout, env->ctx, snap, prof, fs);
-	else if (o->format == FORMAT_JSON)
-		json_report(stdout, env->ctx, snap, prof, fs);
-	else
-		text_report(stdout, env->ctx, snap, prof, fs, o->color);
 	switch (tt_findings_worst(fs)) {
 	case TT_SEV_CRITICAL:
 		return EXIT_CRITICAL;
@@ -330,6 +320,53 @@ check_report(struct cmd_env *env, const struct check_opts *o, const struct tt_sn
 	default:
 		return EXIT_CLEAN;
 	}
+}
+
+/* Prints the report in the format asked for, to f. */
+static void
+check_print(FILE *f, struct cmd_env *env, const struct check_opts *o,
+    const struct tt_snapshot *snap, const struct tt_profile *prof, const struct tt_findings *fs)
+{
+	if (fs == NULL)
+		prom_failure(f);
+	else if (o->prometheus)
+		prom_report(f, env->ctx, snap, prof, fs);
+	else if (o->format == FORMAT_JSON)
+		json_report(f, env->ctx, snap, prof, fs);
+	else
+		text_report(f, env->ctx, snap, prof, fs, o->color && o->output == NULL);
+}
+
+/*
+ * Prints the report on standard output, or into --output FILE through a
+ * temporary file renamed over it.  fs NULL: the check failed, and only a
+ * Prometheus file says so (tcptune_last_run_success 0).  Returns rc, or
+ * the exit code of a failed write.
+ */
+static int
+check_report(struct cmd_env *env, const struct check_opts *o, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_findings *fs, int rc)
+{
+	struct out_file out;
+	int e;
+
+	if (o->output == NULL) {
+		if (fs != NULL)
+			check_print(stdout, env, o, snap, prof, fs);
+		return rc;
+	}
+	if (fs == NULL && !o->prometheus)
+		return rc;
+	e = out_file_open(&out, o->output);
+	if (e == 0) {
+		check_print(out.f, env, o, snap, prof, fs);
+		e = out_file_commit(&out);
+	}
+	if (e < 0) {
+		cmd_err(env, "%s: cannot write: %s", o->output, strerror(-e));
+		return fs == NULL ? rc : cmd_exit_for_errno(e);
+	}
+	return rc;
 }
 
 static int
@@ -348,13 +385,13 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		return r;
 	r = check_gather(env, &o, &prof, &thr, &snap);
 	if (r != 0)
-		return r;
+		return check_report(env, &o, NULL, NULL, NULL, r);
 	in = (struct tt_rule_input){ .snap = &snap, .prof = prof, .thr = &thr };
 	if (tt_rules_run(&in, &fs) < 0) {
 		cmd_err(env, "out of memory");
-		r = EXIT_SOFTWARE;
+		r = check_report(env, &o, NULL, NULL, NULL, EXIT_SOFTWARE);
 	} else {
-		r = check_report(env, &o, &snap, prof, &fs);
+		r = check_report(env, &o, &snap, prof, &fs, exit_for_findings(&fs));
 	}
 	tt_snapshot_free(&snap);
 	tt_findings_free(&fs);
@@ -365,7 +402,7 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 const struct cmd cmd_check = {
 	.name = "check",
 	.run = run_check,
-	.usage = "[--profile FILE] [--ignore-unknown] [--format text|json|prometheus] [--no-color] "
-		 "[--no-census]",
+	.usage = "[--profile FILE|NAME] [--ignore-unknown] [--format text|json|prometheus] "
+		 "[--output FILE] [--no-color] [--no-census]",
 	.help = "audit this host's TCP teardown settings (exit 0 clean, 1 warnings, 2 critical)",
 };

@@ -8,19 +8,38 @@
 
 #include "cmd-applier.h"
 
+/* The result for --format json: changed is false, confirming changes no key. */
+static void
+confirm_json(const char *result)
+{
+	struct json j;
+
+	json_document_begin(&j, stdout);
+	json_bool(&j, "changed", false);
+	json_str(&j, "result", result);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
 static int
 run_confirm(struct cmd_env *env, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ NULL, 0, NULL, 0 },
 	};
+	enum output_format format = FORMAT_TEXT;
 	int opt, r, state;
 
 	env->changes_kernel = true;
-	while ((opt = cmd_getopt(env, &cmd_confirm, argc, argv, longopts, &r)) != -1)
+	while ((opt = cmd_getopt(env, &cmd_confirm, argc, argv, longopts, &r)) != -1) {
 		if (opt == CMD_OPT_STOP)
 			return r;
+		if (opt == OPT_FORMAT &&
+		    (r = cmd_format_option(env, &cmd_confirm, optarg, &format)))
+			return r;
+	}
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_confirm, "unexpected argument '%s'", argv[optind]);
 	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
@@ -28,9 +47,12 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 		return cmd_exit_for_errno(state);
 	r = tt_confirm(env->ctx, state, (long long)time(NULL));
 	tt_state_close(state);
+	if (format == FORMAT_JSON && (r == 0 || r == -ESRCH || r == -ETIME))
+		confirm_json(r == 0 ? "confirmed" : r == -ESRCH ? "nothing_pending" : "too_late");
 	switch (r) {
 	case 0:
-		printf("confirmed: the apply stays\n");
+		if (format == FORMAT_TEXT)
+			printf("confirmed: the apply stays\n");
 		return EXIT_CLEAN;
 	case -ESRCH:
 		cmd_err(env,
@@ -50,7 +72,7 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 const struct cmd cmd_confirm = {
 	.name = "confirm",
 	.run = run_confirm,
-	.usage = "",
+	.usage = "[--format text|json]",
 	.help = "keep an apply made with --confirm before its deadline "
 		"(exit 1 when nothing waits or it is too late)",
 };

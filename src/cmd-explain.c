@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "json.h"
 #include "lib/catalog.h"
 #include "lib/sysctl.h"
 
@@ -96,40 +97,123 @@ explain_key(struct cmd_env *env, FILE *f, const struct tt_key *k)
 	field(f, "This host:", buf);
 }
 
+static void
+json_list(void)
+{
+	const struct tt_key *cat = tt_catalog();
+	struct json j;
+
+	json_document_begin(&j, stdout);
+	json_arr_begin(&j, "keys");
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		json_obj_begin(&j, NULL);
+		json_str(&j, "key", cat[i].name);
+		json_str(&j, "summary", cat[i].summary);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
+static void
+json_release(struct json *j, const char *key, unsigned kv)
+{
+	char v[16];
+
+	json_str(j, key, kv ? tt_kv_format(kv, v, sizeof(v)) : NULL);
+}
+
+/* One key, with what this host has: the same facts as the text. */
+static void
+json_key(struct cmd_env *env, const struct tt_key *k, const char *asked)
+{
+	char release[128] = "", a[TT_VAL_STRLEN];
+	const struct tt_val *def;
+	struct tt_reading r;
+	struct json j;
+
+	if (tt_read_osrelease(env->ctx, release, sizeof(release)) < 0)
+		release[0] = '\0';
+	def = tt_key_default(k, tt_kv_parse(release));
+	tt_sysctl_read(env->ctx, k, &r);
+	json_document_begin(&j, stdout);
+	json_str(&j, "asked", asked);
+	json_str(&j, "key", k->name);
+	json_str(&j, "summary", k->summary);
+	json_str(&j, "meaning", k->meaning);
+	json_str(&j, "unit", k->unit);
+	json_int(&j, "fields", k->nfields);
+	json_str(&j, "default", def ? tt_val_format(def, a, sizeof(a)) : NULL);
+	json_str(&j, "default_note", k->def_note);
+	json_arr_begin(&j, "kernel_range");
+	json_int(&j, NULL, k->kmin);
+	json_int(&j, NULL, k->kmax);
+	json_arr_end(&j);
+	json_arr_begin(&j, "safe_range");
+	json_int(&j, NULL, k->smin);
+	json_int(&j, NULL, k->smax);
+	json_arr_end(&j);
+	json_bool(&j, "per_netns", (k->flags & TT_KEY_PER_NETNS) != 0);
+	json_release(&j, "since", k->since);
+	json_release(&j, "removed", k->removed);
+	json_str(&j, "history", k->history);
+	json_str(&j, "risks", k->risks);
+	json_str(&j, "advice", k->advice);
+	json_str(&j, "related", k->related);
+	json_str(&j, "kernel", release[0] ? release : NULL);
+	json_str(&j, "state", tt_state_name(r.state));
+	json_str(&j, "value", r.state == TT_ST_OK ? tt_val_format(&r.val, a, sizeof(a)) : NULL);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
 static int
 run_explain(struct cmd_env *env, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ NULL, 0, NULL, 0 },
 	};
+	enum output_format format = FORMAT_TEXT;
 	const struct tt_key *k;
 	int opt, r;
 
-	while ((opt = cmd_getopt(env, &cmd_explain, argc, argv, longopts, &r)) != -1)
+	while ((opt = cmd_getopt(env, &cmd_explain, argc, argv, longopts, &r)) != -1) {
 		if (opt == CMD_OPT_STOP)
 			return r;
+		if (opt == OPT_FORMAT &&
+		    (r = cmd_format_option(env, &cmd_explain, optarg, &format)))
+			return r;
+	}
 	if (optind == argc) {
-		list_keys(stdout);
+		if (format == FORMAT_JSON)
+			json_list();
+		else
+			list_keys(stdout);
 		return EXIT_CLEAN;
 	}
 	if (argc - optind > 1)
 		return cmd_usage_error(env, &cmd_explain, "one key at a time");
 	k = tt_catalog_find_any(argv[optind]);
-	if (k == NULL && (k = tt_catalog_suggest(argv[optind])) != NULL)
+	if (k == NULL && (k = tt_catalog_suggest(argv[optind])) != NULL && format == FORMAT_TEXT)
 		printf("'%s' is not a kernel key; the key meant is most likely %s.\n\n",
 		    argv[optind], k->name);
 	if (k == NULL) {
 		cmd_err(env, "unknown key '%s' (tcptune explain lists the keys)", argv[optind]);
 		return EXIT_USAGE;
 	}
-	explain_key(env, stdout, k);
+	if (format == FORMAT_JSON)
+		json_key(env, k, argv[optind]);
+	else
+		explain_key(env, stdout, k);
 	return EXIT_CLEAN;
 }
 
 const struct cmd cmd_explain = {
 	.name = "explain",
 	.run = run_explain,
-	.usage = "[KEY]",
+	.usage = "[--format text|json] [KEY]",
 	.help = "explain a key: meaning, bounds, history, risks (no KEY: list the keys)",
 };

@@ -140,7 +140,7 @@ status_json(const struct status_view *v)
 		json_bool(&j, "interrupted", v->interrupted);
 		json_bool(&j, "busy", v->busy == 1);
 		json_int(&j, "time", jr->time);
-		json_str(&j, "profile", jr->profile);
+		cmd_json_profile_path(&j, "profile", jr->profile);
 		json_str(&j, "confirm", v->confirm);
 		json_str(&j, "journal_from", origin_name[v->origin]);
 		if (jr->confirm_deadline != 0)

@@ -34,7 +34,7 @@ write_line(struct cmd_env *env, FILE *f, int prio, const char *head, const char 
 void
 cmd_vmessage(struct cmd_env *env, int prio, const char *kind, const char *fmt, va_list ap)
 {
-	if (prio > (env->verbose ? TT_LOG_DEBUG : TT_LOG_NOTICE))
+	if (prio > (env->verbose ? TT_LOG_DEBUG : env->quiet ? TT_LOG_ERR : TT_LOG_NOTICE))
 		return;
 	write_line(env, stderr, prio, env->progname, kind, fmt, ap);
 }
@@ -87,7 +87,7 @@ cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd)
 	fprintf(f, "       %s\n", cmd->help);
 	fprintf(f,
 	    "common options: [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] "
-	    "[-v|--verbose] [--help]\n");
+	    "[--tuned-dir DIR] [-v|--verbose] [-q|--quiet] [--help]\n");
 }
 
 int
@@ -118,8 +118,18 @@ cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const cha
 		if (arg[0] == '\0')
 			return cmd_usage_error(env, cmd, "--sysctl-root needs a directory");
 		return tt_ctx_set_sysctl_root(env->ctx, arg) < 0 ? EXIT_SOFTWARE : 1;
+	case OPT_TUNED_DIR:
+		if (arg[0] == '\0')
+			return cmd_usage_error(env, cmd, "--tuned-dir needs a directory");
+		return tt_ctx_set_tuned_dir(env->ctx, arg) < 0 ? EXIT_SOFTWARE : 1;
+	case 'q':
+		env->quiet = true;
+		env->verbose = false;
+		tt_ctx_set_log_priority(env->ctx, TT_LOG_ERR);
+		return 1;
 	case 'v':
 		env->verbose = true;
+		env->quiet = false;
 		tt_ctx_set_log_priority(env->ctx, TT_LOG_DEBUG);
 		return 1;
 	case 'h':
@@ -152,7 +162,12 @@ cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
 {
 	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+	if (env->list_options) {
+		cmd_print_options(stdout, longopts);
+		*rc = EXIT_CLEAN;
+		return CMD_OPT_STOP;
+	}
+	while ((opt = getopt_long(argc, argv, "hvq", longopts, NULL)) != -1) {
 		r = cmd_common_option(env, cmd, opt, optarg);
 		if (r == 1)
 			continue;
@@ -162,6 +177,13 @@ cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
 		return CMD_OPT_STOP;
 	}
 	return -1;
+}
+
+void
+cmd_print_options(FILE *f, const struct option *longopts)
+{
+	for (const struct option *o = longopts; o->name != NULL; o++)
+		fprintf(f, "--%s%s\n", o->name, o->has_arg == required_argument ? " ARG" : "");
 }
 
 int

@@ -46,6 +46,11 @@ struct cmd_env {
 	/* apply, rollback, confirm: the exit code describes what happened
 	 * to the kernel, so a failed output is reported, not folded in. */
 	bool changes_kernel;
+	/* -q, --quiet: errors only on standard error. */
+	bool quiet;
+	/* `help --options COMMAND`: the command's cmd_getopt() prints its
+	 * option table, one option a line, and the command ends there. */
+	bool list_options;
 };
 
 struct cmd {
@@ -62,16 +67,19 @@ enum {
 	OPT_FORMAT,
 	OPT_COLOR,
 	OPT_SYSCTL_ROOT,
+	OPT_TUNED_DIR,
+	OPT_QUIET,
 	OPT_CMD_BASE = 0x200, /* commands number their own long options from here */
 };
 
-#define COMMON_LONG_OPTIONS                                              \
-	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },         \
-	    { "state-dir", required_argument, NULL, OPT_STATE_DIR },     \
-	    { "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT }, \
-	    { "verbose", no_argument, NULL, 'v' },                       \
-	{                                                                \
-		"help", no_argument, NULL, 'h'                           \
+#define COMMON_LONG_OPTIONS                                                             \
+	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },                        \
+	    { "state-dir", required_argument, NULL, OPT_STATE_DIR },                    \
+	    { "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT },                \
+	    { "tuned-dir", required_argument, NULL, OPT_TUNED_DIR },                    \
+	    { "verbose", no_argument, NULL, 'v' }, { "quiet", no_argument, NULL, 'q' }, \
+	{                                                                               \
+		"help", no_argument, NULL, 'h'                                          \
 	}
 
 /*
@@ -96,6 +104,9 @@ int cmd_format_option(
 #define CMD_CONTINUE (-1)
 int cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
     const struct option *longopts, int *rc);
+/* Prints an option table for the shell's completion: "--name", with " ARG"
+ * after one that takes an argument, one a line. */
+void cmd_print_options(FILE *f, const struct option *longopts);
 /* Reports an unknown option or bad operand and returns EXIT_USAGE. */
 int cmd_usage_error(struct cmd_env *env, const struct cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -143,6 +154,30 @@ void cmd_err(struct cmd_env *env, const char *fmt, ...) __attribute__((format(pr
 void cmd_report(struct cmd_env *env, int prio, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Profiles by name.  The directories looked in, in order, separated by ':':
+ * $TCPTUNE_PROFILE_PATH when set, else /etc/tcptune/profiles and the
+ * shipped ones.
+ */
+const char *cmd_profile_dirs(void);
+/*
+ * What a profile argument names: 1 when arg is to be read as a path (it
+ * exists, or has a '/' or a '.'), 0 with buf set to DIR/ARG.ini for a name
+ * found in the first directory that has it, -ENOENT for a name not found.
+ */
+int cmd_profile_resolve(const char *arg, char *buf, size_t len);
+struct tt_profile;
+struct json;
+/* Loads a profile given by path or name, printing its diagnostics (one line
+ * for a missing one).  0 with *prof set, or an exit code. */
+int
+cmd_load_profile(struct cmd_env *env, const char *arg, unsigned flags, struct tt_profile **prof);
+/* "profile": {path, name, description, nat}, or null: the same everywhere. */
+void cmd_json_profile(struct json *j, const char *key, const struct tt_profile *prof);
+/* The same for a profile known only by its path (the journal's): no
+ * description (null), no nat. */
+void cmd_json_profile_path(struct json *j, const char *key, const char *path);
+
 /* Word-wraps text to width, each line after the first indented by indent. */
 void cmd_wrap(FILE *f, const char *text, int indent, int width);
 
@@ -152,6 +187,7 @@ extern const struct cmd cmd_confirm;
 extern const struct cmd cmd_explain;
 extern const struct cmd cmd_help;
 extern const struct cmd cmd_plan;
+extern const struct cmd cmd_profiles;
 extern const struct cmd cmd_rollback;
 extern const struct cmd cmd_status;
 

@@ -15,6 +15,7 @@ json_document_begin(struct json *j, FILE *f)
 {
 	json_init(j, f);
 	json_obj_begin(j, NULL);
+	json_int(j, "format_version", JSON_FORMAT_VERSION);
 	json_str(j, "tcptune_version", PACKAGE_VERSION);
 }
 

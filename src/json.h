@@ -6,6 +6,9 @@
 #include <stdio.h>
 
 #define JSON_MAX_DEPTH 16
+/* The version of the documents' shape (docs/json.md, docs/schema/): raised
+ * when a member changes meaning or type, not when one is added. */
+#define JSON_FORMAT_VERSION 1
 
 struct json {
 	FILE *f;
@@ -14,8 +17,8 @@ struct json {
 };
 
 void json_init(struct json *j, FILE *f);
-/* json_init(), then the top-level object with "tcptune_version" first, as
- * every command's JSON starts. */
+/* json_init(), then the top-level object with "format_version" and
+ * "tcptune_version" first, as every command's JSON starts. */
 void json_document_begin(struct json *j, FILE *f);
 /* key is NULL inside arrays and for the top level value. */
 void json_obj_begin(struct json *j, const char *key);

@@ -8,6 +8,8 @@
  * from run to run and alerts can be written on it.
  *
  * Names:
+ *   tcptune_last_run_success                         1 when the check ran, 0 when it failed
+ *   tcptune_last_run_timestamp_seconds               when it ran (or failed)
  *   tcptune_info{version,kernel,netns,profile}       1
  *   tcptune_check_timestamp_seconds                  when the check ran
  *   tcptune_sysctl_value{key[,field]}                current value
@@ -16,7 +18,7 @@
  *   tcptune_sysctl_matches_profile{key}              1 when current == target
  *   tcptune_sysctl_state{key,state}                  1 for how reading went
  *   tcptune_findings{severity}                       findings per severity
- *   tcptune_finding{id,severity}                     findings per rule
+ *   tcptune_finding_severity{id}                     worst severity per rule: 0 ok .. 3 critical
  *   tcptune_worst_severity                           0 ok .. 3 critical
  *   tcptune_nat{answer}                              1 for the NAT answer
  *   tcptune_nat_verdict{verdict}                     1 for the evidence's verdict
@@ -27,6 +29,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -169,23 +172,24 @@ finding_metrics(FILE *f, const struct tt_findings *fs)
 		label(f, "severity", tt_severity_name((enum tt_severity)s), true);
 		fprintf(f, "} %u\n", counts[s]);
 	}
-	family(f, "tcptune_finding", "Findings of the check, per rule id and severity.");
+	family(f, "tcptune_finding_severity",
+	    "The most severe finding of each rule: 0 ok, 1 info, 2 warn, 3 critical.");
 	for (size_t i = 0; i < fs->n; i++) {
-		size_t n = 0;
+		enum tt_severity worst = fs->v[i].sev;
 		bool seen = false;
 
-		/* Each (id, severity) once, however many findings share it. */
+		/* One series per rule id, whatever it found, so that a series
+		 * stays one series from run to run. */
 		for (size_t j = 0; j < i && !seen; j++)
-			seen =
-			    strcmp(fs->v[j].id, fs->v[i].id) == 0 && fs->v[j].sev == fs->v[i].sev;
+			seen = strcmp(fs->v[j].id, fs->v[i].id) == 0;
 		if (seen)
 			continue;
-		for (size_t j = i; j < fs->n; j++)
-			n += strcmp(fs->v[j].id, fs->v[i].id) == 0 && fs->v[j].sev == fs->v[i].sev;
-		fputs("tcptune_finding{", f);
+		for (size_t j = i + 1; j < fs->n; j++)
+			if (strcmp(fs->v[j].id, fs->v[i].id) == 0 && fs->v[j].sev > worst)
+				worst = fs->v[j].sev;
+		fputs("tcptune_finding_severity{", f);
 		label(f, "id", fs->v[i].id, true);
-		label(f, "severity", tt_severity_name(fs->v[i].sev), false);
-		fprintf(f, "} %zu\n", n);
+		fprintf(f, "} %d\n", (int)worst);
 	}
 	family(f, "tcptune_worst_severity",
 	    "The most severe finding: 0 ok, 1 info, 2 warn, 3 critical.");
@@ -245,11 +249,29 @@ census_metrics(FILE *f, const struct tt_census *c)
 	}
 }
 
+static void
+last_run(FILE *f, bool success)
+{
+	family(f, "tcptune_last_run_success",
+	    "1 when the last check ran to its report, 0 when it failed.");
+	fprintf(f, "tcptune_last_run_success %d\n", success);
+	family(f, "tcptune_last_run_timestamp_seconds",
+	    "When the last check ran, in seconds since the epoch.");
+	fprintf(f, "tcptune_last_run_timestamp_seconds %lld\n", (long long)time(NULL));
+}
+
+void
+prom_failure(FILE *f)
+{
+	last_run(f, false);
+}
+
 void
 prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
     const struct tt_profile *prof, const struct tt_findings *fs)
 {
 	(void)ctx;
+	last_run(f, true);
 	family(f, "tcptune_info", "What tcptune checked; always 1.");
 	fputs("tcptune_info{", f);
 	label(f, "version", PACKAGE_VERSION, true);

@@ -14,5 +14,8 @@
 
 void prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
     const struct tt_profile *prof, const struct tt_findings *fs);
+/* What a check that failed before its report leaves: tcptune_last_run_success
+ * 0 and the time, so that a stale or failing check can be alerted on. */
+void prom_failure(FILE *f);
 
 #endif

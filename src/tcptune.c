@@ -27,6 +27,7 @@ static const struct cmd *const commands[] = {
 	&cmd_confirm,
 	&cmd_rollback,
 	&cmd_status,
+	&cmd_profiles,
 	&cmd_help,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -45,12 +46,51 @@ main_usage(FILE *f, const char *progname)
 {
 	fprintf(f,
 	    "usage: %s [--proc-root DIR] [--state-dir DIR] [--sysctl-root DIR] "
-	    "[-v|--verbose] COMMAND [ARGS]\n"
+	    "[--tuned-dir DIR] [-v|--verbose] [-q|--quiet] COMMAND [ARGS]\n"
 	    "       %s --version | --help\n\ncommands:\n",
 	    progname, progname);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->help);
 	fprintf(f, "\n`%s help COMMAND` or `%s COMMAND --help` tells more.\n", progname, progname);
+}
+
+/*
+ * help --commands, help --options [COMMAND]: what the shell's completion
+ * reads.  The options come from the tables the commands parse with, so
+ * the two cannot drift apart.
+ */
+static int
+help_lists(struct cmd_env *env, int argc, char *argv[])
+{
+	static const struct option main_options[] = {
+		COMMON_LONG_OPTIONS,
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd *c;
+	char *args[2];
+
+	if (strcmp(argv[1], "--commands") == 0) {
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			printf("%s\n", commands[i]->name);
+		return EXIT_CLEAN;
+	}
+	if (argc < 3) {
+		cmd_print_options(stdout, main_options);
+		return EXIT_CLEAN;
+	}
+	c = find_command(argv[2]);
+	if (c == NULL) {
+		cmd_err(env, "unknown command '%s'", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (c == &cmd_help)
+		return EXIT_CLEAN;
+	args[0] = argv[2];
+	args[1] = NULL;
+	env->list_options = true;
+	optind = 0;
+	return c->run(env, 1, args);
 }
 
 static int
@@ -62,6 +102,8 @@ run_help(struct cmd_env *env, int argc, char *argv[])
 		main_usage(stdout, env->progname);
 		return EXIT_CLEAN;
 	}
+	if (strcmp(argv[1], "--commands") == 0 || strcmp(argv[1], "--options") == 0)
+		return help_lists(env, argc, argv);
 	c = find_command(argv[1]);
 	if (c == NULL) {
 		cmd_err(env, "unknown command '%s'", argv[1]);
@@ -74,8 +116,9 @@ run_help(struct cmd_env *env, int argc, char *argv[])
 const struct cmd cmd_help = {
 	.name = "help",
 	.run = run_help,
-	.usage = "[COMMAND]",
-	.help = "list the commands, or show how to use one",
+	.usage = "[COMMAND] | --commands | --options [COMMAND]",
+	.help = "list the commands, or show how to use one (--commands, --options: "
+		"one a line, for completion)",
 };
 
 /*
@@ -147,7 +190,7 @@ main(int argc, char *argv[])
 	env.color = want_color();
 
 	/* Options before the command; '+' stops at the command name. */
-	while ((opt = getopt_long(argc, argv, "+hvV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+hvqV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'V':
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -160,7 +203,9 @@ main(int argc, char *argv[])
 		case OPT_PROC_ROOT:
 		case OPT_STATE_DIR:
 		case OPT_SYSCTL_ROOT:
+		case OPT_TUNED_DIR:
 		case 'v':
+		case 'q':
 			r = cmd_common_option(&env, &cmd_help, opt, optarg);
 			if (r != 1)
 				goto out;

@@ -45,12 +45,70 @@ check "label escaping of the profile path" grep -qF 'profile="'"$SCRATCH"'/we\"b
 check "target" grep -qx 'tcptune_sysctl_target{key="net.ipv4.tcp_fin_timeout"} 30' "$M"
 check "mismatch" grep -qx 'tcptune_sysctl_matches_profile{key="net.ipv4.tcp_fin_timeout"} 0' "$M"
 check "match" grep -qx 'tcptune_sysctl_matches_profile{key="net.ipv4.tcp_keepalive_time"} 1' "$M"
-check "sysctl.d conflict counted" grep -qx 'tcptune_finding{id="sysctld_conflict",severity="warn"} 1' "$M"
+check "sysctl.d conflict: one series for the rule, its severity as the value" \
+	grep -qx 'tcptune_finding_severity{id="sysctld_conflict"} 2' "$M"
+check "no series moves its severity label any more" sh -c "! grep -q '^tcptune_finding{' '$M'"
 check "declared NAT" grep -qx 'tcptune_nat{answer="yes"} 1' "$M"
 check "worst severity 2 (warn)" grep -qx 'tcptune_worst_severity 2' "$M"
-w=$(sed -n 's/^tcptune_findings{severity="warn"} //p' "$M")
-sum=$(sed -n 's/^tcptune_finding{id="[^"]*",severity="warn"} //p' "$M" | awk '{ s += $1 } END { print s + 0 }')
-check "per-rule counts add up to the severity count ($sum = $w)" [ "$sum" = "$w" ] && [ "$w" -ge 2 ]
+check "the run succeeded" grep -qx 'tcptune_last_run_success 1' "$M"
+now=$(date +%s)
+ts=$(sed -n 's/^tcptune_last_run_timestamp_seconds //p' "$M")
+check "the run's timestamp is now ($ts)" [ "$((now - ts))" -ge 0 ] && [ "$((now - ts))" -lt 120 ]
+grep '^tcptune_finding_severity{' "$M" | sed 's/ [0-9]*$//' | sort >"$SCRATCH/series.warn"
+check "one series per rule id" [ -z "$(sort "$SCRATCH/series.warn" | uniq -d)" ] && [ -s "$SCRATCH/series.warn" ]
+
+# The same rules with the conflict gone: the same series, other values.
+rm "$SCRATCH/root/etc/sysctl.d/90-local.conf"
+"$T" check --proc-root "$R618" --sysctl-root "$SCRATCH/root" --profile "$P" --format prometheus >"$M"
+grep '^tcptune_finding_severity{' "$M" | sed 's/ [0-9]*$//' | sort >"$SCRATCH/series.ok"
+check "series stable across runs whose findings differ" cmp -s "$SCRATCH/series.warn" "$SCRATCH/series.ok"
+check "the rule's series now says ok" grep -qx 'tcptune_finding_severity{id="sysctld_conflict"} 0' "$M"
+
+# --output: written whole through a temporary file beside it, for every
+# format; the textfile collector never sees half a file.
+O=$SCRATCH/textfile/tcptune.prom
+mkdir "$SCRATCH/textfile"
+printf 'old\n' >"$O"
+(umask 022 && exec "$T" check --proc-root "$R618" --sysctl-root "$SCRATCH/none" \
+    --format prometheus --output "$O" >"$SCRATCH/stdout")
+check "--output: exit 0" [ $? -eq 0 ]
+check "--output: nothing on standard output" [ ! -s "$SCRATCH/stdout" ]
+check "--output: the file replaced" grep -qx 'tcptune_last_run_success 1' "$O"
+promtool check metrics <"$O" >"$SCRATCH/lint" 2>&1
+check "--output: promtool accepts the file" [ $? -eq 0 ] && [ ! -s "$SCRATCH/lint" ]
+check "--output: no temporary file left" [ "$(ls -A "$SCRATCH/textfile")" = tcptune.prom ]
+check "--output: readable by the collector's user (umask 022)" [ "$(stat -c %a "$O")" = 644 ]
+if command -v strace >/dev/null; then
+	strace -f -e trace=openat,fsync,rename,renameat,renameat2 -o "$SCRATCH/trace" \
+	    "$T" check --proc-root "$R618" --sysctl-root "$SCRATCH/none" --format json --output "$O"
+	check "--output: temporary file in the same directory, synced, renamed" \
+	    awk -v d="$SCRATCH/textfile/.tcptune.prom." '
+		/openat\(/ && index($0, d) { o = 1 }
+		/fsync\(/ && o { s = 1 }
+		/rename/ && s && index($0, d) { r = 1 }
+		END { exit !(o && s && r) }' "$SCRATCH/trace"
+	check "--output with json: the file is JSON" jq -e .findings "$O" >/dev/null
+fi
+"$T" check --proc-root "$R618" --sysctl-root "$SCRATCH/none" --output "$O" --no-color
+check "--output with text: the report" grep -q '^summary:' "$O"
+"$T" check --proc-root "$R618" --output "$SCRATCH/missing-dir/x.prom" 2>"$SCRATCH/err"
+check "--output into a missing directory: 66" [ $? -eq 66 ] && grep -q 'cannot write' "$SCRATCH/err"
+"$T" check --proc-root "$R618" --profile "$SCRATCH/no-such.ini" --format prometheus --output "$O" 2>/dev/null
+check "a failed check keeps its exit code (66)" [ $? -eq 66 ]
+check "a failed check says so in the file" grep -qx 'tcptune_last_run_success 0' "$O"
+promtool check metrics <"$O" >"$SCRATCH/lint" 2>&1
+check "promtool accepts the failure file" [ $? -eq 0 ] && [ ! -s "$SCRATCH/lint" ]
+check "the failure file has no stale findings" sh -c "! grep -q '^tcptune_finding_severity' '$O'"
+
+# Labels with odd bytes: a profile path with a byte that is not UTF-8, a
+# tab, a newline, a quote and a backslash is still a valid exposition.
+P2=$(printf '%s/odd\377\tna\nme"\\.ini' "$SCRATCH")
+cp "$P" "$P2"
+"$T" check --proc-root "$R618" --sysctl-root "$SCRATCH/none" --profile "$P2" --format prometheus >"$M"
+promtool check metrics <"$M" >"$SCRATCH/lint" 2>&1
+check "promtool accepts labels with odd bytes" [ $? -eq 0 ] && [ ! -s "$SCRATCH/lint" ]
+check "a byte that is not UTF-8 becomes U+FFFD, a newline \\n" \
+	grep -qF "$(printf 'odd\357\277\275\tna\\nme\\"\\\\.ini')" "$M"
 
 # Socket counts from the census, on sockets this test makes in a network
 # namespace of its own: one listener and three connections over loopback.

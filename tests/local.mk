@@ -56,7 +56,12 @@ SCRIPT_TESTS = \
 	tests/check-cli.sh \
 	tests/check-bad-profiles.sh \
 	tests/check-hostile-netns.sh \
-	tests/check-facts.sh
+	tests/check-facts.sh \
+	tests/check-profiles.sh \
+	tests/check-profile-files.sh \
+	tests/check-json-schema.sh \
+	tests/check-completion.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/bad-profiles
+EXTRA_DIST += docs/schema

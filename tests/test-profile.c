@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -148,7 +151,9 @@ tuned_profiles_read_as_they_are(void **state)
 {
 	struct tt_diags d = { 0 };
 	struct tt_profile *p;
-	char path[4096];
+	struct tt_ctx *ctx;
+	char path[4096], tdir[64], inc[256];
+	FILE *f;
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/realworld/tuned-oracle.conf", FIXTURES);
@@ -158,26 +163,57 @@ tuned_profiles_read_as_they_are(void **state)
 	assert_non_null(find_diag(&d, TT_LOG_ERR, "unknown key"));
 	tt_diags_free(&d);
 
-	assert_int_equal(tt_profile_load(NULL, path, TT_PROFILE_IGNORE_UNKNOWN, &p, &d), 0);
+	/* include=throughput-performance, which a tuned directory must have */
+	snprintf(tdir, sizeof(tdir), "/tmp/tcptune-tuned.XXXXXX");
+	assert_non_null(mkdtemp(tdir));
+	ctx = tt_ctx_new(tdir);
+	assert_non_null(ctx);
+	assert_int_equal(tt_ctx_set_tuned_dir(ctx, tdir), 0);
+	assert_int_equal(tt_profile_load(ctx, path, TT_PROFILE_IGNORE_UNKNOWN, &p, &d), -EINVAL);
+	assert_non_null(find_diag(&d, TT_LOG_ERR, "no tuned profile \"throughput-performance\""));
+	tt_diags_free(&d);
+	snprintf(inc, sizeof(inc), "%s/throughput-performance", tdir);
+	assert_int_equal(mkdir(inc, 0700), 0);
+	snprintf(inc, sizeof(inc), "%s/throughput-performance/tuned.conf", tdir);
+	f = fopen(inc, "w");
+	assert_non_null(f);
+	fputs("[main]\nsummary=base\n[sysctl]\nnet.ipv4.ip_local_port_range = 1024 65001\n"
+	      "net.ipv4.tcp_fin_timeout = 30\n",
+	    f);
+	fclose(f);
+	assert_int_equal(tt_profile_load(ctx, path, TT_PROFILE_IGNORE_UNKNOWN, &p, &d), 0);
+	/* the including profile wins over the included one */
 	assert_int_equal(p->sysctl[TT_K_LOCAL_PORT_RANGE].val.v[0], 9000);
 	assert_int_equal(p->sysctl[TT_K_LOCAL_PORT_RANGE].val.v[1], 65499);
 	assert_int_equal(p->sysctl[TT_K_LOCAL_PORT_RANGE].line, 19);
-	assert_non_null(find_diag(&d, TT_LOG_NOTICE, "section [main] ignored"));
+	assert_int_equal(p->sysctl[TT_K_FIN_TIMEOUT].val.v[0], 30);
+	assert_string_equal(p->description, "Optimize for Oracle RDBMS");
 	assert_non_null(find_diag(&d, TT_LOG_NOTICE, "section [vm] ignored"));
 	assert_non_null(find_diag(&d, TT_LOG_WARNING, "unknown key"));
+	assert_null(find_diag(&d, TT_LOG_WARNING, "set again"));
 	tt_profile_free(p);
 	tt_diags_free(&d);
+	unlink(inc);
+	snprintf(inc, sizeof(inc), "%s/throughput-performance", tdir);
+	rmdir(inc);
+	rmdir(tdir);
+	tt_ctx_free(ctx);
 
-	/* quoted multi-value strings and '>' on keys that are not ours */
+	/* tuned variables are refused, naming the variable */
 	snprintf(path, sizeof(path), "%s/realworld/tuned-openshift.conf", FIXTURES);
-	assert_int_equal(tt_profile_load(NULL, path, TT_PROFILE_IGNORE_UNKNOWN, &p, &d), 0);
-	tt_profile_free(p);
+	assert_int_equal(tt_profile_load(NULL, path, TT_PROFILE_IGNORE_UNKNOWN, &p, &d), -EINVAL);
+	assert_non_null(
+	    find_diag(&d, TT_LOG_ERR, "${f:virt_check:virtual-guest:network-throughput}"));
 	tt_diags_free(&d);
+	/* an include that no tuned directory has: the profile is incomplete */
 	snprintf(path, sizeof(path), "%s/realworld/tuned-spectrumscale-ece.conf", FIXTURES);
-	assert_int_equal(tt_profile_load(NULL, path, TT_PROFILE_IGNORE_UNKNOWN, &p, &d), 0);
-	assert_int_equal(p->sysctl[TT_K_TIMESTAMPS].val.v[0], 1);
-	tt_profile_free(p);
+	ctx = tt_ctx_new("/nonexistent");
+	assert_non_null(ctx);
+	assert_int_equal(tt_ctx_set_tuned_dir(ctx, "/nonexistent"), 0);
+	assert_int_equal(tt_profile_load(ctx, path, TT_PROFILE_IGNORE_UNKNOWN, &p, &d), -EINVAL);
+	assert_non_null(find_diag(&d, TT_LOG_ERR, "no tuned profile"));
 	tt_diags_free(&d);
+	tt_ctx_free(ctx);
 }
 
 static void
@@ -262,8 +298,11 @@ missing_and_odd_files(void **state)
 	assert_int_equal(tt_profile_load(NULL, "/dev/null", 0, &p, &d), -ENODEV);
 	assert_int_equal(d.nerr, 3);
 	tt_diags_free(&d);
-	assert_int_equal(load_text("\n\n   \n", 0, &p, &d), -EINVAL);
-	assert_non_null(find_diag(&d, TT_LOG_ERR, "empty profile"));
+	/* nothing at all, as an empty sysctl.conf: a profile that sets nothing */
+	assert_int_equal(load_text("\n\n   \n", 0, &p, &d), 0);
+	assert_non_null(find_diag(&d, TT_LOG_NOTICE, "empty profile"));
+	assert_int_equal(d.nerr, 0);
+	tt_profile_free(p);
 	tt_diags_free(&d);
 	/* a profile with sections but no settings is valid: it changes nothing */
 	assert_int_equal(load_text("[profile]\ndescription = nothing yet\n[sysctl]\n"

@@ -11,6 +11,7 @@ struct tt_ctx {
 	char *proc_root;
 	char *state_dir;
 	char *sysctl_root;
+	char *tuned_dir; /* NULL: tuned's own directories */
 	tt_log_fn log_fn;
 	void *log_data;
 	int log_prio;
@@ -40,6 +41,7 @@ tt_ctx_free(struct tt_ctx *ctx)
 	free(ctx->proc_root);
 	free(ctx->state_dir);
 	free(ctx->sysctl_root);
+	free(ctx->tuned_dir);
 	free(ctx);
 }
 
@@ -85,6 +87,24 @@ const char *
 tt_ctx_sysctl_root(const struct tt_ctx *ctx)
 {
 	return ctx->sysctl_root;
+}
+
+int
+tt_ctx_set_tuned_dir(struct tt_ctx *ctx, const char *dir)
+{
+	char *s = strdup(dir);
+
+	if (s == NULL)
+		return -ENOMEM;
+	free(ctx->tuned_dir);
+	ctx->tuned_dir = s;
+	return 0;
+}
+
+const char *
+tt_ctx_tuned_dir(const struct tt_ctx *ctx)
+{
+	return ctx != NULL ? ctx->tuned_dir : NULL;
 }
 
 const char *
@@ -142,7 +162,8 @@ tt_ctx_dup(const struct tt_ctx *ctx, const char *proc_root)
 	if (c == NULL)
 		return NULL;
 	if (tt_ctx_set_proc_root(c, proc_root ? proc_root : ctx->proc_root) < 0 ||
-	    tt_ctx_set_sysctl_root(c, ctx->sysctl_root) < 0) {
+	    tt_ctx_set_sysctl_root(c, ctx->sysctl_root) < 0 ||
+	    (ctx->tuned_dir != NULL && tt_ctx_set_tuned_dir(c, ctx->tuned_dir) < 0)) {
 		tt_ctx_free(c);
 		return NULL;
 	}

@@ -62,6 +62,13 @@ const char *tt_ctx_proc_root(const struct tt_ctx *ctx);
  */
 int tt_ctx_set_sysctl_root(struct tt_ctx *ctx, const char *root);
 const char *tt_ctx_sysctl_root(const struct tt_ctx *ctx);
+/*
+ * Where a tuned profile's include= names are looked up: DIR/NAME/tuned.conf
+ * or DIR/profiles/NAME/tuned.conf.  NULL (the default, also for a NULL ctx):
+ * tuned's own /etc/tuned, then /usr/lib/tuned.  0 or -ENOMEM.
+ */
+int tt_ctx_set_tuned_dir(struct tt_ctx *ctx, const char *dir);
+const char *tt_ctx_tuned_dir(const struct tt_ctx *ctx);
 const char *tt_ctx_state_dir(const struct tt_ctx *ctx);
 
 void tt_ctx_set_log(struct tt_ctx *ctx, tt_log_fn fn, void *data);

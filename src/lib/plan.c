@@ -98,6 +98,9 @@ tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof, stru
 
 		if (!prof->sysctl[i].set)
 			continue;
+		/* "-key" (sysctl.d): nothing to do where the kernel lacks it. */
+		if (prof->sysctl[i].optional && r->state == TT_ST_ABSENT)
+			continue;
 		it = &plan->items[plan->n++];
 		it->id = (enum tt_key_id)i;
 		it->target = prof->sysctl[i].val;
@@ -125,8 +128,13 @@ tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof, stru
 			snprintf(it->why, sizeof(it->why), "already at the target");
 		} else {
 			it->action = TT_PLAN_WRITE;
-			snprintf(it->why, sizeof(it->why), "profile line %d: %s", it->line,
-			    k->summary ? k->summary : k->name);
+			if (prof->sysctl[i].file > 0) /* from a tuned include */
+				snprintf(it->why, sizeof(it->why), "%s line %d: %s",
+				    tt_setting_file(prof, &prof->sysctl[i]), it->line,
+				    k->summary ? k->summary : k->name);
+			else
+				snprintf(it->why, sizeof(it->why), "profile line %d: %s", it->line,
+				    k->summary ? k->summary : k->name);
 		}
 		switch (it->action) {
 		case TT_PLAN_WRITE:

@@ -21,22 +21,29 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <limits.h>
 
 #include "file-internal.h"
 #include "profile.h"
 #include "strtab.h"
 
-#define PROFILE_MAX_SIZE (4u << 20)
+#define PROFILE_MAX_SIZE  (4u << 20)
+#define INCLUDE_MAX_DEPTH 8
 
 enum section {
 	SEC_SYSCTL,
 	SEC_PROFILE,
 	SEC_THRESHOLDS,
+	SEC_MAIN, /* tuned's [main]: include= and summary= */
 	SEC_IGNORED,
 };
 
 struct loader {
+	struct tt_ctx *ctx;
 	const char *path;
+	const struct loader *parent; /* the file that included this one */
+	int depth, file;
+	int *nfiles; /* files read so far, includes counted */
 	unsigned flags;
 	struct tt_diags *diags;
 	struct tt_profile *p;
@@ -109,7 +116,7 @@ skip_space(const char *s, const char *e)
 }
 
 static enum section
-classify_section(const char *name)
+classify_section(const char *name, bool tcptune_profile)
 {
 	if (strcmp(name, "sysctl") == 0)
 		return SEC_SYSCTL;
@@ -117,6 +124,8 @@ classify_section(const char *name)
 		return SEC_PROFILE;
 	if (strcmp(name, "thresholds") == 0)
 		return SEC_THRESHOLDS;
+	if (strcmp(name, "main") == 0 && !tcptune_profile)
+		return SEC_MAIN;
 	return SEC_IGNORED;
 }
 
@@ -140,7 +149,7 @@ section_line(struct loader *l, const char *s, size_t n)
 	}
 	memcpy(name, s + 1, len);
 	name[len] = '\0';
-	l->sec = classify_section(name);
+	l->sec = classify_section(name, l->has_profile_section);
 	if (l->sec != SEC_IGNORED)
 		return;
 	if (l->has_profile_section)
@@ -198,16 +207,71 @@ reader(char *str, int num, void *stream)
 	return str;
 }
 
+/* Refuses a tuned ${variable} in value, naming it.  True when there is one. */
+static bool
+refuse_variable(struct loader *l, const char *key, const char *value)
+{
+	const char *v = strstr(value, "${");
+	size_t n;
+
+	if (v == NULL)
+		return false;
+	n = strcspn(v, "}");
+	add(l, TT_LOG_ERR, key,
+	    "tuned variable %.*s%s is not supported: tcptune reads values as they are "
+	    "written; put the value itself in a profile of its own",
+	    (int)(n < 64 ? n + (v[n] == '}') : 64), v, n < 64 ? "" : "...");
+	return true;
+}
+
+/*
+ * Stores a value for a key, minding who set it before: a file deeper in
+ * the includes gives way to the one including it, silently; a second
+ * setting in the same file is an error in a tcptune profile and, as
+ * systemd-sysctl has it, the later one winning with a warning elsewhere.
+ */
+static void
+store(struct loader *l, const struct tt_key *k, const struct tt_val *v, bool optional)
+{
+	struct tt_setting *set = &l->p->sysctl[k->id];
+
+	if (set->set && set->depth < l->depth)
+		return; /* the including file set it: it wins */
+	if (set->set && set->file == l->file) {
+		if (l->has_profile_section) {
+			add(l, TT_LOG_ERR, k->name, "duplicate key (first set on line %d)",
+			    set->line);
+			return;
+		}
+		add(l, TT_LOG_WARNING, k->name,
+		    "set again (first on line %d): the later value wins, as with "
+		    "systemd-sysctl",
+		    set->line);
+	}
+	*set = (struct tt_setting){ .set = true,
+		.optional = optional,
+		.line = l->line,
+		.file = l->file,
+		.depth = l->depth,
+		.val = *v };
+}
+
 static void
 sysctl_entry(struct loader *l, const char *name, const char *value)
 {
-	const struct tt_key *k = tt_catalog_find(name);
-	struct tt_setting *set;
+	const struct tt_key *k;
+	bool optional = false;
 	struct tt_val v;
 	char buf[256], why[160];
 	const char *reason;
 	size_t n;
 
+	/* sysctl.d(5): "-key" means a key the kernel may not have. */
+	if (name[0] == '-' && !l->has_profile_section) {
+		optional = true;
+		name++;
+	}
+	k = tt_catalog_find(name);
 	if (k == NULL) {
 		const struct tt_key *near = tt_catalog_suggest(name);
 
@@ -237,6 +301,8 @@ sysctl_entry(struct loader *l, const char *name, const char *value)
 		buf[n - 2] = '\0';
 		value = buf;
 	}
+	if (refuse_variable(l, k->name, value))
+		return;
 	if (value[0] == '>' || value[0] == '<') {
 		add(l, TT_LOG_ERR, k->name,
 		    "conditional value \"%s\" (tuned's %c) is not supported: write the value itself",
@@ -251,14 +317,7 @@ sysctl_entry(struct loader *l, const char *name, const char *value)
 		add(l, TT_LOG_ERR, k->name, "bad value \"%s\": %s", value, why);
 		return;
 	}
-	set = &l->p->sysctl[k->id];
-	if (set->set) {
-		add(l, TT_LOG_ERR, k->name, "duplicate key (first set on line %d)", set->line);
-		return;
-	}
-	set->set = true;
-	set->line = l->line;
-	set->val = v;
+	store(l, k, &v, optional);
 }
 
 static void
@@ -313,6 +372,149 @@ threshold_entry(struct loader *l, const char *name, const char *value)
 	add(l, TT_LOG_ERR, name, "unknown threshold");
 }
 
+static int parse_into(struct loader *l);
+static int slurp(struct loader *l, char **out, size_t *outlen);
+
+/* Whether file is the file of l or of one that included it. */
+static bool
+is_ancestor(const struct loader *l, const char *file)
+{
+	char *real = realpath(file, NULL);
+	bool found = false;
+
+	for (; l != NULL && real != NULL && !found; l = l->parent) {
+		char *r = realpath(l->path, NULL);
+
+		found = r != NULL && strcmp(r, real) == 0;
+		free(r);
+	}
+	free(real);
+	return found;
+}
+
+/*
+ * The tuned.conf of the profile name, looked up as tuned does: below the
+ * --tuned-dir, else /etc/tuned before /usr/lib/tuned, in DIR/profiles/NAME
+ * (tuned 2.23 and later) or DIR/NAME.  A profile that includes its own
+ * name (an /etc/tuned one extending the shipped one) gets the next one.
+ */
+static bool
+find_tuned(const struct loader *l, const char *name, char *buf, size_t len)
+{
+	static const char *const std[] = { "/etc/tuned", "/usr/lib/tuned" };
+	static const char *const sub[] = { "/profiles/", "/" };
+	const char *given = tt_ctx_tuned_dir(l->ctx);
+	size_t ndirs = given ? 1 : 2;
+	struct stat st;
+
+	for (size_t d = 0; d < ndirs; d++) {
+		for (size_t i = 0; i < 2; i++) {
+			if ((size_t)snprintf(buf, len, "%s%s%s/tuned.conf", given ? given : std[d],
+				sub[i], name) >= len)
+				continue;
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && !is_ancestor(l, buf))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool
+remember_include(struct tt_profile *p, const char *path)
+{
+	char **v = realloc(p->includes, (size_t)(p->nincludes + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return false;
+	p->includes = v;
+	if ((v[p->nincludes] = strdup(path)) == NULL)
+		return false;
+	p->nincludes++;
+	return true;
+}
+
+const char *
+tt_setting_file(const struct tt_profile *p, const struct tt_setting *s)
+{
+	return s->file > 0 && s->file <= p->nincludes ? p->includes[s->file - 1] : p->path;
+}
+
+/* Reads the tuned profile name into the profile, under the settings of
+ * the file that includes it. */
+static void
+include_one(struct loader *l, const char *name)
+{
+	struct loader in = { .ctx = l->ctx,
+		.parent = l,
+		.depth = l->depth + 1,
+		.nfiles = l->nfiles,
+		.flags = l->flags,
+		.diags = l->diags,
+		.p = l->p };
+	char path[4096], *buf = NULL;
+
+	if (strchr(name, '/') != NULL || name[0] == '.') {
+		add(l, TT_LOG_ERR, "include", "\"%s\" is not a tuned profile name", name);
+		return;
+	}
+	if (in.depth > INCLUDE_MAX_DEPTH) {
+		add(l, TT_LOG_ERR, "include", "includes nested deeper than %d", INCLUDE_MAX_DEPTH);
+		return;
+	}
+	if (!find_tuned(l, name, path, sizeof(path))) {
+		add(l, TT_LOG_ERR, "include",
+		    "no tuned profile \"%s\" in %s (--tuned-dir DIR says where tuned's "
+		    "profiles are)",
+		    name,
+		    tt_ctx_tuned_dir(l->ctx) ? tt_ctx_tuned_dir(l->ctx) :
+					       "/etc/tuned, /usr/lib/tuned");
+		return;
+	}
+	in.path = path;
+	in.file = ++*l->nfiles;
+	if (!remember_include(l->p, path)) {
+		l->oom = 1;
+		return;
+	}
+	if (slurp(&in, &buf, &in.len) == 0) {
+		in.buf = buf;
+		if (parse_into(&in) < 0)
+			l->oom = 1;
+		tt_log(l->ctx, TT_LOG_DEBUG, "%s: included %s", l->path, path);
+	}
+	free(buf);
+	l->oom |= in.oom;
+}
+
+/* tuned's [main]: summary= describes the profile, include= reads others
+ * first; its other keys say nothing about sysctl. */
+static void
+main_entry(struct loader *l, const char *name, const char *value)
+{
+	char one[256];
+
+	if (strcmp(name, "summary") == 0) {
+		if (l->depth == 0 && l->p->description == NULL &&
+		    (l->p->description = strdup(value)) == NULL)
+			l->oom = 1;
+		return;
+	}
+	if (strcmp(name, "include") != 0 || refuse_variable(l, "include", value))
+		return;
+	for (const char *s = value; *s;) {
+		size_t n;
+
+		s += strspn(s, ", \t");
+		n = strcspn(s, ", \t");
+		if (n > 0 && n < sizeof(one)) {
+			memcpy(one, s, n);
+			one[n] = '\0';
+			include_one(l, one);
+		}
+		s += n;
+	}
+}
+
 static int
 handler(void *user, const char *section, const char *name, const char *value)
 {
@@ -330,6 +532,9 @@ handler(void *user, const char *section, const char *name, const char *value)
 		break;
 	case SEC_THRESHOLDS:
 		threshold_entry(l, name, value);
+		break;
+	case SEC_MAIN:
+		main_entry(l, name, value);
 		break;
 	case SEC_IGNORED:
 		break;
@@ -403,49 +608,76 @@ has_profile_section(const char *buf, size_t len)
 	return false;
 }
 
+/*
+ * Reads l->buf into l->p: the lines through libinih, the errors into the
+ * diagnostics.  -ENOMEM, else 0 (errors or not).
+ */
+static int
+parse_into(struct loader *l)
+{
+	const char *nul = l->len > 0 ? memchr(l->buf, '\0', l->len) : NULL;
+	size_t errs_before = l->diags->nerr;
+	int e;
+
+	/* memchr() wants a pointer even for no bytes; an empty profile may
+	 * come as (NULL, 0). */
+	if (nul != NULL) {
+		l->line = 1;
+		for (const char *s = l->buf; s < nul; s++)
+			l->line += *s == '\n';
+		add(l, TT_LOG_ERR, NULL, "NUL byte in the file: not a text profile");
+		return l->oom ? -ENOMEM : 0;
+	}
+	/* A UTF-8 byte order mark is not part of the first line. */
+	if (l->len >= 3 && memcmp(l->buf, "\xef\xbb\xbf", 3) == 0)
+		l->pos = 3;
+	l->has_profile_section = has_profile_section(l->buf, l->len);
+	l->sec = SEC_SYSCTL; /* sysctl.d style: no section at all */
+	e = ini_parse_stream(reader, l, handler, l);
+	if (e > 0 && l->diags->nerr == errs_before && !l->oom) {
+		l->line = e;
+		add(l, TT_LOG_ERR, NULL, "syntax error");
+	}
+	return l->oom || e < 0 ? -ENOMEM : 0;
+}
+
+/* Says, once per profile, that it plans nothing: nothing to set is a
+ * valid profile, whether the file is empty, all comments, or all keys
+ * that tcptune does not manage. */
+static void
+note_if_empty(struct loader *l)
+{
+	for (int i = 0; i < TT_K__COUNT; i++)
+		if (l->p->sysctl[i].set)
+			return;
+	l->line = 0;
+	add(l, TT_LOG_NOTICE, NULL,
+	    l->saw_content ? "sets no key tcptune manages: an empty profile, nothing to do" :
+			     "no setting at all: an empty profile, nothing to do");
+}
+
 int
 tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf, size_t len, unsigned flags,
     struct tt_profile **out, struct tt_diags *diags)
 {
-	struct loader l = { .path = path, .flags = flags, .diags = diags };
+	int nfiles = 0;
+	struct loader l = { .ctx = ctx,
+		.path = path,
+		.flags = flags,
+		.diags = diags,
+		.nfiles = &nfiles,
+		.buf = buf,
+		.len = len };
 	size_t errs_before = diags->nerr;
-	const char *nul;
-	int e;
 
 	*out = NULL;
-	/* memchr() wants a pointer even for no bytes; an empty profile may
-	 * come as (NULL, 0). */
-	nul = len > 0 ? memchr(buf, '\0', len) : NULL;
-	if (nul != NULL) {
-		l.line = 1;
-		for (const char *s = buf; s < nul; s++)
-			l.line += *s == '\n';
-		add(&l, TT_LOG_ERR, NULL, "NUL byte in the file: not a text profile");
-		return l.oom ? -ENOMEM : -EINVAL;
-	}
 	l.p = calloc(1, sizeof(*l.p));
 	if (l.p == NULL || (l.p->path = strdup(path)) == NULL) {
 		free(l.p);
 		return -ENOMEM;
 	}
 	tt_thresholds_default(&l.p->thr);
-	l.buf = buf;
-	l.len = len;
-	/* A UTF-8 byte order mark is not part of the first line. */
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		l.pos = 3;
-	l.has_profile_section = has_profile_section(buf, len);
-	l.sec = SEC_SYSCTL; /* sysctl.d style: no section at all */
-	e = ini_parse_stream(reader, &l, handler, &l);
-	if (e > 0 && diags->nerr == errs_before && !l.oom) {
-		l.line = e;
-		add(&l, TT_LOG_ERR, NULL, "syntax error");
-	}
-	if (!l.saw_content) {
-		l.line = 0;
-		add(&l, TT_LOG_ERR, NULL, "empty profile: no section and no setting");
-	}
-	if (l.oom || e < 0) {
+	if (parse_into(&l) < 0) {
 		tt_profile_free(l.p);
 		return -ENOMEM;
 	}
@@ -453,26 +685,63 @@ tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf, size_t l
 		tt_profile_free(l.p);
 		return -EINVAL;
 	}
+	note_if_empty(&l);
+	if (l.oom) {
+		tt_profile_free(l.p);
+		return -ENOMEM;
+	}
 	tt_log(ctx, TT_LOG_DEBUG, "%s: profile loaded", path);
 	*out = l.p;
 	return 0;
+}
+
+/* A directory holding a tuned.conf is that tuned profile: the file's path
+ * in *file (malloc'd), or NULL when path is not such a directory. */
+static char *
+tuned_dir_file(const char *path)
+{
+	struct stat st;
+	size_t n = strlen(path) + sizeof("/tuned.conf");
+	char *f;
+
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode) || (f = malloc(n)) == NULL)
+		return NULL;
+	snprintf(f, n, "%s/tuned.conf", path);
+	if (stat(f, &st) == 0 && S_ISREG(st.st_mode))
+		return f;
+	free(f);
+	return NULL;
 }
 
 int
 tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags, struct tt_profile **out,
     struct tt_diags *diags)
 {
-	struct loader l = { .path = path, .flags = flags, .diags = diags };
+	char *file = tuned_dir_file(path);
+	struct loader l = { .path = file ? file : path, .flags = flags, .diags = diags };
 	char *buf = NULL;
 	size_t len = 0;
 	int e;
 
 	*out = NULL;
 	e = slurp(&l, &buf, &len);
-	if (e < 0)
-		return e;
-	e = tt_profile_parse(ctx, path, buf, len, flags, out, diags);
+	if (e == 0)
+		e = tt_profile_parse(ctx, l.path, buf, len, flags, out, diags);
 	free(buf);
+	/* Known by the directory's name, as tuned knows it. */
+	if (e == 0 && file != NULL) {
+		char *dir = strdup(path);
+
+		if (dir == NULL) {
+			tt_profile_free(*out);
+			*out = NULL;
+			e = -ENOMEM;
+		} else {
+			free((*out)->path);
+			(*out)->path = dir;
+		}
+	}
+	free(file);
 	return e;
 }
 
@@ -483,5 +752,8 @@ tt_profile_free(struct tt_profile *p)
 		return;
 	free(p->path);
 	free(p->description);
+	for (int i = 0; i < p->nincludes; i++)
+		free(p->includes[i]);
+	free(p->includes);
 	free(p);
 }

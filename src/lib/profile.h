@@ -49,7 +49,12 @@ void tt_thresholds_default(struct tt_thresholds *t);
 
 struct tt_setting {
 	bool set;
+	/* "-key = value" in a sysctl.d-style file: ignore the key where the
+	 * kernel does not have it, as systemd-sysctl does. */
+	bool optional;
 	int line;
+	int file;  /* which file set it: 0 the profile, 1.. tuned includes */
+	int depth; /* how deep in the includes that file is */
 	struct tt_val val;
 };
 
@@ -60,7 +65,14 @@ struct tt_profile {
 	bool nat_given; /* nat= appeared in the file */
 	struct tt_setting sysctl[TT_K__COUNT];
 	struct tt_thresholds thr;
+	/* The tuned profiles read through include=, in the order read: a
+	 * setting's file N > 0 is includes[N - 1]. */
+	char **includes;
+	int nincludes;
 };
+
+/* The file a setting comes from: the profile's path, or an include's. */
+const char *tt_setting_file(const struct tt_profile *p, const struct tt_setting *s);
 
 #define TT_PROFILE_IGNORE_UNKNOWN 0x1u /* unknown keys warn instead of fail */
 
@@ -69,6 +81,13 @@ struct tt_profile {
  * key and reason.  Returns 0 with *out set, or a negative errno with *out
  * NULL: -ENOENT (no such file), -EACCES (unreadable), -EINVAL (the file has
  * errors, in diags), -ENOMEM.  Warnings and notices alone do not fail.
+ *
+ * Files are read as they are: a sysctl.d-style file (no [profile]
+ * section) as systemd-sysctl reads it ("-key" ignored where absent, a later
+ * duplicate winning with a warning, no setting at all an empty profile
+ * with a notice), a tuned profile with its include= chain (looked up as
+ * tt_ctx_tuned_dir() says) under its own settings.  A directory holding a
+ * tuned.conf is that tuned profile.
  */
 int tt_profile_load(struct tt_ctx *ctx, const char *path, unsigned flags, struct tt_profile **out,
     struct tt_diags *diags);

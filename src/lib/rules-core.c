@@ -219,7 +219,7 @@ rule_profile_key_absent(const struct tt_rule_input *in, struct tt_findings *out)
 		char kv[16];
 
 		if (tt_rule_target(in, (enum tt_key_id)k) == NULL ||
-		    in->snap->sysctl[k].state != TT_ST_ABSENT)
+		    in->snap->sysctl[k].state != TT_ST_ABSENT || in->prof->sysctl[k].optional)
 			continue;
 		why = absent_words[tt_key_absent_why(key)];
 		f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(key));

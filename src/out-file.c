@@ -1,0 +1,111 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "out-file.h"
+
+/* "DIR/.NAME.XXXXXX": hidden, and without the name's suffix, so that a
+ * collector that reads the files ending in .prom never picks the
+ * half-written one up. */
+static char *
+tmp_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	const char *base = path + dirlen;
+	size_t len = strlen(path) + sizeof("/..XXXXXX");
+	char *t = malloc(len);
+
+	if (t == NULL)
+		return NULL;
+	snprintf(t, len, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+	return t;
+}
+
+int
+out_file_open(struct out_file *o, const char *path)
+{
+	mode_t mask;
+	int fd, e;
+
+	*o = (struct out_file){ .f = NULL };
+	if (path[0] == '\0' || path[strlen(path) - 1] == '/')
+		return -EISDIR;
+	o->path = strdup(path);
+	o->tmp = tmp_name(path);
+	if (o->path == NULL || o->tmp == NULL) {
+		out_file_abort(o);
+		return -ENOMEM;
+	}
+	fd = mkostemp(o->tmp, O_CLOEXEC);
+	if (fd < 0) {
+		e = -errno;
+		free(o->tmp);
+		o->tmp = NULL;
+		out_file_abort(o);
+		return e;
+	}
+	/* mkstemp() makes the file 0600; the file gets what the umask allows,
+	 * as a file made by a shell redirection would. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0 || (o->f = fdopen(fd, "w")) == NULL) {
+		e = -errno;
+		close(fd);
+		out_file_abort(o);
+		return e;
+	}
+	return 0;
+}
+
+int
+out_file_commit(struct out_file *o)
+{
+	int e = 0;
+
+	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) < 0)
+		e = errno ? -errno : -EIO;
+	if (fclose(o->f) != 0 && e == 0)
+		e = -errno;
+	o->f = NULL;
+	if (e == 0 && rename(o->tmp, o->path) < 0)
+		e = -errno;
+	if (e < 0) {
+		out_file_abort(o);
+		return e;
+	}
+	/* The rename lasts once the directory is synced too. */
+	{
+		char *dir = strdup(o->path);
+		int dfd = dir ? open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+		if (dfd >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
+	free(o->tmp);
+	free(o->path);
+	*o = (struct out_file){ .f = NULL };
+	return 0;
+}
+
+void
+out_file_abort(struct out_file *o)
+{
+	if (o->f != NULL)
+		fclose(o->f);
+	if (o->tmp != NULL)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	*o = (struct out_file){ .f = NULL };
+}

@@ -1,0 +1,121 @@
+#!/bin/sh
+# The files operators already have, read as profiles as their own tools
+# read them: sysctl.d files as systemd-sysctl does, tuned profiles with
+# their includes, from a tuned directory tree built here out of the real
+# profiles in tests/fixtures/realworld.
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+scratch
+T=$TCPTUNE
+R618=$FIXTURES/proc-6.18
+RW=$FIXTURES/realworld
+N=$SCRATCH/none
+mkdir "$N"
+plan() { "$T" plan --proc-root "$R618" --sysctl-root "$N" "$@"; }
+
+# "-key": ignored where the kernel lacks it (tcp_tw_recycle is gone in 6.18).
+printf -- '-net.ipv4.tcp_tw_recycle = 0\n-net.ipv4.tcp_fin_timeout = 30\n' >"$SCRATCH/dash.conf"
+plan --format json "$SCRATCH/dash.conf" >"$SCRATCH/out" 2>"$SCRATCH/err"
+check "-key: exit 0" [ $? -eq 0 ]
+check "-key absent here: not planned, not refused" \
+	jq -e '[.plan[].key] == ["net.ipv4.tcp_fin_timeout"] and .refused == 0' "$SCRATCH/out" >/dev/null
+check "-key present: written like any key" jq -e '.plan[0].target == "30" and .writes == 1' "$SCRATCH/out" >/dev/null
+check "-key: no error about an unknown key" [ ! -s "$SCRATCH/err" ]
+"$T" check --proc-root "$R618" --sysctl-root "$N" --no-census --format json --profile "$SCRATCH/dash.conf" >"$SCRATCH/out"
+check "-key absent: no profile_key_absent finding" \
+	jq -e '[.findings[] | select(.id == "profile_key_absent" and .severity != "ok")] == []' "$SCRATCH/out" >/dev/null
+printf 'net.ipv4.tcp_tw_recycle = 0\n' >"$SCRATCH/nodash.conf"
+plan "$SCRATCH/nodash.conf" >/dev/null 2>&1
+check "without the dash an absent key is still refused (65)" [ $? -eq 65 ]
+printf -- '-net.ipv4.tcp_fin_timeoutt = 30\n' >"$SCRATCH/slip.conf"
+plan --ignore-unknown "$SCRATCH/slip.conf" >/dev/null 2>"$SCRATCH/err"
+check "-key with a slip of a managed key is still an error" [ $? -eq 65 ] && grep -q 'did you mean' "$SCRATCH/err"
+
+# A later duplicate wins, with a warning naming both lines.
+printf 'net.ipv4.tcp_fin_timeout = 30\nnet.ipv4.tcp_keepalive_time = 600\nnet/ipv4/tcp_fin_timeout = 40\n' >"$SCRATCH/dup.conf"
+plan --format json "$SCRATCH/dup.conf" >"$SCRATCH/out" 2>"$SCRATCH/err"
+check "duplicate in a sysctl.d file: exit 0" [ $? -eq 0 ]
+check "duplicate: the later value wins" \
+	jq -e '.plan[] | select(.key == "net.ipv4.tcp_fin_timeout") | .target == "40" and .line == 3' "$SCRATCH/out" >/dev/null
+check "duplicate: a warning with file and lines" grep -q 'dup.conf:3: net.ipv4.tcp_fin_timeout: warning\|warning: .*dup.conf:3: net.ipv4.tcp_fin_timeout: set again (first on line 1)' "$SCRATCH/err"
+
+plan --quiet "$SCRATCH/dup.conf" >/dev/null 2>"$SCRATCH/err"
+check "--quiet: no warning" [ $? -eq 0 ] && [ ! -s "$SCRATCH/err" ]
+plan -q "$SCRATCH/slip.conf" >/dev/null 2>"$SCRATCH/err"
+check "-q: errors still said" [ $? -eq 65 ] && grep -q 'error: .*slip.conf:1' "$SCRATCH/err"
+
+# Debian's stock /etc/sysctl.conf: comments only.  An empty profile that
+# plans nothing, like a file whose keys are all someone else's.
+printf '#\n# /etc/sysctl.conf - Configuration file for setting system variables\n#\n#net.ipv4.tcp_syncookies=1\n' >"$SCRATCH/sysctl.conf"
+plan "$SCRATCH/sysctl.conf" >"$SCRATCH/out" 2>"$SCRATCH/err"
+check "comment-only file: exit 0" [ $? -eq 0 ]
+check "comment-only file: a note, no error" grep -q 'notice: .*sysctl.conf: no setting at all: an empty profile' "$SCRATCH/err" &&
+	! grep -q error "$SCRATCH/err"
+check "comment-only file: nothing to do" grep -q 'nothing to do' "$SCRATCH/out"
+: >"$SCRATCH/empty.conf"
+plan "$SCRATCH/empty.conf" >/dev/null 2>&1
+check "an empty file: exit 0" [ $? -eq 0 ]
+printf 'vm.swappiness = 10\nkernel.pid_max = 65536\n' >"$SCRATCH/foreign.conf"
+plan --ignore-unknown "$SCRATCH/foreign.conf" >"$SCRATCH/out" 2>"$SCRATCH/err"
+check "all keys ignored: exit 0, the same note" [ $? -eq 0 ] &&
+	grep -q 'foreign.conf: sets no key tcptune manages: an empty profile' "$SCRATCH/err" &&
+	grep -q 'nothing to do' "$SCRATCH/out"
+"$T" check --proc-root "$R618" --sysctl-root "$N" --no-census --profile "$SCRATCH/sysctl.conf" >/dev/null 2>&1
+check "check with a comment-only profile: exit 0" [ $? -eq 0 ]
+
+# tuned: a tree as tuned installs it, the real profiles in it, and a
+# throughput-performance of this test's own for them to include.
+TD=$SCRATCH/tuned
+for n in network-throughput oracle spectrumscale-ece openshift; do
+	mkdir -p "$TD/profiles/$n"
+	cp "$RW/tuned-$n.conf" "$TD/profiles/$n/tuned.conf"
+done
+mkdir -p "$TD/profiles/throughput-performance"
+printf '[main]\nsummary=base for the test\n[sysctl]\nnet.ipv4.ip_local_port_range = 1024 65001\nnet.ipv4.tcp_fin_timeout = 20\nvm.dirty_ratio = 40\n' \
+	>"$TD/profiles/throughput-performance/tuned.conf"
+tplan() { plan --tuned-dir "$TD" --ignore-unknown --format json "$@"; }
+
+tplan "$TD/profiles/oracle" >"$SCRATCH/out" 2>"$SCRATCH/err"
+check "tuned profile directory accepted (oracle): exit 0" [ $? -eq 0 ]
+check "oracle: its own port range over the included one" \
+	jq -e '.plan[] | select(.key == "net.ipv4.ip_local_port_range") | .target == "9000 65499"' "$SCRATCH/out" >/dev/null
+check "oracle: a key only the include sets" \
+	jq -e '.plan[] | select(.key == "net.ipv4.tcp_fin_timeout") | .target == "20"' "$SCRATCH/out" >/dev/null
+check "oracle: a key from the include names the include's file and line" \
+	jq -e --arg f "$TD/profiles/throughput-performance/tuned.conf" \
+	'.plan[] | select(.key == "net.ipv4.tcp_fin_timeout") | .why | startswith($f + " line 5: ")' "$SCRATCH/out" >/dev/null
+check "oracle: known by the directory's name, described by its summary" \
+	jq -e '.profile.name == "oracle" and .profile.description == "Optimize for Oracle RDBMS"' "$SCRATCH/out" >/dev/null
+check "the include's foreign keys are warned about in its own file" \
+	grep -q 'throughput-performance/tuned.conf:6: vm.dirty_ratio: unknown key, ignored' "$SCRATCH/err"
+tplan "$TD/profiles/spectrumscale-ece/tuned.conf" >"$SCRATCH/out" 2>/dev/null
+check "spectrumscale-ece (the file itself): timestamps and the include" \
+	jq -e '([.plan[].key] | index("net.ipv4.tcp_timestamps") != null) and
+	       (.plan[] | select(.key == "net.ipv4.ip_local_port_range") | .target == "1024 65001")' "$SCRATCH/out" >/dev/null
+tplan "$TD/profiles/network-throughput" >"$SCRATCH/out" 2>/dev/null
+check "network-throughput: its include read" \
+	jq -e '.plan[] | select(.key == "net.ipv4.tcp_fin_timeout") | .target == "20"' "$SCRATCH/out" >/dev/null
+# tuned >= 2.23 keeps profiles in DIR/profiles/NAME, older ones in DIR/NAME.
+mkdir -p "$SCRATCH/old/throughput-performance"
+cp "$TD/profiles/throughput-performance/tuned.conf" "$SCRATCH/old/throughput-performance/"
+plan --tuned-dir "$SCRATCH/old" --ignore-unknown "$TD/profiles/oracle" >/dev/null 2>&1
+check "the older layout DIR/NAME too" [ $? -eq 0 ]
+tplan "$TD/profiles/openshift" >/dev/null 2>"$SCRATCH/err"
+check "openshift: \${variables} refused (65)" [ $? -eq 65 ]
+check "openshift: the error names the variable, file and line" \
+	grep -q 'openshift/tuned.conf:7: include: tuned variable ${f:virt_check:virtual-guest:network-throughput} is not supported' "$SCRATCH/err"
+plan --tuned-dir "$SCRATCH/none" --ignore-unknown "$TD/profiles/oracle" >/dev/null 2>"$SCRATCH/err"
+check "an include no tuned directory has: 65, naming it" [ $? -eq 65 ] &&
+	grep -q 'oracle/tuned.conf:7: include: no tuned profile "throughput-performance"' "$SCRATCH/err"
+printf '[main]\ninclude=loop-b\n[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\n' >"$SCRATCH/loop-a.conf"
+mkdir -p "$TD/profiles/loop-b" "$TD/profiles/loop-a"
+printf '[main]\ninclude=loop-a\n' >"$TD/profiles/loop-b/tuned.conf"
+cp "$SCRATCH/loop-a.conf" "$TD/profiles/loop-a/tuned.conf"
+tplan "$TD/profiles/loop-a" >/dev/null 2>"$SCRATCH/err"
+check "an include loop ends with an error, not a hang" [ $? -eq 65 ]
+printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = ${fin}\n' >"$SCRATCH/var.conf"
+tplan "$SCRATCH/var.conf" >/dev/null 2>"$SCRATCH/err"
+check "a \${variable} in a value: 65, named" [ $? -eq 65 ] && grep -q 'tuned variable ${fin}' "$SCRATCH/err"
+mkdir "$SCRATCH/emptydir"
+plan "$SCRATCH/emptydir" >/dev/null 2>"$SCRATCH/err"
+check "a directory without tuned.conf is still not a profile (66)" [ $? -eq 66 ] && grep -q 'is a directory' "$SCRATCH/err"
+finish
