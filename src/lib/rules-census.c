@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "census.h"
 #include "rules-internal.h"
@@ -31,17 +32,49 @@ add(char *buf, size_t len, const char *fmt, ...)
 
 #define ADD(field, ...) add((field), sizeof(field), __VA_ARGS__)
 
-/* The ephemeral range size, from the snapshot, else the kernel default. */
+/* The ports the ephemeral range really offers, from the snapshot, else the
+ * kernel default: the range less the ports reserved in it. */
 static long long
-port_range(const struct tt_rule_input *in, long long *lo, long long *hi)
+port_range(const struct tt_rule_input *in, long long *lo, long long *hi, unsigned *reserved)
 {
 	const struct tt_val *v = tt_rule_current(in, TT_K_LOCAL_PORT_RANGE);
+	long long n;
 
 	if (!tt_port_range_valid(v))
 		v = &tt_key_get(TT_K_LOCAL_PORT_RANGE)->def;
 	*lo = v->v[0];
 	*hi = v->v[1];
-	return *hi - *lo + 1;
+	*reserved = tt_snapshot_reserved_in(in->snap, (unsigned)*lo, (unsigned)*hi);
+	n = *hi - *lo + 1 - *reserved;
+	return n > 0 ? n : 1;
+}
+
+/* A TIME_WAIT overflow counted some time in the past: the counter adds up
+ * since boot (or since the namespace was made), so without TIME_WAIT near
+ * the limit now it is no evidence of trouble now. */
+static void
+time_wait_past_overflow(const struct tt_rule_input *in, struct tt_findings *out, uint64_t tw)
+{
+	const struct tt_census *c = in->snap->census;
+	const struct tt_val *max = tt_rule_current(in, TT_K_MAX_TW_BUCKETS);
+	const char *since = tt_counters_since(in->snap->netns);
+	struct tt_finding *f;
+
+	f = tt_finding_add(out, TT_SEV_INFO, "tcp_max_tw_buckets");
+	tt_finding_key(f, TT_K_MAX_TW_BUCKETS);
+	TT_SAY(f->message,
+	    "the TIME_WAIT table overflowed %" PRIu64 " times %s; "
+	    "%" PRIu64 " timewait sockets now",
+	    c->counter[TT_CTR_TW_OVERFLOW], since, tw);
+	TT_SAY(f->evidence, "TcpExt TCPTimeWaitOverflow = %" PRIu64 " (cumulative, %s)",
+	    c->counter[TT_CTR_TW_OVERFLOW], since);
+	if (max != NULL)
+		ADD(f->evidence, "; tcp_max_tw_buckets = %lld now%s", max->v[0],
+		    max->v[0] < 0 ? " (no limit)" : "");
+	TT_SAY(f->advice,
+	    "Nothing shows an overflow now. To know whether it still happens, read "
+	    "TcpExt.TCPTimeWaitOverflow twice a while apart: only a rise is a current "
+	    "overflow.");
 }
 
 static void
@@ -55,27 +88,33 @@ rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	bool near = false;
 	struct tt_finding *f;
 
+	/* A limit of 0 keeps no TIME_WAIT at all: every close overflows, so
+	 * the count is evidence of now.  A negative limit is no limit. */
 	if (max != NULL && max->v[0] > 0)
 		near = tw * 100 >= (uint64_t)max->v[0] * (uint64_t)in->thr->tw_buckets_warn_pct;
-	if (!near && ovf == 0)
+	else if (max != NULL && max->v[0] == 0)
+		near = ovf > 0;
+	if (!near) {
+		if (ovf > 0)
+			time_wait_past_overflow(in, out, tw);
 		return;
+	}
 	f = tt_finding_add(out, TT_SEV_WARN, "tcp_max_tw_buckets");
 	tt_finding_key(f, TT_K_MAX_TW_BUCKETS);
 	tt_finding_key(f, TT_K_TW_REUSE);
-	if (near && max != NULL)
+	if (max->v[0] > 0)
 		TT_SAY(f->message, "TIME_WAIT is at %" PRIu64 "%% of tcp_max_tw_buckets",
 		    tw * 100 / (uint64_t)max->v[0]);
 	else
-		TT_SAY(f->message,
-		    "the TIME_WAIT table has overflowed: closing sockets skipped TIME_WAIT");
+		TT_SAY(f->message, "tcp_max_tw_buckets = 0: every closing socket skips TIME_WAIT");
 	TT_SAY(f->evidence,
 	    "%" PRIu64 " timewait sockets (%" PRIu64 " TIME_WAIT, %" PRIu64 " orphaned FIN_WAIT2)",
 	    tw, tt_census_state(c, TT_CS_TIME_WAIT), tt_census_state(c, TT_CS_FIN_WAIT2_ORPHANED));
-	if (max != NULL)
-		ADD(f->evidence, ", tcp_max_tw_buckets = %lld, warning at %lld%%", max->v[0],
-		    in->thr->tw_buckets_warn_pct);
+	ADD(f->evidence, ", tcp_max_tw_buckets = %lld, warning at %lld%%", max->v[0],
+	    in->thr->tw_buckets_warn_pct);
 	if (c->have[TT_CTR_TW_OVERFLOW])
-		ADD(f->evidence, "; TcpExt TCPTimeWaitOverflow = %" PRIu64, ovf);
+		ADD(f->evidence, "; TcpExt TCPTimeWaitOverflow = %" PRIu64 " %s", ovf,
+		    tt_counters_since(in->snap->netns));
 	TT_SAY(f->advice,
 	    "Past the limit the kernel drops TIME_WAIT for new closes, so a late "
 	    "segment of an old connection can corrupt a new one with the same "
@@ -84,13 +123,52 @@ rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	    "socket is small); tcp_tw_reuse = 1 lets outgoing connects reuse them.");
 }
 
+static bool
+dest_loopback(const struct tt_census_dest *d)
+{
+	static const uint8_t v6lo[16] = { [15] = 1 };
+
+	if (d->family == AF_INET6)
+		return memcmp(d->addr, v6lo, 16) == 0;
+	return d->addr[0] == 127;
+}
+
+/* What tcp_tw_reuse can do for ports held in TIME_WAIT towards d. */
+static void
+reuse_advice(const struct tt_rule_input *in, const struct tt_census_dest *d, struct tt_finding *f)
+{
+	const struct tt_val *reuse = tt_rule_current(in, TT_K_TW_REUSE);
+	const struct tt_val *delay = tt_rule_current(in, TT_K_TW_REUSE_DELAY);
+	bool lo = dest_loopback(d);
+
+	if (delay != NULL)
+		ADD(f->evidence, "; tcp_tw_reuse_delay = %lld ms", delay->v[0]);
+	/* 2 is reuse for loopback: setting 1 changes nothing there, and
+	 * what holds connect() back is the wait before a port is reused. */
+	if (reuse != NULL && (reuse->v[0] == 1 || (reuse->v[0] == 2 && lo))) {
+		ADD(f->advice,
+		    "; tcp_tw_reuse = %lld already reuses TIME_WAIT ports towards %s, but "
+		    "only once tcp_tw_reuse_delay has passed (%s; before 6.14 1 to 2 s from "
+		    "the last timestamp) and with timestamps on: churn faster than that still "
+		    "runs out of ports",
+		    reuse->v[0], lo ? "loopback" : "every destination",
+		    delay != NULL ? "see the evidence" : "1000 ms by default");
+		return;
+	}
+	ADD(f->advice,
+	    "; most ports sit in TIME_WAIT: set net.ipv4.tcp_tw_reuse = 1 (with "
+	    "tcp_timestamps on) so connect() may reuse them after tcp_tw_reuse_delay%s",
+	    reuse != NULL && reuse->v[0] == 2 ? " (2 helps loopback only)" : "");
+}
+
 static void
 rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	const struct tt_census *c = in->snap->census;
 	const struct tt_val *reuse = tt_rule_current(in, TT_K_TW_REUSE);
 	size_t idx[3], n;
-	long long lo, hi, range = port_range(in, &lo, &hi);
+	unsigned reserved;
+	long long lo, hi, range = port_range(in, &lo, &hi, &reserved);
 
 	n = tt_census_top_dests(c, idx, 3);
 	for (size_t i = 0; i < n; i++) {
@@ -113,8 +191,11 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 		    ds, pct);
 		TT_SAY(f->evidence,
 		    "%" PRIu64 " sockets to %s on local ports %lld-%lld "
-		    "(%lld ports): %" PRIu64 " in TIME_WAIT, %" PRIu64 " connecting",
-		    d->count, ds, lo, hi, range, d->time_wait, d->syn_sent);
+		    "(%lld ports): %" PRIu64 " in TIME_WAIT, %" PRIu64
+		    " orphaned FIN_WAIT2, %" PRIu64 " connecting",
+		    d->count, ds, lo, hi, range, d->time_wait, d->fin_wait2, d->syn_sent);
+		if (reserved)
+			ADD(f->evidence, "; %u reserved ports of the range taken out", reserved);
 		if (d->err)
 			ADD(f->evidence, "; count may be high by up to %" PRIu64, d->err);
 		if (reuse != NULL)
@@ -122,34 +203,93 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 		TT_SAY(f->advice,
 		    "Reuse connections to this destination (keep-alive, a pool) "
 		    "instead of opening one per request");
-		if (d->time_wait * 2 >= d->count && (reuse == NULL || reuse->v[0] != 1))
-			ADD(f->advice,
-			    "; most ports sit in TIME_WAIT: set net.ipv4.tcp_tw_reuse "
-			    "= 1 (with tcp_timestamps on) so connect() may reuse them%s",
-			    reuse != NULL && reuse->v[0] == 2 ? " (2 helps loopback only)" : "");
+		if (d->time_wait * 2 >= d->count)
+			reuse_advice(in, d, f);
 		ADD(f->advice,
 		    "; widen net.ipv4.ip_local_port_range; or spread the load "
 		    "over more destination addresses or ports.");
 	}
 }
 
+/* CLOSE_WAIT sockets in a listener's accept queue: no process has them
+ * yet, so no owner can be named; the listener's application is not
+ * accepting (or accepts too slowly: its clients gave up and closed). */
+static void
+close_wait_queued(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+
+	for (size_t i = 0; i < c->ncw_port; i++) {
+		const struct tt_census_port *p = &c->cw_port[i];
+		const struct tt_census_listener *l = tt_census_listener(c, p->port);
+		bool full = l != NULL && l->backlog > 0 && l->accept_queue >= l->backlog;
+		struct tt_finding *f;
+
+		if (p->not_accepted == 0)
+			continue;
+		f = tt_finding_add(
+		    out, p->not_accepted >= 10 || full ? TT_SEV_WARN : TT_SEV_INFO, NULL);
+		TT_SAY(f->message,
+		    "%" PRIu64 " CLOSE_WAIT sockets wait in the accept queue of the listener on "
+		    "port %u: the application is not accepting",
+		    p->not_accepted, p->port);
+		TT_SAY(f->evidence,
+		    "%" PRIu64
+		    " CLOSE_WAIT sockets on local port %u have no owner (not accept()ed)",
+		    p->not_accepted, p->port);
+		if (l != NULL)
+			ADD(f->evidence,
+			    "; its listener's accept queue holds %u of a backlog of %u%s",
+			    l->accept_queue, l->backlog, full ? " (full)" : "");
+		TT_SAY(f->advice,
+		    "Their clients gave up before the service accepted them. Look at the "
+		    "process listening on port %u (`ss -ltnp 'sport = :%u'` as root names "
+		    "it): it does not call accept(), or is stuck or too slow; no kernel "
+		    "setting fixes that.",
+		    p->port, p->port);
+	}
+}
+
+/* CLOSE_WAIT by local port, into a finding's evidence. */
+static void
+close_wait_ports(const struct tt_census *c, struct tt_finding *f)
+{
+	ADD(f->evidence, "; by local port:");
+	for (size_t i = 0; i < c->ncw_port && i < 5; i++) {
+		const struct tt_census_port *p = &c->cw_port[i];
+
+		ADD(f->evidence, "%s port %u: %" PRIu64, i ? "," : "", p->port, p->close_wait);
+		if (p->not_accepted)
+			ADD(f->evidence, " (%" PRIu64 " not accepted)", p->not_accepted);
+	}
+	if (c->ncw_port > 5)
+		ADD(f->evidence, ", and %zu more ports", c->ncw_port - 5);
+}
+
 static void
 rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	const struct tt_census *c = in->snap->census;
-	uint64_t cw = tt_census_state(c, TT_CS_CLOSE_WAIT);
-	bool many = (long long)cw >= in->thr->close_wait_warn;
+	uint64_t cw = tt_census_state(c, TT_CS_CLOSE_WAIT), queued = 0;
+	bool many;
 	struct tt_finding *f;
 
-	if (cw == 0)
+	close_wait_queued(in, out);
+	for (size_t i = 0; i < c->ncw_port; i++)
+		queued += c->cw_port[i].not_accepted;
+	if (cw <= queued)
 		return;
+	many = (long long)(cw - queued) >= in->thr->close_wait_warn;
 	f = tt_finding_add(out, many ? TT_SEV_WARN : TT_SEV_INFO, "tcp_keepalive_time");
-	TT_SAY(f->message, "%" PRIu64 " sockets in CLOSE_WAIT: %s", cw,
+	TT_SAY(f->message, "%" PRIu64 " sockets in CLOSE_WAIT: %s", cw - queued,
 	    many ? "an application does not close() connections its peers closed" :
 		   "fewer than the warning threshold");
 	TT_SAY(f->evidence, "CLOSE_WAIT = %" PRIu64 ", close_wait_warn = %lld", cw,
 	    in->thr->close_wait_warn);
-	if (c->owners_walked && c->ncw < cw)
+	if (queued)
+		ADD(f->evidence, " (%" PRIu64 " of them not accepted yet)", queued);
+	close_wait_ports(c, f);
+	if (c->owners_walked && c->ncw < cw - queued)
 		ADD(f->evidence, "; owners of the first %zu looked up", c->ncw);
 	if (c->owners_walked && c->nowner > 0) {
 		ADD(f->evidence, "; held by");
@@ -159,13 +299,18 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 		if (c->nowner > 5)
 			ADD(f->evidence, ", and %zu more", c->nowner - 5);
 	} else if (c->owners_walked) {
-		ADD(f->evidence, "; no process readable here holds them");
+		ADD(f->evidence,
+		    "; no process readable here holds them: naming the owners needs root "
+		    "(or the user that runs them)");
 	}
 	TT_SAY(f->advice,
-	    "CLOSE_WAIT is an application bug that no kernel setting fixes: "
-	    "the program must close() a socket once read() returns 0. Fix the "
-	    "program named above. Keepalive only reaps sockets that set "
-	    "SO_KEEPALIVE, and only once the peer is gone.");
+	    "CLOSE_WAIT is an application bug that no kernel setting fixes: the program "
+	    "must close() a socket once read() returns 0. %s Keepalive only reaps sockets "
+	    "that set SO_KEEPALIVE, and only once the peer is gone.",
+	    c->owners_walked && c->nowner > 0 ?
+		"Fix the program named above." :
+		"Find the program that serves the local port above (`ss -tnp state close-wait` "
+		"as root names it) and fix it.");
 }
 
 static void
@@ -248,6 +393,100 @@ rule_orphans(const struct tt_rule_input *in, struct tt_findings *out)
 	    "tcp_fin_timeout and tcp_orphan_retries so orphans go sooner.");
 }
 
+/*
+ * Listening ports inside the ephemeral range (as the profile would leave
+ * it): an outgoing connection may take such a port while its service is
+ * down or restarting, and the service then cannot bind it.  Reserved
+ * ports are skipped by the range, so they are fine.
+ */
+static void
+rule_port_range_listeners(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	const char *from;
+	const struct tt_val *v = tt_rule_effective(in, TT_K_LOCAL_PORT_RANGE, &from);
+	char ports[128] = "";
+	unsigned n = 0, last = 0;
+	struct tt_finding *f;
+
+	if (!tt_port_range_valid(v))
+		return;
+	for (size_t i = 0; i < c->nlistener; i++) {
+		unsigned p = c->listener[i].port;
+
+		if (p < v->v[0] || p > v->v[1] || tt_snapshot_port_reserved(in->snap, p) ||
+		    p == last)
+			continue;
+		ADD(ports, "%s%u", n ? "," : "", p);
+		last = p;
+		n++;
+	}
+	if (n == 0)
+		return;
+	/* Inside the current range a listener may have got its port from the
+	 * range itself (bind() to port 0): info.  A profile that widens the
+	 * range over a service's port is a new risk: warn. */
+	f = tt_finding_add(
+	    out, strcmp(from, "profile") == 0 ? TT_SEV_WARN : TT_SEV_INFO, "ip_local_port_range");
+	tt_finding_key(f, TT_K_LOCAL_PORT_RANGE);
+	TT_SAY(f->message,
+	    "%u listening port%s inside the ephemeral range %lld-%lld: an outgoing "
+	    "connection can take one while its service is down, which then cannot bind it",
+	    n, n == 1 ? " lies" : "s lie", v->v[0], v->v[1]);
+	TT_SAY(f->evidence,
+	    "ip_local_port_range = %lld %lld (%s); listening on %s; not in "
+	    "ip_local_reserved_ports",
+	    v->v[0], v->v[1], from, ports);
+	TT_SAY(f->advice,
+	    "Reserve them: net.ipv4.ip_local_reserved_ports = %s (keep the ports already "
+	    "there), or keep the range clear of the services' ports.",
+	    ports);
+}
+
+/*
+ * somaxconn is read at listen(): a profile that raises it leaves every
+ * listener capped at the current value until its service listens again.
+ * A listener whose backlog equals the current somaxconn was (or may have
+ * been) cut by it.
+ */
+static void
+rule_listener_backlog(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	const struct tt_val *cur = tt_rule_current(in, TT_K_SOMAXCONN);
+	const struct tt_val *want = tt_rule_target(in, TT_K_SOMAXCONN);
+	char ports[128] = "";
+	unsigned n = 0, last = 0;
+	struct tt_finding *f;
+
+	if (cur == NULL || want == NULL || want->v[0] <= cur->v[0])
+		return;
+	for (size_t i = 0; i < c->nlistener; i++) {
+		const struct tt_census_listener *l = &c->listener[i];
+
+		if ((long long)l->backlog < cur->v[0] || l->port == last)
+			continue;
+		ADD(ports, "%s%u", n ? "," : "", l->port);
+		last = l->port;
+		n++;
+	}
+	if (n == 0)
+		return;
+	f = tt_finding_add(out, TT_SEV_INFO, "somaxconn");
+	tt_finding_key(f, TT_K_SOMAXCONN);
+	TT_SAY(f->message,
+	    "listeners on port %s are capped at somaxconn = %lld and keep that backlog "
+	    "after the profile raises it to %lld",
+	    ports, cur->v[0], want->v[0]);
+	TT_SAY(f->evidence,
+	    "%u listeners have a backlog of %lld (sock_diag), the current "
+	    "net.core.somaxconn; the profile sets %lld",
+	    n, cur->v[0], want->v[0]);
+	TT_SAY(f->advice,
+	    "somaxconn is read when a service calls listen(): restart these services after "
+	    "the apply (and let them ask for a larger backlog) to use the new cap.");
+}
+
 const struct tt_rule tt_rules_census[] = {
 	{ .id = "census_time_wait",
 	    .fn = rule_time_wait,
@@ -259,6 +498,18 @@ const struct tt_rule tt_rules_census[] = {
 	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "no destination uses much of the ephemeral port range" },
+	{ .id = "census_port_range_listeners",
+	    .fn = rule_port_range_listeners,
+	    OWNS_NONE,
+	    .needs_census = true,
+	    .weighs_profile = true,
+	    .ok_message = "no listening port lies in the ephemeral range, or it is reserved" },
+	{ .id = "census_listener_backlog",
+	    .fn = rule_listener_backlog,
+	    OWNS_NONE,
+	    .needs_census = true,
+	    .needs_profile = true,
+	    .ok_message = "no listener stays capped below the profile's somaxconn" },
 	{ .id = "census_close_wait",
 	    .fn = rule_close_wait,
 	    OWNS_NONE,
