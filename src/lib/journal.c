@@ -87,7 +87,10 @@ format_origin(const struct tt_origin *o, char *buf, size_t len, size_t *off)
 		return -ENOSPC;
 	if (o->ns_ino != 0 && put(buf, len, off, "netns %llu %llu\n", o->ns_dev, o->ns_ino) < 0)
 		return -ENOSPC;
-	if (o->boot[0] != '\0' && put(buf, len, off, "boot %s %lld\n", o->boot, o->btime) < 0)
+	if (o->boot[0] != '\0' && o->btime == 0 && put(buf, len, off, "boot %s\n", o->boot) < 0)
+		return -ENOSPC;
+	if (o->boot[0] != '\0' && o->btime != 0 &&
+	    put(buf, len, off, "boot %s %lld\n", o->boot, o->btime) < 0)
 		return -ENOSPC;
 	return 0;
 }
@@ -318,7 +321,7 @@ parse_boot_line(char *rest, struct tt_journal *j)
 
 	if (sp != NULL) {
 		*sp = '\0';
-		if (parse_ll(sp + 1, &j->origin.btime) < 0 || j->origin.btime < 0)
+		if (parse_ll(sp + 1, &j->origin.btime) < 0 || j->origin.btime <= 0)
 			return -EBADMSG;
 	}
 	if (!boot_id_valid(rest))

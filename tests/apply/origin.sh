@@ -61,13 +61,22 @@ $T rollback >/dev/null || fail "rollback: exit $?"
 [ "$(snap)" = "$orig" ] || fail "rollback: $(snap)"
 ok "another namespace: apply, rollback and confirm refuse (65)"
 
-# 3. Another boot, on a copied proc root whose boot id changes.
+# 3. Another boot, on a copied proc root whose boot id and boot time
+# change.
 mkdir -p $WORK/proc/sys/kernel/random
 echo 11111111-2222-3333-4444-555555555555 >$WORK/proc/sys/kernel/random/boot_id
+printf 'cpu  1 2 3 4\nbtime 1795400000\nprocesses 9\n' >$WORK/proc/stat
 $T $fix apply $WORK/fix.ini >/dev/null || fail "apply to the fixture: exit $?"
-grep -q '^boot 11111111-2222-3333-4444-555555555555$' $STATE/journal || fail "no boot id in the journal"
-# The reboot: a new boot id, and the keys back at their defaults.
+grep -q '^boot 11111111-2222-3333-4444-555555555555 1795400000$' $STATE/journal ||
+	fail "no boot id and time in the journal: $(grep ^boot $STATE/journal)"
+# Another id with the same boot time is the same boot seen through a
+# container's own boot id.
+echo 22222222-2222-3333-4444-555555555555 >$WORK/proc/sys/kernel/random/boot_id
+$T $fix status >$WORK/out 2>&1 || fail "status with a container's boot id, same boot time: exit $?: $(cat $WORK/out)"
+# The reboot: a new boot id, a new boot time, and the keys back at their
+# defaults.
 echo 66666666-2222-3333-4444-555555555555 >$WORK/proc/sys/kernel/random/boot_id
+printf 'cpu  1 2 3 4\nbtime 1795409999\nprocesses 9\n' >$WORK/proc/stat
 echo 17 >$WORK/proc/sys/net/core/somaxconn
 echo 11 >$WORK/proc/sys/net/ipv4/tcp_keepalive_time
 $T $fix rollback >/dev/null 2>$WORK/err
