@@ -30,6 +30,27 @@ list_keys(FILE *f)
 		fprintf(f, "  %-30s %s\n", cat[i].name, cat[i].summary);
 }
 
+/* What a pod spec can do with the key (tcptune export writes it). */
+static const char *
+k8s_text(const struct tt_key *k, char *buf, size_t len)
+{
+	switch (tt_key_k8s(k, TT_K8S_NEWEST)) {
+	case TT_K8S_SAFE:
+		if (k->k8s_safe_since == TT_K8S_SAFE_ALWAYS)
+			return "safe: a pod sets it in securityContext.sysctls";
+		snprintf(buf, len,
+		    "safe since 1.%u: a pod sets it in securityContext.sysctls; earlier "
+		    "releases need the kubelet's --allowed-unsafe-sysctls",
+		    k->k8s_safe_since);
+		return buf;
+	case TT_K8S_UNSAFE:
+		return "unsafe: a pod sets it only on nodes whose kubelet allows it with "
+		       "--allowed-unsafe-sysctls";
+	default:
+		return "no pod can set it: one value for the whole node";
+	}
+}
+
 static void
 explain_key(struct cmd_env *env, FILE *f, const struct tt_key *k)
 {
@@ -69,6 +90,7 @@ explain_key(struct cmd_env *env, FILE *f, const struct tt_key *k)
 	else
 		snprintf(buf, sizeof(buf), "%s", k->netns_note);
 	field(f, "Namespaces:", buf);
+	field(f, "Kubernetes:", k8s_text(k, buf, sizeof(buf)));
 	buf[0] = '\0';
 	if (k->since) {
 		tt_kv_format(k->since, v1, sizeof(v1));
@@ -155,6 +177,7 @@ json_key(struct cmd_env *env, const struct tt_key *k, const char *asked)
 	json_int(&j, NULL, k->smax);
 	json_arr_end(&j);
 	json_bool(&j, "per_netns", (k->flags & TT_KEY_PER_NETNS) != 0);
+	json_str(&j, "kubernetes", tt_k8s_class_name(tt_key_k8s(k, TT_K8S_NEWEST)));
 	json_release(&j, "since", k->since);
 	json_release(&j, "removed", k->removed);
 	json_str(&j, "history", k->history);

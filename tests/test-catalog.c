@@ -247,6 +247,26 @@ corrected_facts_stay_corrected(void **state)
 	assert_non_null(strstr(tt_key_get(TT_K_FIN_TIMEOUT)->kbounds_note, "depends"));
 }
 
+/* Kubernetes' list: a safe key is one each pod's namespace has, and a
+ * release before the key joined the list treats it as unsafe. */
+static void
+kubernetes_classes(void **state)
+{
+	const struct tt_key *cat = tt_catalog();
+
+	(void)state;
+	for (int i = 0; i < TT_K__COUNT; i++)
+		if (cat[i].k8s_safe_since != 0)
+			assert_true(cat[i].flags & TT_KEY_PER_NETNS);
+	assert_int_equal(tt_key_k8s(tt_key_get(TT_K_FIN_TIMEOUT), 29), TT_K8S_SAFE);
+	assert_int_equal(tt_key_k8s(tt_key_get(TT_K_FIN_TIMEOUT), 28), TT_K8S_UNSAFE);
+	assert_int_equal(tt_key_k8s(tt_key_get(TT_K_LOCAL_PORT_RANGE), 2), TT_K8S_SAFE);
+	assert_int_equal(tt_key_k8s(tt_key_get(TT_K_TW_REUSE), 40), TT_K8S_UNSAFE);
+	assert_int_equal(tt_key_k8s(tt_key_get(TT_K_MAX_ORPHANS), 40), TT_K8S_NODE);
+	assert_int_equal(tt_key_k8s(tt_key_get(TT_K_TW_RECYCLE), 40), TT_K8S_NODE);
+	assert_string_equal(tt_k8s_class_name(TT_K8S_UNSAFE), "unsafe");
+}
+
 int
 main(void)
 {
@@ -258,6 +278,7 @@ main(void)
 		cmocka_unit_test(every_path_stays_in_sys_net),
 		cmocka_unit_test(paths_and_bounds),
 		cmocka_unit_test(facts_in_one_place),
+		cmocka_unit_test(kubernetes_classes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "strtab.h"
 
 /* clang-format off: it takes the braces of an initialiser for a block. */
 #define V1(a)                          \
@@ -40,6 +41,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.def = V1(7200),
 		.flags = TT_KEY_PER_NETNS,
 		.netns_note = "per network namespace since 4.5",
+		.k8s_safe_since = 29,
 		.summary = "idle time before the first keepalive probe",
 		.meaning =
 		    "How long a connection may sit idle before the kernel sends the first "
@@ -75,6 +77,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.def = V1(75),
 		.flags = TT_KEY_PER_NETNS,
 		.netns_note = "per network namespace since 4.5",
+		.k8s_safe_since = 29,
 		.summary = "seconds between unanswered keepalive probes",
 		.meaning =
 		    "Once a keepalive socket has been idle for tcp_keepalive_time, the "
@@ -96,6 +99,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.def = V1(9),
 		.flags = TT_KEY_PER_NETNS,
 		.netns_note = "per network namespace since 4.5",
+		.k8s_safe_since = 29,
 		.summary = "unanswered keepalive probes before the connection is dropped",
 		.meaning =
 		    "How many keepalive probes may go unanswered before the kernel gives "
@@ -116,6 +120,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.def = V1(60),
 		.flags = TT_KEY_PER_NETNS,
 		.netns_note = "per network namespace since 4.6",
+		.k8s_safe_since = 29,
 		.summary = "lifetime of an orphaned FIN_WAIT2 socket",
 		.meaning =
 		    "How long a socket stays in FIN_WAIT2 after the application closed it "
@@ -369,6 +374,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.def = V2(32768, 60999),
 		.flags = TT_KEY_PER_NETNS | TT_KEY_ORDERED,
 		.netns_note = "per network namespace",
+		.k8s_safe_since = TT_K8S_SAFE_ALWAYS,
 		.summary = "ephemeral source ports for outgoing connections",
 		.meaning =
 		    "The source ports the kernel picks from for connect() without bind(). "
@@ -398,6 +404,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.def = V1(1),
 		.flags = TT_KEY_PER_NETNS,
 		.netns_note = "per network namespace since 4.6",
+		.k8s_safe_since = TT_K8S_SAFE_ALWAYS,
 		.summary = "SYN cookies when a listen queue overflows",
 		.meaning =
 		    "With 1 the kernel answers SYNs with cookies once a listener's SYN "
@@ -736,4 +743,17 @@ tt_kv_parse(const char *release)
 	    kv_part(&release, &min) < 0)
 		return 0;
 	return TT_KV(maj, min);
+}
+
+TT_STRTAB(tt_k8s_class, enum tt_k8s_class,
+    "node", [TT_K8S_SAFE] = "safe", [TT_K8S_UNSAFE] = "unsafe", [TT_K8S_NODE] = "node")
+
+enum tt_k8s_class
+tt_key_k8s(const struct tt_key *k, unsigned minor)
+{
+	if (!(k->flags & TT_KEY_PER_NETNS) || k->removed != 0)
+		return TT_K8S_NODE;
+	if (k->k8s_safe_since != 0 && k->k8s_safe_since <= minor)
+		return TT_K8S_SAFE;
+	return TT_K8S_UNSAFE;
 }

@@ -35,6 +35,20 @@ enum tt_key_id {
 #define TT_KEY_VENDOR    0x4u /* not upstream: some vendor kernels only */
 #define TT_KEY_ORDERED   0x8u /* fields must be in non-decreasing order */
 
+/* k8s_safe_since of a key safe in every Kubernetes release with pod
+ * sysctls. */
+#define TT_K8S_SAFE_ALWAYS 1u
+
+/* What Kubernetes lets a pod do with a key. */
+enum tt_k8s_class {
+	TT_K8S_SAFE,   /* securityContext.sysctls on any node */
+	TT_K8S_UNSAFE, /* only where the kubelet's --allowed-unsafe-sysctls names it */
+	TT_K8S_NODE,   /* no pod: one value for the whole node, or gone from Linux */
+};
+
+/* The first 1.N release whose safe list is the catalog's newest. */
+#define TT_K8S_NEWEST 29u
+
 /* A kernel release as one comparable number: TT_KV(4, 12) < TT_KV(6, 18). */
 #define TT_KV(maj, min) (((unsigned)(maj) << 16) | ((unsigned)(min) << 8))
 
@@ -54,6 +68,11 @@ struct tt_key {
 	unsigned removed; /* TT_KV of the release that removed it, 0 = present */
 	unsigned flags;
 	const char *netns_note;
+	/* Kubernetes: the first 1.x release whose kubelet lets a pod set the
+	 * key in securityContext.sysctls without --allowed-unsafe-sysctls
+	 * (TT_K8S_SAFE_ALWAYS: every release with pod sysctls); 0 when the
+	 * key is not on that list. */
+	unsigned k8s_safe_since;
 	const char *summary; /* one line */
 	const char *meaning;
 	const char *history;
@@ -65,6 +84,12 @@ struct tt_key {
 /* The whole table, indexed by enum tt_key_id. */
 const struct tt_key *tt_catalog(void);
 const struct tt_key *tt_key_get(enum tt_key_id id);
+
+/* How a kubelet of release 1.minor treats the key. */
+enum tt_k8s_class tt_key_k8s(const struct tt_key *k, unsigned minor);
+/* "safe", "unsafe", "node" (the JSON spelling). */
+const char *tt_k8s_class_name(enum tt_k8s_class v);
+int tt_k8s_class_from_name(const char *s);
 
 /*
  * Finds a key by its full name, with dots ("net.ipv4.tcp_fin_timeout") or
