@@ -45,6 +45,7 @@ debootstrap
 systemd-container
 ansible
 python3-jsonschema
+python3-yaml
 "
 
 # What CI runs besides `make check`: clang and its libFuzzer runtime for

@@ -188,6 +188,7 @@ extern const struct cmd cmd_explain;
 extern const struct cmd cmd_help;
 extern const struct cmd cmd_plan;
 extern const struct cmd cmd_profiles;
+extern const struct cmd cmd_export;
 extern const struct cmd cmd_rollback;
 extern const struct cmd cmd_status;
 

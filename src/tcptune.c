@@ -28,6 +28,7 @@ static const struct cmd *const commands[] = {
 	&cmd_rollback,
 	&cmd_status,
 	&cmd_profiles,
+	&cmd_export,
 	&cmd_help,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

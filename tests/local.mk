@@ -58,6 +58,7 @@ SCRIPT_TESTS = \
 	tests/check-hostile-netns.sh \
 	tests/check-facts.sh \
 	tests/check-profiles.sh \
+	tests/check-export.sh \
 	tests/check-profile-files.sh \
 	tests/check-json-schema.sh \
 	tests/check-completion.sh
