@@ -10,5 +10,7 @@ EXTRA_DIST += \
 	docs/hardening.md \
 	docs/journal.md \
 	docs/json.md \
+	docs/kubernetes.md \
+	docs/kubernetes/tcptune-daemonset.yaml \
 	docs/performance.md \
 	docs/profiles.md
