@@ -60,6 +60,7 @@ SCRIPT_TESTS = \
 	tests/check-profiles.sh \
 	tests/check-export.sh \
 	tests/check-k8s-manifest.sh \
+	tests/check-fleet-doc.sh \
 	tests/check-profile-files.sh \
 	tests/check-json-schema.sh \
 	tests/check-completion.sh

@@ -1,0 +1,43 @@
+#!/bin/sh
+# docs/fleet.md's Prometheus section against the real output: its alerts
+# pass `promtool check rules`, every metric it names is one tcptune writes,
+# and every metric tcptune writes is in its table.
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+scratch
+command -v promtool >/dev/null || skip_all "promtool is not installed (Debian package prometheus)"
+T=$TCPTUNE
+DOC=$TESTS_DIR/../docs/fleet.md
+R618=$FIXTURES/proc-6.18
+N=$SCRATCH/none
+mkdir "$N"
+
+# The alerts: the yaml block of section 4, as one rule group.
+awk '/^## 4\./ { s = 1 } s && /^```yaml/ { y = 1; next } y && /^```/ { exit } y' "$DOC" >"$SCRATCH/alerts"
+check "the section has alerts" grep -q '^- alert:' "$SCRATCH/alerts"
+{ printf 'groups:\n- name: tcptune\n  rules:\n'; sed 's/^/  /' "$SCRATCH/alerts"; } >"$SCRATCH/rules.yml"
+promtool check rules "$SCRATCH/rules.yml" >"$SCRATCH/lint" 2>&1
+check "promtool check rules on the documented alerts" [ $? -eq 0 ]
+
+# What tcptune writes: a check with a profile, a failed one, and one with
+# the census of a namespace of its own.
+printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\n' >"$SCRATCH/p.ini"
+printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = soon\n' >"$SCRATCH/bad.ini"
+{
+	"$T" check --proc-root "$R618" --sysctl-root "$N" --profile "$SCRATCH/p.ini" --format prometheus
+	"$T" check --proc-root "$R618" --sysctl-root "$N" --profile "$SCRATCH/bad.ini" --format prometheus 2>/dev/null
+	if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
+		unshare -n sh -c "ip link set lo up; exec '$T' check --sysctl-root '$N' --format prometheus"
+	fi
+} >"$SCRATCH/all.prom"
+sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p' "$SCRATCH/all.prom" | sort -u >"$SCRATCH/written"
+check "tcptune wrote metrics" [ -s "$SCRATCH/written" ]
+
+# Named in the section: the table's first column and the alerts' exprs.
+awk '/^## 4\./ { s = 1 } /^## 5\./ { s = 0 } s' "$DOC" |
+	sed -n 's/^| `\(tcptune_[a-z_]*\)`.*/\1/p' | sort -u >"$SCRATCH/table"
+grep -o 'tcptune_[a-z_]*' "$SCRATCH/alerts" | sort -u >"$SCRATCH/in-alerts"
+missing=$(sort -u "$SCRATCH/table" "$SCRATCH/in-alerts" | comm -23 - "$SCRATCH/written")
+check "every metric the section names is written${missing:+ (not written: $missing)}" [ -z "$missing" ]
+undocumented=$(comm -13 "$SCRATCH/table" "$SCRATCH/written")
+check "every metric written is in the table${undocumented:+ (missing: $undocumented)}" [ -z "$undocumented" ]
+finish
