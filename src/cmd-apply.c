@@ -392,7 +392,8 @@ apply_refused(struct cmd_env *env, const struct apply_opts *o, const struct appl
 
 /*
  * Without a timer the promise of --confirm cannot be kept: the apply is
- * undone at once.  Undone or not, the apply asked for did not happen.
+ * undone at once.  The apply asked for did not happen: every key back is
+ * EXIT_IOERR, as for a failed write put back; a key left is EXIT_SOFTWARE.
  */
 static int
 apply_undo_untimed(struct cmd_env *env, const struct apply_opts *o, struct apply_run *a, int e)
@@ -412,7 +413,7 @@ apply_undo_untimed(struct cmd_env *env, const struct apply_opts *o, struct apply
 		    strerror(-r));
 	if (o->format == FORMAT_TEXT)
 		applier_print_keys(stdout, &undo);
-	return EXIT_SOFTWARE;
+	return r < 0 ? EXIT_SOFTWARE : EXIT_IOERR;
 }
 
 static void
@@ -424,9 +425,10 @@ apply_report_text(const struct apply_opts *o, const struct apply_run *a)
 	printf("profile %s\n", a->abspath);
 	applier_print_keys(stdout, res);
 	for (int i = 0; i < plan->n; i++)
-		if (plan->items[i].action == TT_PLAN_REFUSE)
-			printf("  %-32s skipped (refused): %s\n",
-			    tt_key_get(plan->items[i].id)->name, plan->items[i].why);
+		if (plan->items[i].action == TT_PLAN_REFUSE) {
+			printf("  %-32s skipped (refused):\n    ", tt_key_get(plan->items[i].id)->name);
+			cmd_wrap(stdout, plan->items[i].why, 4, 78);
+		}
 	if (a->r == 0 && !res->changed)
 		printf("unchanged: every key was already at its target (%d)\n", plan->nkeep);
 	else if (a->r == 0)

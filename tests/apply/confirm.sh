@@ -105,3 +105,16 @@ $T confirm >/dev/null 2>&1 && fail "confirm after the deadline succeeded"
 $T rollback >/dev/null || fail "rollback: exit $?"
 [ "$(snap)" = "$orig" ] || fail "rollback with an expired confirmation: $(snap)"
 ok "a lost timer: status says the deadline passed, rollback restores"
+
+# 7. The timer cannot be started (fork fails): the apply is undone at once,
+# every key is back, and the exit code says so (74, not 70).
+if command -v strace >/dev/null; then
+	strace -f -o /dev/null -e trace=clone,clone3 -e inject=clone:error=EAGAIN -e inject=clone3:error=ENOSYS \
+		$T apply --confirm 30 "$web" >$WORK/out 2>&1
+	rc=$?
+	[ $rc = 74 ] || fail "apply --confirm without a timer: exit $rc, expected 74: $(cat $WORK/out)"
+	grep -q 'cannot start the confirmation timer' $WORK/out || fail "no message: $(cat $WORK/out)"
+	[ "$(snap)" = "$orig" ] || fail "apply --confirm without a timer left keys: $(snap)"
+	[ -z "$(timers)" ] || fail "a timer runs after all"
+	ok "no timer: undone at once, exit 74"
+fi

@@ -44,7 +44,9 @@ why_of $recycle | grep -q 'cannot be overridden' || fail "4.9, nat = yes: does n
 $T $old apply $WORK/yes.ini >/dev/null 2>&1
 rc=$?
 [ $rc = 65 ] || fail "4.9, nat = yes: apply exit $rc, expected 65"
-$T $old apply --skip-refused $WORK/yes.ini >/dev/null 2>&1 || fail "4.9: apply --skip-refused: exit $?"
+$T $old apply --skip-refused $WORK/yes.ini >$WORK/skip.out 2>&1 || fail "4.9: apply --skip-refused: exit $?"
+grep -q 'skipped (refused)' $WORK/skip.out || fail "--skip-refused does not say what it skipped: $(cat $WORK/skip.out)"
+[ "$(awk 'length > 80' $WORK/skip.out)" = "" ] || fail "--skip-refused: lines over 80 columns: $(awk 'length > 80' $WORK/skip.out)"
 [ "$(cat $WORK/proc/sys/net/ipv4/tcp_tw_recycle)" = 0 ] || fail "--skip-refused wrote tcp_tw_recycle"
 [ "$(cat $WORK/proc/sys/net/ipv4/tcp_fin_timeout)" = 30 ] || fail "--skip-refused did not apply the rest"
 $T $old rollback >/dev/null || fail "4.9: rollback: exit $?"
