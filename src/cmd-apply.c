@@ -426,7 +426,8 @@ apply_report_text(const struct apply_opts *o, const struct apply_run *a)
 	applier_print_keys(stdout, res);
 	for (int i = 0; i < plan->n; i++)
 		if (plan->items[i].action == TT_PLAN_REFUSE) {
-			printf("  %-32s skipped (refused):\n    ", tt_key_get(plan->items[i].id)->name);
+			printf("  %-32s skipped (refused):\n    ",
+			    tt_key_get(plan->items[i].id)->name);
 			cmd_wrap(stdout, plan->items[i].why, 4, 78);
 		}
 	if (a->r == 0 && !res->changed)

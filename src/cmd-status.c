@@ -36,7 +36,19 @@ struct status_view {
 	long long now;
 	const char *confirm;         /* "none", "pending" or "expired" */
 	enum tt_origin_match origin; /* the journal's kernel and this one */
+	/* The last apply undone for want of a confirmation, until the next
+	 * apply: its journal and when it was undone. */
+	bool show_undone;
+	struct tt_journal undone;
+	long long undone_at;
 };
+
+/* Why the apply was undone: at its deadline, or at once (no timer). */
+static bool
+undone_at_deadline(const struct status_view *v)
+{
+	return v->undone_at >= v->undone.confirm_deadline;
+}
 
 static const char *const origin_name[] = {
 	[TT_ORIGIN_SAME] = "here",
@@ -100,6 +112,9 @@ status_gather(struct cmd_env *env, struct status_view *v)
 	v->journal = tt_journal_peek(env->ctx, jr);
 	if (v->journal < 0)
 		return cmd_exit_for_errno(v->journal);
+	/* A damaged or unreadable record of an undo only goes unshown; the
+	 * next apply removes it. */
+	v->show_undone = tt_journal_peek_undone(env->ctx, &v->undone, &v->undone_at) == 1;
 	if (v->journal != 1)
 		return 0;
 	{
@@ -124,6 +139,56 @@ status_gather(struct cmd_env *env, struct status_view *v)
 	if (jr->confirm_deadline != 0)
 		v->confirm = v->now <= jr->confirm_deadline ? "pending" : "expired";
 	return 0;
+}
+
+/* "last_undo": what the last undo for want of a confirmation put back. */
+static void
+undone_json(struct json *j, const struct status_view *v)
+{
+	const struct tt_journal *u = &v->undone;
+
+	if (!v->show_undone) {
+		json_null(j, "last_undo");
+		return;
+	}
+	json_obj_begin(j, "last_undo");
+	json_int(j, "time", v->undone_at);
+	json_str(j, "reason", undone_at_deadline(v) ? "unconfirmed" : "no_timer");
+	json_int(j, "apply_time", u->time);
+	cmd_json_profile_path(j, "profile", u->profile);
+	json_arr_begin(j, "keys");
+	for (int i = 0; i < u->nkeys; i++) {
+		if (u->keys[i].prev.n == 0)
+			continue;
+		json_obj_begin(j, NULL);
+		json_str(j, "key", tt_key_get(u->keys[i].id)->name);
+		applier_json_val(j, "from", &u->keys[i].target);
+		applier_json_val(j, "to", &u->keys[i].prev);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+/* The text of the same. */
+static void
+undone_text(const struct status_view *v)
+{
+	const struct tt_journal *u = &v->undone;
+	char ta[64], tb[64];
+
+	printf("\nlast undo: %s: the apply of %s at %s %s; put back:\n",
+	    time_text(v->undone_at, ta, sizeof(ta)), u->profile, time_text(u->time, tb, sizeof(tb)),
+	    undone_at_deadline(v) ? "was not confirmed by its deadline" :
+				    "could not start its confirmation timer");
+	for (int i = u->nkeys - 1; i >= 0; i--) {
+		char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
+
+		if (u->keys[i].prev.n != 0)
+			printf("  %-32s %s -> %s\n", tt_key_get(u->keys[i].id)->name,
+			    tt_val_format(&u->keys[i].target, a, sizeof(a)),
+			    tt_val_format(&u->keys[i].prev, b, sizeof(b)));
+	}
 }
 
 static void
@@ -160,6 +225,7 @@ status_json(const struct status_view *v)
 		}
 		json_arr_end(&j);
 	}
+	undone_json(&j, v);
 	json_obj_end(&j);
 	json_finish(&j);
 }
@@ -224,6 +290,8 @@ run_status(struct cmd_env *env, int argc, char *argv[])
 		    tt_ctx_state_dir(env->ctx));
 	else
 		status_text(&v);
+	if (format != FORMAT_JSON && v.show_undone)
+		undone_text(&v);
 	if (v.journal == 1 &&
 	    (v.interrupted || !v.all_match || v.origin != TT_ORIGIN_SAME ||
 		strcmp(v.confirm, "expired") == 0))

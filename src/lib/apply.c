@@ -309,6 +309,7 @@ tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_journal 
 		tt_log(ctx, TT_LOG_ERR, "the journal cannot be written: nothing was written");
 		return r;
 	}
+	tt_journal_forget_undone(p->state); /* an undo before this apply is history */
 	for (int i = 0; i < res->n; i++) {
 		struct tt_key_result *kr = &res->keys[i];
 
@@ -472,33 +473,13 @@ tt_rollback(struct tt_ctx *ctx, int state, bool force, struct tt_result *res)
 	return finish(nleft, nfailed);
 }
 
-int
-tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
-    const struct tt_journal *old, struct tt_result *res)
+/* Puts back the keys the apply being undone wrote (those with a previous
+ * value), last first; counts those left and those that failed. */
+static void
+undo_keys(struct tt_ctx *ctx, struct tt_journal *j, struct tt_result *res, int *nleft, int *nfailed)
 {
-	struct tt_journal j;
-	int r, nleft = 0, nfailed = 0;
-
-	memset(res, 0, sizeof(*res));
-	r = tt_journal_load(ctx, state, &j);
-	if (r < 0)
-		return r;
-	if (r == 0 || j.confirm_deadline == 0 || j.confirm_token != token)
-		return -ESRCH;
-	r = check_origin(ctx, &j, false);
-	if (r < 0)
-		return r;
-	/* Before the first key goes back: an undo cut short leaves a journal
-	 * that says so, and rollback then takes the keys already back at
-	 * their value before the apply for its own. */
-	j.state = TT_J_ROLLING_BACK;
-	if (tt_journal_store(ctx, state, &j) < 0)
-		tt_log(ctx, TT_LOG_ERR,
-		    "cannot record the undo in the journal; undoing all the same (run "
-		    "`tcptune rollback --force` if it is cut short)");
-
-	for (int i = j.nkeys - 1; i >= 0; i--) {
-		struct tt_journal_key *e = &j.keys[i];
+	for (int i = j->nkeys - 1; i >= 0; i--) {
+		struct tt_journal_key *e = &j->keys[i];
 		struct tt_key_result *kr;
 
 		if (e->prev.n == 0)
@@ -514,15 +495,46 @@ tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
 			e->target = e->prev;
 			break;
 		case TT_OUT_RESTORE_FAILED:
-			nfailed++;
+			(*nfailed)++;
 			break;
 		default:
-			nleft++;
+			(*nleft)++;
 			break;
 		}
 	}
+}
+
+int
+tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
+    const struct tt_journal *old, struct tt_result *res)
+{
+	struct tt_journal j, undone;
+	int r, nleft = 0, nfailed = 0;
+
+	memset(res, 0, sizeof(*res));
+	r = tt_journal_load(ctx, state, &j);
+	if (r < 0)
+		return r;
+	if (r == 0 || j.confirm_deadline == 0 || j.confirm_token != token)
+		return -ESRCH;
+	r = check_origin(ctx, &j, false);
+	if (r < 0)
+		return r;
+	/* Before the first key goes back: an undo cut short leaves a journal
+	 * that says so, and rollback then takes the keys already back at
+	 * their value before the apply for its own. */
+	undone = j;
+	j.state = TT_J_ROLLING_BACK;
+	if (tt_journal_store(ctx, state, &j) < 0)
+		tt_log(ctx, TT_LOG_ERR,
+		    "cannot record the undo in the journal; undoing all the same (run "
+		    "`tcptune rollback --force` if it is cut short)");
+	undo_keys(ctx, &j, res, &nleft, &nfailed);
 	if (nleft == 0 && nfailed == 0) {
 		r = old != NULL ? tt_journal_store(ctx, state, old) : tt_journal_remove(ctx, state);
+		/* What was undone, for status; the undo stands without it. */
+		if (r == 0 && tt_journal_store_undone(ctx, state, &undone) < 0)
+			tt_log(ctx, TT_LOG_WARNING, "status will not show this undo");
 	} else {
 		/* Not everything went back: describe what is true now.  Keys
 		 * back at their original are no longer owed. */

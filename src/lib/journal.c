@@ -679,8 +679,10 @@ tt_state_busy(const struct tt_ctx *ctx)
 	return r;
 }
 
+/* Loads the journal-format file name in dfd; its mtime into *mtime when
+ * not NULL.  As tt_journal_load(). */
 static int
-load_at(const struct tt_ctx *ctx, int dfd, struct tt_journal *j)
+load_at(const struct tt_ctx *ctx, int dfd, const char *name, struct tt_journal *j, long long *mtime)
 {
 	/* TT_JOURNAL_MAX bytes and the NUL tt_read_all() adds */
 	char buf[TT_JOURNAL_MAX + 1], why[128];
@@ -688,17 +690,16 @@ load_at(const struct tt_ctx *ctx, int dfd, struct tt_journal *j)
 	ssize_t n;
 	int fd, r;
 
-	fd =
-	    openat(dfd, TT_JOURNAL_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
 		r = -errno;
 		if (r == -ELOOP)
 			tt_log(ctx, TT_LOG_ERR, "%s/%s: refusing a journal that is a symlink",
-			    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME);
+			    tt_ctx_state_dir(ctx), name);
 		else
-			tt_log(ctx, TT_LOG_ERR, "%s/%s: %s", tt_ctx_state_dir(ctx), TT_JOURNAL_NAME,
+			tt_log(ctx, TT_LOG_ERR, "%s/%s: %s", tt_ctx_state_dir(ctx), name,
 			    strerror(-r));
 		return r;
 	}
@@ -707,14 +708,16 @@ load_at(const struct tt_ctx *ctx, int dfd, struct tt_journal *j)
 		tt_log(ctx, TT_LOG_ERR,
 		    "%s/%s: refusing a journal that is not a root-owned "
 		    "private file with a single link",
-		    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME);
+		    tt_ctx_state_dir(ctx), name);
 		close(fd);
 		return -EPERM;
 	}
+	if (mtime != NULL)
+		*mtime = (long long)st.st_mtime;
 	n = tt_read_all(fd, buf, sizeof(buf));
 	if (n == -EFBIG)
-		tt_log(ctx, TT_LOG_ERR, "%s/%s: too large for a journal", tt_ctx_state_dir(ctx),
-		    TT_JOURNAL_NAME);
+		tt_log(
+		    ctx, TT_LOG_ERR, "%s/%s: too large for a journal", tt_ctx_state_dir(ctx), name);
 	if (n < 0) {
 		close(fd);
 		return n == -EFBIG ? -EBADMSG : (int)n;
@@ -722,8 +725,8 @@ load_at(const struct tt_ctx *ctx, int dfd, struct tt_journal *j)
 	close(fd);
 	r = tt_journal_parse(buf, (size_t)n, j, why, sizeof(why));
 	if (r < 0) {
-		tt_log(ctx, TT_LOG_ERR, "%s/%s: damaged journal: %s", tt_ctx_state_dir(ctx),
-		    TT_JOURNAL_NAME, why);
+		tt_log(ctx, TT_LOG_ERR, "%s/%s: damaged journal: %s", tt_ctx_state_dir(ctx), name,
+		    why);
 		return r;
 	}
 	return 1;
@@ -732,11 +735,12 @@ load_at(const struct tt_ctx *ctx, int dfd, struct tt_journal *j)
 int
 tt_journal_load(const struct tt_ctx *ctx, int state, struct tt_journal *j)
 {
-	return load_at(ctx, state, j);
+	return load_at(ctx, state, TT_JOURNAL_NAME, j, NULL);
 }
 
-int
-tt_journal_peek(const struct tt_ctx *ctx, struct tt_journal *j)
+/* A journal-format file, read-only and without the lock. */
+static int
+peek_at(const struct tt_ctx *ctx, const char *name, struct tt_journal *j, long long *mtime)
 {
 	int dfd = open_dir(ctx, false), r;
 
@@ -744,9 +748,21 @@ tt_journal_peek(const struct tt_ctx *ctx, struct tt_journal *j)
 		return 0;
 	if (dfd < 0)
 		return dfd;
-	r = load_at(ctx, dfd, j);
+	r = load_at(ctx, dfd, name, j, mtime);
 	close(dfd);
 	return r;
+}
+
+int
+tt_journal_peek(const struct tt_ctx *ctx, struct tt_journal *j)
+{
+	return peek_at(ctx, TT_JOURNAL_NAME, j, NULL);
+}
+
+int
+tt_journal_peek_undone(const struct tt_ctx *ctx, struct tt_journal *j, long long *when)
+{
+	return peek_at(ctx, TT_JOURNAL_UNDONE_NAME, j, when);
 }
 
 static int
@@ -821,12 +837,14 @@ write_tmp(int state, const char *tmpname, const char *buf, size_t len)
 	return r;
 }
 
-int
-tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j)
+/* Writes j as the file name of the state directory, atomically. */
+static int
+store_as(const struct tt_ctx *ctx, int state, const struct tt_journal *j, const char *name)
 {
-	static const char tmpname[] = TT_JOURNAL_NAME ".tmp";
-	char buf[TT_JOURNAL_MAX];
+	char buf[TT_JOURNAL_MAX], tmpname[64];
 	int len, r;
+
+	snprintf(tmpname, sizeof(tmpname), "%s.tmp", name);
 
 	len = tt_journal_format(j, buf, sizeof(buf));
 	if (len < 0)
@@ -838,17 +856,35 @@ tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j
 		    tt_ctx_state_dir(ctx));
 		r = write_tmp(state, tmpname, buf, (size_t)len);
 	}
-	if (r == 0 && renameat(state, tmpname, state, TT_JOURNAL_NAME) < 0)
+	if (r == 0 && renameat(state, tmpname, state, name) < 0)
 		r = -errno;
 	/* The rename is durable only once the directory is. */
 	if (r == 0 && fsync(state) < 0)
 		r = -errno;
 	if (r < 0) {
 		tt_log(ctx, TT_LOG_ERR, "%s/%s: cannot write the journal: %s",
-		    tt_ctx_state_dir(ctx), TT_JOURNAL_NAME, strerror(-r));
+		    tt_ctx_state_dir(ctx), name, strerror(-r));
 		unlinkat(state, tmpname, 0);
 	}
 	return r;
+}
+
+int
+tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journal *j)
+{
+	return store_as(ctx, state, j, TT_JOURNAL_NAME);
+}
+
+int
+tt_journal_store_undone(const struct tt_ctx *ctx, int state, const struct tt_journal *j)
+{
+	return store_as(ctx, state, j, TT_JOURNAL_UNDONE_NAME);
+}
+
+void
+tt_journal_forget_undone(int state)
+{
+	unlinkat(state, TT_JOURNAL_UNDONE_NAME, 0);
 }
 
 int

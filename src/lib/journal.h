@@ -135,6 +135,22 @@ int tt_journal_store(const struct tt_ctx *ctx, int state, const struct tt_journa
 #define TT_JOURNAL_RESERVE      (2L * TT_JOURNAL_MAX)
 int tt_journal_reserve(const struct tt_ctx *ctx, int state);
 
+/*
+ * The journal of the last apply undone because it was not confirmed (by
+ * the timer at its deadline, or at once when the timer could not start),
+ * as it was before the undo: the keys it had written (those with a
+ * previous value) went back from target to previous.  Stored in
+ * TT_JOURNAL_UNDONE_NAME, replacing the one before; peeked as
+ * tt_journal_peek() does, with the time of the undo (the file's mtime)
+ * in *when.
+ */
+#define TT_JOURNAL_UNDONE_NAME TT_JOURNAL_NAME ".undone"
+int tt_journal_store_undone(const struct tt_ctx *ctx, int state, const struct tt_journal *j);
+int tt_journal_peek_undone(const struct tt_ctx *ctx, struct tt_journal *j, long long *when);
+/* Removes that record (the next apply does: status shows an undo only
+ * until then). */
+void tt_journal_forget_undone(int state);
+
 /* Renames the journal to name (replacing one there), keeping it aside. */
 int tt_journal_set_aside(const struct tt_ctx *ctx, int state, const char *name);
 /* Removes the journal (and syncs the directory); no journal is fine. */

@@ -23,10 +23,10 @@ wait_for() {
 is_orig() { [ "$(snap)" = "$orig" ]; }
 no_journal() { [ ! -e "$STATE/journal" ]; }
 
-# 1. Run apply --confirm 2 from a shell in a session of its own, as a login
+# 1. Run apply --confirm 4 from a shell in a session of its own, as a login
 # would, then hang up on that session and kill its shell: the SSH
 # connection dropped.  The values must come back by themselves.
-setsid sh -c "$T apply --confirm 2 '$web' >'$WORK/out' 2>&1; echo \$? >'$WORK/rc'; exec sleep 60" &
+setsid sh -c "$T apply --confirm 4 '$web' >'$WORK/out' 2>&1; echo \$? >'$WORK/rc'; exec sleep 60" &
 wait_for 5 test -s $WORK/rc || fail "apply --confirm did not finish"
 [ "$(cat $WORK/rc)" = 0 ] || fail "apply --confirm: exit $(cat $WORK/rc): $(cat $WORK/out)"
 expect_profile "$web" "right after apply --confirm"
@@ -38,9 +38,18 @@ pkill -HUP -s "$sid"
 pkill -KILL -s "$sid"
 wait 2>/dev/null
 [ -z "$(ps -o pid= -s "$sid")" ] || fail "the session's processes are still there"
-wait_for 8 is_orig || fail "values did not come back after the deadline: $(snap)"
+wait_for 12 is_orig || fail "values did not come back after the deadline: $(snap)"
 wait_for 3 no_journal || fail "the journal is still there after the undo"
-ok "unconfirmed: values back by themselves after the session hung up"
+# status says what was undone, when and why.
+$T status --format json >$WORK/st.json
+[ "$(jq -r .last_undo.reason $WORK/st.json)" = unconfirmed ] || fail "status: no undo, or not why: $(cat $WORK/st.json)"
+[ "$(jq -r '.last_undo.keys[] | select(.key == "net.ipv4.tcp_fin_timeout") | .from + ">" + .to' $WORK/st.json)" = "30>60" ] ||
+	fail "status: the undone fin_timeout: $(jq -c .last_undo.keys $WORK/st.json)"
+[ "$(jq -r .last_undo.profile.path $WORK/st.json)" = "$web" ] || fail "status: the undone profile"
+$T status >$WORK/st.txt
+grep -q 'last undo: .*was not confirmed by its deadline' $WORK/st.txt || fail "status text: no undo: $(cat $WORK/st.txt)"
+grep -q 'net.ipv4.tcp_fin_timeout *30 -> 60' $WORK/st.txt || fail "status text: no key: $(cat $WORK/st.txt)"
+ok "unconfirmed: values back by themselves after the session hung up; status tells"
 
 # 2. Confirmed in time: the values stay.
 $T apply --confirm 2 "$web" >/dev/null 2>&1 || fail "apply --confirm: exit $?"
@@ -116,5 +125,9 @@ if command -v strace >/dev/null; then
 	grep -q 'cannot start the confirmation timer' $WORK/out || fail "no message: $(cat $WORK/out)"
 	[ "$(snap)" = "$orig" ] || fail "apply --confirm without a timer left keys: $(snap)"
 	[ -z "$(timers)" ] || fail "a timer runs after all"
+	[ "$($T status --format json | jq -r .last_undo.reason)" = no_timer ] || fail "status: not why"
+	$T apply "$web" >/dev/null || fail "apply after: exit $?"
+	[ "$($T status --format json | jq -r .last_undo)" = null ] || fail "status: an undo older than the apply"
+	$T rollback >/dev/null || fail "rollback: exit $?"
 	ok "no timer: undone at once, exit 74"
 fi
