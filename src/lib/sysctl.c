@@ -35,6 +35,8 @@ tt_proc_read(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len)
 	return n;
 }
 
+static ssize_t read_key(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len);
+
 int
 tt_sysctl_read(const struct tt_ctx *ctx, const struct tt_key *k, struct tt_reading *r)
 {
@@ -47,7 +49,7 @@ tt_sysctl_read(const struct tt_ctx *ctx, const struct tt_key *k, struct tt_readi
 	e = tt_key_relpath(k, rel, sizeof(rel));
 	if (e < 0)
 		goto fail;
-	n = tt_proc_read(ctx, rel, buf, sizeof(buf));
+	n = read_key(ctx, rel, buf, sizeof(buf));
 	if (n < 0) {
 		e = (int)n;
 		goto fail;
@@ -131,6 +133,23 @@ open_beneath(const struct tt_ctx *ctx, const char *rel, int flags)
 		fd = walk_nofollow(root, rel, flags);
 	close(root);
 	return fd;
+}
+
+/* A key's file, read as it is written: opened beneath the proc root
+ * without following a symlink, so a planted link cannot make check or
+ * plan report (and rollback record) another file's value. */
+static ssize_t
+read_key(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open_beneath(ctx, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return fd;
+	n = tt_read_all(fd, buf, len);
+	close(fd);
+	return n;
 }
 
 int

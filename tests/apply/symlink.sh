@@ -24,6 +24,17 @@ rc=$?
 [ $rc != 0 ] || fail "apply through a symlinked directory: exit 0"
 ok "a symlinked directory in the proc root: not followed (exit $rc)"
 
+# Reading goes the same way: check does not report the value of a file
+# outside the proc root as the key's.
+echo 777 >$WORK/outside/somaxconn
+$T --proc-root $WORK/proc check --no-census --format json >$WORK/c.json 2>$WORK/err
+[ "$(jq -r '.sysctl["net.core.somaxconn"].value' $WORK/c.json)" != 777 ] ||
+	fail "check read a key through a symlinked directory"
+[ "$(jq -r '.sysctl["net.core.somaxconn"].state' $WORK/c.json)" = failed ] ||
+	fail "check: the key behind a symlink is not 'failed': $(jq -c '.sysctl["net.core.somaxconn"]' $WORK/c.json)"
+echo "$before" >$WORK/outside/somaxconn
+ok "a symlinked directory in the proc root: not read through"
+
 # The same where the kernel has no openat2 (or a seccomp filter refuses
 # it): the component-by-component walk refuses the symlink too, and still
 # writes a real key.
