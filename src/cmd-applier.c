@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd-applier.h"
+#include "lib/rules.h"
 #include "lib/nat.h"
 #include "out-nat.h"
 
@@ -21,7 +22,7 @@ applier_load_profile(
 }
 
 int
-applier_snapshot(struct cmd_env *env, bool sysctld, struct tt_snapshot *snap)
+applier_snapshot(struct cmd_env *env, unsigned what, struct tt_snapshot *snap)
 {
 	/*
 	 * NAT is a property of the network namespace tcptune runs in, and
@@ -34,8 +35,55 @@ applier_snapshot(struct cmd_env *env, bool sysctld, struct tt_snapshot *snap)
 	 */
 	const struct tt_netns live = { .proc_root = "/proc", .fd = -1 };
 
-	return cmd_snapshot(
-	    env, &live, TT_GATHER_NAT | (sysctld ? TT_GATHER_SYSCTLD : 0), NULL, snap);
+	return cmd_snapshot(env, &live, TT_GATHER_NAT | what, NULL, snap);
+}
+
+/* The change notes: empty (fs->n == 0) without a census. */
+static void
+change_notes(const struct tt_snapshot *snap, const struct tt_profile *prof, struct tt_findings *fs)
+{
+	struct tt_rule_input in = { .snap = snap, .prof = prof, .thr = &prof->thr };
+
+	memset(fs, 0, sizeof(*fs));
+	if (snap->census != NULL && tt_rules_run_change(&in, fs) < 0)
+		fs->n = 0;
+}
+
+void
+applier_print_notes(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
+{
+	struct tt_findings fs;
+
+	change_notes(snap, prof, &fs);
+	if (fs.n > 0)
+		fprintf(f, "\nSERVICES RUNNING NOW (%zu)\n", fs.n);
+	for (size_t i = 0; i < fs.n; i++) {
+		fprintf(f, "  [%s] %s\n      ", tt_severity_name(fs.v[i].sev), fs.v[i].id);
+		cmd_wrap(f, fs.v[i].message, 6, 78);
+		fputs("      ", f);
+		cmd_wrap(f, fs.v[i].advice, 6, 78);
+	}
+	tt_findings_free(&fs);
+}
+
+void
+applier_json_notes(struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof)
+{
+	struct tt_findings fs;
+
+	change_notes(snap, prof, &fs);
+	json_arr_begin(j, "notes");
+	for (size_t i = 0; i < fs.n; i++) {
+		json_obj_begin(j, NULL);
+		json_str(j, "id", fs.v[i].id);
+		json_str(j, "severity", tt_severity_name(fs.v[i].sev));
+		json_str(j, "message", fs.v[i].message);
+		json_str(j, "evidence", fs.v[i].evidence[0] ? fs.v[i].evidence : NULL);
+		json_str(j, "advice", fs.v[i].advice[0] ? fs.v[i].advice : NULL);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	tt_findings_free(&fs);
 }
 
 void

@@ -24,11 +24,12 @@ int applier_load_profile(
 
 /*
  * Reads the snapshot a plan is made from, with the NAT evidence of the
- * network namespace tcptune runs in, and the sysctl.d files when sysctld
- * is true (printing their warnings).  0, or an exit code.  Free with
- * applier_snapshot_free().
+ * network namespace tcptune runs in, and what `what` adds
+ * (TT_GATHER_SYSCTLD: the sysctl.d files, printing their warnings;
+ * TT_GATHER_CENSUS: the sockets, for the notes below).  0, or an exit
+ * code.  Free with applier_snapshot_free().
  */
-int applier_snapshot(struct cmd_env *env, bool sysctld, struct tt_snapshot *snap);
+int applier_snapshot(struct cmd_env *env, unsigned what, struct tt_snapshot *snap);
 void applier_snapshot_free(struct tt_snapshot *snap);
 
 void applier_print_plan(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
@@ -36,6 +37,13 @@ void applier_print_plan(FILE *f, const struct tt_snapshot *snap, const struct tt
 /* The plan's members of a JSON object that is already open. */
 void applier_json_plan(struct json *j, const struct tt_snapshot *snap,
     const struct tt_profile *prof, const struct tt_plan *plan);
+
+/* What applying the profile does to services running now (the rules
+ * about_change), when the snapshot has a census: a section of text, and
+ * the JSON array "notes". */
+void applier_print_notes(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof);
+void
+applier_json_notes(struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof);
 
 /* Key results, one line each / as the JSON array "keys". */
 void applier_print_keys(FILE *f, const struct tt_result *res);

@@ -251,6 +251,8 @@ json_result(FILE *f, const struct tt_profile *prof, const char *result, bool cha
 		cmd_json_profile(&j, "profile", prof);
 	if (res != NULL)
 		applier_json_keys(&j, res);
+	if (plan != NULL)
+		applier_json_notes(&j, snap, prof);
 	json_obj_end(&j);
 	json_finish(&j);
 }
@@ -354,7 +356,7 @@ apply_prepare(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 	a->state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);
 	if (a->state < 0)
 		return cmd_exit_for_errno(a->state);
-	r = applier_snapshot(env, o->boot, &a->snap);
+	r = applier_snapshot(env, o->boot ? TT_GATHER_SYSCTLD : TT_GATHER_CENSUS, &a->snap);
 	if (r != 0)
 		return r;
 	tt_plan_make(&a->snap, a->prof, &a->plan);
@@ -440,6 +442,8 @@ apply_report_text(const struct apply_opts *o, const struct apply_run *a)
 		printf("waiting for confirmation: run `tcptune confirm` within %lld "
 		       "seconds, or these keys go back by themselves\n",
 		    o->confirm);
+	if (a->r == 0 && res->changed)
+		applier_print_notes(stdout, &a->snap, a->prof);
 }
 
 /* After the report, on standard error: what failed, and what to do. */

@@ -65,7 +65,7 @@ plan_prepare(struct cmd_env *env, const struct plan_opts *o, struct plan_run *p)
 	r = applier_load_profile(env, o->profile, o->flags, &p->prof);
 	if (r != 0)
 		return r;
-	r = applier_snapshot(env, true, &p->snap);
+	r = applier_snapshot(env, TT_GATHER_SYSCTLD | TT_GATHER_CENSUS, &p->snap);
 	if (r != 0)
 		return r;
 	tt_plan_make(&p->snap, p->prof, &p->plan);
@@ -82,6 +82,7 @@ plan_json(const struct plan_run *p)
 	json_bool(&j, "applicable", p->plan.nrefuse == 0);
 	applier_json_plan(&j, &p->snap, p->prof, &p->plan);
 	sysctld_json_conflicts(&j, &p->snap, p->prof);
+	applier_json_notes(&j, &p->snap, p->prof);
 	json_obj_end(&j);
 	json_finish(&j);
 }
@@ -91,6 +92,7 @@ plan_text(const struct plan_run *p)
 {
 	applier_print_plan(stdout, &p->snap, p->prof, &p->plan);
 	sysctld_print_conflicts(stdout, &p->snap, p->prof);
+	applier_print_notes(stdout, &p->snap, p->prof);
 }
 
 static int

@@ -216,7 +216,15 @@ contains "range over a listener: port named" \
 	"$(finding "$SCRATCH/j7" census_port_range_listeners evidence)" 27017
 contains "range over a listener: advice" \
 	"$(finding "$SCRATCH/j7" census_port_range_listeners advice)" "net.ipv4.ip_local_reserved_ports = 27017"
+# plan says it too, beside the plan: the issue's own example.
+"$TCPTUNE" plan "$PROFILES/proxy-client.ini" >"$SCRATCH/p7" || true
+check "plan: the listener the range would cover" grep -q 'census_port_range_listeners' "$SCRATCH/p7"
+check "plan: the port to reserve" grep -q 'ip_local_reserved_ports = 27017' "$SCRATCH/p7"
+"$TCPTUNE" plan --format json "$PROFILES/proxy-client.ini" >"$SCRATCH/p7.json" || true
+expect "plan JSON: the note" "$(jq -r '.notes[] | select(.id == "census_port_range_listeners") | .severity' "$SCRATCH/p7.json")" warn
 echo 27017 >/proc/sys/net/ipv4/ip_local_reserved_ports
+"$TCPTUNE" plan --format json "$PROFILES/proxy-client.ini" >"$SCRATCH/p7b.json" || true
+expect "plan JSON: reserved, no note" "$(jq -r '.notes | length' "$SCRATCH/p7b.json")" 0
 "$TCPTUNE" check --profile "$PROFILES/proxy-client.ini" --format json >"$SCRATCH/j7b" || true
 expect "reserved listener: severity" "$(finding "$SCRATCH/j7b" census_port_range_listeners severity)" ok
 echo "40000 40999" >/proc/sys/net/ipv4/ip_local_port_range
@@ -257,6 +265,12 @@ contains "capped listeners: port named" \
 	"$(finding "$SCRATCH/jsx" census_listener_backlog message)" "27017"
 contains "capped listeners: restart" \
 	"$(finding "$SCRATCH/jsx" census_listener_backlog advice)" "restart"
+# apply names them when it raises somaxconn: they keep the old cap.
+"$TCPTUNE" --state-dir "$SCRATCH/state" apply "$SCRATCH/somax.ini" >"$SCRATCH/asx" 2>&1
+expect "apply raising somaxconn: exit" "$?" 0
+contains "apply: names the capped listener" "$(grep -A3 'census_listener_backlog' "$SCRATCH/asx")" 27017
+"$TCPTUNE" --state-dir "$SCRATCH/state" rollback >/dev/null 2>&1
+expect "rollback: somaxconn back" "$(cat /proc/sys/net/core/somaxconn)" 4096
 stop_helper
 
 # 6. Plain check audits the boot configuration: what systemd-sysctl will

@@ -288,3 +288,19 @@ tt_rules_run_set(const struct tt_rule_input *in, enum tt_rule_set set, struct tt
 	run_set(set, in, out);
 	return finish(out);
 }
+
+int
+tt_rules_run_change(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	size_t n = 0;
+
+	for (size_t set = 0; set < NSETS; set++)
+		for (size_t r = 0; r < *rule_sets[set].n; r++)
+			if (rule_sets[set].v[r].about_change)
+				run_rule(&rule_sets[set].v[r], in, out);
+	for (size_t i = 0; i < out->n; i++)
+		if (out->v[i].sev != TT_SEV_OK)
+			out->v[n++] = out->v[i];
+	out->n = n;
+	return finish(out);
+}

@@ -70,6 +70,10 @@ struct tt_rule {
 	 * with a profile the engine runs it on the host as it is too, and each
 	 * finding says both ("warn now; fixed by this profile"). */
 	bool weighs_profile;
+	/* Says what applying the profile does to services running now (a
+	 * listener the new port range covers, one left capped): plan and
+	 * apply show it beside the plan (tt_rules_run_change()). */
+	bool about_change;
 };
 
 /*
@@ -91,6 +95,9 @@ enum tt_rule_set {
 /* Runs one rule set alone, as tt_rules_run() does all of them.  Returns 0,
  * -EINVAL for an unknown set, or -ENOMEM. */
 int tt_rules_run_set(const struct tt_rule_input *in, enum tt_rule_set set, struct tt_findings *out);
+/* Runs the rules about_change alone, keeping what they find that is not
+ * ok.  0 or -ENOMEM. */
+int tt_rules_run_change(const struct tt_rule_input *in, struct tt_findings *out);
 void tt_findings_free(struct tt_findings *f);
 
 /*
