@@ -79,7 +79,7 @@ check "--output: promtool accepts the file" [ $? -eq 0 ] && [ ! -s "$SCRATCH/lin
 check "--output: no temporary file left" [ "$(ls -A "$SCRATCH/textfile")" = tcptune.prom ]
 check "--output: readable by the collector's user (umask 022)" [ "$(stat -c %a "$O")" = 644 ]
 if command -v strace >/dev/null; then
-	strace -f -e trace=openat,fsync,rename,renameat,renameat2 -o "$SCRATCH/trace" \
+	ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=openat,fsync,rename,renameat,renameat2 -o "$SCRATCH/trace" \
 	    "$T" check --proc-root "$R618" --sysctl-root "$SCRATCH/none" --format json --output "$O"
 	check "--output: temporary file in the same directory, synced, renamed" \
 	    awk -v d="$SCRATCH/textfile/.tcptune.prom." '

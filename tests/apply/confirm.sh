@@ -23,10 +23,10 @@ wait_for() {
 is_orig() { [ "$(snap)" = "$orig" ]; }
 no_journal() { [ ! -e "$STATE/journal" ]; }
 
-# 1. Run apply --confirm 4 from a shell in a session of its own, as a login
+# 1. Run apply --confirm 6 from a shell in a session of its own, as a login
 # would, then hang up on that session and kill its shell: the SSH
 # connection dropped.  The values must come back by themselves.
-setsid sh -c "$T apply --confirm 4 '$web' >'$WORK/out' 2>&1; echo \$? >'$WORK/rc'; exec sleep 60" &
+setsid sh -c "$T apply --confirm 6 '$web' >'$WORK/out' 2>&1; echo \$? >'$WORK/rc'; exec sleep 60" &
 wait_for 5 test -s $WORK/rc || fail "apply --confirm did not finish"
 [ "$(cat $WORK/rc)" = 0 ] || fail "apply --confirm: exit $(cat $WORK/rc): $(cat $WORK/out)"
 expect_profile "$web" "right after apply --confirm"
@@ -38,7 +38,7 @@ pkill -HUP -s "$sid"
 pkill -KILL -s "$sid"
 wait 2>/dev/null
 [ -z "$(ps -o pid= -s "$sid")" ] || fail "the session's processes are still there"
-wait_for 12 is_orig || fail "values did not come back after the deadline: $(snap)"
+wait_for 14 is_orig || fail "values did not come back after the deadline: $(snap)"
 wait_for 3 no_journal || fail "the journal is still there after the undo"
 # status says what was undone, when and why.
 $T status --format json >$WORK/st.json
@@ -118,7 +118,7 @@ ok "a lost timer: status says the deadline passed, rollback restores"
 # 7. The timer cannot be started (fork fails): the apply is undone at once,
 # every key is back, and the exit code says so (74, not 70).
 if command -v strace >/dev/null; then
-	strace -f -o /dev/null -e trace=clone,clone3 -e inject=clone:error=EAGAIN -e inject=clone3:error=ENOSYS \
+	ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e trace=clone,clone3 -e inject=clone:error=EAGAIN -e inject=clone3:error=ENOSYS \
 		$T apply --confirm 30 "$web" >$WORK/out 2>&1
 	rc=$?
 	[ $rc = 74 ] || fail "apply --confirm without a timer: exit $rc, expected 74: $(cat $WORK/out)"
