@@ -65,3 +65,37 @@ grep -q '^confirm ' $STATE/journal || fail "no pending confirmation"
 $T rollback >/dev/null || fail "rollback: exit $?"
 [ "$(snap)" = "$orig" ] || fail "rollback: $(snap)"
 ok "closed fds 0-2: apply --confirm starts its timer"
+
+# The matrix: at each key's write, SIGKILL (the apply dies there: status
+# says interrupted, rollback restores every original) and SIGTERM (held
+# until the apply is complete, then taken).  strace delivers the signal as that key's write()
+# begins.
+if command -v strace >/dev/null; then
+	keys=$($T plan --format json "$web" | jq -r '.plan[] | select(.action == "write") | .key')
+	[ -n "$keys" ] || fail "the plan writes nothing here"
+	n=0
+	for key in $keys; do
+		path=/proc/sys/$(echo "$key" | tr . /)
+		for sig in KILL TERM; do
+			ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -P "$path" -e trace=write \
+			    -e inject=write:signal=$sig $T apply "$web" >$WORK/out 2>&1
+			rc=$?
+			if [ $sig = KILL ]; then
+				[ $rc = 137 ] || fail "SIGKILL at $key: exit $rc, expected 137 (killed)"
+				grep -q '^state applying' $STATE/journal || fail "SIGKILL at $key: the journal does not say applying"
+				$T status >/dev/null 2>&1
+				[ $? = 1 ] || fail "SIGKILL at $key: status does not warn"
+			else
+				# Held until the keys and the journal agree, then
+				# taken: killed (143) after a complete apply.
+				[ $rc = 0 ] || [ $rc = 143 ] || fail "SIGTERM at $key: exit $rc: $(cat $WORK/out)"
+				grep -q '^state applied' $STATE/journal || fail "SIGTERM at $key: the journal is not finished"
+				expect_profile "$web" "SIGTERM at $key"
+			fi
+			$T rollback >/dev/null 2>&1 || fail "rollback after SIG$sig at $key: exit $?"
+			[ "$(snap)" = "$orig" ] || fail "rollback after SIG$sig at $key: $(snap)"
+			n=$((n + 1))
+		done
+	done
+	ok "SIGKILL and SIGTERM at each of the $(echo $keys | wc -w) keys' writes ($n runs): rollback restores every original"
+fi

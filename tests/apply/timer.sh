@@ -54,3 +54,28 @@ $T status >/dev/null || fail "status after the undo: exit $?"
 $T rollback >/dev/null || fail "rollback: exit $?"
 [ "$(snap)" = "$orig" ] || fail "rollback: $(snap)"
 ok "SIGTERM to the timer mid-undo: the undo finishes first"
+
+# The matrix: apply A, then B --confirm 2, and the timer, traced once it
+# runs, killed as it begins putting back each key of B in turn.  Then
+# rollback restores every original from wherever the undo stopped.
+if command -v strace >/dev/null; then
+	$T apply "$web" >/dev/null || fail "apply A: exit $?"
+	keys=$($T plan --format json "$proxy" | jq -r '.plan[] | select(.action == "write") | .key')
+	$T rollback >/dev/null || fail "rollback: exit $?"
+	n=0
+	for key in $keys; do
+		path=/proc/sys/$(echo "$key" | tr . /)
+		$T apply "$web" >/dev/null || fail "apply A: exit $?"
+		$T apply --confirm 2 "$proxy" >/dev/null 2>&1 || fail "apply B --confirm: exit $?"
+		t=$(timers)
+		[ -n "$t" ] || fail "no timer for $key"
+		strace -o /dev/null -p "$t" -P "$path" -e trace=write -e inject=write:signal=KILL 2>/dev/null
+		[ -z "$(timers)" ] || fail "timer killed at $key: still running"
+		grep -q '^state rolling-back' $STATE/journal && n=$((n + 1))
+		$T status >/dev/null 2>&1 && fail "timer killed at $key: status does not flag it"
+		$T rollback >$WORK/out 2>&1 || fail "rollback after the timer was killed at $key: exit $?: $(cat $WORK/out)"
+		[ "$(snap)" = "$orig" ] || fail "rollback after the timer was killed at $key: $(snap)"
+	done
+	[ $n = "$(echo $keys | wc -w)" ] || fail "the timer was caught mid-undo $n times, not at each key"
+	ok "timer killed at each of the $n keys of its undo: rollback restores every original"
+fi
