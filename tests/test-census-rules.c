@@ -262,6 +262,14 @@ test_close_wait(void **state)
 	assert_non_null(strstr(f->advice, "SO_KEEPALIVE"));
 	assert_non_null(strstr(f->advice, "Fix the program named above"));
 	assert_non_null(strstr(f->evidence, "by local port: port 8080: 100"));
+	assert_null(strstr(f->evidence, "partial"));
+	/* The bounded walk stopped short: the owners named are not all. */
+	x->c->owners_partial = true;
+	x->c->owner_fds_read = 262144;
+	f = run(x, "census_close_wait");
+	assert_non_null(strstr(f->evidence, "stopped after 262144 descriptors"));
+	assert_non_null(strstr(f->evidence, "owners are partial"));
+	x->c->owners_partial = false;
 	x->thr.close_wait_warn = 101;
 	assert_int_equal(run(x, "census_close_wait")->sev, TT_SEV_INFO);
 	/* No owner readable: say why, and point at the port, not a name. */

@@ -303,6 +303,11 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 		    "; no process readable here holds them: naming the owners needs root "
 		    "(or the user that runs them)");
 	}
+	if (c->owners_partial)
+		ADD(f->evidence,
+		    "; the owner search stopped after %" PRIu64 " descriptors with sockets "
+		    "unmatched, so the owners are partial",
+		    c->owner_fds_read);
 	TT_SAY(f->advice,
 	    "CLOSE_WAIT is an application bug that no kernel setting fixes: the program "
 	    "must close() a socket once read() returns 0. %s Keepalive only reaps sockets "
