@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <math.h>
+
 #include "json.h"
 
 void
@@ -166,6 +168,17 @@ json_int(struct json *j, const char *key, long long v)
 {
 	prefix(j, key);
 	fprintf(j->f, "%lld", v);
+}
+
+void
+json_num(struct json *j, const char *key, double v)
+{
+	if (!isfinite(v)) {
+		json_null(j, key);
+		return;
+	}
+	prefix(j, key);
+	fprintf(j->f, "%.3f", v);
 }
 
 void
