@@ -190,5 +190,6 @@ extern const struct cmd cmd_plan;
 extern const struct cmd cmd_profiles;
 extern const struct cmd cmd_rollback;
 extern const struct cmd cmd_status;
+extern const struct cmd cmd_watch;
 
 #endif

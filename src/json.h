@@ -14,6 +14,7 @@ struct json {
 	FILE *f;
 	int depth;
 	bool first[JSON_MAX_DEPTH];
+	bool compact; /* one line: no newlines or indentation (JSON lines) */
 };
 
 void json_init(struct json *j, FILE *f);
