@@ -85,8 +85,10 @@ cmd_rates_since_last(struct cmd_env *env, struct tt_snapshot *snap)
 	if (snap->census == NULL)
 		return;
 	r = tt_counters_load(env->ctx, have, v, &when);
-	if (r == 0 && now > when && (snap->rates = calloc(1, sizeof(*snap->rates))) != NULL)
-		tt_rates_counters(snap->rates, have, v, snap->census, (double)(now - when));
+	/* Within the same second: say one, rather than divide by none. */
+	if (r == 0 && now >= when && (snap->rates = calloc(1, sizeof(*snap->rates))) != NULL)
+		tt_rates_counters(
+		    snap->rates, have, v, snap->census, now > when ? (double)(now - when) : 1);
 	else if (r < 0 && r != -ENOENT)
 		cmd_message(env, TT_LOG_DEBUG, "debug", "counters file: %s", strerror(-r));
 	r = tt_counters_save(env->ctx, snap->census, now);

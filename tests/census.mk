@@ -44,7 +44,8 @@ bench-census: src/tcptune tests/census-sockets tests/census-floor tests/census-t
 # Rates over two readings, the port forecast, the counters file; and the
 # rates against real connections in a private network namespace.
 check_PROGRAMS += tests/test-rates tests/churn
-TESTS += tests/test-rates
+TESTS += tests/test-rates tests/rates-netns.sh
+dist_check_SCRIPTS += tests/rates-netns.sh
 tests_test_rates_SOURCES = tests/test-rates.c
 tests_test_rates_CFLAGS = $(TEST_CFLAGS)
 tests_test_rates_CPPFLAGS = $(TEST_CPPFLAGS)
