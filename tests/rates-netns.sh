@@ -79,6 +79,26 @@ check "the forecast finding is critical (40/s is past what 900 ports sustain)" \
 check "the forecast names the destination" \
 	sh -c "echo '$forecast' | jq -r .message | grep -q 'to 127.0.0.1:5000 you use'"
 
+# --- Prometheus: counters as counters, destinations bounded ---------------
+"$TCPTUNE" check --interval 0.5 --format prometheus --state-dir "$tmp/none" >"$tmp/prom" || true
+check "Tcp ActiveOpens as a counter with _total" \
+	grep -qx '# TYPE tcptune_netstat_Tcp_ActiveOpens_total counter' "$tmp/prom"
+check "TcpExt TCPTimeWaitOverflow as a counter with _total" \
+	grep -q '^tcptune_netstat_TcpExt_TCPTimeWaitOverflow_total [0-9]*$' "$tmp/prom"
+check "the busiest destination, ranked" \
+	grep -q '^tcptune_destination_sockets{rank="1",destination="127.0.0.1:5000"} ' "$tmp/prom"
+check "its forecast" \
+	grep -q '^tcptune_destination_fails_at_per_second{rank="1",destination="127.0.0.1:5000"} ' "$tmp/prom"
+check "the rate of a counter" \
+	grep -q '^tcptune_netstat_rate_per_second{counter="Tcp_ActiveOpens"} ' "$tmp/prom"
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$tmp/prom" >"$tmp/lint" 2>&1 || true
+	# node_exporter's netstat names keep the kernel's case, which the
+	# linter calls camelCase; nothing else may be wrong.
+	check "promtool: nothing but the kernel's counter names' case" \
+		sh -c "! grep -v 'camelCase' '$tmp/lint' | grep -q ."
+fi
+
 # --- where connect() really fails -----------------------------------------
 # As fast as it can towards a fresh destination until connect() finds no
 # local port: the ports it really gets, each held 60 s in TIME_WAIT, are
