@@ -64,6 +64,51 @@ counter_by_name(const char *name)
 	return -1;
 }
 
+/* "NAME VALUE": the value after the name and one space, strictly. */
+static bool
+field_u64(const char *line, const char *name, unsigned long long *v)
+{
+	size_t n = strlen(name);
+	char *end;
+
+	if (strncmp(line, name, n) != 0 || line[n] != ' ' || line[n + 1] < '0' || line[n + 1] > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(line + n + 1, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* One line of a counters file; false when it does not parse. */
+static bool
+parse_line(const char *line, struct tt_origin *o, bool have[TT_CTR__COUNT],
+    uint64_t v[TT_CTR__COUNT], long long *when)
+{
+	const char *sp = strchr(line, ' ');
+	unsigned long long x;
+	char name[96];
+	int i;
+
+	if (strncmp(line, "boot ", 5) == 0) {
+		snprintf(o->boot, sizeof(o->boot), "%s", line + 5);
+		return true;
+	}
+	if (sp == NULL || (size_t)(sp - line) >= sizeof(name))
+		return false;
+	memcpy(name, line, (size_t)(sp - line));
+	name[sp - line] = '\0';
+	if (!field_u64(line, name, &x) || x > (unsigned long long)INT64_MAX)
+		return false;
+	if (strcmp(name, "btime") == 0)
+		o->btime = (long long)x;
+	else if (strcmp(name, "time") == 0)
+		*when = (long long)x;
+	else if ((i = counter_by_name(name)) >= 0 && tt_counter_cumulative((enum tt_counter_id)i)) {
+		have[i] = true;
+		v[i] = x;
+	}
+	return true;
+}
+
 /* Parses a counters file into o (boot, btime), the counters and *when. */
 static int
 parse_file(char *text, struct tt_origin *o, bool have[TT_CTR__COUNT], uint64_t v[TT_CTR__COUNT],
@@ -73,23 +118,9 @@ parse_file(char *text, struct tt_origin *o, bool have[TT_CTR__COUNT], uint64_t v
 
 	if (line == NULL || strcmp(line, "tcptune-counters 1") != 0)
 		return -EBADMSG;
-	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
-		char name[96];
-		unsigned long long x;
-		int i;
-
-		if (sscanf(line, "boot %39s", o->boot) == 1 ||
-		    sscanf(line, "btime %lld", &o->btime) == 1 ||
-		    sscanf(line, "time %lld", when) == 1)
-			continue;
-		if (sscanf(line, "%95s %llu", name, &x) != 2)
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL)
+		if (!parse_line(line, o, have, v, when))
 			return -EBADMSG;
-		i = counter_by_name(name);
-		if (i >= 0 && tt_counter_cumulative((enum tt_counter_id)i)) {
-			have[i] = true;
-			v[i] = x;
-		}
-	}
 	return *when > 0 ? 0 : -EBADMSG;
 }
 
