@@ -75,7 +75,7 @@ server(void)
 
 /* One connection, closed by us first.  0, or the errno of connect(). */
 static int
-one(void)
+connect_once(void)
 {
 	int s = socket(AF_INET, SOCK_STREAM, 0), e = 0;
 
@@ -122,7 +122,7 @@ main(int argc, char **argv)
 
 		if (!fill && wait > 0)
 			usleep((useconds_t)(wait * 1e6));
-		e = one();
+		e = connect_once();
 		if (e == 0)
 			made++;
 		else if (e == EADDRNOTAVAIL) {

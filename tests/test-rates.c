@@ -38,9 +38,12 @@ add_socks(struct tt_census *c, const char *ip, uint16_t port, int st, unsigned n
 	uint8_t a[16] = { 0 };
 
 	assert_int_equal(inet_pton(AF_INET, ip, a), 1);
-	for (unsigned i = 0; i < n; i++)
-		tt_census_add(c, AF_INET, st, st == 6, a, (uint16_t)(40000 + (*lport)++ % 1000),
-		    port, st == 6 ? 0 : 100 + *lport);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned lp = (*lport)++;
+
+		tt_census_add(c, AF_INET, st, st == 6, a, (uint16_t)(40000 + lp % 1000), port,
+		    st == 6 ? 0 : 100 + lp);
+	}
 }
 
 static void

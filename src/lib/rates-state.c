@@ -47,7 +47,9 @@ open_state(const struct tt_ctx *ctx)
 	if (dir == NULL || dir[0] == '\0')
 		return -ENOENT;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	return dfd < 0 ? -errno : dfd;
+	if (dfd < 0)
+		return -errno;
+	return dfd;
 }
 
 static int
