@@ -122,6 +122,35 @@ done <"$tmp/watch"
 check "watch without a terminal: one line per sample" [ "$(wc -l <"$tmp/watch.txt")" -eq 2 ]
 check "watch refuses --count 0" sh -c "! '$TCPTUNE' watch --count 0 2>/dev/null"
 
+# watch's samples follow one another: over the whole watch their deltas add
+# up to what nstat saw from before the first census to after the last, when
+# the connections all fall inside (60 of them, from 0.3 s to about 1.5 s).
+NSTAT_HISTORY="$tmp/nstat.watch" nstat -n
+"$TCPTUNE" watch --interval 1 --count 3 --format json >"$tmp/watch" &
+watcher=$!
+sleep 0.3
+"$CHURN" -p 5004 -r 50 -d 1.2 >/dev/null
+wait "$watcher" || failed "watch exited non-zero"
+NSTAT_HISTORY="$tmp/nstat.watch" nstat -z TcpActiveOpens TcpExtTW >"$tmp/nstat"
+for pair in "Tcp.ActiveOpens TcpActiveOpens" "TcpExt.TW TcpExtTW"; do
+	# shellcheck disable=SC2086 # two words, split on purpose
+	set -- $pair
+	sum=$(jq -s "map(.rates.counters[\"$1\"].delta) | add" "$tmp/watch")
+	want=$(awk -v k="$2" '$1 == k { print $2 }' "$tmp/nstat")
+	check "watch: $1 deltas add up to nstat's $2 ($sum, $want)" [ "$sum" = "$want" ]
+done
+check "watch: the 60 connections all seen" \
+	[ "$(jq -s 'map(.rates.counters["Tcp.ActiveOpens"].delta) | add' "$tmp/watch")" = 60 ]
+
+# On a terminal the view is redrawn in place: the screen is cleared and
+# drawn again for each sample.
+if command -v script >/dev/null; then
+	script -qec "'$TCPTUNE' watch --interval 0.2 --count 2" /dev/null >"$tmp/tty" </dev/null || true
+	check "watch on a terminal: redrawn once per sample" \
+		[ "$(grep -o "$(printf '\033')\\[H$(printf '\033')\\[2J" "$tmp/tty" | wc -l)" -eq 2 ]
+	check "watch on a terminal: the RATES section" grep -q '^RATES (over 0\.[0-9] s)' "$tmp/tty"
+fi
+
 # --- since the last check, against nstat --------------------------------
 ls "$tmp/state" >"$tmp/files"
 check "one counters file in the state directory" [ "$(grep -c '^counters-' "$tmp/files")" -eq 1 ]
@@ -139,6 +168,7 @@ nstat_delta() { awk -v k="$1" '$1 == k { print $2 }' "$tmp/nstat"; }
 cat "$tmp/nstat"
 check "rates since the last check" [ "$(got .rates.source)" = last_check ]
 for pair in "Tcp.ActiveOpens TcpActiveOpens" "Tcp.PassiveOpens TcpPassiveOpens" "TcpExt.TW TcpExtTW"; do
+	# shellcheck disable=SC2086 # two words, split on purpose
 	set -- $pair
 	check "$1 since the last check = nstat's $2 delta ($(nstat_delta "$2"))" \
 		[ "$(got ".rates.counters[\"$1\"].delta")" = "$(nstat_delta "$2")" ]
