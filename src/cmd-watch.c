@@ -178,7 +178,7 @@ watch_take(struct cmd_env *env, const struct tt_thresholds *thr, struct tt_snaps
 	if (r == 0 && snap->census == NULL) {
 		tt_snapshot_free(snap);
 		cmd_err(env, "no socket census here (watch needs the live /proc of a namespace)");
-		return EXIT_SOFTWARE;
+		return EXIT_NOINPUT;
 	}
 	return r;
 }

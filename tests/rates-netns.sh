@@ -121,6 +121,9 @@ done <"$tmp/watch"
 "$TCPTUNE" watch --interval 0.2 --count 2 >"$tmp/watch.txt"
 check "watch without a terminal: one line per sample" [ "$(wc -l <"$tmp/watch.txt")" -eq 2 ]
 check "watch refuses --count 0" sh -c "! '$TCPTUNE' watch --count 0 2>/dev/null"
+rc=0
+"$TCPTUNE" watch --proc-root "$FIXTURES/proc-6.18" --count 1 >/dev/null 2>&1 || rc=$?
+check "watch without a live census exits 66" [ $rc -eq 66 ]
 
 # watch's samples follow one another: over the whole watch their deltas add
 # up to what nstat saw from before the first census to after the last, when
