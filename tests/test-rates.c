@@ -259,6 +259,11 @@ test_counters_file(void **state)
 		assert_int_equal(tt_counters_load(ctx, have, v, &when), -EBADMSG);
 		unlink(path);
 	}
+	/* A directory others can write to is not trusted, nor written. */
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(tt_counters_save(ctx, c, 1000), -EPERM);
+	assert_int_equal(tt_counters_load(ctx, have, v, &when), -EPERM);
+	assert_int_equal(chmod(dir, 0700), 0);
 	rmdir(dir);
 	/* No state directory: nothing written, nothing made. */
 	assert_int_equal(tt_counters_save(ctx, c, 1000), -ENOENT);

@@ -37,11 +37,14 @@ file_name(const struct tt_origin *o, char *buf, size_t len)
 }
 
 /* The state directory, opened when it exists as a directory (never a
- * symlink); a negative errno otherwise. */
+ * symlink) that only its owner, root or the caller, can write to; a
+ * negative errno otherwise (-EPERM: one others could fill with made-up
+ * counters). */
 static int
 open_state(const struct tt_ctx *ctx)
 {
 	const char *dir = tt_ctx_state_dir(ctx);
+	struct stat st;
 	int dfd;
 
 	if (dir == NULL || dir[0] == '\0')
@@ -49,6 +52,11 @@ open_state(const struct tt_ctx *ctx)
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
+	if (fstat(dfd, &st) < 0 || (st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		close(dfd);
+		return -EPERM;
+	}
 	return dfd;
 }
 

@@ -124,7 +124,9 @@ void tt_rates_forecast(struct tt_rates *r, const struct tt_snapshot *snap);
  * there is none for this namespace and boot (or no state directory);
  * another negative errno when it cannot be read.  save: writes it (a
  * temporary file renamed over it) only into a state directory that exists
- * and is writable, never creating it; 0 or a negative errno.  Both need
+ * and is writable, never creating it; 0 or a negative errno.  A directory
+ * owned by someone other than root or the caller, or writable by group or
+ * others, is neither read nor written (-EPERM).  Both need
  * an origin with a namespace (a fixture tree has none: -ENOENT).
  */
 int tt_counters_load(
