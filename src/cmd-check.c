@@ -16,6 +16,8 @@
 #include "lib/sysctld.h"
 #include "out-nat.h"
 #include "out-census.h"
+#include "out-rates.h"
+#include "cmd-rates.h"
 #include "out-sysctld.h"
 
 enum {
@@ -24,6 +26,7 @@ enum {
 	OPT_NO_COLOR,
 	OPT_NO_CENSUS,
 	OPT_OUTPUT,
+	OPT_INTERVAL,
 };
 
 struct check_opts {
@@ -34,6 +37,7 @@ struct check_opts {
 	bool color;
 	bool no_census;
 	const char *output; /* --output FILE, written whole or not at all */
+	double interval;    /* --interval SECONDS; 0: one reading */
 };
 
 /* The text shown for a reading: the value, or why there is none. */
@@ -132,6 +136,7 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	out_nat_text(f, snap, prof);
 	if (snap->census != NULL)
 		out_census_text(f, snap->census, snap->netns);
+	out_rates_text(f, snap->rates);
 	fputs("\nFINDINGS\n", f);
 	for (size_t i = 0; i < fs->n; i++)
 		text_finding(f, &fs->v[i], color);
@@ -222,6 +227,7 @@ json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	out_nat_json(&j, snap, prof);
 	sysctld_json_boot(&j, snap);
 	out_census_json(&j, snap->census, snap->netns);
+	out_rates_json(&j, snap->rates);
 	json_findings(&j, fs);
 	json_obj_end(&j);
 	json_finish(&j);
@@ -239,6 +245,7 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "no-census", no_argument, NULL, OPT_NO_CENSUS },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, r;
@@ -273,10 +280,18 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 				return cmd_usage_error(env, &cmd_check, "--output needs a file");
 			o->output = optarg;
 			break;
+		case OPT_INTERVAL:
+			if (!cmd_interval_parse(optarg, &o->interval))
+				return cmd_usage_error(env, &cmd_check,
+				    "--interval takes seconds from 0.1 to %d, not '%s'",
+				    CMD_INTERVAL_MAX, optarg);
+			break;
 		}
 	}
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_check, "unexpected argument '%s'", argv[optind]);
+	if (o->interval > 0 && o->no_census)
+		return cmd_usage_error(env, &cmd_check, "--interval needs the census");
 	return -1;
 }
 
@@ -300,7 +315,13 @@ check_gather(struct cmd_env *env, const struct check_opts *o, struct tt_profile 
 	else
 		tt_thresholds_default(thr);
 	what = TT_GATHER_NAT | TT_GATHER_SYSCTLD | (o->no_census ? 0 : TT_GATHER_CENSUS);
-	r = cmd_snapshot(env, NULL, what, thr, snap);
+	if (o->interval > 0) {
+		r = cmd_snapshot_twice(env, what, thr, o->interval, snap);
+	} else {
+		r = cmd_snapshot(env, NULL, what, thr, snap);
+		if (r == 0)
+			cmd_rates_since_last(env, snap);
+	}
 	if (r != 0) {
 		tt_profile_free(*prof);
 		*prof = NULL;
@@ -403,6 +424,6 @@ const struct cmd cmd_check = {
 	.name = "check",
 	.run = run_check,
 	.usage = "[--profile FILE|NAME] [--ignore-unknown] [--format text|json|prometheus] "
-		 "[--output FILE] [--no-color] [--no-census]",
+		 "[--output FILE] [--no-color] [--no-census] [--interval SECONDS]",
 	.help = "audit this host's TCP teardown settings (exit 0 clean, 1 warnings, 2 critical)",
 };

@@ -191,5 +191,6 @@ extern const struct cmd cmd_profiles;
 extern const struct cmd cmd_export;
 extern const struct cmd cmd_rollback;
 extern const struct cmd cmd_status;
+extern const struct cmd cmd_watch;
 
 #endif

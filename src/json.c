@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <math.h>
+
 #include "json.h"
 
 void
@@ -7,6 +9,7 @@ json_init(struct json *j, FILE *f)
 {
 	j->f = f;
 	j->depth = 0;
+	j->compact = false;
 	j->first[0] = true;
 }
 
@@ -91,14 +94,16 @@ prefix(struct json *j, const char *key)
 	if (j->depth > 0) {
 		if (!j->first[j->depth])
 			fputc(',', j->f);
-		fputc('\n', j->f);
-		for (int i = 0; i < j->depth; i++)
-			fputs("  ", j->f);
+		if (!j->compact) {
+			fputc('\n', j->f);
+			for (int i = 0; i < j->depth; i++)
+				fputs("  ", j->f);
+		}
 	}
 	j->first[j->depth] = false;
 	if (key != NULL) {
 		put_string(j->f, key);
-		fputs(": ", j->f);
+		fputs(j->compact ? ":" : ": ", j->f);
 	}
 }
 
@@ -119,7 +124,7 @@ close_(struct json *j, char c)
 
 	if (j->depth > 0)
 		j->depth--;
-	if (!empty) {
+	if (!empty && !j->compact) {
 		fputc('\n', j->f);
 		for (int i = 0; i < j->depth; i++)
 			fputs("  ", j->f);
@@ -166,6 +171,17 @@ json_int(struct json *j, const char *key, long long v)
 {
 	prefix(j, key);
 	fprintf(j->f, "%lld", v);
+}
+
+void
+json_num(struct json *j, const char *key, double v)
+{
+	if (!isfinite(v)) {
+		json_null(j, key);
+		return;
+	}
+	prefix(j, key);
+	fprintf(j->f, "%.3f", v);
 }
 
 void

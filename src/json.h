@@ -14,6 +14,7 @@ struct json {
 	FILE *f;
 	int depth;
 	bool first[JSON_MAX_DEPTH];
+	bool compact; /* one line: no newlines or indentation (JSON lines) */
 };
 
 void json_init(struct json *j, FILE *f);
@@ -27,6 +28,8 @@ void json_arr_begin(struct json *j, const char *key);
 void json_arr_end(struct json *j);
 void json_str(struct json *j, const char *key, const char *s); /* NULL: null */
 void json_int(struct json *j, const char *key, long long v);
+/* A number with three decimals; null when not finite. */
+void json_num(struct json *j, const char *key, double v);
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 /* Ends the document with a newline. */

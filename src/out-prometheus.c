@@ -23,9 +23,21 @@
  *   tcptune_nat{answer}                              1 for the NAT answer
  *   tcptune_nat_verdict{verdict}                     1 for the evidence's verdict
  *   tcptune_sockets{family,state}                    TCP sockets per state
+ *   tcptune_netstat_Tcp_ActiveOpens_total, ...       this namespace's cumulative Tcp and
+ *                                                    TcpExt counters (type counter), named
+ *                                                    as node_exporter's netstat collector
+ *                                                    names them, with tcptune_ and _total
+ *   tcptune_rate_interval_seconds                    check --interval: the time measured
+ *   tcptune_netstat_rate_per_second{counter}         their rise per second over it
+ *   tcptune_destination_sockets{rank,destination}    the PROM_DEST_MAX busiest destinations
+ *   tcptune_destination_time_wait{rank,destination}
+ *   tcptune_destination_new_per_second{rank,destination}      with --interval
+ *   tcptune_destination_fails_at_per_second{rank,destination} with --interval
+ *   tcptune_destination_port_use_ratio{rank,destination}      with --interval
  *
- * The kernel's own counters (sockstat, TcpExt) are left to node_exporter's
- * netstat and sockstat collectors, which export them already.
+ * sockstat's counts are left to node_exporter's sockstat collector.
+ * Destinations are labelled by rank (1 to PROM_DEST_MAX) and address, so
+ * a file holds at most PROM_DEST_MAX series of each.
  */
 #include "config.h"
 
@@ -35,6 +47,7 @@
 
 #include "lib/census.h"
 #include "lib/nat.h"
+#include "lib/rates.h"
 #include "json.h"
 #include "out-prometheus.h"
 
@@ -84,10 +97,19 @@ word_label(FILE *f, const char *name, const char *value, bool first)
 	label(f, name, w, first);
 }
 
+/* Destinations exported, busiest first: a fixed bound on the series. */
+#define PROM_DEST_MAX 5
+
+static void
+family_typed(FILE *f, const char *name, const char *help, const char *type)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
 static void
 family(FILE *f, const char *name, const char *help)
 {
-	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	family_typed(f, name, help, "gauge");
 }
 
 /* One sample per field of v, with field="1", "2" on two-value keys. */
@@ -249,6 +271,94 @@ census_metrics(FILE *f, const struct tt_census *c)
 	}
 }
 
+/* The cumulative counters, as counters. */
+static void
+counter_metrics(FILE *f, const struct tt_census *c)
+{
+	for (int i = 0; i < TT_CTR__COUNT; i++) {
+		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
+		char name[128], help[160];
+
+		if (!c->have[i] || !tt_counter_cumulative((enum tt_counter_id)i))
+			continue;
+		snprintf(name, sizeof(name), "tcptune_netstat_%s_%s_total", ci->section, ci->field);
+		snprintf(help, sizeof(help),
+		    "%s %s of this network namespace, cumulative (/proc/net/%s).", ci->section,
+		    ci->field, ci->file);
+		family_typed(f, name, help, "counter");
+		fprintf(f, "%s %llu\n", name, (unsigned long long)c->counter[i]);
+	}
+}
+
+static void
+rate_metrics(FILE *f, const struct tt_rates *r)
+{
+	family(f, "tcptune_rate_interval_seconds", "The time the rates were measured over.");
+	fprintf(f, "tcptune_rate_interval_seconds %.3f\n", r->seconds);
+	family(f, "tcptune_netstat_rate_per_second",
+	    "The rise per second of a Tcp or TcpExt counter over the interval.");
+	for (int i = 0; i < TT_CTR__COUNT; i++) {
+		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
+		char name[96];
+
+		if (!r->have[i])
+			continue;
+		snprintf(name, sizeof(name), "%s_%s", ci->section, ci->field);
+		fputs("tcptune_netstat_rate_per_second{", f);
+		label(f, "counter", name, true);
+		fprintf(f, "} %.3f\n", tt_rate_per_s(r, (enum tt_counter_id)i));
+	}
+}
+
+/* One destination's sample of a metric. */
+static void
+dest_sample(FILE *f, const char *metric, size_t rank, const struct tt_census_dest *d, double v)
+{
+	char ds[64], rk[8];
+
+	snprintf(rk, sizeof(rk), "%zu", rank + 1);
+	fprintf(f, "%s{", metric);
+	label(f, "rank", rk, true);
+	label(f, "destination", tt_census_dest_str(d, ds, sizeof(ds)), false);
+	fprintf(f, "} %.6g\n", v);
+}
+
+static void
+dest_metrics(FILE *f, const struct tt_census *c, const struct tt_rates *r)
+{
+	size_t idx[PROM_DEST_MAX], n = tt_census_top_dests(c, idx, PROM_DEST_MAX);
+	size_t nr =
+	    r != NULL && r->measured ? (r->ndest < PROM_DEST_MAX ? r->ndest : PROM_DEST_MAX) : 0;
+
+	family(f, "tcptune_destination_sockets",
+	    "Sockets on ephemeral ports towards one of the busiest destinations.");
+	for (size_t i = 0; i < n; i++)
+		dest_sample(f, "tcptune_destination_sockets", i, &c->dest[idx[i]],
+		    (double)c->dest[idx[i]].count);
+	family(f, "tcptune_destination_time_wait",
+	    "Of them, timewait sockets (TIME_WAIT and orphaned FIN_WAIT2).");
+	for (size_t i = 0; i < n; i++)
+		dest_sample(f, "tcptune_destination_time_wait", i, &c->dest[idx[i]],
+		    (double)(c->dest[idx[i]].time_wait + c->dest[idx[i]].fin_wait2));
+	if (nr == 0)
+		return;
+	family(f, "tcptune_destination_new_per_second",
+	    "New connections per second to the destination over the interval.");
+	for (size_t i = 0; i < nr; i++)
+		dest_sample(f, "tcptune_destination_new_per_second", i, &r->dest[i].dest,
+		    r->dest[i].new_per_s);
+	family(f, "tcptune_destination_fails_at_per_second",
+	    "The rate of new connections at which connect() to it runs out of local ports.");
+	for (size_t i = 0; i < nr; i++)
+		dest_sample(f, "tcptune_destination_fails_at_per_second", i, &r->dest[i].dest,
+		    r->dest[i].fc.fails_at);
+	family(f, "tcptune_destination_port_use_ratio",
+	    "The rate of new connections to it as a share of the rate its ports sustain.");
+	for (size_t i = 0; i < nr; i++)
+		dest_sample(f, "tcptune_destination_port_use_ratio", i, &r->dest[i].dest,
+		    r->dest[i].fc.use_pct / 100);
+}
+
 static void
 last_run(FILE *f, bool success)
 {
@@ -288,6 +398,11 @@ prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	if (snap->nat != NULL)
 		nat_verdict_metrics(f, snap->nat);
 	/* A dump cut short would show too few sockets: better none. */
-	if (snap->census != NULL && snap->census->dumped)
+	if (snap->census != NULL && snap->census->dumped) {
 		census_metrics(f, snap->census);
+		counter_metrics(f, snap->census);
+		dest_metrics(f, snap->census, snap->rates);
+	}
+	if (snap->rates != NULL && snap->rates->measured)
+		rate_metrics(f, snap->rates);
 }

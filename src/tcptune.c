@@ -21,6 +21,7 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_check,
+	&cmd_watch,
 	&cmd_explain,
 	&cmd_plan,
 	&cmd_apply,

@@ -40,3 +40,14 @@ bench-owners: src/tcptune tests/census-sockets tests/fd-hold tests/owner-floor t
 bench-census: src/tcptune tests/census-sockets tests/census-floor tests/census-timeit
 	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
 	    $(SHELL) $(srcdir)/tests/census-bench.sh
+
+# Rates over two readings, the port forecast, the counters file; and the
+# rates against real connections in a private network namespace.
+check_PROGRAMS += tests/test-rates tests/churn
+TESTS += tests/test-rates tests/rates-netns.sh
+dist_check_SCRIPTS += tests/rates-netns.sh
+tests_test_rates_SOURCES = tests/test-rates.c
+tests_test_rates_CFLAGS = $(TEST_CFLAGS)
+tests_test_rates_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_rates_LDADD = $(TEST_LDADD)
+tests_churn_SOURCES = tests/churn.c

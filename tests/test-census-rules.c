@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "lib/census.h"
+#include "lib/rates.h"
 #include "lib/rules.h"
 
 struct fix {
@@ -362,6 +363,121 @@ test_orphans(void **state)
 	assert_int_equal(run(x, "census_orphans")->sev, TT_SEV_OK);
 }
 
+/* Rates from an empty census to x->c over seconds, forecasts filled. */
+static struct tt_rates *
+rates_to(struct fix *x, struct tt_census *before, double seconds)
+{
+	struct tt_rates *r = malloc(sizeof(*r));
+
+	assert_non_null(r);
+	tt_rates_compute(before, x->c, seconds, r);
+	tt_rates_forecast(r, &x->snap);
+	x->snap.rates = r;
+	return r;
+}
+
+static void
+test_port_forecast(void **state)
+{
+	struct fix *x = *state;
+	struct tt_census *before = malloc(sizeof(*before));
+	const struct tt_finding *f;
+
+	assert_non_null(before);
+	tt_census_init(before, 40000, 40999);
+	tt_census_init(x->c, 40000, 40999);
+	setkey(x, TT_K_LOCAL_PORT_RANGE, 40000, 40999, 2);
+	setkey(x, TT_K_TW_REUSE, 0, 0, 1);
+	/* 1000 ports held 60 s: 16.7/s.  26 entered in 2 s: 13/s, 78 %. */
+	add_n(x->c, 26, TT_CS_TIME_WAIT, true, "10.0.0.5", 5432, 40000, 0);
+	rates_to(x, before, 2.0);
+	f = run(x, "census_port_forecast");
+	assert_non_null(f);
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->message, "at 13/s to 10.0.0.5:5432 you use 78%"));
+	assert_non_null(strstr(f->message, "connect() starts failing at 17/s"));
+	/* advice in order of effect */
+	assert_true(strstr(f->advice, "reuse connections") < strstr(f->advice, "more destination"));
+	assert_true(strstr(f->advice, "more destination") < strstr(f->advice, "tcp_tw_reuse = 1"));
+	assert_true(strstr(f->advice, "tcp_tw_reuse = 1") < strstr(f->advice, "widen"));
+	/* past what the range sustains: critical */
+	add_n(x->c, 20, TT_CS_TIME_WAIT, true, "10.0.0.5", 5432, 40100, 0);
+	free(x->snap.rates);
+	rates_to(x, before, 2.0);
+	assert_int_equal(run(x, "census_port_forecast")->sev, TT_SEV_CRITICAL);
+	/* reuse 1 applies to every destination: 1000/s, fine */
+	setkey(x, TT_K_TW_REUSE, 1, 0, 1);
+	free(x->snap.rates);
+	rates_to(x, before, 2.0);
+	assert_int_equal(run(x, "census_port_forecast")->sev, TT_SEV_OK);
+	free(x->snap.rates);
+	x->snap.rates = NULL;
+	free(before);
+}
+
+static void
+test_rates_counters_now(void **state)
+{
+	struct fix *x = *state;
+	struct tt_census *before = malloc(sizeof(*before));
+	const struct tt_finding *f;
+
+	assert_non_null(before);
+	tt_census_init(before, 32768, 60999);
+	before->have[TT_CTR_TW_OVERFLOW] = x->c->have[TT_CTR_TW_OVERFLOW] = true;
+	before->counter[TT_CTR_TW_OVERFLOW] = 100;
+	x->c->counter[TT_CTR_TW_OVERFLOW] = 100;
+	before->have[TT_CTR_LISTEN_OVERFLOWS] = x->c->have[TT_CTR_LISTEN_OVERFLOWS] = true;
+	x->c->counter[TT_CTR_LISTEN_OVERFLOWS] = 7;
+	tt_census_add_listener(x->c, AF_INET, 8080, 129, 128);
+	/* overflowed long ago, not since: info, and it says so */
+	rates_to(x, before, 5.0);
+	f = run(x, "census_time_wait");
+	assert_int_equal(f->sev, TT_SEV_INFO);
+	assert_non_null(strstr(f->evidence, "no rise over the last 5.0 s"));
+	f = run(x, "census_listen_overflow");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->evidence, "port 8080 accept queue 129 of a backlog of 128"));
+	/* a rise since the last check, 10 minutes ago */
+	x->c->counter[TT_CTR_TW_OVERFLOW] = 512;
+	free(x->snap.rates);
+	rates_to(x, before, 600);
+	x->snap.rates->measured = false;
+	f = run(x, "census_time_wait");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_string_equal(
+	    f->message, "TcpExt.TCPTimeWaitOverflow +412 since the last check 10 min ago");
+	assert_int_equal(run(x, "census_listen_overflow")->sev, TT_SEV_INFO);
+	free(x->snap.rates);
+	x->snap.rates = NULL;
+	free(before);
+}
+
+static void
+test_close_wait_growth(void **state)
+{
+	struct fix *x = *state;
+	struct tt_census *before = malloc(sizeof(*before));
+	const struct tt_finding *f;
+
+	assert_non_null(before);
+	tt_census_init(before, 32768, 60999);
+	add_cw(before, 5, 8080, 1000);
+	add_cw(x->c, 11, 8080, 1000);
+	rates_to(x, before, 2.0);
+	f = run(x, "census_close_wait_growth");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->message, "port 8080: +6 in 2.0 s (3.0/s)"));
+	/* no growth: ok */
+	add_cw(before, 6, 8080, 2000);
+	free(x->snap.rates);
+	rates_to(x, before, 2.0);
+	assert_int_equal(run(x, "census_close_wait_growth")->sev, TT_SEV_OK);
+	free(x->snap.rates);
+	x->snap.rates = NULL;
+	free(before);
+}
+
 int
 main(void)
 {
@@ -374,6 +490,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_close_wait_not_accepted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fin_wait2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_forecast, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rates_counters_now, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_wait_growth, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -332,6 +332,26 @@ test_counter_parsers(void **state)
 	assert_int_equal(c->counter[TT_CTR_TW], 2);
 	assert_int_equal(tt_census_parse_netstat(c, "TcpExt: A TW\nTcpExt: 1\n"), -EBADMSG);
 	assert_int_equal(tt_census_parse_netstat(c, "TcpExt: TW\nTcpExt: -4\n"), -EBADMSG);
+	/* snmp: MaxConn is -1 but not one of ours; Tcp's names are not
+	 * netstat's (a "Tcp" section in netstat is not snmp's). */
+	assert_int_equal(tt_census_parse_snmp(c,
+			     "Ip: Forwarding DefaultTTL\nIp: 1 64\n"
+			     "Tcp: RtoAlgorithm MaxConn ActiveOpens PassiveOpens AttemptFails "
+			     "EstabResets CurrEstab\nTcp: 1 -1 481 4 2 7 0\n"),
+	    0);
+	assert_int_equal(c->counter[TT_CTR_ACTIVE_OPENS], 481);
+	assert_int_equal(c->counter[TT_CTR_PASSIVE_OPENS], 4);
+	assert_int_equal(c->counter[TT_CTR_ATTEMPT_FAILS], 2);
+	assert_int_equal(c->counter[TT_CTR_ESTAB_RESETS], 7);
+	assert_true(tt_counter_cumulative(TT_CTR_ACTIVE_OPENS));
+	assert_false(tt_counter_cumulative(TT_CTR_TCP_TW));
+	c->have[TT_CTR_ACTIVE_OPENS] = false;
+	assert_int_equal(tt_census_parse_netstat(c, "Tcp: ActiveOpens\nTcp: 5\n"), 0);
+	assert_false(c->have[TT_CTR_ACTIVE_OPENS]);
+	assert_int_equal(
+	    tt_census_parse_netstat(c, "TcpExt: ListenOverflows ListenDrops\nTcpExt: 11 12\n"), 0);
+	assert_int_equal(c->counter[TT_CTR_LISTEN_OVERFLOWS], 11);
+	assert_int_equal(c->counter[TT_CTR_LISTEN_DROPS], 12);
 	free(c);
 }
 

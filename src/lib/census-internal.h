@@ -17,13 +17,15 @@
  */
 int tt_census_decode(struct tt_census *c, const void *buf, size_t len, bool *done);
 
-/* Parses sockstat/sockstat6 text (file "sockstat" or "sockstat6") and
- * netstat text.  Unknown lines and fields are ignored.  Return 0 or
+/* Parses sockstat/sockstat6 text (file "sockstat" or "sockstat6"),
+ * netstat text and snmp text.  Unknown lines and fields are ignored.  Return 0 or
  * -EBADMSG when a line the census needs is malformed. */
 int tt_census_parse_sockstat(struct tt_census *c, const char *text);
 int tt_census_parse_netstat(struct tt_census *c, const char *text);
+int tt_census_parse_snmp(struct tt_census *c, const char *text);
 
-/* Reads net/sockstat, net/sockstat6 and net/netstat below the proc root.
+/* Reads net/sockstat, net/sockstat6, net/snmp and net/netstat below the
+ * proc root.
  * A missing file is not an error (its counters stay absent).  Returns 0
  * or a negative errno. */
 int tt_census_read_counters(const struct tt_ctx *ctx, struct tt_census *c);

@@ -1,5 +1,6 @@
 /*
- * The census's counters from net/sockstat, net/sockstat6 and net/netstat.
+ * The census's counters from net/sockstat, net/sockstat6, net/snmp and
+ * net/netstat.
  */
 #include "config.h"
 
@@ -27,7 +28,7 @@ tt_counter_info(enum tt_counter_id id)
 bool
 tt_counter_cumulative(enum tt_counter_id id)
 {
-	return id < TT_CTR__COUNT && strcmp(counters[id].file, "netstat") == 0;
+	return id < TT_CTR__COUNT && strncmp(counters[id].file, "sockstat", 8) != 0;
 }
 
 const char *
@@ -130,8 +131,9 @@ tt_census_parse_sockstat(struct tt_census *c, const char *text)
 	return 0;
 }
 
-int
-tt_census_parse_netstat(struct tt_census *c, const char *text)
+/* netstat and snmp: lines in pairs, names then values, same prefix. */
+static int
+parse_pairs(struct tt_census *c, const char *file, const char *text)
 {
 	const char *s = text, *end, *hdr = NULL, *hdr_end = NULL;
 	size_t hdr_sect = 0;
@@ -166,7 +168,7 @@ tt_census_parse_netstat(struct tt_census *c, const char *text)
 
 			if (!token(&line, end, val, sizeof(val)))
 				return -EBADMSG;
-			i = find_counter("netstat", sect, name);
+			i = find_counter(file, sect, name);
 			if (i < 0)
 				continue;
 			if (parse_u64(val, &c->counter[i]) < 0)
@@ -179,9 +181,22 @@ tt_census_parse_netstat(struct tt_census *c, const char *text)
 }
 
 int
+tt_census_parse_netstat(struct tt_census *c, const char *text)
+{
+	return parse_pairs(c, "netstat", text);
+}
+
+int
+tt_census_parse_snmp(struct tt_census *c, const char *text)
+{
+	return parse_pairs(c, "snmp", text);
+}
+
+int
 tt_census_read_counters(const struct tt_ctx *ctx, struct tt_census *c)
 {
-	static const char *const files[] = { "net/sockstat", "net/sockstat6", "net/netstat" };
+	static const char *const files[] = { "net/sockstat", "net/sockstat6", "net/snmp",
+		"net/netstat" };
 	size_t len = (size_t)256 * 1024;
 	char *buf = malloc(len);
 	int r = 0;
@@ -200,7 +215,9 @@ tt_census_read_counters(const struct tt_ctx *ctx, struct tt_census *c)
 			r = (int)n;
 			continue;
 		}
-		e = i < 2 ? tt_census_parse_sockstat(c, buf) : tt_census_parse_netstat(c, buf);
+		e = i < 2  ? tt_census_parse_sockstat(c, buf) :
+		    i == 2 ? tt_census_parse_snmp(c, buf) :
+			     tt_census_parse_netstat(c, buf);
 		if (e < 0) {
 			tt_log(ctx, TT_LOG_WARNING, "%s/%s: unexpected contents",
 			    tt_ctx_proc_root(ctx), files[i]);

@@ -48,26 +48,34 @@ enum {
 	TT_CF__COUNT
 };
 
-/* Counters from sockstat, sockstat6 and netstat, and whether each one is
- * this namespace's or the whole host's (wrong inside a container).
+/* Counters from sockstat, sockstat6, snmp and netstat, and whether each
+ * one is this namespace's or the whole host's (wrong inside a container).
+ * snmp's and netstat's add up since boot (or since the namespace was
+ * made); sockstat's count what is there now.
  * X(id, file, section, field, per_netns) */
-#define TT_COUNTERS(X)                                                    \
-	X(TCP_INUSE, "sockstat", "TCP", "inuse", true)                    \
-	X(TCP_ORPHAN, "sockstat", "TCP", "orphan", false)                 \
-	X(TCP_TW, "sockstat", "TCP", "tw", true)                          \
-	X(TCP_ALLOC, "sockstat", "TCP", "alloc", false)                   \
-	X(TCP_MEM, "sockstat", "TCP", "mem", false)                       \
-	X(TCP6_INUSE, "sockstat6", "TCP6", "inuse", true)                 \
-	X(TW, "netstat", "TcpExt", "TW", true)                            \
-	X(TW_RECYCLED, "netstat", "TcpExt", "TWRecycled", true)           \
-	X(TW_KILLED, "netstat", "TcpExt", "TWKilled", true)               \
-	X(TW_OVERFLOW, "netstat", "TcpExt", "TCPTimeWaitOverflow", true)  \
-	X(PAWS_ACTIVE, "netstat", "TcpExt", "PAWSActive", true)           \
-	X(PAWS_PASSIVE, "netstat", "TcpExt", "PAWSPassive", true)         \
-	X(PAWS_ESTAB, "netstat", "TcpExt", "PAWSEstab", true)             \
-	X(PAWS_TIMEWAIT, "netstat", "TcpExt", "PAWSTimewait", true)       \
-	X(ABORT_ON_MEMORY, "netstat", "TcpExt", "TCPAbortOnMemory", true) \
-	X(ABORT_ON_TIMEOUT, "netstat", "TcpExt", "TCPAbortOnTimeout", true)
+#define TT_COUNTERS(X)                                                      \
+	X(TCP_INUSE, "sockstat", "TCP", "inuse", true)                      \
+	X(TCP_ORPHAN, "sockstat", "TCP", "orphan", false)                   \
+	X(TCP_TW, "sockstat", "TCP", "tw", true)                            \
+	X(TCP_ALLOC, "sockstat", "TCP", "alloc", false)                     \
+	X(TCP_MEM, "sockstat", "TCP", "mem", false)                         \
+	X(TCP6_INUSE, "sockstat6", "TCP6", "inuse", true)                   \
+	X(ACTIVE_OPENS, "snmp", "Tcp", "ActiveOpens", true)                 \
+	X(PASSIVE_OPENS, "snmp", "Tcp", "PassiveOpens", true)               \
+	X(ATTEMPT_FAILS, "snmp", "Tcp", "AttemptFails", true)               \
+	X(ESTAB_RESETS, "snmp", "Tcp", "EstabResets", true)                 \
+	X(TW, "netstat", "TcpExt", "TW", true)                              \
+	X(TW_RECYCLED, "netstat", "TcpExt", "TWRecycled", true)             \
+	X(TW_KILLED, "netstat", "TcpExt", "TWKilled", true)                 \
+	X(TW_OVERFLOW, "netstat", "TcpExt", "TCPTimeWaitOverflow", true)    \
+	X(PAWS_ACTIVE, "netstat", "TcpExt", "PAWSActive", true)             \
+	X(PAWS_PASSIVE, "netstat", "TcpExt", "PAWSPassive", true)           \
+	X(PAWS_ESTAB, "netstat", "TcpExt", "PAWSEstab", true)               \
+	X(PAWS_TIMEWAIT, "netstat", "TcpExt", "PAWSTimewait", true)         \
+	X(ABORT_ON_MEMORY, "netstat", "TcpExt", "TCPAbortOnMemory", true)   \
+	X(ABORT_ON_TIMEOUT, "netstat", "TcpExt", "TCPAbortOnTimeout", true) \
+	X(LISTEN_OVERFLOWS, "netstat", "TcpExt", "ListenOverflows", true)   \
+	X(LISTEN_DROPS, "netstat", "TcpExt", "ListenDrops", true)
 
 enum tt_counter_id {
 #define TT_CTR_ENUM(id, file, sect, field, netns) TT_CTR_##id,

@@ -111,4 +111,6 @@ tt_snapshot_free(struct tt_snapshot *snap)
 	snap->census = NULL;
 	tt_sysctld_free(snap->sysctld);
 	snap->sysctld = NULL;
+	free(snap->rates);
+	snap->rates = NULL;
 }

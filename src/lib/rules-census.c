@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "census.h"
+#include "rates.h"
 #include "rules-internal.h"
 
 /* Appends to a finding's text field without overflowing it. */
@@ -31,6 +32,34 @@ add(char *buf, size_t len, const char *fmt, ...)
 }
 
 #define ADD(field, ...) add((field), sizeof(field), __VA_ARGS__)
+
+/* "over the last 2.0 s", "since the last check 10 min ago" */
+static const char *
+rates_span(const struct tt_rates *r, char *buf, size_t len)
+{
+	double s = r->seconds;
+
+	if (r->measured)
+		snprintf(buf, len, "over the last %.1f s", s);
+	else if (s < 120)
+		snprintf(buf, len, "since the last check %.0f s ago", s);
+	else if (s < 7200)
+		snprintf(buf, len, "since the last check %.0f min ago", s / 60);
+	else if (s < 172800)
+		snprintf(buf, len, "since the last check %.0f h ago", s / 3600);
+	else
+		snprintf(buf, len, "since the last check %.0f days ago", s / 86400);
+	return buf;
+}
+
+/* The rates, when they have counter id. */
+static const struct tt_rates *
+rates_with(const struct tt_rule_input *in, enum tt_counter_id id)
+{
+	const struct tt_rates *r = in->snap->rates;
+
+	return r != NULL && r->have[id] ? r : NULL;
+}
 
 /* The ports the ephemeral range really offers, from the snapshot, else the
  * kernel default: the range less the ports reserved in it. */
@@ -71,10 +100,49 @@ time_wait_past_overflow(const struct tt_rule_input *in, struct tt_findings *out,
 	if (max != NULL)
 		ADD(f->evidence, "; tcp_max_tw_buckets = %lld now%s", max->v[0],
 		    max->v[0] < 0 ? " (no limit)" : "");
+	if (rates_with(in, TT_CTR_TW_OVERFLOW)) {
+		char span[64];
+
+		ADD(f->evidence, "; no rise %s", rates_span(in->snap->rates, span, sizeof(span)));
+		TT_SAY(f->advice, "It did not overflow %s: nothing to do now.", span);
+		return;
+	}
 	TT_SAY(f->advice,
-	    "Nothing shows an overflow now. To know whether it still happens, read "
-	    "TcpExt.TCPTimeWaitOverflow twice a while apart: only a rise is a current "
-	    "overflow.");
+	    "Nothing shows an overflow now. To know whether it still happens, run "
+	    "`tcptune check --interval 5`, or check again later: only a rise of "
+	    "TcpExt.TCPTimeWaitOverflow is a current overflow.");
+}
+
+/* The TIME_WAIT table overflowed between two readings: a problem now. */
+static void
+time_wait_overflow_now(const struct tt_rule_input *in, struct tt_findings *out, uint64_t tw)
+{
+	const struct tt_rates *r = in->snap->rates;
+	const struct tt_val *max = tt_rule_current(in, TT_K_MAX_TW_BUCKETS);
+	struct tt_finding *f;
+	char span[64];
+
+	rates_span(r, span, sizeof(span));
+	f = tt_finding_add(out, TT_SEV_WARN, "tcp_max_tw_buckets");
+	tt_finding_key(f, TT_K_MAX_TW_BUCKETS);
+	tt_finding_key(f, TT_K_TW_REUSE);
+	if (r->measured)
+		TT_SAY(f->message,
+		    "the TIME_WAIT table overflows now: %.1f closes a second skip TIME_WAIT",
+		    tt_rate_per_s(r, TT_CTR_TW_OVERFLOW));
+	else
+		TT_SAY(f->message, "TcpExt.TCPTimeWaitOverflow +%" PRIu64 " %s",
+		    r->delta[TT_CTR_TW_OVERFLOW], span);
+	TT_SAY(f->evidence,
+	    "TcpExt TCPTimeWaitOverflow +%" PRIu64 " %s; %" PRIu64 " timewait sockets now",
+	    r->delta[TT_CTR_TW_OVERFLOW], span, tw);
+	if (max != NULL)
+		ADD(f->evidence, "; tcp_max_tw_buckets = %lld", max->v[0]);
+	TT_SAY(f->advice,
+	    "Closing sockets skip TIME_WAIT, so a late segment of an old connection can "
+	    "corrupt a new one with the same ports. Reuse connections (keep-alive, pools) "
+	    "so fewer are closed; raise net.ipv4.tcp_max_tw_buckets if memory allows (a "
+	    "timewait socket is small).");
 }
 
 static void
@@ -94,6 +162,10 @@ rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 		near = tw * 100 >= (uint64_t)max->v[0] * (uint64_t)in->thr->tw_buckets_warn_pct;
 	else if (max != NULL && max->v[0] == 0)
 		near = ovf > 0;
+	if (rates_with(in, TT_CTR_TW_OVERFLOW) && in->snap->rates->delta[TT_CTR_TW_OVERFLOW] > 0) {
+		time_wait_overflow_now(in, out, tw);
+		return;
+	}
 	if (!near) {
 		if (ovf > 0)
 			time_wait_past_overflow(in, out, tw);
@@ -492,6 +564,137 @@ rule_listener_backlog(const struct tt_rule_input *in, struct tt_findings *out)
 	    "the apply (and let them ask for a larger backlog) to use the new cap.");
 }
 
+/* Advice for a destination whose ports run out, in order of effect. */
+static void
+forecast_advice(const struct tt_rule_input *in, const struct tt_rate_dest *d, struct tt_finding *f)
+{
+	const struct tt_forecast *fc = &d->fc;
+	const struct tt_val *reuse = tt_rule_current(in, TT_K_TW_REUSE);
+
+	TT_SAY(f->advice,
+	    "In order of effect: reuse connections to this destination (keep-alive, a pool): "
+	    "one kept connection replaces %.0f new ones a second; spread the load over more "
+	    "destination addresses or ports (each has a port range of its own)",
+	    d->new_per_s);
+	if (!fc->reuse_on)
+		ADD(f->advice,
+		    "; net.ipv4.tcp_tw_reuse = 1 (with tcp_timestamps on) lets connect() take a "
+		    "TIME_WAIT port after %.0f s instead of %.0f s, which sustains %.0f/s%s",
+		    fc->reuse_delay, fc->time_wait_len, fc->sustain_reuse,
+		    reuse != NULL && reuse->v[0] == 2 ? " (2 helps loopback only)" : "");
+	else
+		ADD(f->advice,
+		    "; tcp_tw_reuse already applies here (a TIME_WAIT port is taken again after "
+		    "%.1f s)",
+		    fc->reuse_delay);
+	ADD(f->advice, "; last, widen net.ipv4.ip_local_port_range: every port more adds %.3f/s.",
+	    1 / (fc->reuse_on ? fc->reuse_delay : fc->time_wait_len));
+}
+
+/*
+ * The port exhaustion forecast: the rate of new connections to a
+ * destination against the rate its ephemeral ports sustain.
+ */
+static void
+rule_port_forecast(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_rates *r = in->snap->rates;
+
+	for (size_t i = 0; r != NULL && r->measured && i < r->ndest; i++) {
+		const struct tt_rate_dest *d = &r->dest[i];
+		const struct tt_forecast *fc = &d->fc;
+		char ds[64];
+		struct tt_finding *f;
+
+		if (fc->use_pct < (double)in->thr->port_pressure_warn_pct || d->new_per_s <= 0)
+			continue;
+		f = tt_finding_add(
+		    out, fc->use_pct >= 100 ? TT_SEV_CRITICAL : TT_SEV_WARN, "ip_local_port_range");
+		tt_finding_key(f, TT_K_LOCAL_PORT_RANGE);
+		tt_finding_key(f, TT_K_TW_REUSE);
+		tt_census_dest_str(&d->dest, ds, sizeof(ds));
+		TT_SAY(f->message,
+		    "at %.0f/s to %s you use %.0f%% of what the port range sustains; connect() "
+		    "starts failing at %.0f/s",
+		    d->new_per_s, ds, fc->use_pct, fc->fails_at);
+		TT_SAY(f->evidence,
+		    "%.1f new connections/s to %s over %.1f s (%.1f/s entering TIME_WAIT); "
+		    "%" PRIu64 " ports available (range less reserved), %" PRIu64
+		    " held by open sockets, %" PRIu64
+		    " in TIME_WAIT; each closed port is held %.0f s",
+		    d->new_per_s, ds, r->seconds, d->time_wait_per_s, fc->available, fc->live,
+		    fc->time_wait, fc->time_wait_len);
+		if (fc->reuse_on)
+			ADD(f->evidence, "; tcp_tw_reuse applies: reused after %.1f s",
+			    fc->reuse_delay);
+		forecast_advice(in, d, f);
+	}
+}
+
+/* Listen queues that overflowed between two readings. */
+static void
+rule_listen_overflow(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	const struct tt_rates *r = rates_with(in, TT_CTR_LISTEN_OVERFLOWS);
+	uint64_t ovf, drops;
+	char span[64];
+	struct tt_finding *f;
+
+	if (r == NULL || r->delta[TT_CTR_LISTEN_OVERFLOWS] == 0)
+		return;
+	ovf = r->delta[TT_CTR_LISTEN_OVERFLOWS];
+	drops = r->have[TT_CTR_LISTEN_DROPS] ? r->delta[TT_CTR_LISTEN_DROPS] : 0;
+	rates_span(r, span, sizeof(span));
+	f = tt_finding_add(out, r->measured ? TT_SEV_WARN : TT_SEV_INFO, "somaxconn");
+	tt_finding_key(f, TT_K_SOMAXCONN);
+	TT_SAY(f->message, "listen queues overflowed %" PRIu64 " times %s%s", ovf, span,
+	    r->measured ? ": connections are refused now" : "");
+	TT_SAY(f->evidence, "TcpExt ListenOverflows +%" PRIu64 ", ListenDrops +%" PRIu64 " %s", ovf,
+	    drops, span);
+	for (size_t i = 0, n = 0; i < c->nlistener && n < 5; i++) {
+		const struct tt_census_listener *l = &c->listener[i];
+
+		if (l->backlog == 0 || l->accept_queue < l->backlog)
+			continue;
+		ADD(f->evidence, "%s port %u accept queue %u of a backlog of %u (full)",
+		    n++ ? "," : ";", l->port, l->accept_queue, l->backlog);
+	}
+	TT_SAY(f->advice,
+	    "A full accept queue means the service does not accept() fast enough: look at the "
+	    "listener named above first. If it only bursts, let it ask for a larger backlog "
+	    "(listen()) and raise net.core.somaxconn, then restart it.");
+}
+
+/* CLOSE_WAIT that grew between two readings: a leak going on now. */
+static void
+rule_close_wait_growth(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_rates *r = in->snap->rates;
+
+	for (size_t i = 0; r != NULL && r->measured && i < r->nport; i++) {
+		const struct tt_rate_port *p = &r->port[i];
+		struct tt_finding *f;
+
+		if (p->after <= p->before)
+			continue;
+		f = tt_finding_add(out, TT_SEV_WARN, NULL);
+		TT_SAY(f->message,
+		    "CLOSE_WAIT grows on local port %u: +%" PRIu64 " in %.1f s (%.1f/s)", p->port,
+		    p->after - p->before, r->seconds, p->per_s);
+		TT_SAY(f->evidence, "CLOSE_WAIT on port %u: %" PRIu64 " then %" PRIu64, p->port,
+		    p->before, p->after);
+		if (p->pid > 0)
+			ADD(f->evidence, "; held by pid %d (%s)", p->pid, p->comm);
+		TT_SAY(f->advice,
+		    "A program leaks sockets now: it does not close() connections its peers "
+		    "closed. %s No kernel setting fixes that.",
+		    p->pid > 0 ?
+			"Fix the program named above." :
+			"Find the program serving this port (`ss -tnp state close-wait`).");
+	}
+}
+
 const struct tt_rule tt_rules_census[] = {
 	{ .id = "census_time_wait",
 	    .fn = rule_time_wait,
@@ -527,6 +730,22 @@ const struct tt_rule tt_rules_census[] = {
 	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "few FIN_WAIT2 sockets" },
+	{ .id = "census_port_forecast",
+	    .fn = rule_port_forecast,
+	    OWNS_NONE,
+	    .needs_census = true,
+	    .ok_message = "no destination opens connections near the rate its ports sustain, "
+			  "or no rates measured" },
+	{ .id = "census_listen_overflow",
+	    .fn = rule_listen_overflow,
+	    OWNS_NONE,
+	    .needs_census = true,
+	    .ok_message = "no listen queue overflowed between two readings, or no rates" },
+	{ .id = "census_close_wait_growth",
+	    .fn = rule_close_wait_growth,
+	    OWNS_NONE,
+	    .needs_census = true,
+	    .ok_message = "CLOSE_WAIT did not grow between two readings, or no rates measured" },
 	{ .id = "census_orphans",
 	    .fn = rule_orphans,
 	    OWNS_NONE,

@@ -16,6 +16,7 @@
 
 struct tt_census;  /* socket census, when gathered */
 struct tt_nat;     /* NAT evidence and verdict, when gathered */
+struct tt_rates;   /* what changed since an earlier reading */
 struct tt_sysctld; /* what sysctl.d files set, when read */
 struct tt_thresholds;
 
@@ -34,6 +35,10 @@ struct tt_snapshot {
 	struct tt_nat *nat;         /* NULL: not gathered */
 	struct tt_sysctld *sysctld; /* NULL: not read */
 	int census_err;             /* the census was asked for and failed: -errno */
+	/* Rates against an earlier reading (check --interval, watch) or the
+	 * counters' rise since the previous check; NULL: none.  The caller
+	 * sets it; tt_snapshot_free() frees it. */
+	struct tt_rates *rates;
 	/* net.ipv4.ip_local_reserved_ports: ports the ephemeral range skips
 	 * (the first TT_RESERVED_MAX spans).  nreserved -1: not readable. */
 	struct tt_port_span reserved[TT_RESERVED_MAX];
@@ -80,7 +85,8 @@ enum {
 int tt_snapshot_gather(const struct tt_ctx *ctx, const struct tt_netns *ns, unsigned what,
     const struct tt_thresholds *thr, struct tt_snapshot *snap, struct tt_diags *diags);
 
-/* Frees what the snapshot's census, nat and sysctld point to; NULLs them. */
+/* Frees what the snapshot's census, nat, sysctld and rates point to;
+ * NULLs them. */
 void tt_snapshot_free(struct tt_snapshot *snap);
 
 /* The value of a key when it was read, else NULL. */

@@ -1,0 +1,97 @@
+/*
+ * Readings over time for check and watch.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd-rates.h"
+#include "lib/rates.h"
+
+bool
+cmd_interval_parse(const char *arg, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !isfinite(v) || v < 0.1 ||
+	    v > CMD_INTERVAL_MAX)
+		return false;
+	*out = v;
+	return true;
+}
+
+double
+cmd_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+cmd_sleep(double seconds)
+{
+	struct timespec ts, left;
+
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &left) < 0 && errno == EINTR)
+		ts = left;
+}
+
+int
+cmd_snapshot_twice(struct cmd_env *env, unsigned what, const struct tt_thresholds *thr,
+    double interval, struct tt_snapshot *snap)
+{
+	struct tt_snapshot first;
+	double t0, t1;
+	int r;
+
+	r = cmd_snapshot(env, NULL, TT_GATHER_CENSUS, thr, &first);
+	if (r != 0)
+		return r;
+	t0 = cmd_now();
+	cmd_sleep(interval);
+	r = cmd_snapshot(env, NULL, what, thr, snap);
+	t1 = cmd_now();
+	if (r == 0 && first.census != NULL && snap->census != NULL) {
+		snap->rates = malloc(sizeof(*snap->rates));
+		if (snap->rates != NULL) {
+			tt_rates_compute(first.census, snap->census, t1 - t0, snap->rates);
+			tt_rates_forecast(snap->rates, snap);
+		}
+		(void)tt_counters_save(env->ctx, snap->census, (long long)time(NULL));
+	}
+	tt_snapshot_free(&first);
+	return r;
+}
+
+void
+cmd_rates_since_last(struct cmd_env *env, struct tt_snapshot *snap)
+{
+	bool have[TT_CTR__COUNT];
+	uint64_t v[TT_CTR__COUNT];
+	long long when, now = (long long)time(NULL);
+	int r;
+
+	if (snap->census == NULL)
+		return;
+	r = tt_counters_load(env->ctx, have, v, &when);
+	/* Within the same second: say one, rather than divide by none. */
+	if (r == 0 && now >= when && (snap->rates = calloc(1, sizeof(*snap->rates))) != NULL)
+		tt_rates_counters(
+		    snap->rates, have, v, snap->census, now > when ? (double)(now - when) : 1);
+	else if (r < 0 && r != -ENOENT)
+		cmd_message(env, TT_LOG_DEBUG, "debug", "counters file: %s", strerror(-r));
+	r = tt_counters_save(env->ctx, snap->census, now);
+	if (r < 0)
+		cmd_message(env, TT_LOG_DEBUG, "debug", "counters file not kept: %s", strerror(-r));
+}

@@ -1,0 +1,252 @@
+/*
+ * The counters file: the cumulative counters the previous check saw, one
+ * small file per network namespace in the state directory, so the next
+ * check can say how much they rose since.
+ *
+ *   tcptune-counters 1
+ *   boot BOOT_ID
+ *   btime SECONDS
+ *   time SECONDS
+ *   TcpExt.TCPTimeWaitOverflow 412
+ *   ...
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "rates.h"
+
+#define COUNTERS_MAX 8192 /* bytes a counters file may have */
+
+/* "counters-DEV-INO", from the origin's namespace; false without one. */
+static bool
+file_name(const struct tt_origin *o, char *buf, size_t len)
+{
+	if (o->ns_ino == 0)
+		return false;
+	snprintf(buf, len, "counters-%llu-%llu", o->ns_dev, o->ns_ino);
+	return true;
+}
+
+/* The state directory, opened when it exists as a directory (never a
+ * symlink) that only its owner, root or the caller, can write to; a
+ * negative errno otherwise (-EPERM: one others could fill with made-up
+ * counters). */
+static int
+open_state(const struct tt_ctx *ctx)
+{
+	const char *dir = tt_ctx_state_dir(ctx);
+	struct stat st;
+	int dfd;
+
+	if (dir == NULL || dir[0] == '\0')
+		return -ENOENT;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	if (fstat(dfd, &st) < 0 || (st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		close(dfd);
+		return -EPERM;
+	}
+	return dfd;
+}
+
+static int
+counter_by_name(const char *name)
+{
+	for (int i = 0; i < TT_CTR__COUNT; i++) {
+		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
+		size_t sl = strlen(ci->section);
+
+		if (strncmp(name, ci->section, sl) == 0 && name[sl] == '.' &&
+		    strcmp(name + sl + 1, ci->field) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* "NAME VALUE": the value after the name and one space, strictly. */
+static bool
+field_u64(const char *line, const char *name, unsigned long long *v)
+{
+	size_t n = strlen(name);
+	char *end;
+
+	if (strncmp(line, name, n) != 0 || line[n] != ' ' || line[n + 1] < '0' || line[n + 1] > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(line + n + 1, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* One line of a counters file; false when it does not parse. */
+static bool
+parse_line(const char *line, struct tt_origin *o, bool have[TT_CTR__COUNT],
+    uint64_t v[TT_CTR__COUNT], long long *when)
+{
+	const char *sp = strchr(line, ' ');
+	unsigned long long x;
+	char name[96];
+	int i;
+
+	if (strncmp(line, "boot ", 5) == 0) {
+		snprintf(o->boot, sizeof(o->boot), "%s", line + 5);
+		return true;
+	}
+	if (sp == NULL || (size_t)(sp - line) >= sizeof(name))
+		return false;
+	memcpy(name, line, (size_t)(sp - line));
+	name[sp - line] = '\0';
+	if (!field_u64(line, name, &x) || x > (unsigned long long)INT64_MAX)
+		return false;
+	if (strcmp(name, "btime") == 0)
+		o->btime = (long long)x;
+	else if (strcmp(name, "time") == 0)
+		*when = (long long)x;
+	else if ((i = counter_by_name(name)) >= 0 && tt_counter_cumulative((enum tt_counter_id)i)) {
+		have[i] = true;
+		v[i] = x;
+	}
+	return true;
+}
+
+/* Parses a counters file into o (boot, btime), the counters and *when. */
+static int
+parse_file(char *text, struct tt_origin *o, bool have[TT_CTR__COUNT], uint64_t v[TT_CTR__COUNT],
+    long long *when)
+{
+	char *save = NULL, *line = strtok_r(text, "\n", &save);
+
+	if (line == NULL || strcmp(line, "tcptune-counters 1") != 0)
+		return -EBADMSG;
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL)
+		if (!parse_line(line, o, have, v, when))
+			return -EBADMSG;
+	return *when > 0 ? 0 : -EBADMSG;
+}
+
+static int
+read_file(int dfd, const char *name, char *buf, size_t len)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n == len - 1)
+		return -EFBIG;
+	buf[n] = '\0';
+	return 0;
+}
+
+int
+tt_counters_load(
+    const struct tt_ctx *ctx, bool have[TT_CTR__COUNT], uint64_t v[TT_CTR__COUNT], long long *when)
+{
+	struct tt_origin here, then;
+	char name[96], *buf;
+	int dfd, r;
+
+	memset(have, 0, sizeof(bool) * TT_CTR__COUNT);
+	*when = 0;
+	if (tt_origin_here(ctx, &here) < 0 || !file_name(&here, name, sizeof(name)))
+		return -ENOENT;
+	dfd = open_state(ctx);
+	if (dfd < 0)
+		return dfd;
+	buf = malloc(COUNTERS_MAX);
+	r = buf == NULL ? -ENOMEM : read_file(dfd, name, buf, COUNTERS_MAX);
+	close(dfd);
+	then = here;
+	then.boot[0] = '\0';
+	then.btime = 0;
+	if (r == 0)
+		r = parse_file(buf, &then, have, v, when);
+	if (strcmp(then.boot, "-") == 0)
+		then.boot[0] = '\0';
+	free(buf);
+	/* Another boot: the counters started again from zero. */
+	if (r == 0 && tt_origin_compare(&then, &here) != TT_ORIGIN_SAME)
+		r = -ENOENT;
+	if (r < 0)
+		memset(have, 0, sizeof(bool) * TT_CTR__COUNT);
+	return r;
+}
+
+static int
+write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0)
+			return -errno;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The file's text into buf; its length. */
+static size_t
+format_file(
+    const struct tt_origin *o, const struct tt_census *c, long long now, char *buf, size_t len)
+{
+	size_t n =
+	    (size_t)snprintf(buf, len, "tcptune-counters 1\nboot %s\nbtime %lld\ntime %lld\n",
+		o->boot[0] ? o->boot : "-", o->btime, now);
+
+	for (int i = 0; i < TT_CTR__COUNT && n < len; i++) {
+		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
+
+		if (c->have[i] && tt_counter_cumulative((enum tt_counter_id)i))
+			n += (size_t)snprintf(buf + n, len - n, "%s.%s %" PRIu64 "\n", ci->section,
+			    ci->field, c->counter[i]);
+	}
+	return n < len ? n : len - 1;
+}
+
+int
+tt_counters_save(const struct tt_ctx *ctx, const struct tt_census *c, long long now)
+{
+	struct tt_origin here;
+	char name[96], tmp[128], buf[4096];
+	size_t n;
+	int dfd, fd, r;
+
+	if (tt_origin_here(ctx, &here) < 0 || !file_name(&here, name, sizeof(name)))
+		return -ENOENT;
+	dfd = open_state(ctx);
+	if (dfd < 0)
+		return dfd;
+	n = format_file(&here, c, now, buf, sizeof(buf));
+	snprintf(tmp, sizeof(tmp), ".%s.%ld", name, (long)getpid());
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		r = -errno;
+		close(dfd);
+		return r;
+	}
+	r = write_all(fd, buf, n);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(dfd, tmp, 0);
+	close(dfd);
+	return r;
+}

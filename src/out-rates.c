@@ -1,0 +1,200 @@
+/*
+ * Rates and forecasts in check's report and watch's lines.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "out-rates.h"
+
+const char *
+out_age(double seconds, char *buf, size_t len)
+{
+	if (seconds < 120)
+		snprintf(buf, len, "%.0f s", seconds);
+	else if (seconds < 2 * 3600)
+		snprintf(buf, len, "%.0f min", seconds / 60);
+	else if (seconds < 2 * 86400)
+		snprintf(buf, len, "%.0f h", seconds / 3600);
+	else
+		snprintf(buf, len, "%.0f days", seconds / 86400);
+	return buf;
+}
+
+const char *
+out_rates_span(const struct tt_rates *r, char *buf, size_t len)
+{
+	char age[32];
+
+	if (r->measured)
+		snprintf(buf, len, "over %.1f s", r->seconds);
+	else
+		snprintf(
+		    buf, len, "since the last check %s ago", out_age(r->seconds, age, sizeof(age)));
+	return buf;
+}
+
+static void
+counters_text(FILE *f, const struct tt_rates *r)
+{
+	for (int i = 0; i < TT_CTR__COUNT; i++) {
+		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
+		char name[64];
+
+		if (!r->have[i])
+			continue;
+		snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
+		fprintf(f, "%-30s %+12" PRId64 " %12.1f/s\n", name, (int64_t)r->delta[i],
+		    tt_rate_per_s(r, (enum tt_counter_id)i));
+	}
+}
+
+static void
+dests_text(FILE *f, const struct tt_rates *r)
+{
+	if (r->ndest == 0) {
+		fprintf(f, "(no outgoing connections on ephemeral ports)\n");
+		return;
+	}
+	fprintf(f, "%-40s %9s %9s %7s %7s %9s %9s %6s\n", "DESTINATION", "NEW/S", "TW/S", "HELD",
+	    "PORTS", "SUSTAINS", "FAILS_AT", "USE");
+	for (size_t i = 0; i < r->ndest; i++) {
+		const struct tt_rate_dest *d = &r->dest[i];
+		char ds[64];
+
+		fprintf(f, "%-40s %9.1f %9.1f %7" PRIu64 " %7" PRIu64 " %9.1f %9.1f %5.0f%%\n",
+		    tt_census_dest_str(&d->dest, ds, sizeof(ds)), d->new_per_s, d->time_wait_per_s,
+		    d->fc.live + d->fc.time_wait, d->fc.available, d->fc.sustain, d->fc.fails_at,
+		    d->fc.use_pct);
+	}
+	fprintf(f,
+	    "(SUSTAINS: new connections per second the ports allow with each held %.0f s in "
+	    "TIME_WAIT; FAILS_AT: the same with tcp_tw_reuse where it applies)\n",
+	    r->dest[0].fc.time_wait_len);
+}
+
+static void
+ports_text(FILE *f, const struct tt_rates *r)
+{
+	if (r->nport == 0)
+		return;
+	fprintf(f, "\nCLOSE_WAIT GROWTH BY LOCAL PORT\n%-8s %8s %8s %9s  %s\n", "PORT", "BEFORE",
+	    "AFTER", "PER_S", "OWNER");
+	for (size_t i = 0; i < r->nport; i++) {
+		const struct tt_rate_port *p = &r->port[i];
+
+		fprintf(f, "%-8u %8" PRIu64 " %8" PRIu64 " %+9.1f  ", p->port, p->before, p->after,
+		    p->per_s);
+		if (p->pid > 0)
+			fprintf(f, "pid %d (%s)\n", p->pid, p->comm);
+		else
+			fputs("-\n", f);
+	}
+}
+
+void
+out_rates_text(FILE *f, const struct tt_rates *r)
+{
+	char span[64];
+
+	if (r == NULL)
+		return;
+	fprintf(f, "\nRATES (%s)\n", out_rates_span(r, span, sizeof(span)));
+	counters_text(f, r);
+	if (!r->measured)
+		return;
+	fprintf(f, "%-30s %+12" PRId64 "\n%-30s %+12" PRId64 "\n", "TIME_WAIT (timewait sockets)",
+	    r->time_wait_delta, "CLOSE_WAIT", r->close_wait_delta);
+	fprintf(f, "\nPORT FORECAST BY DESTINATION\n");
+	dests_text(f, r);
+	ports_text(f, r);
+}
+
+static void
+forecast_json(struct json *j, const struct tt_forecast *fc)
+{
+	json_obj_begin(j, "forecast");
+	json_int(j, "ports_available", (long long)fc->available);
+	json_int(j, "ports_held_live", (long long)fc->live);
+	json_int(j, "ports_held_time_wait", (long long)fc->time_wait);
+	json_num(j, "time_wait_seconds", fc->time_wait_len);
+	json_num(j, "rate_per_second", fc->rate);
+	json_num(j, "sustainable_per_second", fc->sustain);
+	json_num(j, "sustainable_with_tw_reuse_per_second", fc->sustain_reuse);
+	json_num(j, "tw_reuse_delay_seconds", fc->reuse_delay);
+	json_bool(j, "tw_reuse_applies", fc->reuse_on);
+	json_num(j, "fails_at_per_second", fc->fails_at);
+	json_num(j, "use_pct", fc->use_pct);
+	json_obj_end(j);
+}
+
+static void
+dests_json(struct json *j, const struct tt_rates *r)
+{
+	json_arr_begin(j, "destinations");
+	for (size_t i = 0; i < r->ndest; i++) {
+		const struct tt_rate_dest *d = &r->dest[i];
+		char ds[64];
+
+		json_obj_begin(j, NULL);
+		json_str(j, "destination", tt_census_dest_str(&d->dest, ds, sizeof(ds)));
+		json_num(j, "new_per_second", d->new_per_s);
+		json_num(j, "time_wait_per_second", d->time_wait_per_s);
+		forecast_json(j, &d->fc);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_arr_begin(j, "close_wait_growth");
+	for (size_t i = 0; i < r->nport; i++) {
+		const struct tt_rate_port *p = &r->port[i];
+
+		json_obj_begin(j, NULL);
+		json_int(j, "port", p->port);
+		json_int(j, "before", (long long)p->before);
+		json_int(j, "after", (long long)p->after);
+		json_num(j, "per_second", p->per_s);
+		if (p->pid > 0) {
+			json_int(j, "pid", p->pid);
+			json_str(j, "command", p->comm);
+		} else {
+			json_null(j, "pid");
+			json_null(j, "command");
+		}
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+void
+out_rates_json(struct json *j, const struct tt_rates *r)
+{
+	if (r == NULL) {
+		json_null(j, "rates");
+		return;
+	}
+	json_obj_begin(j, "rates");
+	json_str(j, "source", r->measured ? "interval" : "last_check");
+	json_num(j, "seconds", r->seconds);
+	json_obj_begin(j, "counters");
+	for (int i = 0; i < TT_CTR__COUNT; i++) {
+		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
+		char name[64];
+
+		if (!r->have[i])
+			continue;
+		snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
+		json_obj_begin(j, name);
+		json_int(j, "delta", (long long)r->delta[i]);
+		json_num(j, "per_second", tt_rate_per_s(r, (enum tt_counter_id)i));
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+	if (r->measured) {
+		json_int(j, "time_wait_delta", r->time_wait_delta);
+		json_int(j, "close_wait_delta", r->close_wait_delta);
+		dests_json(j, r);
+	}
+	json_obj_end(j);
+}

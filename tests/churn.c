@@ -1,0 +1,142 @@
+/*
+ * Short connections on loopback at a known rate, for the rates test.  Run
+ * it inside a private network namespace.
+ *
+ *   churn -p PORT -r RATE -d SECONDS   RATE connections a second for SECONDS
+ *   churn -p PORT -f                   as fast as possible until connect()
+ *                                      fails for want of a local port
+ *
+ * A child listens on 127.0.0.1:PORT and accepts; the client closes each
+ * connection first, so its end holds the local port in TIME_WAIT.  Prints
+ * "ready" once listening, and at the end "made N failed M" (connections
+ * made, connect() failures).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct sockaddr_in addr;
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "churn: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static pid_t
+server(void)
+{
+	int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t pid;
+
+	if (s < 0)
+		die("socket");
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(s, 4096) < 0)
+		die("listen");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid > 0) {
+		close(s);
+		return pid;
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (;;) {
+		char b[16];
+		int c = accept(s, NULL, NULL);
+
+		if (c < 0)
+			continue;
+		while (read(c, b, sizeof(b)) > 0)
+			;
+		close(c);
+	}
+}
+
+/* One connection, closed by us first.  0, or the errno of connect(). */
+static int
+connect_once(void)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0), e = 0;
+
+	if (s < 0)
+		die("socket");
+	if (connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		e = errno;
+	close(s);
+	return e;
+}
+
+int
+main(int argc, char **argv)
+{
+	double rate = 0, secs = 0, t0;
+	int opt, fill = 0, port = 0;
+	long made = 0, failed = 0;
+	pid_t srv;
+
+	while ((opt = getopt(argc, argv, "p:r:d:f")) != -1) {
+		if (opt == 'p')
+			port = atoi(optarg);
+		else if (opt == 'r')
+			rate = atof(optarg);
+		else if (opt == 'd')
+			secs = atof(optarg);
+		else if (opt == 'f')
+			fill = 1;
+		else
+			return 2;
+	}
+	if (port <= 0 || (!fill && (rate <= 0 || secs <= 0)))
+		return 2;
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	srv = server();
+	printf("ready\n");
+	fflush(stdout);
+	t0 = now();
+	for (long i = 0; fill || i < (long)(rate * secs); i++) {
+		double due = t0 + (double)i / (rate > 0 ? rate : 1e9), wait = due - now();
+		int e;
+
+		if (!fill && wait > 0)
+			usleep((useconds_t)(wait * 1e6));
+		e = connect_once();
+		if (e == 0)
+			made++;
+		else if (e == EADDRNOTAVAIL) {
+			failed++;
+			if (fill)
+				break;
+		} else {
+			errno = e;
+			die("connect");
+		}
+	}
+	printf("made %ld failed %ld\n", made, failed);
+	fflush(stdout);
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+	return 0;
+}

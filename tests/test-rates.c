@@ -1,0 +1,288 @@
+/*
+ * Rates over two hand-made censuses, the port forecast, and the counters
+ * file kept between checks.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lib/rates.h"
+#include "lib/snapshot.h"
+
+static struct tt_census *
+new_census(void)
+{
+	struct tt_census *c = malloc(sizeof(*c));
+
+	assert_non_null(c);
+	tt_census_init(c, 40000, 40999);
+	return c;
+}
+
+/* n sockets to ip:port in state st (6: TIME_WAIT minisocket). */
+static void
+add_socks(struct tt_census *c, const char *ip, uint16_t port, int st, unsigned n, unsigned *lport)
+{
+	uint8_t a[16] = { 0 };
+
+	assert_int_equal(inet_pton(AF_INET, ip, a), 1);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned lp = (*lport)++;
+
+		tt_census_add(c, AF_INET, st, st == 6, a, (uint16_t)(40000 + lp % 1000), port,
+		    st == 6 ? 0 : 100 + lp);
+	}
+}
+
+static void
+set_ctr(struct tt_census *c, enum tt_counter_id id, uint64_t v)
+{
+	c->have[id] = true;
+	c->counter[id] = v;
+}
+
+static void
+test_counters(void **state)
+{
+	struct tt_census *a = new_census(), *b = new_census();
+	struct tt_rates r;
+
+	(void)state;
+	set_ctr(a, TT_CTR_ACTIVE_OPENS, 1000);
+	set_ctr(b, TT_CTR_ACTIVE_OPENS, 1760);
+	set_ctr(a, TT_CTR_TW_OVERFLOW, 50);
+	set_ctr(b, TT_CTR_TW_OVERFLOW, 20); /* went back: a new namespace */
+	set_ctr(b, TT_CTR_LISTEN_DROPS, 5); /* not in the first reading */
+	set_ctr(a, TT_CTR_TCP_TW, 10);      /* not cumulative */
+	set_ctr(b, TT_CTR_TCP_TW, 30);
+	tt_rates_compute(a, b, 2.0, &r);
+	assert_true(r.measured);
+	assert_true(r.have[TT_CTR_ACTIVE_OPENS]);
+	assert_int_equal(r.delta[TT_CTR_ACTIVE_OPENS], 760);
+	assert_true(tt_rate_per_s(&r, TT_CTR_ACTIVE_OPENS) > 379.9 &&
+	    tt_rate_per_s(&r, TT_CTR_ACTIVE_OPENS) < 380.1);
+	assert_false(r.have[TT_CTR_TW_OVERFLOW]);
+	assert_false(r.have[TT_CTR_LISTEN_DROPS]);
+	assert_false(r.have[TT_CTR_TCP_TW]);
+	assert_true(tt_rate_per_s(&r, TT_CTR_TW_OVERFLOW) == 0);
+	free(a);
+	free(b);
+}
+
+static void
+test_dest_rates(void **state)
+{
+	struct tt_census *a = new_census(), *b = new_census();
+	unsigned lp = 0;
+	struct tt_rates r;
+
+	(void)state;
+	/* 60 in TIME_WAIT before; 10 s later 110: 50 more, and 10 of the
+	 * first 60 (10/60 of them) left meanwhile, so 60 entered: 6/s.
+	 * ESTABLISHED from 5 to 25: 2/s more opened and still open. */
+	add_socks(a, "10.0.0.5", 5432, 6, 60, &lp);
+	add_socks(a, "10.0.0.5", 5432, 1, 5, &lp);
+	add_socks(b, "10.0.0.5", 5432, 6, 110, &lp);
+	add_socks(b, "10.0.0.5", 5432, 1, 25, &lp);
+	add_socks(b, "10.0.0.9", 80, 6, 3, &lp); /* new since */
+	set_ctr(b, TT_CTR_TW, 1);
+	tt_rates_compute(a, b, 10.0, &r);
+	assert_int_equal(r.ndest, 2);
+	assert_int_equal(r.dest[0].dest.port, 5432);
+	assert_true(r.dest[0].time_wait_per_s > 5.99 && r.dest[0].time_wait_per_s < 6.01);
+	assert_true(r.dest[0].new_per_s > 7.99 && r.dest[0].new_per_s < 8.01);
+	assert_true(r.dest[1].time_wait_per_s > 0.29 && r.dest[1].time_wait_per_s < 0.31);
+	assert_int_equal(r.time_wait_delta, 113 - 60);
+	free(a);
+	free(b);
+}
+
+static void
+test_close_wait_growth(void **state)
+{
+	struct tt_census *a = new_census(), *b = new_census();
+	unsigned lp = 0;
+	struct tt_rates r;
+
+	(void)state;
+	/* CLOSE_WAIT on local port 8080 (outside the range): 4 then 10 */
+	for (int i = 0; i < 4; i++)
+		tt_census_add(a, AF_INET, 8, false, (const uint8_t *)"\x0a\0\0\x01", 8080,
+		    (uint16_t)(50000 + i), (uint64_t)(1000 + i));
+	for (int i = 0; i < 10; i++)
+		tt_census_add(b, AF_INET, 8, false, (const uint8_t *)"\x0a\0\0\x01", 8080,
+		    (uint16_t)(50000 + i), (uint64_t)(1000 + i));
+	b->owners_walked = true;
+	b->nowner = 1;
+	b->owner[0] =
+	    (struct tt_census_owner){ .pid = 42, .comm = "leaky", .port = 8080, .count = 10 };
+	(void)lp;
+	tt_rates_compute(a, b, 3.0, &r);
+	assert_int_equal(r.close_wait_delta, 6);
+	assert_int_equal(r.nport, 1);
+	assert_int_equal(r.port[0].port, 8080);
+	assert_int_equal(r.port[0].before, 4);
+	assert_int_equal(r.port[0].after, 10);
+	assert_true(r.port[0].per_s > 1.99 && r.port[0].per_s < 2.01);
+	assert_int_equal(r.port[0].pid, 42);
+	assert_string_equal(r.port[0].comm, "leaky");
+	free(a);
+	free(b);
+}
+
+static void
+test_forecast(void **state)
+{
+	struct tt_forecast fc;
+
+	(void)state;
+	/* 28232 ports, none live: 470.5/s without reuse; 380/s is 81 % */
+	tt_forecast_compute(&fc, 28232, 0, 22800, 380, 60, false, 1);
+	assert_true(fc.sustain > 470.5 && fc.sustain < 470.6);
+	assert_true(fc.fails_at == fc.sustain);
+	assert_int_equal((int)fc.use_pct, 80);
+	/* live sockets take ports for as long as they live */
+	tt_forecast_compute(&fc, 1000, 400, 0, 5, 60, false, 1);
+	assert_true(fc.sustain > 9.99 && fc.sustain < 10.01);
+	/* reuse after 1 s: the free ports once a second */
+	tt_forecast_compute(&fc, 1000, 400, 0, 5, 60, true, 1);
+	assert_true(fc.fails_at > 599.9 && fc.fails_at < 600.1);
+	assert_true(fc.sustain_reuse == fc.fails_at);
+	/* a vendor kernel's shorter TIME_WAIT */
+	tt_forecast_compute(&fc, 1000, 0, 0, 5, 10, false, 1);
+	assert_true(fc.sustain > 99.9 && fc.sustain < 100.1);
+	/* no free port at all */
+	tt_forecast_compute(&fc, 100, 200, 0, 1, 60, false, 1);
+	assert_true(fc.fails_at == 0);
+	assert_true(fc.use_pct >= 100);
+}
+
+static void
+setkey(struct tt_snapshot *s, enum tt_key_id k, long long a, long long b, int n)
+{
+	s->sysctl[k].state = TT_ST_OK;
+	s->sysctl[k].val.n = n;
+	s->sysctl[k].val.v[0] = a;
+	s->sysctl[k].val.v[1] = b;
+}
+
+static void
+test_forecast_keys(void **state)
+{
+	struct tt_census *a = new_census(), *b = new_census();
+	struct tt_snapshot snap;
+	unsigned lp = 0;
+	struct tt_rates r;
+
+	(void)state;
+	memset(&snap, 0, sizeof(snap));
+	snap.nreserved = 1;
+	snap.reserved[0] = (struct tt_port_span){ 40100, 40199 };
+	setkey(&snap, TT_K_LOCAL_PORT_RANGE, 40000, 40999, 2);
+	setkey(&snap, TT_K_TW_REUSE, 2, 0, 1);
+	setkey(&snap, TT_K_TIMESTAMPS, 1, 0, 1);
+	setkey(&snap, TT_K_TW_REUSE_DELAY, 2000, 0, 1);
+	add_socks(b, "127.0.0.1", 5000, 6, 20, &lp);
+	add_socks(b, "10.0.0.1", 5000, 6, 10, &lp);
+	tt_rates_compute(a, b, 2.0, &r);
+	tt_rates_forecast(&r, &snap);
+	assert_int_equal(r.ndest, 2);
+	/* 900 ports; loopback under reuse = 2 reuses after 2 s */
+	assert_int_equal(r.dest[0].fc.available, 900);
+	assert_true(r.dest[0].fc.reuse_on);
+	assert_true(r.dest[0].fc.fails_at > 449.9 && r.dest[0].fc.fails_at < 450.1);
+	assert_false(r.dest[1].fc.reuse_on);
+	assert_true(r.dest[1].fc.fails_at > 14.99 && r.dest[1].fc.fails_at < 15.01);
+	/* timestamps off: no reuse */
+	setkey(&snap, TT_K_TIMESTAMPS, 0, 0, 1);
+	tt_rates_forecast(&r, &snap);
+	assert_false(r.dest[0].fc.reuse_on);
+	free(a);
+	free(b);
+}
+
+static void
+test_counters_file(void **state)
+{
+	char dir[] = "/tmp/test-rates-XXXXXX", path[256];
+	struct tt_ctx *ctx;
+	struct tt_census *c = new_census();
+	bool have[TT_CTR__COUNT];
+	uint64_t v[TT_CTR__COUNT];
+	long long when;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	ctx = tt_ctx_new(dir);
+	assert_non_null(ctx);
+	assert_int_equal(tt_counters_load(ctx, have, v, &when), -ENOENT);
+	set_ctr(c, TT_CTR_TW_OVERFLOW, 412);
+	set_ctr(c, TT_CTR_TCP_TW, 7); /* not kept: not cumulative */
+	assert_int_equal(tt_counters_save(ctx, c, 1000), 0);
+	assert_int_equal(tt_counters_load(ctx, have, v, &when), 0);
+	assert_int_equal(when, 1000);
+	assert_true(have[TT_CTR_TW_OVERFLOW]);
+	assert_int_equal(v[TT_CTR_TW_OVERFLOW], 412);
+	assert_false(have[TT_CTR_TCP_TW]);
+	assert_false(have[TT_CTR_ACTIVE_OPENS]);
+	/* Another boot's file is not this boot's. */
+	{
+		struct stat st;
+		FILE *f;
+
+		assert_int_equal(stat("/proc/self/ns/net", &st), 0);
+		snprintf(path, sizeof(path), "%s/counters-%llu-%llu", dir,
+		    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs("tcptune-counters 1\nboot 00000000-0000-0000-0000-000000000000\nbtime 1\n"
+		      "time 5\nTcpExt.TCPTimeWaitOverflow 3\n",
+		    f);
+		fclose(f);
+		assert_int_equal(tt_counters_load(ctx, have, v, &when), -ENOENT);
+		assert_false(have[TT_CTR_TW_OVERFLOW]);
+		f = fopen(path, "w");
+		fputs("garbage\n", f);
+		fclose(f);
+		assert_int_equal(tt_counters_load(ctx, have, v, &when), -EBADMSG);
+		unlink(path);
+	}
+	/* A directory others can write to is not trusted, nor written. */
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(tt_counters_save(ctx, c, 1000), -EPERM);
+	assert_int_equal(tt_counters_load(ctx, have, v, &when), -EPERM);
+	assert_int_equal(chmod(dir, 0700), 0);
+	rmdir(dir);
+	/* No state directory: nothing written, nothing made. */
+	assert_int_equal(tt_counters_save(ctx, c, 1000), -ENOENT);
+	assert_int_equal(access(dir, F_OK), -1);
+	tt_ctx_free(ctx);
+	free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counters),
+		cmocka_unit_test(test_dest_rates),
+		cmocka_unit_test(test_close_wait_growth),
+		cmocka_unit_test(test_forecast),
+		cmocka_unit_test(test_forecast_keys),
+		cmocka_unit_test(test_counters_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
