@@ -26,10 +26,14 @@ printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = soon\n' >"$SCRATCH/bad.ini"
 	"$T" check --proc-root "$R618" --sysctl-root "$N" --profile "$SCRATCH/p.ini" --format prometheus
 	"$T" check --proc-root "$R618" --sysctl-root "$N" --profile "$SCRATCH/bad.ini" --format prometheus 2>/dev/null
 	if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
-		unshare -n sh -c "ip link set lo up; exec '$T' check --sysctl-root '$N' --format prometheus"
+		# Connections to one destination while the rates are taken.
+		CHURN="$(dirname "$T")/../tests/churn"
+		unshare -n sh -c "ip link set lo up; '$CHURN' -p 5000 -r 50 -d 3 >/dev/null & sleep 1;
+			'$T' check --interval 0.5 --sysctl-root '$N' --format prometheus; wait"
 	fi
 } >"$SCRATCH/all.prom"
-sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p' "$SCRATCH/all.prom" | sort -u >"$SCRATCH/written"
+sed -n 's/^# TYPE \([A-Za-z_]*\) .*/\1/p' "$SCRATCH/all.prom" | grep -v '^tcptune_netstat_.*_total$' | sort -u >"$SCRATCH/written"
+check "the namespace's counters, as counters" grep -q '^# TYPE tcptune_netstat_Tcp_ActiveOpens_total counter$' "$SCRATCH/all.prom"
 check "tcptune wrote metrics" [ -s "$SCRATCH/written" ]
 
 # Named in the section: the table's first column and the alerts' exprs.
