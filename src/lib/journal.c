@@ -472,8 +472,11 @@ read_btime(const char *root)
 	if (f == NULL)
 		return 0;
 	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "btime %lld", &t) == 1)
+		if (strncmp(line, "btime ", 6) == 0) {
+			if (parse_ll(line + 6, &t) < 0)
+				t = 0;
 			break;
+		}
 	fclose(f);
 	return t > 0 ? t : 0;
 }
