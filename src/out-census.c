@@ -105,8 +105,8 @@ out_census_text(FILE *f, const struct tt_census *c, int netns)
 	}
 	if (c->owners_walked) {
 		fprintf(f, "\nCLOSE_WAIT OWNERS");
-		if (c->ncw < tt_census_state(c, TT_CS_CLOSE_WAIT))
-			fprintf(f, " (of the first %zu sockets)", c->ncw);
+		if (c->cw_kept < tt_census_state(c, TT_CS_CLOSE_WAIT))
+			fprintf(f, " (of the first %zu sockets)", c->cw_kept);
 		fputc('\n', f);
 		if (c->nowner == 0)
 			fprintf(f, "(no readable process holds them)\n");
@@ -284,7 +284,7 @@ out_census_json(struct json *j, const struct tt_census *c, int netns)
 	json_int(j, "ephemeral_available", (long long)range_size(c) - c->reserved_in_range);
 	json_bool(j, "destinations_exact", c->dest_evictions == 0);
 	json_bool(j, "owners_searched", c->owners_walked);
-	json_int(j, "close_wait_inodes_kept", (long long)c->ncw);
+	json_int(j, "close_wait_inodes_kept", (long long)c->cw_kept);
 	json_bool(j, "owners_partial", c->owners_partial);
 	json_int(j, "owner_fds_read", (long long)c->owner_fds_read);
 	json_int(j, "close_wait_owners_other", (long long)c->owner_rows_dropped);

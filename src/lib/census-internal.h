@@ -49,12 +49,15 @@ int tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c);
 struct tt_census_opts {
 	unsigned port_lo, port_hi; /* ephemeral range; 0 0: the default */
 	long long close_wait_warn; /* owners are looked for at or above it */
+	long long fin_wait2_warn;  /* and at or above it of shutdown() FIN_WAIT2 */
 	bool no_owners;
+	bool no_detail; /* no tcp_info: CLOSE_WAIT without ages */
 };
 
 /*
- * The whole census: dump, counters, and owners when CLOSE_WAIT reaches
- * the threshold.  Returns 0 with *out set (free with free(3)), or a
+ * The whole census: dump, counters, and owners when CLOSE_WAIT (or
+ * owned FIN_WAIT2) reaches its threshold or a listener is worth naming
+ * (full, or CLOSE_WAIT waiting in its queue).  Returns 0 with *out set (free with free(3)), or a
  * negative errno when the dump failed.
  */
 int

@@ -63,6 +63,22 @@ tt_census_state(const struct tt_census *c, enum tt_cstate st)
 
 /* --- all together ----------------------------------------------------- */
 
+/* Whether the owner walk pays: CLOSE_WAIT or FIN_WAIT2 shut down but not
+ * closed at their thresholds, or a listener worth naming. */
+static bool
+want_owners(struct tt_census *c, const struct tt_census_opts *o)
+{
+	uint64_t cw = tt_census_state(c, TT_CS_CLOSE_WAIT);
+	uint64_t fw2 = tt_census_state(c, TT_CS_FIN_WAIT2) - c->fin_wait2_full_orphans;
+	size_t listeners = tt_census_want_listeners(c);
+
+	if (cw > 0 && (long long)cw >= o->close_wait_warn)
+		return true;
+	if (fw2 > 0 && o->fin_wait2_warn > 0 && (long long)fw2 >= o->fin_wait2_warn)
+		return true;
+	return listeners > 0;
+}
+
 int
 tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struct tt_census **out)
 {
@@ -82,6 +98,7 @@ tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struc
 		hi = (unsigned)def->v[1];
 	}
 	tt_census_init(c, lo, hi);
+	c->detail = !o->no_detail;
 	r = tt_census_dump(ctx, c);
 	if (r < 0) {
 		free(c);
@@ -89,8 +106,7 @@ tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struc
 	}
 	/* Counters and owners are extras: their failures are logged only. */
 	(void)tt_census_read_counters(ctx, c);
-	if (!o->no_owners && tt_census_state(c, TT_CS_CLOSE_WAIT) > 0 &&
-	    (long long)tt_census_state(c, TT_CS_CLOSE_WAIT) >= o->close_wait_warn)
+	if (!o->no_owners && want_owners(c, o))
 		(void)tt_census_find_owners(ctx, c);
 	*out = c;
 	return 0;

@@ -289,8 +289,8 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	if (queued)
 		ADD(f->evidence, " (%" PRIu64 " of them not accepted yet)", queued);
 	close_wait_ports(c, f);
-	if (c->owners_walked && c->ncw < cw - queued)
-		ADD(f->evidence, "; owners of the first %zu looked up", c->ncw);
+	if (c->owners_walked && c->cw_kept < cw - queued)
+		ADD(f->evidence, "; owners of the first %zu looked up", c->cw_kept);
 	if (c->owners_walked && c->nowner > 0) {
 		ADD(f->evidence, "; held by");
 		for (size_t i = 0; i < c->nowner && i < 5; i++)
