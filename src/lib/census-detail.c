@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "census.h"
@@ -32,6 +33,22 @@ tt_census_age_add(struct tt_census_age *a, uint32_t ms)
 	a->n++;
 	if (ms > a->oldest_ms)
 		a->oldest_ms = ms;
+}
+
+char *
+tt_census_age_str(uint32_t ms, char *buf, size_t len)
+{
+	uint32_t s = ms / 1000;
+
+	if (s < 60)
+		snprintf(buf, len, "%u s", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%u min", s / 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%u h %u min", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, len, "%u d %u h", s / 86400, s % 86400 / 3600);
+	return buf;
 }
 
 /* The fine bucket of ms: the first 8 hold 0..7 ms, then 8 per power of
@@ -142,7 +159,11 @@ fin_wait2_detail(struct tt_census *c, const struct tt_census_sock *s)
 	else if (s->inode == 0 && s->timer == 2)
 		timer_add(c, TT_CT_FIN_WAIT2_FULL, s->expires_ms);
 	else if (s->inode != 0)
-		(void)remember(c, s->inode, s->sport, TT_CI_FIN_WAIT2);
+		/* Rows by the service's port: the local one, unless that is
+		 * an ephemeral port (a client's), then the remote one. */
+		(void)remember(c, s->inode,
+		    s->sport >= c->port_lo && s->sport <= c->port_hi ? s->dport : s->sport,
+		    TT_CI_FIN_WAIT2);
 }
 
 void

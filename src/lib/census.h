@@ -310,6 +310,8 @@ struct tt_census_sock {
  * age, keepalive timer, timers left, FIN_WAIT2 owner lookup. */
 void tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s);
 
+/* "45 s", "12 min", "3 h 5 min", "2 d 4 h" (rounded down) */
+char *tt_census_age_str(uint32_t ms, char *buf, size_t len);
 /* Adds an age in ms to a bucket set. */
 void tt_census_age_add(struct tt_census_age *a, uint32_t ms);
 /* The median CLOSE_WAIT age in ms (lower bound of its fine bucket); 0

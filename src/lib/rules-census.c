@@ -505,22 +505,7 @@ rule_listener_backlog(const struct tt_rule_input *in, struct tt_findings *out)
 	    "the apply (and let them ask for a larger backlog) to use the new cap.");
 }
 
-/* "45 s", "12 min", "3 h 5 min", "2 d 4 h" */
-static char *
-age_str(uint32_t ms, char *buf, size_t len)
-{
-	uint32_t s = ms / 1000;
-
-	if (s < 60)
-		snprintf(buf, len, "%u s", s);
-	else if (s < 3600)
-		snprintf(buf, len, "%u min", s / 60);
-	else if (s < 86400)
-		snprintf(buf, len, "%u h %u min", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, len, "%u d %u h", s / 86400, s % 86400 / 3600);
-	return buf;
-}
+#define age_str tt_census_age_str
 
 /* The owners whose oldest CLOSE_WAIT is at least lim ms old, into the
  * evidence; returns how many. */
