@@ -64,7 +64,8 @@ tt_census_state(const struct tt_census *c, enum tt_cstate st)
 /* --- all together ----------------------------------------------------- */
 
 /* Whether the owner walk pays: CLOSE_WAIT or FIN_WAIT2 shut down but not
- * closed at their thresholds, or a listener worth naming. */
+ * closed at their thresholds, CLOSE_WAIT past its age, or a listener
+ * worth naming. */
 static bool
 want_owners(struct tt_census *c, const struct tt_census_opts *o)
 {
@@ -73,6 +74,9 @@ want_owners(struct tt_census *c, const struct tt_census_opts *o)
 	size_t listeners = tt_census_want_listeners(c);
 
 	if (cw > 0 && (long long)cw >= o->close_wait_warn)
+		return true;
+	if (c->cw_age.n > 0 && o->close_wait_age_warn > 0 &&
+	    (long long)c->cw_age.oldest_ms >= o->close_wait_age_warn * 1000)
 		return true;
 	if (fw2 > 0 && o->fin_wait2_warn > 0 && (long long)fw2 >= o->fin_wait2_warn)
 		return true;
