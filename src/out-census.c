@@ -124,7 +124,7 @@ close_wait_text(FILE *f, const struct tt_census *c)
 			    f, "%s%s %" PRIu64, i ? "  " : "", age_labels[i], c->cw_age.bucket[i]);
 		fputc('\n', f);
 	}
-	if (c->owners_walked)
+	if (tt_census_owners_of(c, TT_CI_CLOSE_WAIT))
 		close_wait_owners_text(f, c);
 }
 
@@ -190,7 +190,7 @@ detail_text(FILE *f, const struct tt_census *c)
 		    c->est_keepalive, c->est_no_timer, c->est_busy, est);
 	listeners_text(f, c);
 	timers_text(f, c);
-	if (c->owners_walked && c->nfw2_owner > 0) {
+	if (tt_census_owners_of(c, TT_CI_FIN_WAIT2) && c->nfw2_owner > 0) {
 		fprintf(f, "\nFIN_WAIT2 OWNERS (shut down, not closed)\n%-8s %-16s %6s %8s\n",
 		    "PID", "COMMAND", "PORT", "SOCKETS");
 		for (size_t i = 0; i < c->nfw2_owner; i++)
@@ -339,13 +339,14 @@ owner_rows_json(
 static void
 owners_json(struct json *j, const struct tt_census *c)
 {
-	if (!c->owners_walked) {
+	if (tt_census_owners_of(c, TT_CI_CLOSE_WAIT))
+		owner_rows_json(j, "close_wait_owners", c->owner, c->nowner, true);
+	else
 		json_null(j, "close_wait_owners");
+	if (tt_census_owners_of(c, TT_CI_FIN_WAIT2))
+		owner_rows_json(j, "fin_wait2_owners", c->fw2_owner, c->nfw2_owner, false);
+	else
 		json_null(j, "fin_wait2_owners");
-		return;
-	}
-	owner_rows_json(j, "close_wait_owners", c->owner, c->nowner, true);
-	owner_rows_json(j, "fin_wait2_owners", c->fw2_owner, c->nfw2_owner, false);
 }
 
 /* CLOSE_WAIT ages, keepalive coverage and timers left. */
@@ -475,7 +476,7 @@ out_census_json(struct json *j, const struct tt_census *c, int netns)
 	json_int(j, "reserved_in_range", c->reserved_in_range);
 	json_int(j, "ephemeral_available", (long long)range_size(c) - c->reserved_in_range);
 	json_bool(j, "destinations_exact", c->dest_evictions == 0);
-	json_bool(j, "owners_searched", c->owners_walked);
+	json_bool(j, "owners_searched", tt_census_owners_of(c, TT_CI_CLOSE_WAIT));
 	json_int(j, "close_wait_inodes_kept", (long long)c->cw_kept);
 	json_bool(j, "owners_partial", c->owners_partial);
 	json_int(j, "owner_fds_read", (long long)c->owner_fds_read);

@@ -256,9 +256,11 @@ census_metrics(FILE *f, const struct tt_census *c)
 static void
 owner_age_metrics(FILE *f, const struct tt_census *c)
 {
-	size_t n = c->owners_walked && c->nowner < PROM_OWNERS ? c->nowner : PROM_OWNERS;
+	size_t n = tt_census_owners_of(c, TT_CI_CLOSE_WAIT) && c->nowner < PROM_OWNERS ?
+	    c->nowner :
+	    PROM_OWNERS;
 
-	if (!c->owners_walked)
+	if (!tt_census_owners_of(c, TT_CI_CLOSE_WAIT))
 		return;
 	family(f, "tcptune_close_wait_owner_oldest_seconds",
 	    "The oldest CLOSE_WAIT socket of each of the 5 busiest owners (command, local port).");

@@ -187,11 +187,22 @@ grep -Eq "^$lport +ipv4 +$((BACKLOG + 1)) +$BACKLOG +$lpid +census-sockets\$" "$
 	bail "text: listener row"
 pass "text: listener row with its owner"
 
-# FIN_WAIT2 sockets shut down, not closed: owned, named.
+# FIN_WAIT2 sockets shut down, not closed: owned, named once they reach
+# fin_wait2_warn (and only then: the walk looks for what a rule needs).
 expect "owned FIN_WAIT2" "$(got "$J" '.sockets.FIN_WAIT2 - .sockets.fin_wait2_full_orphans')" \
 	"$N_HALF"
+expect "FIN_WAIT2 owners not looked for" "$(got "$J" '.fin_wait2_owners')" null
+expect "CLOSE_WAIT owners not looked for" "$(got "$J" '.close_wait_owners')" null
+printf '[profile]\ndescription = detail test\n[thresholds]\nfin_wait2_warn = %d\n' "$N_HALF" \
+	>"$tmp/fw2.ini"
+"$TCPTUNE" check --format json --profile "$tmp/fw2.ini" >"$tmp/j3" || true
+J=$tmp/j3
 expect "FIN_WAIT2 owner" "$(got "$J" '.fin_wait2_owners[0].pid')" "$lpid"
 expect "FIN_WAIT2 owner's port" "$(got "$J" '.fin_wait2_owners[0].port')" "$hport"
 expect "FIN_WAIT2 owner's sockets" "$(got "$J" '.fin_wait2_owners[0].sockets')" "$N_HALF"
+got "$J" '.findings[] | select(.id == "census_fin_wait2") | .evidence' |
+	grep -q "held by pid $lpid (census-sockets) port $hport: $N_HALF" ||
+	bail "the FIN_WAIT2 finding does not name pid $lpid"
+pass "the FIN_WAIT2 finding names its owner"
 
 finish

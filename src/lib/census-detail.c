@@ -229,3 +229,9 @@ tt_census_listener_rw(struct tt_census *c, uint16_t port)
 {
 	return (struct tt_census_listener *)tt_census_listener(c, port);
 }
+
+bool
+tt_census_owners_of(const struct tt_census *c, int kind)
+{
+	return c->owners_walked && (c->walk_kinds == 0 || (c->walk_kinds & (1u << kind)) != 0);
+}

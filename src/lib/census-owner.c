@@ -278,8 +278,11 @@ tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c)
 	if (r < 0)
 		return r;
 	qsort(c->cw, c->ncw, sizeof(c->cw[0]), cmp_cw);
-	for (size_t i = 0; i < c->ncw; i++)
-		c->cw[i].found = false;
+	/* Sockets of a kind not looked for count as found already. */
+	for (size_t i = 0; i < c->ncw; i++) {
+		c->cw[i].found = c->walk_kinds != 0 && !(c->walk_kinds & (1u << c->cw[i].kind));
+		w.left -= c->cw[i].found;
+	}
 	c->nowner = 0;
 	c->cw_matched = 0;
 	c->owner_rows_dropped = 0;

@@ -71,16 +71,19 @@ want_owners(struct tt_census *c, const struct tt_census_opts *o)
 {
 	uint64_t cw = tt_census_state(c, TT_CS_CLOSE_WAIT);
 	uint64_t fw2 = tt_census_state(c, TT_CS_FIN_WAIT2) - c->fin_wait2_full_orphans;
-	size_t listeners = tt_census_want_listeners(c);
 
-	if (cw > 0 && (long long)cw >= o->close_wait_warn)
-		return true;
-	if (c->cw_age.n > 0 && o->close_wait_age_warn > 0 &&
-	    (long long)c->cw_age.oldest_ms >= o->close_wait_age_warn * 1000)
-		return true;
+	c->walk_kinds = 0;
+	if ((cw > 0 && (long long)cw >= o->close_wait_warn) ||
+	    (c->cw_age.n > 0 && o->close_wait_age_warn > 0 &&
+		(long long)c->cw_age.oldest_ms >= o->close_wait_age_warn * 1000))
+		c->walk_kinds |= 1u << TT_CI_CLOSE_WAIT;
 	if (fw2 > 0 && o->fin_wait2_warn > 0 && (long long)fw2 >= o->fin_wait2_warn)
-		return true;
-	return listeners > 0;
+		c->walk_kinds |= 1u << TT_CI_FIN_WAIT2;
+	if (tt_census_want_listeners(c) > 0)
+		c->walk_kinds |= 1u << TT_CI_LISTEN;
+	/* Only what was wanted: a full listener alone must not cost a
+	 * walk that looks for every CLOSE_WAIT socket. */
+	return c->walk_kinds != 0;
 }
 
 int

@@ -260,6 +260,8 @@ struct tt_census {
 	uint64_t fw2_owner_rows_dropped;
 	uint64_t fw2_matched;
 	bool detail; /* the dump asked for the detail (tcp_info of CLOSE_WAIT) */
+	/* What the owner walk looks for: 1 << TT_CI_* bits; 0 is all. */
+	unsigned walk_kinds;
 
 	bool have[TT_CTR__COUNT];
 	uint64_t counter[TT_CTR__COUNT];
@@ -312,6 +314,9 @@ void tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s);
 
 /* "45 s", "12 min", "3 h 5 min", "2 d 4 h" (rounded down) */
 char *tt_census_age_str(uint32_t ms, char *buf, size_t len);
+/* Whether the owner walk ran and looked for sockets of this kind
+ * (TT_CI_*). */
+bool tt_census_owners_of(const struct tt_census *c, int kind);
 /* Adds an age in ms to a bucket set. */
 void tt_census_age_add(struct tt_census_age *a, uint32_t ms);
 /* The median CLOSE_WAIT age in ms (lower bound of its fine bucket); 0

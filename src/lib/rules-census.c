@@ -291,16 +291,16 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	if (queued)
 		ADD(f->evidence, " (%" PRIu64 " of them not accepted yet)", queued);
 	close_wait_ports(c, f);
-	if (c->owners_walked && c->cw_kept < cw - queued)
+	if (tt_census_owners_of(c, TT_CI_CLOSE_WAIT) && c->cw_kept < cw - queued)
 		ADD(f->evidence, "; owners of the first %zu looked up", c->cw_kept);
-	if (c->owners_walked && c->nowner > 0) {
+	if (tt_census_owners_of(c, TT_CI_CLOSE_WAIT) && c->nowner > 0) {
 		ADD(f->evidence, "; held by");
 		for (size_t i = 0; i < c->nowner && i < 5; i++)
 			ADD(f->evidence, "%s pid %d (%s) port %u: %" PRIu64, i ? "," : "",
 			    c->owner[i].pid, c->owner[i].comm, c->owner[i].port, c->owner[i].count);
 		if (c->nowner > 5)
 			ADD(f->evidence, ", and %zu more", c->nowner - 5);
-	} else if (c->owners_walked) {
+	} else if (tt_census_owners_of(c, TT_CI_CLOSE_WAIT)) {
 		ADD(f->evidence,
 		    "; no process readable here holds them: naming the owners needs root "
 		    "(or the user that runs them)");
@@ -309,7 +309,7 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	    "CLOSE_WAIT is an application bug that no kernel setting fixes: the program "
 	    "must close() a socket once read() returns 0. %s Keepalive only reaps sockets "
 	    "that set SO_KEEPALIVE, and only once the peer is gone.",
-	    c->owners_walked && c->nowner > 0 ?
+	    tt_census_owners_of(c, TT_CI_CLOSE_WAIT) && c->nowner > 0 ?
 		"Fix the program named above." :
 		"Find the program that serves the local port above (`ss -tnp state close-wait` "
 		"as root names it) and fix it.");
@@ -319,7 +319,7 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 static void
 fin_wait2_owners(const struct tt_census *c, struct tt_finding *f)
 {
-	if (!c->owners_walked || c->nfw2_owner == 0)
+	if (!tt_census_owners_of(c, TT_CI_FIN_WAIT2) || c->nfw2_owner == 0)
 		return;
 	ADD(f->evidence, "; held by");
 	for (size_t i = 0; i < c->nfw2_owner && i < 5; i++)
@@ -581,7 +581,7 @@ rule_close_wait_age(const struct tt_rule_input *in, struct tt_findings *out)
 		ADD(f->evidence, ", at least %" PRIu64 " older than %s", old,
 		    age_str((uint32_t)lim, m, sizeof(m)));
 	ADD(f->evidence, "; close_wait_age_warn = %lld s", in->thr->close_wait_age_warn);
-	owners = c->owners_walked ? old_owners(c, lim, f) : 0;
+	owners = tt_census_owners_of(c, TT_CI_CLOSE_WAIT) ? old_owners(c, lim, f) : 0;
 	if (owners == 0)
 		old_ports(c, lim, f);
 	TT_SAY(f->advice,
@@ -652,7 +652,7 @@ listener_full(
 	if (c->have[TT_CTR_LISTEN_OVERFLOWS])
 		ADD(f->evidence, "; TcpExt ListenOverflows = %" PRIu64 " (cumulative, %s)",
 		    c->counter[TT_CTR_LISTEN_OVERFLOWS], tt_counters_since(in->snap->netns));
-	if (l->pid == 0 && c->owners_walked)
+	if (l->pid == 0 && tt_census_owners_of(c, TT_CI_LISTEN))
 		ADD(f->evidence, "; its owner could not be read (needs root)");
 	TT_SAY(f->advice,
 	    "The application%s accepts more slowly than connections come, or not at all: "
