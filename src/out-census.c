@@ -368,7 +368,8 @@ detail_json(struct json *j, const struct tt_census *c)
 		json_obj_end(j);
 	}
 	json_obj_begin(j, "keepalive");
-	json_int(j, "established", (long long)(c->est_keepalive + c->est_no_timer + c->est_busy));
+	json_int(j, "established",
+	    (long long)c->est_keepalive + (long long)c->est_no_timer + (long long)c->est_busy);
 	json_int(j, "armed", (long long)c->est_keepalive);
 	json_int(j, "none", (long long)c->est_no_timer);
 	json_int(j, "unknown", (long long)c->est_busy);

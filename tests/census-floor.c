@@ -78,9 +78,11 @@ int
 main(int argc, char *argv[])
 {
 	unsigned long long st[16] = { 0 }, total = 0;
-	char mode = argc > 1 && argv[1][0] == '-' ? argv[1][1] : 0;
 	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	char mode = 0;
 
+	if (argc > 1 && argv[1][0] == '-')
+		mode = argv[1][1];
 	if (s < 0 || dump_family(s, AF_INET, mode, st) < 0 ||
 	    dump_family(s, AF_INET6, mode, st) < 0) {
 		perror("census-floor");

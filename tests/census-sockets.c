@@ -313,16 +313,19 @@ main(int argc, char *argv[])
 
 		printf("listen %d %d close_wait %ld\n", base + 100 + i, (int)pid, n);
 	}
-	for (long i = 0, all = keep; est > 0 && i < estprocs; i++) {
+	for (int i = 0; est > 0 && i < estprocs; i++) {
+		static long all = -1;
 		long n = est / estprocs + (i < est % estprocs);
 		pid_t pid;
 
 		/* Each holder sets its share of the keepalives. */
+		if (all < 0)
+			all = keep;
 		keep = all / estprocs + (i < all % estprocs);
 		pid = holder(
 		    tl[nlisten + cwprocs + i], base + 200 + i, v6 ? AF_INET6 : AF_INET, n, 0);
 
-		printf("listen %ld %d established %ld\n", base + 200 + i, (int)pid, n);
+		printf("listen %d %d established %ld\n", base + 200 + i, (int)pid, n);
 	}
 	keep = 0;
 	close(3);
