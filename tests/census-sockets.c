@@ -37,11 +37,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define BATCH 1000
+#define BATCH    1000
+#define FULL_MAX 1024 /* -f at most */
 
 static int v6;
-static int share; /* -S: CLOSE_WAIT holders fork a child that shares them */
-static long keep; /* -k: connecting ends that set SO_KEEPALIVE, left to set */
+static int share;              /* -S: CLOSE_WAIT holders fork a child that shares them */
+static long keep;              /* -k: connecting ends that set SO_KEEPALIVE, left to set */
+static int held[FULL_MAX + 1]; /* -f: the connections in the full queue */
 
 static void
 die(const char *what)
@@ -189,8 +191,9 @@ full_listener(int port, int b)
 
 	if (listen(l, b) < 0)
 		die("listen");
+	/* Kept open on purpose: they fill the queue until the process ends. */
 	for (int i = 0; i <= b; i++)
-		(void)connect_to(port, AF_INET);
+		held[i] = connect_to(port, AF_INET);
 	for (int i = 0; i < 3; i++) {
 		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 		int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -200,7 +203,7 @@ full_listener(int port, int b)
 		    (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0 && errno != EINPROGRESS))
 			die("connect");
 	}
-	printf("listen %d %d full %d\n", port, (int)getpid(), b);
+	printf("listen %d %d full %d (fds %d-%d)\n", port, (int)getpid(), b, held[0], held[b]);
 }
 
 /* n connections whose connecting end is shut down for writing and kept:
@@ -268,6 +271,8 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			full = atoi(optarg);
+			if (full > FULL_MAX)
+				return 64;
 			break;
 		case 'w':
 			half = atol(optarg);
