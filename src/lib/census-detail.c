@@ -171,11 +171,14 @@ tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s)
 {
 	tt_census_count(c, s->family, s->state, s->timer == 3, s->dst, s->sport, s->dport);
 	switch (s->state) {
-	case TT_CS_LISTEN:
+	case TT_CS_LISTEN: {
+		size_t n = c->nlistener;
+
 		tt_census_add_listener(c, s->family, s->sport, s->rqueue, s->wqueue);
-		if (c->nlistener > 0 && c->listener[c->nlistener - 1].port == s->sport)
-			c->listener[c->nlistener - 1].inode = s->inode;
+		if (c->nlistener > n)
+			c->listener[n].inode = s->inode;
 		break;
+	}
 	case TT_CS_CLOSE_WAIT:
 		tt_census_cw_count(c, s->sport, s->inode);
 		close_wait_detail(c, s);
