@@ -3,7 +3,7 @@
 # namespace: CLOSE_WAIT sockets made 3 s before the check are reported with
 # an age of at least 3 s, per owner; 300 ESTABLISHED sockets of which 100
 # set SO_KEEPALIVE give a coverage of 100 of 300; the timers left on
-# TIME_WAIT sockets agree with `ss -o`; a listener that never accepts,
+# TIME_WAIT and orphaned FIN_WAIT2 sockets agree with `ss -o`; a listener that never accepts,
 # with a full backlog, is reported with its queue, its backlog, its owner
 # and ListenOverflows; FIN_WAIT2 sockets shut down but not closed are
 # named with their owner.
@@ -77,8 +77,10 @@ printf '[profile]\ndescription = detail test\n[thresholds]\nclose_wait_age_warn 
 	>"$tmp/age.ini"
 rc=0
 ss -tanoH state time-wait >"$tmp/ss-tw"
+ss -tanoH state fin-wait-2 >"$tmp/ss-fw"
 "$TCPTUNE" check --format json --profile "$tmp/age.ini" >"$tmp/j1" || rc=$?
 ss -tanoH state time-wait >"$tmp/ss-tw2"
+ss -tanoH state fin-wait-2 >"$tmp/ss-fw2"
 [ $rc -le 2 ] || bail "check exited $rc"
 J=$tmp/j1
 
@@ -130,6 +132,19 @@ tt_min=$(($(got "$J" .timers.time_wait.min_ms) / 1000))
 pass "TIME_WAIT left $tt_min..$tt_max s, as ss -o shows"
 [ "$tt_max" -le 60 ] && [ "$tt_min" -ge 40 ] || bail "TIME_WAIT left out of 40..60 s"
 pass "TIME_WAIT left within the 60 s TIME_WAIT"
+# The CLOSE_WAIT sockets' peers: orphaned FIN_WAIT2 minisockets, whose
+# timer ss -o shows as timewait too.
+expect "FIN_WAIT2 orphan timers" "$(got "$J" .timers.fin_wait2_orphaned.sockets)" "$N_CW"
+set -- $(ss_secs "$tmp/ss-fw")
+ss_max_before=$2
+set -- $(ss_secs "$tmp/ss-fw2")
+ss_min_after=$1
+tt_max=$(($(got "$J" .timers.fin_wait2_orphaned.max_ms) / 1000))
+tt_min=$(($(got "$J" .timers.fin_wait2_orphaned.min_ms) / 1000))
+[ "$tt_max" -le $((ss_max_before + 1)) ] && [ "$tt_min" -ge $((ss_min_after - 1)) ] &&
+	[ "$tt_min" -gt 0 ] ||
+	bail "FIN_WAIT2 left: tcptune $tt_min..$tt_max s, ss -o $ss_min_after..$ss_max_before s"
+pass "FIN_WAIT2 orphans left $tt_min..$tt_max s, as ss -o shows"
 
 # The same in the other formats.
 "$TCPTUNE" check --no-color --profile "$tmp/age.ini" >"$tmp/text1" || true
