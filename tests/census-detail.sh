@@ -3,10 +3,10 @@
 # namespace: CLOSE_WAIT sockets made 3 s before the check are reported with
 # an age of at least 3 s, per owner; 300 ESTABLISHED sockets of which 100
 # set SO_KEEPALIVE give a coverage of 100 of 300; the timers left on
-# TIME_WAIT and orphaned FIN_WAIT2 sockets agree with `ss -o`; a listener that never accepts,
-# with a full backlog, is reported with its queue, its backlog, its owner
-# and ListenOverflows; FIN_WAIT2 sockets shut down but not closed are
-# named with their owner.
+# TIME_WAIT and orphaned FIN_WAIT2 sockets agree with `ss -o`; a listener
+# that never accepts, with a full backlog, is reported with its queue, its
+# backlog, its owner and ListenOverflows; FIN_WAIT2 sockets shut down but
+# not closed are named with their owner.
 set -eu
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
