@@ -29,7 +29,7 @@ if [ -z "${CENSUS_IN_NETNS:-}" ]; then
 fi
 
 tmp=$(mktemp -d)
-h1= h2=
+h1='' h2=''
 cleanup() {
 	[ -n "$h1" ] && kill "$h1" 2>/dev/null
 	[ -n "$h2" ] && kill "$h2" 2>/dev/null
@@ -67,7 +67,6 @@ at_least() { # what, got, least
 "$SOCKETS" -c "$N_CW" -e "$N_EST" -k "$N_KEEP" -t "$N_TW" >"$tmp/made1" &
 h1=$!
 wait_ready "$tmp/made1" "$h1"
-made=$(date +%s.%N)
 cw_pid=$(awk '$4 == "close_wait" { print $3 }' "$tmp/made1")
 cw_port=$(awk '$4 == "close_wait" { print $2 }' "$tmp/made1")
 # The CLOSE_WAIT sockets are at least 3 s old at the check.
@@ -120,10 +119,8 @@ ss_secs() { # FILE: the least and the most seconds left, "min max"
 			END { printf "%d %d\n", lo, hi }'
 }
 expect "TIME_WAIT timers" "$(got "$J" .timers.time_wait.sockets)" "$N_TW"
-set -- $(ss_secs "$tmp/ss-tw")
-ss_max_before=$2
-set -- $(ss_secs "$tmp/ss-tw2")
-ss_min_after=$1
+ss_max_before=$(ss_secs "$tmp/ss-tw" | cut -d' ' -f2)
+ss_min_after=$(ss_secs "$tmp/ss-tw2" | cut -d' ' -f1)
 tt_max=$(($(got "$J" .timers.time_wait.max_ms) / 1000))
 tt_min=$(($(got "$J" .timers.time_wait.min_ms) / 1000))
 # ss shows whole seconds; tcptune ran between the two readings.
@@ -135,10 +132,8 @@ pass "TIME_WAIT left within the 60 s TIME_WAIT"
 # The CLOSE_WAIT sockets' peers: orphaned FIN_WAIT2 minisockets, whose
 # timer ss -o shows as timewait too.
 expect "FIN_WAIT2 orphan timers" "$(got "$J" .timers.fin_wait2_orphaned.sockets)" "$N_CW"
-set -- $(ss_secs "$tmp/ss-fw")
-ss_max_before=$2
-set -- $(ss_secs "$tmp/ss-fw2")
-ss_min_after=$1
+ss_max_before=$(ss_secs "$tmp/ss-fw" | cut -d' ' -f2)
+ss_min_after=$(ss_secs "$tmp/ss-fw2" | cut -d' ' -f1)
 tt_max=$(($(got "$J" .timers.fin_wait2_orphaned.max_ms) / 1000))
 tt_min=$(($(got "$J" .timers.fin_wait2_orphaned.min_ms) / 1000))
 [ "$tt_max" -le $((ss_max_before + 1)) ] && [ "$tt_min" -ge $((ss_min_after - 1)) ] &&
