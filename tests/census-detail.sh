@@ -97,7 +97,7 @@ at_least "port's oldest ms" \
 expect "age finding" \
 	"$(got "$J" '[.findings[] | select(.id == "census_close_wait_age")][0].severity')" warn
 got "$J" '.findings[] | select(.id == "census_close_wait_age") | .evidence' |
-	grep -q "pid $cw_pid (census-sockets) port $cw_port: $N_CW sockets, oldest [3-9] s" ||
+	grep -Eq "pid $cw_pid \(census-sockets\) port $cw_port: $N_CW sockets, oldest ([3-9]|[1-5][0-9]) s" ||
 	bail "the age finding does not name pid $cw_pid with its oldest socket"
 pass "the age finding names the owner and its oldest socket"
 
@@ -146,16 +146,18 @@ pass "FIN_WAIT2 orphans left $tt_min..$tt_max s, as ss -o shows"
 grep -Eq "^armed $N_KEEP, none $((2 * N_EST - N_KEEP)), unknown \(retransmitting\) 0, of $((2 * N_EST))\$" \
 	"$tmp/text1" || bail "text: keepalive line"
 pass "text: keepalive line"
-grep -Eq "^$cw_port +$N_CW +0 +[3-9] s\$" "$tmp/text1" || bail "text: CLOSE_WAIT port row"
+# (a loaded machine may take a few seconds more between the runs)
+grep -Eq "^$cw_port +$N_CW +0 +([3-9]|[1-5][0-9]) s\$" "$tmp/text1" ||
+	bail "text: CLOSE_WAIT port row"
 pass "text: CLOSE_WAIT port row with its oldest"
 "$TCPTUNE" check --format prometheus --profile "$tmp/age.ini" >"$tmp/prom1" || true
 grep -qx "tcptune_established_keepalive_sockets{keepalive=\"armed\"} $N_KEEP" "$tmp/prom1" ||
 	bail "prometheus: keepalive armed"
 pass "prometheus: keepalive armed"
-grep -qx "tcptune_close_wait_sockets_by_age{age=\"0-10s\"} $N_CW" "$tmp/prom1" ||
-	bail "prometheus: CLOSE_WAIT by age"
+[ "$(awk '/^tcptune_close_wait_sockets_by_age\{age="(0-10s|10s-1min)"\}/ { n += $2 }
+	END { print n + 0 }' "$tmp/prom1")" = "$N_CW" ] || bail "prometheus: CLOSE_WAIT by age"
 pass "prometheus: CLOSE_WAIT by age"
-grep -Eq "^tcptune_close_wait_owner_oldest_seconds\{command=\"census-sockets\",port=\"$cw_port\"\} [3-9]\." \
+grep -Eq "^tcptune_close_wait_owner_oldest_seconds\{command=\"census-sockets\",port=\"$cw_port\"\} ([3-9]|[1-5][0-9])\." \
 	"$tmp/prom1" || bail "prometheus: owner's oldest"
 pass "prometheus: owner's oldest"
 
