@@ -62,6 +62,146 @@ available(const struct tt_census *c)
 	return n > 0 ? n : 1;
 }
 
+/* "12 min", or "-" for a row without ages. */
+static const char *
+oldest(const struct tt_census_age *a, char *buf, size_t len)
+{
+	if (a->n == 0)
+		return "-";
+	return tt_census_age_str(a->oldest_ms, buf, len);
+}
+
+static void
+close_wait_owners_text(FILE *f, const struct tt_census *c)
+{
+	char a[32];
+
+	fprintf(f, "\nCLOSE_WAIT OWNERS");
+	if (c->cw_kept < tt_census_state(c, TT_CS_CLOSE_WAIT))
+		fprintf(f, " (of the first %zu sockets)", c->cw_kept);
+	fputc('\n', f);
+	if (c->nowner == 0)
+		fprintf(f, "(no readable process holds them)\n");
+	else
+		fprintf(
+		    f, "%-8s %-16s %6s %8s %12s\n", "PID", "COMMAND", "PORT", "SOCKETS", "OLDEST");
+	for (size_t i = 0; i < c->nowner; i++)
+		fprintf(f, "%-8d %-16s %6u %8" PRIu64 " %12s\n", c->owner[i].pid, c->owner[i].comm,
+		    c->owner[i].port, c->owner[i].count, oldest(&c->owner[i].age, a, sizeof(a)));
+	if (c->owner_rows_dropped > 0)
+		fprintf(f, "%-8s %-16s %6s %8" PRIu64 "\n", "-", "other processes", "-",
+		    c->owner_rows_dropped);
+	if (c->owners_partial)
+		fprintf(f, "(partial: the walk stopped after %" PRIu64 " descriptors)\n",
+		    c->owner_fds_read);
+}
+
+/* The age buckets of census.h, as the text report names them. */
+static const char *const age_labels[TT_CENSUS_AGE_SHOW] = { "<10s", "<1min", "<10min", "<1h", "<1d",
+	">=1d" };
+
+/* CLOSE_WAIT by local port with their oldest, their ages, their owners. */
+static void
+close_wait_text(FILE *f, const struct tt_census *c)
+{
+	char a[32], m[32];
+
+	if (c->ncw_port > 0) {
+		fprintf(f, "\nCLOSE_WAIT BY LOCAL PORT\n%-8s %10s %12s %12s\n", "PORT",
+		    "CLOSE_WAIT", "NOT_ACCEPTED", "OLDEST");
+		for (size_t i = 0; i < c->ncw_port; i++)
+			fprintf(f, "%-8u %10" PRIu64 " %12" PRIu64 " %12s\n", c->cw_port[i].port,
+			    c->cw_port[i].close_wait, c->cw_port[i].not_accepted,
+			    oldest(&c->cw_port[i].age, a, sizeof(a)));
+	}
+	if (c->cw_age.n > 0) {
+		fprintf(f, "\nCLOSE_WAIT AGE (idle since data last came in)\n");
+		fprintf(f, "oldest %s, median about %s, of %" PRIu64 " sockets\n",
+		    tt_census_age_str(c->cw_age.oldest_ms, a, sizeof(a)),
+		    tt_census_age_str(tt_census_cw_median_ms(c), m, sizeof(m)), c->cw_age.n);
+		for (int i = 0; i < TT_CENSUS_AGE_SHOW; i++)
+			fprintf(
+			    f, "%s%s %" PRIu64, i ? "  " : "", age_labels[i], c->cw_age.bucket[i]);
+		fputc('\n', f);
+	}
+	if (tt_census_owners_of(c, TT_CI_CLOSE_WAIT))
+		close_wait_owners_text(f, c);
+}
+
+static void
+listeners_text(FILE *f, const struct tt_census *c)
+{
+	bool head = false;
+
+	for (size_t i = 0; i < c->nlistener; i++) {
+		const struct tt_census_listener *l = &c->listener[i];
+
+		if (l->accept_queue == 0)
+			continue;
+		if (!head)
+			fprintf(f,
+			    "\nLISTENERS WITH CONNECTIONS WAITING\n%-8s %-5s %8s %8s %-8s %s\n",
+			    "PORT", "IP", "QUEUE", "BACKLOG", "PID", "COMMAND");
+		head = true;
+		if (l->pid > 0)
+			fprintf(f, "%-8u %-5s %8u %8u %-8d %s\n", l->port,
+			    l->family == 10 ? "ipv6" : "ipv4", l->accept_queue, l->backlog, l->pid,
+			    l->comm);
+		else
+			fprintf(f, "%-8u %-5s %8u %8u %-8s %s\n", l->port,
+			    l->family == 10 ? "ipv6" : "ipv4", l->accept_queue, l->backlog, "-",
+			    "-");
+	}
+}
+
+static void
+timers_text(FILE *f, const struct tt_census *c)
+{
+	bool any = false;
+
+	for (int k = 0; k < TT_CT__COUNT; k++)
+		any = any || c->timer[k].n > 0;
+	if (!any)
+		return;
+	fprintf(f, "\nTIMERS LEFT (seconds)\n%-24s %8s %8s %8s %8s\n", "SOCKETS", "COUNT", "MIN",
+	    "MEAN", "MAX");
+	for (int k = 0; k < TT_CT__COUNT; k++) {
+		const struct tt_census_timer *t = &c->timer[k];
+
+		if (t->n == 0)
+			continue;
+		fprintf(f, "%-24s %8" PRIu64 " %8.1f %8.1f %8.1f\n", tt_census_timer_name(k), t->n,
+		    t->min_ms / 1000.0, (double)t->sum_ms / (double)t->n / 1000.0,
+		    t->max_ms / 1000.0);
+	}
+}
+
+/* Keepalive coverage, listeners with a queue, timers left, and the owners
+ * of FIN_WAIT2 sockets shut down but not closed. */
+static void
+detail_text(FILE *f, const struct tt_census *c)
+{
+	uint64_t est = c->est_keepalive + c->est_no_timer + c->est_busy;
+
+	if (est > 0)
+		fprintf(f,
+		    "\nKEEPALIVE (ESTABLISHED)\narmed %" PRIu64 ", none %" PRIu64
+		    ", unknown (retransmitting) %" PRIu64 ", of %" PRIu64 "\n",
+		    c->est_keepalive, c->est_no_timer, c->est_busy, est);
+	listeners_text(f, c);
+	timers_text(f, c);
+	if (tt_census_owners_of(c, TT_CI_FIN_WAIT2) && c->nfw2_owner > 0) {
+		fprintf(f, "\nFIN_WAIT2 OWNERS (shut down, not closed)\n%-8s %-16s %6s %8s\n",
+		    "PID", "COMMAND", "PORT", "SOCKETS");
+		for (size_t i = 0; i < c->nfw2_owner; i++)
+			fprintf(f, "%-8d %-16s %6u %8" PRIu64 "\n", c->fw2_owner[i].pid,
+			    c->fw2_owner[i].comm, c->fw2_owner[i].port, c->fw2_owner[i].count);
+		if (c->fw2_owner_rows_dropped > 0)
+			fprintf(f, "%-8s %-16s %6s %8" PRIu64 "\n", "-", "other processes", "-",
+			    c->fw2_owner_rows_dropped);
+	}
+}
+
 void
 out_census_text(FILE *f, const struct tt_census *c, int netns)
 {
@@ -96,33 +236,8 @@ out_census_text(FILE *f, const struct tt_census *c, int netns)
 		    d->syn_sent, d->count * 100 / available(c));
 	}
 
-	if (c->ncw_port > 0) {
-		fprintf(f, "\nCLOSE_WAIT BY LOCAL PORT\n%-8s %10s %12s\n", "PORT", "CLOSE_WAIT",
-		    "NOT_ACCEPTED");
-		for (size_t i = 0; i < c->ncw_port; i++)
-			fprintf(f, "%-8u %10" PRIu64 " %12" PRIu64 "\n", c->cw_port[i].port,
-			    c->cw_port[i].close_wait, c->cw_port[i].not_accepted);
-	}
-	if (c->owners_walked) {
-		fprintf(f, "\nCLOSE_WAIT OWNERS");
-		if (c->ncw < tt_census_state(c, TT_CS_CLOSE_WAIT))
-			fprintf(f, " (of the first %zu sockets)", c->ncw);
-		fputc('\n', f);
-		if (c->nowner == 0)
-			fprintf(f, "(no readable process holds them)\n");
-		else
-			fprintf(f, "%-8s %-16s %6s %8s\n", "PID", "COMMAND", "PORT", "SOCKETS");
-		for (size_t i = 0; i < c->nowner; i++)
-			fprintf(f, "%-8d %-16s %6u %8" PRIu64 "\n", c->owner[i].pid,
-			    c->owner[i].comm, c->owner[i].port, c->owner[i].count);
-		if (c->owner_rows_dropped > 0)
-			fprintf(f, "%-8s %-16s %6s %8" PRIu64 "\n", "-", "other processes", "-",
-			    c->owner_rows_dropped);
-		if (c->owners_partial)
-			fprintf(f, "(partial: the walk stopped after %" PRIu64 " descriptors)\n",
-			    c->owner_fds_read);
-	}
-
+	close_wait_text(f, c);
+	detail_text(f, c);
 	counters_text(f, c, netns);
 }
 
@@ -187,23 +302,90 @@ dests_json(struct json *j, const struct tt_census *c)
 	json_arr_end(j);
 }
 
+/* A row's ages: oldest_ms (null without ages) and the bucket counts. */
 static void
-owners_json(struct json *j, const struct tt_census *c)
+age_json(struct json *j, const struct tt_census_age *a)
 {
-	if (!c->owners_walked) {
-		json_null(j, "close_wait_owners");
+	if (a->n == 0) {
+		json_null(j, "oldest_ms");
+		json_null(j, "ages");
 		return;
 	}
-	json_arr_begin(j, "close_wait_owners");
-	for (size_t i = 0; i < c->nowner; i++) {
+	json_int(j, "oldest_ms", a->oldest_ms);
+	json_arr_begin(j, "ages");
+	for (int i = 0; i < TT_CENSUS_AGE_SHOW; i++)
+		json_int(j, NULL, (long long)a->bucket[i]);
+	json_arr_end(j);
+}
+
+static void
+owner_rows_json(
+    struct json *j, const char *key, const struct tt_census_owner *o, size_t n, bool ages)
+{
+	json_arr_begin(j, key);
+	for (size_t i = 0; i < n; i++) {
 		json_obj_begin(j, NULL);
-		json_int(j, "pid", c->owner[i].pid);
-		json_str(j, "command", c->owner[i].comm);
-		json_int(j, "port", c->owner[i].port);
-		json_int(j, "sockets", (long long)c->owner[i].count);
+		json_int(j, "pid", o[i].pid);
+		json_str(j, "command", o[i].comm);
+		json_int(j, "port", o[i].port);
+		json_int(j, "sockets", (long long)o[i].count);
+		if (ages)
+			age_json(j, &o[i].age);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+}
+
+static void
+owners_json(struct json *j, const struct tt_census *c)
+{
+	if (tt_census_owners_of(c, TT_CI_CLOSE_WAIT))
+		owner_rows_json(j, "close_wait_owners", c->owner, c->nowner, true);
+	else
+		json_null(j, "close_wait_owners");
+	if (tt_census_owners_of(c, TT_CI_FIN_WAIT2))
+		owner_rows_json(j, "fin_wait2_owners", c->fw2_owner, c->nfw2_owner, false);
+	else
+		json_null(j, "fin_wait2_owners");
+}
+
+/* CLOSE_WAIT ages, keepalive coverage and timers left. */
+static void
+detail_json(struct json *j, const struct tt_census *c)
+{
+	if (!c->detail || c->cw_age.n == 0) {
+		json_null(j, "close_wait_age");
+	} else {
+		json_obj_begin(j, "close_wait_age");
+		json_int(j, "sockets", (long long)c->cw_age.n);
+		json_int(j, "median_ms", tt_census_cw_median_ms(c));
+		age_json(j, &c->cw_age);
+		json_arr_begin(j, "bucket_le_s");
+		for (int i = 0; i < TT_CENSUS_AGE_SHOW - 1; i++)
+			json_int(j, NULL, tt_census_age_bound(i));
+		json_null(j, NULL);
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_obj_begin(j, "keepalive");
+	json_int(j, "established",
+	    (long long)c->est_keepalive + (long long)c->est_no_timer + (long long)c->est_busy);
+	json_int(j, "armed", (long long)c->est_keepalive);
+	json_int(j, "none", (long long)c->est_no_timer);
+	json_int(j, "unknown", (long long)c->est_busy);
+	json_obj_end(j);
+	json_obj_begin(j, "timers");
+	for (int k = 0; k < TT_CT__COUNT; k++) {
+		const struct tt_census_timer *t = &c->timer[k];
+
+		json_obj_begin(j, tt_census_timer_name(k));
+		json_int(j, "sockets", (long long)t->n);
+		json_int(j, "min_ms", t->n ? t->min_ms : 0);
+		json_int(j, "mean_ms", t->n ? (long long)(t->sum_ms / t->n) : 0);
+		json_int(j, "max_ms", t->max_ms);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
 }
 
 static void
@@ -215,6 +397,7 @@ ports_json(struct json *j, const struct tt_census *c)
 		json_int(j, "port", c->cw_port[i].port);
 		json_int(j, "close_wait", (long long)c->cw_port[i].close_wait);
 		json_int(j, "not_accepted", (long long)c->cw_port[i].not_accepted);
+		age_json(j, &c->cw_port[i].age);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -227,6 +410,13 @@ ports_json(struct json *j, const struct tt_census *c)
 		json_str(j, "family", l->family == 10 ? "ipv6" : "ipv4"); /* AF_INET6 */
 		json_int(j, "accept_queue", l->accept_queue);
 		json_int(j, "backlog", l->backlog);
+		if (l->pid > 0) {
+			json_int(j, "pid", l->pid);
+			json_str(j, "command", l->comm);
+		} else {
+			json_null(j, "pid");
+			json_null(j, "command");
+		}
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -272,6 +462,10 @@ out_census_json(struct json *j, const struct tt_census *c, int netns)
 		json_null(j, "sockets");
 		json_null(j, "top_destinations");
 		json_null(j, "close_wait_owners");
+		json_null(j, "fin_wait2_owners");
+		json_null(j, "close_wait_age");
+		json_null(j, "keepalive");
+		json_null(j, "timers");
 		json_null(j, "close_wait_ports");
 		json_null(j, "listeners");
 		json_null(j, "counters");
@@ -283,15 +477,18 @@ out_census_json(struct json *j, const struct tt_census *c, int netns)
 	json_int(j, "reserved_in_range", c->reserved_in_range);
 	json_int(j, "ephemeral_available", (long long)range_size(c) - c->reserved_in_range);
 	json_bool(j, "destinations_exact", c->dest_evictions == 0);
-	json_bool(j, "owners_searched", c->owners_walked);
-	json_int(j, "close_wait_inodes_kept", (long long)c->ncw);
+	json_bool(j, "owners_searched", tt_census_owners_of(c, TT_CI_CLOSE_WAIT));
+	json_int(j, "close_wait_inodes_kept", (long long)c->cw_kept);
 	json_bool(j, "owners_partial", c->owners_partial);
 	json_int(j, "owner_fds_read", (long long)c->owner_fds_read);
 	json_int(j, "close_wait_owners_other", (long long)c->owner_rows_dropped);
+	json_int(j, "fin_wait2_owners_other", (long long)c->fw2_owner_rows_dropped);
+	json_bool(j, "detail", c->detail);
 	json_obj_end(j);
 	sockets_json(j, c);
 	dests_json(j, c);
 	owners_json(j, c);
+	detail_json(j, c);
 	ports_json(j, c);
 	counters_json(j, c, netns);
 }

@@ -359,6 +359,79 @@ dest_metrics(FILE *f, const struct tt_census *c, const struct tt_rates *r)
 		    r->dest[i].fc.use_pct / 100);
 }
 
+#define PROM_OWNERS 5 /* CLOSE_WAIT owners written, busiest first */
+
+/* The oldest CLOSE_WAIT of the busiest owners, one series per command and
+ * port (two processes of one command on one port are one series). */
+static void
+owner_age_metrics(FILE *f, const struct tt_census *c)
+{
+	size_t n = tt_census_owners_of(c, TT_CI_CLOSE_WAIT) && c->nowner < PROM_OWNERS ?
+	    c->nowner :
+	    PROM_OWNERS;
+
+	if (!tt_census_owners_of(c, TT_CI_CLOSE_WAIT))
+		return;
+	family(f, "tcptune_close_wait_owner_oldest_seconds",
+	    "The oldest CLOSE_WAIT socket of each of the 5 busiest owners (command, local port).");
+	for (size_t i = 0; i < n; i++) {
+		const struct tt_census_owner *o = &c->owner[i];
+		uint32_t ms = o->age.oldest_ms;
+		char port[8];
+		bool dup = false;
+
+		for (size_t k = 0; k < i; k++)
+			dup = dup ||
+			    (c->owner[k].port == o->port && strcmp(c->owner[k].comm, o->comm) == 0);
+		if (dup)
+			continue;
+		for (size_t k = i + 1; k < n; k++)
+			if (c->owner[k].port == o->port && strcmp(c->owner[k].comm, o->comm) == 0 &&
+			    c->owner[k].age.oldest_ms > ms)
+				ms = c->owner[k].age.oldest_ms;
+		snprintf(port, sizeof(port), "%u", o->port);
+		fputs("tcptune_close_wait_owner_oldest_seconds{", f);
+		label(f, "command", o->comm, true);
+		label(f, "port", port, false);
+		fprintf(f, "} %.3f\n", ms / 1000.0);
+	}
+}
+
+/* Keepalive coverage and CLOSE_WAIT ages: every series written, zeros
+ * included. */
+static void
+detail_metrics(FILE *f, const struct tt_census *c)
+{
+	static const char *const ka[] = { "armed", "none", "unknown" };
+	static const char *const ages[TT_CENSUS_AGE_SHOW] = { "0-10s", "10s-1min", "1min-10min",
+		"10min-1h", "1h-1d", "1d+" };
+	const uint64_t kv[] = { c->est_keepalive, c->est_no_timer, c->est_busy };
+
+	family(f, "tcptune_established_keepalive_sockets",
+	    "ESTABLISHED sockets by keepalive timer: armed, none, unknown (retransmitting).");
+	for (size_t i = 0; i < 3; i++) {
+		fputs("tcptune_established_keepalive_sockets{", f);
+		label(f, "keepalive", ka[i], true);
+		fprintf(f, "} %llu\n", (unsigned long long)kv[i]);
+	}
+	if (!c->detail)
+		return;
+	family(f, "tcptune_close_wait_age_seconds",
+	    "CLOSE_WAIT idle time (since data last came in): oldest, and median to within 1/8.");
+	fprintf(f, "tcptune_close_wait_age_seconds{stat=\"oldest\"} %.3f\n",
+	    c->cw_age.oldest_ms / 1000.0);
+	fprintf(f, "tcptune_close_wait_age_seconds{stat=\"median\"} %.3f\n",
+	    tt_census_cw_median_ms(c) / 1000.0);
+	family(f, "tcptune_close_wait_sockets_by_age",
+	    "CLOSE_WAIT sockets by idle time: 0-10s, 10s-1min, 1min-10min, 10min-1h, 1h-1d, 1d+.");
+	for (int i = 0; i < TT_CENSUS_AGE_SHOW; i++) {
+		fputs("tcptune_close_wait_sockets_by_age{", f);
+		label(f, "age", ages[i], true);
+		fprintf(f, "} %llu\n", (unsigned long long)c->cw_age.bucket[i]);
+	}
+	owner_age_metrics(f, c);
+}
+
 static void
 last_run(FILE *f, bool success)
 {
@@ -402,6 +475,7 @@ prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 		census_metrics(f, snap->census);
 		counter_metrics(f, snap->census);
 		dest_metrics(f, snap->census, snap->rates);
+		detail_metrics(f, snap->census);
 	}
 	if (snap->rates != NULL && snap->rates->measured)
 		rate_metrics(f, snap->rates);

@@ -2,6 +2,14 @@
  * The floor for the census benchmark: the least a program can do to count
  * TCP states, a raw NETLINK_SOCK_DIAG dump per family into one buffer,
  * no library, no tables.  Prints the total and each state's count.
+ *
+ *   census-floor       every state, the fixed message only
+ *   census-floor -i    every state, with tcp_info (INET_DIAG_INFO) for
+ *                      every full socket
+ *   census-floor -s    split: every state but CLOSE_WAIT without tcp_info,
+ *                      then CLOSE_WAIT alone with it (a second dump)
+ *
+ * The last two are what per-socket detail could cost at the least.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -16,8 +24,10 @@
 
 static unsigned char buf[64 * 1024];
 
+#define CLOSE_WAIT 8
+
 static int
-dump(int s, int family, unsigned long long *st)
+dump(int s, int family, unsigned states, int info, unsigned long long *st)
 {
 	struct {
 		struct nlmsghdr h;
@@ -31,7 +41,9 @@ dump(int s, int family, unsigned long long *st)
 	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req.r.sdiag_family = (unsigned char)family;
 	req.r.sdiag_protocol = IPPROTO_TCP;
-	req.r.idiag_states = 0xfff;
+	req.r.idiag_states = states;
+	if (info)
+		req.r.idiag_ext = 1 << (INET_DIAG_INFO - 1);
 	if (sendto(s, &req, sizeof(req), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -1;
 	for (;;) {
@@ -52,13 +64,27 @@ dump(int s, int family, unsigned long long *st)
 	}
 }
 
+static int
+dump_family(int s, int family, char mode, unsigned long long *st)
+{
+	if (mode == 's')
+		return dump(s, family, 0xfff & ~(1u << CLOSE_WAIT), 0, st) < 0 ?
+		    -1 :
+		    dump(s, family, 1u << CLOSE_WAIT, 1, st);
+	return dump(s, family, 0xfff, mode == 'i', st);
+}
+
 int
-main(void)
+main(int argc, char *argv[])
 {
 	unsigned long long st[16] = { 0 }, total = 0;
 	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	char mode = 0;
 
-	if (s < 0 || dump(s, AF_INET, st) < 0 || dump(s, AF_INET6, st) < 0) {
+	if (argc > 1 && argv[1][0] == '-')
+		mode = argv[1][1];
+	if (s < 0 || dump_family(s, AF_INET, mode, st) < 0 ||
+	    dump_family(s, AF_INET6, mode, st) < 0) {
 		perror("census-floor");
 		return 1;
 	}

@@ -14,6 +14,14 @@
  * the client: CLOSE_WAIT sockets in its accept queue.  With -S each
  * CLOSE_WAIT holder forks a child that holds the same sockets.
  *
+ *   -k KEEP   of the EST pairs, KEEP connecting ends set SO_KEEPALIVE
+ *   -f B      a listener on BASE+400 with a backlog of B that never
+ *             accepts: B + 1 connections fill its queue, 3 more are
+ *             dropped (ListenOverflows)
+ *   -w W      W connections to BASE+500 whose connecting end calls
+ *             shutdown(SHUT_WR) and keeps the socket: FIN_WAIT2 with an
+ *             owner (and W CLOSE_WAIT on the accepting end, also kept)
+ *
  * Prints "listen PORT PID" for each listener with the pid that owns it,
  * then "ready", and holds every socket until it is killed.
  */
@@ -29,10 +37,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define BATCH 1000
+#define BATCH    1000
+#define FULL_MAX 1024 /* -f at most */
 
 static int v6;
-static int share; /* -S: CLOSE_WAIT holders fork a child that shares them */
+static int share;              /* -S: CLOSE_WAIT holders fork a child that shares them */
+static long keep;              /* -k: connecting ends that set SO_KEEPALIVE, left to set */
+static int held[FULL_MAX + 1]; /* -f: the connections in the full queue */
 
 static void
 die(const char *what)
@@ -106,8 +117,14 @@ connections(int l, int port, int family, long n, int close_client, int close_ser
 	while (n > 0) {
 		int b = n > BATCH ? BATCH : (int)n;
 
-		for (int i = 0; i < b; i++)
+		for (int i = 0; i < b; i++) {
+			int one = 1;
+
 			c[i] = connect_to(port, family);
+			if (!close_client && keep > 0 &&
+			    setsockopt(c[i], SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) == 0)
+				keep--;
+		}
 		for (int i = 0; i < b; i++)
 			if ((s[i] = accept(l, NULL, NULL)) < 0)
 				die("accept");
@@ -165,16 +182,59 @@ holder(int l, int port, int family, long n, int close_client)
 	return pid;
 }
 
+/* A listener with a backlog of b that never accepts, its queue full and
+ * three more connections dropped.  Everything is kept open. */
+static void
+full_listener(int port, int b)
+{
+	int l = listener(port, AF_INET);
+
+	if (listen(l, b) < 0)
+		die("listen");
+	/* Kept open on purpose: they fill the queue until the process ends. */
+	for (int i = 0; i <= b; i++)
+		held[i] = connect_to(port, AF_INET);
+	for (int i = 0; i < 3; i++) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+		int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (s < 0 ||
+		    (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0 && errno != EINPROGRESS))
+			die("connect");
+	}
+	printf("listen %d %d full %d (fds %d-%d)\n", port, (int)getpid(), b, held[0], held[b]);
+}
+
+/* n connections whose connecting end is shut down for writing and kept:
+ * FIN_WAIT2 sockets a process still owns. */
+static void
+half_closed(int port, long n)
+{
+	int l = listener(port, AF_INET);
+
+	for (long i = 0; i < n; i++) {
+		int c = connect_to(port, AF_INET);
+
+		if (accept(l, NULL, NULL) < 0)
+			die("accept");
+		if (shutdown(c, SHUT_WR) < 0)
+			die("shutdown");
+	}
+	printf("listen %d %d fin_wait2 %ld\n", port, (int)getpid(), n);
+}
+
 int
 main(int argc, char *argv[])
 {
-	long tw = 0, cw = 0, est = 0, un = 0;
+	long tw = 0, cw = 0, est = 0, un = 0, half = 0;
+	int full = 0;
 	int twports = 1, cwprocs = 1, estprocs = 1, base = 5000, opt;
 	int nlisten;
 	int *tl;
 	int p[2];
 
-	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:u:S")) != -1) {
+	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:u:Sk:f:w:")) != -1) {
 		switch (opt) {
 		case 't':
 			tw = atol(optarg);
@@ -206,10 +266,22 @@ main(int argc, char *argv[])
 		case 'S':
 			share = 1;
 			break;
+		case 'k':
+			keep = atol(optarg);
+			break;
+		case 'f':
+			full = atoi(optarg);
+			if (full > FULL_MAX)
+				return 64;
+			break;
+		case 'w':
+			half = atol(optarg);
+			break;
 		default:
 			fprintf(stderr,
 			    "usage: census-sockets [-t TW] [-T PORTS] [-c CW] "
-			    "[-C PROCS] [-e EST] [-E PROCS] [-6] [-b BASEPORT] [-u UN]\n");
+			    "[-C PROCS] [-e EST] [-E PROCS] [-6] [-b BASEPORT] [-u UN] "
+			    "[-S] [-k KEEP] [-f BACKLOG] [-w HALF]\n");
 			return 64;
 		}
 	}
@@ -247,12 +319,20 @@ main(int argc, char *argv[])
 		printf("listen %d %d close_wait %ld\n", base + 100 + i, (int)pid, n);
 	}
 	for (int i = 0; est > 0 && i < estprocs; i++) {
+		static long all = -1;
 		long n = est / estprocs + (i < est % estprocs);
-		pid_t pid = holder(
+		pid_t pid;
+
+		/* Each holder sets its share of the keepalives. */
+		if (all < 0)
+			all = keep;
+		keep = all / estprocs + (i < all % estprocs);
+		pid = holder(
 		    tl[nlisten + cwprocs + i], base + 200 + i, v6 ? AF_INET6 : AF_INET, n, 0);
 
 		printf("listen %d %d established %ld\n", base + 200 + i, (int)pid, n);
 	}
+	keep = 0;
 	close(3);
 
 	for (int i = 0; i < nlisten; i++) {
@@ -270,6 +350,10 @@ main(int argc, char *argv[])
 			close(connect_to(base + 300, AF_INET));
 		printf("listen %d %d unaccepted %ld (fd %d)\n", base + 300, (int)getpid(), un, l);
 	}
+	if (full > 0)
+		full_listener(base + 400, full);
+	if (half > 0)
+		half_closed(base + 500, half);
 	/* Every child has closed its copy of the pipe when it is done. */
 	{
 		char b;

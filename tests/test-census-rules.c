@@ -304,6 +304,99 @@ test_close_wait_not_accepted(void **state)
 	assert_int_equal(run(x, "census_close_wait")->sev, TT_SEV_INFO);
 }
 
+/* n sockets in state with timer and, for CLOSE_WAIT, an idle time. */
+static void
+add_detail(struct tt_census *c, int n, int state, int timer, uint16_t port, uint32_t idle_ms)
+{
+	uint8_t a[16] = { 10, 0, 0, 7 };
+
+	for (int i = 0; i < n; i++) {
+		struct tt_census_sock s = { .family = AF_INET,
+			.state = state,
+			.timer = (uint8_t)timer,
+			.dst = a,
+			.sport = port,
+			.dport = (uint16_t)(50000 + i),
+			.inode = 7000 + (uint64_t)i,
+			.idle_ms = idle_ms };
+
+		tt_census_add_sock(c, &s);
+	}
+}
+
+static void
+test_close_wait_age(void **state)
+{
+	struct fix *x = *state;
+	const struct tt_finding *f;
+
+	add_detail(x->c, 3, TT_CS_CLOSE_WAIT, 0, 8080, 30000);
+	assert_int_equal(run(x, "census_close_wait_age")->sev, TT_SEV_OK);
+	add_detail(x->c, 2, TT_CS_CLOSE_WAIT, 0, 8080, 4000000); /* 66 min */
+	f = run(x, "census_close_wait_age");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->message, "up to 1 h 6 min"));
+	assert_non_null(strstr(f->evidence, "5 CLOSE_WAIT sockets with an age"));
+	assert_non_null(strstr(f->evidence, "median about 28 s"));
+	assert_non_null(strstr(f->evidence, "at least 2 older than 10 min"));
+	/* No owners looked up: the port. */
+	assert_non_null(strstr(f->evidence, "port 8080 oldest 1 h 6 min"));
+	/* With owners: the owner and its oldest. */
+	x->c->owners_walked = true;
+	x->c->nowner = 1;
+	x->c->owner[0] = (struct tt_census_owner){ .pid = 4242, .port = 8080, .count = 5 };
+	snprintf(x->c->owner[0].comm, sizeof(x->c->owner[0].comm), "server");
+	tt_census_age_add(&x->c->owner[0].age, 4000000);
+	f = run(x, "census_close_wait_age");
+	assert_non_null(
+	    strstr(f->evidence, "pid 4242 (server) port 8080: 5 sockets, oldest 1 h 6 min"));
+	assert_non_null(strstr(f->advice, "named above"));
+	/* A higher threshold: quiet. */
+	x->thr.close_wait_age_warn = 7200;
+	assert_int_equal(run(x, "census_close_wait_age")->sev, TT_SEV_OK);
+}
+
+static void
+test_keepalive_coverage(void **state)
+{
+	struct fix *x = *state;
+	const struct tt_finding *f;
+
+	add_detail(x->c, 100, TT_CS_ESTABLISHED, 2, 40000, UINT32_MAX);
+	assert_int_equal(run(x, "census_keepalive_coverage")->sev, TT_SEV_OK);
+	add_detail(x->c, 198, TT_CS_ESTABLISHED, 0, 40000, UINT32_MAX);
+	add_detail(x->c, 2, TT_CS_ESTABLISHED, 1, 40000, UINT32_MAX);
+	f = run(x, "census_keepalive_coverage");
+	assert_int_equal(f->sev, TT_SEV_INFO);
+	assert_non_null(strstr(f->message, "100 of 300 ESTABLISHED sockets have keepalive armed"));
+	assert_non_null(strstr(f->message, "do not reach the other 198"));
+	assert_non_null(strstr(f->evidence, "keepalive unknown) 2"));
+}
+
+static void
+test_listener_full(void **state)
+{
+	struct fix *x = *state;
+	const struct tt_finding *f;
+
+	tt_census_add_listener(x->c, AF_INET, 9090, 100, 128);
+	assert_int_equal(run(x, "census_listener_full")->sev, TT_SEV_OK);
+	tt_census_add_listener(x->c, AF_INET, 7070, 9, 8);
+	x->c->listener[1].pid = 77;
+	snprintf(x->c->listener[1].comm, sizeof(x->c->listener[1].comm), "slowd");
+	f = run(x, "census_listener_full");
+	/* Full, but no overflow counted: info. */
+	assert_int_equal(f->sev, TT_SEV_INFO);
+	assert_non_null(strstr(f->message, "port 7070 (pid 77, slowd) has its accept queue full"));
+	assert_non_null(strstr(f->evidence, "accept queue 9, backlog 8"));
+	x->c->have[TT_CTR_LISTEN_OVERFLOWS] = true;
+	x->c->counter[TT_CTR_LISTEN_OVERFLOWS] = 12;
+	f = run(x, "census_listener_full");
+	assert_int_equal(f->sev, TT_SEV_WARN);
+	assert_non_null(strstr(f->evidence, "ListenOverflows = 12"));
+	assert_int_equal(count(x, "census_listener_full"), 1);
+}
+
 static void
 test_fin_wait2(void **state)
 {
@@ -489,6 +582,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_close_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_wait_not_accepted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fin_wait2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_wait_age, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_coverage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listener_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_forecast, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rates_counters_now, setup, teardown),

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include <netinet/tcp.h>
+
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -58,6 +60,44 @@ put_sock(struct buf *b, int family, int state, int timer, const char *dst, uint1
 	memset(b->b + b->len, 0, NLMSG_ALIGN(len));
 	memcpy(b->b + b->len, &h, sizeof(h));
 	memcpy(b->b + b->len + NLMSG_HDRLEN, &m, sizeof(m));
+	b->len += NLMSG_ALIGN(len);
+}
+
+/* Appends a socket with its timer, queues and, when idle is not
+ * UINT32_MAX, an INET_DIAG_INFO attribute with tcpi_last_data_recv. */
+static void
+put_detail(struct buf *b, int state, int timer, uint32_t expires, uint32_t rq, uint32_t wq,
+    uint16_t sport, uint32_t inode, uint32_t idle)
+{
+	struct nlmsghdr h = { 0 };
+	struct inet_diag_msg m = { 0 };
+	struct tcp_info ti;
+	struct nlattr na = { .nla_len = NLA_HDRLEN + sizeof(ti), .nla_type = INET_DIAG_INFO };
+	size_t extra = idle == UINT32_MAX ? 0 : NLA_ALIGN(na.nla_len);
+	size_t len = NLMSG_LENGTH(sizeof(m) + extra);
+
+	h.nlmsg_len = (uint32_t)len;
+	h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	m.idiag_family = AF_INET;
+	m.idiag_state = (uint8_t)state;
+	m.idiag_timer = (uint8_t)timer;
+	m.idiag_expires = expires;
+	m.idiag_rqueue = rq;
+	m.idiag_wqueue = wq;
+	m.id.idiag_sport = htons(sport);
+	m.id.idiag_dport = htons(state == TT_CS_LISTEN ? 0 : 50000);
+	m.idiag_inode = inode;
+	assert_true(b->len + NLMSG_ALIGN(len) <= sizeof(b->b));
+	memset(b->b + b->len, 0, NLMSG_ALIGN(len));
+	memcpy(b->b + b->len, &h, sizeof(h));
+	memcpy(b->b + b->len + NLMSG_HDRLEN, &m, sizeof(m));
+	if (extra) {
+		memset(&ti, 0, sizeof(ti));
+		ti.tcpi_last_data_recv = idle;
+		memcpy(b->b + b->len + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(m)), &na, sizeof(na));
+		memcpy(b->b + b->len + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(m)) + NLA_HDRLEN, &ti,
+		    sizeof(ti));
+	}
 	b->len += NLMSG_ALIGN(len);
 }
 
@@ -111,9 +151,18 @@ test_decode_states(void **state)
 	assert_int_equal(c->state[TT_CF_IPV6][TT_CS_LISTEN], 1);
 	assert_int_equal(c->state[TT_CF_IPV6][TT_CS_SYN_RECV], 1);
 	assert_int_equal(tt_census_state(c, TT_CS_CLOSE_WAIT), 1);
-	assert_int_equal(c->ncw, 1);
-	assert_int_equal(c->cw[0].inode, 99);
-	assert_int_equal(c->cw[0].port, 8080);
+	/* The shutdown() FIN_WAIT2 socket and the CLOSE_WAIT one, for the
+	 * owner walk. */
+	assert_int_equal(c->ncw, 2);
+	assert_int_equal(c->cw_kept, 1);
+	assert_int_equal(c->cw[0].inode, 77);
+	assert_int_equal(c->cw[0].kind, TT_CI_FIN_WAIT2);
+	assert_int_equal(c->cw[1].inode, 99);
+	assert_int_equal(c->cw[1].port, 8080);
+	assert_int_equal(c->cw[1].kind, TT_CI_CLOSE_WAIT);
+	/* No tcp_info in the message: no age. */
+	assert_int_equal(c->cw[1].age_ms, UINT32_MAX);
+	assert_int_equal(c->cw_age.n, 0);
 	/* Only the three on ephemeral ports towards 10.0.0.1:443. */
 	assert_int_equal(c->outbound, 3);
 	assert_int_equal(c->ndest, 1);
@@ -122,6 +171,86 @@ test_decode_states(void **state)
 	assert_int_equal(c->dest[0].time_wait, 1);
 	assert_int_equal(c->dest[0].fin_wait2, 1);
 	free(c);
+}
+
+/* Ages, keepalive timers, timers left and listeners from the messages. */
+static void
+test_decode_detail(void **state)
+{
+	struct tt_census *c = new_census(32768, 60999);
+	struct buf b = { .len = 0 };
+	bool done = false;
+
+	(void)state;
+	put_detail(&b, TT_CS_CLOSE_WAIT, 0, 0, 0, 0, 8080, 101, 5000);       /* 5 s */
+	put_detail(&b, TT_CS_CLOSE_WAIT, 0, 0, 0, 0, 8080, 102, 700000);     /* 11 min 40 s */
+	put_detail(&b, TT_CS_CLOSE_WAIT, 0, 0, 0, 0, 9090, 0, 90000000);     /* 25 h, queued */
+	put_detail(&b, TT_CS_CLOSE_WAIT, 0, 0, 0, 0, 9090, 103, UINT32_MAX); /* no age */
+	put_detail(&b, TT_CS_ESTABLISHED, 2, 7000, 0, 0, 40000, 1, UINT32_MAX);
+	put_detail(&b, TT_CS_ESTABLISHED, 0, 0, 0, 0, 40001, 2, UINT32_MAX);
+	put_detail(&b, TT_CS_ESTABLISHED, 1, 200, 0, 0, 40002, 3, UINT32_MAX);
+	put_detail(&b, TT_CS_TIME_WAIT, 3, 59000, 0, 0, 40003, 0, UINT32_MAX);
+	put_detail(&b, TT_CS_TIME_WAIT, 3, 1000, 0, 0, 40004, 0, UINT32_MAX);
+	put_detail(&b, TT_CS_FIN_WAIT2, 3, 30000, 0, 0, 40005, 0, UINT32_MAX);
+	put_detail(&b, TT_CS_FIN_WAIT2, 2, 4000, 0, 0, 40006, 0, UINT32_MAX);
+	put_detail(&b, TT_CS_LISTEN, 0, 0, 129, 128, 9090, 55, UINT32_MAX);
+	put_detail(&b, TT_CS_LISTEN, 0, 0, 0, 128, 8080, 56, UINT32_MAX);
+	put_done(&b, 0);
+	assert_int_equal(tt_census_decode(c, b.b, b.len, &done), 0);
+	assert_true(done);
+
+	assert_int_equal(c->cw_age.n, 3);
+	assert_int_equal(c->cw_age.oldest_ms, 90000000);
+	assert_int_equal(c->cw_age.bucket[0], 1); /* < 10 s */
+	assert_int_equal(c->cw_age.bucket[3], 1); /* < 1 h */
+	assert_int_equal(c->cw_age.bucket[5], 1); /* a day or more */
+	/* The median of three: 700 s, to within an eighth below. */
+	assert_true(tt_census_cw_median_ms(c) <= 700000);
+	assert_true(tt_census_cw_median_ms(c) >= 700000 - 700000 / 8);
+	assert_int_equal(tt_census_cw_port(c, 8080)->age.n, 2);
+	assert_int_equal(tt_census_cw_port(c, 8080)->age.oldest_ms, 700000);
+	assert_int_equal(tt_census_cw_port(c, 9090)->not_accepted, 1);
+	assert_int_equal(c->cw_kept, 3);
+	assert_int_equal(c->cw[1].age_ms, 700000);
+
+	assert_int_equal(c->est_keepalive, 1);
+	assert_int_equal(c->est_no_timer, 1);
+	assert_int_equal(c->est_busy, 1);
+	assert_int_equal(c->timer[TT_CT_TIME_WAIT].n, 2);
+	assert_int_equal(c->timer[TT_CT_TIME_WAIT].min_ms, 1000);
+	assert_int_equal(c->timer[TT_CT_TIME_WAIT].max_ms, 59000);
+	assert_int_equal(c->timer[TT_CT_TIME_WAIT].sum_ms, 60000);
+	assert_int_equal(c->timer[TT_CT_FIN_WAIT2_MINI].n, 1);
+	assert_int_equal(c->timer[TT_CT_FIN_WAIT2_FULL].max_ms, 4000);
+
+	assert_int_equal(c->nlistener, 2);
+	assert_int_equal(c->listener[0].accept_queue, 129);
+	assert_int_equal(c->listener[0].inode, 55);
+	/* The full one with CLOSE_WAIT queued is worth naming, not the
+	 * other. */
+	assert_int_equal(tt_census_want_listeners(c), 1);
+	assert_int_equal(c->cw[c->ncw - 1].inode, 55);
+	assert_int_equal(c->cw[c->ncw - 1].kind, TT_CI_LISTEN);
+	free(c);
+}
+
+static void
+test_age_buckets(void **state)
+{
+	struct tt_census_age a = { 0 };
+
+	(void)state;
+	assert_int_equal(tt_census_age_bound(0), 10);
+	assert_int_equal(tt_census_age_bound(4), 86400);
+	assert_int_equal(tt_census_age_bound(5), 0);
+	tt_census_age_add(&a, 9999);
+	tt_census_age_add(&a, 10000);
+	tt_census_age_add(&a, UINT32_MAX - 1);
+	assert_int_equal(a.bucket[0], 1);
+	assert_int_equal(a.bucket[1], 1);
+	assert_int_equal(a.bucket[5], 1);
+	assert_int_equal(a.oldest_ms, UINT32_MAX - 1);
+	assert_int_equal(a.n, 3);
 }
 
 static void
@@ -398,8 +527,23 @@ test_owners(void **state)
 	tt_census_add(c, AF_INET, TT_CS_CLOSE_WAIT, false, a, 8080, 50002, 1001);
 	tt_census_add(c, AF_INET, TT_CS_CLOSE_WAIT, false, a, 8080, 50003, 2000); /* nobody's */
 	tt_census_add(c, AF_INET, TT_CS_ESTABLISHED, false, a, 8080, 50004, 5000);
+	/* A full listener held by pid 77, named by the same walk. */
+	{
+		struct tt_census_sock l = { .family = AF_INET,
+			.state = TT_CS_LISTEN,
+			.rqueue = 9,
+			.wqueue = 8,
+			.dst = a,
+			.sport = 7070,
+			.inode = 5000,
+			.idle_ms = UINT32_MAX };
+
+		tt_census_add_sock(c, &l);
+		assert_int_equal(tt_census_want_listeners(c), 1);
+	}
 	assert_int_equal(tt_ctx_set_proc_root(ctx, root), 0);
 	assert_int_equal(tt_census_find_owners(ctx, c), 0);
+	assert_int_equal(c->listener[0].pid, 77);
 	assert_true(c->owners_walked);
 	assert_int_equal(c->cw_matched, 3);
 	assert_int_equal(c->nowner, 2);
@@ -592,6 +736,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_states),
+		cmocka_unit_test(test_decode_detail),
+		cmocka_unit_test(test_age_buckets),
 		cmocka_unit_test(test_decode_split_and_errors),
 		cmocka_unit_test(test_decode_garbage),
 		cmocka_unit_test(test_v4mapped_is_ipv4),

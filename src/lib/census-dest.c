@@ -92,8 +92,8 @@ found:
 }
 
 /* One CLOSE_WAIT socket on local port sport; inode 0: not accepted yet. */
-static void
-cw_port_add(struct tt_census *c, uint16_t sport, uint64_t inode)
+void
+tt_census_cw_count(struct tt_census *c, uint16_t sport, uint64_t inode)
 {
 	struct tt_census_port *p = (struct tt_census_port *)tt_census_cw_port(c, sport);
 
@@ -114,6 +114,26 @@ void
 tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
     uint16_t sport, uint16_t dport, uint64_t inode)
 {
+	struct tt_census_sock s = { .family = family,
+		.state = state,
+		.timer = timewait ? 3 : 0,
+		.dst = dst,
+		.sport = sport,
+		.dport = dport,
+		.inode = inode,
+		.idle_ms = UINT32_MAX };
+
+	/* Listeners are added apart, with their queues. */
+	if (state == TT_CS_LISTEN)
+		tt_census_count(c, family, state, timewait, dst, sport, dport);
+	else
+		tt_census_add_sock(c, &s);
+}
+
+void
+tt_census_count(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
+    uint16_t sport, uint16_t dport)
+{
 	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	uint8_t addr[16] = { 0 };
 	uint8_t af = AF_INET;
@@ -131,15 +151,6 @@ tt_census_add(struct tt_census *c, int family, int state, bool timewait, const u
 		idx = TT_CS_FIN_WAIT2_ORPHANED;
 	c->state[f][idx]++;
 	c->total++;
-	if (state == TT_CS_FIN_WAIT2 && !timewait && inode == 0)
-		c->fin_wait2_full_orphans++;
-	if (state == TT_CS_CLOSE_WAIT)
-		cw_port_add(c, sport, inode);
-	if (state == TT_CS_CLOSE_WAIT && inode != 0 && c->ncw < TT_CENSUS_CW_CAP) {
-		c->cw[c->ncw].inode = inode;
-		c->cw[c->ncw].port = sport;
-		c->ncw++;
-	}
 	if (state == TT_CS_LISTEN || dport == 0 || sport < c->port_lo || sport > c->port_hi)
 		return;
 	/* A v4-mapped peer of a dual-stack socket takes a port from the same

@@ -49,14 +49,19 @@ int tt_census_dump(const struct tt_ctx *ctx, struct tt_census *c);
 int tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c);
 
 struct tt_census_opts {
-	unsigned port_lo, port_hi; /* ephemeral range; 0 0: the default */
-	long long close_wait_warn; /* owners are looked for at or above it */
+	unsigned port_lo, port_hi;     /* ephemeral range; 0 0: the default */
+	long long close_wait_warn;     /* owners are looked for at or above it */
+	long long fin_wait2_warn;      /* and at or above it of shutdown() FIN_WAIT2 */
+	long long close_wait_age_warn; /* and when a CLOSE_WAIT is this old (s) */
 	bool no_owners;
+	bool no_detail; /* no tcp_info: CLOSE_WAIT without ages */
 };
 
 /*
- * The whole census: dump, counters, and owners when CLOSE_WAIT reaches
- * the threshold.  Returns 0 with *out set (free with free(3)), or a
+ * The whole census: dump, counters, and owners when CLOSE_WAIT (or
+ * owned FIN_WAIT2) reaches its threshold, a CLOSE_WAIT socket is older
+ * than close_wait_age_warn, or a listener is worth naming
+ * (full, or CLOSE_WAIT waiting in its queue).  Returns 0 with *out set (free with free(3)), or a
  * negative errno when the dump failed.
  */
 int

@@ -1,5 +1,6 @@
 /*
- * Who holds the census's CLOSE_WAIT sockets: the remembered inodes matched
+ * Who holds the census's CLOSE_WAIT sockets (and FIN_WAIT2 sockets shut
+ * down but not closed, and listeners worth naming): the remembered inodes matched
  * with the fd links of the processes below the proc root, those of the
  * census's network namespace first, stopping as soon as every inode is
  * found or after c->owner_fd_limit links (then the owners are partial).
@@ -41,39 +42,99 @@ cmp_owner(const void *a, const void *b)
 	return (int)x->port - (int)y->port;
 }
 
+/* A process's command, read once per process (comm starts empty). */
 static void
-owner_add(const struct tt_ctx *ctx, struct tt_census *c, int pid, char *comm, size_t commlen,
-    uint16_t port)
+read_comm(const struct tt_ctx *ctx, int pid, char *comm, size_t commlen)
+{
+	char rel[64];
+	ssize_t n;
+
+	if (comm[0] != '\0')
+		return;
+	snprintf(rel, sizeof(rel), "%d/comm", pid);
+	n = tt_proc_read(ctx, rel, comm, commlen);
+	if (n <= 0)
+		snprintf(comm, commlen, "?");
+	else
+		comm[strcspn(comm, "\n")] = '\0';
+}
+
+/* An owner table: the CLOSE_WAIT one or the FIN_WAIT2 one. */
+struct owner_table {
+	struct tt_census_owner *row;
+	size_t *n, cap;
+	uint64_t *dropped;
+};
+
+static struct tt_census_owner *
+owner_add(const struct tt_ctx *ctx, const struct owner_table *t, int pid, char *comm,
+    size_t commlen, uint16_t port)
 {
 	struct tt_census_owner *o;
 
-	for (size_t i = 0; i < c->nowner; i++) {
-		o = &c->owner[i];
+	for (size_t i = 0; i < *t->n; i++) {
+		o = &t->row[i];
 		if (o->pid == pid && o->port == port) {
 			o->count++;
-			return;
+			return o;
 		}
 	}
-	if (c->nowner == TT_CENSUS_OWNER_CAP) {
-		c->owner_rows_dropped++;
-		return;
+	if (*t->n == t->cap) {
+		(*t->dropped)++;
+		return NULL;
 	}
-	if (comm[0] == '\0') {
-		char rel[64];
-		ssize_t n;
-
-		snprintf(rel, sizeof(rel), "%d/comm", pid);
-		n = tt_proc_read(ctx, rel, comm, commlen);
-		if (n <= 0)
-			snprintf(comm, commlen, "?");
-		else
-			comm[strcspn(comm, "\n")] = '\0';
-	}
-	o = &c->owner[c->nowner++];
+	read_comm(ctx, pid, comm, commlen);
+	o = &t->row[(*t->n)++];
+	memset(o, 0, sizeof(*o));
 	o->pid = pid;
 	snprintf(o->comm, sizeof(o->comm), "%s", comm);
 	o->port = port;
 	o->count = 1;
+	return o;
+}
+
+/* The listener with this inode, NULL when none. */
+static struct tt_census_listener *
+listener_by_inode(struct tt_census *c, uint64_t inode)
+{
+	for (size_t i = 0; i < c->nlistener; i++)
+		if (c->listener[i].inode == inode)
+			return &c->listener[i];
+	return NULL;
+}
+
+/* A remembered socket found in process pid. */
+static void
+found(const struct tt_ctx *ctx, struct tt_census *c, const struct tt_census_cw *hit, int pid,
+    char *comm, size_t commlen)
+{
+	const struct owner_table cw = { c->owner, &c->nowner, TT_CENSUS_OWNER_CAP,
+		&c->owner_rows_dropped };
+	const struct owner_table fw2 = { c->fw2_owner, &c->nfw2_owner, TT_CENSUS_FW2_OWNER_CAP,
+		&c->fw2_owner_rows_dropped };
+	struct tt_census_listener *l;
+	struct tt_census_owner *o;
+
+	switch (hit->kind) {
+	case TT_CI_CLOSE_WAIT:
+		c->cw_matched++;
+		o = owner_add(ctx, &cw, pid, comm, commlen, hit->port);
+		if (o != NULL && hit->age_ms != UINT32_MAX)
+			tt_census_age_add(&o->age, hit->age_ms);
+		break;
+	case TT_CI_FIN_WAIT2:
+		c->fw2_matched++;
+		(void)owner_add(ctx, &fw2, pid, comm, commlen, hit->port);
+		break;
+	default:
+		l = listener_by_inode(c, hit->inode);
+		if (l == NULL)
+			break;
+		read_comm(ctx, pid, comm, commlen);
+		l->pid = pid;
+		snprintf(l->comm, sizeof(l->comm), "%s", comm);
+		break;
+	}
 }
 
 /* One walk over the processes: what it looks for and how far it got. */
@@ -112,8 +173,7 @@ match_link(const struct tt_ctx *ctx, struct tt_census *c, struct owner_walk *w, 
 		return;
 	hit->found = true;
 	w->left--;
-	c->cw_matched++;
-	owner_add(ctx, c, pid, comm, commlen, hit->port);
+	found(ctx, c, hit, pid, comm, commlen);
 }
 
 static void
@@ -218,11 +278,19 @@ tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c)
 	if (r < 0)
 		return r;
 	qsort(c->cw, c->ncw, sizeof(c->cw[0]), cmp_cw);
-	for (size_t i = 0; i < c->ncw; i++)
-		c->cw[i].found = false;
+	/* Sockets of a kind not looked for count as found already. */
+	for (size_t i = 0; i < c->ncw; i++) {
+		c->cw[i].found = c->walk_kinds != 0 && !(c->walk_kinds & (1u << c->cw[i].kind));
+		w.left -= c->cw[i].found;
+	}
 	c->nowner = 0;
 	c->cw_matched = 0;
 	c->owner_rows_dropped = 0;
+	c->nfw2_owner = 0;
+	c->fw2_matched = 0;
+	c->fw2_owner_rows_dropped = 0;
+	for (size_t i = 0; i < c->nlistener; i++)
+		c->listener[i].pid = 0;
 	w.limit = c->owner_fd_limit ? c->owner_fd_limit : TT_CENSUS_OWNER_FD_MAX;
 	d = opendir(root);
 	if (d == NULL) {
@@ -240,6 +308,7 @@ tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c)
 	c->owner_fds_read = w.fds;
 	c->owners_partial = w.left > 0 && w.fds >= w.limit;
 	qsort(c->owner, c->nowner, sizeof(c->owner[0]), cmp_owner);
+	qsort(c->fw2_owner, c->nfw2_owner, sizeof(c->fw2_owner[0]), cmp_owner);
 	c->owners_walked = true;
 	return 0;
 }

@@ -63,6 +63,29 @@ tt_census_state(const struct tt_census *c, enum tt_cstate st)
 
 /* --- all together ----------------------------------------------------- */
 
+/* Whether the owner walk pays: CLOSE_WAIT or FIN_WAIT2 shut down but not
+ * closed at their thresholds, CLOSE_WAIT past its age, or a listener
+ * worth naming. */
+static bool
+want_owners(struct tt_census *c, const struct tt_census_opts *o)
+{
+	uint64_t cw = tt_census_state(c, TT_CS_CLOSE_WAIT);
+	uint64_t fw2 = tt_census_state(c, TT_CS_FIN_WAIT2) - c->fin_wait2_full_orphans;
+
+	c->walk_kinds = 0;
+	if ((cw > 0 && (long long)cw >= o->close_wait_warn) ||
+	    (c->cw_age.n > 0 && o->close_wait_age_warn > 0 &&
+		(long long)c->cw_age.oldest_ms >= o->close_wait_age_warn * 1000))
+		c->walk_kinds |= 1u << TT_CI_CLOSE_WAIT;
+	if (fw2 > 0 && o->fin_wait2_warn > 0 && (long long)fw2 >= o->fin_wait2_warn)
+		c->walk_kinds |= 1u << TT_CI_FIN_WAIT2;
+	if (tt_census_want_listeners(c) > 0)
+		c->walk_kinds |= 1u << TT_CI_LISTEN;
+	/* Only what was wanted: a full listener alone must not cost a
+	 * walk that looks for every CLOSE_WAIT socket. */
+	return c->walk_kinds != 0;
+}
+
 int
 tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struct tt_census **out)
 {
@@ -82,6 +105,7 @@ tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struc
 		hi = (unsigned)def->v[1];
 	}
 	tt_census_init(c, lo, hi);
+	c->detail = !o->no_detail;
 	r = tt_census_dump(ctx, c);
 	if (r < 0) {
 		free(c);
@@ -89,8 +113,7 @@ tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struc
 	}
 	/* Counters and owners are extras: their failures are logged only. */
 	(void)tt_census_read_counters(ctx, c);
-	if (!o->no_owners && tt_census_state(c, TT_CS_CLOSE_WAIT) > 0 &&
-	    (long long)tt_census_state(c, TT_CS_CLOSE_WAIT) >= o->close_wait_warn)
+	if (!o->no_owners && want_owners(c, o))
 		(void)tt_census_find_owners(ctx, c);
 	*out = c;
 	return 0;

@@ -114,12 +114,56 @@ struct tt_census_dest {
 	int16_t next; /* hash chain, -1 ends */
 };
 
-/* Who holds CLOSE_WAIT sockets: one row per process and local port. */
+/*
+ * Ages of CLOSE_WAIT sockets: how long ago data last came in (tcp_info's
+ * tcpi_last_data_recv, in ms; the peer's FIN carries no data, so this is
+ * at least the time since the application stopped reading it).  Counted
+ * in fixed buckets, so memory does not grow with the sockets:
+ * < 10 s, < 1 min, < 10 min, < 1 h, < 1 day, older.
+ */
+#define TT_CENSUS_AGE_SHOW 6
+struct tt_census_age {
+	uint64_t n;         /* sockets with an age */
+	uint32_t oldest_ms; /* tcpi_last_data_recv is 32 bits of ms (49 days) */
+	uint64_t bucket[TT_CENSUS_AGE_SHOW];
+};
+/* The upper bound of bucket i in seconds; 0 for the last (no bound). */
+unsigned tt_census_age_bound(int i);
+/* Finer buckets for the median: 8 per power of two of ms, so the median
+ * is the lower bound of its bucket, at most 1/8 below the truth. */
+#define TT_CENSUS_AGE_FINE 240
+
+/* Who holds CLOSE_WAIT (or shutdown() FIN_WAIT2) sockets: one row per
+ * process and local port. */
 struct tt_census_owner {
 	int pid;
 	char comm[32];
 	uint16_t port;
 	uint64_t count;
+	struct tt_census_age age; /* CLOSE_WAIT rows only */
+};
+
+/* Timers left (idiag_expires) on sockets of one kind. */
+struct tt_census_timer {
+	uint64_t n;
+	uint32_t min_ms, max_ms;
+	uint64_t sum_ms;
+};
+
+enum {
+	TT_CT_TIME_WAIT,      /* TIME_WAIT minisockets */
+	TT_CT_FIN_WAIT2_MINI, /* orphaned FIN_WAIT2 minisockets */
+	TT_CT_FIN_WAIT2_FULL, /* orphaned FIN_WAIT2 full sockets (timer 2) */
+	TT_CT__COUNT
+};
+/* "time_wait", "fin_wait2_orphaned", "fin_wait2_full_orphans" */
+const char *tt_census_timer_name(int kind);
+
+/* What a remembered inode is, for the owner walk. */
+enum {
+	TT_CI_CLOSE_WAIT,
+	TT_CI_FIN_WAIT2, /* shutdown() without close(): a full FIN_WAIT2 with an owner */
+	TT_CI_LISTEN,    /* a listener worth naming (full, or CLOSE_WAIT queued) */
 };
 
 #define TT_CENSUS_DEST_CAP  256   /* destinations tracked (heavy hitters) */
@@ -127,8 +171,9 @@ struct tt_census_owner {
 #define TT_CENSUS_CW_CAP    65536 /* CLOSE_WAIT inodes remembered */
 #define TT_CENSUS_OWNER_CAP 64    /* owner rows */
 /* fd links the owner walk reads at most (about 1 s at 3.5 us each) */
-#define TT_CENSUS_OWNER_FD_MAX 262144
-#define TT_CENSUS_PORT_CAP     64 /* CLOSE_WAIT local ports, listeners */
+#define TT_CENSUS_OWNER_FD_MAX  262144
+#define TT_CENSUS_PORT_CAP      64 /* CLOSE_WAIT local ports, listeners */
+#define TT_CENSUS_FW2_OWNER_CAP 16 /* owners of shutdown() FIN_WAIT2 sockets */
 
 /* CLOSE_WAIT sockets by local port.  Those with no inode have not been
  * accept()ed yet: they sit in the accept queue of the listener on that
@@ -137,6 +182,7 @@ struct tt_census_port {
 	uint16_t port;
 	uint64_t close_wait;
 	uint64_t not_accepted; /* of close_wait */
+	struct tt_census_age age;
 };
 
 /* A listener: for one, sock_diag's rqueue is the accept queue's length
@@ -146,12 +192,18 @@ struct tt_census_listener {
 	uint16_t port;
 	uint32_t accept_queue;
 	uint32_t backlog;
+	uint64_t inode;
+	int pid; /* its owner, when the walk looked for it and found it; else 0 */
+	char comm[32];
 };
 
+/* A socket the owner walk looks for. */
 struct tt_census_cw {
 	uint64_t inode;
+	uint32_t age_ms; /* CLOSE_WAIT: tcpi_last_data_recv; UINT32_MAX unknown */
 	uint16_t port;
-	bool found; /* the owner walk saw it in some process */
+	uint8_t kind; /* TT_CI_* */
+	bool found;   /* the owner walk saw it in some process */
 };
 
 struct tt_census {
@@ -178,6 +230,7 @@ struct tt_census {
 	 * walk; the walk runs only when it was asked for. */
 	struct tt_census_cw cw[TT_CENSUS_CW_CAP];
 	size_t ncw;
+	size_t cw_kept; /* of ncw, CLOSE_WAIT sockets (the rest: FIN_WAIT2, listeners) */
 	bool owners_walked;
 	uint64_t cw_matched; /* remembered inodes found in some process */
 	struct tt_census_owner owner[TT_CENSUS_OWNER_CAP];
@@ -198,6 +251,24 @@ struct tt_census {
 	size_t nlistener;
 	uint64_t listeners_dropped;
 
+	/* Per-socket detail.  CLOSE_WAIT ages, all of them; the owners'
+	 * and ports' rows carry their own. */
+	struct tt_census_age cw_age;
+	uint64_t cw_age_fine[TT_CENSUS_AGE_FINE];
+	/* ESTABLISHED by idiag_timer: keepalive armed (2), none (0), or
+	 * busy with a retransmit or probe timer (1, 4), which hides whether
+	 * keepalive is set. */
+	uint64_t est_keepalive, est_no_timer, est_busy;
+	struct tt_census_timer timer[TT_CT__COUNT];
+	/* Owners of FIN_WAIT2 sockets shut down but not closed. */
+	struct tt_census_owner fw2_owner[TT_CENSUS_FW2_OWNER_CAP];
+	size_t nfw2_owner;
+	uint64_t fw2_owner_rows_dropped;
+	uint64_t fw2_matched;
+	bool detail; /* the dump asked for the detail (tcp_info of CLOSE_WAIT) */
+	/* What the owner walk looks for: 1 << TT_CI_* bits; 0 is all. */
+	unsigned walk_kinds;
+
 	bool have[TT_CTR__COUNT];
 	uint64_t counter[TT_CTR__COUNT];
 };
@@ -216,10 +287,49 @@ uint64_t tt_census_state(const struct tt_census *c, enum tt_cstate st);
 void tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
     uint16_t sport, uint16_t dport, uint64_t inode);
 
+/* Counts one socket in its state and, when it holds an ephemeral port,
+ * towards its destination; nothing else. */
+void tt_census_count(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
+    uint16_t sport, uint16_t dport);
+/* Counts one CLOSE_WAIT socket on its local port (inode 0: not accepted). */
+void tt_census_cw_count(struct tt_census *c, uint16_t sport, uint64_t inode);
+/* Puts the listeners worth naming (full, or with CLOSE_WAIT waiting in
+ * them) into the owner walk's table; returns how many. */
+size_t tt_census_want_listeners(struct tt_census *c);
+
 /* Counts one listener, with its accept queue and backlog (sock_diag's
  * rqueue and wqueue for a listening socket). */
 void tt_census_add_listener(
     struct tt_census *c, int family, uint16_t port, uint32_t queued, uint32_t backlog);
+
+/* One socket as sock_diag gives it, with the fields the detail uses. */
+struct tt_census_sock {
+	int family, state;
+	uint8_t timer;       /* idiag_timer */
+	uint32_t expires_ms; /* idiag_expires */
+	uint32_t rqueue, wqueue;
+	const uint8_t *dst; /* 4 or 16 bytes */
+	uint16_t sport, dport;
+	uint64_t inode;
+	uint32_t idle_ms; /* tcpi_last_data_recv; UINT32_MAX when not asked */
+};
+
+/* Counts one socket (tt_census_add) and its detail: listener, CLOSE_WAIT
+ * age, keepalive timer, timers left, FIN_WAIT2 owner lookup. */
+void tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s);
+
+/* "45 s", "12 min", "3 h 5 min", "2 d 4 h" (rounded down) */
+char *tt_census_age_str(uint32_t ms, char *buf, size_t len);
+/* Whether the owner walk ran and looked for sockets of this kind
+ * (TT_CI_*). */
+bool tt_census_owners_of(const struct tt_census *c, int kind);
+/* Adds an age in ms to a bucket set. */
+void tt_census_age_add(struct tt_census_age *a, uint32_t ms);
+/* The median CLOSE_WAIT age in ms (lower bound of its fine bucket); 0
+ * when none has an age. */
+uint32_t tt_census_cw_median_ms(const struct tt_census *c);
+/* The listener of a local port, for changing (owner lookup). */
+struct tt_census_listener *tt_census_listener_rw(struct tt_census *c, uint16_t port);
 /* The CLOSE_WAIT row and the listener of a local port, NULL when none. */
 const struct tt_census_port *tt_census_cw_port(const struct tt_census *c, uint16_t port);
 const struct tt_census_listener *tt_census_listener(const struct tt_census *c, uint16_t port);

@@ -32,7 +32,9 @@ gather_census(const struct tt_ctx *nctx, const struct tt_netns *ns, const struct
     struct tt_snapshot *snap)
 {
 	const struct tt_val *pr = tt_snapshot_value(snap, TT_K_LOCAL_PORT_RANGE);
-	struct tt_census_opts o = { .close_wait_warn = thr->close_wait_warn };
+	struct tt_census_opts o = { .close_wait_warn = thr->close_wait_warn,
+		.fin_wait2_warn = thr->fin_wait2_warn,
+		.close_wait_age_warn = thr->close_wait_age_warn };
 	int r;
 
 	if (!tt_netns_is_live(nctx, ns))

@@ -31,6 +31,8 @@ int tt_nat_decl_from_name(const char *s);
 	    "seconds a NAT or load balancer on the path keeps an idle connection")              \
 	X(close_wait_warn, 100, 1, 100000000,                                                   \
 	    "CLOSE_WAIT sockets that make a warning (and look for their owners)")               \
+	X(close_wait_age_warn, 600, 1, 4294967,                                                 \
+	    "seconds a CLOSE_WAIT socket sits idle before it makes a warning naming its owner") \
 	X(tw_buckets_warn_pct, 80, 1, 100,                                                      \
 	    "TIME_WAIT as a percentage of tcp_max_tw_buckets that makes a warning")             \
 	X(port_pressure_warn_pct, 70, 1, 100,                                                   \

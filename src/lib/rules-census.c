@@ -313,6 +313,8 @@ close_wait_queued(const struct tt_rule_input *in, struct tt_findings *out)
 			ADD(f->evidence,
 			    "; its listener's accept queue holds %u of a backlog of %u%s",
 			    l->accept_queue, l->backlog, full ? " (full)" : "");
+		if (l != NULL && l->pid > 0)
+			ADD(f->evidence, "; the listener is held by pid %d (%s)", l->pid, l->comm);
 		TT_SAY(f->advice,
 		    "Their clients gave up before the service accepted them. Look at the "
 		    "process listening on port %u (`ss -ltnp 'sport = :%u'` as root names "
@@ -361,16 +363,16 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	if (queued)
 		ADD(f->evidence, " (%" PRIu64 " of them not accepted yet)", queued);
 	close_wait_ports(c, f);
-	if (c->owners_walked && c->ncw < cw - queued)
-		ADD(f->evidence, "; owners of the first %zu looked up", c->ncw);
-	if (c->owners_walked && c->nowner > 0) {
+	if (tt_census_owners_of(c, TT_CI_CLOSE_WAIT) && c->cw_kept < cw - queued)
+		ADD(f->evidence, "; owners of the first %zu looked up", c->cw_kept);
+	if (tt_census_owners_of(c, TT_CI_CLOSE_WAIT) && c->nowner > 0) {
 		ADD(f->evidence, "; held by");
 		for (size_t i = 0; i < c->nowner && i < 5; i++)
 			ADD(f->evidence, "%s pid %d (%s) port %u: %" PRIu64, i ? "," : "",
 			    c->owner[i].pid, c->owner[i].comm, c->owner[i].port, c->owner[i].count);
 		if (c->nowner > 5)
 			ADD(f->evidence, ", and %zu more", c->nowner - 5);
-	} else if (c->owners_walked) {
+	} else if (tt_census_owners_of(c, TT_CI_CLOSE_WAIT)) {
 		ADD(f->evidence,
 		    "; no process readable here holds them: naming the owners needs root "
 		    "(or the user that runs them)");
@@ -384,10 +386,25 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	    "CLOSE_WAIT is an application bug that no kernel setting fixes: the program "
 	    "must close() a socket once read() returns 0. %s Keepalive only reaps sockets "
 	    "that set SO_KEEPALIVE, and only once the peer is gone.",
-	    c->owners_walked && c->nowner > 0 ?
+	    tt_census_owners_of(c, TT_CI_CLOSE_WAIT) && c->nowner > 0 ?
 		"Fix the program named above." :
 		"Find the program that serves the local port above (`ss -tnp state close-wait` "
 		"as root names it) and fix it.");
+}
+
+/* Who holds FIN_WAIT2 sockets shut down but not closed. */
+static void
+fin_wait2_owners(const struct tt_census *c, struct tt_finding *f)
+{
+	if (!tt_census_owners_of(c, TT_CI_FIN_WAIT2) || c->nfw2_owner == 0)
+		return;
+	ADD(f->evidence, "; held by");
+	for (size_t i = 0; i < c->nfw2_owner && i < 5; i++)
+		ADD(f->evidence, "%s pid %d (%s) port %u: %" PRIu64, i ? "," : "",
+		    c->fw2_owner[i].pid, c->fw2_owner[i].comm, c->fw2_owner[i].port,
+		    c->fw2_owner[i].count);
+	if (c->nfw2_owner > 5)
+		ADD(f->evidence, ", and %zu more", c->nfw2_owner - 5);
 }
 
 static void
@@ -432,6 +449,7 @@ rule_fin_wait2(const struct tt_rule_input *in, struct tt_findings *out)
 		    "(shutdown() without close())",
 		    owned);
 		TT_SAY(f->evidence, "FIN_WAIT2 full sockets with an owner = %" PRIu64, owned);
+		fin_wait2_owners(c, f);
 		TT_SAY(f->advice,
 		    "tcp_fin_timeout does not shorten these: it applies to "
 		    "orphans only. The program must close() them.");
@@ -695,6 +713,175 @@ rule_close_wait_growth(const struct tt_rule_input *in, struct tt_findings *out)
 	}
 }
 
+#define age_str tt_census_age_str
+
+/* The owners whose oldest CLOSE_WAIT is at least lim ms old, into the
+ * evidence; returns how many. */
+static size_t
+old_owners(const struct tt_census *c, uint64_t lim, struct tt_finding *f)
+{
+	size_t n = 0;
+	char a[32];
+
+	for (size_t i = 0; i < c->nowner; i++) {
+		const struct tt_census_owner *o = &c->owner[i];
+
+		if (o->age.n == 0 || o->age.oldest_ms < lim)
+			continue;
+		if (n < 5)
+			ADD(f->evidence, "%s pid %d (%s) port %u: %" PRIu64 " sockets, oldest %s",
+			    n ? "," : "; held by", o->pid, o->comm, o->port, o->count,
+			    age_str(o->age.oldest_ms, a, sizeof(a)));
+		n++;
+	}
+	if (n > 5)
+		ADD(f->evidence, ", and %zu more", n - 5);
+	return n;
+}
+
+/* The local ports whose oldest CLOSE_WAIT is at least lim ms old. */
+static void
+old_ports(const struct tt_census *c, uint64_t lim, struct tt_finding *f)
+{
+	size_t n = 0;
+	char a[32];
+
+	for (size_t i = 0; i < c->ncw_port; i++) {
+		const struct tt_census_port *p = &c->cw_port[i];
+
+		if (p->age.n == 0 || p->age.oldest_ms < lim || n++ >= 5)
+			continue;
+		ADD(f->evidence, "%s port %u oldest %s", n > 1 ? "," : "; by local port:", p->port,
+		    age_str(p->age.oldest_ms, a, sizeof(a)));
+	}
+}
+
+/*
+ * CLOSE_WAIT sockets idle for longer than close_wait_age_warn: the
+ * application has had the peer's FIN that long and not closed.  Names
+ * the owners when the walk found them.
+ */
+static void
+rule_close_wait_age(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	uint64_t lim = (uint64_t)in->thr->close_wait_age_warn * 1000, old = 0;
+	struct tt_finding *f;
+	char a[32], m[32];
+	size_t owners;
+
+	if (c->cw_age.n == 0 || c->cw_age.oldest_ms < lim)
+		return;
+	/* The buckets wholly past the limit: a lower bound of how many. */
+	for (int i = 1; i < TT_CENSUS_AGE_SHOW; i++)
+		if ((uint64_t)tt_census_age_bound(i - 1) * 1000 >= lim)
+			old += c->cw_age.bucket[i];
+	f = tt_finding_add(out, TT_SEV_WARN, NULL);
+	TT_SAY(f->message,
+	    "CLOSE_WAIT sockets sit idle for up to %s: their application has not closed "
+	    "them since the peer did",
+	    age_str(c->cw_age.oldest_ms, a, sizeof(a)));
+	TT_SAY(f->evidence,
+	    "%" PRIu64 " CLOSE_WAIT sockets with an age (tcp_info last data received): "
+	    "oldest %s, median about %s",
+	    c->cw_age.n, a, age_str(tt_census_cw_median_ms(c), m, sizeof(m)));
+	if (old > 0)
+		ADD(f->evidence, ", at least %" PRIu64 " older than %s", old,
+		    age_str((uint32_t)lim, m, sizeof(m)));
+	ADD(f->evidence, "; close_wait_age_warn = %lld s", in->thr->close_wait_age_warn);
+	owners = tt_census_owners_of(c, TT_CI_CLOSE_WAIT) ? old_owners(c, lim, f) : 0;
+	if (owners == 0)
+		old_ports(c, lim, f);
+	TT_SAY(f->advice,
+	    "%s must close() a socket once read() returns 0; the longer they wait the "
+	    "likelier it never will (a leak, not slowness). No kernel setting reaps them "
+	    "unless the socket set SO_KEEPALIVE and the peer is gone.",
+	    owners > 0 ? "The program named above" :
+			 "The program serving the local port above (`ss -tnp state close-wait` "
+			 "as root names it)");
+}
+
+/*
+ * Keepalive coverage: the keepalive keys only reach ESTABLISHED sockets
+ * that set SO_KEEPALIVE (their timer shows as keepalive, idiag_timer 2).
+ * A socket busy retransmitting shows that timer instead and is counted
+ * apart.
+ */
+static void
+rule_keepalive_coverage(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	uint64_t est = c->est_keepalive + c->est_no_timer + c->est_busy;
+	bool profile = tt_rule_target(in, TT_K_KEEPALIVE_TIME) != NULL ||
+	    tt_rule_target(in, TT_K_KEEPALIVE_INTVL) != NULL ||
+	    tt_rule_target(in, TT_K_KEEPALIVE_PROBES) != NULL;
+	struct tt_finding *f;
+
+	if (est == 0 || c->est_no_timer == 0)
+		return;
+	f = tt_finding_add(out, TT_SEV_INFO, "tcp_keepalive_time");
+	tt_finding_key(f, TT_K_KEEPALIVE_TIME);
+	TT_SAY(f->message,
+	    "%" PRIu64 " of %" PRIu64 " ESTABLISHED sockets have keepalive armed: the keepalive "
+	    "keys%s do not reach the other %" PRIu64,
+	    c->est_keepalive, est, profile ? " the profile sets" : "", c->est_no_timer);
+	TT_SAY(f->evidence,
+	    "ESTABLISHED by timer (sock_diag): keepalive %" PRIu64 ", none %" PRIu64,
+	    c->est_keepalive, c->est_no_timer);
+	if (c->est_busy)
+		ADD(f->evidence, ", retransmitting or probing (keepalive unknown) %" PRIu64,
+		    c->est_busy);
+	TT_SAY(f->advice,
+	    "tcp_keepalive_time, _intvl and _probes apply only to sockets that set SO_KEEPALIVE; "
+	    "the others rely on the application (its own timeouts, TCP_USER_TIMEOUT) to notice a "
+	    "dead peer, or a NAT that dropped them. Enable keepalive in those applications%s.",
+	    profile ? " for the profile's values to matter" : " if they hold idle connections");
+}
+
+/* One full listener: its queue, backlog, owner and the overflow count. */
+static void
+listener_full(
+    const struct tt_rule_input *in, const struct tt_census_listener *l, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+	bool ovf = c->have[TT_CTR_LISTEN_OVERFLOWS] && c->counter[TT_CTR_LISTEN_OVERFLOWS] > 0;
+	struct tt_finding *f;
+	char who[64] = "";
+
+	if (l->pid > 0)
+		snprintf(who, sizeof(who), " (pid %d, %s)", l->pid, l->comm);
+	f = tt_finding_add(out, ovf ? TT_SEV_WARN : TT_SEV_INFO, "somaxconn");
+	tt_finding_key(f, TT_K_SOMAXCONN);
+	TT_SAY(f->message,
+	    "the listener on port %u%s has its accept queue full: new connections to it are "
+	    "dropped until it accepts",
+	    l->port, who);
+	TT_SAY(f->evidence, "accept queue %u, backlog %u (sock_diag)", l->accept_queue, l->backlog);
+	if (c->have[TT_CTR_LISTEN_OVERFLOWS])
+		ADD(f->evidence, "; TcpExt ListenOverflows = %" PRIu64 " (cumulative, %s)",
+		    c->counter[TT_CTR_LISTEN_OVERFLOWS], tt_counters_since(in->snap->netns));
+	if (l->pid == 0 && tt_census_owners_of(c, TT_CI_LISTEN))
+		ADD(f->evidence, "; its owner could not be read (needs root)");
+	TT_SAY(f->advice,
+	    "The application%s accepts more slowly than connections come, or not at all: "
+	    "look at it first. A larger backlog (listen() with more, up to net.core.somaxconn) "
+	    "only absorbs bursts.",
+	    who);
+}
+
+static void
+rule_listener_full(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_census *c = in->snap->census;
+
+	for (size_t i = 0; i < c->nlistener; i++) {
+		const struct tt_census_listener *l = &c->listener[i];
+
+		if (l->backlog > 0 && l->accept_queue >= l->backlog)
+			listener_full(in, l, out);
+	}
+}
+
 const struct tt_rule tt_rules_census[] = {
 	{ .id = "census_time_wait",
 	    .fn = rule_time_wait,
@@ -725,6 +912,21 @@ const struct tt_rule tt_rules_census[] = {
 	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "no socket in CLOSE_WAIT" },
+	{ .id = "census_close_wait_age",
+	    .fn = rule_close_wait_age,
+	    OWNS_NONE,
+	    .needs_census = true,
+	    .ok_message = "no CLOSE_WAIT socket older than close_wait_age_warn, or no ages" },
+	{ .id = "census_keepalive_coverage",
+	    .fn = rule_keepalive_coverage,
+	    OWNS_NONE,
+	    .needs_census = true,
+	    .ok_message = "every ESTABLISHED socket has keepalive armed, or there are none" },
+	{ .id = "census_listener_full",
+	    .fn = rule_listener_full,
+	    OWNS_NONE,
+	    .needs_census = true,
+	    .ok_message = "no listener has its accept queue full" },
 	{ .id = "census_fin_wait2",
 	    .fn = rule_fin_wait2,
 	    OWNS_NONE,
