@@ -13,6 +13,8 @@
 #             per-socket detail included (CLOSE_WAIT ages, timers, keepalive)
 #   owners    tcptune check as shipped (walks /proc/PID/fd for owners)
 #   ss        ss -tan piped to a state count
+#   fd walk   tests/owner-floor: readlink() of every /proc/PID/fd link
+#   ss -p     ss -tanp piped to a state count (sockets and their owners)
 # and prints the ratios and tcptune's peak RSS.
 set -eu
 
@@ -69,12 +71,19 @@ timeit() {
 # see the same sockets: TIME_WAIT ones expire while the benchmark runs.
 # BENCH_BASE: another tcptune (an older build) timed in the same rounds.
 : >"$tmp/t.floor"; : >"$tmp/t.floor_i"; : >"$tmp/t.census"; : >"$tmp/t.base"
+: >"$tmp/t.owners"; : >"$tmp/t.fdwalk"; : >"$tmp/t.sstanp"
 r=0
 while [ $r -lt "$REPS" ]; do
 	"$BUILDDIR/tests/census-timeit" 1 "$BUILDDIR/tests/census-floor" >>"$tmp/t.floor"
 	"$BUILDDIR/tests/census-timeit" 1 "$BUILDDIR/tests/census-floor" -i >>"$tmp/t.floor_i"
 	"$BUILDDIR/tests/census-timeit" 1 "$TCPTUNE" check --format json \
 		--profile "$tmp/noowners.ini" >>"$tmp/t.census"
+	# The whole check as shipped, against the raw dump plus a raw fd
+	# walk (its two floors) and against ss -tanp, which does both too.
+	"$BUILDDIR/tests/census-timeit" 1 "$TCPTUNE" check --format json >>"$tmp/t.owners"
+	"$BUILDDIR/tests/census-timeit" 1 "$BUILDDIR/tests/owner-floor" >>"$tmp/t.fdwalk"
+	"$BUILDDIR/tests/census-timeit" 1 sh -c \
+		'ss -tanp | awk "NR > 1 { n[\$1]++ } END { for (s in n) print s, n[s] }"' >>"$tmp/t.sstanp"
 	[ -z "${BENCH_BASE:-}" ] || "$BUILDDIR/tests/census-timeit" 1 "$BENCH_BASE" check \
 		--format json --profile "$tmp/noowners.ini" >>"$tmp/t.base"
 	r=$((r + 1))
@@ -88,7 +97,9 @@ floor_i=$(stats "$tmp/t.floor_i")
 census=$(stats "$tmp/t.census")
 base=
 [ -z "${BENCH_BASE:-}" ] || base=$(stats "$tmp/t.base")
-owners=$(timeit "$TCPTUNE" check --format json)
+owners=$(stats "$tmp/t.owners")
+fdwalk=$(stats "$tmp/t.fdwalk")
+sstanp=$(stats "$tmp/t.sstanp")
 quick=$(timeit "$TCPTUNE" check --format json --no-census)
 ss=$(timeit sh -c 'ss -tan | awk "NR > 1 { n[\$1]++ } END { for (s in n) print s, n[s] }"')
 # Last, with the fewest sockets left: it is slower all the same.
@@ -106,6 +117,8 @@ set -- $census; c_best=$1 c_med=$2 c_rss=$3
 set -- $owners; o_best=$1 o_med=$2 o_rss=$3
 set -- $quick; q_best=$1
 set -- $ss; s_best=$1 s_med=$2
+set -- $fdwalk; w_best=$1 w_med=$2
+set -- $sstanp; p_best=$1 p_med=$2
 echo
 echo "                      best s  median s  peak RSS KiB"
 printf "%-20s %8s %9s\n" "raw floor" "$f_best" "$f_med"
@@ -119,10 +132,14 @@ fi
 printf "%-20s %8s %9s %13s\n" "tcptune + owners" "$o_best" "$o_med" "$o_rss"
 printf "%-20s %8s\n" "tcptune --no-census" "$q_best"
 printf "%-20s %8s %9s\n" "ss -tan | count" "$s_best" "$s_med"
+printf "%-20s %8s %9s\n" "raw fd walk" "$w_best" "$w_med"
+printf "%-20s %8s %9s\n" "ss -tanp | count" "$p_best" "$p_med"
 echo
 echo "census / floor     $(calc "$c_med / $f_med")  (target <= 1.2; detail included)"
 echo "tcp_info / floor   $(calc "$fi_med / $f_med")  (one dump asking for tcp_info)"
 echo "split / floor      $(calc "$fs_med / $f_med")  (a second dump for CLOSE_WAIT)"
 echo "ss / census        $(calc "$s_med / $c_med")  (target >= 3)"
 echo "owners / floor     $(calc "$o_med / $f_med")"
+echo "whole check / (floor + fd walk)  $(calc "$o_med / ($f_med + $w_med)")  (target <= 1.3)"
+echo "ss -tanp / whole check           $(calc "$p_med / $o_med")  (target >= 3)"
 echo "census peak RSS    $c_rss KiB (target < 8192)"

@@ -38,7 +38,7 @@ bench-conntrack: src/tcptune tests/ct-fill tests/census-timeit
 bench-owners: src/tcptune tests/census-sockets tests/fd-hold tests/owner-floor tests/census-timeit
 	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
 	    $(SHELL) $(srcdir)/tests/owner-bench.sh
-bench-census: src/tcptune tests/census-sockets tests/census-floor tests/census-timeit
+bench-census: src/tcptune tests/census-sockets tests/census-floor tests/census-timeit tests/owner-floor
 	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
 	    $(SHELL) $(srcdir)/tests/census-bench.sh
 
