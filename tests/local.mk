@@ -21,7 +21,8 @@ UNIT_TESTS = \
 	tests/test-sysctl \
 	tests/test-profile \
 	tests/test-rules \
-	tests/test-sysctld
+	tests/test-sysctld \
+	tests/test-netns
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -50,6 +51,11 @@ tests_test_sysctld_SOURCES = tests/test-sysctld.c tests/testutil.h
 tests_test_sysctld_CFLAGS = $(TEST_CFLAGS)
 tests_test_sysctld_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_sysctld_LDADD = $(TEST_LDADD)
+
+tests_test_netns_SOURCES = tests/test-netns.c
+tests_test_netns_CFLAGS = $(TEST_CFLAGS)
+tests_test_netns_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_netns_LDADD = $(TEST_LDADD)
 
 # End-to-end tests of the binary.
 SCRIPT_TESTS = \
