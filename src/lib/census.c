@@ -82,6 +82,7 @@ tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struc
 		hi = (unsigned)def->v[1];
 	}
 	tt_census_init(c, lo, hi);
+	tt_census_set_netns(ctx, c);
 	r = tt_census_dump(ctx, c);
 	if (r < 0) {
 		free(c);
