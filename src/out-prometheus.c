@@ -53,10 +53,16 @@ utf8_label_char(FILE *f, const char *p)
 	return n - 1;
 }
 
+/* The netns label every sample of a namespace's part begins with, NULL
+ * for the report of one namespace alone. */
+static const char *ns_label;
+
+static void label(FILE *f, const char *name, const char *value, bool first);
+
 /* Label values: backslash, double quote and newline are escaped, invalid
  * UTF-8 replaced. */
 static void
-label(FILE *f, const char *name, const char *value, bool first)
+label_value(FILE *f, const char *name, const char *value, bool first)
 {
 	fprintf(f, "%s%s=\"", first ? "" : ",", name);
 	for (const char *p = value ? value : ""; *p; p++) {
@@ -68,6 +74,16 @@ label(FILE *f, const char *name, const char *value, bool first)
 			p += utf8_label_char(f, p);
 	}
 	fputc('"', f);
+}
+
+static void
+label(FILE *f, const char *name, const char *value, bool first)
+{
+	if (first && ns_label != NULL) {
+		label_value(f, "netns", ns_label, true);
+		first = false;
+	}
+	label_value(f, name, value, first);
 }
 
 /* A label value of one word, easy to match in a query: a name's spaces
@@ -193,7 +209,13 @@ finding_metrics(FILE *f, const struct tt_findings *fs)
 	}
 	family(f, "tcptune_worst_severity",
 	    "The most severe finding: 0 ok, 1 info, 2 warn, 3 critical.");
-	fprintf(f, "tcptune_worst_severity %d\n", (int)tt_findings_worst(fs));
+	fputs("tcptune_worst_severity", f);
+	if (ns_label != NULL) {
+		fputc('{', f);
+		label_value(f, "netns", ns_label, true);
+		fputc('}', f);
+	}
+	fprintf(f, " %d\n", (int)tt_findings_worst(fs));
 }
 
 static void
@@ -290,4 +312,98 @@ prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	/* A dump cut short would show too few sockets: better none. */
 	if (snap->census != NULL && snap->census->dumped)
 		census_metrics(f, snap->census);
+}
+
+void
+prom_begin(FILE *f)
+{
+	last_run(f, true);
+	family(f, "tcptune_check_timestamp_seconds",
+	    "When the check ran, in seconds since the epoch.");
+	fprintf(f, "tcptune_check_timestamp_seconds %lld\n", (long long)time(NULL));
+}
+
+void
+prom_report_ns(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
+    const struct tt_findings *fs, const char *netns)
+{
+	ns_label = netns;
+	family(f, "tcptune_info", "What tcptune checked; always 1.");
+	fputs("tcptune_info{", f);
+	label(f, "version", PACKAGE_VERSION, true);
+	label(f, "kernel", snap->kernel, false);
+	label(f, "scope", tt_netns_name(snap->netns), false);
+	label(f, "profile", prof ? prof->path : "", false);
+	fputs("} 1\n", f);
+	sysctl_metrics(f, snap, prof);
+	finding_metrics(f, fs);
+	nat_metrics(f, snap, prof);
+	if (snap->nat != NULL)
+		nat_verdict_metrics(f, snap->nat);
+	if (snap->census != NULL && snap->census->dumped)
+		census_metrics(f, snap->census);
+	ns_label = NULL;
+}
+
+/* The metric name of a line: a sample's, or a HELP or TYPE line's. */
+static size_t
+line_metric(const char *line, const char **name)
+{
+	if (strncmp(line, "# HELP ", 7) == 0 || strncmp(line, "# TYPE ", 7) == 0)
+		line += 7;
+	*name = line;
+	return strcspn(line, "{ \n");
+}
+
+/* Writes every line of the parts whose metric is name[0..n), the HELP
+ * and TYPE lines of the first part that has them only. */
+static void
+merge_family(FILE *f, const char *const *parts, size_t nparts, const char *name, size_t n)
+{
+	bool head = false;
+
+	for (size_t p = 0; p < nparts; p++) {
+		bool had = false;
+
+		for (const char *l = parts[p]; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+			const char *m;
+			size_t len = strcspn(l, "\n"), mn = line_metric(l, &m);
+			bool meta = l[0] == '#';
+
+			if (mn != n || strncmp(m, name, n) != 0 || (meta && head))
+				continue;
+			had = had || meta;
+			fwrite(l, 1, len, f);
+			fputc('\n', f);
+		}
+		head = head || had;
+	}
+}
+
+void
+prom_merge(FILE *f, const char *const *parts, size_t nparts)
+{
+	/* Families in the order the first part has them (every part has
+	 * the same ones, less those a namespace lacked). */
+	for (size_t p = 0; p < nparts; p++) {
+		for (const char *l = parts[p]; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+			const char *m;
+			size_t n = line_metric(l, &m);
+			bool seen = false;
+
+			if (strncmp(l, "# HELP ", 7) != 0)
+				continue;
+			/* already written from an earlier part? */
+			for (size_t q = 0; q < p && !seen; q++) {
+				const char *hit = parts[q];
+
+				while (!seen && (hit = strstr(hit, "# HELP ")) != NULL) {
+					seen = strncmp(hit + 7, m, n) == 0 && hit[7 + n] == ' ';
+					hit += 7;
+				}
+			}
+			if (!seen)
+				merge_family(f, parts + p, nparts - p, m, n);
+		}
+	}
 }

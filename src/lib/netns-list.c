@@ -488,16 +488,24 @@ cmp_entry(const void *a, const void *b)
 	return x->pid[0] < y->pid[0] ? -1 : x->pid[0] > y->pid[0];
 }
 
-/* PID 1's namespace is the host's; added when no walk saw it. */
+/* PID 1's namespace is the host's; when PID 1 cannot be looked at (a
+ * supervisor that hides itself), kthreadd's (PID 2), as kernel threads
+ * live in the initial namespace.  Added when no walk saw it. */
 static int
 mark_host(const struct tt_ctx *ctx, struct tt_netns_list *l)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], comm[32] = "";
 	struct tt_netns_entry *e;
 	struct stat st;
 
-	if (tt_proc_path(ctx, "1/ns/net", path, sizeof(path)) < 0 || stat(path, &st) < 0)
-		return 0; /* not known: no namespace is called the host */
+	if (tt_proc_path(ctx, "1/ns/net", path, sizeof(path)) < 0)
+		return 0;
+	if (stat(path, &st) < 0) {
+		if (tt_proc_read(ctx, "2/comm", comm, sizeof(comm)) <= 0 ||
+		    strncmp(comm, "kthreadd\n", 9) != 0 ||
+		    tt_proc_path(ctx, "2/ns/net", path, sizeof(path)) < 0 || stat(path, &st) < 0)
+			return 0; /* not known: no namespace is called the host */
+	}
 	e = entry_get(l, st.st_dev, st.st_ino);
 	if (e == NULL)
 		return -ENOMEM;

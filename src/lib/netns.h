@@ -80,7 +80,7 @@ int tt_netns_leave(int back);
 
 /* What a namespace is to an operator, from the surest sign down. */
 enum tt_netns_kind {
-	TT_NSK_HOST,      /* the initial namespace: PID 1's */
+	TT_NSK_HOST,      /* the initial namespace: PID 1's (or kthreadd's) */
 	TT_NSK_NAMED,     /* an `ip netns` name, or another runtime's bind mount */
 	TT_NSK_POD,       /* a Kubernetes pod, from a process's cgroup */
 	TT_NSK_CONTAINER, /* a container (docker, containerd, cri-o, podman) */
