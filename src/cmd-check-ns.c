@@ -24,7 +24,7 @@
 struct ns_item {
 	struct tt_netns_entry e;
 	char label[200]; /* its Prometheus netns label: never a pid */
-	int err; /* 0, or why it was not read (negative errno) */
+	int err;         /* 0, or why it was not read (negative errno) */
 	bool read;
 	struct tt_snapshot snap; /* its census and NAT freed once written */
 	bool pending;            /* waits for the owner walk */
@@ -37,7 +37,7 @@ struct check_ns_run {
 	struct ns_item *v;
 	size_t n;
 	bool all;
-	bool no_admin;         /* entering a namespace was refused */
+	bool no_admin; /* entering a namespace was refused */
 	const struct ns_item *host;
 	struct tt_profile *prof;
 	struct tt_thresholds thr;
@@ -89,9 +89,9 @@ headline(const struct check_ns_run *run, char *buf, size_t len, unsigned *ndef, 
 		*ndef += on_defaults(&it->snap);
 	}
 	snprintf(buf, len, "%s, %u of %u namespace%s on kernel defaults",
-	    run->host == NULL ? "host not read" :
-	    on_defaults(&run->host->snap) ? "host on kernel defaults" :
-					    "host tuned",
+	    run->host == NULL                 ? "host not read" :
+		on_defaults(&run->host->snap) ? "host on kernel defaults" :
+						"host tuned",
 	    *ndef, *nchild, *nchild == 1 ? "" : "s");
 }
 
@@ -121,8 +121,8 @@ open_item(struct cmd_env *env, const struct tt_netns_entry *e, struct tt_netns *
 }
 
 static int
-gather_item(struct cmd_env *env, struct check_ns_run *run, const struct check_opts *o,
-    struct ns_item *it)
+gather_item(
+    struct cmd_env *env, struct check_ns_run *run, const struct check_opts *o, struct ns_item *it)
 {
 	unsigned what = TT_GATHER_NAT | TT_GATHER_NO_OWNERS | (o->no_census ? 0 : TT_GATHER_CENSUS);
 	struct tt_diags diags = { 0 };
@@ -272,8 +272,8 @@ item_error(int err)
 }
 
 static void
-json_part(FILE *f, const struct ns_item *it, const struct tt_profile *prof,
-    const struct tt_findings *fs)
+json_part(
+    FILE *f, const struct ns_item *it, const struct tt_profile *prof, const struct tt_findings *fs)
 {
 	struct json j;
 
@@ -463,8 +463,8 @@ report_order(const struct check_ns_run *run)
 static bool
 key_differs(const struct check_ns_run *run, int k)
 {
-	const struct tt_val *hv = run->host ? tt_snapshot_value(&run->host->snap, (enum tt_key_id)k) :
-					      NULL;
+	const struct tt_val *hv =
+	    run->host ? tt_snapshot_value(&run->host->snap, (enum tt_key_id)k) : NULL;
 
 	for (size_t i = 0; i < run->n; i++) {
 		const struct tt_snapshot *s = &run->v[i].snap;
@@ -523,7 +523,8 @@ text_table(FILE *f, const struct check_ns_run *run)
 	fprintf(f, "\n%-*s %-9s", w, "NAMESPACE", "KIND");
 	for (int k = 0; k < TT_K__COUNT; k++)
 		if (col[k])
-			fprintf(f, " %-*s", (int)strlen(tt_key_short(tt_key_get((enum tt_key_id)k))),
+			fprintf(f, " %-*s",
+			    (int)strlen(tt_key_short(tt_key_get((enum tt_key_id)k))),
 			    tt_key_short(tt_key_get((enum tt_key_id)k)));
 	fputc('\n', f);
 	for (size_t i = 0; i < run->n; i++) {
@@ -534,11 +535,13 @@ text_table(FILE *f, const struct check_ns_run *run)
 			if (!col[k])
 				continue;
 			cell(it, k, b, sizeof(b));
-			fprintf(f, " %-*s", (int)strlen(tt_key_short(tt_key_get((enum tt_key_id)k))), b);
+			fprintf(f, " %-*s",
+			    (int)strlen(tt_key_short(tt_key_get((enum tt_key_id)k))), b);
 		}
 		fputc('\n', f);
 	}
-	fputs("(* off the kernel's default; keys the same everywhere and at their default not shown)\n",
+	fputs(
+	    "(* off the kernel's default; keys the same everywhere and at their default not shown)\n",
 	    f);
 }
 
@@ -555,8 +558,9 @@ text_host_only(FILE *f, const struct check_ns_run *run)
 
 		if (!(key->flags & TT_KEY_HOST_ONLY) || v == NULL)
 			continue;
-		fprintf(f, "%s %s = %s", any ? "," : "host-only, the host's for every namespace:",
-		    tt_key_short(key), tt_val_format(v, vb, sizeof(vb)));
+		fprintf(f, "%s %s = %s",
+		    any ? "," : "host-only, the host's for every namespace:", tt_key_short(key),
+		    tt_val_format(v, vb, sizeof(vb)));
 		any = true;
 	}
 	if (any)
@@ -624,8 +628,8 @@ json_host_only(struct json *j, const struct check_ns_run *run)
 }
 
 static void
-json_report_ns(FILE *f, struct cmd_env *env, const struct check_ns_run *run,
-    const struct ns_item **order)
+json_report_ns(
+    FILE *f, struct cmd_env *env, const struct check_ns_run *run, const struct ns_item **order)
 {
 	unsigned tot[4] = { 0 };
 	enum tt_severity worst = TT_SEV_OK;
@@ -740,8 +744,9 @@ warn_unread(struct cmd_env *env, const struct check_ns_run *run)
 		    "the others are audited",
 		    denied, denied == 1 ? "" : "s");
 	if (gone > 0)
-		cmd_message(env, TT_LOG_NOTICE, "note", "%zu network namespace%s went away while being read",
-		    gone, gone == 1 ? "" : "s");
+		cmd_message(env, TT_LOG_NOTICE, "note",
+		    "%zu network namespace%s went away while being read", gone,
+		    gone == 1 ? "" : "s");
 	if (run->unreadable > 0)
 		cmd_message(env, TT_LOG_NOTICE, "note",
 		    "the network namespace of %lu process%s could not be seen (not permitted)",
@@ -757,8 +762,8 @@ run_exit(const struct check_ns_run *run)
 		if (run->v[i].read && run->v[i].worst > worst)
 			worst = run->v[i].worst;
 	return worst == TT_SEV_CRITICAL ? EXIT_CRITICAL :
-	    worst == TT_SEV_WARN	    ? EXIT_WARNINGS :
-					      EXIT_CLEAN;
+	    worst == TT_SEV_WARN        ? EXIT_WARNINGS :
+					  EXIT_CLEAN;
 }
 
 static void

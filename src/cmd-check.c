@@ -29,7 +29,6 @@ enum {
 	OPT_ALL_NAMESPACES,
 };
 
-
 /* The text shown for a reading: the value, or why there is none. */
 static const char *
 reading_text(const struct tt_reading *r, char *buf, size_t len)
@@ -271,7 +270,8 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 			break;
 		case OPT_NETNS:
 			if (optarg[0] == '\0')
-				return cmd_usage_error(env, &cmd_check, "--netns needs a name, pid or path");
+				return cmd_usage_error(
+				    env, &cmd_check, "--netns needs a name, pid or path");
 			o->netns = optarg;
 			break;
 		case OPT_ALL_NAMESPACES:
@@ -282,7 +282,8 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_check, "unexpected argument '%s'", argv[optind]);
 	if (o->netns != NULL && o->all_namespaces)
-		return cmd_usage_error(env, &cmd_check, "--netns and --all-namespaces exclude each other");
+		return cmd_usage_error(
+		    env, &cmd_check, "--netns and --all-namespaces exclude each other");
 	return -1;
 }
 
@@ -412,7 +413,8 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 const struct cmd cmd_check = {
 	.name = "check",
 	.run = run_check,
-	.usage = "[--profile FILE|NAME] [--ignore-unknown] [--format text|json|prometheus] "
-		 "[--output FILE] [--no-color] [--no-census] [--netns NAME|PID|PATH | --all-namespaces]",
+	.usage =
+	    "[--profile FILE|NAME] [--ignore-unknown] [--format text|json|prometheus] "
+	    "[--output FILE] [--no-color] [--no-census] [--netns NAME|PID|PATH | --all-namespaces]",
 	.help = "audit this host's TCP teardown settings (exit 0 clean, 1 warnings, 2 critical)",
 };

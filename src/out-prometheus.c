@@ -365,7 +365,8 @@ merge_family(FILE *f, const char *const *parts, size_t nparts, const char *name,
 	for (size_t p = 0; p < nparts; p++) {
 		bool had = false;
 
-		for (const char *l = parts[p]; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+		for (const char *l = parts[p]; *l;
+		     l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
 			const char *m;
 			size_t len = strcspn(l, "\n"), mn = line_metric(l, &m);
 			bool meta = l[0] == '#';
@@ -386,7 +387,8 @@ prom_merge(FILE *f, const char *const *parts, size_t nparts)
 	/* Families in the order the first part has them (every part has
 	 * the same ones, less those a namespace lacked). */
 	for (size_t p = 0; p < nparts; p++) {
-		for (const char *l = parts[p]; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+		for (const char *l = parts[p]; *l;
+		     l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
 			const char *m;
 			size_t n = line_metric(l, &m);
 			bool seen = false;
