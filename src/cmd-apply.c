@@ -633,8 +633,9 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 const struct cmd cmd_apply = {
 	.name = "apply",
 	.run = run_apply,
-	.usage = "[--boot] [--netns NAME|PID|PATH | --all-namespaces] [--confirm SECONDS] [--skip-refused] [--format text|json] "
-		 "[--ignore-unknown] PROFILE",
+	.usage =
+	    "[--boot] [--netns NAME|PID|PATH | --all-namespaces] [--confirm SECONDS] [--skip-refused] [--format text|json] "
+	    "[--ignore-unknown] PROFILE",
 	.help = "write a profile's keys, journal first, each read back; on any failure "
 		"put everything back (with --confirm, undone unless confirmed in time)",
 };

@@ -36,7 +36,6 @@ struct ns_item {
 struct check_ns_run {
 	struct ns_item *v;
 	size_t n;
-	bool all;
 	bool no_admin; /* entering a namespace was refused */
 	const struct ns_item *host;
 	struct tt_profile *prof;
@@ -185,7 +184,7 @@ text_pids(FILE *f, const struct tt_netns_entry *e)
 	for (size_t i = 0; i < e->npid; i++)
 		fprintf(f, " %d", e->pid[i]);
 	if (e->nprocs > e->npid)
-		fprintf(f, " and %lu more", e->nprocs - e->npid);
+		fprintf(f, " and %lu more", e->nprocs - (unsigned long)e->npid);
 }
 
 static void
@@ -370,7 +369,7 @@ list_items(struct cmd_env *env, struct check_ns_run *run, const struct check_opt
 static int
 walk_owners(struct cmd_env *env, struct check_ns_run *run, const struct check_opts *o)
 {
-	struct tt_snapshot **snaps = calloc(run->n ? run->n : 1, sizeof(*snaps));
+	struct tt_snapshot_ref *snaps = calloc(run->n ? run->n : 1, sizeof(*snaps));
 	size_t k = 0;
 	int r = 0;
 
@@ -378,7 +377,7 @@ walk_owners(struct cmd_env *env, struct check_ns_run *run, const struct check_op
 		return -ENOMEM;
 	for (size_t i = 0; i < run->n; i++)
 		if (run->v[i].pending)
-			snaps[k++] = &run->v[i].snap;
+			snaps[k++].snap = &run->v[i].snap;
 	if (k > 0)
 		(void)tt_snapshot_find_owners(env->ctx, snaps, k, &run->thr);
 	free(snaps);
@@ -434,26 +433,31 @@ rank(const struct ns_item *it)
 	return it->read ? (int)it->worst : -1;
 }
 
+/* One item in the report's order. */
+struct ns_ref {
+	const struct ns_item *it;
+};
+
 static int
 cmp_worst(const void *a, const void *b)
 {
-	const struct ns_item *const *x = a, *const *y = b;
+	const struct ns_ref *x = a, *y = b;
 
-	if (rank(*x) != rank(*y))
-		return rank(*y) - rank(*x);
-	return *x < *y ? -1 : *x > *y;
+	if (rank(x->it) != rank(y->it))
+		return rank(y->it) - rank(x->it);
+	return x->it < y->it ? -1 : x->it > y->it;
 }
 
 /* The items in report order; NULL when out of memory. */
-static const struct ns_item **
+static struct ns_ref *
 report_order(const struct check_ns_run *run)
 {
-	const struct ns_item **order = calloc(run->n ? run->n : 1, sizeof(*order));
+	struct ns_ref *order = calloc(run->n ? run->n : 1, sizeof(*order));
 
 	if (order == NULL)
 		return NULL;
 	for (size_t i = 0; i < run->n; i++)
-		order[i] = &run->v[i];
+		order[i].it = &run->v[i];
 	qsort(order, run->n, sizeof(*order), cmp_worst);
 	return order;
 }
@@ -568,21 +572,20 @@ text_host_only(FILE *f, const struct check_ns_run *run)
 }
 
 static void
-text_report_ns(FILE *f, const struct check_ns_run *run, const struct ns_item **order)
+text_report_ns(FILE *f, const struct check_ns_run *run, const struct ns_ref *order)
 {
 	unsigned ndef, nchild;
 	char head[160];
 
 	headline(run, head, sizeof(head), &ndef, &nchild);
-	fprintf(f, "%zu network namespace%s%s\n%s\n", run->n, run->n == 1 ? "" : "s",
-	    run->prof ? "" : "", head);
+	fprintf(f, "%zu network namespace%s\n%s\n", run->n, run->n == 1 ? "" : "s", head);
 	if (run->prof != NULL)
 		fprintf(f, "profile %s (nat = %s)\n", run->prof->path,
 		    tt_nat_decl_name(run->prof->nat));
 	text_table(f, run);
 	text_host_only(f, run);
 	for (size_t i = 0; i < run->n; i++) {
-		const struct ns_item *it = order[i];
+		const struct ns_item *it = order[i].it;
 
 		if (it->read) {
 			fputs(it->part ? it->part : "", f);
@@ -629,7 +632,7 @@ json_host_only(struct json *j, const struct check_ns_run *run)
 
 static void
 json_report_ns(
-    FILE *f, struct cmd_env *env, const struct check_ns_run *run, const struct ns_item **order)
+    FILE *f, struct cmd_env *env, const struct check_ns_run *run, const struct ns_ref *order)
 {
 	unsigned tot[4] = { 0 };
 	enum tt_severity worst = TT_SEV_OK;
@@ -642,7 +645,7 @@ json_report_ns(
 	json_host_only(&j, run);
 	json_arr_begin(&j, "namespaces");
 	for (size_t i = 0; i < run->n; i++) {
-		const struct ns_item *it = order[i];
+		const struct ns_item *it = order[i].it;
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *m;
@@ -693,7 +696,7 @@ void
 check_ns_print(FILE *f, struct cmd_env *env, const struct check_opts *o)
 {
 	const struct check_ns_run *run = o->ns_run;
-	const struct ns_item **order = report_order(run);
+	struct ns_ref *order = report_order(run);
 
 	if (order == NULL)
 		return;
@@ -780,7 +783,7 @@ run_free(struct check_ns_run *run)
 int
 check_namespaces(struct cmd_env *env, struct check_opts *o)
 {
-	struct check_ns_run run = { .all = o->all_namespaces };
+	struct check_ns_run run = { .n = 0 };
 	struct tt_findings none = { 0 };
 	int r = 0;
 

@@ -89,7 +89,10 @@ enum {
 	}
 
 /* --netns for the commands that change or show one namespace's keys. */
-#define NETNS_LONG_OPTION { "netns", required_argument, NULL, OPT_NETNS_ENTER }
+#define NETNS_LONG_OPTION                                         \
+	{                                                         \
+		"netns", required_argument, NULL, OPT_NETNS_ENTER \
+	}
 
 /*
  * Enters the network namespace arg names (an `ip netns` name, a pid, a

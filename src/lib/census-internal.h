@@ -52,7 +52,10 @@ int tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c);
  * first), then with the others.  The fd limit is the highest of theirs;
  * owner_fds_read is the walk's.  Returns as tt_census_find_owners().
  */
-int tt_census_find_owners_many(const struct tt_ctx *ctx, struct tt_census **cs, size_t n);
+struct tt_census_ref {
+	struct tt_census *c;
+};
+int tt_census_find_owners_many(const struct tt_ctx *ctx, struct tt_census_ref *cs, size_t n);
 /* Records the calling thread's network namespace as the census's. */
 void tt_census_set_netns(const struct tt_ctx *ctx, struct tt_census *c);
 

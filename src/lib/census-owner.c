@@ -79,7 +79,7 @@ owner_add(const struct tt_ctx *ctx, struct tt_census *c, int pid, char *comm, si
 
 /* One walk over the processes: what it looks for and how far it got. */
 struct owner_walk {
-	struct tt_census **cs; /* the censuses whose inodes are looked for */
+	struct tt_census_ref *cs; /* the censuses whose inodes are looked for */
 	size_t n;
 	size_t left;         /* remembered inodes not found yet, of all */
 	uint64_t fds, limit; /* fd links read; the most to read */
@@ -99,7 +99,7 @@ find_cw(const struct owner_walk *w, int own, uint64_t inode, struct tt_census **
 	struct tt_census_cw key = { .inode = inode }, *hit;
 
 	for (int i = own < 0 ? 0 : -1; i < (int)w->n; i++) {
-		struct tt_census *c = w->cs[i < 0 ? own : i];
+		struct tt_census *c = w->cs[i < 0 ? own : i].c;
 
 		if (i == own && i >= 0)
 			continue;
@@ -181,15 +181,15 @@ own_census(const struct owner_walk *w, int dfd, const char *name)
 	bool any = false;
 
 	for (size_t i = 0; i < w->n; i++)
-		any = any || w->cs[i]->ns_known;
+		any = any || w->cs[i].c->ns_known;
 	if (!any)
 		return -2;
 	snprintf(rel, sizeof(rel), "%s/ns/net", name);
 	if (fstatat(dfd, rel, &st, 0) < 0)
 		return -1;
 	for (size_t i = 0; i < w->n; i++)
-		if (w->cs[i]->ns_known && st.st_dev == w->cs[i]->ns_dev &&
-		    st.st_ino == w->cs[i]->ns_ino)
+		if (w->cs[i].c->ns_known && st.st_dev == w->cs[i].c->ns_dev &&
+		    st.st_ino == w->cs[i].c->ns_ino)
 			return (int)i;
 	return -1;
 }
@@ -247,7 +247,7 @@ owners_reset(struct tt_census *c)
 }
 
 int
-tt_census_find_owners_many(const struct tt_ctx *ctx, struct tt_census **cs, size_t n)
+tt_census_find_owners_many(const struct tt_ctx *ctx, struct tt_census_ref *cs, size_t n)
 {
 	struct owner_walk w = { .cs = cs, .n = n, .limit = 0 };
 	char root[4096];
@@ -258,10 +258,10 @@ tt_census_find_owners_many(const struct tt_ctx *ctx, struct tt_census **cs, size
 	if (r < 0 || n == 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
-		owners_reset(cs[i]);
-		w.left += cs[i]->ncw;
-		if (cs[i]->owner_fd_limit > w.limit)
-			w.limit = cs[i]->owner_fd_limit;
+		owners_reset(cs[i].c);
+		w.left += cs[i].c->ncw;
+		if (cs[i].c->owner_fd_limit > w.limit)
+			w.limit = cs[i].c->owner_fd_limit;
 	}
 	if (w.limit == 0)
 		w.limit = TT_CENSUS_OWNER_FD_MAX;
@@ -278,7 +278,7 @@ tt_census_find_owners_many(const struct tt_ctx *ctx, struct tt_census **cs, size
 	walk_pass(ctx, &w, d, 1);
 	closedir(d);
 	for (size_t i = 0; i < n; i++) {
-		struct tt_census *c = cs[i];
+		struct tt_census *c = cs[i].c;
 
 		c->owner_fds_read = w.fds;
 		c->owners_partial = c->cw_matched < c->ncw && w.fds >= w.limit;
@@ -291,7 +291,9 @@ tt_census_find_owners_many(const struct tt_ctx *ctx, struct tt_census **cs, size
 int
 tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c)
 {
+	struct tt_census_ref one = { .c = c };
+
 	if (!c->ns_known)
 		tt_census_set_netns(ctx, c);
-	return tt_census_find_owners_many(ctx, &c, 1);
+	return tt_census_find_owners_many(ctx, &one, 1);
 }

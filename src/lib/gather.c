@@ -120,10 +120,10 @@ tt_snapshot_gather(const struct tt_ctx *ctx, const struct tt_netns *ns, unsigned
 }
 
 int
-tt_snapshot_find_owners(const struct tt_ctx *ctx, struct tt_snapshot *const *snaps, size_t n,
+tt_snapshot_find_owners(const struct tt_ctx *ctx, const struct tt_snapshot_ref *snaps, size_t n,
     const struct tt_thresholds *thr)
 {
-	struct tt_census **cs;
+	struct tt_census_ref *cs;
 	struct tt_thresholds def;
 	size_t k = 0;
 	int r;
@@ -136,11 +136,11 @@ tt_snapshot_find_owners(const struct tt_ctx *ctx, struct tt_snapshot *const *sna
 	if (cs == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		struct tt_census *c = snaps[i]->census;
+		struct tt_census *c = snaps[i].snap->census;
 		uint64_t cw = c ? tt_census_state(c, TT_CS_CLOSE_WAIT) : 0;
 
 		if (c != NULL && cw > 0 && (long long)cw >= thr->close_wait_warn)
-			cs[k++] = c;
+			cs[k++].c = c;
 	}
 	r = k ? tt_census_find_owners_many(ctx, cs, k) : 0;
 	free(cs);

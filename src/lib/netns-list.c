@@ -67,7 +67,7 @@ take_pod_uid(const char *s, size_t n, struct tt_cgroup_id *id)
 	for (size_t i = 0; i < n; i++) {
 		if (!isxdigit((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
 			return false;
-		id->pod_uid[i] = s[i] == '_' ? '-' : s[i];
+		id->pod_uid[i] = (char)(s[i] == '_' ? '-' : s[i]);
 	}
 	id->pod_uid[n] = '\0';
 	return true;

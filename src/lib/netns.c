@@ -43,7 +43,7 @@ check_netns_fd(int fd)
 int
 tt_netns_open_path(const char *path, struct tt_netns *ns)
 {
-	struct stat st;
+	struct stat st = { 0 };
 	int fd, r;
 
 	*ns = (struct tt_netns){ .proc_root = NULL, .fd = -1 };

@@ -92,7 +92,10 @@ int tt_snapshot_gather(const struct tt_ctx *ctx, const struct tt_netns *ns, unsi
  * censuses whose CLOSE_WAIT count reaches thr->close_wait_warn (thr NULL:
  * the default) are looked for.  0 or a negative errno.
  */
-int tt_snapshot_find_owners(const struct tt_ctx *ctx, struct tt_snapshot *const *snaps, size_t n,
+struct tt_snapshot_ref {
+	struct tt_snapshot *snap;
+};
+int tt_snapshot_find_owners(const struct tt_ctx *ctx, const struct tt_snapshot_ref *snaps, size_t n,
     const struct tt_thresholds *thr);
 
 /* Frees what the snapshot's census, nat and sysctld point to; NULLs them. */
