@@ -561,7 +561,9 @@ apply_in(struct cmd_env *env, const struct apply_opts *o, const struct tt_netns_
 		return EXIT_SOFTWARE;
 	}
 	if (pid == 0) {
-		rc = cmd_enter_netns_as(env, e->path, e->name, true);
+		struct tt_netns id = { .fd = -1, .dev = e->dev, .ino = e->ino };
+
+		rc = cmd_enter_netns_as(env, e->path, e->name, true, &id);
 		if (rc == 0)
 			rc = apply_one(env, o);
 		fflush(stdout);

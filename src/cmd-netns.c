@@ -80,11 +80,12 @@ report_gone(struct cmd_env *env, const char *arg)
 int
 cmd_enter_netns(struct cmd_env *env, const char *arg, bool record)
 {
-	return cmd_enter_netns_as(env, arg, arg, record);
+	return cmd_enter_netns_as(env, arg, arg, record, NULL);
 }
 
 int
-cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool record)
+cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool record,
+    const struct tt_netns *expect)
 {
 	char dir[PATH_MAX];
 	struct tt_netns ns;
@@ -93,6 +94,10 @@ cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool 
 	int back, r;
 
 	r = tt_netns_open(env->ctx, arg, NULL, &ns);
+	if (r == 0 && expect != NULL && (ns.dev != expect->dev || ns.ino != expect->ino)) {
+		tt_netns_close(&ns); /* its pid went to a process elsewhere */
+		r = -ENOENT;
+	}
 	if (r == -ENOENT) {
 		report_gone(env, name);
 		return EXIT_NOINPUT;

@@ -104,8 +104,11 @@ enum {
  * 0, or an exit code after saying what is wrong.
  */
 int cmd_enter_netns(struct cmd_env *env, const char *arg, bool record);
-/* The same for a namespace opened by arg and known as name. */
-int cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool record);
+struct tt_netns;
+/* The same for a namespace opened by arg and known as name; when expect
+ * is not NULL, one whose identity is another is taken as gone. */
+int cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool record,
+    const struct tt_netns *expect);
 
 /*
  * Handles an option from COMMON_LONG_OPTIONS.  Returns 1 when handled, 0 when
