@@ -145,6 +145,32 @@ else
 	echo "# no writable cgroup2 hierarchy: the pod's naming is left to test-netns"
 fi
 
+# The document against its schema (docs/schema), the plain check's parts
+# by reference.
+if python3 -c 'import jsonschema, referencing' 2>/dev/null; then
+	cat >"$SCRATCH/validate.py" <<'EOP'
+import json, sys
+import jsonschema
+from referencing import Registry, Resource
+d = sys.argv[1]
+main = json.load(open(d + "/check-namespaces.schema.json"))
+check = json.load(open(d + "/check.schema.json"))
+reg = Registry().with_resource(check["$id"], Resource.from_contents(check))
+jsonschema.Draft202012Validator.check_schema(main)
+v = jsonschema.Draft202012Validator(main, registry=reg)
+errors = list(v.iter_errors(json.load(open(sys.argv[2]))))
+for e in errors:
+    print("#", "/".join(str(p) for p in e.absolute_path), e.message[:200])
+sys.exit(1 if errors else 0)
+EOP
+	SCHEMA=$TESTS_DIR/../docs/schema
+	check "--all-namespaces JSON against check-namespaces.schema.json" \
+		python3 "$SCRATCH/validate.py" "$SCHEMA" "$SCRATCH/all.json"
+	jq '.namespaces[0].error = "gone"' "$SCRATCH/all.json" >"$SCRATCH/bad.json"
+	check "the schema refuses a namespace both read and gone" \
+		sh -c "! python3 '$SCRATCH/validate.py' '$SCHEMA' '$SCRATCH/bad.json' >/dev/null"
+fi
+
 # The text report: the table, the headline, worst first.
 "$TCPTUNE" check --all-namespaces --no-color >"$SCRATCH/all.txt" 2>/dev/null
 check "text: the headline" grep -q "namespaces\? on kernel defaults$" "$SCRATCH/all.txt"
