@@ -26,6 +26,10 @@
  *
  * The kernel's own counters (sockstat, TcpExt) are left to node_exporter's
  * netstat and sockstat collectors, which export them already.
+ *
+ * For several namespaces (prom_report_ns(), prom_merge()) each sample
+ * gets a first label netns="NAME", and tcptune_info says initial or child
+ * in a label scope.
  */
 #include "config.h"
 
