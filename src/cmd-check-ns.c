@@ -521,7 +521,9 @@ text_table(FILE *f, const struct check_ns_run *run)
 		ncol += col[k];
 	}
 	if (ncol == 0) {
-		fputs("\nevery namespace has the same values, all the kernel's defaults\n", f);
+		fputs("\nno namespace read has a key off the host's value or the kernel's "
+		      "default\n",
+		    f);
 		return;
 	}
 	fprintf(f, "\n%-*s %-9s", w, "NAMESPACE", "KIND");
@@ -801,7 +803,9 @@ check_namespaces(struct cmd_env *env, struct check_opts *o)
 		r = gather_all(env, &run, o);
 	}
 	if (r == 0 && !o->all_namespaces && run.n == 1 && !run.v[0].read) {
-		cmd_err(env, "--netns %s: %s", o->netns, strerror(-run.v[0].err));
+		cmd_err(env, "--netns %s: %s%s", o->netns, strerror(-run.v[0].err),
+		    run.v[0].err == -EPERM ? " (entering a network namespace needs CAP_SYS_ADMIN)" :
+					     "");
 		r = cmd_exit_for_errno(run.v[0].err);
 	}
 	if (r != 0) {

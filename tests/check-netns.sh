@@ -216,6 +216,22 @@ check "each family's HELP once" [ -z "$(grep '^# HELP' "$SCRATCH/all.prom" | sor
 check "the netns label names $A" grep -q "^tcptune_sysctl_value{netns=\"$A\",key=\"net.ipv4.tcp_fin_timeout\"} 33$" "$SCRATCH/all.prom"
 check "no netns label carries a pid" sh -c "! grep -o 'netns=\"[^\"]*\"' '$SCRATCH/all.prom' | grep -q '\\['"
 
+# Without CAP_SYS_ADMIN: said, and what can be seen is audited.
+if command -v setpriv >/dev/null &&
+	setpriv --bounding-set -sys_admin --inh-caps -sys_admin true 2>/dev/null; then
+	nocap() { setpriv --bounding-set -sys_admin --inh-caps -sys_admin "$TCPTUNE" "$@"; }
+	rc=0
+	nocap check --all-namespaces --format json >"$SCRATCH/nocap.json" 2>"$SCRATCH/nocap.err" || rc=$?
+	check "without CAP_SYS_ADMIN: said on standard error ($rc)" grep -q "CAP_SYS_ADMIN" "$SCRATCH/nocap.err"
+	check "without CAP_SYS_ADMIN: the own namespace is still audited" \
+		[ "$(jq -r '[.namespaces[] | select(.netns.kind == "host" and .error == null)] | length' "$SCRATCH/nocap.json")" = 1 ]
+	check "without CAP_SYS_ADMIN: $A is listed as not permitted" \
+		[ "$(jq -r --arg n "$A" '.namespaces[] | select(.netns.name == $n) | .error' "$SCRATCH/nocap.json")" = "not permitted" ]
+	rc=0
+	nocap check --netns "$A" >/dev/null 2>"$SCRATCH/nocap.err" || rc=$?
+	check "without CAP_SYS_ADMIN: --netns exits 77 ($rc)" [ "$rc" -eq 77 ]
+fi
+
 # Plain check is unchanged: no namespaces array.
 "$TCPTUNE" check --format json >"$SCRATCH/plain.json" 2>/dev/null
 check "plain check JSON has no namespaces member" [ "$(jq -r 'has("namespaces")' "$SCRATCH/plain.json")" = false ]
