@@ -6,7 +6,8 @@
  * turn (setns) and prints one line for each: the floor of a check of
  * every namespace.
  */
-#define _GNU_SOURCE
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>

@@ -11,7 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -174,6 +177,116 @@ test_open_refusals(void **state)
 	tt_ctx_free(ctx);
 }
 
+/* A made-up proc tree: each pid's ns/net a file, the same file (a hard
+ * link) for pids of one namespace, as the same inode is the same one. */
+static void
+put(const char *root, const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	(void)mkdir(root, 0755);
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		(void)mkdir(path, 0755);
+		*p = '/';
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+pid(const char *root, int p, const char *comm, const char *cgroup, int ns_of)
+{
+	char rel[64], a[512], b[512];
+
+	snprintf(rel, sizeof(rel), "%d/comm", p);
+	put(root, rel, comm);
+	snprintf(rel, sizeof(rel), "%d/cgroup", p);
+	put(root, rel, cgroup);
+	if (ns_of == p) {
+		snprintf(rel, sizeof(rel), "%d/ns/net", p);
+		put(root, rel, "");
+		return;
+	}
+	snprintf(a, sizeof(a), "%s/%d/ns/net", root, ns_of);
+	snprintf(b, sizeof(b), "%s/%d/ns", root, p);
+	(void)mkdir(b, 0755);
+	snprintf(b, sizeof(b), "%s/%d/ns/net", root, p);
+	assert_int_equal(link(a, b), 0);
+}
+
+static const struct tt_netns_entry *
+by_pid(const struct tt_netns_list *l, int p)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].npid > 0 && l->v[i].pid[0] == p)
+			return &l->v[i];
+	return NULL;
+}
+
+static void
+test_list_fixture(void **state)
+{
+	char root[] = "/tmp/tt-netns-XXXXXX", proc[600], logs[600], run[600];
+	struct tt_netns_list_opts o = { .run_dir = run, .pod_log_dir = logs };
+	struct tt_netns_list l;
+	struct tt_ctx *ctx = tt_ctx_new(NULL);
+	const struct tt_netns_entry *e;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	snprintf(logs, sizeof(logs), "%s/pods", root);
+	snprintf(run, sizeof(run), "%s/run", root);
+	assert_int_equal(mkdir(proc, 0755), 0);
+	assert_int_equal(mkdir(run, 0755), 0);
+	put(logs, "shop_web-1_" UID "/web/0.log", "");
+	pid(proc, 1, "systemd\n", "0::/init.scope\n", 1);
+	pid(proc, 2, "kthreadd\n", "0::/\n", 1);
+	pid(proc, 300, "pause\n",
+	    "0::/kubepods.slice/kubepods-pod" UIDU ".slice/cri-containerd-" ID64 ".scope\n", 300);
+	pid(proc, 310, "nginx\n", "0::/kubepods.slice/kubepods-pod" UIDU ".slice/x.scope\n", 300);
+	pid(proc, 400, "redis\n", "0::/system.slice/docker-" ID64 ".scope\n", 400);
+	pid(proc, 500, "sleep\n", "0::/user.slice/session-1.scope\n", 500);
+	assert_non_null(ctx);
+	assert_int_equal(tt_ctx_set_proc_root(ctx, proc), 0);
+	assert_int_equal(tt_netns_list(ctx, &o, &l), 0);
+	assert_int_equal(l.n, 4);
+	assert_int_equal(l.v[0].kind, TT_NSK_HOST); /* the host first */
+	assert_string_equal(l.v[0].name, "host");
+	assert_int_equal(l.v[0].nprocs, 2);
+	e = by_pid(&l, 300);
+	assert_non_null(e);
+	assert_int_equal(e->kind, TT_NSK_POD);
+	assert_string_equal(e->name, "shop/web-1");
+	assert_string_equal(e->pod_namespace, "shop");
+	assert_int_equal(e->npid, 2);
+	assert_int_equal(e->pid[1], 310);
+	e = by_pid(&l, 400);
+	assert_non_null(e);
+	assert_int_equal(e->kind, TT_NSK_CONTAINER);
+	assert_string_equal(e->name, "docker:0123456789ab");
+	e = by_pid(&l, 500);
+	assert_non_null(e);
+	assert_int_equal(e->kind, TT_NSK_PROCESS);
+	assert_string_equal(e->name, "sleep[500]");
+	assert_non_null(strstr(e->path, "/500/ns/net"));
+	assert_ptr_equal(tt_netns_list_find(&l, e->dev, e->ino), e);
+	tt_netns_list_free(&l);
+	assert_null(l.v);
+	tt_ctx_free(ctx);
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -186,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_pod_log_entry),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_open_refusals),
+		cmocka_unit_test(test_list_fixture),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
