@@ -155,11 +155,11 @@ test_refuses(void **state)
 		"key\tnet.ipv4.tcp_fin_timeout\t60\t31\t-\nend\n",           /* twice */
 		"@key\tnet.ipv4.tcp_fin_timeout\t60\t30000000000\t-\nend\n", /* kernel bound */
 		"@key\tnet.ipv4.ip_local_port_range\t32768 60999\t0 70000\t-\nend\n",
-		"@root proc\nend\n",        /* not absolute */
-		"@netns 4 0\nend\n",        /* no inode */
-		"@boot XYZ\nend\n",         /* not a boot id */
+		"@root proc\nend\n",                                      /* not absolute */
+		"@netns 4 0\nend\n",                                      /* no inode */
+		"@boot XYZ\nend\n",                                       /* not a boot id */
 		"@boot 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 soon\nend\n", /* not a boot time */
-		"@root /a\nroot /b\nend\n", /* twice */
+		"@root /a\nroot /b\nend\n",                               /* twice */
 		"@confirm 0 5\nend\n",
 		"@confirm 100\nend\n",
 		"@whatever 1\nend\n",

@@ -121,7 +121,7 @@ struct tt_census_owner {
 #define TT_CENSUS_OWNER_CAP 64    /* owner rows */
 /* fd links the owner walk reads at most (about 1 s at 3.5 us each) */
 #define TT_CENSUS_OWNER_FD_MAX 262144
-#define TT_CENSUS_PORT_CAP  64    /* CLOSE_WAIT local ports, listeners */
+#define TT_CENSUS_PORT_CAP     64 /* CLOSE_WAIT local ports, listeners */
 
 /* CLOSE_WAIT sockets by local port.  Those with no inode have not been
  * accept()ed yet: they sit in the accept queue of the listener on that
