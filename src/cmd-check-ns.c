@@ -712,25 +712,28 @@ check_ns_print(FILE *f, struct cmd_env *env, const struct check_opts *o)
 }
 
 /* Prometheus labels: the name, never a pid; a process's namespace by its
- * command, numbered when two share one. */
+ * command.  Two namespaces with one label (two processes of one command,
+ * a pod's old and new sandbox) are numbered #2, #3 in listing order, so
+ * that every series stays one series. */
 static void
 make_labels(struct check_ns_run *run)
 {
 	for (size_t i = 0; i < run->n; i++) {
 		struct ns_item *it = &run->v[i];
+		char base[sizeof(it->label)];
 		unsigned same = 1;
 
-		if (it->e.kind != TT_NSK_PROCESS) {
-			snprintf(it->label, sizeof(it->label), "%s", it->e.name);
-			continue;
-		}
-		for (size_t j = 0; j < i; j++)
-			same += run->v[j].e.kind == TT_NSK_PROCESS &&
-			    strcmp(run->v[j].e.comm, it->e.comm) == 0;
-		if (same == 1)
-			snprintf(it->label, sizeof(it->label), "process:%s", it->e.comm);
+		if (it->e.kind == TT_NSK_PROCESS)
+			snprintf(base, sizeof(base), "process:%.31s", it->e.comm);
 		else
-			snprintf(it->label, sizeof(it->label), "process:%s#%u", it->e.comm, same);
+			snprintf(base, sizeof(base), "%.190s", it->e.name);
+		snprintf(it->label, sizeof(it->label), "%s", base);
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(run->v[j].label, it->label) != 0)
+				continue;
+			snprintf(it->label, sizeof(it->label), "%.190s#%u", base, ++same);
+			j = (size_t)-1; /* look again from the first */
+		}
 	}
 }
 
