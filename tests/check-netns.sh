@@ -235,6 +235,19 @@ if command -v setpriv >/dev/null &&
 	check "without CAP_SYS_ADMIN: --netns exits 77 ($rc)" [ "$rc" -eq 77 ]
 fi
 
+# A namespace gone between the listing and its turn: its file no longer
+# leads to a namespace.  On a copied proc tree every listed namespace is
+# such a file; each is reported as gone and the run is no failure.
+cp -r "$FIXTURES/proc-6.18" "$SCRATCH/proc"
+mkdir -p "$SCRATCH/proc/77/ns"
+: >"$SCRATCH/proc/77/ns/net"
+echo vanished >"$SCRATCH/proc/77/comm"
+rc=0
+"$TCPTUNE" check --all-namespaces --proc-root "$SCRATCH/proc" --format json >"$SCRATCH/gone.json" 2>"$SCRATCH/gone.err" || rc=$?
+check "a namespace gone before its turn: reported, exit 0 ($rc)" [ "$rc" -eq 0 ] &&
+	[ "$(jq -r '.namespaces[] | select(.netns.name == "vanished[77]") | .error' "$SCRATCH/gone.json")" = gone ]
+check "... and said on standard error" grep -q "went away while being read" "$SCRATCH/gone.err"
+
 # Plain check is unchanged: no namespaces array.
 "$TCPTUNE" check --format json >"$SCRATCH/plain.json" 2>/dev/null
 check "plain check JSON has no namespaces member" [ "$(jq -r 'has("namespaces")' "$SCRATCH/plain.json")" = false ]
