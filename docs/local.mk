@@ -9,6 +9,7 @@ EXTRA_DIST += \
 	docs/fleet.md \
 	docs/hardening.md \
 	docs/journal.md \
+	docs/namespaces.md \
 	docs/json.md \
 	docs/kubernetes.md \
 	docs/kubernetes/tcptune-daemonset.yaml \

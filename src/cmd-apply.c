@@ -31,6 +31,7 @@
 
 #include "cmd-applier.h"
 #include "lib/journal.h"
+#include "lib/netns.h"
 #include "lib/sysctld.h"
 #include "out-sysctld.h"
 
@@ -39,6 +40,7 @@ enum {
 	OPT_SKIP_REFUSED,
 	OPT_IGNORE_UNKNOWN,
 	OPT_BOOT,
+	OPT_ALL_NAMESPACES,
 };
 
 static void
@@ -265,6 +267,7 @@ struct apply_opts {
 	bool boot;
 	long long confirm; /* seconds to wait for `tcptune confirm`; 0: none */
 	const char *profile;
+	bool all_namespaces; /* every namespace but the host's, one by one */
 };
 
 /* What one apply works on, and what it leaves for the report. */
@@ -289,11 +292,13 @@ apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
+		NETNS_LONG_OPTION,
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "confirm", required_argument, NULL, OPT_CONFIRM },
 		{ "skip-refused", no_argument, NULL, OPT_SKIP_REFUSED },
 		{ "ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN },
 		{ "boot", no_argument, NULL, OPT_BOOT },
+		{ "all-namespaces", no_argument, NULL, OPT_ALL_NAMESPACES },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, r;
@@ -325,10 +330,16 @@ apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 		case OPT_BOOT:
 			o->boot = true;
 			break;
+		case OPT_ALL_NAMESPACES:
+			o->all_namespaces = true;
+			break;
 		}
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(env, &cmd_apply, "one PROFILE expected");
+	if (o->all_namespaces && (o->boot || o->format != FORMAT_TEXT || env->netns_name[0]))
+		return cmd_usage_error(env, &cmd_apply,
+		    "--all-namespaces goes with none of --boot, --format json, --netns");
 	/* At boot a profile applies whole or not at all, and nobody is
 	 * there to confirm or to read JSON. */
 	if (o->boot && (o->confirm != 0 || o->skip_refused || o->format != FORMAT_TEXT))
@@ -521,11 +532,98 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 	return rc;
 }
 
+/* One apply, in the namespace the process is in. */
+static int
+apply_one(struct cmd_env *env, const struct apply_opts *o)
+{
+	struct apply_run a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.state = -1;
+	rc = apply_prepare(env, o, &a);
+	if (rc == 0 && a.plan.nrefuse > 0 && !o->skip_refused)
+		rc = apply_refused(env, o, &a);
+	else if (rc == 0)
+		rc = apply_execute(env, o, &a);
+	apply_run_free(&a);
+	return rc;
+}
+
+/* One namespace of --all-namespaces, in a child process that enters it
+ * for good: its exit code, EXIT_NOINPUT when it went away. */
+static int
+apply_in(struct cmd_env *env, const struct apply_opts *o, const struct tt_netns_entry *e)
+{
+	int status, rc;
+	pid_t pid;
+
+	printf("\n== %s (%s, netns inode %llu)\n", e->name, tt_netns_kind_name(e->kind),
+	    (unsigned long long)e->ino);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		cmd_err(env, "fork: %s", strerror(errno));
+		return EXIT_SOFTWARE;
+	}
+	if (pid == 0) {
+		struct tt_netns id = { .fd = -1, .dev = e->dev, .ino = e->ino };
+
+		rc = cmd_enter_netns_as(env, e->path, e->name, true, &id);
+		if (rc == 0)
+			rc = apply_one(env, o);
+		fflush(stdout);
+		fflush(stderr);
+		_exit(rc);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_SOFTWARE;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SOFTWARE;
+}
+
+/*
+ * apply --all-namespaces: every namespace but the host's (plain apply is
+ * the host's), each with its own journal and promises.  A namespace gone
+ * is reported and the others go on.  Exit: 0 when every namespace still
+ * there took the profile, else the first failing namespace's code.
+ */
+static int
+apply_all(struct cmd_env *env, const struct apply_opts *o)
+{
+	struct tt_netns_list l;
+	unsigned done = 0, gone = 0, failed = 0;
+	int r, first = 0;
+
+	r = tt_netns_list(env->ctx, NULL, &l);
+	if (r < 0) {
+		cmd_err(env, "cannot list the network namespaces: %s", strerror(-r));
+		return cmd_exit_for_errno(r);
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		if (l.v[i].kind == TT_NSK_HOST)
+			continue;
+		r = apply_in(env, o, &l.v[i]);
+		if (r == EXIT_NOINPUT) {
+			gone++;
+		} else if (r != 0) {
+			failed++;
+			first = first ? first : r;
+		} else {
+			done++;
+		}
+	}
+	printf("\n%u namespace%s applied, %u failed, %u gone before their turn\n", done,
+	    done == 1 ? "" : "s", failed, gone);
+	tt_netns_list_free(&l);
+	return first;
+}
+
 static int
 run_apply(struct cmd_env *env, int argc, char *argv[])
 {
 	struct apply_opts o;
-	struct apply_run a;
 	int rc;
 
 	env->changes_kernel = true;
@@ -536,22 +634,17 @@ run_apply(struct cmd_env *env, int argc, char *argv[])
 		env->journal = true;
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	}
-	memset(&a, 0, sizeof(a));
-	a.state = -1;
-	rc = apply_prepare(env, &o, &a);
-	if (rc == 0 && a.plan.nrefuse > 0 && !o.skip_refused)
-		rc = apply_refused(env, &o, &a);
-	else if (rc == 0)
-		rc = apply_execute(env, &o, &a);
-	apply_run_free(&a);
-	return rc;
+	if (o.all_namespaces)
+		return apply_all(env, &o);
+	return apply_one(env, &o);
 }
 
 const struct cmd cmd_apply = {
 	.name = "apply",
 	.run = run_apply,
-	.usage = "[--boot] [--confirm SECONDS] [--skip-refused] [--format text|json] "
-		 "[--ignore-unknown] PROFILE",
+	.usage =
+	    "[--boot] [--netns NAME|PID|PATH | --all-namespaces] [--confirm SECONDS] [--skip-refused] [--format text|json] "
+	    "[--ignore-unknown] PROFILE",
 	.help = "write a profile's keys, journal first, each read back; on any failure "
 		"put everything back (with --confirm, undone unless confirmed in time)",
 };

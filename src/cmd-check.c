@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd-check.h"
 #include "cmd.h"
 #include "json.h"
 #include "out-file.h"
@@ -27,17 +28,8 @@ enum {
 	OPT_NO_CENSUS,
 	OPT_OUTPUT,
 	OPT_INTERVAL,
-};
-
-struct check_opts {
-	const char *profile;
-	unsigned profile_flags;
-	enum output_format format;
-	bool prometheus;
-	bool color;
-	bool no_census;
-	const char *output; /* --output FILE, written whole or not at all */
-	double interval;    /* --interval SECONDS; 0: one reading */
+	OPT_NETNS,
+	OPT_ALL_NAMESPACES,
 };
 
 /* The text shown for a reading: the value, or why there is none. */
@@ -94,8 +86,8 @@ text_keys(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof
 	}
 }
 
-static void
-text_finding(FILE *f, const struct tt_finding *fd, bool color)
+void
+check_text_finding(FILE *f, const struct tt_finding *fd, bool color)
 {
 	char tag[32];
 
@@ -139,7 +131,7 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	out_rates_text(f, snap->rates);
 	fputs("\nFINDINGS\n", f);
 	for (size_t i = 0; i < fs->n; i++)
-		text_finding(f, &fs->v[i], color);
+		check_text_finding(f, &fs->v[i], color);
 	tt_findings_count(fs, counts);
 	fprintf(f, "\nsummary: %u ok, %u info, %u warn, %u critical\n", counts[TT_SEV_OK],
 	    counts[TT_SEV_INFO], counts[TT_SEV_WARN], counts[TT_SEV_CRITICAL]);
@@ -163,8 +155,8 @@ json_head(struct json *j, const struct tt_ctx *ctx, const struct tt_snapshot *sn
 	cmd_json_profile(j, "profile", prof);
 }
 
-static void
-json_keys(struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof)
+void
+check_json_keys(struct json *j, const struct tt_snapshot *snap, const struct tt_profile *prof)
 {
 	json_obj_begin(j, "sysctl");
 	for (int i = 0; i < TT_K__COUNT; i++) {
@@ -183,8 +175,8 @@ json_keys(struct json *j, const struct tt_snapshot *snap, const struct tt_profil
 	json_obj_end(j);
 }
 
-static void
-json_findings(struct json *j, const struct tt_findings *fs)
+void
+check_json_findings(struct json *j, const struct tt_findings *fs)
 {
 	unsigned counts[4];
 
@@ -223,12 +215,12 @@ json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 
 	json_document_begin(&j, f);
 	json_head(&j, ctx, snap, prof);
-	json_keys(&j, snap, prof);
+	check_json_keys(&j, snap, prof);
 	out_nat_json(&j, snap, prof);
 	sysctld_json_boot(&j, snap);
 	out_census_json(&j, snap->census, snap->netns);
 	out_rates_json(&j, snap->rates);
-	json_findings(&j, fs);
+	check_json_findings(&j, fs);
 	json_obj_end(&j);
 	json_finish(&j);
 }
@@ -246,6 +238,8 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 		{ "no-census", no_argument, NULL, OPT_NO_CENSUS },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "netns", required_argument, NULL, OPT_NETNS },
+		{ "all-namespaces", no_argument, NULL, OPT_ALL_NAMESPACES },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, r;
@@ -286,12 +280,28 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 				    "--interval takes seconds from 0.1 to %d, not '%s'",
 				    CMD_INTERVAL_MAX, optarg);
 			break;
+		case OPT_NETNS:
+			if (optarg[0] == '\0')
+				return cmd_usage_error(
+				    env, &cmd_check, "--netns needs a name, pid or path");
+			o->netns = optarg;
+			break;
+		case OPT_ALL_NAMESPACES:
+			o->all_namespaces = true;
+			break;
 		}
 	}
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_check, "unexpected argument '%s'", argv[optind]);
 	if (o->interval > 0 && o->no_census)
 		return cmd_usage_error(env, &cmd_check, "--interval needs the census");
+	if (o->netns != NULL && o->all_namespaces)
+		return cmd_usage_error(
+		    env, &cmd_check, "--netns and --all-namespaces exclude each other");
+	if (o->interval > 0 && (o->netns != NULL || o->all_namespaces))
+		return cmd_usage_error(env, &cmd_check,
+		    "--interval takes one namespace's census twice: not with --netns or "
+		    "--all-namespaces");
 	return -1;
 }
 
@@ -330,8 +340,8 @@ check_gather(struct cmd_env *env, const struct check_opts *o, struct tt_profile 
 }
 
 /* The exit code of the worst finding. */
-static int
-exit_for_findings(const struct tt_findings *fs)
+int
+check_exit_for_findings(const struct tt_findings *fs)
 {
 	switch (tt_findings_worst(fs)) {
 	case TT_SEV_CRITICAL:
@@ -350,6 +360,8 @@ check_print(FILE *f, struct cmd_env *env, const struct check_opts *o,
 {
 	if (fs == NULL)
 		prom_failure(f);
+	else if (o->ns_run != NULL)
+		check_ns_print(f, env, o);
 	else if (o->prometheus)
 		prom_report(f, env->ctx, snap, prof, fs);
 	else if (o->format == FORMAT_JSON)
@@ -364,7 +376,7 @@ check_print(FILE *f, struct cmd_env *env, const struct check_opts *o,
  * Prometheus file says so (tcptune_last_run_success 0).  Returns rc, or
  * the exit code of a failed write.
  */
-static int
+int
 check_report(struct cmd_env *env, const struct check_opts *o, const struct tt_snapshot *snap,
     const struct tt_profile *prof, const struct tt_findings *fs, int rc)
 {
@@ -404,6 +416,8 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 	r = check_parse(env, argc, argv, &o);
 	if (r >= 0)
 		return r;
+	if (o.netns != NULL || o.all_namespaces)
+		return check_namespaces(env, &o);
 	r = check_gather(env, &o, &prof, &thr, &snap);
 	if (r != 0)
 		return check_report(env, &o, NULL, NULL, NULL, r);
@@ -412,7 +426,7 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 		cmd_err(env, "out of memory");
 		r = check_report(env, &o, NULL, NULL, NULL, EXIT_SOFTWARE);
 	} else {
-		r = check_report(env, &o, &snap, prof, &fs, exit_for_findings(&fs));
+		r = check_report(env, &o, &snap, prof, &fs, check_exit_for_findings(&fs));
 	}
 	tt_snapshot_free(&snap);
 	tt_findings_free(&fs);
@@ -424,6 +438,7 @@ const struct cmd cmd_check = {
 	.name = "check",
 	.run = run_check,
 	.usage = "[--profile FILE|NAME] [--ignore-unknown] [--format text|json|prometheus] "
-		 "[--output FILE] [--no-color] [--no-census] [--interval SECONDS]",
+		 "[--output FILE] [--no-color] [--no-census] [--interval SECONDS] "
+		 "[--netns NAME|PID|PATH | --all-namespaces]",
 	.help = "audit this host's TCP teardown settings (exit 0 clean, 1 warnings, 2 critical)",
 };

@@ -26,6 +26,7 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
+		NETNS_LONG_OPTION,
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -72,7 +73,7 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 const struct cmd cmd_confirm = {
 	.name = "confirm",
 	.run = run_confirm,
-	.usage = "[--format text|json]",
+	.usage = "[--netns NAME|PID|PATH] [--format text|json]",
 	.help = "keep an apply made with --confirm before its deadline "
 		"(exit 1 when nothing waits or it is too late)",
 };

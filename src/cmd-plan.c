@@ -30,6 +30,7 @@ plan_parse(struct cmd_env *env, int argc, char *argv[], struct plan_opts *o)
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
+		NETNS_LONG_OPTION,
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN },
 		{ NULL, 0, NULL, 0 },
@@ -121,7 +122,7 @@ run_plan(struct cmd_env *env, int argc, char *argv[])
 const struct cmd cmd_plan = {
 	.name = "plan",
 	.run = run_plan,
-	.usage = "[--format text|json] [--ignore-unknown] PROFILE",
+	.usage = "[--netns NAME|PID|PATH] [--format text|json] [--ignore-unknown] PROFILE",
 	.help = "show the writes a profile needs here, and what is refused "
 		"(writes nothing; exit 0 applicable, 65 invalid or refused)",
 };

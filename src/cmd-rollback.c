@@ -18,6 +18,7 @@ rollback_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
+		NETNS_LONG_OPTION,
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ NULL, 0, NULL, 0 },
@@ -143,7 +144,7 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 const struct cmd cmd_rollback = {
 	.name = "rollback",
 	.run = run_rollback,
-	.usage = "[--force] [--format text|json]",
+	.usage = "[--netns NAME|PID|PATH] [--force] [--format text|json]",
 	.help = "restore every key tcptune changed to its value before tcptune first "
 		"changed it (--force: also keys someone else changed since)",
 };

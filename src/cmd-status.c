@@ -81,6 +81,7 @@ status_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *fo
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
+		NETNS_LONG_OPTION,
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -302,7 +303,7 @@ run_status(struct cmd_env *env, int argc, char *argv[])
 const struct cmd cmd_status = {
 	.name = "status",
 	.run = run_status,
-	.usage = "[--format text|json]",
+	.usage = "[--netns NAME|PID|PATH] [--format text|json]",
 	.help = "the last apply, a pending confirmation, and whether the live values "
 		"still match (exit 1 when they do not or an apply was interrupted)",
 };

@@ -122,6 +122,11 @@ cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const cha
 		if (arg[0] == '\0')
 			return cmd_usage_error(env, cmd, "--tuned-dir needs a directory");
 		return tt_ctx_set_tuned_dir(env->ctx, arg) < 0 ? EXIT_SOFTWARE : 1;
+	case OPT_NETNS_ENTER:
+		if (arg[0] == '\0')
+			return cmd_usage_error(env, cmd, "--netns needs a name, pid or path");
+		env->netns = arg;
+		return 1;
 	case 'q':
 		env->quiet = true;
 		env->verbose = false;
@@ -175,6 +180,16 @@ cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
 			return opt;
 		*rc = r < 0 ? EXIT_CLEAN : r;
 		return CMD_OPT_STOP;
+	}
+	if (env->netns != NULL) {
+		const char *arg = env->netns;
+
+		env->netns = NULL;
+		r = cmd_enter_netns(env, arg, cmd == &cmd_apply);
+		if (r != 0) {
+			*rc = r;
+			return CMD_OPT_STOP;
+		}
 	}
 	return -1;
 }

@@ -199,6 +199,23 @@ json_null(struct json *j, const char *key)
 }
 
 void
+json_init_at(struct json *j, FILE *f, int depth)
+{
+	json_init(j, f);
+	j->depth = depth < JSON_MAX_DEPTH ? depth : JSON_MAX_DEPTH - 1;
+	j->first[j->depth] = true;
+}
+
+void
+json_raw(struct json *j, const char *text)
+{
+	if (j->depth > 0 && !j->first[j->depth])
+		fputc(',', j->f);
+	j->first[j->depth] = false;
+	fputs(text, j->f);
+}
+
+void
 json_finish(struct json *j)
 {
 	fputc('\n', j->f);

@@ -38,6 +38,10 @@
  * sockstat's counts are left to node_exporter's sockstat collector.
  * Destinations are labelled by rank (1 to PROM_DEST_MAX) and address, so
  * a file holds at most PROM_DEST_MAX series of each.
+ *
+ * For several namespaces (prom_report_ns(), prom_merge()) each sample
+ * gets a first label netns="NAME", and tcptune_info says initial or child
+ * in a label scope.
  */
 #include "config.h"
 
@@ -66,10 +70,16 @@ utf8_label_char(FILE *f, const char *p)
 	return n - 1;
 }
 
+/* The netns label every sample of a namespace's part begins with, NULL
+ * for the report of one namespace alone. */
+static const char *ns_label;
+
+static void label(FILE *f, const char *name, const char *value, bool first);
+
 /* Label values: backslash, double quote and newline are escaped, invalid
  * UTF-8 replaced. */
 static void
-label(FILE *f, const char *name, const char *value, bool first)
+label_value(FILE *f, const char *name, const char *value, bool first)
 {
 	fprintf(f, "%s%s=\"", first ? "" : ",", name);
 	for (const char *p = value ? value : ""; *p; p++) {
@@ -81,6 +91,29 @@ label(FILE *f, const char *name, const char *value, bool first)
 			p += utf8_label_char(f, p);
 	}
 	fputc('"', f);
+}
+
+static void
+label(FILE *f, const char *name, const char *value, bool first)
+{
+	if (first && ns_label != NULL) {
+		label_value(f, "netns", ns_label, true);
+		first = false;
+	}
+	label_value(f, name, value, first);
+}
+
+/* A sample's name without labels of its own: with the netns label alone
+ * when the report covers several namespaces. */
+static void
+bare_name(FILE *f, const char *name)
+{
+	fputs(name, f);
+	if (ns_label != NULL) {
+		fputc('{', f);
+		label_value(f, "netns", ns_label, true);
+		fputc('}', f);
+	}
 }
 
 /* A label value of one word, easy to match in a query: a name's spaces
@@ -215,7 +248,8 @@ finding_metrics(FILE *f, const struct tt_findings *fs)
 	}
 	family(f, "tcptune_worst_severity",
 	    "The most severe finding: 0 ok, 1 info, 2 warn, 3 critical.");
-	fprintf(f, "tcptune_worst_severity %d\n", (int)tt_findings_worst(fs));
+	bare_name(f, "tcptune_worst_severity");
+	fprintf(f, " %d\n", (int)tt_findings_worst(fs));
 }
 
 static void
@@ -286,7 +320,8 @@ counter_metrics(FILE *f, const struct tt_census *c)
 		    "%s %s of this network namespace, cumulative (/proc/net/%s).", ci->section,
 		    ci->field, ci->file);
 		family_typed(f, name, help, "counter");
-		fprintf(f, "%s %llu\n", name, (unsigned long long)c->counter[i]);
+		bare_name(f, name);
+		fprintf(f, " %llu\n", (unsigned long long)c->counter[i]);
 	}
 }
 
@@ -294,7 +329,8 @@ static void
 rate_metrics(FILE *f, const struct tt_rates *r)
 {
 	family(f, "tcptune_rate_interval_seconds", "The time the rates were measured over.");
-	fprintf(f, "tcptune_rate_interval_seconds %.3f\n", r->seconds);
+	bare_name(f, "tcptune_rate_interval_seconds");
+	fprintf(f, " %.3f\n", r->seconds);
 	family(f, "tcptune_netstat_rate_per_second",
 	    "The rise per second of a Tcp or TcpExt counter over the interval.");
 	for (int i = 0; i < TT_CTR__COUNT; i++) {
@@ -418,10 +454,12 @@ detail_metrics(FILE *f, const struct tt_census *c)
 		return;
 	family(f, "tcptune_close_wait_age_seconds",
 	    "CLOSE_WAIT idle time (since data last came in): oldest, and median to within 1/8.");
-	fprintf(f, "tcptune_close_wait_age_seconds{stat=\"oldest\"} %.3f\n",
-	    c->cw_age.oldest_ms / 1000.0);
-	fprintf(f, "tcptune_close_wait_age_seconds{stat=\"median\"} %.3f\n",
-	    tt_census_cw_median_ms(c) / 1000.0);
+	fputs("tcptune_close_wait_age_seconds{", f);
+	label(f, "stat", "oldest", true);
+	fprintf(f, "} %.3f\n", c->cw_age.oldest_ms / 1000.0);
+	fputs("tcptune_close_wait_age_seconds{", f);
+	label(f, "stat", "median", true);
+	fprintf(f, "} %.3f\n", tt_census_cw_median_ms(c) / 1000.0);
 	family(f, "tcptune_close_wait_sockets_by_age",
 	    "CLOSE_WAIT sockets by idle time: 0-10s, 10s-1min, 1min-10min, 10min-1h, 1h-1d, 1d+.");
 	for (int i = 0; i < TT_CENSUS_AGE_SHOW; i++) {
@@ -479,4 +517,106 @@ prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	}
 	if (snap->rates != NULL && snap->rates->measured)
 		rate_metrics(f, snap->rates);
+}
+
+void
+prom_begin(FILE *f)
+{
+	last_run(f, true);
+	family(f, "tcptune_check_timestamp_seconds",
+	    "When the check ran, in seconds since the epoch.");
+	fprintf(f, "tcptune_check_timestamp_seconds %lld\n", (long long)time(NULL));
+}
+
+void
+prom_report_ns(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
+    const struct tt_findings *fs, const char *netns)
+{
+	ns_label = netns;
+	family(f, "tcptune_info", "What tcptune checked; always 1.");
+	fputs("tcptune_info{", f);
+	label(f, "version", PACKAGE_VERSION, true);
+	label(f, "kernel", snap->kernel, false);
+	label(f, "scope", tt_netns_name(snap->netns), false);
+	label(f, "profile", prof ? prof->path : "", false);
+	fputs("} 1\n", f);
+	sysctl_metrics(f, snap, prof);
+	finding_metrics(f, fs);
+	nat_metrics(f, snap, prof);
+	if (snap->nat != NULL)
+		nat_verdict_metrics(f, snap->nat);
+	if (snap->census != NULL && snap->census->dumped) {
+		census_metrics(f, snap->census);
+		counter_metrics(f, snap->census);
+		dest_metrics(f, snap->census, snap->rates);
+		detail_metrics(f, snap->census);
+	}
+	if (snap->rates != NULL && snap->rates->measured)
+		rate_metrics(f, snap->rates);
+	ns_label = NULL;
+}
+
+/* The metric name of a line: a sample's, or a HELP or TYPE line's. */
+static size_t
+line_metric(const char *line, const char **name)
+{
+	if (strncmp(line, "# HELP ", 7) == 0 || strncmp(line, "# TYPE ", 7) == 0)
+		line += 7;
+	*name = line;
+	return strcspn(line, "{ \n");
+}
+
+/* Writes every line of the parts whose metric is name[0..n), the HELP
+ * and TYPE lines of the first part that has them only. */
+static void
+merge_family(FILE *f, const char *const *parts, size_t nparts, const char *name, size_t n)
+{
+	bool head = false;
+
+	for (size_t p = 0; p < nparts; p++) {
+		bool had = false;
+
+		for (const char *l = parts[p]; *l;
+		     l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+			const char *m;
+			size_t len = strcspn(l, "\n"), mn = line_metric(l, &m);
+			bool meta = l[0] == '#';
+
+			if (mn != n || strncmp(m, name, n) != 0 || (meta && head))
+				continue;
+			had = had || meta;
+			fwrite(l, 1, len, f);
+			fputc('\n', f);
+		}
+		head = head || had;
+	}
+}
+
+void
+prom_merge(FILE *f, const char *const *parts, size_t nparts)
+{
+	/* Families in the order the first part has them (every part has
+	 * the same ones, less those a namespace lacked). */
+	for (size_t p = 0; p < nparts; p++) {
+		for (const char *l = parts[p]; *l;
+		     l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+			const char *m;
+			size_t n = line_metric(l, &m);
+			bool seen = false;
+
+			if (strncmp(l, "# HELP ", 7) != 0)
+				continue;
+			/* already written from an earlier part? */
+			for (size_t q = 0; q < p && !seen; q++) {
+				const char *hit = parts[q];
+
+				while (!seen && (hit = strstr(hit, "# HELP ")) != NULL) {
+					seen = strncmp(hit + 7, m, n) == 0 && hit[7 + n] == ' ';
+					hit += 7;
+				}
+			}
+			if (!seen)
+				merge_family(f, parts + p, nparts - p, m, n);
+		}
+	}
 }

@@ -16,6 +16,7 @@ APPLY_SHELL_TESTS = \
 	tests/apply/concurrent.sh \
 	tests/apply/confirm.sh \
 	tests/apply/crash.sh \
+	tests/apply/netns.sh \
 	tests/apply/fault.sh \
 	tests/apply/input.sh \
 	tests/apply/full.sh \

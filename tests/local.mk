@@ -21,7 +21,8 @@ UNIT_TESTS = \
 	tests/test-sysctl \
 	tests/test-profile \
 	tests/test-rules \
-	tests/test-sysctld
+	tests/test-sysctld \
+	tests/test-netns
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -51,6 +52,11 @@ tests_test_sysctld_CFLAGS = $(TEST_CFLAGS)
 tests_test_sysctld_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_sysctld_LDADD = $(TEST_LDADD)
 
+tests_test_netns_SOURCES = tests/test-netns.c
+tests_test_netns_CFLAGS = $(TEST_CFLAGS)
+tests_test_netns_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_netns_LDADD = $(TEST_LDADD)
+
 # End-to-end tests of the binary.
 SCRIPT_TESTS = \
 	tests/check-cli.sh \
@@ -63,7 +69,8 @@ SCRIPT_TESTS = \
 	tests/check-fleet-doc.sh \
 	tests/check-profile-files.sh \
 	tests/check-json-schema.sh \
-	tests/check-completion.sh
+	tests/check-completion.sh \
+	tests/check-netns.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/bad-profiles

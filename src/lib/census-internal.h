@@ -47,6 +47,19 @@ int tt_census_dump(const struct tt_ctx *ctx, struct tt_census *c);
  * listed.
  */
 int tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c);
+/*
+ * The same for n censuses at once, in one walk over the processes: each
+ * process's fd links are matched with the census of its own namespace
+ * first (processes in one of the censuses' namespaces are walked
+ * first), then with the others.  The fd limit is the highest of theirs;
+ * owner_fds_read is the walk's.  Returns as tt_census_find_owners().
+ */
+struct tt_census_ref {
+	struct tt_census *c;
+};
+int tt_census_find_owners_many(const struct tt_ctx *ctx, struct tt_census_ref *cs, size_t n);
+/* Records the calling thread's network namespace as the census's. */
+void tt_census_set_netns(const struct tt_ctx *ctx, struct tt_census *c);
 
 struct tt_census_opts {
 	unsigned port_lo, port_hi;     /* ephemeral range; 0 0: the default */
@@ -56,6 +69,10 @@ struct tt_census_opts {
 	bool no_owners;
 	bool no_detail; /* no tcp_info: CLOSE_WAIT without ages */
 };
+
+/* Whether the owner walk pays for this census under o's thresholds; sets
+ * what it is to look for (c->walk_kinds). */
+bool tt_census_want_owners(struct tt_census *c, const struct tt_census_opts *o);
 
 /*
  * The whole census: dump, counters, and owners when CLOSE_WAIT (or

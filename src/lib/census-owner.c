@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "census-internal.h"
+#include "netns.h"
 #include "sysctl.h"
 
 /* --- CLOSE_WAIT owners --------------------------------------------------- */
@@ -139,11 +140,10 @@ found(const struct tt_ctx *ctx, struct tt_census *c, const struct tt_census_cw *
 
 /* One walk over the processes: what it looks for and how far it got. */
 struct owner_walk {
-	size_t left;         /* remembered inodes not found yet */
+	struct tt_census_ref *cs; /* the censuses whose inodes are looked for */
+	size_t n;
+	size_t left;         /* remembered inodes not found yet, of all */
 	uint64_t fds, limit; /* fd links read; the most to read */
-	bool ns_known;       /* the target namespace's identity is known */
-	dev_t ns_dev;
-	ino_t ns_ino;
 };
 
 static bool
@@ -152,12 +152,34 @@ walk_done(const struct owner_walk *w)
 	return w->left == 0 || w->fds >= w->limit;
 }
 
+/* The census that remembers inode, the process's own (own, -1: none)
+ * asked first; NULL when none does or it was already found. */
+static struct tt_census_cw *
+find_cw(const struct owner_walk *w, int own, uint64_t inode, struct tt_census **in)
+{
+	struct tt_census_cw key = { .inode = inode }, *hit;
+
+	for (int i = own < 0 ? 0 : -1; i < (int)w->n; i++) {
+		struct tt_census *c = w->cs[i < 0 ? own : i].c;
+
+		if (i == own && i >= 0)
+			continue;
+		hit = bsearch(&key, c->cw, c->ncw, sizeof(c->cw[0]), cmp_cw);
+		if (hit != NULL) {
+			*in = c;
+			return hit->found ? NULL : hit;
+		}
+	}
+	return NULL;
+}
+
 /* Matches one fd link; counts each socket once, with its first holder. */
 static void
-match_link(const struct tt_ctx *ctx, struct tt_census *c, struct owner_walk *w, int pid, char *comm,
+match_link(const struct tt_ctx *ctx, struct owner_walk *w, int own, int pid, char *comm,
     size_t commlen, const char *link)
 {
-	struct tt_census_cw key, *hit;
+	struct tt_census_cw *hit;
+	struct tt_census *c = NULL;
 	unsigned long long ino;
 	char *end;
 
@@ -167,9 +189,8 @@ match_link(const struct tt_ctx *ctx, struct tt_census *c, struct owner_walk *w, 
 	ino = strtoull(link + 8, &end, 10);
 	if (errno != 0 || *end != ']')
 		return;
-	key.inode = ino;
-	hit = bsearch(&key, c->cw, c->ncw, sizeof(c->cw[0]), cmp_cw);
-	if (hit == NULL || hit->found)
+	hit = find_cw(w, own, ino, &c);
+	if (hit == NULL)
 		return;
 	hit->found = true;
 	w->left--;
@@ -177,8 +198,7 @@ match_link(const struct tt_ctx *ctx, struct tt_census *c, struct owner_walk *w, 
 }
 
 static void
-walk_pid(
-    const struct tt_ctx *ctx, struct tt_census *c, struct owner_walk *w, int dfd, const char *name)
+walk_pid(const struct tt_ctx *ctx, struct owner_walk *w, int own, int dfd, const char *name)
 {
 	char rel[300], comm[32] = "";
 	int pid = (int)strtol(name, NULL, 10);
@@ -206,82 +226,86 @@ walk_pid(
 		if (n < 9)
 			continue;
 		link[n] = '\0';
-		match_link(ctx, c, w, pid, comm, sizeof(comm), link);
+		match_link(ctx, w, own, pid, comm, sizeof(comm), link);
 	}
 	closedir(d);
 }
 
-/* Is rel (below dfd) a link to the target network namespace? */
-static bool
-in_target_ns(const struct owner_walk *w, int dfd, const char *name)
+/* The census whose namespace the process name (below dfd) is in, -1
+ * when none, -2 when no census knows its namespace. */
+static int
+own_census(const struct owner_walk *w, int dfd, const char *name)
 {
 	char rel[300];
 	struct stat st;
+	bool any = false;
 
+	for (size_t i = 0; i < w->n; i++)
+		any = any || w->cs[i].c->ns_known;
+	if (!any)
+		return -2;
 	snprintf(rel, sizeof(rel), "%s/ns/net", name);
-	return fstatat(dfd, rel, &st, 0) == 0 && st.st_dev == w->ns_dev && st.st_ino == w->ns_ino;
+	if (fstatat(dfd, rel, &st, 0) < 0)
+		return -1;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->cs[i].c->ns_known && st.st_dev == w->cs[i].c->ns_dev &&
+		    st.st_ino == w->cs[i].c->ns_ino)
+			return (int)i;
+	return -1;
 }
 
 /*
- * One pass over the processes.  With the target namespace known, pass 0
- * takes the processes in it and pass 1 the others; without it, pass 0
+ * One pass over the processes.  With the namespaces known, pass 0 takes
+ * the processes in one of them and pass 1 the others; without, pass 0
  * takes every process and pass 1 none.
  */
 static void
-walk_pass(const struct tt_ctx *ctx, struct tt_census *c, struct owner_walk *w, DIR *d, int pass)
+walk_pass(const struct tt_ctx *ctx, struct owner_walk *w, DIR *d, int pass)
 {
 	struct dirent *e;
 
-	if (pass == 1 && !w->ns_known)
-		return;
 	rewinddir(d);
 	while (!walk_done(w) && (e = readdir(d)) != NULL) {
 		const char *p = e->d_name;
+		int own;
 
 		while (isdigit((unsigned char)*p))
 			p++;
 		if (p == e->d_name || *p != '\0')
 			continue;
-		if (w->ns_known && in_target_ns(w, dirfd(d), e->d_name) != (pass == 0))
-			continue;
-		walk_pid(ctx, c, w, dirfd(d), e->d_name);
-	}
-}
-
-/* The namespace the census looked at: the calling thread's. */
-static void
-target_ns(const struct tt_ctx *ctx, struct owner_walk *w)
-{
-	static const char *const self[] = { "thread-self/ns/net", "self/ns/net" };
-	char path[4096];
-	struct stat st;
-
-	for (size_t i = 0; i < sizeof(self) / sizeof(self[0]); i++) {
-		if (tt_proc_path(ctx, self[i], path, sizeof(path)) == 0 && stat(path, &st) == 0) {
-			w->ns_known = true;
-			w->ns_dev = st.st_dev;
-			w->ns_ino = st.st_ino;
+		own = own_census(w, dirfd(d), e->d_name);
+		if (own == -2 && pass == 1)
 			return;
-		}
+		if (own != -2 && (own >= 0) != (pass == 0))
+			continue;
+		walk_pid(ctx, w, own < 0 ? -1 : own, dirfd(d), e->d_name);
 	}
 }
 
-int
-tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c)
+void
+tt_census_set_netns(const struct tt_ctx *ctx, struct tt_census *c)
 {
-	struct owner_walk w = { .left = c->ncw };
-	char root[4096];
-	DIR *d;
-	int r;
+	dev_t dev;
+	ino_t ino;
 
-	r = tt_proc_path(ctx, ".", root, sizeof(root));
-	if (r < 0)
-		return r;
+	c->ns_known = tt_netns_self(ctx, &dev, &ino) == 0;
+	if (c->ns_known) {
+		c->ns_dev = dev;
+		c->ns_ino = ino;
+	}
+}
+
+/* Clears what a walk finds; returns how many remembered sockets it is to
+ * look for (those of a kind not looked for count as found already). */
+static size_t
+owners_reset(struct tt_census *c)
+{
+	size_t left = 0;
+
 	qsort(c->cw, c->ncw, sizeof(c->cw[0]), cmp_cw);
-	/* Sockets of a kind not looked for count as found already. */
 	for (size_t i = 0; i < c->ncw; i++) {
 		c->cw[i].found = c->walk_kinds != 0 && !(c->walk_kinds & (1u << c->cw[i].kind));
-		w.left -= c->cw[i].found;
+		left += !c->cw[i].found;
 	}
 	c->nowner = 0;
 	c->cw_matched = 0;
@@ -291,24 +315,65 @@ tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c)
 	c->fw2_owner_rows_dropped = 0;
 	for (size_t i = 0; i < c->nlistener; i++)
 		c->listener[i].pid = 0;
-	w.limit = c->owner_fd_limit ? c->owner_fd_limit : TT_CENSUS_OWNER_FD_MAX;
+	return left;
+}
+
+/* After the walk: what each census got, and whether the bound cut it. */
+static void
+owners_finish(struct tt_census *c, const struct owner_walk *w)
+{
+	size_t left = 0;
+
+	for (size_t i = 0; i < c->ncw; i++)
+		left += !c->cw[i].found;
+	c->owner_fds_read = w->fds;
+	c->owners_partial = left > 0 && w->fds >= w->limit;
+	qsort(c->owner, c->nowner, sizeof(c->owner[0]), cmp_owner);
+	qsort(c->fw2_owner, c->nfw2_owner, sizeof(c->fw2_owner[0]), cmp_owner);
+	c->owners_walked = true;
+}
+
+int
+tt_census_find_owners_many(const struct tt_ctx *ctx, struct tt_census_ref *cs, size_t n)
+{
+	struct owner_walk w = { .cs = cs, .n = n, .limit = 0 };
+	char root[4096];
+	DIR *d;
+	int r;
+
+	r = tt_proc_path(ctx, ".", root, sizeof(root));
+	if (r < 0 || n == 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		w.left += owners_reset(cs[i].c);
+		if (cs[i].c->owner_fd_limit > w.limit)
+			w.limit = cs[i].c->owner_fd_limit;
+	}
+	if (w.limit == 0)
+		w.limit = TT_CENSUS_OWNER_FD_MAX;
 	d = opendir(root);
 	if (d == NULL) {
 		r = -errno;
 		tt_log(ctx, TT_LOG_WARNING, "%s: %s", root, strerror(-r));
 		return r;
 	}
-	/* The processes of the namespace first: a socket is nearly always
+	/* The processes of the namespaces first: a socket is nearly always
 	 * held there.  The others only while sockets are still unmatched,
 	 * since a process elsewhere can hold a socket of this namespace. */
-	target_ns(ctx, &w);
-	walk_pass(ctx, c, &w, d, 0);
-	walk_pass(ctx, c, &w, d, 1);
+	walk_pass(ctx, &w, d, 0);
+	walk_pass(ctx, &w, d, 1);
 	closedir(d);
-	c->owner_fds_read = w.fds;
-	c->owners_partial = w.left > 0 && w.fds >= w.limit;
-	qsort(c->owner, c->nowner, sizeof(c->owner[0]), cmp_owner);
-	qsort(c->fw2_owner, c->nfw2_owner, sizeof(c->fw2_owner[0]), cmp_owner);
-	c->owners_walked = true;
+	for (size_t i = 0; i < n; i++)
+		owners_finish(cs[i].c, &w);
 	return 0;
+}
+
+int
+tt_census_find_owners(const struct tt_ctx *ctx, struct tt_census *c)
+{
+	struct tt_census_ref one = { .c = c };
+
+	if (!c->ns_known)
+		tt_census_set_netns(ctx, c);
+	return tt_census_find_owners_many(ctx, &one, 1);
 }

@@ -63,11 +63,11 @@ tt_census_state(const struct tt_census *c, enum tt_cstate st)
 
 /* --- all together ----------------------------------------------------- */
 
-/* Whether the owner walk pays: CLOSE_WAIT or FIN_WAIT2 shut down but not
+/* The owner walk pays for CLOSE_WAIT or FIN_WAIT2 shut down but not
  * closed at their thresholds, CLOSE_WAIT past its age, or a listener
  * worth naming. */
-static bool
-want_owners(struct tt_census *c, const struct tt_census_opts *o)
+bool
+tt_census_want_owners(struct tt_census *c, const struct tt_census_opts *o)
 {
 	uint64_t cw = tt_census_state(c, TT_CS_CLOSE_WAIT);
 	uint64_t fw2 = tt_census_state(c, TT_CS_FIN_WAIT2) - c->fin_wait2_full_orphans;
@@ -106,6 +106,7 @@ tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struc
 	}
 	tt_census_init(c, lo, hi);
 	c->detail = !o->no_detail;
+	tt_census_set_netns(ctx, c);
 	r = tt_census_dump(ctx, c);
 	if (r < 0) {
 		free(c);
@@ -113,7 +114,7 @@ tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struc
 	}
 	/* Counters and owners are extras: their failures are logged only. */
 	(void)tt_census_read_counters(ctx, c);
-	if (!o->no_owners && want_owners(c, o))
+	if (!o->no_owners && tt_census_want_owners(c, o))
 		(void)tt_census_find_owners(ctx, c);
 	*out = c;
 	return 0;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "ctx.h"
 
@@ -271,6 +272,11 @@ struct tt_census {
 
 	bool have[TT_CTR__COUNT];
 	uint64_t counter[TT_CTR__COUNT];
+
+	/* The network namespace counted (its nsfs identity), when known. */
+	bool ns_known;
+	dev_t ns_dev;
+	ino_t ns_ino;
 };
 
 /* Sets up an empty census that counts destinations on ports lo..hi. */

@@ -28,13 +28,14 @@ gather_nat(const struct tt_ctx *nctx, struct tt_snapshot *snap)
 /* Counts the sockets when the namespace's proc root is the live one: under
  * a copied tree the sockets would not belong to the tree being audited. */
 static void
-gather_census(const struct tt_ctx *nctx, const struct tt_netns *ns, const struct tt_thresholds *thr,
-    struct tt_snapshot *snap)
+gather_census(const struct tt_ctx *nctx, const struct tt_netns *ns, unsigned what,
+    const struct tt_thresholds *thr, struct tt_snapshot *snap)
 {
 	const struct tt_val *pr = tt_snapshot_value(snap, TT_K_LOCAL_PORT_RANGE);
 	struct tt_census_opts o = { .close_wait_warn = thr->close_wait_warn,
 		.fin_wait2_warn = thr->fin_wait2_warn,
-		.close_wait_age_warn = thr->close_wait_age_warn };
+		.close_wait_age_warn = thr->close_wait_age_warn,
+		.no_owners = (what & TT_GATHER_NO_OWNERS) != 0 };
 	int r;
 
 	if (!tt_netns_is_live(nctx, ns))
@@ -65,18 +66,19 @@ gather_extras(const struct tt_ctx *ctx, const struct tt_ctx *nctx, const struct 
 		tt_diags_free(&dropped);
 	}
 	if (r == 0 && (what & TT_GATHER_CENSUS))
-		gather_census(nctx, ns, thr, snap);
+		gather_census(nctx, ns, what, thr, snap);
 	return r;
 }
 
-int
-tt_snapshot_gather(const struct tt_ctx *ctx, const struct tt_netns *ns, unsigned what,
+/* The snapshot, in the namespace the thread is in now. */
+static int
+gather_entered(const struct tt_ctx *ctx, const struct tt_netns *ns, unsigned what,
     const struct tt_thresholds *thr, struct tt_snapshot *snap, struct tt_diags *diags)
 {
 	struct tt_thresholds def;
 	struct tt_ctx *dup = NULL;
 	const struct tt_ctx *nctx = ctx;
-	int back, r;
+	int r;
 
 	r = tt_snapshot_read(ctx, snap);
 	if (r < 0 || what == 0)
@@ -92,15 +94,61 @@ tt_snapshot_gather(const struct tt_ctx *ctx, const struct tt_netns *ns, unsigned
 			return -ENOMEM;
 		nctx = dup;
 	}
-	r = tt_netns_enter(ns, &back);
-	if (r == 0) {
-		r = gather_extras(ctx, nctx, ns, what, thr, snap, diags);
-		if (tt_netns_leave(back) < 0 && r == 0)
-			r = -ENOTRECOVERABLE; /* the thread is left in ns */
-	}
+	r = gather_extras(ctx, nctx, ns, what, thr, snap, diags);
 	tt_ctx_free(dup);
 	if (r < 0)
 		tt_snapshot_free(snap);
+	return r;
+}
+
+int
+tt_snapshot_gather(const struct tt_ctx *ctx, const struct tt_netns *ns, unsigned what,
+    const struct tt_thresholds *thr, struct tt_snapshot *snap, struct tt_diags *diags)
+{
+	int back, r;
+
+	if (ns == NULL || ns->fd < 0)
+		return gather_entered(ctx, ns, what, thr, snap, diags);
+	r = tt_netns_enter(ns, &back);
+	if (r < 0)
+		return r;
+	r = gather_entered(ctx, ns, what, thr, snap, diags);
+	if (tt_netns_leave(back) < 0) {
+		if (r == 0)
+			tt_snapshot_free(snap);
+		return -ENOTRECOVERABLE; /* the thread is left in ns */
+	}
+	return r;
+}
+
+int
+tt_snapshot_find_owners(const struct tt_ctx *ctx, const struct tt_snapshot_ref *snaps, size_t n,
+    const struct tt_thresholds *thr)
+{
+	struct tt_census_opts o = { 0 };
+	struct tt_census_ref *cs;
+	struct tt_thresholds def;
+	size_t k = 0;
+	int r;
+
+	if (thr == NULL) {
+		tt_thresholds_default(&def);
+		thr = &def;
+	}
+	cs = calloc(n ? n : 1, sizeof(*cs));
+	if (cs == NULL)
+		return -ENOMEM;
+	o.close_wait_warn = thr->close_wait_warn;
+	o.fin_wait2_warn = thr->fin_wait2_warn;
+	o.close_wait_age_warn = thr->close_wait_age_warn;
+	for (size_t i = 0; i < n; i++) {
+		struct tt_census *c = snaps[i].snap->census;
+
+		if (c != NULL && tt_census_want_owners(c, &o))
+			cs[k++].c = c;
+	}
+	r = k ? tt_census_find_owners_many(ctx, cs, k) : 0;
+	free(cs);
 	return r;
 }
 

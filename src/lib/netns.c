@@ -4,11 +4,132 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+
 #include "netns.h"
+#include "sysctl.h"
+
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+
+/* Whether fd is a network namespace: asked of nsfs when the kernel
+ * answers NS_GET_NSTYPE (4.11), else told by the file system alone. */
+static int
+check_netns_fd(int fd)
+{
+	struct statfs sfs;
+	int t;
+
+	if (fstatfs(fd, &sfs) < 0)
+		return -errno;
+	if (sfs.f_type != NSFS_MAGIC)
+		return -EINVAL;
+	t = ioctl(fd, NS_GET_NSTYPE);
+	if (t < 0)
+		return errno == ENOTTY || errno == EINVAL ? 0 : -errno;
+	return t == CLONE_NEWNET ? 0 : -EINVAL;
+}
+
+int
+tt_netns_open_path(const char *path, struct tt_netns *ns)
+{
+	struct stat st = { 0 };
+	int fd, r;
+
+	*ns = (struct tt_netns){ .proc_root = NULL, .fd = -1 };
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ESRCH ? -ENOENT : -errno;
+	r = check_netns_fd(fd);
+	if (r == 0 && fstat(fd, &st) < 0)
+		r = -errno;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	ns->fd = fd;
+	ns->dev = st.st_dev;
+	ns->ino = st.st_ino;
+	return 0;
+}
+
+static bool
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+int
+tt_netns_open(const struct tt_ctx *ctx, const char *arg, const char *run_dir, struct tt_netns *ns)
+{
+	char path[PATH_MAX];
+	int r;
+
+	*ns = (struct tt_netns){ .proc_root = NULL, .fd = -1 };
+	if (arg[0] == '\0' || strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0)
+		return -ENOENT;
+	if (all_digits(arg)) {
+		char rel[64];
+
+		if (strlen(arg) > 10)
+			return -ENOENT;
+		snprintf(rel, sizeof(rel), "%s/ns/net", arg);
+		r = tt_proc_path(ctx, rel, path, sizeof(path));
+		if (r < 0)
+			return r;
+	} else if (strchr(arg, '/') != NULL) {
+		if (snprintf(path, sizeof(path), "%s", arg) >= (int)sizeof(path))
+			return -ENAMETOOLONG;
+	} else if (snprintf(path, sizeof(path), "%s/%s", run_dir ? run_dir : TT_NETNS_RUN_DIR,
+		       arg) >= (int)sizeof(path)) {
+		return -ENAMETOOLONG;
+	}
+	return tt_netns_open_path(path, ns);
+}
+
+void
+tt_netns_close(struct tt_netns *ns)
+{
+	if (ns->fd >= 0)
+		close(ns->fd);
+	ns->fd = -1;
+}
+
+int
+tt_netns_self(const struct tt_ctx *ctx, dev_t *dev, ino_t *ino)
+{
+	static const char *const self[] = { "thread-self/ns/net", "self/ns/net" };
+	char path[PATH_MAX];
+	struct stat st;
+	int r = -ENOENT;
+
+	for (size_t i = 0; i < sizeof(self) / sizeof(self[0]); i++) {
+		if (tt_proc_path(ctx, self[i], path, sizeof(path)) < 0)
+			continue;
+		if (stat(path, &st) == 0) {
+			*dev = st.st_dev;
+			*ino = st.st_ino;
+			return 0;
+		}
+		r = -errno;
+	}
+	return r;
+}
 
 const char *
 tt_netns_proc_root(const struct tt_ctx *ctx, const struct tt_netns *ns)
