@@ -202,10 +202,76 @@ text_head(FILE *f, const struct ns_item *it)
 	fputs(")\n", f);
 }
 
+/* The profile's keys a pod's namespace differs on, by what Kubernetes
+ * lets its spec do about them (tcptune export writes the block). */
+static unsigned
+pod_differs(const struct ns_item *it, const struct tt_profile *prof, enum tt_k8s_class k8s)
+{
+	unsigned mask = 0;
+
+	if (prof == NULL || it->e.kind != TT_NSK_POD || !it->read)
+		return 0;
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		const struct tt_val *now = tt_snapshot_value(&it->snap, (enum tt_key_id)i);
+
+		if (prof->sysctl[i].set && now != NULL && !tt_val_eq(now, &prof->sysctl[i].val) &&
+		    tt_key_k8s(tt_key_get((enum tt_key_id)i), TT_K8S_NEWEST) == k8s)
+			mask |= 1u << i;
+	}
+	return mask;
+}
+
 static void
-text_part(FILE *f, const struct ns_item *it, const struct tt_findings *fs, bool color)
+text_pod_spec(FILE *f, const struct ns_item *it, const struct tt_profile *prof)
+{
+	static const char *const what[] = {
+		[TT_K8S_SAFE] = "the pod spec can set (securityContext.sysctls)",
+		[TT_K8S_UNSAFE] = "the pod spec can set where the kubelet allows them "
+				  "(--allowed-unsafe-sysctls)",
+		[TT_K8S_NODE] = "no pod spec can set (the node's)",
+	};
+
+	for (int c = TT_K8S_SAFE; c <= TT_K8S_NODE; c++) {
+		unsigned mask = pod_differs(it, prof, (enum tt_k8s_class)c);
+
+		if (mask == 0)
+			continue;
+		fprintf(f, "differs from the profile, %s:", what[c]);
+		for (int i = 0; i < TT_K__COUNT; i++)
+			if (mask & (1u << i))
+				fprintf(f, " %s", tt_key_get((enum tt_key_id)i)->name);
+		fputc('\n', f);
+	}
+	if (pod_differs(it, prof, TT_K8S_SAFE) | pod_differs(it, prof, TT_K8S_UNSAFE))
+		fprintf(f, "(`tcptune export %s` writes the pod spec's block)\n", prof->path);
+}
+
+static void
+json_pod_spec(struct json *j, const struct ns_item *it, const struct tt_profile *prof)
+{
+	if (prof == NULL || it->e.kind != TT_NSK_POD) {
+		json_null(j, "pod_spec");
+		return;
+	}
+	json_obj_begin(j, "pod_spec");
+	for (int c = TT_K8S_SAFE; c <= TT_K8S_NODE; c++) {
+		unsigned mask = pod_differs(it, prof, (enum tt_k8s_class)c);
+
+		json_arr_begin(j, tt_k8s_class_name((enum tt_k8s_class)c));
+		for (int i = 0; i < TT_K__COUNT; i++)
+			if (mask & (1u << i))
+				json_str(j, NULL, tt_key_get((enum tt_key_id)i)->name);
+		json_arr_end(j);
+	}
+	json_obj_end(j);
+}
+
+static void
+text_part(FILE *f, const struct ns_item *it, const struct tt_profile *prof,
+    const struct tt_findings *fs, bool color)
 {
 	text_head(f, it);
+	text_pod_spec(f, it, prof);
 	fprintf(f, "summary: %u ok, %u info, %u warn, %u critical\n", it->counts[TT_SEV_OK],
 	    it->counts[TT_SEV_INFO], it->counts[TT_SEV_WARN], it->counts[TT_SEV_CRITICAL]);
 	text_census_line(f, &it->snap);
@@ -286,6 +352,7 @@ json_part(
 		out_nat_json(&j, &it->snap, prof);
 		out_census_json(&j, it->snap.census, it->snap.netns);
 		check_json_findings(&j, fs);
+		json_pod_spec(&j, it, prof);
 	}
 	json_obj_end(&j);
 }
@@ -318,7 +385,7 @@ finish_item(struct cmd_env *env, struct check_ns_run *run, const struct check_op
 	else if (o->format == FORMAT_JSON)
 		json_part(f, it, run->prof, &fs);
 	else
-		text_part(f, it, &fs, o->color && o->output == NULL);
+		text_part(f, it, run->prof, &fs, o->color && o->output == NULL);
 	fclose(f);
 	tt_findings_free(&fs);
 	/* What the table needs stays: the keys.  The rest is written. */

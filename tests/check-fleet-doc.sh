@@ -26,10 +26,14 @@ printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = soon\n' >"$SCRATCH/bad.ini"
 	"$T" check --proc-root "$R618" --sysctl-root "$N" --profile "$SCRATCH/p.ini" --format prometheus
 	"$T" check --proc-root "$R618" --sysctl-root "$N" --profile "$SCRATCH/bad.ini" --format prometheus 2>/dev/null
 	if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
-		# Connections to one destination while the rates are taken.
-		CHURN="$(dirname "$T")/../tests/churn"
-		unshare -n sh -c "ip link set lo up; '$CHURN' -p 5000 -r 50 -d 3 >/dev/null & sleep 1;
-			'$T' check --interval 0.5 --sysctl-root '$N' --format prometheus; wait"
+		# Connections to one destination while the rates are taken, and
+		# CLOSE_WAIT past the threshold, so the owners are looked for.
+		B="$(dirname "$T")/../tests"
+		unshare -n sh -c "ip link set lo up; '$B/churn' -p 5000 -r 50 -d 3 >/dev/null &
+			'$B/census-sockets' -c 120 >'$SCRATCH/made' & cs=\$!
+			until grep -q ready '$SCRATCH/made'; do sleep 0.1; done
+			'$T' check --interval 0.5 --sysctl-root '$N' --format prometheus
+			kill \$cs; wait"
 	fi
 } >"$SCRATCH/all.prom"
 sed -n 's/^# TYPE \([A-Za-z_]*\) .*/\1/p' "$SCRATCH/all.prom" | grep -v '^tcptune_netstat_.*_total$' | sort -u >"$SCRATCH/written"

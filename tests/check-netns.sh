@@ -141,6 +141,19 @@ if [ -n "$d_pid" ]; then
 		[ "$(byino "$d_ino" .netns.pod.uid)" = "$POD_UID" ] &&
 		[ "$(byino "$d_ino" .netns.name)" = "pod/$POD_UID" ] &&
 		[ "$(byino "$d_ino" .netns.container.id)" = "$CID" ]
+	# With a profile: which of the pod's differences its spec can fix.
+	# The pod's namespace is on kernel defaults (keepalive_time 7200).
+	printf '[sysctl]\nnet.ipv4.tcp_keepalive_time = 600\nnet.ipv4.tcp_tw_reuse = 1\nnet.ipv4.tcp_max_orphans = 4096\n' >"$SCRATCH/pod.ini"
+	"$TCPTUNE" check --all-namespaces --profile "$SCRATCH/pod.ini" --format json >"$SCRATCH/pod.json" 2>/dev/null
+	podj() { jq -r --argjson i "$d_ino" ".namespaces[] | select(.netns.inode == \$i) | $1" "$SCRATCH/pod.json"; }
+	check "a pod off the profile: the spec can set keepalive_time" \
+		[ "$(podj '.pod_spec.safe | join(",")')" = net.ipv4.tcp_keepalive_time ]
+	check "a pod off the profile: tw_reuse needs the kubelet's flag" \
+		[ "$(podj '.pod_spec.unsafe | join(",")')" = net.ipv4.tcp_tw_reuse ]
+	"$TCPTUNE" check --netns "$d_pid" --profile "$SCRATCH/pod.ini" >"$SCRATCH/pod.txt" 2>/dev/null
+	check "a pod off the profile: said in text" \
+		grep -q "the pod spec can set (securityContext.sysctls): net.ipv4.tcp_keepalive_time" "$SCRATCH/pod.txt"
+	check "a pod off the profile: the export to run" grep -q "tcptune export $SCRATCH/pod.ini" "$SCRATCH/pod.txt"
 else
 	echo "# no writable cgroup2 hierarchy: the pod's naming is left to test-netns"
 fi
@@ -212,8 +225,7 @@ check "--netns and --all-namespaces together: usage error ($rc)" [ "$rc" -eq 64 
 # Prometheus: one family once, every sample with a netns label, no pid in it.
 "$TCPTUNE" check --all-namespaces --format prometheus >"$SCRATCH/all.prom" 2>/dev/null
 if command -v promtool >/dev/null; then
-	promtool check metrics <"$SCRATCH/all.prom" >"$SCRATCH/lint" 2>&1
-	check "promtool accepts the namespaces' metrics" [ $? -eq 0 ]
+	check "promtool accepts the namespaces' metrics" promtool_ok "$SCRATCH/all.prom"
 fi
 check "each family's HELP once" [ -z "$(grep '^# HELP' "$SCRATCH/all.prom" | sort | uniq -d)" ]
 check "the netns label names $A" grep -q "^tcptune_sysctl_value{netns=\"$A\",key=\"net.ipv4.tcp_fin_timeout\"} 33$" "$SCRATCH/all.prom"

@@ -50,3 +50,12 @@ host_sysctls() {
 		printf '%s=%s\n' "$k" "$(tr '\t' ' ' </proc/sys/net/$k 2>/dev/null)"
 	done
 }
+
+# promtool_ok FILE: `promtool check metrics` finds nothing in FILE but the
+# case of the kernel's counters, which keep node_exporter's netstat names
+# (tcptune_netstat_TcpExt_ListenDrops_total) and which its linter calls
+# camelCase.
+promtool_ok() {
+	promtool check metrics <"$1" >"$1.lint" 2>&1
+	! grep -v '^tcptune_netstat_[A-Za-z]*_[A-Za-z]*_total metric names should be written in .snake_case. not .camelCase.$' "$1.lint" | grep -q .
+}
