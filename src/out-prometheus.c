@@ -481,28 +481,34 @@ last_run(FILE *f, bool success)
 	fprintf(f, "tcptune_last_run_timestamp_seconds %lld\n", (long long)time(NULL));
 }
 
-void
-prom_failure(FILE *f)
+static void
+timestamp_metric(FILE *f)
 {
-	last_run(f, false);
+	family(f, "tcptune_check_timestamp_seconds",
+	    "When the check ran, in seconds since the epoch.");
+	fprintf(f, "tcptune_check_timestamp_seconds %lld\n", (long long)time(NULL));
 }
 
-void
-prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
-    const struct tt_profile *prof, const struct tt_findings *fs)
+/* tcptune_info; the namespace's name goes in the label scope_label
+ * ("netns", or "scope" when every sample has its netns label already). */
+static void
+info_metric(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
+    const char *scope_label)
 {
-	(void)ctx;
-	last_run(f, true);
 	family(f, "tcptune_info", "What tcptune checked; always 1.");
 	fputs("tcptune_info{", f);
 	label(f, "version", PACKAGE_VERSION, true);
 	label(f, "kernel", snap->kernel, false);
-	label(f, "netns", tt_netns_name(snap->netns), false);
+	label(f, scope_label, tt_netns_name(snap->netns), false);
 	label(f, "profile", prof ? prof->path : "", false);
 	fputs("} 1\n", f);
-	family(f, "tcptune_check_timestamp_seconds",
-	    "When the check ran, in seconds since the epoch.");
-	fprintf(f, "tcptune_check_timestamp_seconds %lld\n", (long long)time(NULL));
+}
+
+/* Everything that describes one network namespace. */
+static void
+namespace_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
+    const struct tt_findings *fs)
+{
 	sysctl_metrics(f, snap, prof);
 	finding_metrics(f, fs);
 	nat_metrics(f, snap, prof);
@@ -520,12 +526,27 @@ prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 }
 
 void
+prom_failure(FILE *f)
+{
+	last_run(f, false);
+}
+
+void
+prom_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_findings *fs)
+{
+	(void)ctx;
+	last_run(f, true);
+	info_metric(f, snap, prof, "netns");
+	timestamp_metric(f);
+	namespace_metrics(f, snap, prof, fs);
+}
+
+void
 prom_begin(FILE *f)
 {
 	last_run(f, true);
-	family(f, "tcptune_check_timestamp_seconds",
-	    "When the check ran, in seconds since the epoch.");
-	fprintf(f, "tcptune_check_timestamp_seconds %lld\n", (long long)time(NULL));
+	timestamp_metric(f);
 }
 
 void
@@ -533,26 +554,8 @@ prom_report_ns(FILE *f, const struct tt_snapshot *snap, const struct tt_profile 
     const struct tt_findings *fs, const char *netns)
 {
 	ns_label = netns;
-	family(f, "tcptune_info", "What tcptune checked; always 1.");
-	fputs("tcptune_info{", f);
-	label(f, "version", PACKAGE_VERSION, true);
-	label(f, "kernel", snap->kernel, false);
-	label(f, "scope", tt_netns_name(snap->netns), false);
-	label(f, "profile", prof ? prof->path : "", false);
-	fputs("} 1\n", f);
-	sysctl_metrics(f, snap, prof);
-	finding_metrics(f, fs);
-	nat_metrics(f, snap, prof);
-	if (snap->nat != NULL)
-		nat_verdict_metrics(f, snap->nat);
-	if (snap->census != NULL && snap->census->dumped) {
-		census_metrics(f, snap->census);
-		counter_metrics(f, snap->census);
-		dest_metrics(f, snap->census, snap->rates);
-		detail_metrics(f, snap->census);
-	}
-	if (snap->rates != NULL && snap->rates->measured)
-		rate_metrics(f, snap->rates);
+	info_metric(f, snap, prof, "scope");
+	namespace_metrics(f, snap, prof, fs);
 	ns_label = NULL;
 }
 
