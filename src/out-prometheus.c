@@ -492,8 +492,8 @@ timestamp_metric(FILE *f)
 /* tcptune_info; the namespace's name goes in the label scope_label
  * ("netns", or "scope" when every sample has its netns label already). */
 static void
-info_metric(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
-    const char *scope_label)
+info_metric(
+    FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof, const char *scope_label)
 {
 	family(f, "tcptune_info", "What tcptune checked; always 1.");
 	fputs("tcptune_info{", f);
