@@ -261,6 +261,26 @@ is_pid_name(const char *s)
 	return p != s && *p == '\0';
 }
 
+/* Keeps the lowest pids of the namespace, in order, whatever order the
+ * directory lists them in: the first is the namespace's oldest process
+ * (its name comes from it), the same on every run. */
+static void
+pid_sample_add(struct tt_netns_entry *e, int pid)
+{
+	size_t i = e->npid;
+
+	if (i == TT_NETNS_PID_SAMPLE) {
+		if (pid > e->pid[i - 1])
+			return;
+		i--; /* the highest kept makes room */
+	} else {
+		e->npid++;
+	}
+	for (; i > 0 && e->pid[i - 1] > pid; i--)
+		e->pid[i] = e->pid[i - 1];
+	e->pid[i] = pid;
+}
+
 /* Every process below the proc root, each into its namespace's entry. */
 static int
 walk_pids(const struct tt_ctx *ctx, struct tt_netns_list *l)
@@ -295,8 +315,7 @@ walk_pids(const struct tt_ctx *ctx, struct tt_netns_list *l)
 			return -ENOMEM;
 		}
 		e->nprocs++;
-		if (e->npid < TT_NETNS_PID_SAMPLE)
-			e->pid[e->npid++] = (int)strtol(de->d_name, NULL, 10);
+		pid_sample_add(e, (int)strtol(de->d_name, NULL, 10));
 	}
 	closedir(d);
 	return 0;
