@@ -45,7 +45,7 @@ $T status --format json >$WORK/st.json
 [ "$(jq -r .last_undo.reason $WORK/st.json)" = unconfirmed ] || fail "status: no undo, or not why: $(cat $WORK/st.json)"
 [ "$(jq -r '.last_undo.keys[] | select(.key == "net.ipv4.tcp_fin_timeout") | .from + ">" + .to' $WORK/st.json)" = "30>60" ] ||
 	fail "status: the undone fin_timeout: $(jq -c .last_undo.keys $WORK/st.json)"
-[ "$(jq -r .last_undo.profile.path $WORK/st.json)" = "$web" ] || fail "status: the undone profile"
+[ "$(jq -r .last_undo.profile.path $WORK/st.json)" = "$(readlink -f "$web")" ] || fail "status: the undone profile"
 $T status >$WORK/st.txt
 grep -q 'last undo: .*was not confirmed by its deadline' $WORK/st.txt || fail "status text: no undo: $(cat $WORK/st.txt)"
 grep -q 'net.ipv4.tcp_fin_timeout *30 -> 60' $WORK/st.txt || fail "status text: no key: $(cat $WORK/st.txt)"
