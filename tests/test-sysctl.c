@@ -155,9 +155,9 @@ unreadable_is_not_permitted(void **state)
 {
 	const char *rel = "sys/net/ipv4/tcp_fin_timeout";
 	char *root = temp_root(rel, "60\n");
-	char path[4096];
+	char path[4096], got = '?';
+	int status, fds[2];
 	pid_t pid;
-	int status;
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
@@ -167,23 +167,36 @@ unreadable_is_not_permitted(void **state)
 		/* not root: the file is ours, so take the read bit away */
 		assert_int_equal(chmod(path, 0200), 0);
 	}
-	/* Root reads any file: check from a child that dropped to nobody. */
+	/* Root reads any file: check from a child that dropped to nobody.
+	 * The child's verdict comes through a pipe, not its exit status,
+	 * which a memory checker may set for reasons of its own (one that
+	 * cannot read every map after setuid reports leaks it cannot rule
+	 * out). */
+	assert_int_equal(pipe(fds), 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct tt_ctx *ctx = tt_ctx_new(NULL);
 		struct tt_reading r;
+		char verdict = '0';
 
-		if (geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
-			_exit(10);
+		close(fds[0]);
 		tt_ctx_set_proc_root(ctx, root);
-		if (tt_sysctl_read(ctx, tt_key_get(TT_K_FIN_TIMEOUT), &r) != -EACCES)
-			_exit(11);
-		_exit(r.state == TT_ST_NOPERM && r.val.n == 0 ? 0 : 12);
+		if (geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
+			verdict = 'u';
+		else if (tt_sysctl_read(ctx, tt_key_get(TT_K_FIN_TIMEOUT), &r) != -EACCES)
+			verdict = 'e';
+		else if (r.state != TT_ST_NOPERM || r.val.n != 0)
+			verdict = 's';
+		if (write(fds[1], &verdict, 1) != 1)
+			_exit(1);
+		_exit(0);
 	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &got, 1), 1);
+	close(fds[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(got, '0');
 	remove_root(root, rel);
 }
 
