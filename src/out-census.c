@@ -46,7 +46,7 @@ counters_text(FILE *f, const struct tt_census *c, int netns)
 			if (!c->have[i] ||
 			    tt_counter_cumulative((enum tt_counter_id)i) != cumulative)
 				continue;
-			snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
+			tt_counter_name((enum tt_counter_id)i, name, sizeof(name));
 			fprintf(f, "%-30s %12" PRIu64 "  %s\n", name, c->counter[i],
 			    ci->per_netns ? "this namespace" : "whole host");
 		}
@@ -429,12 +429,11 @@ counters_json(struct json *j, const struct tt_census *c, int netns)
 	json_str(j, "cumulative_since", netns == 1 ? "boot" : netns == 0 ? "namespace" : "unknown");
 	json_arr_begin(j, "cumulative");
 	for (int i = 0; i < TT_CTR__COUNT; i++) {
-		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
 		char name[64];
 
 		if (!c->have[i] || !tt_counter_cumulative((enum tt_counter_id)i))
 			continue;
-		snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
+		tt_counter_name((enum tt_counter_id)i, name, sizeof(name));
 		json_str(j, NULL, name);
 	}
 	json_arr_end(j);
@@ -446,7 +445,7 @@ counters_json(struct json *j, const struct tt_census *c, int netns)
 
 			if (!c->have[i] || ci->per_netns != (scope == 1))
 				continue;
-			snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
+			tt_counter_name((enum tt_counter_id)i, name, sizeof(name));
 			json_int(j, name, (long long)c->counter[i]);
 		}
 		json_obj_end(j);

@@ -40,12 +40,11 @@ static void
 counters_text(FILE *f, const struct tt_rates *r)
 {
 	for (int i = 0; i < TT_CTR__COUNT; i++) {
-		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
 		char name[64];
 
 		if (!r->have[i])
 			continue;
-		snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
+		tt_counter_name((enum tt_counter_id)i, name, sizeof(name));
 		fprintf(f, "%-30s %+12" PRId64 " %12.1f/s\n", name, (int64_t)r->delta[i],
 		    tt_rate_per_s(r, (enum tt_counter_id)i));
 	}
@@ -179,12 +178,11 @@ out_rates_json(struct json *j, const struct tt_rates *r)
 	json_num(j, "seconds", r->seconds);
 	json_obj_begin(j, "counters");
 	for (int i = 0; i < TT_CTR__COUNT; i++) {
-		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
 		char name[64];
 
 		if (!r->have[i])
 			continue;
-		snprintf(name, sizeof(name), "%s.%s", ci->section, ci->field);
+		tt_counter_name((enum tt_counter_id)i, name, sizeof(name));
 		json_obj_begin(j, name);
 		json_int(j, "delta", (long long)r->delta[i]);
 		json_num(j, "per_second", tt_rate_per_s(r, (enum tt_counter_id)i));

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "census-internal.h"
@@ -23,6 +24,15 @@ const struct tt_counter_info *
 tt_counter_info(enum tt_counter_id id)
 {
 	return id < TT_CTR__COUNT ? &counters[id] : NULL;
+}
+
+const char *
+tt_counter_name(enum tt_counter_id id, char *buf, size_t len)
+{
+	const struct tt_counter_info *ci = tt_counter_info(id);
+
+	snprintf(buf, len, "%s.%s", ci ? ci->section : "?", ci ? ci->field : "?");
+	return buf;
 }
 
 bool

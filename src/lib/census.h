@@ -93,6 +93,9 @@ struct tt_counter_info {
 };
 
 const struct tt_counter_info *tt_counter_info(enum tt_counter_id id);
+/* "SECTION.FIELD" ("TcpExt.ListenDrops"), the name every report gives a
+ * counter, into buf; returns buf. */
+const char *tt_counter_name(enum tt_counter_id id, char *buf, size_t len);
 /* Whether a counter adds up since boot or since its namespace was made
  * (netstat's), rather than counting what is there now (sockstat's). */
 bool tt_counter_cumulative(enum tt_counter_id id);
