@@ -23,7 +23,10 @@
  *             owner (and W CLOSE_WAIT on the accepting end, also kept)
  *
  * Prints "listen PORT PID" for each listener with the pid that owns it,
- * then "ready", and holds every socket until it is killed.
+ * then "ready", and holds every socket until it is killed.  SIGTERM ends
+ * every process it forked before it exits itself, so once a caller's
+ * wait for it returns no socket of it is left (a listening port is free
+ * for the next run).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -44,12 +47,53 @@ static int v6;
 static int share;              /* -S: CLOSE_WAIT holders fork a child that shares them */
 static long keep;              /* -k: connecting ends that set SO_KEEPALIVE, left to set */
 static int held[FULL_MAX + 1]; /* -f: the connections in the full queue */
-
 static void
 die(const char *what)
 {
 	fprintf(stderr, "census-sockets: %s: %s\n", what, strerror(errno));
 	exit(1);
+}
+
+static pid_t kids[256];        /* this process's own children */
+static volatile sig_atomic_t nkids;
+
+/* SIGTERM: end and reap our children first, so that when this process is
+ * gone, so are the sockets they inherited. */
+static void
+on_term(int sig)
+{
+	(void)sig;
+	for (int i = 0; i < nkids; i++)
+		kill(kids[i], SIGTERM);
+	for (int i = 0; i < nkids; i++)
+		while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	_exit(0);
+}
+
+/* fork(), the child recorded in the parent; the child starts with none. */
+static pid_t
+fork_kid(void)
+{
+	pid_t pid;
+
+	if (nkids >= (int)(sizeof(kids) / sizeof(kids[0])))
+		die("too many children");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		nkids = 0;
+		/* Die with the parent even if it is killed outright. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1)
+			_exit(0);
+	} else {
+		kids[nkids] = pid;
+		nkids = nkids + 1;
+	}
+	return pid;
 }
 
 static int
@@ -151,23 +195,11 @@ holder(int l, int port, int family, long n, int close_client)
 {
 	pid_t pid;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		die("fork");
+	pid = fork_kid();
 	if (pid == 0) {
-		/* Die with the parent, so killing it cleans everything up. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() == 1)
-			_exit(0);
 		connections(l, port, family, n, close_client, 0);
 		if (share && close_client) {
-			pid_t kid = fork();
-
-			if (kid < 0)
-				die("fork");
-			if (kid == 0) {
-				prctl(PR_SET_PDEATHSIG, SIGTERM);
+			if (fork_kid() == 0) {
 				close(3);
 				for (;;)
 					pause();
@@ -289,6 +321,12 @@ main(int argc, char *argv[])
 	    estprocs > 100)
 		return 64;
 	signal(SIGPIPE, SIG_IGN);
+	{
+		struct sigaction sa = { .sa_handler = on_term };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	/* Children signal completion by closing fd 3, a pipe's write end. */

@@ -4,13 +4,15 @@
 # `unshare -n` process holding CLOSE_WAIT sockets, and, when a cgroup2
 # hierarchy is writable, a process in a cgroup named as a Kubernetes pod's.
 # Values are compared with `ip netns exec NS sysctl -n` and `nsenter`,
-# counts with ss(8) inside, and the host's keys must not move.
+# counts with ss(8) inside, and the host's keys must not move.  It runs in
+# a private pid and mount namespace, so "every namespace" is the host's and
+# the ones made here, whatever else runs on the machine.
 set -u
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to make network namespaces"
 command -v ip >/dev/null && command -v jq >/dev/null && command -v nsenter >/dev/null ||
 	skip_all "needs ip, jq and nsenter"
+private_host "$0" "$@"
 SOCKETS="$(dirname "$TCPTUNE")/../tests/census-sockets"
 
 tag="tt$$"

@@ -59,3 +59,21 @@ promtool_ok() {
 	promtool check metrics <"$1" >"$1.lint" 2>&1
 	! grep -v '^tcptune_netstat_[A-Za-z]*_[A-Za-z]*_total metric names should be written in .snake_case. not .camelCase.$' "$1.lint" | grep -q .
 }
+
+# private_host "$0" "$@": re-run the calling test as PID 1 of a private pid
+# and mount namespace with its own /proc and an empty /run/netns, so that
+# "every namespace of the host" is the host's own and the ones the test
+# makes, never those of another test or program running beside it.  Needs
+# root; skips the test otherwise.
+private_host() {
+	if [ -n "${TT_PRIVATE_HOST:-}" ]; then
+		mkdir -p /run/netns
+		mount -t tmpfs -o mode=0755 tcptune-test /run/netns ||
+			bail "cannot mount a private /run/netns"
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] || skip_all "needs root for a private pid and mount namespace"
+	unshare -m -p -f --mount-proc true 2>/dev/null ||
+		skip_all "unshare -m -p is not permitted here"
+	TT_PRIVATE_HOST=1 exec unshare -m -p -f --mount-proc "$@"
+}

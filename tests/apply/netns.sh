@@ -8,15 +8,8 @@
 set -u
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
-if [ -z "${NETNS_PRIVATE:-}" ]; then
-	[ "$(id -u)" = 0 ] || skip_all "needs root to make network namespaces"
-	command -v ip >/dev/null && command -v nsenter >/dev/null || skip_all "needs ip and nsenter"
-	unshare -m -p -f --mount-proc true 2>/dev/null || skip_all "unshare -m -p is not permitted here"
-	NETNS_PRIVATE=1 exec unshare -m -p -f --mount-proc "$0" "$@"
-fi
-
-mkdir -p /run/netns
-mount -t tmpfs -o mode=0755 tcptune-test /run/netns || bail "cannot mount a private /run/netns"
+command -v ip >/dev/null && command -v nsenter >/dev/null || skip_all "needs ip and nsenter"
+private_host "$0" "$@"
 scratch
 A=tt-a
 B=tt-b
