@@ -2,18 +2,23 @@
 # Generate configure and Makefile.in from a git checkout.
 #
 #   ./autogen.sh           generate the build system
-#   ./autogen.sh --deps    first install what building and testing need
-#                          (Debian/Ubuntu, as root, with apt-get)
-#   ./autogen.sh --ci-deps the same, and the analysers CI runs besides
-#                          make check (fuzzing, valgrind, static analysis)
+#   ./autogen.sh --deps       first install what building and running need
+#                             (Debian/Ubuntu, as root, with apt-get)
+#   ./autogen.sh --test-deps  the same, and what `make check` needs
+#   ./autogen.sh --ci-deps    the same, and the analysers CI runs besides
+#                             make check (fuzzing, valgrind, static analysis)
+#
+# No list holds a package whose installation starts a service: a tool that
+# the tests want only as an oracle (promtool, tuned's profile loader) is
+# unpacked from its package into the test cache by the test that uses it
+# (tests/lib.sh: unpacked_tool), never installed.
 set -e
 cd "$(dirname "$0")"
 
-# Build and test dependencies, one Debian package a line.  Installed
-# without recommended packages, so each one named here is needed: gcc only
-# recommends the C library's headers and start files (libc6-dev), and
-# systemd-analyze verify runs man to check the unit's Documentation= pages
-# (man-db).  `make check-fresh` proves the list on a fresh minbase root.
+# Building and running, one Debian package a line.  Installed without
+# recommended packages, so each one named here is needed: gcc only
+# recommends the C library's headers and start files (libc6-dev).
+# `make check-fresh` proves the list on a fresh minbase root.
 DEPS="
 autoconf
 automake
@@ -26,6 +31,15 @@ libnl-route-3-dev
 libnftnl-dev
 libmnl-dev
 libinih-dev
+"
+
+# What the test suite needs besides: the unit test framework, the tools
+# the tests compare tcptune with (iproute2, conntrack, nftables, iptables,
+# systemd-sysctl and systemd-analyze, ansible-playbook), the tools that
+# check the installed files (groff, mandoc, man-db, which systemd-analyze
+# verify runs for Documentation= pages, bash-completion), the boot test's
+# debootstrap and systemd-nspawn, and strace for the fault injections.
+TEST_DEPS="
 libcmocka-dev
 iproute2
 util-linux
@@ -35,7 +49,6 @@ conntrack
 iptables
 procps
 mount
-prometheus
 systemd
 groff
 mandoc
@@ -43,16 +56,17 @@ man-db
 bash-completion
 debootstrap
 systemd-container
-ansible
+ansible-core
 python3-jsonschema
 python3-yaml
+strace
 "
 
 # What CI runs besides `make check`: clang and its libFuzzer runtime for
-# `make fuzz`, valgrind, cppcheck, clang-tidy, scan-build, clang-format,
-# and strace for the no-write test.  A separate list, so that building and
-# testing tcptune does not pull a second compiler and the analysers onto a
-# user's machine; tests/fuzz.mk and tests/analysis.mk say what needs what.
+# `make fuzz`, valgrind, cppcheck, clang-tidy, scan-build, clang-format.
+# A separate list, so that building and testing tcptune does not pull a
+# second compiler and the analysers onto a user's machine; tests/fuzz.mk
+# and tests/analysis.mk say what needs what.
 CI_DEPS="
 clang
 libclang-rt-14-dev
@@ -61,11 +75,15 @@ cppcheck
 clang-tidy
 clang-tools
 clang-format
-strace
 "
 
-if [ "${1:-}" = "--deps" ] || [ "${1:-}" = "--ci-deps" ]; then
-	[ "$1" = "--ci-deps" ] && DEPS="$DEPS $CI_DEPS"
+case "${1:-}" in
+--deps) ;;
+--test-deps) DEPS="$DEPS $TEST_DEPS" ;;
+--ci-deps) DEPS="$DEPS $TEST_DEPS $CI_DEPS" ;;
+*) DEPS= ;;
+esac
+if [ -n "$DEPS" ]; then
 	shift
 	missing=
 	for p in $DEPS; do

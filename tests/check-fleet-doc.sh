@@ -4,7 +4,7 @@
 # and every metric tcptune writes is in its table.
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 scratch
-command -v promtool >/dev/null || skip_all "promtool is not installed (Debian package prometheus)"
+have_promtool || skip_all "no promtool: neither installed nor unpacked from Debian's prometheus package"
 T=$TCPTUNE
 DOC=$TESTS_DIR/../docs/fleet.md
 R618=$FIXTURES/proc-6.18

@@ -226,7 +226,7 @@ check "--netns and --all-namespaces together: usage error ($rc)" [ "$rc" -eq 64 
 
 # Prometheus: one family once, every sample with a netns label, no pid in it.
 "$TCPTUNE" check --all-namespaces --format prometheus >"$SCRATCH/all.prom" 2>/dev/null
-if command -v promtool >/dev/null; then
+if have_promtool; then
 	check "promtool accepts the namespaces' metrics" promtool_ok "$SCRATCH/all.prom"
 fi
 check "each family's HELP once" [ -z "$(grep '^# HELP' "$SCRATCH/all.prom" | sort | uniq -d)" ]

@@ -2,7 +2,7 @@
 # check --format prometheus, validated by the real promtool.
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 scratch
-command -v promtool >/dev/null || skip_all "promtool is not installed (Debian package prometheus)"
+have_promtool || skip_all "no promtool: neither installed nor unpacked from Debian's prometheus package"
 T=$TCPTUNE
 R618=$FIXTURES/proc-6.18
 M=$SCRATCH/tcptune.prom

@@ -51,6 +51,47 @@ host_sysctls() {
 	done
 }
 
+# unpacked_tool PACKAGE FILE: prints the path of FILE (e.g. usr/bin/promtool)
+# inside Debian's PACKAGE, unpacked into the test cache the first time
+# (apt-get download + dpkg-deb -x: the package is never installed, so none
+# of its scripts run and no service of it starts).  Fails, saying why on
+# standard error, when the package cannot be had.
+unpacked_tool() {
+	ut_cache=${TCPTUNE_TEST_CACHE:-/var/cache/tcptune-test}/unpacked
+	ut_ver=$(apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }')
+	if [ -z "$ut_ver" ] || [ "$ut_ver" = "(none)" ]; then
+		echo "apt knows no package $1 (run apt-get update)" >&2
+		return 1
+	fi
+	ut_dir=$ut_cache/$1_$(echo "$ut_ver" | tr ':' '_')
+	if [ ! -e "$ut_dir/$2" ]; then
+		mkdir -p "$ut_cache" || return 1
+		(
+			flock 9
+			[ -e "$ut_dir/$2" ] && exit 0
+			tmp=$(mktemp -d "$ut_cache/.unpack.XXXXXX") || exit 1
+			if (cd "$tmp" && apt-get download -q "$1=$ut_ver") >"$tmp/log" 2>&1 &&
+			    dpkg-deb -x "$tmp"/*.deb "$tmp/root"; then
+				rm -rf "$ut_dir" && mv "$tmp/root" "$ut_dir"
+			else
+				grep -E '^(E|W):' "$tmp/log" | head -3 >&2
+			fi
+			rm -rf "$tmp"
+		) 9>"$ut_cache/.lock"
+		[ -e "$ut_dir/$2" ] || { echo "cannot unpack $1" >&2; return 1; }
+	fi
+	echo "$ut_dir/$2"
+}
+
+# have_promtool: makes `promtool` the one on PATH or else the one of
+# Debian's prometheus package, unpacked (the package itself would enable
+# and start a Prometheus server).  Fails when neither can be had.
+have_promtool() {
+	PROMTOOL=$(command -v promtool 2>/dev/null) ||
+		PROMTOOL=$(unpacked_tool prometheus usr/bin/promtool) || return 1
+	promtool() { "$PROMTOOL" "$@"; }
+}
+
 # promtool_ok FILE: `promtool check metrics` finds nothing in FILE but the
 # case of the kernel's counters, which keep node_exporter's netstat names
 # (tcptune_netstat_TcpExt_ListenDrops_total) and which its linter calls

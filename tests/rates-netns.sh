@@ -93,7 +93,7 @@ check "its forecast" \
 	grep -q '^tcptune_destination_fails_at_per_second{rank="1",destination="127.0.0.1:5000"} ' "$tmp/prom"
 check "the rate of a counter" \
 	grep -q '^tcptune_netstat_rate_per_second{counter="Tcp_ActiveOpens"} ' "$tmp/prom"
-if command -v promtool >/dev/null; then
+if have_promtool; then
 	promtool check metrics <"$tmp/prom" >"$tmp/lint" 2>&1 || true
 	# node_exporter's netstat names keep the kernel's case, which the
 	# linter calls camelCase; nothing else may be wrong.

@@ -16,7 +16,7 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding="utf-8")); p
 grep -q 'ok é' $WORK/desc || fail "valid UTF-8 was not kept: $(cat $WORK/desc)"
 ok "JSON with invalid UTF-8 in the profile: Python's json reads it, valid text kept"
 
-if command -v promtool >/dev/null 2>&1; then
+if have_promtool; then
 	$T $fix check --no-census --profile "$p" --format prometheus >$WORK/out.prom 2>$WORK/err
 	promtool check metrics <$WORK/out.prom >$WORK/prom.err 2>&1 ||
 		fail "promtool refuses the output: $(cat $WORK/prom.err)"

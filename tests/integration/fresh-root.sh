@@ -38,7 +38,7 @@ git -C "$SRC" diff --quiet HEAD 2>/dev/null || echo "# (uncommitted changes in $
 t0=$(now)
 debian_mirror
 case $? in 0) ;; 77) skip "$DEBIAN_ROOT_WHY" ;; *) fail "$DEBIAN_ROOT_WHY" ;; esac
-debian_root git
+debian_root git,systemd
 case $? in 0) ;; 77) skip "$DEBIAN_ROOT_WHY" ;; *) fail "$DEBIAN_ROOT_WHY" ;; esac
 echo "# cached root ready in $(($(now) - t0)) s ($BASE)"
 # A cached root needs no network; the README's commands do.
@@ -175,6 +175,14 @@ git clone -q "$SRC" "$C" >"$SCRATCH/clone.log" 2>&1 &&
 	[ "$(git -C "$C" rev-parse HEAD)" = "$COMMIT" ] ||
 	{ cat "$SCRATCH/clone.log"; fail "cannot clone $COMMIT from $SRC"; }
 
+# enabled_units: every unit enabled in the root (the links in .wants and
+# .requires directories), one a line.
+enabled_units() {
+	find "$ROOT/etc/systemd" -path '*.wants/*' -o -path '*.requires/*' 2>/dev/null |
+		sed "s|^$ROOT||" | sort
+}
+enabled_units >"$SCRATCH/units.before"
+
 # --- the README's two commands, as its Quick start writes them
 n=$(readme_blocks "$C/README.md" "$SCRATCH/block")
 [ "$n" -eq 2 ] || fail "README.md's Quick start has $n sh blocks, not the two commands this runs"
@@ -190,6 +198,15 @@ for i in 1 2; do
 		explain "$SCRATCH/command-$i.log" "$C"
 		fail "README command $i failed (exit $rc) on a fresh $SUITE root"
 	fi
+	# Neither command may enable a service (or timer, or socket): an
+	# install that starts a daemon on the user's host is a bug.
+	enabled_units >"$SCRATCH/units.after"
+	if ! cmp -s "$SCRATCH/units.before" "$SCRATCH/units.after"; then
+		echo "--- units enabled by README command $i:"
+		comm -13 "$SCRATCH/units.before" "$SCRATCH/units.after"
+		fail "README command $i enabled units on a fresh $SUITE root"
+	fi
+	echo "# command $i: no unit enabled"
 done
 
 # --- nothing skipped: a skip means a dependency --deps does not install.
