@@ -18,7 +18,9 @@ SOCKETS="$(dirname "$TCPTUNE")/../tests/census-sockets"
 tag="tt$$"
 A="$tag-a"
 B="$tag-b"
-POD_UID="0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8"
+# A pod of its own: two runs at once (a CI stage beside another) never
+# share a cgroup.
+POD_UID=$(cat /proc/sys/kernel/random/uuid)
 CID="aa11bb22cc33dd44ee55ff6600778899aa11bb22cc33dd44ee55ff6600778899"
 pids=
 cgdir=
