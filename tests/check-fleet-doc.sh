@@ -4,7 +4,7 @@
 # and every metric tcptune writes is in its table.
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 scratch
-command -v promtool >/dev/null || skip_all "promtool is not installed (Debian package prometheus)"
+need_promtool
 T=$TCPTUNE
 DOC=$TESTS_DIR/../docs/fleet.md
 R618=$FIXTURES/proc-6.18
@@ -15,7 +15,7 @@ mkdir "$N"
 awk '/^## 4\./ { s = 1 } s && /^```yaml/ { y = 1; next } y && /^```/ { exit } y' "$DOC" >"$SCRATCH/alerts"
 check "the section has alerts" grep -q '^- alert:' "$SCRATCH/alerts"
 { printf 'groups:\n- name: tcptune\n  rules:\n'; sed 's/^/  /' "$SCRATCH/alerts"; } >"$SCRATCH/rules.yml"
-promtool check rules "$SCRATCH/rules.yml" >"$SCRATCH/lint" 2>&1
+"$PROMTOOL" check rules "$SCRATCH/rules.yml" >"$SCRATCH/lint" 2>&1
 check "promtool check rules on the documented alerts" [ $? -eq 0 ]
 
 # What tcptune writes: a check with a profile, a failed one, and one with
@@ -36,8 +36,8 @@ printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = soon\n' >"$SCRATCH/bad.ini"
 			kill \$cs; wait"
 	fi
 } >"$SCRATCH/all.prom"
-sed -n 's/^# TYPE \([A-Za-z_]*\) .*/\1/p' "$SCRATCH/all.prom" | grep -v '^tcptune_netstat_.*_total$' | sort -u >"$SCRATCH/written"
-check "the namespace's counters, as counters" grep -q '^# TYPE tcptune_netstat_Tcp_ActiveOpens_total counter$' "$SCRATCH/all.prom"
+sed -n 's/^# TYPE \([A-Za-z_]*\) .*/\1/p' "$SCRATCH/all.prom" | sort -u >"$SCRATCH/written"
+check "the namespace's counters, as counters" grep -q '^# TYPE tcptune_netstat_total counter$' "$SCRATCH/all.prom"
 check "tcptune wrote metrics" [ -s "$SCRATCH/written" ]
 
 # Named in the section: the table's first column and the alerts' exprs.
@@ -48,4 +48,16 @@ missing=$(sort -u "$SCRATCH/table" "$SCRATCH/in-alerts" | comm -23 - "$SCRATCH/w
 check "every metric the section names is written${missing:+ (not written: $missing)}" [ -z "$missing" ]
 undocumented=$(comm -13 "$SCRATCH/table" "$SCRATCH/written")
 check "every metric written is in the table${undocumented:+ (missing: $undocumented)}" [ -z "$undocumented" ]
+
+# The counter label's values against the table that maps them to the
+# kernel's files: each one written is there, with its section and field.
+grep -o 'counter="[A-Za-z]*_[A-Za-z]*"' "$SCRATCH/all.prom" | sed 's/counter="\(.*\)"/\1/' | sort -u >"$SCRATCH/counters"
+check "the counters are written ($(wc -l <"$SCRATCH/counters"))" [ "$(wc -l <"$SCRATCH/counters")" -ge 10 ]
+unmapped=
+while read -r c; do
+	sec=${c%%_*}
+	fld=${c#*_}
+	grep -qx "| \`$c\` | \`/proc/net/[a-z]*\` | \`$sec:\` \`$fld\` |" "$DOC" || unmapped="$unmapped $c"
+done <"$SCRATCH/counters"
+check "every counter label is mapped to its file and field${unmapped:+ (not:$unmapped)}" [ -z "$unmapped" ]
 finish

@@ -226,11 +226,11 @@ check "--netns and --all-namespaces together: usage error ($rc)" [ "$rc" -eq 64 
 
 # Prometheus: one family once, every sample with a netns label, no pid in it.
 "$TCPTUNE" check --all-namespaces --format prometheus >"$SCRATCH/all.prom" 2>/dev/null
-if command -v promtool >/dev/null; then
+if PROMTOOL=$(promtool_path); then
 	check "promtool accepts the namespaces' metrics" promtool_ok "$SCRATCH/all.prom"
 fi
 check "each family's HELP once" [ -z "$(grep '^# HELP' "$SCRATCH/all.prom" | sort | uniq -d)" ]
-check "the netns label names $A" grep -q "^tcptune_sysctl_value{netns=\"$A\",key=\"net.ipv4.tcp_fin_timeout\"} 33$" "$SCRATCH/all.prom"
+check "the netns label names $A" grep -q "^tcptune_sysctl_value_seconds{netns=\"$A\",key=\"net.ipv4.tcp_fin_timeout\"} 33$" "$SCRATCH/all.prom"
 check "no netns label carries a pid" sh -c "! grep -o 'netns=\"[^\"]*\"' '$SCRATCH/all.prom' | grep -q '\\['"
 
 # Without CAP_SYS_ADMIN: said, and what can be seen is audited.
