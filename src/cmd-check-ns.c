@@ -18,6 +18,7 @@
 #include "lib/census.h"
 #include "lib/nat.h"
 #include "lib/netns.h"
+#include "lib/rates.h"
 #include "out-census.h"
 #include "out-nat.h"
 #include "out-prometheus.h"
@@ -867,6 +868,27 @@ run_free(struct check_ns_run *run)
 	tt_profile_free(run->prof);
 }
 
+/* After a listing of every namespace that missed none: the counters
+ * files of namespaces no longer there go. */
+static void
+prune_counters(struct cmd_env *env, const struct check_ns_run *run)
+{
+	struct tt_counters_id *keep = calloc(run->n ? run->n : 1, sizeof(*keep));
+	int r;
+
+	if (keep == NULL)
+		return;
+	for (size_t i = 0; i < run->n; i++) {
+		keep[i].dev = (unsigned long long)run->v[i].e.dev;
+		keep[i].ino = (unsigned long long)run->v[i].e.ino;
+	}
+	r = tt_counters_prune(env->ctx, keep, run->n);
+	if (r < 0 && r != -ENOENT)
+		cmd_message(
+		    env, TT_LOG_DEBUG, "debug", "counters files not pruned: %s", strerror(-r));
+	free(keep);
+}
+
 int
 check_namespaces(struct cmd_env *env, struct check_opts *o)
 {
@@ -898,6 +920,8 @@ check_namespaces(struct cmd_env *env, struct check_opts *o)
 		return check_report(env, o, NULL, NULL, NULL, r);
 	}
 	warn_unread(env, &run);
+	if (o->all_namespaces && run.unreadable == 0)
+		prune_counters(env, &run);
 	o->ns_run = &run;
 	r = check_report(env, o, NULL, NULL, &none, run_exit(&run));
 	o->ns_run = NULL;

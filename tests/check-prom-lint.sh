@@ -100,6 +100,7 @@ for mode in all netns host; do
 	check "check ${args:-(the host)}: no rates on a first run" \
 		sh -c "! grep -q '^tcptune_rate_interval_seconds' '$SCRATCH/$mode.1.prom'"
 	connections 7
+	printf 'tcptune-counters 1\nboot -\nbtime 0\ntime 1\n' >"$S/counters-1-2"
 	"$T" --state-dir "$S" check $args --sysctl-root "$SCRATCH/none" --format prometheus \
 	    >"$SCRATCH/$mode.2.prom" 2>>"$SCRATCH/$mode.err"
 	lint "check ${args:-(the host)}, again over the same state directory" "$SCRATCH/$mode.2.prom"
@@ -107,7 +108,10 @@ for mode in all netns host; do
 		grep -q '^tcptune_rate_interval_seconds[{ ]' "$SCRATCH/$mode.2.prom"
 	ls "$S" >"$SCRATCH/files.$mode"
 done
-check "--netns: one counters file, the namespace's" [ "$(grep -c '^counters-' "$SCRATCH/files.netns")" -eq 1 ]
+check "--netns: the namespace's counters file, no other removed" \
+	[ "$(grep -c '^counters-' "$SCRATCH/files.netns")" -eq 2 ] && grep -qx counters-1-2 "$SCRATCH/files.netns"
+check "--all-namespaces: the file of a namespace no longer there removed" \
+	sh -c "! grep -qx counters-1-2 '$SCRATCH/files.all'"
 
 # The rise of ActiveOpens since the previous check is the 7 connections.
 for mode in all netns; do

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -277,4 +278,48 @@ tt_counters_save_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned l
 		unlinkat(dfd, tmp, 0);
 	close(dfd);
 	return r;
+}
+
+/* The namespace a counters file's name gives; false for another name. */
+static bool
+parse_name(const char *name, unsigned long long *dev, unsigned long long *ino)
+{
+	char tail;
+
+	return strncmp(name, "counters-", 9) == 0 && name[9] >= '0' && name[9] <= '9' &&
+	    sscanf(name + 9, "%llu-%llu%c", dev, ino, &tail) == 2;
+}
+
+static bool
+listed(const struct tt_counters_id *keep, size_t n, unsigned long long dev, unsigned long long ino)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keep[i].dev == dev && keep[i].ino == ino)
+			return true;
+	return false;
+}
+
+int
+tt_counters_prune(const struct tt_ctx *ctx, const struct tt_counters_id *keep, size_t n)
+{
+	unsigned long long dev, ino;
+	struct dirent *d;
+	DIR *dir;
+	int dfd = open_state(ctx), removed = 0;
+
+	if (dfd < 0)
+		return dfd;
+	dir = fdopendir(dfd);
+	if (dir == NULL) {
+		close(dfd);
+		return -errno;
+	}
+	while ((d = readdir(dir)) != NULL) {
+		if (!parse_name(d->d_name, &dev, &ino) || listed(keep, n, dev, ino))
+			continue;
+		if (unlinkat(dirfd(dir), d->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(dir);
+	return removed;
 }

@@ -139,4 +139,17 @@ int tt_counters_load_ns(const struct tt_ctx *ctx, unsigned long long dev, unsign
 int tt_counters_save_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned long long ino,
     const struct tt_census *c, long long now);
 
+/* A namespace whose counters file is kept: its nsfs device and inode. */
+struct tt_counters_id {
+	unsigned long long dev, ino;
+};
+
+/*
+ * Removes the counters file of every namespace not in keep (n of them):
+ * namespaces that are gone, whose inode a new one could take.  Only the
+ * files named counters-DEV-INO; the number removed, or a negative errno
+ * as for load (no state directory: -ENOENT).
+ */
+int tt_counters_prune(const struct tt_ctx *ctx, const struct tt_counters_id *keep, size_t n);
+
 #endif
