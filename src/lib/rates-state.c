@@ -284,10 +284,16 @@ tt_counters_save_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned l
 static bool
 parse_name(const char *name, unsigned long long *dev, unsigned long long *ino)
 {
-	char tail;
+	char *end;
 
-	return strncmp(name, "counters-", 9) == 0 && name[9] >= '0' && name[9] <= '9' &&
-	    sscanf(name + 9, "%llu-%llu%c", dev, ino, &tail) == 2;
+	if (strncmp(name, "counters-", 9) != 0 || name[9] < '0' || name[9] > '9')
+		return false;
+	errno = 0;
+	*dev = strtoull(name + 9, &end, 10);
+	if (errno != 0 || *end != '-' || end[1] < '0' || end[1] > '9')
+		return false;
+	*ino = strtoull(end + 1, &end, 10);
+	return errno == 0 && *end == '\0';
 }
 
 static bool
