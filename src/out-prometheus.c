@@ -26,6 +26,7 @@
  *   tcptune_nat{answer}                              1 for the NAT answer
  *   tcptune_nat_verdict{verdict}                     1 for the evidence's verdict
  *   tcptune_sockets{family,state}                    TCP sockets per state
+ *   tcptune_orphan_sockets                           the host's orphans (sockstat)
  *   tcptune_netstat_total{counter}                   this namespace's cumulative Tcp and
  *                                                    TcpExt counters (type counter), the
  *                                                    label as node_exporter's netstat
@@ -39,7 +40,8 @@
  *   tcptune_destination_fails_at_per_second{rank,destination} with --interval
  *   tcptune_destination_port_use_ratio{rank,destination}      with --interval
  *
- * sockstat's counts are left to node_exporter's sockstat collector.
+ * sockstat's counts but the host's orphans are left to node_exporter's
+ * sockstat collector.
  * Destinations are labelled by rank (1 to PROM_DEST_MAX) and address, so
  * a file holds at most PROM_DEST_MAX series of each.
  *
@@ -374,6 +376,20 @@ census_metrics(FILE *f, const struct tt_census *c)
 	}
 }
 
+/* The host's orphans, as sockstat counts them, beside the limit they
+ * are held to (tcp_max_orphans, one for the whole host). */
+static void
+orphan_metric(FILE *f, const struct tt_census *c)
+{
+	if (!c->have[TT_CTR_TCP_ORPHAN])
+		return;
+	family(f, "tcptune_orphan_sockets",
+	    "TCP sockets no process holds any more, over the whole host (sockstat's orphan), "
+	    "which tcp_max_orphans bounds.");
+	bare_name(f, "tcptune_orphan_sockets");
+	fprintf(f, " %llu\n", (unsigned long long)c->counter[TT_CTR_TCP_ORPHAN]);
+}
+
 /* A counter's label value: SECTION_FIELD, as node_exporter's netstat
  * collector ends its names ("TcpExt_ListenOverflows"). */
 static const char *
@@ -597,6 +613,7 @@ namespace_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profi
 	/* A dump cut short would show too few sockets: better none. */
 	if (snap->census != NULL && snap->census->dumped) {
 		census_metrics(f, snap->census);
+		orphan_metric(f, snap->census);
 		counter_metrics(f, snap->census);
 		dest_metrics(f, snap->census, snap->rates);
 		detail_metrics(f, snap->census);

@@ -88,7 +88,7 @@ check "the same wrapping refuses a query that does not parse" [ $? -ne 0 ]
 	grep -o 'tcptune_[a-z_]*' | sort -u >"$SCRATCH/in-dash"
 unknown=$(comm -23 "$SCRATCH/in-dash" "$SCRATCH/written" | tr '\n' ' ')
 check "the dashboard names only metrics tcptune writes${unknown:+ (not written: $unknown)}" [ -z "$unknown" ]
-for what in 'tcptune_findings' 'state=~"TIME_WAIT' 'state="CLOSE_WAIT"' 'tcp_max_orphans' \
+for what in 'tcptune_findings' 'state=~"TIME_WAIT' 'state="CLOSE_WAIT"' 'tcptune_orphan_sockets' 'tcp_max_orphans' \
     'tcp_max_tw_buckets' 'tcptune_destination_port_use_ratio' 'tcptune_destination_fails_at_per_second' \
     'rate(tcptune_netstat_total' 'tcptune_netstat_rate_per_second'; do
 	check "the dashboard shows $what" grep -qF "$what" "$SCRATCH/exprs"

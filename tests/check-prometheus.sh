@@ -129,6 +129,11 @@ EOP
 	check "one listener" grep -qx 'tcptune_sockets{family="ipv4",state="LISTEN"} 1' "$M"
 	check "six established sockets (both ends of three)" grep -qx 'tcptune_sockets{family="ipv4",state="ESTABLISHED"} 6' "$M"
 	check "empty states still there as 0" grep -qx 'tcptune_sockets{family="ipv6",state="TIME_WAIT"} 0' "$M"
+	o=$(sed -n 's/^tcptune_orphan_sockets //p' "$M")
+	k=$(awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "orphan") print $(i + 1) }' /proc/net/sockstat)
+	# The host's count moves with what else runs: near, not equal.
+	check "the host's orphans ($o) near sockstat's ($k)" \
+		awk -v o="${o:--1}" -v k="$k" 'BEGIN { d = o - k; exit !(o >= 0 && d < 100 && d > -100) }'
 	check "a NAT verdict" [ "$(grep -c '^tcptune_nat_verdict{verdict="[a-z_]*"} 1$' "$M")" -eq 1 ]
 else
 	echo "# socket counts not checked: a private network namespace needs root and python3"
