@@ -144,11 +144,19 @@ sleep 0.2
 kill "$x1"
 wait "$x1" 2>/dev/null
 pids="$y $x2"
-"$T" check --all-namespaces --sysctl-root "$SCRATCH/none" --format prometheus >"$SCRATCH/swapped.prom" 2>/dev/null
-lint "check --all-namespaces, listed in the other order" "$SCRATCH/swapped.prom"
+"$T" check --all-namespaces --sysctl-root "$SCRATCH/none" --profile "$SCRATCH/p.ini" \
+    --format prometheus >"$SCRATCH/swapped.prom" 2>/dev/null
+lint "check --all-namespaces --profile, listed in the other order" "$SCRATCH/swapped.prom"
+check "with the profile's targets, per namespace" \
+	grep -q '^tcptune_sysctl_target_port_range_low{netns="host",key="net.ipv4.ip_local_port_range"} 20000$' "$SCRATCH/swapped.prom"
+"$T" check --all-namespaces --no-census --format prometheus >"$SCRATCH/nocensus.prom" 2>/dev/null
+lint "check --all-namespaces --no-census" "$SCRATCH/nocensus.prom"
+"$T" check --all-namespaces --profile "$SCRATCH/bad.ini" --format prometheus \
+    --output "$SCRATCH/all-failed.prom" 2>/dev/null
+lint "check --all-namespaces that fails" "$SCRATCH/all-failed.prom"
 check "the first namespace keeps its label when listed second ($(label "$SCRATCH/swapped.prom" 31))" \
 	[ "$(label "$SCRATCH/swapped.prom" 31)" = "$lx" ]
 check "the second keeps its own ($(label "$SCRATCH/swapped.prom" 32))" \
 	[ "$(label "$SCRATCH/swapped.prom" 32)" = "$ly" ]
-check "every output linted ($n)" [ "$n" -ge 10 ]
+check "every output linted ($n)" [ "$n" -ge 12 ]
 finish
