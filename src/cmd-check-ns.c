@@ -22,6 +22,7 @@
 #include "out-census.h"
 #include "out-nat.h"
 #include "out-prometheus.h"
+#include "out-rates.h"
 
 struct ns_item {
 	struct tt_netns_entry e;
@@ -356,6 +357,7 @@ json_part(
 		check_json_keys(&j, &it->snap, prof);
 		out_nat_json(&j, &it->snap, prof);
 		out_census_json(&j, it->snap.census, it->snap.netns);
+		out_rates_json(&j, it->snap.rates);
 		check_json_findings(&j, fs);
 		json_pod_spec(&j, it, prof);
 	}

@@ -126,6 +126,18 @@ done
 check "--all-namespaces: a counters file per namespace read ($(grep -c '^counters-' "$SCRATCH/files.all"))" \
 	[ "$(grep -c '^counters-' "$SCRATCH/files.all")" -ge 3 ]
 
+# The same rise in the JSON document of the namespaces.
+if command -v jq >/dev/null; then
+	"$T" --state-dir "$S" check --all-namespaces --format json >/dev/null 2>&1
+	connections 5
+	"$T" --state-dir "$S" check --all-namespaces --format json >"$SCRATCH/all.json" 2>/dev/null
+	d=$(jq -r '.namespaces[] | select(.sysctl["net.ipv4.tcp_fin_timeout"].value == "31") |
+		.rates.counters["Tcp.ActiveOpens"].delta' "$SCRATCH/all.json" 2>/dev/null)
+	check "json: Tcp.ActiveOpens rose by 5 since the previous check, in its namespace ($d)" [ "$d" = 5 ]
+	check "json: the rates say since when" \
+		[ "$(jq -r '[.namespaces[] | select(.rates != null) | .rates.source] | unique | join(",")' "$SCRATCH/all.json")" = last_check ]
+fi
+
 "$T" --state-dir "$S" check --interval 0.3 --sysctl-root "$SCRATCH/none" --format prometheus \
     >"$SCRATCH/interval.prom" 2>/dev/null
 lint "check --interval" "$SCRATCH/interval.prom"
