@@ -15,3 +15,10 @@ EXTRA_DIST += \
 	docs/kubernetes/tcptune-daemonset.yaml \
 	docs/performance.md \
 	docs/profiles.md
+
+# The Grafana dashboard and the Prometheus alert rules for the metrics,
+# installed beside the profiles for a distribution to point its tools at.
+grafanadir = $(pkgdatadir)/grafana
+dist_grafana_DATA = docs/grafana/tcptune.json
+prometheusrulesdir = $(pkgdatadir)/prometheus
+dist_prometheusrules_DATA = docs/prometheus/tcptune-alerts.yml

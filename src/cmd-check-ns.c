@@ -13,13 +13,16 @@
 #include <string.h>
 
 #include "cmd-check.h"
+#include "cmd-rates.h"
 #include "cmd.h"
 #include "lib/census.h"
 #include "lib/nat.h"
 #include "lib/netns.h"
+#include "lib/rates.h"
 #include "out-census.h"
 #include "out-nat.h"
 #include "out-prometheus.h"
+#include "out-rates.h"
 
 struct ns_item {
 	struct tt_netns_entry e;
@@ -146,6 +149,9 @@ gather_item(
 	it->read = r == 0;
 	if (it->read && it->e.kind == TT_NSK_HOST)
 		run->host = it;
+	/* Each namespace's counters kept for its next check. */
+	if (it->read)
+		cmd_rates_since_last_ns(env, &it->snap, it->e.dev, it->e.ino);
 	return 0;
 }
 
@@ -351,6 +357,7 @@ json_part(
 		check_json_keys(&j, &it->snap, prof);
 		out_nat_json(&j, &it->snap, prof);
 		out_census_json(&j, it->snap.census, it->snap.netns);
+		out_rates_json(&j, it->snap.rates);
 		check_json_findings(&j, fs);
 		json_pod_spec(&j, it, prof);
 	}
@@ -778,29 +785,40 @@ check_ns_print(FILE *f, struct cmd_env *env, const struct check_opts *o)
 	free(order);
 }
 
-/* Prometheus labels: the name, never a pid; a process's namespace by its
- * command.  Two namespaces with one label (two processes of one command,
- * a pod's old and new sandbox) are numbered #2, #3 in listing order, so
- * that every series stays one series. */
+/* A namespace's label before any two are told apart: its name, a
+ * process's namespace by its command. */
+static void
+base_label(const struct ns_item *it, char *buf, size_t len)
+{
+	if (it->e.kind == TT_NSK_PROCESS)
+		snprintf(buf, len, "process:%.31s", it->e.comm);
+	else
+		snprintf(buf, len, "%.160s", it->e.name);
+}
+
+/* Prometheus labels: the name, never a pid, so that a series outlives a
+ * restart.  Namespaces that share one (two processes of one command, a
+ * pod's old and new sandbox) each get their namespace's inode after a
+ * '#': a label that stays with its namespace whatever order they are
+ * listed in. */
 static void
 make_labels(struct check_ns_run *run)
 {
 	for (size_t i = 0; i < run->n; i++) {
 		struct ns_item *it = &run->v[i];
-		char base[sizeof(it->label)];
-		unsigned same = 1;
+		char base[176], other[176];
+		bool shared = false;
 
-		if (it->e.kind == TT_NSK_PROCESS)
-			snprintf(base, sizeof(base), "process:%.31s", it->e.comm);
-		else
-			snprintf(base, sizeof(base), "%.190s", it->e.name);
-		snprintf(it->label, sizeof(it->label), "%s", base);
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(run->v[j].label, it->label) != 0)
-				continue;
-			snprintf(it->label, sizeof(it->label), "%.190s#%u", base, ++same);
-			j = (size_t)-1; /* look again from the first */
+		base_label(it, base, sizeof(base));
+		for (size_t j = 0; j < run->n && !shared; j++) {
+			base_label(&run->v[j], other, sizeof(other));
+			shared = j != i && strcmp(other, base) == 0;
 		}
+		if (shared)
+			snprintf(it->label, sizeof(it->label), "%s#%llu", base,
+			    (unsigned long long)it->e.ino);
+		else
+			snprintf(it->label, sizeof(it->label), "%s", base);
 	}
 }
 
@@ -852,6 +870,27 @@ run_free(struct check_ns_run *run)
 	tt_profile_free(run->prof);
 }
 
+/* After a listing of every namespace that missed none: the counters
+ * files of namespaces no longer there go. */
+static void
+prune_counters(struct cmd_env *env, const struct check_ns_run *run)
+{
+	struct tt_counters_id *keep = calloc(run->n ? run->n : 1, sizeof(*keep));
+	int r;
+
+	if (keep == NULL)
+		return;
+	for (size_t i = 0; i < run->n; i++) {
+		keep[i].dev = (unsigned long long)run->v[i].e.dev;
+		keep[i].ino = (unsigned long long)run->v[i].e.ino;
+	}
+	r = tt_counters_prune(env->ctx, keep, run->n);
+	if (r < 0 && r != -ENOENT)
+		cmd_message(
+		    env, TT_LOG_DEBUG, "debug", "counters files not pruned: %s", strerror(-r));
+	free(keep);
+}
+
 int
 check_namespaces(struct cmd_env *env, struct check_opts *o)
 {
@@ -883,6 +922,8 @@ check_namespaces(struct cmd_env *env, struct check_opts *o)
 		return check_report(env, o, NULL, NULL, NULL, r);
 	}
 	warn_unread(env, &run);
+	if (o->all_namespaces && run.unreadable == 0)
+		prune_counters(env, &run);
 	o->ns_run = &run;
 	r = check_report(env, o, NULL, NULL, &none, run_exit(&run));
 	o->ns_run = NULL;

@@ -38,5 +38,8 @@ int cmd_snapshot_twice(struct cmd_env *env, unsigned what, const struct tt_thres
  * not writable, or there is no earlier reading.
  */
 void cmd_rates_since_last(struct cmd_env *env, struct tt_snapshot *snap);
+/* The same for the network namespace (dev, ino) snap was taken in. */
+void cmd_rates_since_last_ns(
+    struct cmd_env *env, struct tt_snapshot *snap, unsigned long long dev, unsigned long long ino);
 
 #endif

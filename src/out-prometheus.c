@@ -12,9 +12,12 @@
  *   tcptune_last_run_timestamp_seconds               when it ran (or failed)
  *   tcptune_info{version,kernel,netns,profile}       1
  *   tcptune_check_timestamp_seconds                  when the check ran
- *   tcptune_sysctl_value{key[,field]}                current value
- *   tcptune_sysctl_default{key[,field]}              the kernel's default
- *   tcptune_sysctl_target{key[,field]}               the profile's value
+ *   tcptune_sysctl_value{key}                        current value of a key that counts or
+ *                                                    selects; _seconds for a time (in
+ *                                                    seconds), _port_range_low and _high for
+ *                                                    a port range's ends
+ *   tcptune_sysctl_default{key}, _seconds, ...       the kernel's default, likewise
+ *   tcptune_sysctl_target{key}, _seconds, ...        the profile's value, likewise
  *   tcptune_sysctl_matches_profile{key}              1 when current == target
  *   tcptune_sysctl_state{key,state}                  1 for how reading went
  *   tcptune_findings{severity}                       findings per severity
@@ -23,11 +26,13 @@
  *   tcptune_nat{answer}                              1 for the NAT answer
  *   tcptune_nat_verdict{verdict}                     1 for the evidence's verdict
  *   tcptune_sockets{family,state}                    TCP sockets per state
- *   tcptune_netstat_Tcp_ActiveOpens_total, ...       this namespace's cumulative Tcp and
- *                                                    TcpExt counters (type counter), named
- *                                                    as node_exporter's netstat collector
- *                                                    names them, with tcptune_ and _total
- *   tcptune_rate_interval_seconds                    check --interval: the time measured
+ *   tcptune_orphan_sockets                           the host's orphans (sockstat)
+ *   tcptune_netstat_total{counter}                   this namespace's cumulative Tcp and
+ *                                                    TcpExt counters (type counter), the
+ *                                                    label as node_exporter's netstat
+ *                                                    collector ends its names
+ *                                                    (TcpExt_ListenOverflows)
+ *   tcptune_rate_interval_seconds                    --interval, or since the previous check
  *   tcptune_netstat_rate_per_second{counter}         their rise per second over it
  *   tcptune_destination_sockets{rank,destination}    the PROM_DEST_MAX busiest destinations
  *   tcptune_destination_time_wait{rank,destination}
@@ -35,7 +40,8 @@
  *   tcptune_destination_fails_at_per_second{rank,destination} with --interval
  *   tcptune_destination_port_use_ratio{rank,destination}      with --interval
  *
- * sockstat's counts are left to node_exporter's sockstat collector.
+ * sockstat's counts but the host's orphans are left to node_exporter's
+ * sockstat collector.
  * Destinations are labelled by rank (1 to PROM_DEST_MAX) and address, so
  * a file holds at most PROM_DEST_MAX series of each.
  *
@@ -145,23 +151,101 @@ family(FILE *f, const char *name, const char *help)
 	family_typed(f, name, help, "gauge");
 }
 
-/* One sample per field of v, with field="1", "2" on two-value keys. */
-static void
-key_values(FILE *f, const char *metric, const struct tt_key *k, const struct tt_val *v)
-{
-	if (v == NULL || v->n == 0)
-		return;
-	for (int i = 0; i < v->n; i++) {
-		char field[12];
+/* A key's values go in one of four families, each with the key label
+ * alone: numbers that count or select, times in seconds, and a port
+ * range's two ends. */
+enum key_family {
+	FAM_PLAIN,
+	FAM_SECONDS,
+	FAM_LOW,
+	FAM_HIGH,
+	FAM__COUNT
+};
 
-		fprintf(f, "%s{", metric);
-		label(f, "key", k->name, true);
-		if (v->n > 1) {
-			snprintf(field, sizeof(field), "%d", i + 1);
-			label(f, "field", field, false);
-		}
-		fprintf(f, "} %lld\n", v->v[i]);
+static const struct {
+	const char *suffix, *help;
+} key_fams[FAM__COUNT] = {
+	[FAM_PLAIN] = { "", "of a key that counts or selects (sockets, probes, a mode)." },
+	[FAM_SECONDS] = { "_seconds", "of a key that is a time, in seconds." },
+	[FAM_LOW] = { "_port_range_low", "of a port range key: its low end." },
+	[FAM_HIGH] = { "_port_range_high", "of a port range key: its high end." },
+};
+
+static bool
+in_family(const struct tt_key *k, enum key_family fam)
+{
+	switch (fam) {
+	case FAM_PLAIN:
+		return k->nfields == 1 && k->time_ms == 0;
+	case FAM_SECONDS:
+		return k->nfields == 1 && k->time_ms != 0;
+	default:
+		return k->nfields == 2;
 	}
+}
+
+/* The value of key i the family reports (current, default, target), or
+ * NULL for none. */
+typedef const struct tt_val *(*key_val_fn)(int i, const void *arg);
+
+static void
+key_sample(
+    FILE *f, const char *name, enum key_family fam, const struct tt_key *k, const struct tt_val *v)
+{
+	int fi = fam == FAM_HIGH;
+
+	if (v == NULL || fi >= v->n)
+		return;
+	fprintf(f, "%s{", name);
+	label(f, "key", k->name, true);
+	if (fam != FAM_SECONDS)
+		fprintf(f, "} %lld\n", v->v[fi]);
+	else if (k->time_ms % 1000 == 0)
+		fprintf(f, "} %lld\n", v->v[0] * (k->time_ms / 1000));
+	else
+		fprintf(f, "} %.3f\n", (double)v->v[0] * k->time_ms / 1000.0);
+}
+
+/* base, base_seconds, base_port_range_low and _high, every key in the
+ * one its kind belongs to. */
+static void
+key_families(FILE *f, const char *base, const char *what, key_val_fn get, const void *arg)
+{
+	for (int fam = 0; fam < FAM__COUNT; fam++) {
+		char name[80], help[160];
+
+		snprintf(name, sizeof(name), "%s%s", base, key_fams[fam].suffix);
+		snprintf(help, sizeof(help), "%s %s", what, key_fams[fam].help);
+		family(f, name, help);
+		for (int i = 0; i < TT_K__COUNT; i++) {
+			const struct tt_key *k = tt_key_get((enum tt_key_id)i);
+
+			if (in_family(k, (enum key_family)fam))
+				key_sample(f, name, (enum key_family)fam, k, get(i, arg));
+		}
+	}
+}
+
+static const struct tt_val *
+current_of(int i, const void *arg)
+{
+	return tt_snapshot_value(arg, (enum tt_key_id)i);
+}
+
+static const struct tt_val *
+default_of(int i, const void *arg)
+{
+	const struct tt_snapshot *snap = arg;
+
+	return tt_key_default(tt_key_get((enum tt_key_id)i), snap->kv);
+}
+
+static const struct tt_val *
+target_of(int i, const void *arg)
+{
+	const struct tt_profile *prof = arg;
+
+	return prof->sysctl[i].set ? &prof->sysctl[i].val : NULL;
 }
 
 static void
@@ -174,17 +258,8 @@ sysctl_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile 
 		TT_ST_FAILED,
 	};
 
-	family(f, "tcptune_sysctl_value",
-	    "Current value of a kernel key (field 1 and 2 for a two-value key).");
-	for (int i = 0; i < TT_K__COUNT; i++)
-		key_values(f, "tcptune_sysctl_value", tt_key_get((enum tt_key_id)i),
-		    tt_snapshot_value(snap, (enum tt_key_id)i));
-	family(f, "tcptune_sysctl_default", "The kernel's default for a key on this release.");
-	for (int i = 0; i < TT_K__COUNT; i++) {
-		const struct tt_key *k = tt_key_get((enum tt_key_id)i);
-
-		key_values(f, "tcptune_sysctl_default", k, tt_key_default(k, snap->kv));
-	}
+	key_families(f, "tcptune_sysctl_value", "Current value", current_of, snap);
+	key_families(f, "tcptune_sysctl_default", "The kernel's default", default_of, snap);
 	family(f, "tcptune_sysctl_state",
 	    "How reading a key went: 1 for its outcome (ok, absent, not_permitted, failed).");
 	for (int i = 0; i < TT_K__COUNT; i++) {
@@ -197,11 +272,7 @@ sysctl_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profile 
 	}
 	if (prof == NULL)
 		return;
-	family(f, "tcptune_sysctl_target", "The profile's value for a key it sets.");
-	for (int i = 0; i < TT_K__COUNT; i++)
-		if (prof->sysctl[i].set)
-			key_values(f, "tcptune_sysctl_target", tt_key_get((enum tt_key_id)i),
-			    &prof->sysctl[i].val);
+	key_families(f, "tcptune_sysctl_target", "The profile's value", target_of, prof);
 	family(f, "tcptune_sysctl_matches_profile",
 	    "1 when a key the profile sets has the profile's value, else 0.");
 	for (int i = 0; i < TT_K__COUNT; i++) {
@@ -305,43 +376,68 @@ census_metrics(FILE *f, const struct tt_census *c)
 	}
 }
 
-/* The cumulative counters, as counters. */
+/* The host's orphans, as sockstat counts them, beside the limit they
+ * are held to (tcp_max_orphans, one for the whole host). */
+static void
+orphan_metric(FILE *f, const struct tt_census *c)
+{
+	if (!c->have[TT_CTR_TCP_ORPHAN])
+		return;
+	family(f, "tcptune_orphan_sockets",
+	    "TCP sockets no process holds any more, over the whole host (sockstat's orphan), "
+	    "which tcp_max_orphans bounds.");
+	bare_name(f, "tcptune_orphan_sockets");
+	fprintf(f, " %llu\n", (unsigned long long)c->counter[TT_CTR_TCP_ORPHAN]);
+}
+
+/* A counter's label value: SECTION_FIELD, as node_exporter's netstat
+ * collector ends its names ("TcpExt_ListenOverflows"). */
+static const char *
+counter_label(enum tt_counter_id id, char *buf, size_t len)
+{
+	const struct tt_counter_info *ci = tt_counter_info(id);
+
+	snprintf(buf, len, "%s_%s", ci->section, ci->field);
+	return buf;
+}
+
+/* The cumulative counters, as one counter family with a counter label. */
 static void
 counter_metrics(FILE *f, const struct tt_census *c)
 {
+	family_typed(f, "tcptune_netstat_total",
+	    "A cumulative Tcp or TcpExt counter of this network namespace (/proc/net/netstat, "
+	    "/proc/net/snmp).",
+	    "counter");
 	for (int i = 0; i < TT_CTR__COUNT; i++) {
-		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
-		char name[128], help[160];
+		char name[96];
 
 		if (!c->have[i] || !tt_counter_cumulative((enum tt_counter_id)i))
 			continue;
-		snprintf(name, sizeof(name), "tcptune_netstat_%s_%s_total", ci->section, ci->field);
-		snprintf(help, sizeof(help),
-		    "%s %s of this network namespace, cumulative (/proc/net/%s).", ci->section,
-		    ci->field, ci->file);
-		family_typed(f, name, help, "counter");
-		bare_name(f, name);
-		fprintf(f, " %llu\n", (unsigned long long)c->counter[i]);
+		fputs("tcptune_netstat_total{", f);
+		label(f, "counter", counter_label((enum tt_counter_id)i, name, sizeof(name)), true);
+		fprintf(f, "} %llu\n", (unsigned long long)c->counter[i]);
 	}
 }
 
+/* The counters' rise per second: over --interval, or since the previous
+ * check (the counters file). */
 static void
 rate_metrics(FILE *f, const struct tt_rates *r)
 {
-	family(f, "tcptune_rate_interval_seconds", "The time the rates were measured over.");
+	family(f, "tcptune_rate_interval_seconds",
+	    "The time the rates were measured over: --interval, or since the previous check.");
 	bare_name(f, "tcptune_rate_interval_seconds");
 	fprintf(f, " %.3f\n", r->seconds);
 	family(f, "tcptune_netstat_rate_per_second",
-	    "The rise per second of a Tcp or TcpExt counter over the interval.");
+	    "The rise per second of a Tcp or TcpExt counter over tcptune_rate_interval_seconds.");
 	for (int i = 0; i < TT_CTR__COUNT; i++) {
-		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
 		char name[96];
 
 		if (!r->have[i])
 			continue;
-		snprintf(name, sizeof(name), "%s_%s", ci->section, ci->field);
 		fputs("tcptune_netstat_rate_per_second{", f);
-		label(f, "counter", name, true);
+		label(f, "counter", counter_label((enum tt_counter_id)i, name, sizeof(name)), true);
 		fprintf(f, "} %.3f\n", tt_rate_per_s(r, (enum tt_counter_id)i));
 	}
 }
@@ -517,11 +613,12 @@ namespace_metrics(FILE *f, const struct tt_snapshot *snap, const struct tt_profi
 	/* A dump cut short would show too few sockets: better none. */
 	if (snap->census != NULL && snap->census->dumped) {
 		census_metrics(f, snap->census);
+		orphan_metric(f, snap->census);
 		counter_metrics(f, snap->census);
 		dest_metrics(f, snap->census, snap->rates);
 		detail_metrics(f, snap->census);
 	}
-	if (snap->rates != NULL && snap->rates->measured)
+	if (snap->rates != NULL)
 		rate_metrics(f, snap->rates);
 }
 

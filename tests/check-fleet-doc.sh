@@ -1,12 +1,17 @@
 #!/bin/sh
 # docs/fleet.md's Prometheus section against the real output: its alerts
 # pass `promtool check rules`, every metric it names is one tcptune writes,
-# and every metric tcptune writes is in its table.
+# and every metric tcptune writes is in its table.  The shipped rules file
+# holds the same alerts; every query of the Grafana dashboard parses
+# (promtool, each wrapped in a recording rule) and names only metrics
+# tcptune writes.
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 scratch
-have_promtool || skip_all "no promtool: neither installed nor unpacked from Debian's prometheus package"
+need_promtool
 T=$TCPTUNE
 DOC=$TESTS_DIR/../docs/fleet.md
+RULES=$TESTS_DIR/../docs/prometheus/tcptune-alerts.yml
+DASH=$TESTS_DIR/../docs/grafana/tcptune.json
 R618=$FIXTURES/proc-6.18
 N=$SCRATCH/none
 mkdir "$N"
@@ -15,8 +20,12 @@ mkdir "$N"
 awk '/^## 4\./ { s = 1 } s && /^```yaml/ { y = 1; next } y && /^```/ { exit } y' "$DOC" >"$SCRATCH/alerts"
 check "the section has alerts" grep -q '^- alert:' "$SCRATCH/alerts"
 { printf 'groups:\n- name: tcptune\n  rules:\n'; sed 's/^/  /' "$SCRATCH/alerts"; } >"$SCRATCH/rules.yml"
-promtool check rules "$SCRATCH/rules.yml" >"$SCRATCH/lint" 2>&1
+"$PROMTOOL" check rules "$SCRATCH/rules.yml" >"$SCRATCH/lint" 2>&1
 check "promtool check rules on the documented alerts" [ $? -eq 0 ]
+"$PROMTOOL" check rules "$RULES" >"$SCRATCH/lint" 2>&1
+check "promtool check rules on the shipped rules file" [ $? -eq 0 ]
+sed -n '/^    rules:$/,$p' "$RULES" | sed '1d; s/^      //' >"$SCRATCH/shipped"
+check "the shipped rules are the documented alerts" cmp -s "$SCRATCH/alerts" "$SCRATCH/shipped"
 
 # What tcptune writes: a check with a profile, a failed one, and one with
 # the census of a namespace of its own.
@@ -36,8 +45,8 @@ printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = soon\n' >"$SCRATCH/bad.ini"
 			kill \$cs; wait"
 	fi
 } >"$SCRATCH/all.prom"
-sed -n 's/^# TYPE \([A-Za-z_]*\) .*/\1/p' "$SCRATCH/all.prom" | grep -v '^tcptune_netstat_.*_total$' | sort -u >"$SCRATCH/written"
-check "the namespace's counters, as counters" grep -q '^# TYPE tcptune_netstat_Tcp_ActiveOpens_total counter$' "$SCRATCH/all.prom"
+sed -n 's/^# TYPE \([A-Za-z_]*\) .*/\1/p' "$SCRATCH/all.prom" | sort -u >"$SCRATCH/written"
+check "the namespace's counters, as counters" grep -q '^# TYPE tcptune_netstat_total counter$' "$SCRATCH/all.prom"
 check "tcptune wrote metrics" [ -s "$SCRATCH/written" ]
 
 # Named in the section: the table's first column and the alerts' exprs.
@@ -48,4 +57,52 @@ missing=$(sort -u "$SCRATCH/table" "$SCRATCH/in-alerts" | comm -23 - "$SCRATCH/w
 check "every metric the section names is written${missing:+ (not written: $missing)}" [ -z "$missing" ]
 undocumented=$(comm -13 "$SCRATCH/table" "$SCRATCH/written")
 check "every metric written is in the table${undocumented:+ (missing: $undocumented)}" [ -z "$undocumented" ]
+
+# The dashboard: every query a recording rule of a throwaway group (the
+# dashboard's variables given values), which promtool parses; the names
+# in its queries and variables, against what tcptune writes.
+jq -e '.panels | length > 0' "$DASH" >/dev/null
+check "the dashboard is JSON with panels" [ $? -eq 0 ]
+jq -r '.. | objects | select(has("expr")) | .expr' "$DASH" >"$SCRATCH/exprs"
+nexpr=$(jq '[.. | objects | select(has("expr"))] | length' "$DASH")
+# rules FILE: the queries of FILE (one a line) as a rule file.
+rules() {
+	printf 'groups:\n- name: dashboard\n  rules:\n'
+	i=0
+	while IFS= read -r e; do
+		i=$((i + 1))
+		printf -- '  - record: dashboard:query:%d\n    expr: |\n      %s\n' "$i" \
+		    "$(printf '%s' "$e" | sed 's/\$__rate_interval/5m/g; s/\$__interval/1m/g; s/\$[a-z_]*/.*/g')"
+	done <"$1"
+}
+rules "$SCRATCH/exprs" >"$SCRATCH/dash-rules.yml"
+"$PROMTOOL" check rules "$SCRATCH/dash-rules.yml" >"$SCRATCH/lint" 2>&1
+check "promtool parses the dashboard's $nexpr queries ($(grep -c 'record:' "$SCRATCH/dash-rules.yml") rules)" \
+	[ $? -eq 0 ] && [ "$nexpr" -gt 10 ] && [ "$(grep -c 'record:' "$SCRATCH/dash-rules.yml")" -eq "$nexpr" ] ||
+	cat "$SCRATCH/lint"
+printf 'sum by (netns (tcptune_findings)\n' >"$SCRATCH/bad-expr"
+rules "$SCRATCH/bad-expr" >"$SCRATCH/bad-rules.yml"
+"$PROMTOOL" check rules "$SCRATCH/bad-rules.yml" >/dev/null 2>&1
+check "the same wrapping refuses a query that does not parse" [ $? -ne 0 ]
+{ cat "$SCRATCH/exprs"; jq -r '.templating.list[] | .definition // empty' "$DASH"; } |
+	grep -o 'tcptune_[a-z_]*' | sort -u >"$SCRATCH/in-dash"
+unknown=$(comm -23 "$SCRATCH/in-dash" "$SCRATCH/written" | tr '\n' ' ')
+check "the dashboard names only metrics tcptune writes${unknown:+ (not written: $unknown)}" [ -z "$unknown" ]
+for what in 'tcptune_findings' 'state=~"TIME_WAIT' 'state="CLOSE_WAIT"' 'tcptune_orphan_sockets' 'tcp_max_orphans' \
+    'tcp_max_tw_buckets' 'tcptune_destination_port_use_ratio' 'tcptune_destination_fails_at_per_second' \
+    'rate(tcptune_netstat_total' 'tcptune_netstat_rate_per_second'; do
+	check "the dashboard shows $what" grep -qF "$what" "$SCRATCH/exprs"
+done
+
+# The counter label's values against the table that maps them to the
+# kernel's files: each one written is there, with its section and field.
+grep -o 'counter="[A-Za-z]*_[A-Za-z]*"' "$SCRATCH/all.prom" | sed 's/counter="\(.*\)"/\1/' | sort -u >"$SCRATCH/counters"
+check "the counters are written ($(wc -l <"$SCRATCH/counters"))" [ "$(wc -l <"$SCRATCH/counters")" -ge 10 ]
+unmapped=
+while read -r c; do
+	sec=${c%%_*}
+	fld=${c#*_}
+	grep -qx "| \`$c\` | \`/proc/net/[a-z]*\` | \`$sec:\` \`$fld\` |" "$DOC" || unmapped="$unmapped $c"
+done <"$SCRATCH/counters"
+check "every counter label is mapped to its file and field${unmapped:+ (not:$unmapped)}" [ -z "$unmapped" ]
 finish

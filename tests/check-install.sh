@@ -24,6 +24,10 @@ check "binary in sbindir" [ -x "$T" ]
 check "the installed binary runs" sh -c "'$T' --version | grep -q '^tcptune '"
 n=$(ls "$D$INST_PKGDATADIR"/profiles/*.ini 2>/dev/null | wc -l)
 check "profiles in \$(datadir)/tcptune/profiles ($n)" [ "$n" -ge 4 ]
+check "the Grafana dashboard in \$(datadir)/tcptune/grafana" \
+	cmp -s "$D$INST_PKGDATADIR/grafana/tcptune.json" "$TESTS_DIR/../docs/grafana/tcptune.json"
+check "the alert rules in \$(datadir)/tcptune/prometheus" \
+	cmp -s "$D$INST_PKGDATADIR/prometheus/tcptune-alerts.yml" "$TESTS_DIR/../docs/prometheus/tcptune-alerts.yml"
 check "tcptune.ini in \$(sysconfdir)/tcptune" [ -f "$INI" ]
 check "unit in the systemd unit directory" [ -f "$UNIT" ]
 check "bash completion installed" [ -f "$D$INST_COMPLETIONDIR/tcptune" ]
@@ -47,6 +51,8 @@ check "reinstall keeps a changed tcptune.ini" grep -qx '# mine' "$INI"
 inst uninstall; check "uninstall" [ $? -eq 0 ]
 check "uninstall keeps a changed tcptune.ini" grep -qx '# mine' "$INI"
 check "uninstall removes the binary and the unit" [ ! -e "$T" ] && [ ! -e "$UNIT" ]
+check "uninstall removes the dashboard and the rules" \
+	[ ! -e "$D$INST_PKGDATADIR/grafana/tcptune.json" ] && [ ! -e "$D$INST_PKGDATADIR/prometheus/tcptune-alerts.yml" ]
 rm -f "$INI"
 inst install && inst uninstall
 check "uninstall removes an unchanged tcptune.ini" [ ! -e "$INI" ]

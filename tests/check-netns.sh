@@ -88,7 +88,7 @@ while [ "$(ip netns exec "$B" ss -tanH state time-wait | wc -l)" -ne 60 ] && [ $
 done
 
 rc=0
-"$TCPTUNE" check --all-namespaces --format json >"$SCRATCH/all.json" 2>"$SCRATCH/all.err" || rc=$?
+"$TCPTUNE" --state-dir "$SCRATCH/state" check --all-namespaces --format json >"$SCRATCH/all.json" 2>"$SCRATCH/all.err" || rc=$?
 check "--all-namespaces exits with the worst namespace's code (CLOSE_WAIT warns: $rc)" [ "$rc" -eq 1 ] || [ "$rc" -eq 2 ]
 jq -e . "$SCRATCH/all.json" >/dev/null || bail "--all-namespaces JSON does not parse"
 
@@ -148,13 +148,13 @@ if [ -n "$d_pid" ]; then
 	# With a profile: which of the pod's differences its spec can fix.
 	# The pod's namespace is on kernel defaults (keepalive_time 7200).
 	printf '[sysctl]\nnet.ipv4.tcp_keepalive_time = 600\nnet.ipv4.tcp_tw_reuse = 1\nnet.ipv4.tcp_max_orphans = 4096\n' >"$SCRATCH/pod.ini"
-	"$TCPTUNE" check --all-namespaces --profile "$SCRATCH/pod.ini" --format json >"$SCRATCH/pod.json" 2>/dev/null
+	"$TCPTUNE" --state-dir "$SCRATCH/state" check --all-namespaces --profile "$SCRATCH/pod.ini" --format json >"$SCRATCH/pod.json" 2>/dev/null
 	podj() { jq -r --argjson i "$d_ino" ".namespaces[] | select(.netns.inode == \$i) | $1" "$SCRATCH/pod.json"; }
 	check "a pod off the profile: the spec can set keepalive_time" \
 		[ "$(podj '.pod_spec.safe | join(",")')" = net.ipv4.tcp_keepalive_time ]
 	check "a pod off the profile: tw_reuse needs the kubelet's flag" \
 		[ "$(podj '.pod_spec.unsafe | join(",")')" = net.ipv4.tcp_tw_reuse ]
-	"$TCPTUNE" check --netns "$d_pid" --profile "$SCRATCH/pod.ini" >"$SCRATCH/pod.txt" 2>/dev/null
+	"$TCPTUNE" --state-dir "$SCRATCH/state" check --netns "$d_pid" --profile "$SCRATCH/pod.ini" >"$SCRATCH/pod.txt" 2>/dev/null
 	check "a pod off the profile: said in text" \
 		grep -q "the pod spec can set (securityContext.sysctls): net.ipv4.tcp_keepalive_time" "$SCRATCH/pod.txt"
 	check "a pod off the profile: the export to run" grep -q "tcptune export $SCRATCH/pod.ini" "$SCRATCH/pod.txt"
@@ -189,7 +189,7 @@ EOP
 fi
 
 # The text report: the table, the headline, worst first.
-"$TCPTUNE" check --all-namespaces --no-color >"$SCRATCH/all.txt" 2>/dev/null
+"$TCPTUNE" --state-dir "$SCRATCH/state" check --all-namespaces --no-color >"$SCRATCH/all.txt" 2>/dev/null
 check "text: the headline" grep -q "namespaces\? on kernel defaults$" "$SCRATCH/all.txt"
 check "text: the table has $A's tuned tcp_fin_timeout, marked off the default" \
 	grep -Eq "^$A +named .*33\*" "$SCRATCH/all.txt"
@@ -203,36 +203,36 @@ check "text: worst first, the namespace with the CLOSE_WAIT warning before $A ($
 	[ -n "$c_line" ] && [ -n "$a_line" ] && [ "$c_line" -lt "$a_line" ]
 
 # One namespace, by name, by path and by pid.
-"$TCPTUNE" check --netns "$A" --format json >"$SCRATCH/a.json" 2>/dev/null
+"$TCPTUNE" --state-dir "$SCRATCH/state" check --netns "$A" --format json >"$SCRATCH/a.json" 2>/dev/null
 check "--netns NAME: one namespace, that one" \
 	[ "$(jq -r '.namespaces | length' "$SCRATCH/a.json")" = 1 ] &&
 	[ "$(jq -r '.namespaces[0].netns.name' "$SCRATCH/a.json")" = "$A" ]
-"$TCPTUNE" check --netns "/run/netns/$B" --format json >"$SCRATCH/b.json" 2>/dev/null
+"$TCPTUNE" --state-dir "$SCRATCH/state" check --netns "/run/netns/$B" --format json >"$SCRATCH/b.json" 2>/dev/null
 check "--netns PATH" [ "$(jq -r '.namespaces[0].netns.name' "$SCRATCH/b.json")" = "$B" ]
 rc=0
-"$TCPTUNE" check --netns "$c_pid" --format json >"$SCRATCH/c.json" 2>/dev/null || rc=$?
+"$TCPTUNE" --state-dir "$SCRATCH/state" check --netns "$c_pid" --format json >"$SCRATCH/c.json" 2>/dev/null || rc=$?
 check "--netns PID, with its warning's exit code ($rc)" [ "$rc" -eq 1 ] &&
 	[ "$(jq -r '.namespaces[0].netns.inode' "$SCRATCH/c.json")" = "$c_ino" ]
 
 rc=0
-"$TCPTUNE" check --netns "$tag-none" >/dev/null 2>"$SCRATCH/err" || rc=$?
+"$TCPTUNE" --state-dir "$SCRATCH/state" check --netns "$tag-none" >/dev/null 2>"$SCRATCH/err" || rc=$?
 check "--netns with an unknown name: exit 66 and why ($rc)" [ "$rc" -eq 66 ] &&
 	grep -q "no such" "$SCRATCH/err"
 rc=0
-"$TCPTUNE" check --netns /etc/hostname >/dev/null 2>"$SCRATCH/err" || rc=$?
+"$TCPTUNE" --state-dir "$SCRATCH/state" check --netns /etc/hostname >/dev/null 2>"$SCRATCH/err" || rc=$?
 check "--netns with a file that is no namespace: exit 65 ($rc)" [ "$rc" -eq 65 ] &&
 	grep -q "not a network namespace" "$SCRATCH/err"
 rc=0
-"$TCPTUNE" check --netns "$A" --all-namespaces >/dev/null 2>&1 || rc=$?
+"$TCPTUNE" --state-dir "$SCRATCH/state" check --netns "$A" --all-namespaces >/dev/null 2>&1 || rc=$?
 check "--netns and --all-namespaces together: usage error ($rc)" [ "$rc" -eq 64 ]
 
 # Prometheus: one family once, every sample with a netns label, no pid in it.
-"$TCPTUNE" check --all-namespaces --format prometheus >"$SCRATCH/all.prom" 2>/dev/null
-if have_promtool; then
+"$TCPTUNE" --state-dir "$SCRATCH/state" check --all-namespaces --format prometheus >"$SCRATCH/all.prom" 2>/dev/null
+if PROMTOOL=$(promtool_path); then
 	check "promtool accepts the namespaces' metrics" promtool_ok "$SCRATCH/all.prom"
 fi
 check "each family's HELP once" [ -z "$(grep '^# HELP' "$SCRATCH/all.prom" | sort | uniq -d)" ]
-check "the netns label names $A" grep -q "^tcptune_sysctl_value{netns=\"$A\",key=\"net.ipv4.tcp_fin_timeout\"} 33$" "$SCRATCH/all.prom"
+check "the netns label names $A" grep -q "^tcptune_sysctl_value_seconds{netns=\"$A\",key=\"net.ipv4.tcp_fin_timeout\"} 33$" "$SCRATCH/all.prom"
 check "no netns label carries a pid" sh -c "! grep -o 'netns=\"[^\"]*\"' '$SCRATCH/all.prom' | grep -q '\\['"
 
 # Without CAP_SYS_ADMIN: said, and what can be seen is audited.
@@ -259,13 +259,13 @@ mkdir -p "$SCRATCH/proc/77/ns"
 : >"$SCRATCH/proc/77/ns/net"
 echo vanished >"$SCRATCH/proc/77/comm"
 rc=0
-"$TCPTUNE" check --all-namespaces --proc-root "$SCRATCH/proc" --format json >"$SCRATCH/gone.json" 2>"$SCRATCH/gone.err" || rc=$?
+"$TCPTUNE" --state-dir "$SCRATCH/state" check --all-namespaces --proc-root "$SCRATCH/proc" --format json >"$SCRATCH/gone.json" 2>"$SCRATCH/gone.err" || rc=$?
 check "a namespace gone before its turn: reported, exit 0 ($rc)" [ "$rc" -eq 0 ] &&
 	[ "$(jq -r '.namespaces[] | select(.netns.name == "vanished[77]") | .error' "$SCRATCH/gone.json")" = gone ]
 check "... and said on standard error" grep -q "went away while being read" "$SCRATCH/gone.err"
 
 # Plain check is unchanged: no namespaces array.
-"$TCPTUNE" check --format json >"$SCRATCH/plain.json" 2>/dev/null
+"$TCPTUNE" --state-dir "$SCRATCH/state" check --format json >"$SCRATCH/plain.json" 2>/dev/null
 check "plain check JSON has no namespaces member" [ "$(jq -r 'has("namespaces")' "$SCRATCH/plain.json")" = false ]
 
 after=$(host_sysctls)

@@ -63,8 +63,11 @@ check "boot unit: its state in the runtime directory" grep -qx 'RuntimeDirectory
 check "metrics unit: ptrace and read-search only for the owner walk" \
 	grep -qx 'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_SYS_PTRACE CAP_DAC_READ_SEARCH' "$M"
 check "metrics unit: /proc/sys read-only" grep -qx 'ProtectKernelTunables=yes' "$M"
+check "metrics unit: keeps the counters between runs in its state directory" \
+	grep -qx 'StateDirectory=tcptune' "$M" && grep -qx 'StateDirectoryMode=0700' "$M" &&
+	grep -q '^ExecStart=.*tcptune --state-dir %S/tcptune check ' "$M"
 check "metrics unit: writes the textfile directory, atomically through --output" \
-	grep -qx 'ExecStart=.*tcptune check --profile .*/tcptune/tcptune.ini --format prometheus --output ${TCPTUNE_TEXTFILE_DIR}/tcptune.prom' "$M" &&
+	grep -qx 'ExecStart=.*tcptune --state-dir %S/tcptune check --profile .*/tcptune/tcptune.ini --format prometheus --output ${TCPTUNE_TEXTFILE_DIR}/tcptune.prom' "$M" &&
 	grep -qx 'Environment=TCPTUNE_TEXTFILE_DIR=/var/lib/prometheus/node-exporter' "$M" &&
 	grep -qx 'ReadWritePaths=-/var/lib/prometheus/node-exporter' "$M"
 check "metrics unit: findings (exit 1, 2) are no failure" grep -qx 'SuccessExitStatus=1 2' "$M"

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <setjmp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -272,6 +273,64 @@ test_counters_file(void **state)
 	free(c);
 }
 
+/* Files of other namespaces, kept apart from the proc root's own and
+ * pruned by what is listed; nothing but counters-DEV-INO is touched. */
+static void
+test_counters_prune(void **state)
+{
+	char dir[] = "/tmp/test-rates-XXXXXX", path[300];
+	static const char *const others[] = { "counters-1-2x", "counters-x", "journal",
+		"counters-7-8" };
+	struct tt_counters_id keep[] = { { 5, 6 } };
+	struct tt_ctx *ctx;
+	struct tt_census *c = new_census();
+	bool have[TT_CTR__COUNT];
+	uint64_t v[TT_CTR__COUNT];
+	long long when;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	ctx = tt_ctx_new(dir);
+	assert_non_null(ctx);
+	set_ctr(c, TT_CTR_ACTIVE_OPENS, 10);
+	assert_int_equal(tt_counters_save_ns(ctx, 5, 6, c, 1000), 0);
+	set_ctr(c, TT_CTR_ACTIVE_OPENS, 20);
+	assert_int_equal(tt_counters_save_ns(ctx, 3, 4, c, 1000), 0);
+	assert_int_equal(tt_counters_load_ns(ctx, 5, 6, have, v, &when), 0);
+	assert_int_equal(v[TT_CTR_ACTIVE_OPENS], 10);
+	assert_int_equal(tt_counters_load_ns(ctx, 3, 4, have, v, &when), 0);
+	assert_int_equal(v[TT_CTR_ACTIVE_OPENS], 20);
+	/* the proc root's own namespace is neither */
+	assert_int_equal(tt_counters_load(ctx, have, v, &when), -ENOENT);
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, others[i]);
+		if (i == 3)
+			assert_int_equal(mkdir(path, 0700), 0); /* a directory is left */
+		else
+			assert_int_equal(close(open(path, O_WRONLY | O_CREAT, 0600)), 0);
+	}
+	assert_int_equal(tt_counters_prune(ctx, keep, 1), 1);
+	assert_int_equal(tt_counters_load_ns(ctx, 3, 4, have, v, &when), -ENOENT);
+	assert_int_equal(tt_counters_load_ns(ctx, 5, 6, have, v, &when), 0);
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, others[i]);
+		assert_int_equal(access(path, F_OK), 0);
+		if (i == 3)
+			rmdir(path);
+		else
+			unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/counters-5-6", dir);
+	unlink(path);
+	/* A directory others can write to is not pruned either. */
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(tt_counters_prune(ctx, keep, 1), -EPERM);
+	rmdir(dir);
+	assert_int_equal(tt_counters_prune(ctx, keep, 1), -ENOENT);
+	tt_ctx_free(ctx);
+	free(c);
+}
+
 int
 main(void)
 {
@@ -282,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_forecast),
 		cmocka_unit_test(test_forecast_keys),
 		cmocka_unit_test(test_counters_file),
+		cmocka_unit_test(test_counters_prune),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

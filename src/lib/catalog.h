@@ -56,6 +56,9 @@ struct tt_key {
 	enum tt_key_id id;
 	const char *name; /* "net.ipv4.tcp_fin_timeout" */
 	const char *unit;
+	/* A time: milliseconds per unit (1000 for seconds, 1 for
+	 * milliseconds); 0 for anything else. */
+	unsigned time_ms;
 	int nfields;              /* 1, or 2 for "low high" */
 	long long kmin, kmax;     /* what the kernel accepts, per field */
 	long long smin, smax;     /* what tcptune is willing to apply */

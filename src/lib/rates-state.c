@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -152,9 +153,30 @@ read_file(int dfd, const char *name, char *buf, size_t len)
 	return 0;
 }
 
+/* The origin here, of the namespace (dev, ino) when ino is not 0. */
+static int
+origin_of(
+    const struct tt_ctx *ctx, unsigned long long dev, unsigned long long ino, struct tt_origin *o)
+{
+	int r = tt_origin_here(ctx, o);
+
+	if (r == 0 && ino != 0) {
+		o->ns_dev = dev;
+		o->ns_ino = ino;
+	}
+	return r;
+}
+
 int
 tt_counters_load(
     const struct tt_ctx *ctx, bool have[TT_CTR__COUNT], uint64_t v[TT_CTR__COUNT], long long *when)
+{
+	return tt_counters_load_ns(ctx, 0, 0, have, v, when);
+}
+
+int
+tt_counters_load_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned long long ino,
+    bool have[TT_CTR__COUNT], uint64_t v[TT_CTR__COUNT], long long *when)
 {
 	struct tt_origin here, then;
 	char name[96], *buf;
@@ -162,7 +184,7 @@ tt_counters_load(
 
 	memset(have, 0, sizeof(bool) * TT_CTR__COUNT);
 	*when = 0;
-	if (tt_origin_here(ctx, &here) < 0 || !file_name(&here, name, sizeof(name)))
+	if (origin_of(ctx, dev, ino, &here) < 0 || !file_name(&here, name, sizeof(name)))
 		return -ENOENT;
 	dfd = open_state(ctx);
 	if (dfd < 0)
@@ -222,12 +244,19 @@ format_file(
 int
 tt_counters_save(const struct tt_ctx *ctx, const struct tt_census *c, long long now)
 {
+	return tt_counters_save_ns(ctx, 0, 0, c, now);
+}
+
+int
+tt_counters_save_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned long long ino,
+    const struct tt_census *c, long long now)
+{
 	struct tt_origin here;
 	char name[96], tmp[128], buf[4096];
 	size_t n;
 	int dfd, fd, r;
 
-	if (tt_origin_here(ctx, &here) < 0 || !file_name(&here, name, sizeof(name)))
+	if (origin_of(ctx, dev, ino, &here) < 0 || !file_name(&here, name, sizeof(name)))
 		return -ENOENT;
 	dfd = open_state(ctx);
 	if (dfd < 0)
@@ -249,4 +278,54 @@ tt_counters_save(const struct tt_ctx *ctx, const struct tt_census *c, long long 
 		unlinkat(dfd, tmp, 0);
 	close(dfd);
 	return r;
+}
+
+/* The namespace a counters file's name gives; false for another name. */
+static bool
+parse_name(const char *name, unsigned long long *dev, unsigned long long *ino)
+{
+	char *end;
+
+	if (strncmp(name, "counters-", 9) != 0 || name[9] < '0' || name[9] > '9')
+		return false;
+	errno = 0;
+	*dev = strtoull(name + 9, &end, 10);
+	if (errno != 0 || *end != '-' || end[1] < '0' || end[1] > '9')
+		return false;
+	*ino = strtoull(end + 1, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+static bool
+listed(const struct tt_counters_id *keep, size_t n, unsigned long long dev, unsigned long long ino)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keep[i].dev == dev && keep[i].ino == ino)
+			return true;
+	return false;
+}
+
+int
+tt_counters_prune(const struct tt_ctx *ctx, const struct tt_counters_id *keep, size_t n)
+{
+	unsigned long long dev, ino;
+	struct dirent *d;
+	DIR *dir;
+	int dfd = open_state(ctx), removed = 0;
+
+	if (dfd < 0)
+		return dfd;
+	dir = fdopendir(dfd);
+	if (dir == NULL) {
+		close(dfd);
+		return -errno;
+	}
+	while ((d = readdir(dir)) != NULL) {
+		if (!parse_name(d->d_name, &dev, &ino) || listed(keep, n, dev, ino))
+			continue;
+		if (unlinkat(dirfd(dir), d->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(dir);
+	return removed;
 }

@@ -16,9 +16,9 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding="utf-8")); p
 grep -q 'ok é' $WORK/desc || fail "valid UTF-8 was not kept: $(cat $WORK/desc)"
 ok "JSON with invalid UTF-8 in the profile: Python's json reads it, valid text kept"
 
-if have_promtool; then
+if PROMTOOL=$(promtool_path); then
 	$T $fix check --no-census --profile "$p" --format prometheus >$WORK/out.prom 2>$WORK/err
-	promtool check metrics <$WORK/out.prom >$WORK/prom.err 2>&1 ||
-		fail "promtool refuses the output: $(cat $WORK/prom.err)"
+	promtool_ok $WORK/out.prom ||
+		fail "promtool refuses the output: $(cat $WORK/out.prom.lint)"
 	ok "Prometheus with invalid UTF-8 in the profile path: promtool accepts it"
 fi
