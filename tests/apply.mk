@@ -18,6 +18,7 @@ APPLY_SHELL_TESTS = \
 	tests/apply/crash.sh \
 	tests/apply/netns.sh \
 	tests/apply/fault.sh \
+	tests/apply/guard.sh \
 	tests/apply/input.sh \
 	tests/apply/full.sh \
 	tests/apply/origin.sh \
