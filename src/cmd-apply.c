@@ -243,7 +243,7 @@ struct apply_opts {
 	bool boot;
 	long long confirm; /* seconds to wait for `tcptune confirm`; 0: none */
 	const char *profile;
-	bool all_namespaces; /* every namespace but the host's, one by one */
+	bool all_namespaces;     /* every namespace but the host's, one by one */
 	bool guard;              /* watch the counters that show harm, undo if worse */
 	double guard_window;     /* seconds; 0: the profile's [guard] window */
 	bool confirm_if_healthy; /* the guard confirms when its window passes healthy */
@@ -265,12 +265,12 @@ struct apply_run {
 	struct tt_result res;
 	int r; /* tt_apply()'s answer */
 	sigset_t saved;
-	bool held; /* signals held off, saved to restore */
+	bool held;    /* signals held off, saved to restore */
 	bool guarded; /* --guard: guard and window below */
 	struct tt_guard guard;
 	double window;
 	struct tt_guard_reading base0, base1; /* the baseline's two readings */
-	bool waited; /* --wait: verdict is the guard's */
+	bool waited;                          /* --wait: verdict is the guard's */
 	struct tt_guard_verdict verdict;
 };
 
@@ -337,9 +337,9 @@ apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 		case OPT_GUARD:
 		case OPT_CONFIRM_IF_HEALTHY:
 		case OPT_WAIT:
-			*(opt == OPT_GUARD ? &o->guard :
-			    opt == OPT_WAIT ? &o->wait :
-					      &o->confirm_if_healthy) = true;
+			*(opt == OPT_GUARD      ? &o->guard :
+				opt == OPT_WAIT ? &o->wait :
+						  &o->confirm_if_healthy) = true;
 			break;
 		}
 	}
@@ -404,7 +404,8 @@ apply_refused(struct cmd_env *env, const struct apply_opts *o, const struct appl
 	if (o->boot)
 		boot_refused(env, a->prof, &a->plan);
 	else if (o->format == FORMAT_JSON)
-		json_result(stdout, a->prof, "refused", false, NULL, &a->snap, &a->plan, 0, NULL, 0, NULL);
+		json_result(
+		    stdout, a->prof, "refused", false, NULL, &a->snap, &a->plan, 0, NULL, 0, NULL);
 	else
 		applier_print_plan(stdout, &a->snap, a->prof, &a->plan);
 	if (!o->boot)

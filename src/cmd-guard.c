@@ -73,8 +73,8 @@ verdict_now(struct cmd_env *env, unsigned long long token, struct tt_guard_verdi
 }
 
 int
-cmd_guard_wait(struct cmd_env *env, unsigned long long token, double window,
-    struct tt_guard_verdict *v)
+cmd_guard_wait(
+    struct cmd_env *env, unsigned long long token, double window, struct tt_guard_verdict *v)
 {
 	double end = cmd_guard_now() + window + WAIT_MARGIN;
 	int rc;

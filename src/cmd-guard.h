@@ -30,7 +30,7 @@ int cmd_guard_baseline(struct cmd_env *env, const struct tt_guard_config *cfg, b
  * EXIT_GUARD_UNDONE when the guard undid the apply (*v why),
  * EXIT_TEMPFAIL when the apply was rolled back or no verdict came.
  */
-int cmd_guard_wait(struct cmd_env *env, unsigned long long token, double window,
-    struct tt_guard_verdict *v);
+int cmd_guard_wait(
+    struct cmd_env *env, unsigned long long token, double window, struct tt_guard_verdict *v);
 
 #endif

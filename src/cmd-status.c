@@ -157,7 +157,7 @@ undone_json(struct json *j, const struct status_view *v)
 	json_int(j, "time", v->undone_at);
 	json_str(j, "reason",
 	    u->guard.outcome == TT_GUARD_WORSE ? "guard" :
-	    undone_at_deadline(v)              ? "unconfirmed" :
+		undone_at_deadline(v)          ? "unconfirmed" :
 						 "no_timer");
 	out_guard_verdict_json(j, "guard", &u->guard);
 	json_int(j, "apply_time", u->time);
@@ -186,7 +186,7 @@ undone_text(const struct status_view *v)
 	printf("\nlast undo: %s: the apply of %s at %s %s; put back:\n",
 	    time_text(v->undone_at, ta, sizeof(ta)), u->profile, time_text(u->time, tb, sizeof(tb)),
 	    u->guard.outcome == TT_GUARD_WORSE ? "made the host worse" :
-	    undone_at_deadline(v)              ? "was not confirmed by its deadline" :
+		undone_at_deadline(v)          ? "was not confirmed by its deadline" :
 						 "could not start its confirmation timer");
 	out_guard_verdict_text(stdout, &u->guard, 2);
 	for (int i = u->nkeys - 1; i >= 0; i--) {

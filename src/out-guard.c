@@ -64,8 +64,9 @@ out_guard_verdict_text(FILE *f, const struct tt_guard_verdict *v, int indent)
 	}
 	if (v->outcome != TT_GUARD_WORSE)
 		return;
-	fprintf(f, "%*sguard: undone %.1f s after the apply: %s rose from %.1f/s to %.1f/s "
-		   "(threshold %.1f/s); samples",
+	fprintf(f,
+	    "%*sguard: undone %.1f s after the apply: %s rose from %.1f/s to %.1f/s "
+	    "(threshold %.1f/s); samples",
 	    indent, "", v->after,
 	    tt_counter_name((enum tt_counter_id)v->counter, name, sizeof(name)), v->base,
 	    v->nsamples ? v->samples[v->nsamples - 1] : 0.0, v->threshold);
@@ -89,7 +90,8 @@ out_guard_verdict_json(struct json *j, const char *key, const struct tt_guard_ve
 	json_num(j, "window_seconds", v->window);
 	json_int(j, "counters_watched", v->nwatched);
 	if (v->counter >= 0) {
-		json_str(j, "counter", tt_counter_name((enum tt_counter_id)v->counter, name, sizeof(name)));
+		json_str(j, "counter",
+		    tt_counter_name((enum tt_counter_id)v->counter, name, sizeof(name)));
 		json_num(j, "baseline_per_second", v->base);
 		json_num(j, "threshold_per_second", v->threshold);
 		json_arr_begin(j, "samples_per_second");

@@ -13,8 +13,8 @@
 #include "guard.h"
 #include "strtab.h"
 
-TT_STRTAB(tt_guard_outcome, enum tt_guard_outcome, "none", [TT_GUARD_NONE] = "none",
-    [TT_GUARD_WORSE] = "worse", [TT_GUARD_HEALTHY] = "healthy")
+TT_STRTAB(tt_guard_outcome, enum tt_guard_outcome,
+    "none", [TT_GUARD_NONE] = "none", [TT_GUARD_WORSE] = "worse", [TT_GUARD_HEALTHY] = "healthy")
 
 void
 tt_guard_config_default(struct tt_guard_config *cfg)
@@ -25,8 +25,8 @@ tt_guard_config_default(struct tt_guard_config *cfg)
 	cfg->interval = 1;
 	cfg->relative = 2;
 	cfg->streak = 2;
-#define TT_GUARD_DEF(id, abs)                   \
-	cfg->watch[TT_CTR_##id] = true;         \
+#define TT_GUARD_DEF(id, abs)           \
+	cfg->watch[TT_CTR_##id] = true; \
 	cfg->absolute[TT_CTR_##id] = (abs);
 	TT_GUARD_COUNTERS(TT_GUARD_DEF)
 #undef TT_GUARD_DEF
@@ -60,7 +60,9 @@ tt_guard_config_set(
 	    strcmp(name, "interval") == 0) {
 		if (number(value, 0.1, 3600, &v) < 0)
 			goto bad_seconds;
-		*(name[0] == 'w' ? &cfg->window : name[0] == 'b' ? &cfg->baseline : &cfg->interval) = v;
+		*(name[0] == 'w'       ? &cfg->window :
+			name[0] == 'b' ? &cfg->baseline :
+					 &cfg->interval) = v;
 		return 0;
 	}
 	if (strcmp(name, "relative") == 0) {

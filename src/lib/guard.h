@@ -118,6 +118,7 @@ double tt_guard_threshold(const struct tt_guard *g, enum tt_counter_id id);
  * is to be undone, with *v saying why; false otherwise (*v then holds the
  * healthy verdict so far).
  */
-bool tt_guard_sample(struct tt_guard *g, const struct tt_guard_reading *r, struct tt_guard_verdict *v);
+bool
+tt_guard_sample(struct tt_guard *g, const struct tt_guard_reading *r, struct tt_guard_verdict *v);
 
 #endif

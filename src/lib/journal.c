@@ -117,8 +117,8 @@ format_guard(const struct tt_guard_verdict *v, char *buf, size_t len, size_t *of
 	if (v->counter >= 0)
 		tt_counter_name((enum tt_counter_id)v->counter, name, sizeof(name));
 	if (put(buf, len, off, "guard %s %lld %lld %d %s %lld %lld ",
-		tt_guard_outcome_name(v->outcome), milli(v->after), milli(v->window),
-		v->nwatched, name, milli(v->base), milli(v->threshold)) < 0)
+		tt_guard_outcome_name(v->outcome), milli(v->after), milli(v->window), v->nwatched,
+		name, milli(v->base), milli(v->threshold)) < 0)
 		return -ENOSPC;
 	for (int i = 0; i < v->nsamples; i++)
 		if (put(buf, len, off, "%s%lld", i ? "," : "", milli(v->samples[i])) < 0)

@@ -35,7 +35,7 @@ enum section {
 	SEC_PROFILE,
 	SEC_THRESHOLDS,
 	SEC_GUARD, /* apply --guard's settings */
-	SEC_MAIN, /* tuned's [main]: include= and summary= */
+	SEC_MAIN,  /* tuned's [main]: include= and summary= */
 	SEC_IGNORED,
 };
 

@@ -98,7 +98,8 @@ parse_line(const char *line, struct tt_origin *o, bool have[TT_CTR__COUNT],
 		o->btime = (long long)x;
 	else if (strcmp(name, "time") == 0)
 		*when = (long long)x;
-	else if ((i = tt_counter_from_name(name)) >= 0 && tt_counter_cumulative((enum tt_counter_id)i)) {
+	else if ((i = tt_counter_from_name(name)) >= 0 &&
+	    tt_counter_cumulative((enum tt_counter_id)i)) {
 		have[i] = true;
 		v[i] = x;
 	}

@@ -67,7 +67,8 @@ undo(struct tt_ctx *ctx, const struct tt_watch *w, const struct tt_guard_verdict
 	 * (the signals a fault raises are left alone). */
 	sigfillset(&all);
 	for (int s = 0; s < 7; s++)
-		sigdelset(&all, (int[]){ SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT }[s]);
+		sigdelset(
+		    &all, (int[]){ SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT }[s]);
 	sigprocmask(SIG_BLOCK, &all, NULL);
 	state = lock(ctx, w->lock_wait_ms);
 	if (state < 0)
@@ -80,7 +81,8 @@ undo(struct tt_ctx *ctx, const struct tt_watch *w, const struct tt_guard_verdict
 		tt_log(ctx, TT_LOG_WARNING,
 		    "the host got worse %.1f s after the apply (%s %.1f/s, threshold %.1f/s): "
 		    "%d keys put back",
-		    why->after, tt_counter_name((enum tt_counter_id)why->counter, name, sizeof(name)),
+		    why->after,
+		    tt_counter_name((enum tt_counter_id)why->counter, name, sizeof(name)),
 		    why->nsamples ? why->samples[why->nsamples - 1] : 0.0, why->threshold, res.n);
 	else if (r == 0)
 		tt_log(ctx, TT_LOG_NOTICE, "the apply was not confirmed in time: %d keys put back",
