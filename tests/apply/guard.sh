@@ -91,6 +91,13 @@ awk -v a="$after" 'BEGIN { exit !(a > 0 && a <= 3.5) }' ||
 	fail "undone $after s after the apply: more than two samples"
 awk -v s="$last" -v t="$thr" 'BEGIN { exit !(s > t && s >= 50) }' ||
 	fail "the figures do not show the rise: last sample $last/s, threshold $thr/s"
+# Both documents as their schemas say (a guard object where one is named).
+for d in apply:j1 status:s1; do
+	python3 -c 'import json, sys, jsonschema
+jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))' \
+	    "$TESTS_DIR/../docs/schema/${d%%:*}.schema.json" "$WORK/${d#*:}" ||
+		fail "the ${d%%:*} JSON with a guard does not match its schema"
+done
 $T status >"$WORK/s1.txt"
 grep -q "undone .* after the apply: TcpExt.TCPTimeWaitOverflow rose from" "$WORK/s1.txt" ||
 	fail "status text does not say why: $(cat "$WORK/s1.txt")"
