@@ -722,8 +722,11 @@ const struct cmd cmd_apply = {
 	.name = "apply",
 	.run = run_apply,
 	.usage =
-	    "[--boot] [--netns NAME|PID|PATH | --all-namespaces] [--confirm SECONDS] [--skip-refused] [--format text|json] "
+	    "[--boot] [--netns NAME|PID|PATH | --all-namespaces] [--guard [--guard-window SECONDS] "
+	    "[--confirm-if-healthy] [--wait]] [--confirm SECONDS] [--skip-refused] [--format text|json] "
 	    "[--ignore-unknown] PROFILE",
-	.help = "write a profile's keys, journal first, each read back; on any failure "
-		"put everything back (with --confirm, undone unless confirmed in time)",
+	.help =
+	    "write a profile's keys, journal first, each read back; on any failure "
+	    "put everything back (with --confirm, undone unless confirmed in time; with --guard, "
+	    "undone at once if the host gets worse)",
 };

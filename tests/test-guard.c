@@ -142,7 +142,8 @@ test_settings(void **state)
 	tt_guard_config_default(&cfg);
 	assert_int_equal(tt_guard_config_set(&cfg, "window", "60", why, sizeof(why)), 0);
 	assert_true(cfg.window == 60);
-	assert_int_equal(tt_guard_config_set(&cfg, "TcpExt.ListenDrops", "50", why, sizeof(why)), 0);
+	assert_int_equal(
+	    tt_guard_config_set(&cfg, "TcpExt.ListenDrops", "50", why, sizeof(why)), 0);
 	assert_true(cfg.absolute[TT_CTR_LISTEN_DROPS] == 50);
 	assert_int_equal(tt_guard_config_set(&cfg, "Tcp.OutRsts", "off", why, sizeof(why)), 0);
 	assert_false(cfg.watch[TT_CTR_OUT_RSTS]);
@@ -169,13 +170,20 @@ test_journal_line(void **state)
 	j.state = TT_J_APPLIED;
 	j.time = 1700000000;
 	strcpy(j.profile, "/etc/tcptune/p.ini");
-	j.guard = (struct tt_guard_verdict){ .outcome = TT_GUARD_WORSE, .after = 2.001,
-		.window = 2.001, .nwatched = 9, .counter = TT_CTR_TW_OVERFLOW, .base = 0,
-		.threshold = 1, .nsamples = 2, .samples = { 199.2, 199.856 } };
+	j.guard = (struct tt_guard_verdict){ .outcome = TT_GUARD_WORSE,
+		.after = 2.001,
+		.window = 2.001,
+		.nwatched = 9,
+		.counter = TT_CTR_TW_OVERFLOW,
+		.base = 0,
+		.threshold = 1,
+		.nsamples = 2,
+		.samples = { 199.2, 199.856 } };
 	n = tt_journal_format(&j, buf, sizeof(buf));
 	assert_true(n > 0);
-	assert_non_null(strstr(buf, "guard worse 2001 2001 9 TcpExt.TCPTimeWaitOverflow 0 1000 "
-				    "199200,199856\n"));
+	assert_non_null(strstr(buf,
+	    "guard worse 2001 2001 9 TcpExt.TCPTimeWaitOverflow 0 1000 "
+	    "199200,199856\n"));
 	assert_int_equal(tt_journal_parse(buf, (size_t)n, &back, why, sizeof(why)), 0);
 	assert_int_equal(back.guard.outcome, TT_GUARD_WORSE);
 	assert_int_equal(back.guard.counter, TT_CTR_TW_OVERFLOW);
@@ -193,9 +201,10 @@ test_journal_line(void **state)
 			char t[512];
 
 			snprintf(t, sizeof(t),
-			    "tcptune-journal 1\nstate applied\ntime 1\nprofile /p\n%send\n", bad[i]);
-			assert_int_equal(tt_journal_parse(t, strlen(t), &back, why, sizeof(why)),
-			    -EBADMSG);
+			    "tcptune-journal 1\nstate applied\ntime 1\nprofile /p\n%send\n",
+			    bad[i]);
+			assert_int_equal(
+			    tt_journal_parse(t, strlen(t), &back, why, sizeof(why)), -EBADMSG);
 		}
 	}
 }
