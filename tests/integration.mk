@@ -34,7 +34,8 @@ check-integration: all
 # The README's quick start on a fresh minbase Debian root with only git
 # (root; network to the Debian archive): tests/integration/fresh-root.sh.
 # Not in make check, which it runs inside the root; CI runs it.
-EXTRA_DIST += tests/integration/debian-root.sh tests/integration/fresh-root.sh
+EXTRA_DIST += tests/integration/debian-root.sh tests/integration/fresh-root.sh \
+	tests/integration/json_report.py
 check-fresh:
 	$(SHELL) $(srcdir)/tests/integration/fresh-root.sh $(abs_top_srcdir)
 .PHONY: check-fresh

@@ -9,7 +9,7 @@
 # fail with tcptune's message and write nothing, and a rollback restores.
 . "${TESTS_DIR:-$(dirname "$0")/..}/lib.sh"
 scratch
-command -v ansible-playbook >/dev/null || skip_all "ansible-playbook is not installed (Debian package ansible)"
+command -v ansible-playbook >/dev/null || skip_all "ansible-playbook is not installed (Debian package ansible-core)"
 [ "$(id -u)" -eq 0 ] || skip_all "a private network namespace needs root"
 unshare -n true 2>/dev/null || skip_all "unshare -n is not permitted here"
 DOCS=$TESTS_DIR/../docs/ansible
@@ -53,7 +53,8 @@ printf '[defaults]\n' >"$S/ansible.cfg"
 # Every run and every reading in between share one namespace.
 cat >"$S/runs.sh" <<EOS
 export ANSIBLE_HOME='$S/ansible' ANSIBLE_LOCAL_TEMP='$S/ansible/tmp' ANSIBLE_LIBRARY='$DOCS/library'
-export ANSIBLE_CONFIG='$S/ansible.cfg' ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0
+export ANSIBLE_CONFIG='$S/ansible.cfg' ANSIBLE_STDOUT_CALLBACK=json_report ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0
+export ANSIBLE_CALLBACK_PLUGINS='$TESTS_DIR/integration'
 # play NAME PLAYBOOK ARGS...: the JSON report in NAME.json, the exit in NAME.rc,
 # then the two keys as they are in NAME.keys.
 play() {
