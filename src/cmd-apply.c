@@ -30,9 +30,13 @@
 #include <unistd.h>
 
 #include "cmd-applier.h"
+#include "cmd-guard.h"
+#include "lib/guard.h"
 #include "lib/journal.h"
 #include "lib/netns.h"
 #include "lib/sysctld.h"
+#include "lib/watchdog.h"
+#include "out-guard.h"
 #include "out-sysctld.h"
 
 enum {
@@ -41,7 +45,15 @@ enum {
 	OPT_IGNORE_UNKNOWN,
 	OPT_BOOT,
 	OPT_ALL_NAMESPACES,
+	OPT_GUARD,
+	OPT_GUARD_WINDOW,
+	OPT_CONFIRM_IF_HEALTHY,
+	OPT_WAIT,
 };
+
+/* apply --guard without --confirm: the confirmation waits this long after
+ * the guard's window. */
+#define GUARD_CONFIRM_AFTER_WINDOW 300
 
 static void
 log_syslog(void *data, int prio, const char *fmt, va_list ap)
@@ -50,53 +62,14 @@ log_syslog(void *data, int prio, const char *fmt, va_list ap)
 	vsyslog(prio, fmt, ap);
 }
 
-/*
- * The watchdog's life: wait for the deadline, looking each second whether
- * the apply was confirmed or rolled back meanwhile, then undo it.
- */
+/* The watchdog's life, in its own process: the library's, logging to
+ * syslog. */
 static void
-watchdog(
-    struct tt_ctx *ctx, long long deadline, unsigned long long token, const struct tt_journal *old)
+watchdog(struct tt_ctx *ctx, const struct tt_watch *w)
 {
-	struct tt_journal j;
-	struct tt_result res;
-	sigset_t saved;
-	int state, r;
-
 	openlog("tcptune", LOG_PID, LOG_DAEMON);
 	tt_ctx_set_log(ctx, log_syslog, NULL);
-	for (;;) {
-		long long now = (long long)time(NULL);
-
-		r = tt_journal_peek(ctx, &j);
-		if (r <= 0 || j.confirm_deadline == 0 || j.confirm_token != token)
-			return; /* confirmed, rolled back, or gone */
-		if (now >= deadline)
-			break;
-		sleep(1);
-	}
-	/* From here the undo is due: nothing but SIGKILL stops it halfway. */
-	applier_hold_signals(&saved);
-	/* A rollback or confirm running now holds the lock briefly; keep
-	 * trying rather than give up on an undo that is due. */
-	do
-		state = tt_state_open(ctx, APPLIER_LOCK_WAIT_MS);
-	while (state == -EBUSY);
-	if (state < 0) {
-		syslog(LOG_ERR,
-		    "the apply was not confirmed, but the state directory "
-		    "cannot be locked: run `tcptune rollback`");
-		return;
-	}
-	r = tt_undo_unconfirmed(ctx, state, token, old, &res);
-	if (r == 0)
-		syslog(LOG_NOTICE, "the apply was not confirmed in time: %d keys put back", res.n);
-	else if (r != -ESRCH)
-		syslog(LOG_ERR,
-		    "the apply was not confirmed in time, and undoing it did not "
-		    "fully succeed (%s): see `tcptune status`",
-		    r > 0 ? "some keys were changed by someone else" : strerror(-r));
-	tt_state_close(state);
+	tt_watchdog(ctx, w);
 }
 
 /*
@@ -105,8 +78,7 @@ watchdog(
  * Returns 0 once the watchdog runs, or a negative errno.
  */
 static int
-start_watchdog(struct tt_ctx *ctx, int state, long long deadline, unsigned long long token,
-    const struct tt_journal *old)
+start_watchdog(struct tt_ctx *ctx, int state, const struct tt_watch *w)
 {
 	int pipefd[2], status;
 	sigset_t unblocked;
@@ -161,7 +133,7 @@ start_watchdog(struct tt_ctx *ctx, int state, long long deadline, unsigned long 
 		max = sysconf(_SC_OPEN_MAX);
 		for (long fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
 			close((int)fd);
-		watchdog(ctx, deadline, token, old);
+		watchdog(ctx, w);
 		_exit(0);
 	}
 	close(pipefd[1]);
@@ -236,7 +208,8 @@ new_token(void)
 static void
 json_result(FILE *f, const struct tt_profile *prof, const char *result, bool changed,
     const struct tt_result *res, const struct tt_snapshot *snap, const struct tt_plan *plan,
-    long long deadline)
+    long long deadline, const struct tt_guard *g, double window,
+    const struct tt_guard_verdict *verdict)
 {
 	struct json j;
 
@@ -247,6 +220,9 @@ json_result(FILE *f, const struct tt_profile *prof, const char *result, bool cha
 		json_int(&j, "confirm_deadline", deadline);
 	else
 		json_null(&j, "confirm_deadline");
+	out_guard_json(&j, g, window);
+	if (verdict != NULL)
+		out_guard_verdict_json(&j, "guard_verdict", verdict);
 	if (plan != NULL)
 		applier_json_plan(&j, snap, prof, plan);
 	else
@@ -267,7 +243,11 @@ struct apply_opts {
 	bool boot;
 	long long confirm; /* seconds to wait for `tcptune confirm`; 0: none */
 	const char *profile;
-	bool all_namespaces; /* every namespace but the host's, one by one */
+	bool all_namespaces;     /* every namespace but the host's, one by one */
+	bool guard;              /* watch the counters that show harm, undo if worse */
+	double guard_window;     /* seconds; 0: the profile's [guard] window */
+	bool confirm_if_healthy; /* the guard confirms when its window passes healthy */
+	bool wait;               /* wait for the guard's verdict; exit by it */
 };
 
 /* What one apply works on, and what it leaves for the report. */
@@ -278,13 +258,20 @@ struct apply_run {
 	char abspath[PATH_MAX]; /* the profile, as the journal records it */
 	int state;              /* the locked state directory, or -1 */
 	long long deadline;     /* of the confirmation, 0: none */
+	long long confirm;      /* seconds it waits, 0: none */
 	unsigned long long token;
 	struct tt_journal old; /* the journal before the apply ... */
 	bool had_old;          /* ... if there was one */
 	struct tt_result res;
 	int r; /* tt_apply()'s answer */
 	sigset_t saved;
-	bool held; /* signals held off, saved to restore */
+	bool held;    /* signals held off, saved to restore */
+	bool guarded; /* --guard: guard and window below */
+	struct tt_guard guard;
+	double window;
+	struct tt_guard_reading base0, base1; /* the baseline's two readings */
+	bool waited;                          /* --wait: verdict is the guard's */
+	struct tt_guard_verdict verdict;
 };
 
 static int
@@ -299,6 +286,10 @@ apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 		{ "ignore-unknown", no_argument, NULL, OPT_IGNORE_UNKNOWN },
 		{ "boot", no_argument, NULL, OPT_BOOT },
 		{ "all-namespaces", no_argument, NULL, OPT_ALL_NAMESPACES },
+		{ "guard", no_argument, NULL, OPT_GUARD },
+		{ "guard-window", required_argument, NULL, OPT_GUARD_WINDOW },
+		{ "confirm-if-healthy", no_argument, NULL, OPT_CONFIRM_IF_HEALTHY },
+		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, r;
@@ -333,8 +324,28 @@ apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 		case OPT_ALL_NAMESPACES:
 			o->all_namespaces = true;
 			break;
+		case OPT_GUARD_WINDOW: {
+			struct tt_val v;
+
+			if (tt_val_parse(optarg, 1, &v, NULL) < 0 || v.v[0] < 1 || v.v[0] > 3600)
+				return cmd_usage_error(
+				    env, &cmd_apply, "--guard-window needs SECONDS, 1..3600");
+			o->guard_window = (double)v.v[0];
+			o->guard = true;
+			break;
+		}
+		case OPT_GUARD:
+		case OPT_CONFIRM_IF_HEALTHY:
+		case OPT_WAIT:
+			*(opt == OPT_GUARD      ? &o->guard :
+				opt == OPT_WAIT ? &o->wait :
+						  &o->confirm_if_healthy) = true;
+			break;
 		}
 	}
+	if ((o->confirm_if_healthy || o->wait) && !o->guard)
+		return cmd_usage_error(
+		    env, &cmd_apply, "--confirm-if-healthy and --wait go with --guard");
 	if (argc - optind != 1)
 		return cmd_usage_error(env, &cmd_apply, "one PROFILE expected");
 	if (o->all_namespaces && (o->boot || o->format != FORMAT_TEXT || env->netns_name[0]))
@@ -342,9 +353,9 @@ apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 		    "--all-namespaces goes with none of --boot, --format json, --netns");
 	/* At boot a profile applies whole or not at all, and nobody is
 	 * there to confirm or to read JSON. */
-	if (o->boot && (o->confirm != 0 || o->skip_refused || o->format != FORMAT_TEXT))
+	if (o->boot && (o->confirm != 0 || o->skip_refused || o->format != FORMAT_TEXT || o->guard))
 		return cmd_usage_error(env, &cmd_apply,
-		    "--boot goes with none of --confirm, --skip-refused, --format");
+		    "--boot goes with none of --confirm, --guard, --skip-refused, --format");
 	o->profile = argv[optind];
 	return CMD_CONTINUE;
 }
@@ -393,7 +404,8 @@ apply_refused(struct cmd_env *env, const struct apply_opts *o, const struct appl
 	if (o->boot)
 		boot_refused(env, a->prof, &a->plan);
 	else if (o->format == FORMAT_JSON)
-		json_result(stdout, a->prof, "refused", false, NULL, &a->snap, &a->plan, 0);
+		json_result(
+		    stdout, a->prof, "refused", false, NULL, &a->snap, &a->plan, 0, NULL, 0, NULL);
 	else
 		applier_print_plan(stdout, &a->snap, a->prof, &a->plan);
 	if (!o->boot)
@@ -418,7 +430,8 @@ apply_undo_untimed(struct cmd_env *env, const struct apply_opts *o, struct apply
 	    "cannot start the confirmation timer (%s): undoing the "
 	    "apply",
 	    strerror(-e));
-	r = tt_undo_unconfirmed(env->ctx, a->state, a->token, a->had_old ? &a->old : NULL, &undo);
+	r = tt_undo_unconfirmed(
+	    env->ctx, a->state, a->token, a->had_old ? &a->old : NULL, NULL, &undo);
 	if (r < 0)
 		cmd_err(env,
 		    "undoing the apply failed too (%s): run `tcptune "
@@ -449,10 +462,18 @@ apply_report_text(const struct apply_opts *o, const struct apply_run *a)
 		printf("applied: %d key%s written and read back; `tcptune rollback` "
 		       "restores the originals\n",
 		    res->n, res->n == 1 ? "" : "s");
-	if (a->r == 0 && res->changed && o->confirm != 0)
+	if (a->r == 0 && res->changed && a->guarded)
+		out_guard_text(stdout, &a->guard, a->window);
+	if (a->waited)
+		out_guard_verdict_text(stdout, &a->verdict, 0);
+	if (a->waited && a->verdict.outcome == TT_GUARD_WORSE)
+		printf("the keys above are back at their values before this apply\n");
+	else if (a->r == 0 && res->changed && a->guarded && o->confirm_if_healthy)
+		printf("confirmed by itself if the host stays healthy for %.0f s\n", a->window);
+	else if (a->r == 0 && res->changed && a->deadline != 0)
 		printf("waiting for confirmation: run `tcptune confirm` within %lld "
 		       "seconds, or these keys go back by themselves\n",
-		    o->confirm);
+		    a->confirm);
 	if (a->r == 0 && res->changed)
 		applier_print_notes(stdout, &a->snap, a->prof);
 }
@@ -476,6 +497,42 @@ apply_report_failure(struct cmd_env *env, const struct apply_run *a)
 }
 
 /*
+ * apply --guard, before anything is written: the window and the confirmation
+ * (--confirm, or the window and GUARD_CONFIRM_AFTER_WINDOW more), and the
+ * baseline.  Returns the seconds the confirmation waits, or -1 when the
+ * counters cannot be read.
+ */
+static long long
+guard_prepare(struct cmd_env *env, const struct apply_opts *o, struct apply_run *a)
+{
+	const struct tt_guard_config *cfg = &a->prof->guard;
+	long long confirm = o->confirm;
+
+	a->window = o->guard_window > 0 ? o->guard_window : cfg->window;
+	if (confirm == 0)
+		confirm = (long long)a->window + GUARD_CONFIRM_AFTER_WINDOW;
+	if (a->window > (double)confirm)
+		a->window = (double)confirm;
+	if (cmd_guard_baseline(env, cfg, o->format == FORMAT_TEXT, &a->base0, &a->base1) != 0)
+		return -1;
+	a->guarded = true;
+	return confirm;
+}
+
+/* --wait: the lock and the signals let go, so that the watchdog can act
+ * and Ctrl-C stops the wait; the verdict kept for the report. */
+static int
+guard_wait(struct cmd_env *env, struct apply_run *a)
+{
+	tt_state_close(a->state);
+	a->state = -1;
+	applier_release_signals(&a->saved);
+	a->held = false;
+	a->waited = true;
+	return cmd_guard_wait(env, a->token, a->window, &a->verdict);
+}
+
+/*
  * Writes the plan under the journal, with the signals that would end
  * tcptune held off, and starts the confirmation timer.  Reports the
  * result; returns the exit code.
@@ -485,10 +542,17 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 {
 	struct tt_apply_params p;
 	const char *result;
-	int rc, r;
+	int rc, r, wait_rc = -1;
+	long long confirm = o->confirm;
 
-	if (o->confirm != 0) {
-		a->deadline = (long long)time(NULL) + o->confirm;
+	if (o->guard) {
+		confirm = guard_prepare(env, o, a);
+		if (confirm < 0)
+			return EXIT_SOFTWARE;
+	}
+	a->confirm = confirm;
+	if (confirm != 0) {
+		a->deadline = (long long)time(NULL) + confirm;
 		a->token = new_token();
 	}
 	applier_hold_signals(&a->saved);
@@ -499,11 +563,25 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 	p.confirm_deadline = a->deadline;
 	p.confirm_token = a->token;
 	a->r = tt_apply(env->ctx, &p, &a->old, &a->had_old, &a->res);
-	if (a->r == 0 && a->res.changed && o->confirm != 0) {
-		r = start_watchdog(
-		    env->ctx, a->state, a->deadline, a->token, a->had_old ? &a->old : NULL);
+	if (a->r == 0 && a->res.changed && confirm != 0) {
+		struct tt_watch w = {
+			.deadline = a->deadline,
+			.token = a->token,
+			.old = a->had_old ? &a->old : NULL,
+			.guard = a->guarded ? &a->guard : NULL,
+			.window = a->window,
+			.confirm_if_healthy = o->confirm_if_healthy,
+			.lock_wait_ms = APPLIER_LOCK_WAIT_MS,
+		};
+
+		if (a->guarded)
+			tt_guard_start(
+			    &a->guard, &a->prof->guard, &a->base0, &a->base1, cmd_guard_now());
+		r = start_watchdog(env->ctx, a->state, &w);
 		if (r < 0)
 			return apply_undo_untimed(env, o, a, r);
+		if (a->guarded && o->wait)
+			wait_rc = guard_wait(env, a);
 	}
 	switch (a->r) {
 	case 0:
@@ -525,11 +603,12 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 		boot_report(env, a->prof, &a->plan, &a->res, a->r);
 	else if (o->format == FORMAT_JSON)
 		json_result(stdout, a->prof, result, a->res.changed, &a->res, &a->snap, &a->plan,
-		    a->deadline);
+		    a->deadline, a->guarded ? &a->guard : NULL, a->window,
+		    a->waited ? &a->verdict : NULL);
 	else
 		apply_report_text(o, a);
 	apply_report_failure(env, a);
-	return rc;
+	return wait_rc >= 0 ? wait_rc : rc;
 }
 
 /* One apply, in the namespace the process is in. */
@@ -643,8 +722,11 @@ const struct cmd cmd_apply = {
 	.name = "apply",
 	.run = run_apply,
 	.usage =
-	    "[--boot] [--netns NAME|PID|PATH | --all-namespaces] [--confirm SECONDS] [--skip-refused] [--format text|json] "
+	    "[--boot] [--netns NAME|PID|PATH | --all-namespaces] [--guard [--guard-window SECONDS] "
+	    "[--confirm-if-healthy] [--wait]] [--confirm SECONDS] [--skip-refused] [--format text|json] "
 	    "[--ignore-unknown] PROFILE",
-	.help = "write a profile's keys, journal first, each read back; on any failure "
-		"put everything back (with --confirm, undone unless confirmed in time)",
+	.help =
+	    "write a profile's keys, journal first, each read back; on any failure "
+	    "put everything back (with --confirm, undone unless confirmed in time; with --guard, "
+	    "undone at once if the host gets worse)",
 };

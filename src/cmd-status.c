@@ -10,6 +10,7 @@
 
 #include "cmd-applier.h"
 #include "lib/sysctl.h"
+#include "out-guard.h"
 
 static const char *
 time_text(long long t, char *buf, size_t len)
@@ -154,7 +155,11 @@ undone_json(struct json *j, const struct status_view *v)
 	}
 	json_obj_begin(j, "last_undo");
 	json_int(j, "time", v->undone_at);
-	json_str(j, "reason", undone_at_deadline(v) ? "unconfirmed" : "no_timer");
+	json_str(j, "reason",
+	    u->guard.outcome == TT_GUARD_WORSE ? "guard" :
+		undone_at_deadline(v)          ? "unconfirmed" :
+						 "no_timer");
+	out_guard_verdict_json(j, "guard", &u->guard);
 	json_int(j, "apply_time", u->time);
 	cmd_json_profile_path(j, "profile", u->profile);
 	json_arr_begin(j, "keys");
@@ -180,8 +185,10 @@ undone_text(const struct status_view *v)
 
 	printf("\nlast undo: %s: the apply of %s at %s %s; put back:\n",
 	    time_text(v->undone_at, ta, sizeof(ta)), u->profile, time_text(u->time, tb, sizeof(tb)),
-	    undone_at_deadline(v) ? "was not confirmed by its deadline" :
-				    "could not start its confirmation timer");
+	    u->guard.outcome == TT_GUARD_WORSE ? "made the host worse" :
+		undone_at_deadline(v)          ? "was not confirmed by its deadline" :
+						 "could not start its confirmation timer");
+	out_guard_verdict_text(stdout, &u->guard, 2);
 	for (int i = u->nkeys - 1; i >= 0; i--) {
 		char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
 
@@ -213,6 +220,7 @@ status_json(const struct status_view *v)
 			json_int(&j, "confirm_deadline", jr->confirm_deadline);
 		else
 			json_null(&j, "confirm_deadline");
+		out_guard_verdict_json(&j, "guard", &jr->guard);
 		json_bool(&j, "live_matches", v->all_match);
 		json_arr_begin(&j, "keys");
 		for (int i = 0; i < jr->nkeys; i++) {
@@ -253,6 +261,7 @@ status_text(const struct status_view *v)
 		printf("confirmation deadline passed %lld s ago and the apply was not "
 		       "undone (the timer is gone?): run `tcptune rollback`\n",
 		    v->now - jr->confirm_deadline);
+	out_guard_verdict_text(stdout, &jr->guard, 0);
 	printf("\n%-32s %-14s %-14s %s\n", "KEY", "ORIGINAL", "TCPTUNE", "LIVE");
 	for (int i = 0; i < jr->nkeys; i++) {
 		char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN], c[TT_VAL_STRLEN];

@@ -1,7 +1,7 @@
 # The applier's tests: unit tests of the plan and the journal format, and
 # end-to-end tests that write real kernel keys inside throwaway network
 # namespaces (they skip, exit 77, without root or namespaces).
-check_PROGRAMS += tests/test-plan tests/test-journal
+check_PROGRAMS += tests/test-plan tests/test-journal tests/test-guard
 tests_test_plan_SOURCES = tests/test-plan.c tests/testutil.h
 tests_test_plan_CFLAGS = $(TEST_CFLAGS)
 tests_test_plan_CPPFLAGS = $(TEST_CPPFLAGS)
@@ -10,6 +10,10 @@ tests_test_journal_SOURCES = tests/test-journal.c
 tests_test_journal_CFLAGS = $(TEST_CFLAGS)
 tests_test_journal_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_journal_LDADD = $(TEST_LDADD)
+tests_test_guard_SOURCES = tests/test-guard.c
+tests_test_guard_CFLAGS = $(TEST_CFLAGS)
+tests_test_guard_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_guard_LDADD = $(TEST_LDADD)
 
 APPLY_SHELL_TESTS = \
 	tests/apply/basic.sh \
@@ -18,6 +22,7 @@ APPLY_SHELL_TESTS = \
 	tests/apply/crash.sh \
 	tests/apply/netns.sh \
 	tests/apply/fault.sh \
+	tests/apply/guard.sh \
 	tests/apply/input.sh \
 	tests/apply/full.sh \
 	tests/apply/origin.sh \
@@ -28,6 +33,6 @@ APPLY_SHELL_TESTS = \
 	tests/apply/timer.sh \
 	tests/apply/utf8.sh
 
-TESTS += tests/test-plan tests/test-journal $(APPLY_SHELL_TESTS)
+TESTS += tests/test-plan tests/test-journal tests/test-guard $(APPLY_SHELL_TESTS)
 dist_check_SCRIPTS += $(APPLY_SHELL_TESTS)
 EXTRA_DIST += tests/apply/lib.sh

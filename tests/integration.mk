@@ -23,6 +23,7 @@ TESTS += $(FLEET_TESTS)
 # `make check-integration` runs just these two.
 INTEGRATION_TESTS = \
 	tests/integration/ansible.sh \
+	tests/integration/ansible-guard.sh \
 	tests/integration/boot.sh
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 TESTS += $(INTEGRATION_TESTS)

@@ -200,6 +200,7 @@ journal_for_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, const str
 		return r;
 	nj->confirm_deadline = 0;
 	nj->confirm_token = 0;
+	nj->guard = (struct tt_guard_verdict){ 0 }; /* an earlier apply's */
 	for (int i = 0; i < nj->nkeys; i++)
 		nj->keys[i].prev = (struct tt_val){ 0 };
 	for (int i = 0; i < plan->n; i++) {
@@ -506,7 +507,7 @@ undo_keys(struct tt_ctx *ctx, struct tt_journal *j, struct tt_result *res, int *
 
 int
 tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
-    const struct tt_journal *old, struct tt_result *res)
+    const struct tt_journal *old, const struct tt_guard_verdict *why, struct tt_result *res)
 {
 	struct tt_journal j, undone;
 	int r, nleft = 0, nfailed = 0;
@@ -523,6 +524,8 @@ tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
 	/* Before the first key goes back: an undo cut short leaves a journal
 	 * that says so, and rollback then takes the keys already back at
 	 * their value before the apply for its own. */
+	if (why != NULL)
+		j.guard = *why;
 	undone = j;
 	j.state = TT_J_ROLLING_BACK;
 	if (tt_journal_store(ctx, state, &j) < 0)
@@ -553,6 +556,27 @@ tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
 	if (r < 0)
 		return r;
 	return finish(nleft, nfailed);
+}
+
+int
+tt_guard_settle(struct tt_ctx *ctx, int state, unsigned long long token,
+    const struct tt_guard_verdict *v, bool confirm)
+{
+	struct tt_journal j;
+	int r;
+
+	r = tt_journal_load(ctx, state, &j);
+	if (r < 0)
+		return r;
+	if (r == 0 || j.confirm_deadline == 0 || j.confirm_token != token ||
+	    j.state != TT_J_APPLIED)
+		return -ESRCH;
+	j.guard = *v;
+	if (confirm) {
+		j.confirm_deadline = 0;
+		j.confirm_token = 0;
+	}
+	return tt_journal_store(ctx, state, &j);
 }
 
 int

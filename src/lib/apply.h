@@ -96,14 +96,24 @@ int tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_jour
 int tt_rollback(struct tt_ctx *ctx, int state, bool force, struct tt_result *res);
 
 /*
- * The end of a confirmation window: when the journal still waits for
- * confirmation under token, puts the keys of the latest apply back to
+ * The end of a confirmation window, or a guard's verdict that the host got
+ * worse (why, NULL: not confirmed in time): when the journal still waits
+ * for confirmation under token, puts the keys of the latest apply back to
  * their values before it, and the journal back to *old (NULL: there was
- * none).  Returns 0 when it undid the apply, -ESRCH when the apply was
- * confirmed or rolled back meanwhile, or as tt_rollback().
+ * none); the undo record (journal.undone) keeps why.  Returns 0 when it
+ * undid the apply, -ESRCH when the apply was confirmed or rolled back
+ * meanwhile, or as tt_rollback().
  */
 int tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
-    const struct tt_journal *old, struct tt_result *res);
+    const struct tt_journal *old, const struct tt_guard_verdict *why, struct tt_result *res);
+
+/*
+ * A guard's window passed healthy: records the verdict in the journal
+ * still waiting under token and, with confirm, confirms the apply.
+ * 0, -ESRCH when the apply was confirmed or rolled back meanwhile.
+ */
+int tt_guard_settle(struct tt_ctx *ctx, int state, unsigned long long token,
+    const struct tt_guard_verdict *v, bool confirm);
 
 /*
  * Confirms a pending apply.  Returns 0, -ESRCH when nothing waits for

@@ -35,6 +35,19 @@ tt_counter_name(enum tt_counter_id id, char *buf, size_t len)
 	return buf;
 }
 
+int
+tt_counter_from_name(const char *name)
+{
+	for (int i = 0; i < TT_CTR__COUNT; i++) {
+		size_t sl = strlen(counters[i].section);
+
+		if (strncmp(name, counters[i].section, sl) == 0 && name[sl] == '.' &&
+		    strcmp(name + sl + 1, counters[i].field) == 0)
+			return i;
+	}
+	return -1;
+}
+
 bool
 tt_counter_cumulative(enum tt_counter_id id)
 {

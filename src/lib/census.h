@@ -65,6 +65,7 @@ enum {
 	X(PASSIVE_OPENS, "snmp", "Tcp", "PassiveOpens", true)               \
 	X(ATTEMPT_FAILS, "snmp", "Tcp", "AttemptFails", true)               \
 	X(ESTAB_RESETS, "snmp", "Tcp", "EstabResets", true)                 \
+	X(OUT_RSTS, "snmp", "Tcp", "OutRsts", true)                         \
 	X(TW, "netstat", "TcpExt", "TW", true)                              \
 	X(TW_RECYCLED, "netstat", "TcpExt", "TWRecycled", true)             \
 	X(TW_KILLED, "netstat", "TcpExt", "TWKilled", true)                 \
@@ -75,6 +76,7 @@ enum {
 	X(PAWS_TIMEWAIT, "netstat", "TcpExt", "PAWSTimewait", true)         \
 	X(ABORT_ON_MEMORY, "netstat", "TcpExt", "TCPAbortOnMemory", true)   \
 	X(ABORT_ON_TIMEOUT, "netstat", "TcpExt", "TCPAbortOnTimeout", true) \
+	X(SYN_RETRANS, "netstat", "TcpExt", "TCPSynRetrans", true)          \
 	X(LISTEN_OVERFLOWS, "netstat", "TcpExt", "ListenOverflows", true)   \
 	X(LISTEN_DROPS, "netstat", "TcpExt", "ListenDrops", true)
 
@@ -96,6 +98,8 @@ const struct tt_counter_info *tt_counter_info(enum tt_counter_id id);
 /* "SECTION.FIELD" ("TcpExt.ListenDrops"), the name every report gives a
  * counter, into buf; returns buf. */
 const char *tt_counter_name(enum tt_counter_id id, char *buf, size_t len);
+/* The counter that name ("TcpExt.ListenDrops") names, or -1. */
+int tt_counter_from_name(const char *name);
 /* Whether a counter adds up since boot or since its namespace was made
  * (netstat's), rather than counting what is there now (sockstat's). */
 bool tt_counter_cumulative(enum tt_counter_id id);

@@ -95,6 +95,37 @@ format_origin(const struct tt_origin *o, char *buf, size_t len, size_t *off)
 	return 0;
 }
 
+/* A rate per second as whole thousandths, the journal's unit for rates. */
+static long long
+milli(double v)
+{
+	return v <= 0 ? 0 : v >= 9e15 ? 9000000000000000000LL : (long long)(v * 1000 + 0.5);
+}
+
+/*
+ * "guard OUTCOME AFTER_MS WINDOW_MS NWATCHED COUNTER BASE THRESHOLD
+ * SAMPLES": the guard's verdict, rates in thousandths per second, the
+ * samples comma-separated oldest first ("-" for no counter, no samples).
+ */
+static int
+format_guard(const struct tt_guard_verdict *v, char *buf, size_t len, size_t *off)
+{
+	char name[64] = "-";
+
+	if (v->outcome == TT_GUARD_NONE)
+		return 0;
+	if (v->counter >= 0)
+		tt_counter_name((enum tt_counter_id)v->counter, name, sizeof(name));
+	if (put(buf, len, off, "guard %s %lld %lld %d %s %lld %lld ",
+		tt_guard_outcome_name(v->outcome), milli(v->after), milli(v->window), v->nwatched,
+		name, milli(v->base), milli(v->threshold)) < 0)
+		return -ENOSPC;
+	for (int i = 0; i < v->nsamples; i++)
+		if (put(buf, len, off, "%s%lld", i ? "," : "", milli(v->samples[i])) < 0)
+			return -ENOSPC;
+	return put(buf, len, off, "%s\n", v->nsamples ? "" : "-");
+}
+
 static int
 format_keys(const struct tt_journal *j, char *buf, size_t len, size_t *off)
 {
@@ -133,6 +164,8 @@ tt_journal_format(const struct tt_journal *j, char *buf, size_t len)
 		    buf, len, &off, "confirm %lld %llu\n", j->confirm_deadline, j->confirm_token);
 	if (r == 0)
 		r = format_origin(&j->origin, buf, len, &off);
+	if (r == 0)
+		r = format_guard(&j->guard, buf, len, &off);
 	if (r == 0)
 		r = format_keys(j, buf, len, &off);
 	if (r == 0)
@@ -330,6 +363,59 @@ parse_boot_line(char *rest, struct tt_journal *j)
 	return 0;
 }
 
+/* The samples of a guard line: "-" or up to TT_GUARD_SAMPLES_MAX
+ * comma-separated thousandths. */
+static int
+parse_guard_samples(char *s, struct tt_guard_verdict *v)
+{
+	if (strcmp(s, "-") == 0)
+		return 0;
+	for (char *tok = s, *next; tok != NULL; tok = next) {
+		long long x;
+
+		next = strchr(tok, ',');
+		if (next != NULL)
+			*next++ = '\0';
+		if (v->nsamples >= TT_GUARD_SAMPLES_MAX || parse_ll(tok, &x) < 0)
+			return -EBADMSG;
+		v->samples[v->nsamples++] = (double)x / 1000;
+	}
+	return 0;
+}
+
+static int
+parse_guard_line(char *rest, struct tt_journal *j)
+{
+	struct tt_guard_verdict *v = &j->guard;
+	char *f[8];
+	long long n[6];
+	int o;
+
+	for (int i = 0; i < 8; i++) {
+		f[i] = rest;
+		rest = strchr(rest, ' ');
+		if ((rest == NULL) != (i == 7))
+			return -EBADMSG;
+		if (rest != NULL)
+			*rest++ = '\0';
+	}
+	o = tt_guard_outcome_from_name(f[0]);
+	if (o <= TT_GUARD_NONE || parse_ll(f[1], &n[0]) < 0 || parse_ll(f[2], &n[1]) < 0 ||
+	    parse_ll(f[3], &n[2]) < 0 || n[2] > TT_CTR__COUNT || parse_ll(f[5], &n[3]) < 0 ||
+	    parse_ll(f[6], &n[4]) < 0)
+		return -EBADMSG;
+	v->outcome = (enum tt_guard_outcome)o;
+	v->after = (double)n[0] / 1000;
+	v->window = (double)n[1] / 1000;
+	v->nwatched = (int)n[2];
+	v->base = (double)n[3] / 1000;
+	v->threshold = (double)n[4] / 1000;
+	v->counter = strcmp(f[4], "-") == 0 ? -1 : tt_counter_from_name(f[4]);
+	if (v->counter < 0 && strcmp(f[4], "-") != 0)
+		return -EBADMSG;
+	return parse_guard_samples(f[7], v);
+}
+
 /* The "NAME VALUE" lines; each at most once, the first three required. */
 static const struct {
 	const char *name;
@@ -343,6 +429,7 @@ static const struct {
 	{ "root", parse_root_line, "bad proc root" },
 	{ "netns", parse_netns_line, "bad network namespace" },
 	{ "boot", parse_boot_line, "bad boot id" },
+	{ "guard", parse_guard_line, "bad guard line" },
 };
 #define HEADERS_REQUIRED 0x7u
 

@@ -13,6 +13,7 @@
 
 #include "catalog.h"
 #include "ctx.h"
+#include "guard.h"
 #include "value.h"
 
 #define TT_JOURNAL_VERSION 1
@@ -68,6 +69,9 @@ struct tt_journal {
 	long long confirm_deadline; /* 0: no confirmation pending */
 	unsigned long long confirm_token;
 	struct tt_origin origin;
+	/* What the apply's guard decided (outcome none: no guard, or no
+	 * verdict yet); kept in the journal it was undone from too. */
+	struct tt_guard_verdict guard;
 	int nkeys;
 	struct tt_journal_key keys[TT_K__COUNT]; /* each key at most once */
 };

@@ -34,7 +34,8 @@ enum section {
 	SEC_SYSCTL,
 	SEC_PROFILE,
 	SEC_THRESHOLDS,
-	SEC_MAIN, /* tuned's [main]: include= and summary= */
+	SEC_GUARD, /* apply --guard's settings */
+	SEC_MAIN,  /* tuned's [main]: include= and summary= */
 	SEC_IGNORED,
 };
 
@@ -124,6 +125,8 @@ classify_section(const char *name, bool tcptune_profile)
 		return SEC_PROFILE;
 	if (strcmp(name, "thresholds") == 0)
 		return SEC_THRESHOLDS;
+	if (strcmp(name, "guard") == 0 && tcptune_profile)
+		return SEC_GUARD;
 	if (strcmp(name, "main") == 0 && !tcptune_profile)
 		return SEC_MAIN;
 	return SEC_IGNORED;
@@ -154,7 +157,8 @@ section_line(struct loader *l, const char *s, size_t n)
 		return;
 	if (l->has_profile_section)
 		add(l, TT_LOG_ERR, NULL,
-		    "unknown section [%s] (a profile has [profile], [sysctl] and [thresholds])",
+		    "unknown section [%s] (a profile has [profile], [sysctl], [thresholds] "
+		    "and [guard])",
 		    name);
 	else
 		add(l, TT_LOG_NOTICE, NULL,
@@ -372,6 +376,15 @@ threshold_entry(struct loader *l, const char *name, const char *value)
 	add(l, TT_LOG_ERR, name, "unknown threshold");
 }
 
+static void
+guard_entry(struct loader *l, const char *name, const char *value)
+{
+	char why[160];
+
+	if (tt_guard_config_set(&l->p->guard, name, value, why, sizeof(why)) < 0)
+		add(l, TT_LOG_ERR, name, "bad value \"%s\": %s", value, why);
+}
+
 static int parse_into(struct loader *l);
 static int slurp(struct loader *l, char **out, size_t *outlen);
 
@@ -533,6 +546,9 @@ handler(void *user, const char *section, const char *name, const char *value)
 	case SEC_THRESHOLDS:
 		threshold_entry(l, name, value);
 		break;
+	case SEC_GUARD:
+		guard_entry(l, name, value);
+		break;
 	case SEC_MAIN:
 		main_entry(l, name, value);
 		break;
@@ -677,6 +693,7 @@ tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf, size_t l
 		return -ENOMEM;
 	}
 	tt_thresholds_default(&l.p->thr);
+	tt_guard_config_default(&l.p->guard);
 	if (parse_into(&l) < 0) {
 		tt_profile_free(l.p);
 		return -ENOMEM;

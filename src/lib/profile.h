@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "ctx.h"
 #include "diag.h"
+#include "guard.h"
 
 enum tt_nat_decl {
 	TT_NAT_AUTO = 0, /* let the evidence decide */
@@ -67,6 +68,7 @@ struct tt_profile {
 	bool nat_given; /* nat= appeared in the file */
 	struct tt_setting sysctl[TT_K__COUNT];
 	struct tt_thresholds thr;
+	struct tt_guard_config guard; /* [guard]: apply --guard's settings */
 	/* The tuned profiles read through include=, in the order read: a
 	 * setting's file N > 0 is includes[N - 1]. */
 	char **includes;

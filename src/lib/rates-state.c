@@ -61,20 +61,6 @@ open_state(const struct tt_ctx *ctx)
 	return dfd;
 }
 
-static int
-counter_by_name(const char *name)
-{
-	for (int i = 0; i < TT_CTR__COUNT; i++) {
-		const struct tt_counter_info *ci = tt_counter_info((enum tt_counter_id)i);
-		size_t sl = strlen(ci->section);
-
-		if (strncmp(name, ci->section, sl) == 0 && name[sl] == '.' &&
-		    strcmp(name + sl + 1, ci->field) == 0)
-			return i;
-	}
-	return -1;
-}
-
 /* "NAME VALUE": the value after the name and one space, strictly. */
 static bool
 field_u64(const char *line, const char *name, unsigned long long *v)
@@ -113,7 +99,8 @@ parse_line(const char *line, struct tt_origin *o, bool have[TT_CTR__COUNT],
 		o->btime = (long long)x;
 	else if (strcmp(name, "time") == 0)
 		*when = (long long)x;
-	else if ((i = counter_by_name(name)) >= 0 && tt_counter_cumulative((enum tt_counter_id)i)) {
+	else if ((i = tt_counter_from_name(name)) >= 0 &&
+	    tt_counter_cumulative((enum tt_counter_id)i)) {
 		have[i] = true;
 		v[i] = x;
 	}

@@ -58,6 +58,20 @@ options:
         reach the host keeps the change.
     type: bool
     default: false
+  guard:
+    description:
+      - Apply with C(--guard --wait): tcptune reads the kernel's counters
+        that show harm before writing and during a window after it, and
+        undoes the apply at once when one rises past its threshold. The
+        task then fails with the counter and its figures, so a play with
+        C(serial) stops at the first host that got worse.
+      - A window that passes healthy confirms the apply (C(--confirm-if-healthy)),
+        unless I(confirm_later) is set.
+    type: bool
+    default: false
+  guard_window:
+    description: Seconds the guard watches after the apply (C(--guard-window)); the profile's C([guard]) or 30 by default.
+    type: int
   force:
     description: With C(rolled_back), also restore keys someone else changed since.
     type: bool
@@ -65,6 +79,9 @@ options:
   tcptune:
     description: The tcptune binary; found in the PATH, C(/usr/sbin) or C(/usr/local/sbin) by default.
     type: path
+  netns:
+    description: C(--netns), the network namespace (name, pid or path) to act in; the host's by default.
+    type: str
   proc_root:
     description: C(--proc-root), for tests against a copied tree.
     type: path
@@ -172,6 +189,8 @@ def run(module, binary, args):
     for opt in ("proc_root", "state_dir", "sysctl_root"):
         if module.params[opt]:
             cmd += ["--" + opt.replace("_", "-"), module.params[opt]]
+    if module.params["netns"]:
+        args = args[:1] + ["--netns", module.params["netns"]] + args[1:]
     rc, out, err = module.run_command(cmd + args, environ_update={"LC_ALL": "C"})
     doc = None
     if out.strip().startswith("{"):
@@ -201,6 +220,21 @@ def fail(module, what, rc, doc, out, err, **extra):
         result["tcptune"] = doc
     result.update(extra)
     module.fail_json(**result)
+
+
+# apply --guard --wait's exit when the guard undid the apply.
+GUARD_UNDONE = 3
+
+
+def guard_failed(module, rc, doc, err):
+    """Fails the task with the guard's verdict: the keys are back already."""
+    v = doc.get("guard_verdict") or {}
+    samples = v.get("samples_per_second") or [0]
+    msg = ("tcptune apply was undone by its guard %.1f s after writing: %s rose from %.1f/s "
+           "to %.1f/s (threshold %.1f/s); every key is back at its value before the apply"
+           % (v.get("after_seconds", 0), v.get("counter"), v.get("baseline_per_second", 0),
+              samples[-1], v.get("threshold_per_second", 0)))
+    module.fail_json(msg=msg, rc=rc, stderr=err, changed=False, tcptune=doc, guard=v)
 
 
 def diff_of(pairs):
@@ -267,12 +301,22 @@ def apply_profile(module, binary, profile):
     args = ["apply", "--format", "json"]
     if module.params["confirm"]:
         args += ["--confirm", str(module.params["confirm"])]
+    if module.params["guard"]:
+        args += ["--guard", "--wait"]
+        if module.params["guard_window"]:
+            args += ["--guard-window", str(module.params["guard_window"])]
+        if not module.params["confirm_later"]:
+            args += ["--confirm-if-healthy"]
     rc, doc, out, err = run(module, binary, args + [profile])
+    if rc == GUARD_UNDONE and doc is not None:
+        guard_failed(module, rc, doc, err)
     if rc != 0 or doc is None:
         fail(module, "apply", rc, doc, out, err)
     deadline = doc.get("confirm_deadline")
     confirmed = False
-    if deadline is not None and not module.params["confirm_later"]:
+    if module.params["guard"] and not module.params["confirm_later"]:
+        deadline, confirmed = None, doc.get("changed", False)  # by the guard, healthy
+    elif deadline is not None and not module.params["confirm_later"]:
         confirm_apply(module, binary, doc)
         deadline, confirmed = None, True
     plan = doc.get("plan") or []
@@ -327,17 +371,22 @@ def main():
             content=dict(type="str"),
             confirm=dict(type="int"),
             confirm_later=dict(type="bool", default=False),
+            guard=dict(type="bool", default=False),
+            guard_window=dict(type="int"),
             force=dict(type="bool", default=False),
             tcptune=dict(type="path"),
             proc_root=dict(type="path"),
             state_dir=dict(type="path"),
             sysctl_root=dict(type="path"),
+            netns=dict(type="str"),
         ),
         required_if=[("state", "applied", ["profile"])],
         supports_check_mode=True,
     )
     if module.params["confirm"] is not None and module.params["confirm"] <= 0:
         module.fail_json(msg="confirm: a number of seconds above 0", rc=None)
+    if module.params["guard_window"] is not None and not 1 <= module.params["guard_window"] <= 3600:
+        module.fail_json(msg="guard_window: seconds from 1 to 3600", rc=None)
     binary = module.binary = tcptune_binary(module)
     profile = resolve_profile(module, binary)
     state = module.params["state"]

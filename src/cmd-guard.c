@@ -1,0 +1,91 @@
+/*
+ * apply --guard's baseline and --wait (cmd-guard.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd-guard.h"
+#include "lib/journal.h"
+
+/* Seconds a --wait allows past the window for the watchdog's verdict. */
+#define WAIT_MARGIN 30
+
+double
+cmd_guard_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+cmd_guard_baseline(struct cmd_env *env, const struct tt_guard_config *cfg, bool tell,
+    struct tt_guard_reading *r0, struct tt_guard_reading *r1)
+{
+	int r;
+
+	if (tell)
+		printf("guard: measuring the baseline for %.1f s before writing\n", cfg->baseline);
+	fflush(stdout);
+	r = tt_guard_read(env->ctx, r0);
+	if (r == 0) {
+		double until = r0->t + cfg->baseline;
+
+		while (cmd_guard_now() < until)
+			usleep((useconds_t)((until - cmd_guard_now()) * 1e6) + 1000);
+		r = tt_guard_read(env->ctx, r1);
+	}
+	if (r < 0) {
+		cmd_err(env, "--guard: cannot read the kernel's counters: %s", strerror(-r));
+		return cmd_exit_for_errno(r);
+	}
+	return 0;
+}
+
+/* 1: decided (*rc set), 0: not yet. */
+static int
+verdict_now(struct cmd_env *env, unsigned long long token, struct tt_guard_verdict *v, int *rc)
+{
+	struct tt_journal j;
+	long long when;
+	bool have = tt_journal_peek(env->ctx, &j) > 0;
+
+	if (have && j.guard.outcome == TT_GUARD_HEALTHY &&
+	    (j.confirm_token == token || j.confirm_deadline == 0)) {
+		*v = j.guard;
+		*rc = EXIT_CLEAN;
+		return 1;
+	}
+	if (have && j.confirm_deadline != 0 && j.confirm_token == token)
+		return 0; /* still watching */
+	if (tt_journal_peek_undone(env->ctx, &j, &when) > 0 && j.confirm_token == token) {
+		*v = j.guard;
+		*rc = j.guard.outcome == TT_GUARD_WORSE ? EXIT_GUARD_UNDONE : EXIT_TEMPFAIL;
+		return 1;
+	}
+	cmd_err(env, "the apply was rolled back or replaced before its guard decided");
+	*rc = EXIT_TEMPFAIL;
+	return 1;
+}
+
+int
+cmd_guard_wait(
+    struct cmd_env *env, unsigned long long token, double window, struct tt_guard_verdict *v)
+{
+	double end = cmd_guard_now() + window + WAIT_MARGIN;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	while (cmd_guard_now() < end) {
+		if (verdict_now(env, token, v, &rc))
+			return rc;
+		usleep(200000);
+	}
+	cmd_err(env, "no verdict from the guard within %.0f s: see `tcptune status`",
+	    window + WAIT_MARGIN);
+	return EXIT_TEMPFAIL;
+}

@@ -1,0 +1,208 @@
+/*
+ * The guard of an apply: baseline, thresholds and the judgment of each
+ * sample (guard.h).  Pure but for tt_guard_read().
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "census-internal.h"
+#include "guard.h"
+#include "strtab.h"
+
+TT_STRTAB(tt_guard_outcome, enum tt_guard_outcome,
+    "none", [TT_GUARD_NONE] = "none", [TT_GUARD_WORSE] = "worse", [TT_GUARD_HEALTHY] = "healthy")
+
+void
+tt_guard_config_default(struct tt_guard_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->window = 30;
+	cfg->baseline = 5;
+	cfg->interval = 1;
+	cfg->relative = 2;
+	cfg->streak = 2;
+#define TT_GUARD_DEF(id, abs)           \
+	cfg->watch[TT_CTR_##id] = true; \
+	cfg->absolute[TT_CTR_##id] = (abs);
+	TT_GUARD_COUNTERS(TT_GUARD_DEF)
+#undef TT_GUARD_DEF
+}
+
+/* A number in [lo, hi]; 0 or -EINVAL. */
+static int
+number(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int
+tt_guard_config_set(
+    struct tt_guard_config *cfg, const char *name, const char *value, char *why, size_t whylen)
+{
+	double v;
+	int id;
+
+	if (strcmp(name, "window") == 0 || strcmp(name, "baseline") == 0 ||
+	    strcmp(name, "interval") == 0) {
+		if (number(value, 0.1, 3600, &v) < 0)
+			goto bad_seconds;
+		*(name[0] == 'w'       ? &cfg->window :
+			name[0] == 'b' ? &cfg->baseline :
+					 &cfg->interval) = v;
+		return 0;
+	}
+	if (strcmp(name, "relative") == 0) {
+		if (number(value, 1, 1000, &v) < 0) {
+			snprintf(why, whylen, "relative must be a number from 1 to 1000");
+			return -EINVAL;
+		}
+		cfg->relative = v;
+		return 0;
+	}
+	if (strcmp(name, "streak") == 0) {
+		if (number(value, 1, TT_GUARD_SAMPLES_MAX, &v) < 0 || v != (double)(int)v) {
+			snprintf(why, whylen, "streak must be a whole number from 1 to %d",
+			    TT_GUARD_SAMPLES_MAX);
+			return -EINVAL;
+		}
+		cfg->streak = (int)v;
+		return 0;
+	}
+	id = tt_counter_from_name(name);
+	if (id < 0 || !tt_counter_cumulative((enum tt_counter_id)id)) {
+		snprintf(why, whylen,
+		    "unknown guard setting (window, baseline, interval, relative, streak, or a "
+		    "counter such as TcpExt.ListenDrops)");
+		return -EINVAL;
+	}
+	if (strcmp(value, "off") == 0) {
+		cfg->watch[id] = false;
+		return 0;
+	}
+	if (number(value, 0, 1e9, &v) < 0) {
+		snprintf(why, whylen, "a counter's threshold is a rise per second (>= 0) or off");
+		return -EINVAL;
+	}
+	cfg->watch[id] = true;
+	cfg->absolute[id] = v;
+	return 0;
+bad_seconds:
+	snprintf(why, whylen, "%s must be seconds from 0.1 to 3600", name);
+	return -EINVAL;
+}
+
+int
+tt_guard_read(const struct tt_ctx *ctx, struct tt_guard_reading *out)
+{
+	struct tt_census *c = malloc(sizeof(*c));
+	struct timespec ts;
+	int r;
+
+	if (c == NULL)
+		return -ENOMEM;
+	tt_census_init(c, 0, 0);
+	r = tt_census_read_counters(ctx, c);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	out->t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	memcpy(out->have, c->have, sizeof(out->have));
+	memcpy(out->v, c->counter, sizeof(out->v));
+	free(c);
+	return r;
+}
+
+/* The rise per second of counter i from a to b; false without one. */
+static bool
+rise(const struct tt_guard_reading *a, const struct tt_guard_reading *b, int i, double *out)
+{
+	double dt = b->t - a->t;
+
+	if (!a->have[i] || !b->have[i] || b->v[i] < a->v[i] || dt <= 0)
+		return false;
+	*out = (double)(b->v[i] - a->v[i]) / dt;
+	return true;
+}
+
+void
+tt_guard_start(struct tt_guard *g, const struct tt_guard_config *cfg,
+    const struct tt_guard_reading *r0, const struct tt_guard_reading *r1, double applied)
+{
+	memset(g, 0, sizeof(*g));
+	g->cfg = *cfg;
+	g->last = *r1;
+	g->applied = applied;
+	for (int i = 0; i < TT_CTR__COUNT; i++)
+		if (g->cfg.watch[i] && !rise(r0, r1, i, &g->base[i]))
+			g->cfg.watch[i] = false;
+}
+
+double
+tt_guard_threshold(const struct tt_guard *g, enum tt_counter_id id)
+{
+	double rel = g->base[id] * g->cfg.relative, abs = g->base[id] + g->cfg.absolute[id];
+
+	return rel > abs ? rel : abs;
+}
+
+/* Fills v with counter i's figures (or none when i < 0). */
+static void
+verdict(const struct tt_guard *g, int i, double now, enum tt_guard_outcome o,
+    struct tt_guard_verdict *v)
+{
+	int n = g->nring < TT_GUARD_SAMPLES_MAX ? g->nring : TT_GUARD_SAMPLES_MAX;
+
+	memset(v, 0, sizeof(*v));
+	v->outcome = o;
+	v->after = now - g->applied;
+	v->window = v->after;
+	v->counter = i;
+	for (int k = 0; k < TT_CTR__COUNT; k++)
+		v->nwatched += g->cfg.watch[k];
+	if (i < 0)
+		return;
+	v->base = g->base[i];
+	v->threshold = tt_guard_threshold(g, (enum tt_counter_id)i);
+	v->nsamples = n;
+	for (int k = 0; k < n; k++)
+		v->samples[k] = g->ring[i][(g->nring - n + k) % TT_GUARD_SAMPLES_MAX];
+}
+
+bool
+tt_guard_sample(struct tt_guard *g, const struct tt_guard_reading *r, struct tt_guard_verdict *v)
+{
+	int worst = -1;
+	double worst_ratio = 0;
+
+	for (int i = 0; i < TT_CTR__COUNT; i++) {
+		double rate = 0, thr;
+
+		if (!g->cfg.watch[i])
+			continue;
+		if (!rise(&g->last, r, i, &rate))
+			rate = 0; /* gone back: the namespace is new; no harm seen */
+		g->ring[i][g->nring % TT_GUARD_SAMPLES_MAX] = rate;
+		thr = tt_guard_threshold(g, (enum tt_counter_id)i);
+		g->run[i] = rate > thr ? g->run[i] + 1 : 0;
+		if (g->run[i] >= g->cfg.streak && rate / thr > worst_ratio) {
+			worst = i;
+			worst_ratio = rate / thr;
+		}
+	}
+	g->nring++;
+	g->last = *r;
+	verdict(g, worst, r->t, worst >= 0 ? TT_GUARD_WORSE : TT_GUARD_HEALTHY, v);
+	return worst >= 0;
+}
