@@ -269,8 +269,9 @@ struct apply_run {
 	bool guarded; /* --guard: guard and window below */
 	struct tt_guard guard;
 	double window;
-	struct tt_guard_reading base0, base1; /* the baseline's two readings */
-	bool waited;                          /* --wait: verdict is the guard's */
+	struct tt_guard_reading base[TT_GUARD_BASELINE_MAX]; /* the baseline's readings */
+	int nbase;
+	bool waited; /* --wait: verdict is the guard's */
 	struct tt_guard_verdict verdict;
 };
 
@@ -513,7 +514,9 @@ guard_prepare(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 		confirm = (long long)a->window + GUARD_CONFIRM_AFTER_WINDOW;
 	if (a->window > (double)confirm)
 		a->window = (double)confirm;
-	if (cmd_guard_baseline(env, cfg, o->format == FORMAT_TEXT, &a->base0, &a->base1) != 0)
+	a->nbase =
+	    cmd_guard_baseline(env, cfg, o->format == FORMAT_TEXT, a->base, TT_GUARD_BASELINE_MAX);
+	if (a->nbase < 2)
 		return -1;
 	a->guarded = true;
 	return confirm;
@@ -576,7 +579,7 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 
 		if (a->guarded)
 			tt_guard_start(
-			    &a->guard, &a->prof->guard, &a->base0, &a->base1, cmd_guard_now());
+			    &a->guard, &a->prof->guard, a->base, a->nbase, cmd_guard_now());
 		r = start_watchdog(env->ctx, a->state, &w);
 		if (r < 0)
 			return apply_undo_untimed(env, o, a, r);

@@ -24,26 +24,29 @@ cmd_guard_now(void)
 
 int
 cmd_guard_baseline(struct cmd_env *env, const struct tt_guard_config *cfg, bool tell,
-    struct tt_guard_reading *r0, struct tt_guard_reading *r1)
+    struct tt_guard_reading *r, int max)
 {
-	int r;
+	int n = (int)(cfg->baseline / cfg->interval + 0.5), rr;
+	double step;
 
+	n = n < 1 ? 1 : n >= max ? max - 1 : n;
+	step = cfg->baseline / n;
 	if (tell)
 		printf("guard: measuring the baseline for %.1f s before writing\n", cfg->baseline);
 	fflush(stdout);
-	r = tt_guard_read(env->ctx, r0);
-	if (r == 0) {
-		double until = r0->t + cfg->baseline;
+	rr = tt_guard_read(env->ctx, &r[0]);
+	for (int k = 1; rr == 0 && k <= n; k++) {
+		double until = r[0].t + step * k;
 
 		while (cmd_guard_now() < until)
 			usleep((useconds_t)((until - cmd_guard_now()) * 1e6) + 1000);
-		r = tt_guard_read(env->ctx, r1);
+		rr = tt_guard_read(env->ctx, &r[k]);
 	}
-	if (r < 0) {
-		cmd_err(env, "--guard: cannot read the kernel's counters: %s", strerror(-r));
-		return cmd_exit_for_errno(r);
+	if (rr < 0) {
+		cmd_err(env, "--guard: cannot read the kernel's counters: %s", strerror(-rr));
+		return -1;
 	}
-	return 0;
+	return n + 1;
 }
 
 /* 1: decided (*rc set), 0: not yet. */

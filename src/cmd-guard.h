@@ -17,11 +17,13 @@
 double cmd_guard_now(void);
 
 /*
- * Reads the counters twice, cfg->baseline seconds apart (saying so on
- * standard output when tell).  0, or an exit code after saying why.
+ * Reads the counters over cfg->baseline seconds, every cfg->interval (at
+ * most max readings, spread wider when more would be needed), saying so on
+ * standard output when tell.  Returns the number of readings (>= 2), or -1
+ * after saying why.
  */
 int cmd_guard_baseline(struct cmd_env *env, const struct tt_guard_config *cfg, bool tell,
-    struct tt_guard_reading *r0, struct tt_guard_reading *r1);
+    struct tt_guard_reading *r, int max);
 
 /*
  * Waits (the state directory unlocked, so the watchdog can act) until the

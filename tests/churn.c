@@ -5,6 +5,10 @@
  *   churn -p PORT -r RATE -d SECONDS   RATE connections a second for SECONDS
  *   churn -p PORT -f                   as fast as possible until connect()
  *                                      fails for want of a local port
+ *   churn -p PORT -r RATE -d SECONDS -v PCT
+ *                                      the rate changes every second by up
+ *                                      to PCT percent either way, in a fixed
+ *                                      sequence (noise around RATE)
  *
  * A child listens on 127.0.0.1:PORT and accepts; the client closes each
  * connection first, so its end holds the local port in TIME_WAIT.  Prints
@@ -87,15 +91,38 @@ connect_once(void)
 	return e;
 }
 
+/*
+ * When connection i is due: evenly spaced at rate, or with vary, at a rate
+ * that changes every second, rate x (1 + vary x f) for f in a fixed
+ * sequence in [-1, 1]; the whole run keeps rate x seconds connections.
+ */
+static double
+due_at(double t0, long i, double rate, double vary)
+{
+	static const double f[] = { -1, 1, 0, -0.6, 0.8, -0.2, 0.4, -1, 1, -0.4 };
+	double sec = 0, left = (double)i;
+
+	if (vary <= 0)
+		return t0 + (double)i / (rate > 0 ? rate : 1e9);
+	for (int k = 0;; k++) {
+		double r = rate * (1 + vary * f[k % (sizeof(f) / sizeof(f[0]))]);
+
+		if (left < r)
+			return t0 + sec + left / r;
+		left -= r;
+		sec += 1;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
-	double rate = 0, secs = 0, t0;
+	double rate = 0, secs = 0, vary = 0, t0;
 	int opt, fill = 0, port = 0;
 	long made = 0, failed = 0;
 	pid_t srv;
 
-	while ((opt = getopt(argc, argv, "p:r:d:f")) != -1) {
+	while ((opt = getopt(argc, argv, "p:r:d:fv:")) != -1) {
 		if (opt == 'p')
 			port = atoi(optarg);
 		else if (opt == 'r')
@@ -104,6 +131,8 @@ main(int argc, char **argv)
 			secs = atof(optarg);
 		else if (opt == 'f')
 			fill = 1;
+		else if (opt == 'v')
+			vary = atof(optarg) / 100;
 		else
 			return 2;
 	}
@@ -117,7 +146,7 @@ main(int argc, char **argv)
 	fflush(stdout);
 	t0 = now();
 	for (long i = 0; fill || i < (long)(rate * secs); i++) {
-		double due = t0 + (double)i / (rate > 0 ? rate : 1e9), wait = due - now();
+		double due = due_at(t0, i, rate, vary), wait = due - now();
 		int e;
 
 		if (!fill && wait > 0)

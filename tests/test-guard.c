@@ -35,12 +35,12 @@ static void
 start(struct tt_guard *g, enum tt_counter_id id, double base, uint64_t *v)
 {
 	struct tt_guard_config cfg;
-	struct tt_guard_reading r0 = reading(0, id, 1000), r1 = reading(5, id, 1000);
+	struct tt_guard_reading r[2] = { reading(0, id, 1000), reading(5, id, 1000) };
 
 	tt_guard_config_default(&cfg);
-	r1.v[id] = 1000 + (uint64_t)(base * 5);
-	*v = r1.v[id];
-	tt_guard_start(g, &cfg, &r0, &r1, 5);
+	r[1].v[id] = 1000 + (uint64_t)(base * 5);
+	*v = r[1].v[id];
+	tt_guard_start(g, &cfg, r, 2, 5);
 }
 
 static void
@@ -112,6 +112,30 @@ test_noise(void **state)
 		v += (uint64_t)rates[i];
 		r = reading(6 + (double)i, TT_CTR_LISTEN_DROPS, v);
 		assert_false(tt_guard_sample(&g, &r, &vd));
+	}
+}
+
+/* The baseline is the highest rate between two readings: a counter that
+ * jumps by 20 in one second of five had 20/s of noise before, and 30/s
+ * after is not twice that. */
+static void
+test_baseline_peak(void **state)
+{
+	struct tt_guard_config cfg;
+	struct tt_guard g;
+	struct tt_guard_verdict vd;
+	struct tt_guard_reading r[6], s;
+
+	(void)state;
+	tt_guard_config_default(&cfg);
+	for (int k = 0; k < 6; k++)
+		r[k] = reading(k, TT_CTR_OUT_RSTS, k < 3 ? 100 : 120);
+	tt_guard_start(&g, &cfg, r, 6, 5);
+	assert_true(g.base[TT_CTR_OUT_RSTS] == 20.0);
+	assert_true(tt_guard_threshold(&g, TT_CTR_OUT_RSTS) == 40.0);
+	for (int k = 0; k < 3; k++) {
+		s = reading(6 + k, TT_CTR_OUT_RSTS, 120 + 30 * (uint64_t)(k + 1));
+		assert_false(tt_guard_sample(&g, &s, &vd));
 	}
 }
 
@@ -216,6 +240,7 @@ main(void)
 		cmocka_unit_test(test_threshold),
 		cmocka_unit_test(test_streak),
 		cmocka_unit_test(test_noise),
+		cmocka_unit_test(test_baseline_peak),
 		cmocka_unit_test(test_gone_back),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_journal_line),

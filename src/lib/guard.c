@@ -138,15 +138,24 @@ rise(const struct tt_guard_reading *a, const struct tt_guard_reading *b, int i, 
 
 void
 tt_guard_start(struct tt_guard *g, const struct tt_guard_config *cfg,
-    const struct tt_guard_reading *r0, const struct tt_guard_reading *r1, double applied)
+    const struct tt_guard_reading *r, int n, double applied)
 {
 	memset(g, 0, sizeof(*g));
 	g->cfg = *cfg;
-	g->last = *r1;
+	g->last = r[n - 1];
 	g->applied = applied;
-	for (int i = 0; i < TT_CTR__COUNT; i++)
-		if (g->cfg.watch[i] && !rise(r0, r1, i, &g->base[i]))
+	for (int i = 0; i < TT_CTR__COUNT; i++) {
+		for (int k = 1; g->cfg.watch[i] && k < n; k++) {
+			double rate;
+
+			if (!rise(&r[k - 1], &r[k], i, &rate))
+				g->cfg.watch[i] = false;
+			else if (rate > g->base[i])
+				g->base[i] = rate;
+		}
+		if (n < 2)
 			g->cfg.watch[i] = false;
+	}
 }
 
 double

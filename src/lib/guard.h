@@ -35,7 +35,8 @@
 	X(ESTAB_RESETS, 5.0)     \
 	X(OUT_RSTS, 5.0)
 
-#define TT_GUARD_SAMPLES_MAX 8 /* of the counter that decided, the latest */
+#define TT_GUARD_SAMPLES_MAX  8  /* of the counter that decided, the latest */
+#define TT_GUARD_BASELINE_MAX 64 /* readings of a baseline */
 
 struct tt_guard_config {
 	double window;   /* seconds watched after the apply */
@@ -94,21 +95,24 @@ struct tt_guard_verdict {
 struct tt_guard {
 	struct tt_guard_config cfg;
 	struct tt_guard_reading last;
-	double applied; /* CLOCK_MONOTONIC seconds of the apply */
-	double base[TT_CTR__COUNT];
-	int run[TT_CTR__COUNT]; /* samples in a row past the threshold */
+	double applied;             /* CLOCK_MONOTONIC seconds of the apply */
+	double base[TT_CTR__COUNT]; /* the highest rate of the baseline */
+	int run[TT_CTR__COUNT];     /* samples in a row past the threshold */
 	/* Each watched counter's latest samples (a ring). */
 	double ring[TT_CTR__COUNT][TT_GUARD_SAMPLES_MAX];
 	int nring;
 };
 
 /*
- * Starts a guard from two readings the baseline's length apart, the later
- * taken just before the apply at `applied`.  Counters missing from either
- * reading, or gone back, are not watched.
+ * Starts a guard from n >= 2 readings taken the configured interval apart
+ * over the baseline, the last just before the apply at `applied`.  Each
+ * counter's baseline is its highest rate between two readings in a row,
+ * so that the noise the host had before the change is not taken for harm
+ * after it.  Counters missing from a reading, or gone back, are not
+ * watched.
  */
 void tt_guard_start(struct tt_guard *g, const struct tt_guard_config *cfg,
-    const struct tt_guard_reading *r0, const struct tt_guard_reading *r1, double applied);
+    const struct tt_guard_reading *r, int n, double applied);
 
 /* A counter's threshold, per second. */
 double tt_guard_threshold(const struct tt_guard *g, enum tt_counter_id id);

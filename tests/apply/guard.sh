@@ -27,10 +27,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# churn_bg PORT RATE SECONDS: connections closed by the client, in the
-# background, once listening.
+# churn_bg PORT RATE SECONDS [ARGS]: connections closed by the client, in
+# the background, once listening.
 churn_bg() {
-	"$CHURN" -p "$1" -r "$2" -d "$3" >"$WORK/churn.$1" 2>&1 &
+	"$CHURN" -p "$1" -r "$2" -d "$3" ${4:+"$4"} ${5:+"$5"} >"$WORK/churn.$1" 2>&1 &
 	pids="$pids $!"
 	i=0
 	until grep -q ready "$WORK/churn.$1"; do
@@ -122,12 +122,7 @@ for p in $pids; do kill "$p" 2>/dev/null; done
 for p in $pids; do wait "$p" 2>/dev/null; done
 pids=
 echo 100 >/proc/sys/net/ipv4/tcp_max_tw_buckets
-(
-	for r in 150 250 200 160 240 180 220 150 250 200 170 230 150 250 200 160 240 180; do
-		"$CHURN" -p 6001 -r $r -d 1 >/dev/null 2>&1
-	done
-) &
-pids="$pids $!"
+churn_bg 6001 200 30 -v 25
 sleep 1
 $T apply --guard --guard-window 8 --confirm-if-healthy --wait "$WORK/fine.ini" >"$WORK/o3" 2>&1
 rc=$?
