@@ -110,11 +110,19 @@ sysctld_json_boot(struct json *j, const struct tt_snapshot *snap)
 
 		if (!s->set)
 			continue;
+		char kv[TT_VAL_STRLEN];
+
 		json_obj_begin(j, tt_key_get((enum tt_key_id)i)->name);
 		json_str(j, "value", s->text);
 		json_str(j, "file", s->file);
 		json_int(j, "line", s->line);
 		json_bool(j, "pattern", s->glob);
+		if (s->kval.n > 0)
+			json_str(j, "kernel_value", tt_val_format(&s->kval, kv, sizeof(kv)));
+		else
+			json_null(j, "kernel_value");
+		json_bool(j, "refused", s->refused);
+		json_bool(j, "optional", s->optional);
 		json_obj_end(j);
 	}
 	json_obj_end(j);

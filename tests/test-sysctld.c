@@ -83,7 +83,7 @@ read_tree(struct tree *t, struct tt_diags *d)
 
 	assert_non_null(ctx);
 	assert_int_equal(tt_ctx_set_sysctl_root(ctx, t->root), 0);
-	assert_int_equal(tt_sysctld_read(ctx, &sd, d), 0);
+	assert_int_equal(tt_sysctld_read(ctx, TT_SYSCTLD_EVERY_KEY, &sd, d), 0);
 	assert_non_null(sd);
 	tt_ctx_free(ctx);
 	return sd;
