@@ -419,8 +419,8 @@ record(struct tt_sysctld_set *s, const char *file, int line, const char *value,
 		s->val.n = 0;
 	/* What the kernel makes of the whole text, however long. */
 	n = tt_val_parse_kernel(value, k->nfields, (k->flags & TT_KEY_UNSIGNED) != 0, &s->kval);
-	if (n < 0 || (n == k->nfields &&
-			 tt_key_check_kernel(k, &s->kval, reason, sizeof(reason)) < 0)) {
+	if (n < 0 ||
+	    (n == k->nfields && tt_key_check_kernel(k, &s->kval, reason, sizeof(reason)) < 0)) {
 		s->refused = true;
 		s->kval.n = 0;
 	} else if (n != k->nfields) {
@@ -577,8 +577,8 @@ brace_match(const char *pattern, const char *name, int *budget, bool *match)
 			e = -E2BIG;
 			break;
 		}
-		snprintf(one, len, "%.*s%.*s%s", (int)(open - pattern), pattern, (int)(end - alt), alt,
-		    close + 1);
+		snprintf(one, len, "%.*s%.*s%s", (int)(open - pattern), pattern, (int)(end - alt),
+		    alt, close + 1);
 		e = brace_match(one, name, budget, match);
 		if (*end == '}')
 			break;
@@ -614,8 +614,7 @@ glob_line(struct reader *r, struct winners *w, const char *file, int line, const
 			return;
 		}
 		if (e < 0) {
-			warn(r, file, line,
-			    "a pattern of more than %d brace alternatives, ignored",
+			warn(r, file, line, "a pattern of more than %d brace alternatives, ignored",
 			    SYSCTLD_BRACE_MAX);
 			return;
 		}

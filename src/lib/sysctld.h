@@ -18,7 +18,7 @@
 #include "diag.h"
 #include "rules.h"
 
-#define TT_SYSCTLD_PATH_MAX  512
+#define TT_SYSCTLD_PATH_MAX 512
 /* The kernel reads at most a page of a write: text keeps that much. */
 #define TT_SYSCTLD_VALUE_MAX 4096
 /* tt_sysctld_read()'s present: every catalog key exists. */
