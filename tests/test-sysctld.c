@@ -161,6 +161,21 @@ test_lines_globs_refusals(void **state)
 	assert_int_equal(sd->boot[TT_K_ORPHAN_RETRIES].kval.n, 0);
 	tt_sysctld_free(sd);
 	tt_diags_free(&d);
+
+	/* Nested braces; a pattern of 2^13 alternatives is named, not tried. */
+	tree_free(&t);
+	tree_new(&t);
+	put(&t, "etc/sysctl.d/30-braces.conf",
+	    "net.core.{somax{conn,x},y}* = 77\n"
+	    "net.ipv4.tcp_{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}* = 1\n");
+	sd = read_tree(&t, &d);
+	expect_boot(sd, TT_K_SOMAXCONN, 1, 77);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].file, "/etc/sysctl.d/30-braces.conf");
+	assert_int_equal(d.v[0].line, 2);
+	assert_non_null(strstr(d.v[0].msg, "brace alternatives"));
+	tt_sysctld_free(sd);
+	tt_diags_free(&d);
 	tree_free(&t);
 }
 

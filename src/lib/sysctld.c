@@ -549,45 +549,94 @@ brace_open(const char *p)
 }
 
 /*
- * Whether name matches pattern as glob(3) with GLOB_BRACE matches a path:
- * the first brace is replaced by each of its alternatives in turn (the
- * rest may hold more braces); a brace never closed is a plain character.
- * *budget bounds the alternatives tried (a pattern of many braces has
- * exponentially many); 0 or -E2BIG.
+ * The first brace group of pattern: *open at its '{', *close at its '}',
+ * *first at the end of its first alternative.  False when there is none
+ * that closes (a brace never closed is a plain character).
  */
-static int
-brace_match(const char *pattern, const char *name, int *budget, bool *match)
+static bool
+brace_group(const char *pattern, const char **open, const char **first, const char **close)
 {
-	const char *open = brace_open(pattern), *alt, *end, *close;
-	char *one;
-	size_t len;
-	int e = 0;
+	const char *c;
 
-	if (open == NULL || (end = brace_next(open + 1)) == NULL)
-		goto plain;
-	for (close = end; *close != '}';)
-		if ((close = brace_next(close + 1)) == NULL)
-			goto plain;
-	len = strlen(pattern) + 1;
+	*open = brace_open(pattern);
+	if (*open == NULL || (*first = brace_next(*open + 1)) == NULL)
+		return false;
+	for (c = *first; *c != '}';)
+		if ((c = brace_next(c + 1)) == NULL)
+			return false;
+	*close = c;
+	return true;
+}
+
+struct alts {
+	char **v;
+	size_t n, cap;
+};
+
+/* Pushes the pattern with the group [open, close] replaced by [alt, end). */
+static int
+alts_push(struct alts *a, const char *pattern, const char *open, const char *alt, const char *end,
+    const char *close)
+{
+	size_t len = strlen(pattern) + 1;
+	char *one;
+
+	if (a->n == a->cap) {
+		size_t nc = a->cap ? a->cap * 2 : 16;
+		char **v = realloc(a->v, nc * sizeof(*v));
+
+		if (v == NULL)
+			return -ENOMEM;
+		a->v = v;
+		a->cap = nc;
+	}
 	one = malloc(len);
 	if (one == NULL)
 		return -ENOMEM;
-	for (alt = open + 1; e == 0 && !*match; alt = end + 1, end = brace_next(alt)) {
-		if (--*budget < 0) {
-			e = -E2BIG;
-			break;
-		}
-		snprintf(one, len, "%.*s%.*s%s", (int)(open - pattern), pattern, (int)(end - alt),
-		    alt, close + 1);
-		e = brace_match(one, name, budget, match);
-		if (*end == '}')
-			break;
-	}
-	free(one);
-	return e;
-plain:
-	*match = fnmatch(pattern, name, FNM_PATHNAME | FNM_PERIOD) == 0;
+	snprintf(one, len, "%.*s%.*s%s", (int)(open - pattern), pattern, (int)(end - alt), alt,
+	    close + 1);
+	a->v[a->n++] = one;
 	return 0;
+}
+
+/*
+ * Whether name matches pattern as glob(3) with GLOB_BRACE matches a path:
+ * the first brace group is replaced by each of its alternatives in turn
+ * (nested and later groups in the next rounds), each result matched with
+ * fnmatch(3).  At most SYSCTLD_BRACE_MAX alternatives are made (a pattern
+ * of many braces has exponentially many): 1 match, 0 not, -E2BIG, -ENOMEM.
+ */
+static int
+brace_match(const char *pattern, const char *name)
+{
+	struct alts a = { 0 };
+	int r = 0, made = 0;
+	char *cur = strdup(pattern);
+
+	if (cur == NULL)
+		return -ENOMEM;
+	while (r == 0 && cur != NULL) {
+		const char *open, *alt, *end, *close;
+
+		if (!brace_group(cur, &open, &end, &close)) {
+			r = fnmatch(cur, name, FNM_PATHNAME | FNM_PERIOD) == 0;
+		} else {
+			for (alt = open + 1; r == 0; alt = end + 1, end = brace_next(alt)) {
+				r = ++made > SYSCTLD_BRACE_MAX ?
+				    -E2BIG :
+				    alts_push(&a, cur, open, alt, end, close);
+				if (*end == '}')
+					break;
+			}
+		}
+		free(cur);
+		cur = a.n > 0 ? a.v[--a.n] : NULL;
+	}
+	free(cur);
+	while (a.n > 0)
+		free(a.v[--a.n]);
+	free(a.v);
+	return r;
 }
 
 /*
@@ -605,20 +654,18 @@ glob_line(struct reader *r, struct winners *w, const char *file, int line, const
 	size_t at;
 
 	for (int i = 0; i < TT_K__COUNT; i++) {
-		int budget = SYSCTLD_BRACE_MAX, e;
-		bool match = false;
+		int m = brace_match(pattern, w->slashed[i]);
 
-		e = brace_match(pattern, w->slashed[i], &budget, &match);
-		if (e == -ENOMEM) {
+		if (m == -ENOMEM) {
 			r->oom = 1;
 			return;
 		}
-		if (e < 0) {
+		if (m < 0) {
 			warn(r, file, line, "a pattern of more than %d brace alternatives, ignored",
 			    SYSCTLD_BRACE_MAX);
 			return;
 		}
-		if (match)
+		if (m == 1)
 			keys |= 1ULL << i;
 	}
 	if (keys == 0)
