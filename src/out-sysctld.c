@@ -91,8 +91,8 @@ sysctld_print_boot(FILE *f, const struct tt_snapshot *snap)
 		fprintf(f, "%-30s %-14s %s:%d%s%s\n", tt_key_get((enum tt_key_id)i)->name, s->text,
 		    s->file, s->line, s->glob ? " (a pattern)" : "",
 		    snap->sysctl[i].state == TT_ST_ABSENT ? " (this kernel lacks it: not written)" :
-		    s->refused ? " (the kernel refuses it: the default stays)" :
-				 "");
+			s->refused ? " (the kernel refuses it: the default stays)" :
+				     "");
 	}
 }
 
