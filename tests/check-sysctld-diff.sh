@@ -282,9 +282,12 @@ t1=$(date +%s)
 nkeys=$(wc -l <"$SCRATCH/keys")
 echo "systemd-sysctl's log: $refused writes refused (EINVAL), $missing to keys this kernel lacks, $cut files cut at a long line"
 echo "$bad of $((nkeys * trees)) keys differ, in $badtrees of $trees trees ($((t1 - t0)) s)"
-check "the kernel refused some writes (values it does not take)" [ "$refused" -gt 0 ]
-check "some lines named keys this kernel lacks" [ "$missing" -gt 0 ]
-check "some files were cut at a line of 1 MiB" [ "$cut" -gt 0 ]
+# Over fewer trees a form may not come up; over 100 or more each does.
+if [ "$trees" -ge 100 ]; then
+	check "the kernel refused some writes (values it does not take)" [ "$refused" -gt 0 ]
+	check "some lines named keys this kernel lacks" [ "$missing" -gt 0 ]
+	check "some files were cut at a line of 1 MiB" [ "$cut" -gt 0 ]
+fi
 check "the reader names systemd-sysctl's value for every key of every tree" [ "$bad" -eq 0 ]
 host_sysctls >"$SCRATCH/host.after"
 check "the host's own keys are untouched" cmp -s "$SCRATCH/host.before" "$SCRATCH/host.after"
