@@ -88,8 +88,11 @@ sysctld_print_boot(FILE *f, const struct tt_snapshot *snap)
 			fprintf(f,
 			    "\nBOOT CONFIGURATION (what systemd-sysctl writes at the next boot)\n");
 		any = true;
-		fprintf(f, "%-30s %-14s %s:%d%s\n", tt_key_get((enum tt_key_id)i)->name, s->text,
-		    s->file, s->line, s->glob ? " (a pattern)" : "");
+		fprintf(f, "%-30s %-14s %s:%d%s%s\n", tt_key_get((enum tt_key_id)i)->name, s->text,
+		    s->file, s->line, s->glob ? " (a pattern)" : "",
+		    snap->sysctl[i].state == TT_ST_ABSENT ? " (this kernel lacks it: not written)" :
+			s->refused ? " (the kernel refuses it: the default stays)" :
+				     "");
 	}
 }
 
@@ -110,11 +113,19 @@ sysctld_json_boot(struct json *j, const struct tt_snapshot *snap)
 
 		if (!s->set)
 			continue;
+		char kv[TT_VAL_STRLEN];
+
 		json_obj_begin(j, tt_key_get((enum tt_key_id)i)->name);
 		json_str(j, "value", s->text);
 		json_str(j, "file", s->file);
 		json_int(j, "line", s->line);
 		json_bool(j, "pattern", s->glob);
+		if (s->kval.n > 0)
+			json_str(j, "kernel_value", tt_val_format(&s->kval, kv, sizeof(kv)));
+		else
+			json_null(j, "kernel_value");
+		json_bool(j, "refused", s->refused);
+		json_bool(j, "optional", s->optional);
 		json_obj_end(j);
 	}
 	json_obj_end(j);

@@ -1,13 +1,14 @@
 /*
  * Prints what the sysctl.d reader says each catalog key is left at:
  * "boot KEY VALUE FILE:LINE" and "system KEY VALUE FILE:LINE", one line per
- * key that is set, for the tree below ROOT.  The differential test compares
- * the boot lines with what systemd-sysctl really writes.
+ * key that is set, for the tree below ROOT, with the keys that exist in
+ * this process's network namespace (/proc/sys).  `make bench` times it.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "lib/sysctld.h"
 
@@ -18,6 +19,21 @@ show(const char *which, const struct tt_sysctld_set *v)
 		if (v[i].set)
 			printf("%s %s %s %s:%d\n", which, tt_key_get((enum tt_key_id)i)->name,
 			    v[i].text, v[i].file, v[i].line);
+}
+
+/* The catalog keys this namespace has. */
+static unsigned long long
+present(void)
+{
+	unsigned long long m = 0;
+	char rel[256], path[300];
+
+	for (int i = 0; i < TT_K__COUNT; i++)
+		if (tt_key_relpath(tt_key_get((enum tt_key_id)i), rel, sizeof(rel)) == 0 &&
+		    snprintf(path, sizeof(path), "/proc/%s", rel) < (int)sizeof(path) &&
+		    access(path, F_OK) == 0)
+			m |= 1ULL << i;
+	return m;
 }
 
 int
@@ -33,7 +49,7 @@ main(int argc, char **argv)
 	}
 	ctx = tt_ctx_new(NULL);
 	if (ctx == NULL || tt_ctx_set_sysctl_root(ctx, argv[1]) < 0 ||
-	    tt_sysctld_read(ctx, &sd, &d) < 0) {
+	    tt_sysctld_read(ctx, present(), &sd, &d) < 0) {
 		fprintf(stderr, "sysctld-winners: cannot read %s\n", argv[1]);
 		return 1;
 	}

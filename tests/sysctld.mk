@@ -1,5 +1,6 @@
 # sysctl.d: the reader against the machine's own systemd-sysctl on random
-# trees (root; a private mount and network namespace per tree), and
+# trees (root; a private mount and network namespace per tree), the boot
+# configuration findings against what it does with a few trees, and
 # `make bench` timing the reader on 1,000 and 10,000 files.
 check_PROGRAMS += tests/sysctld-winners
 tests_sysctld_winners_SOURCES = tests/sysctld-winners.c
@@ -11,7 +12,7 @@ AM_TESTS_ENVIRONMENT += \
 	SYSCTLD_WINNERS='$(abs_top_builddir)/tests/sysctld-winners'; \
 	export SYSCTLD_WINNERS;
 
-SYSCTLD_TESTS = tests/check-sysctld-diff.sh
+SYSCTLD_TESTS = tests/check-sysctld-diff.sh tests/check-boot-config.sh
 dist_check_SCRIPTS += $(SYSCTLD_TESTS)
 TESTS += $(SYSCTLD_TESTS)
 

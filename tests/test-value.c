@@ -77,6 +77,35 @@ rejects_what_the_kernel_would_misread(void **state)
 	assert_int_equal(tt_val_parse("1 2 3", 2, &v, &why), -EINVAL);
 }
 
+/* What the kernel makes of a write: its own bases, the first numbers. */
+static void
+reads_as_the_kernel_does(void **state)
+{
+	struct tt_val v;
+
+	(void)state;
+	assert_int_equal(tt_val_parse_kernel("012", 1, false, &v), 1);
+	assert_int_equal(v.v[0], 10);
+	assert_int_equal(tt_val_parse_kernel("0x1f", 1, false, &v), 1);
+	assert_int_equal(v.v[0], 31);
+	assert_int_equal(tt_val_parse_kernel("1 2", 1, false, &v), 1);
+	assert_int_equal(v.v[0], 1);
+	assert_int_equal(tt_val_parse_kernel("-5", 1, false, &v), 1);
+	assert_int_equal(v.v[0], -5);
+	assert_int_equal(tt_val_parse_kernel("1024\t65000 x", 2, false, &v), 2);
+	assert_int_equal(v.v[1], 65000);
+	assert_int_equal(tt_val_parse_kernel("1024", 2, false, &v), 1);
+	assert_int_equal(tt_val_parse_kernel("-0", 1, true, &v), -EINVAL);
+	assert_int_equal(tt_val_parse_kernel("08", 1, false, &v), -EINVAL);
+	assert_int_equal(tt_val_parse_kernel("1x", 1, false, &v), -EINVAL);
+	assert_int_equal(tt_val_parse_kernel("1,2", 1, false, &v), -EINVAL);
+	assert_int_equal(tt_val_parse_kernel("+1", 1, false, &v), -EINVAL);
+	assert_int_equal(tt_val_parse_kernel("", 1, false, &v), -EINVAL);
+	/* 21 characters fill the kernel's buffer; 20 do not. */
+	assert_int_equal(tt_val_parse_kernel("000000000000000000001", 1, false, &v), -EINVAL);
+	assert_int_equal(tt_val_parse_kernel("00000000000000000001", 1, false, &v), 1);
+}
+
 static void
 formats_canonically(void **state)
 {
@@ -99,6 +128,7 @@ main(void)
 		cmocka_unit_test(parses_plain_decimal),
 		cmocka_unit_test(parses_pairs_with_space_or_tab),
 		cmocka_unit_test(rejects_what_the_kernel_would_misread),
+		cmocka_unit_test(reads_as_the_kernel_does),
 		cmocka_unit_test(formats_canonically),
 	};
 

@@ -99,7 +99,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.kmin = 0, .kmax = 255, .kbounds_note = "an unsigned byte",
 		.smin = 1, .smax = 50,
 		.def = V1(9),
-		.flags = TT_KEY_PER_NETNS,
+		.flags = TT_KEY_PER_NETNS | TT_KEY_UNSIGNED,
 		.netns_note = "per network namespace since 4.5",
 		.k8s_safe_since = 29,
 		.summary = "unanswered keepalive probes before the connection is dropped",
@@ -186,7 +186,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.smin = 0, .smax = 2,
 		.def = V1(2), .old_def = V1(0), .def_since = TT_KV(4, 19),
 		.def_note = "2 since 4.19; 0 before",
-		.flags = TT_KEY_PER_NETNS,
+		.flags = TT_KEY_PER_NETNS | TT_KEY_UNSIGNED,
 		.netns_note = "per network namespace",
 		.summary = "let outgoing connections reuse a TIME_WAIT 4-tuple",
 		.meaning =
@@ -220,7 +220,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.smin = 100, .smax = 60000,
 		.def = V1(1000),
 		.since = TT_KV(6, 14),
-		.flags = TT_KEY_PER_NETNS,
+		.flags = TT_KEY_PER_NETNS | TT_KEY_UNSIGNED,
 		.netns_note = "per network namespace",
 		.summary = "time in TIME_WAIT before tcp_tw_reuse may take the 4-tuple",
 		.meaning =
@@ -241,7 +241,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.kmin = 0, .kmax = 255, .kbounds_note = "an unsigned byte; 3..255 behave as 2",
 		.smin = 1, .smax = 2,
 		.def = V1(1),
-		.flags = TT_KEY_PER_NETNS,
+		.flags = TT_KEY_PER_NETNS | TT_KEY_UNSIGNED,
 		.netns_note = "per network namespace; value 2 since 4.10",
 		.summary = "TCP timestamps option (RFC 7323)",
 		.meaning =
@@ -351,7 +351,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.kmin = 0, .kmax = 255, .kbounds_note = "an unsigned byte",
 		.smin = 0, .smax = 15,
 		.def = V1(0),
-		.flags = TT_KEY_PER_NETNS,
+		.flags = TT_KEY_PER_NETNS | TT_KEY_UNSIGNED,
 		.netns_note = "per network namespace",
 		.summary = "retransmissions before an unanswered orphan is killed",
 		.meaning =
@@ -407,7 +407,7 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		.kmin = 0, .kmax = 255, .kbounds_note = "an unsigned byte",
 		.smin = 1, .smax = 2,
 		.def = V1(1),
-		.flags = TT_KEY_PER_NETNS,
+		.flags = TT_KEY_PER_NETNS | TT_KEY_UNSIGNED,
 		.netns_note = "per network namespace since 4.6",
 		.k8s_safe_since = TT_K8S_SAFE_ALWAYS,
 		.summary = "SYN cookies when a listen queue overflows",

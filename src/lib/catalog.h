@@ -34,6 +34,9 @@ enum tt_key_id {
 #define TT_KEY_HOST_ONLY 0x2u /* only the initial namespace has the file */
 #define TT_KEY_VENDOR    0x4u /* not upstream: some vendor kernels only */
 #define TT_KEY_ORDERED   0x8u /* fields must be in non-decreasing order */
+/* The kernel reads it as unsigned (proc_dou8vec_minmax, proc_douintvec_minmax):
+ * a '-' is refused, even in "-0". */
+#define TT_KEY_UNSIGNED 0x10u
 
 /* k8s_safe_since of a key safe in every Kubernetes release with pod
  * sysctls. */

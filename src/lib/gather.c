@@ -62,7 +62,13 @@ gather_extras(const struct tt_ctx *ctx, const struct tt_ctx *nctx, const struct 
 	if (what & TT_GATHER_NAT)
 		r = gather_nat(nctx, snap);
 	if (r == 0 && (what & TT_GATHER_SYSCTLD)) {
-		r = tt_sysctld_read(ctx, &snap->sysctld, diags ? diags : &dropped);
+		/* Globs in the files reach only the keys this kernel has. */
+		unsigned long long present = 0;
+
+		for (int i = 0; i < TT_K__COUNT; i++)
+			if (snap->sysctl[i].state != TT_ST_ABSENT)
+				present |= 1ULL << i;
+		r = tt_sysctld_read(ctx, present, &snap->sysctld, diags ? diags : &dropped);
 		tt_diags_free(&dropped);
 	}
 	if (r == 0 && (what & TT_GATHER_CENSUS))

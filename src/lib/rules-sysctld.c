@@ -38,8 +38,9 @@ rule_sysctld_conflict(const struct tt_rule_input *in, struct tt_findings *out)
 
 		if (!want->set)
 			continue;
-		boot_differs = boot->set && !tt_sysctld_same(boot, &want->val);
-		sys_differs = sys->set && !tt_sysctld_same(sys, &want->val);
+		/* A write the kernel refuses changes nothing. */
+		boot_differs = boot->set && !boot->refused && !tt_sysctld_same(boot, &want->val);
+		sys_differs = sys->set && !sys->refused && !tt_sysctld_same(sys, &want->val);
 		if (!boot_differs && !sys_differs)
 			continue;
 		tt_val_format(&want->val, pv, sizeof(pv));
@@ -81,48 +82,95 @@ rule_sysctld_conflict(const struct tt_rule_input *in, struct tt_findings *out)
 
 /* --- the boot configuration alone ------------------------------------- */
 
-/* A key the boot configuration sets that this kernel lacks. */
+/*
+ * A key the boot configuration names by itself that this kernel lacks.
+ * Harmless: systemd-sysctl 252 goes on without it and its unit succeeds
+ * (a glob never reaches a missing key, so only a line of its own gets
+ * here).
+ */
 static void
 boot_absent(
     struct tt_findings *out, enum tt_key_id k, const struct tt_sysctld_set *s, const char *kernel)
 {
 	const struct tt_key *key = tt_key_get(k);
 	bool removed = tt_key_absent_why(key) == TT_ABSENT_REMOVED;
-	char w[TT_SYSCTLD_PATH_MAX + 32];
+	char w[TT_SYSCTLD_PATH_MAX + 32], rel[128];
 	struct tt_finding *f;
 
 	where(s, w, sizeof(w));
-	f = tt_finding_add(out, removed ? TT_SEV_WARN : TT_SEV_INFO, tt_key_short(key));
+	/* systemd-sysctl names the key as its path below /proc/sys. */
+	if (tt_key_relpath(key, rel, sizeof(rel)) < 0)
+		snprintf(rel, sizeof(rel), "sys/%s", key->name);
+	f = tt_finding_add(out, TT_SEV_INFO, tt_key_short(key));
 	tt_finding_key(f, k);
-	TT_SAY(f->message,
-	    "at the next boot, %s sets %s = %s, which this kernel does not have: "
-	    "systemd-sysctl fails on it at every boot",
-	    w, key->name, s->text);
-	TT_SAY(f->evidence, "%s is absent on kernel %s%s", key->name,
-	    kernel[0] ? kernel : "(unknown)", removed ? "; it was removed from Linux" : "");
-	TT_SAY(f->advice,
-	    "Remove the line from %s (it is a leftover of an older kernel's tuning); "
-	    "`tcptune explain %s` tells more.",
-	    s->file, tt_key_short(key));
+	if (s->optional)
+		TT_SAY(f->message,
+		    "at the next boot, %s sets %s = %s, which this kernel does not have; the "
+		    "'-' in front of the key makes systemd-sysctl skip it without a word",
+		    w, key->name, s->text);
+	else
+		TT_SAY(f->message,
+		    "at the next boot, %s sets %s = %s, which this kernel does not have; "
+		    "systemd-sysctl logs \"Couldn't write '%s' to '%s', ignoring\" and goes on "
+		    "(its unit still succeeds)",
+		    w, key->name, s->text, s->text, rel + 4);
+	TT_SAY(f->evidence, "%s is absent on kernel %s%s; nothing is written in its place",
+	    key->name, kernel[0] ? kernel : "(unknown)",
+	    removed ? "; it was removed from Linux" : "");
+	if (s->optional)
+		TT_SAY(f->advice,
+		    "Harmless. Drop the line from %s when you next edit it (a leftover of an "
+		    "older kernel's tuning); `tcptune explain %s` tells more.",
+		    s->file, tt_key_short(key));
+	else
+		TT_SAY(f->advice,
+		    "Harmless, but logged at every boot: drop the line from %s, or put '-' in "
+		    "front of the key to keep it quiet; `tcptune explain %s` tells more.",
+		    s->file, tt_key_short(key));
 }
 
-/* A value the kernel refuses, or outside tcptune's safe range. */
+/* A value the kernel refuses: the write fails, the key keeps its default. */
+static void
+boot_refused(struct tt_findings *out, enum tt_key_id k, const struct tt_sysctld_set *s)
+{
+	const struct tt_key *key = tt_key_get(k);
+	char w[TT_SYSCTLD_PATH_MAX + 32], why[160];
+	struct tt_val v;
+	struct tt_finding *f;
+
+	where(s, w, sizeof(w));
+	if (tt_val_parse_kernel(s->text, key->nfields, (key->flags & TT_KEY_UNSIGNED) != 0, &v) <
+		key->nfields ||
+	    tt_key_check_kernel(key, &v, why, sizeof(why)) == 0)
+		snprintf(why, sizeof(why), "the kernel does not read \"%.64s\" as %s", s->text,
+		    key->nfields == 1 ? "a number" : "two numbers");
+	f = tt_finding_add(out, s->optional ? TT_SEV_INFO : TT_SEV_WARN, tt_key_short(key));
+	tt_finding_key(f, k);
+	TT_SAY(f->message, "at the next boot, %s sets %s = %s, which the kernel refuses: %s", w,
+	    key->name, s->text,
+	    s->optional ? "the '-' in front of the key makes systemd-sysctl ignore the error, and "
+			  "the key keeps its default" :
+			  "systemd-sysctl logs the error and its unit fails at every boot; the key "
+			  "keeps its default");
+	TT_SAY(f->evidence, "%s", why);
+	TT_SAY(f->advice, "Fix or remove the line in %s. %s", s->file, key->advice);
+}
+
+/* A value the kernel takes, outside tcptune's safe range. */
 static void
 boot_unsafe(struct tt_findings *out, enum tt_key_id k, const struct tt_sysctld_set *s)
 {
 	const struct tt_key *key = tt_key_get(k);
 	char w[TT_SYSCTLD_PATH_MAX + 32], why[160];
-	bool refused = tt_key_check_kernel(key, &s->val, why, sizeof(why)) < 0;
 	struct tt_finding *f;
 
-	if (!refused && tt_key_check_safe(key, &s->val, why, sizeof(why)) == 0)
+	if (tt_key_check_safe(key, &s->kval, why, sizeof(why)) == 0)
 		return;
 	where(s, w, sizeof(w));
 	f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(key));
 	tt_finding_key(f, k);
-	TT_SAY(f->message, "at the next boot, %s sets %s = %s, %s", w, key->name, s->text,
-	    refused ? "which the kernel refuses: the write fails at every boot" :
-		      "outside tcptune's safe range");
+	TT_SAY(f->message, "at the next boot, %s sets %s = %s, outside tcptune's safe range", w,
+	    key->name, s->text);
 	TT_SAY(f->evidence, "%s", why);
 	TT_SAY(f->advice, "Fix or remove the line in %s. %s", s->file, key->advice);
 }
@@ -133,13 +181,13 @@ boot_timestamps(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	const struct tt_sysctld_set *ts = &in->snap->sysctld->boot[TT_K_TIMESTAMPS];
 	const struct tt_sysctld_set *ru = &in->snap->sysctld->boot[TT_K_TW_REUSE];
-	const struct tt_val *reuse = ru->set && ru->val.n > 0 ?
-	    &ru->val :
+	const struct tt_val *reuse = ru->set && ru->kval.n > 0 ?
+	    &ru->kval :
 	    tt_key_default(tt_key_get(TT_K_TW_REUSE), in->snap->kv);
 	char w[TT_SYSCTLD_PATH_MAX + 32];
 	struct tt_finding *f;
 
-	if (!ts->set || ts->val.n == 0 || ts->val.v[0] != 0)
+	if (!ts->set || ts->kval.n == 0 || ts->kval.v[0] != 0)
 		return;
 	where(ts, w, sizeof(w));
 	f = tt_finding_add(out, TT_SEV_WARN, "tcp_timestamps");
@@ -164,7 +212,10 @@ boot_timestamps(const struct tt_rule_input *in, struct tt_findings *out)
 /*
  * What systemd-sysctl will write at the next boot, judged alone: the
  * winner of each key in the sysctl.d directories.  Runs with or without a
- * profile, whenever the files were read.
+ * profile, whenever the files were read.  Findings come by harm: values
+ * that weaken TCP (timestamps off, then the rest outside the safe range),
+ * then writes the kernel refuses, then keys this kernel lacks, which do
+ * nothing.
  */
 static void
 rule_boot_config(const struct tt_rule_input *in, struct tt_findings *out)
@@ -173,17 +224,21 @@ rule_boot_config(const struct tt_rule_input *in, struct tt_findings *out)
 
 	if (sd == NULL)
 		return;
+	boot_timestamps(in, out);
 	for (int i = 0; i < TT_K__COUNT; i++) {
 		const struct tt_sysctld_set *s = &sd->boot[i];
 
-		if (!s->set)
-			continue;
-		if (in->snap->sysctl[i].state == TT_ST_ABSENT)
-			boot_absent(out, (enum tt_key_id)i, s, in->snap->kernel);
-		else if (s->val.n > 0 && i != TT_K_TIMESTAMPS)
+		if (s->set && !s->refused && s->kval.n > 0 && i != TT_K_TIMESTAMPS &&
+		    in->snap->sysctl[i].state != TT_ST_ABSENT)
 			boot_unsafe(out, (enum tt_key_id)i, s);
 	}
-	boot_timestamps(in, out);
+	for (int i = 0; i < TT_K__COUNT; i++)
+		if (sd->boot[i].set && sd->boot[i].refused &&
+		    in->snap->sysctl[i].state != TT_ST_ABSENT)
+			boot_refused(out, (enum tt_key_id)i, &sd->boot[i]);
+	for (int i = 0; i < TT_K__COUNT; i++)
+		if (sd->boot[i].set && in->snap->sysctl[i].state == TT_ST_ABSENT)
+			boot_absent(out, (enum tt_key_id)i, &sd->boot[i], in->snap->kernel);
 }
 
 const struct tt_rule tt_rules_sysctld[] = {

@@ -29,7 +29,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "file-internal.h"
 #include "sysctld.h"
 
 /* In precedence order: a file name here hides the same name further down. */
@@ -44,8 +43,13 @@ static const char *const conf_dirs[] = {
 };
 #define NDIRS (sizeof(conf_dirs) / sizeof(conf_dirs[0]))
 
-/* A file of settings is a few KiB; a bigger one is not read. */
-#define SYSCTLD_FILE_MAX (1u << 20)
+/* systemd's longest line (LONG_LINE_MAX): a line this long or longer
+ * ends the file. */
+#define SYSCTLD_LINE_MAX (1u << 20)
+/* Lines are cut from a buffer of two of them, refilled as it empties. */
+#define SYSCTLD_BUF (2 * SYSCTLD_LINE_MAX + 8)
+/* The most brace alternatives one pattern is matched as, against one key. */
+#define SYSCTLD_BRACE_MAX 4096
 
 /* procps reads it after every sysctl.d file; systemd-sysctl does not. */
 static const char sysctl_conf[] = "etc/sysctl.conf";
@@ -68,6 +72,7 @@ struct conf_file {
 struct exact {
 	bool present;
 	bool excluded;
+	bool optional;
 	struct tt_sysctld_set set;
 	char *value; /* in full, to compare */
 };
@@ -77,6 +82,7 @@ struct glob {
 	char *value; /* NULL: an exclusion, writes nothing */
 	char *file;
 	int line;
+	bool optional;           /* "-PATTERN = VALUE" */
 	bool dead;               /* replaced by a later line */
 	unsigned long long keys; /* the catalog keys it matches, by id */
 };
@@ -98,6 +104,15 @@ struct reader {
 	int oom;
 	int nfiles;
 	bool no_openat2;
+	char *buf; /* SYSCTLD_BUF + 1 bytes, for every file in turn */
+};
+
+/* One file being cut into lines the way systemd's read_line() cuts them. */
+struct lines {
+	int fd;
+	char *buf;
+	size_t pos, len; /* the bytes not yet used: buf[pos..len) */
+	bool eof;
 };
 
 /*
@@ -385,42 +400,61 @@ same_value(const char *a, const char *b)
 
 static void
 record(struct tt_sysctld_set *s, const char *file, int line, const char *value,
-    const struct tt_key *k, bool glob)
+    const struct tt_key *k, bool glob, bool optional)
 {
 	const char *why;
+	char reason[160];
+	int n;
 
+	memset(s, 0, sizeof(*s));
 	s->set = true;
 	snprintf(s->file, sizeof(s->file), "%s", file);
 	s->line = line;
 	snprintf(s->text, sizeof(s->text), "%s", value);
 	s->glob = glob;
+	s->optional = optional;
 	/* Anything but strict decimal (a leading zero is octal to the kernel)
 	 * is kept as text and never counted as equal to a profile's value. */
 	if (strlen(value) >= sizeof(s->text) || tt_val_parse(value, k->nfields, &s->val, &why) < 0)
 		s->val.n = 0;
+	/* What the kernel makes of the whole text, however long. */
+	n = tt_val_parse_kernel(value, k->nfields, (k->flags & TT_KEY_UNSIGNED) != 0, &s->kval);
+	if (n < 0 ||
+	    (n == k->nfields && tt_key_check_kernel(k, &s->kval, reason, sizeof(reason)) < 0)) {
+		s->refused = true;
+		s->kval.n = 0;
+	} else if (n != k->nfields) {
+		s->kval.n = 0; /* the other fields stay as they were */
+	}
 }
 
 /* An explicit key: only the catalog's matter. */
 static void
 exact_line(struct reader *r, struct winners *w, const char *file, int line, const char *key,
-    const char *value)
+    const char *value, bool optional)
 {
 	for (int i = 0; i < TT_K__COUNT; i++) {
 		struct exact *x = &w->exact[i];
 
 		if (strcmp(key, w->slashed[i]) != 0)
 			continue;
-		if (x->present && same_value(x->value, value))
-			return; /* a repeat: the first line stays */
+		if (x->present && same_value(x->value, value)) {
+			/* A repeat: the first line stays, '-' from either. */
+			x->optional = x->optional || optional;
+			x->set.optional = x->optional;
+			return;
+		}
 		free(x->value);
 		x->value = value ? strdup(value) : NULL;
 		if (value != NULL && x->value == NULL)
 			r->oom = 1;
 		x->present = true;
 		x->excluded = value == NULL;
+		x->optional = optional;
 		memset(&x->set, 0, sizeof(x->set));
 		if (value != NULL)
-			record(&x->set, file, line, value, tt_key_get((enum tt_key_id)i), false);
+			record(&x->set, file, line, value, tt_key_get((enum tt_key_id)i), false,
+			    optional);
 		return;
 	}
 }
@@ -476,21 +510,164 @@ glob_room(struct winners *w)
 }
 
 /*
+ * Where the alternative that starts at p ends: at the ',' or '}' of its own
+ * brace, past nested braces and backslash escapes; NULL when the brace is
+ * never closed.
+ */
+static const char *
+brace_next(const char *p)
+{
+	size_t depth = 0;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\\') {
+			if (*++p == '\0')
+				return NULL;
+		} else if (*p == '{') {
+			depth++;
+		} else if (*p == '}' || *p == ',') {
+			if (depth == 0)
+				return p;
+			if (*p == '}')
+				depth--;
+		}
+	}
+	return NULL;
+}
+
+/* The first '{' that is not escaped, or NULL. */
+static const char *
+brace_open(const char *p)
+{
+	for (; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == '{')
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * The first brace group of pattern: *open at its '{', *close at its '}',
+ * *first at the end of its first alternative.  False when there is none
+ * that closes (a brace never closed is a plain character).
+ */
+static bool
+brace_group(const char *pattern, const char **open, const char **first, const char **close)
+{
+	const char *c;
+
+	*open = brace_open(pattern);
+	if (*open == NULL || (*first = brace_next(*open + 1)) == NULL)
+		return false;
+	for (c = *first; *c != '}';)
+		if ((c = brace_next(c + 1)) == NULL)
+			return false;
+	*close = c;
+	return true;
+}
+
+struct alts {
+	char **v;
+	size_t n, cap;
+};
+
+/* Pushes the pattern with the group [open, close] replaced by [alt, end). */
+static int
+alts_push(struct alts *a, const char *pattern, const char *open, const char *alt, const char *end,
+    const char *close)
+{
+	size_t len = strlen(pattern) + 1;
+	char *one;
+
+	if (a->n == a->cap) {
+		size_t nc = a->cap ? a->cap * 2 : 16;
+		char **v = realloc(a->v, nc * sizeof(*v));
+
+		if (v == NULL)
+			return -ENOMEM;
+		a->v = v;
+		a->cap = nc;
+	}
+	one = malloc(len);
+	if (one == NULL)
+		return -ENOMEM;
+	snprintf(one, len, "%.*s%.*s%s", (int)(open - pattern), pattern, (int)(end - alt), alt,
+	    close + 1);
+	a->v[a->n++] = one;
+	return 0;
+}
+
+/*
+ * Whether name matches pattern as glob(3) with GLOB_BRACE matches a path:
+ * the first brace group is replaced by each of its alternatives in turn
+ * (nested and later groups in the next rounds), each result matched with
+ * fnmatch(3).  At most SYSCTLD_BRACE_MAX alternatives are made (a pattern
+ * of many braces has exponentially many): 1 match, 0 not, -E2BIG, -ENOMEM.
+ */
+static int
+brace_match(const char *pattern, const char *name)
+{
+	struct alts a = { 0 };
+	int r = 0, made = 0;
+	char *cur = strdup(pattern);
+
+	if (cur == NULL)
+		return -ENOMEM;
+	while (r == 0 && cur != NULL) {
+		const char *open, *alt, *end, *close;
+
+		if (!brace_group(cur, &open, &end, &close)) {
+			r = fnmatch(cur, name, FNM_PATHNAME | FNM_PERIOD) == 0;
+		} else {
+			for (alt = open + 1; r == 0; alt = end + 1, end = brace_next(alt)) {
+				r = ++made > SYSCTLD_BRACE_MAX ?
+				    -E2BIG :
+				    alts_push(&a, cur, open, alt, end, close);
+				if (*end == '}')
+					break;
+			}
+		}
+		free(cur);
+		cur = a.n > 0 ? a.v[--a.n] : NULL;
+	}
+	free(cur);
+	while (a.n > 0)
+		free(a.v[--a.n]);
+	free(a.v);
+	return r;
+}
+
+/*
  * A pattern: systemd-sysctl expands it with glob(3) below /proc/sys, so a
- * '*' or '?' never matches a '/' (the dot of the dotted name).  Patterns
- * that match none of the catalog's keys are of no interest.
+ * '*' or '?' never matches a '/' (the dot of the dotted name), and braces
+ * give alternatives.  Patterns that match none of the catalog's keys are
+ * of no interest.
  */
 static void
 glob_line(struct reader *r, struct winners *w, const char *file, int line, const char *pattern,
-    const char *value)
+    const char *value, bool optional)
 {
 	unsigned long long keys = 0;
 	struct glob *g;
 	size_t at;
 
-	for (int i = 0; i < TT_K__COUNT; i++)
-		if (fnmatch(pattern, w->slashed[i], FNM_PATHNAME | FNM_PERIOD) == 0)
+	for (int i = 0; i < TT_K__COUNT; i++) {
+		int m = brace_match(pattern, w->slashed[i]);
+
+		if (m == -ENOMEM) {
+			r->oom = 1;
+			return;
+		}
+		if (m < 0) {
+			warn(r, file, line, "a pattern of more than %d brace alternatives, ignored",
+			    SYSCTLD_BRACE_MAX);
+			return;
+		}
+		if (m == 1)
 			keys |= 1ULL << i;
+	}
 	if (keys == 0)
 		return;
 	if (glob_room(w) < 0) {
@@ -500,8 +677,10 @@ glob_line(struct reader *r, struct winners *w, const char *file, int line, const
 	at = slot(w, pattern);
 	if (w->table[at] != 0) {
 		g = &w->globs[w->table[at] - 1];
-		if (same_value(g->value, value))
+		if (same_value(g->value, value)) {
+			g->optional = g->optional || optional;
 			return; /* a repeat keeps its first place */
+		}
 		g->dead = true;
 	}
 	g = &w->globs[w->nglobs];
@@ -509,6 +688,7 @@ glob_line(struct reader *r, struct winners *w, const char *file, int line, const
 		.value = value ? strdup(value) : NULL,
 		.file = strdup(file),
 		.line = line,
+		.optional = optional,
 		.keys = keys };
 	if (g->pattern == NULL || g->file == NULL || (value != NULL && g->value == NULL)) {
 		free(g->pattern);
@@ -529,6 +709,7 @@ static void
 assignment(struct reader *r, struct winners *w, const char *file, int line, char *s)
 {
 	char *eq = strchr(s, '='), *value = NULL;
+	bool optional = false;
 
 	if (eq != NULL) {
 		*eq = '\0';
@@ -537,45 +718,113 @@ assignment(struct reader *r, struct winners *w, const char *file, int line, char
 		warn(r, file, line, "not an assignment, ignored (as systemd-sysctl does)");
 		return;
 	}
-	if (*s == '-')
+	if (*s == '-') {
+		optional = value != NULL;
 		s++;
+	}
 	s = trim(s);
 	normal_form(s);
 	if (*s == '\0')
 		return;
 	if (strpbrk(s, "*?[") != NULL)
-		glob_line(r, w, file, line, s, value);
+		glob_line(r, w, file, line, s, value, optional);
 	else
-		exact_line(r, w, file, line, s, value);
+		exact_line(r, w, file, line, s, value, optional);
 }
 
-/* Every assignment in the text of one file, line by line. */
-static void
-read_lines(struct reader *r, struct winners *w, const char *shown, char *text, size_t len)
+/* Keeps at least want bytes ahead of pos in the buffer, or all that is left. */
+static int
+lines_fill(struct lines *l, size_t want)
 {
-	char *p = text, *end = text + len;
-	int lineno = 0;
+	if (l->len - l->pos >= want || l->eof)
+		return 0;
+	memmove(l->buf, l->buf + l->pos, l->len - l->pos);
+	l->len -= l->pos;
+	l->pos = 0;
+	while (l->len < SYSCTLD_BUF && !l->eof) {
+		ssize_t n = read(l->fd, l->buf + l->len, SYSCTLD_BUF - l->len);
 
-	while (p < end) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *s;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		l->eof = n == 0;
+		l->len += (size_t)n;
+	}
+	return 0;
+}
 
-		if (nl != NULL)
-			*nl = '\0';
-		s = trim(p);
+/* The kind of line end a byte is: a bit each for LF, CR and NUL, or 0. */
+static unsigned
+eol_kind(char c)
+{
+	return c == '\n' ? 1u : c == '\r' ? 2u : c == '\0' ? 4u : 0u;
+}
+
+/*
+ * The next line, NUL-terminated in the buffer, as systemd's read_line()
+ * cuts it: up to the first LF, CR or NUL; the marker goes on while each
+ * kind comes at most once and no NUL came (CR LF, LF CR, LF NUL are one
+ * end; LF LF are two).  Returns 1, 0 at the end of the file, -ENOBUFS for
+ * a line of SYSCTLD_LINE_MAX bytes or more (at the end of the file too),
+ * or the errno of read(2).
+ */
+static int
+next_line(struct lines *l, char **line)
+{
+	unsigned seen = 0, k;
+	size_t i, end;
+	int e = lines_fill(l, SYSCTLD_LINE_MAX + 3);
+
+	if (e < 0)
+		return e;
+	if (l->pos == l->len)
+		return 0;
+	for (i = l->pos; i < l->len && i - l->pos < SYSCTLD_LINE_MAX; i++)
+		if (eol_kind(l->buf[i]) != 0)
+			break;
+	if (i - l->pos >= SYSCTLD_LINE_MAX)
+		return -ENOBUFS;
+	end = i;
+	while (i < l->len && (k = eol_kind(l->buf[i])) != 0 && !(seen & k) && !(seen & 4u)) {
+		seen |= k;
+		i++;
+	}
+	l->buf[end] = '\0';
+	*line = l->buf + l->pos;
+	l->pos = i;
+	return 1;
+}
+
+/* Every assignment of one open file, line by line, to its end. */
+static void
+read_lines(struct reader *r, struct winners *w, const char *shown, int fd)
+{
+	struct lines l = { .fd = fd, .buf = r->buf };
+	int lineno = 0, e;
+	char *p;
+
+	while ((e = next_line(&l, &p)) > 0) {
+		char *s = trim(p);
+
 		lineno++;
-		p = nl != NULL ? nl + 1 : end;
 		if (*s == '\0' || *s == '#' || *s == ';')
 			continue;
 		assignment(r, w, shown, lineno, s);
 	}
+	if (e == -ENOBUFS)
+		warn(r, shown, lineno + 1,
+		    "a line of %u bytes or more: systemd-sysctl reads nothing from here on",
+		    SYSCTLD_LINE_MAX);
+	else if (e < 0)
+		warn(r, shown, lineno + 1, "read error: %s", strerror(-e));
 }
 
 /* Reads one file below the root; rel has no leading '/'. */
 static void
 read_file(struct reader *r, struct winners *w, const char *rel)
 {
-	char shown[TT_SYSCTLD_PATH_MAX], link[64], *text;
+	char shown[TT_SYSCTLD_PATH_MAX], link[64];
 	struct stat st;
 	ssize_t n;
 	int fd;
@@ -595,48 +844,63 @@ read_file(struct reader *r, struct winners *w, const char *rel)
 		warn(r, shown, 0, "cannot open: %s", strerror(-fd));
 		return;
 	}
-	n = tt_read_file(fd, SYSCTLD_FILE_MAX, &st, &text);
-	close(fd);
-	if (n == -ENOMEM) {
-		r->oom = 1;
-		return;
-	}
-	if (st.st_mode == 0 || n == -EISDIR || n == -ENODEV) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
 		warn(r, shown, 0, "not a regular file, ignored");
 		return;
 	}
 	r->nfiles++;
-	if (n == -EFBIG)
-		warn(r, shown, 0, "larger than %u bytes, ignored", SYSCTLD_FILE_MAX);
-	else if (n < 0)
-		warn(r, shown, 0, "read error");
-	else
-		read_lines(r, w, shown, text, (size_t)n);
-	free(text);
+	read_lines(r, w, shown, fd);
+	close(fd);
 }
 
-/* What the options leave: an explicit key, else the last glob matching it. */
+/*
+ * What the globs leave in key i, which exists: the last live glob with a
+ * value that names it and whose value the kernel takes; when the kernel
+ * refuses every such write, the last of them, refused.
+ */
 static void
-settle(const struct winners *w, struct tt_sysctld_set out[TT_K__COUNT])
+settle_glob(const struct winners *w, int i, struct tt_sysctld_set *out)
+{
+	const struct tt_key *k = tt_key_get((enum tt_key_id)i);
+	const struct glob *failed = NULL;
+
+	for (size_t j = w->nglobs; j-- > 0;) {
+		const struct glob *g = &w->globs[j];
+
+		if (g->dead || g->value == NULL || !(g->keys >> i & 1))
+			continue;
+		record(out, g->file, g->line, g->value, k, true, g->optional);
+		if (!out->refused)
+			return;
+		if (failed == NULL)
+			failed = g;
+	}
+	memset(out, 0, sizeof(*out));
+	if (failed != NULL)
+		record(out, failed->file, failed->line, failed->value, k, true, failed->optional);
+}
+
+/* What the options leave: an explicit key, else the globs' winner. */
+static void
+settle(const struct winners *w, unsigned long long present, struct tt_sysctld_set out[TT_K__COUNT])
 {
 	for (int i = 0; i < TT_K__COUNT; i++) {
 		const struct exact *x = &w->exact[i];
 
 		memset(&out[i], 0, sizeof(out[i]));
 		if (x->present) {
-			if (!x->excluded)
-				out[i] = x->set;
+			if (x->excluded)
+				continue;
+			out[i] = x->set;
+			/* A key this kernel lacks: the write fails, nothing is held. */
+			if (!(present >> i & 1))
+				out[i].kval.n = 0;
 			continue;
 		}
-		for (size_t j = w->nglobs; j-- > 0;) {
-			const struct glob *g = &w->globs[j];
-
-			if (!g->dead && g->value != NULL && (g->keys >> i & 1)) {
-				record(&out[i], g->file, g->line, g->value,
-				    tt_key_get((enum tt_key_id)i), true);
-				break;
-			}
-		}
+		/* A glob never reaches a key this kernel lacks. */
+		if (present >> i & 1)
+			settle_glob(w, i, &out[i]);
 	}
 }
 
@@ -676,7 +940,8 @@ winners_free(struct winners *w)
 }
 
 int
-tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out, struct tt_diags *diags)
+tt_sysctld_read(const struct tt_ctx *ctx, unsigned long long present, struct tt_sysctld **out,
+    struct tt_diags *diags)
 {
 	struct reader r = { .diags = diags, .rootfd = -1 };
 	struct conf_file *files = NULL;
@@ -689,7 +954,8 @@ tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out, struct tt_dia
 	*out = NULL;
 	sd = calloc(1, sizeof(*sd));
 	w = winners_new();
-	if (sd == NULL || w == NULL) {
+	r.buf = malloc(SYSCTLD_BUF + 1);
+	if (sd == NULL || w == NULL || r.buf == NULL) {
 		e = -ENOMEM;
 		goto out;
 	}
@@ -708,9 +974,9 @@ tt_sysctld_read(const struct tt_ctx *ctx, struct tt_sysctld **out, struct tt_dia
 		snprintf(rel, sizeof(rel), "%s/%s", conf_dirs[files[i].dir], files[i].name);
 		read_file(&r, w, rel);
 	}
-	settle(w, sd->boot);
+	settle(w, present, sd->boot);
 	read_file(&r, w, sysctl_conf);
-	settle(w, sd->system);
+	settle(w, present, sd->system);
 done:
 	sd->nfiles = r.nfiles;
 	if (r.oom) {
@@ -727,6 +993,7 @@ out:
 	free(files);
 	winners_free(w);
 	free(sd);
+	free(r.buf);
 	if (r.rootfd >= 0)
 		close(r.rootfd);
 	return e;

@@ -110,6 +110,91 @@ tt_val_parse(const char *s, int nfields, struct tt_val *out, const char **why)
 	return 0;
 }
 
+/* The kernel's isspace(), which proc_skip_spaces() uses. */
+static bool
+kernel_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static int
+kernel_digit(char c, unsigned base)
+{
+	unsigned d;
+
+	if (c >= '0' && c <= '9')
+		d = (unsigned)(c - '0');
+	else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		d = (unsigned)((c | 0x20) - 'a' + 10);
+	else
+		return -1;
+	return d < base ? (int)d : -1;
+}
+
+/* One number as proc_get_long() reads it; advances *sp past it. */
+static int
+kernel_one(const char **sp, bool no_sign, long long *out)
+{
+	const char *s = *sp, *start = s;
+	unsigned long long acc = 0;
+	unsigned base = 10;
+	bool neg = false;
+	int d;
+
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	if (*s < '0' || *s > '9' || (neg && no_sign))
+		return -EINVAL;
+	if (s[0] == '0') {
+		base = 8;
+		if ((s[1] | 0x20) == 'x' && kernel_digit(s[2], 16) >= 0) {
+			base = 16;
+			s += 2;
+		}
+	}
+	for (; (d = kernel_digit(*s, base)) >= 0; s++) {
+		if (acc > (ULLONG_MAX - (unsigned)d) / base)
+			return -EINVAL;
+		acc = acc * base + (unsigned)d;
+	}
+	/* 21 characters fill the kernel's buffer: it cannot tell where the
+	 * number ends, and refuses it. */
+	if (s - start >= 21)
+		return -EINVAL;
+	/* The write ends with a newline, which the end of s stands for. */
+	if (*s != '\0' && *s != ' ' && *s != '\t' && *s != '\n')
+		return -EINVAL;
+	if (acc > (unsigned long long)LLONG_MAX)
+		return -EINVAL;
+	*out = neg ? -(long long)acc : (long long)acc;
+	*sp = s;
+	return 0;
+}
+
+int
+tt_val_parse_kernel(const char *s, int nfields, bool no_sign, struct tt_val *out)
+{
+	struct tt_val v = { 0 };
+
+	if (s == NULL || nfields < 1 || nfields > TT_VAL_MAX_FIELDS)
+		return -EINVAL;
+	while (v.n < nfields) {
+		while (kernel_space(*s))
+			s++;
+		if (*s == '\0')
+			break;
+		if (kernel_one(&s, no_sign, &v.v[v.n]) < 0)
+			return -EINVAL;
+		v.n++;
+	}
+	if (v.n == 0)
+		return -EINVAL;
+	*out = v;
+	return v.n;
+}
+
 char *
 tt_val_format(const struct tt_val *v, char *buf, size_t len)
 {

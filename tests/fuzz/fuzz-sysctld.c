@@ -103,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || (size > 0 && write(fd, data, size) != (ssize_t)size) || close(fd) < 0)
 		abort();
-	if (tt_sysctld_read(ctx, &sd, &d) < 0) {
+	if (tt_sysctld_read(ctx, TT_SYSCTLD_EVERY_KEY, &sd, &d) < 0) {
 		tt_diags_free(&d);
 		return 0;
 	}
