@@ -176,6 +176,13 @@ out_rates_json(struct json *j, const struct tt_rates *r)
 	json_obj_begin(j, "rates");
 	json_str(j, "source", r->measured ? "interval" : "last_check");
 	json_num(j, "seconds", r->seconds);
+	if (r->measured && r->to > 0) {
+		json_num(j, "monotonic_from", r->from);
+		json_num(j, "monotonic_to", r->to);
+	} else {
+		json_null(j, "monotonic_from");
+		json_null(j, "monotonic_to");
+	}
 	json_obj_begin(j, "counters");
 	for (int i = 0; i < TT_CTR__COUNT; i++) {
 		char name[64];

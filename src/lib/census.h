@@ -212,6 +212,8 @@ struct tt_census_cw {
 
 struct tt_census {
 	bool dumped; /* the sock_diag dump ran to its end */
+	/* When: CLOCK_MONOTONIC seconds as the dump began and ended */
+	double dump_start, dump_end;
 	uint64_t state[TT_CF__COUNT][TT_CS__COUNT];
 	uint64_t total;
 	/* Full FIN_WAIT2 sockets without an owner (inode 0): orphans that a
@@ -281,6 +283,10 @@ struct tt_census {
 	dev_t ns_dev;
 	ino_t ns_ino;
 };
+
+/* The census's moment: the middle of its dump, CLOCK_MONOTONIC seconds
+ * (0 when it was not dumped). */
+double tt_census_time(const struct tt_census *c);
 
 /* Sets up an empty census that counts destinations on ports lo..hi. */
 void tt_census_init(struct tt_census *c, unsigned lo, unsigned hi);

@@ -116,6 +116,14 @@ tt_rates_compute(const struct tt_census *before, const struct tt_census *after, 
 	    tt_census_state(after, TT_CS_FIN_WAIT2_ORPHANED);
 
 	memset(out, 0, sizeof(*out));
+	out->from = tt_census_time(before);
+	out->to = tt_census_time(after);
+	/* The dumps' own moments, where known: the time between the two
+	 * readings, not whatever else the caller did around them. */
+	if (out->from > 0 && out->to > out->from)
+		seconds = out->to - out->from;
+	else
+		out->from = out->to = 0;
 	if (seconds <= 0)
 		seconds = 1e-3;
 	tt_rates_counters(out, before->have, before->counter, after, seconds);

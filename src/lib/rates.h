@@ -66,6 +66,9 @@ struct tt_rate_port {
 
 struct tt_rates {
 	double seconds; /* between the two readings */
+	/* measured: the two censuses' moments (tt_census_time()), CLOCK_MONOTONIC
+	 * seconds; 0 when a census has none (then seconds is the caller's) */
+	double from, to;
 	/* true: two censuses taken seconds apart; false: only the counters,
 	 * against those the previous check kept */
 	bool measured;
