@@ -47,11 +47,13 @@ bench-census: src/tcptune tests/census-sockets tests/census-floor tests/census-t
 
 # Rates over two readings, the port forecast, the counters file; and the
 # rates against real connections in a private network namespace.
-check_PROGRAMS += tests/test-rates tests/churn
-TESTS += tests/test-rates tests/rates-netns.sh
-dist_check_SCRIPTS += tests/rates-netns.sh
+check_PROGRAMS += tests/test-rates tests/churn tests/rate-client
+TESTS += tests/test-rates tests/rates-netns.sh tests/rates-exact.sh
+dist_check_SCRIPTS += tests/rates-netns.sh tests/rates-exact.sh
 tests_test_rates_SOURCES = tests/test-rates.c
 tests_test_rates_CFLAGS = $(TEST_CFLAGS)
 tests_test_rates_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_rates_LDADD = $(TEST_LDADD)
 tests_churn_SOURCES = tests/churn.c
+tests_rate_client_SOURCES = tests/rate-client.c
+tests_rate_client_LDADD = -lm

@@ -96,6 +96,7 @@ decode_sock(struct tt_census *c, const uint8_t *p, size_t mlen)
 		.sport = ntohs(m.id.idiag_sport),
 		.dport = ntohs(m.id.idiag_dport),
 		.inode = m.idiag_inode,
+		.cookie = (uint64_t)m.id.idiag_cookie[1] << 32 | m.id.idiag_cookie[0],
 		.idle_ms = UINT32_MAX };
 	/* Only CLOSE_WAIT's tcp_info is read: its age. */
 	if (m.idiag_state == TT_CS_CLOSE_WAIT && mlen > off)
