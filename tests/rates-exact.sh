@@ -17,6 +17,7 @@ set -eu
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 
 CLIENT="$(dirname "$TCPTUNE")/../tests/rate-client"
+SCHEMA="${TESTS_DIR:-$(dirname "$0")}/../docs/schema"
 
 if [ -z "${RATES_IN_NETNS:-}" ]; then
 	if [ "$(id -u)" != 0 ]; then
@@ -218,6 +219,12 @@ runs_out() {
 	check "runs out: asked at about a quarter held ($7 of $8)" \
 	    awk -v h="$7" -v a="$8" 'BEGIN { exit !(h >= a * 0.2 && h <= a * 0.35) }'
 	check "runs out: the forecast $6 s within 15% of $real s" within "$6" "$real" 15 0
+	if python3 -c 'import jsonschema' 2>/dev/null; then
+		check "runs out: check --interval's JSON is valid against check.schema.json" \
+		    python3 -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' \
+		    "$SCHEMA/check.schema.json" "$tmp/json.$port"
+	fi
 }
 
 scenario ramp 5000
