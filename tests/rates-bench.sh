@@ -10,7 +10,8 @@
 #     the process's CPU seconds (the kernel's dump work included, other
 #     builds' load not) and wall seconds: medians and their ratio;
 #   the whole commands, wall time: check --no-census, check (one census)
-#     and check --interval 0.1, with their peak RSS.
+#     and check --interval 0.1, with their peak RSS;
+#   the census's sort of the identities against qsort(), same input.
 set -eu
 
 : "${TCPTUNE:?}" "${BUILDDIR:?}"
@@ -81,6 +82,8 @@ echo "two censuses, median     CPU s   wall s"
 printf "%-22s %8s %8s\n" "plain" "$pc" "$pw"
 printf "%-22s %8s %8s\n" "with identities, rates" "$ic" "$iw"
 echo "interval / two plain censuses: CPU $(calc "$ic / $pc"), wall $(calc "$iw / $pw")  (target about 1)"
+set -- $(awk '$1 == "sort" { print $2, $4 }' "$tmp/timeit")
+echo "sorting $nid identities, CPU s: radix on the cookie $1, qsort() $2 ($(calc "$2 / $1") times)"
 echo
 echo "whole commands, wall     best s  median s  peak RSS KiB"
 printf "%-22s %8s %9s\n" "check --no-census" "$q_best" "$q_med"

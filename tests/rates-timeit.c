@@ -8,13 +8,15 @@
  *
  * taking turns, each timed in CPU seconds of this process (user + system:
  * the dump's kernel work included, another process's load not) and in
- * wall seconds.  Prints the medians and their ratio, and the identities
- * kept:  rates-timeit [REPS]
+ * wall seconds.  Prints the medians, and the identities kept; then the
+ * census's sort of them (a radix sort on the cookie) against qsort() over
+ * the same shuffled copies, CPU seconds:  rates-timeit [REPS]
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "lib/census-internal.h"
@@ -27,6 +29,12 @@ clock_s(clockid_t id)
 
 	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return tt_census_id_cmp(a, b);
 }
 
 static int
@@ -77,6 +85,56 @@ round_of(const struct tt_ctx *ctx, bool ids, double *cpu, double *wall, size_t *
 	return 0;
 }
 
+/* The identities of one census shuffled (seeded), sorted by the census's
+ * sort and by qsort(); the medians in CPU s into *radix and *qs. */
+static int
+sorts(const struct tt_ctx *ctx, int reps, double *radix, double *qs)
+{
+	struct tt_census_opts o = {
+		.port_lo = port_lo, .port_hi = port_hi, .no_owners = true, .keep_ids = true
+	};
+	struct tt_census *c;
+	struct tt_census_id *copy;
+	double r[64], q[64];
+
+	if (tt_census_gather(ctx, &o, &c) < 0)
+		return -1;
+	copy = malloc((c->nid ? c->nid : 1) * sizeof(*copy));
+	if (copy == NULL) {
+		tt_census_free(c);
+		return -1;
+	}
+	for (int i = 0; i < reps; i++) {
+		unsigned seed = (unsigned)i + 1;
+		double t;
+
+		for (size_t k = c->nid; k > 1; k--) {
+			size_t j = (size_t)rand_r(&seed) % k;
+			struct tt_census_id x = c->id[k - 1];
+
+			c->id[k - 1] = c->id[j];
+			c->id[j] = x;
+		}
+		memcpy(copy, c->id, c->nid * sizeof(*copy));
+		t = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+		tt_census_ids_sort(c);
+		r[i] = clock_s(CLOCK_PROCESS_CPUTIME_ID) - t;
+		t = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+		qsort(copy, c->nid, sizeof(*copy), id_cmp);
+		q[i] = clock_s(CLOCK_PROCESS_CPUTIME_ID) - t;
+		for (size_t k = 0; k < c->nid; k++)
+			if (tt_census_id_cmp(&copy[k], &c->id[k]) != 0) {
+				fprintf(stderr, "rates-timeit: the two sorts disagree\n");
+				exit(1);
+			}
+	}
+	*radix = median(r, reps);
+	*qs = median(q, reps);
+	free(copy);
+	tt_census_free(c);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -84,6 +142,7 @@ main(int argc, char *argv[])
 	double pc[64], pw[64], ic[64], iw[64];
 	struct tt_ctx *ctx = tt_ctx_new(NULL);
 	size_t nid = 0, dummy;
+	double radix, qs;
 
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
 
@@ -104,6 +163,8 @@ main(int argc, char *argv[])
 	printf("plain %.4f %.4f\n", median(pc, reps), median(pw, reps));
 	printf("interval %.4f %.4f\n", median(ic, reps), median(iw, reps));
 	printf("identities %zu\n", nid);
+	if (sorts(ctx, reps, &radix, &qs) == 0)
+		printf("sort %.4f qsort %.4f\n", radix, qs);
 	tt_ctx_free(ctx);
 	return 0;
 }
