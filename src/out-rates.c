@@ -78,17 +78,19 @@ dest_notes(FILE *f, const struct tt_rates *r, const struct tt_rate_dest *d)
 		if (r->have[TT_CTR_ACTIVE_OPENS])
 			fprintf(f, ", Tcp.ActiveOpens %+" PRId64 " over %.1f s",
 			    (int64_t)r->delta[TT_CTR_ACTIVE_OPENS], r->seconds);
-		fprintf(f, "; connect() to it fails with EADDRNOTAVAIL until a port is free. "
-			   "The application's own connect() failures are not visible to the "
-			   "census: the rate it tries is not known, only the %.1f/s that got a "
-			   "port.\n",
+		fprintf(f,
+		    "; connect() to it fails with EADDRNOTAVAIL until a port is free. "
+		    "The application's own connect() failures are not visible to the "
+		    "census: the rate it tries is not known, only the %.1f/s that got a "
+		    "port.\n",
 		    d->new_per_s);
 	} else if (d->fc.to_exhaustion >= 0) {
 		fprintf(f, "%s: ports run out in about %s at %.1f/s\n", ds,
 		    out_age(d->fc.to_exhaustion, age, sizeof(age)), d->new_per_s);
 	}
 	if (d->why != TT_RW_EXACT)
-		fprintf(f, "%s: ~ the rate is an estimate: %s\n", ds, tt_rate_why_text_name(d->why));
+		fprintf(
+		    f, "%s: ~ the rate is an estimate: %s\n", ds, tt_rate_why_text_name(d->why));
 }
 
 static void

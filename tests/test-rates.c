@@ -84,8 +84,8 @@ test_counters(void **state)
 /* One socket to ip:port from local port lport, with its cookie; a
  * TIME_WAIT one (st 6) with left_ms on its timer. */
 static void
-add_id(struct tt_census *c, const char *ip, uint16_t port, int st, uint16_t lport,
-    uint64_t cookie, uint32_t left_ms)
+add_id(struct tt_census *c, const char *ip, uint16_t port, int st, uint16_t lport, uint64_t cookie,
+    uint32_t left_ms)
 {
 	uint8_t a[16] = { 0 };
 	struct tt_census_sock s = { .family = AF_INET,
@@ -111,7 +111,11 @@ new_census_ids(void)
 	return c;
 }
 
-#define near(v, want) ((v) > (want) - 0.01 && (v) < (want) + 0.01)
+static bool
+near(double v, double want)
+{
+	return v > want - 0.01 && v < want + 0.01;
+}
 
 static void
 setkey(struct tt_snapshot *s, enum tt_key_id k, long long a, long long b, int n)

@@ -58,12 +58,11 @@ dest_tw(const struct tt_census_dest *d)
 
 TT_STRTAB(tt_rate_why, enum tt_rate_why, "exact", [TT_RW_EXACT] = "exact",
     [TT_RW_NO_IDS] = "no_identities", [TT_RW_IDS_FULL] = "identity_table_full",
-    [TT_RW_DEST_TABLE] = "destination_table_full",
-    [TT_RW_REUSED] = "reused_between_readings", [TT_RW_OVER_COUNTERS] = "over_active_opens",
-    [TT_RW_LONG_INTERVAL] = "interval_over_time_wait")
+    [TT_RW_DEST_TABLE] = "destination_table_full", [TT_RW_REUSED] = "reused_between_readings",
+    [TT_RW_OVER_COUNTERS] = "over_active_opens", [TT_RW_LONG_INTERVAL] = "interval_over_time_wait")
 
-TT_STRTAB(tt_rate_why_text, enum tt_rate_why, "exact",
-    [TT_RW_EXACT] = "exact: every socket told apart in both readings",
+TT_STRTAB(tt_rate_why_text, enum tt_rate_why,
+    "exact", [TT_RW_EXACT] = "exact: every socket told apart in both readings",
     [TT_RW_NO_IDS] = "a reading kept no socket identities: what left TIME_WAIT is predicted "
 		     "from its timers, which fire late and in batches",
     [TT_RW_IDS_FULL] = "more sockets than the identity table holds: what left TIME_WAIT is "
@@ -96,8 +95,8 @@ dest_doubtful(const struct tt_census *c, const struct tt_census_dest *d)
 
 /* Why a destination's figures cannot be exact; TT_RW_EXACT when they are. */
 static enum tt_rate_why
-dest_why(const struct tt_census *before, const struct tt_census *after,
-    const struct tt_census_dest *d)
+dest_why(
+    const struct tt_census *before, const struct tt_census *after, const struct tt_census_dest *d)
 {
 	if (!before->keep_ids || !after->keep_ids)
 		return TT_RW_NO_IDS;
@@ -163,8 +162,8 @@ rate_dests(const struct tt_census *before, const struct tt_census *after, double
 	/* The counters are read just after each dump: a connection opened
 	 * while a dump runs may be counted by one and not the other.  What
 	 * can open meanwhile, at this rate, is no disagreement. */
-	if (fabs((double)out->opens_unseen) <=
-	    2 + tt_rate_per_s(out, TT_CTR_ACTIVE_OPENS) *
+	if (fabs((double)out->opens_unseen) <= 2 +
+		tt_rate_per_s(out, TT_CTR_ACTIVE_OPENS) *
 		    (before->dump_end - before->dump_start + after->dump_end - after->dump_start +
 			0.002))
 		out->opens_unseen = 0;
@@ -342,7 +341,8 @@ settle(struct tt_rates *r, const bool *reuse_on, double tw_len)
 
 		if (!reuse_on[i])
 			continue;
-		dest_set(d, d->entered + give * (weight > 0 ? d->entered / weight : 1.0 / (double)n),
+		dest_set(d,
+		    d->entered + give * (weight > 0 ? d->entered / weight : 1.0 / (double)n),
 		    r->seconds, TT_RW_REUSED);
 	}
 }

@@ -640,8 +640,8 @@ port_exhausted(const struct tt_rule_input *in, const struct tt_rate_dest *d, con
 
 /* The rate, whether it is exact, and when the ports run out at it. */
 static void
-port_forecast_words(const struct tt_rates *r, const struct tt_rate_dest *d, const char *ds,
-    struct tt_finding *f)
+port_forecast_words(
+    const struct tt_rates *r, const struct tt_rate_dest *d, const char *ds, struct tt_finding *f)
 {
 	const struct tt_forecast *fc = &d->fc;
 
@@ -683,8 +683,8 @@ rule_port_forecast(const struct tt_rule_input *in, struct tt_findings *out)
 		if (!fc->exhausted &&
 		    (fc->use_pct < (double)in->thr->port_pressure_warn_pct || d->new_per_s <= 0))
 			continue;
-		f = tt_finding_add(out, fc->exhausted || fc->use_pct >= 100 ? TT_SEV_CRITICAL :
-									      TT_SEV_WARN,
+		f = tt_finding_add(out,
+		    fc->exhausted || fc->use_pct >= 100 ? TT_SEV_CRITICAL : TT_SEV_WARN,
 		    "ip_local_port_range");
 		tt_finding_key(f, TT_K_LOCAL_PORT_RANGE);
 		tt_finding_key(f, TT_K_TW_REUSE);
