@@ -355,7 +355,7 @@ tt_rates_forecast(struct tt_rates *r, const struct tt_snapshot *snap)
 	long long ts = key_or(snap, TT_K_TIMESTAMPS, 1);
 	double delay = (double)key_or(snap, TT_K_TW_REUSE_DELAY, 1000) / 1000;
 	double tw_len = (double)key_or(snap, TT_K_TW_TIMEOUT, TT_TIME_WAIT_LEN);
-	bool on[TT_RATES_DEST_MAX];
+	bool on[TT_RATES_DEST_MAX] = { false };
 	long long avail;
 
 	if (!tt_port_range_valid(pr))
