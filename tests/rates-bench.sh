@@ -12,6 +12,7 @@
 #   the whole commands, wall time: check --no-census, check (one census)
 #     and check --interval 0.1, with their peak RSS;
 #   the census's sort of the identities against qsort(), same input.
+# shellcheck disable=SC2046 # fields of a line, split on purpose
 set -eu
 
 : "${TCPTUNE:?}" "${BUILDDIR:?}"

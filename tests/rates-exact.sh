@@ -85,12 +85,12 @@ is_zero() { awk 'BEGIN { for (i = 1; i < ARGC; i++) if (ARGV[i] != 0) exit 1 }' 
 # Runs scenario FUNCTION PORT, and once more on the next port when it
 # failed and its client fell behind its schedule.
 scenario() {
-	fails=$nfail
+	fails=$nfail passes=$npass
 	"$1" "$2"
 	if [ "$nfail" -gt "$fails" ] && client_late "$2"; then
 		echo "# $1: the client fell behind its schedule by $(summary "$2" max_late) s" \
 		    "(a loaded machine): running it once more"
-		nfail=$fails
+		nfail=$fails npass=$passes
 		"$1" $(($2 + 1))
 	fi
 }
@@ -107,6 +107,7 @@ ramp() {
 	n=0 inside=0 after=0
 	while IFS= read -r line; do
 		n=$((n + 1))
+		# shellcheck disable=SC2046 # the fields, split on purpose
 		set -- $(dest_of "$line" "$dest")
 		if [ $# -eq 0 ]; then
 			# Before the first or long after the last connection.
@@ -148,6 +149,7 @@ reuse() {
 	n=0
 	while IFS= read -r line; do
 		n=$((n + 1))
+		# shellcheck disable=SC2046 # the fields, split on purpose
 		set -- $(dest_of "$line" "$dest")
 		[ $# -gt 0 ] || { failed "reuse: sample $n has no $dest"; continue; }
 		want=$(made_between "$port" "$1" "$2")
@@ -172,9 +174,10 @@ exhaust() {
 	ff=$(summary "$port" first_fail)
 	check "exhaustion: the client's connect() failed (first at $ff)" \
 	    awk -v f="$ff" 'BEGIN { exit !(f > 0) }'
-	seen= n=0 invented=0
+	seen='' n=0 invented=0
 	while IFS= read -r line; do
 		n=$((n + 1))
+		# shellcheck disable=SC2046 # the fields, split on purpose
 		set -- $(dest_of "$line" "$dest")
 		[ $# -gt 0 ] || continue
 		if [ -z "$seen" ] && [ "$5" = true ]; then
@@ -211,6 +214,7 @@ runs_out() {
 	"$TCPTUNE" check --interval 2 --format json >"$tmp/json.$port" || true
 	client_wait
 	line=$(jq -c . "$tmp/json.$port")
+	# shellcheck disable=SC2046 # the fields, split on purpose
 	set -- $(dest_of "$line" "$dest")
 	[ $# -gt 0 ] || bail "runs out: no $dest in the rates"
 	ff=$(summary "$port" first_fail)
