@@ -233,11 +233,22 @@ test_rates_settle(void **state)
 	assert_int_equal(r.dest[0].why, TT_RW_REUSED);
 	assert_true(near(r.dest[1].new_per_s, 100));
 	assert_int_equal(r.dest[1].why, TT_RW_EXACT);
-	/* only 50 reused: only 50 given */
+	/* only 50 reused: only 50 given, and the other 250 could be
+	 * anyone's: the other destination's rate may be low, and says so */
 	set_ctr(b, TT_CTR_TW_RECYCLED, 50);
 	tt_rates_compute(a, b, 1.0, &r);
 	tt_rates_forecast(&r, &snap);
 	assert_true(near(r.dest[0].new_per_s, 150));
+	assert_int_equal(r.dest[0].why, TT_RW_REUSED);
+	assert_true(near(r.dest[1].new_per_s, 100));
+	assert_int_equal(r.dest[1].why, TT_RW_UNSEEN);
+	/* reuse off (tcp_tw_reuse 0): nothing given, none exact */
+	setkey(&snap, TT_K_TW_REUSE, 0, 0, 1);
+	tt_rates_compute(a, b, 1.0, &r);
+	tt_rates_forecast(&r, &snap);
+	assert_true(near(r.dest[0].new_per_s, 100));
+	assert_int_equal(r.dest[0].why, TT_RW_UNSEEN);
+	setkey(&snap, TT_K_TW_REUSE, 2, 0, 1);
 	/* counted fewer than seen: scaled down to the counter */
 	set_ctr(b, TT_CTR_ACTIVE_OPENS, 100);
 	tt_rates_compute(a, b, 1.0, &r);

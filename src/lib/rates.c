@@ -56,10 +56,11 @@ dest_tw(const struct tt_census_dest *d)
 	return d->time_wait + d->fin_wait2;
 }
 
-TT_STRTAB(tt_rate_why, enum tt_rate_why, "exact", [TT_RW_EXACT] = "exact",
-    [TT_RW_NO_IDS] = "no_identities", [TT_RW_IDS_FULL] = "identity_table_full",
-    [TT_RW_DEST_TABLE] = "destination_table_full", [TT_RW_REUSED] = "reused_between_readings",
-    [TT_RW_OVER_COUNTERS] = "over_active_opens", [TT_RW_LONG_INTERVAL] = "interval_over_time_wait")
+TT_STRTAB(tt_rate_why, enum tt_rate_why,
+    "exact", [TT_RW_EXACT] = "exact", [TT_RW_NO_IDS] = "no_identities",
+    [TT_RW_IDS_FULL] = "identity_table_full", [TT_RW_DEST_TABLE] = "destination_table_full",
+    [TT_RW_REUSED] = "reused_between_readings", [TT_RW_OVER_COUNTERS] = "over_active_opens",
+    [TT_RW_LONG_INTERVAL] = "interval_over_time_wait", [TT_RW_UNSEEN] = "opens_not_seen")
 
 TT_STRTAB(tt_rate_why_text, enum tt_rate_why,
     "exact", [TT_RW_EXACT] = "exact: every socket told apart in both readings",
@@ -73,7 +74,10 @@ TT_STRTAB(tt_rate_why_text, enum tt_rate_why,
 		     "reused, TcpExt.TWRecycled) are shared out from Tcp.ActiveOpens",
     [TT_RW_OVER_COUNTERS] = "more opens seen than Tcp.ActiveOpens counts: scaled down to it",
     [TT_RW_LONG_INTERVAL] = "the readings are further apart than TIME_WAIT lasts: "
-			    "connections opened and gone between them are not seen")
+			    "connections opened and gone between them are not seen",
+    [TT_RW_UNSEEN] = "Tcp.ActiveOpens counts opens that no reading saw (opened and gone "
+		     "between them: refused, reset, closed without TIME_WAIT, or from a port "
+		     "outside the range), so the rate may be low")
 
 /* Whether a destination's table row, or another's with the same identity
  * hash and port, leaves its counts in doubt. */
@@ -326,16 +330,20 @@ settle(struct tt_rates *r, const bool *reuse_on, double tw_len)
 		if (r->dest[i].why == TT_RW_EXACT)
 			r->dest[i].why = TT_RW_LONG_INTERVAL;
 	if (!r->have[TT_CTR_ACTIVE_OPENS] || settle_over(r) || !r->crosschecked ||
-	    r->opens_unseen <= 0 || !r->have[TT_CTR_TW_RECYCLED])
+	    r->opens_unseen <= 0)
 		return;
 	give = (double)r->opens_unseen;
-	if ((double)r->delta[TT_CTR_TW_RECYCLED] < give)
+	if (!r->have[TT_CTR_TW_RECYCLED])
+		give = 0;
+	else if ((double)r->delta[TT_CTR_TW_RECYCLED] < give)
 		give = (double)r->delta[TT_CTR_TW_RECYCLED];
 	for (size_t i = 0; i < r->ndest; i++)
 		if (reuse_on[i]) {
 			weight += r->dest[i].entered;
 			n++;
 		}
+	if (n == 0)
+		give = 0;
 	for (size_t i = 0; give > 0 && i < r->ndest; i++) {
 		struct tt_rate_dest *d = &r->dest[i];
 
@@ -345,6 +353,10 @@ settle(struct tt_rates *r, const bool *reuse_on, double tw_len)
 		    d->entered + give * (weight > 0 ? d->entered / weight : 1.0 / (double)n),
 		    r->seconds, TT_RW_REUSED);
 	}
+	/* What is left could be anyone's: no rate is sure not to be low. */
+	for (size_t i = 0; give < (double)r->opens_unseen && i < r->ndest; i++)
+		if (r->dest[i].why == TT_RW_EXACT)
+			r->dest[i].why = TT_RW_UNSEEN;
 }
 
 void

@@ -37,10 +37,12 @@ enum tt_rate_why {
 	TT_RW_REUSED,        /* connections opened and gone between the readings */
 	TT_RW_OVER_COUNTERS, /* more opens seen than Tcp.ActiveOpens counts */
 	TT_RW_LONG_INTERVAL, /* the readings further apart than TIME_WAIT lasts */
+	TT_RW_UNSEEN,        /* Tcp.ActiveOpens counts opens no reading saw, not given */
 	TT_RW__COUNT
 };
 /* "exact", "no_identities", "identity_table_full", "destination_table_full",
- * "reused_between_readings", "over_active_opens", "interval_over_time_wait" */
+ * "reused_between_readings", "over_active_opens", "interval_over_time_wait",
+ * "opens_not_seen" */
 const char *tt_rate_why_name(enum tt_rate_why v);
 int tt_rate_why_from_name(const char *s);
 /* The same in words, for text and findings. */
@@ -164,8 +166,9 @@ void tt_forecast_exhaustion(struct tt_forecast *fc, const uint32_t *tw_left);
  * Tcp.ActiveOpens counts and no census saw were made and gone between the
  * readings; as many as TcpExt.TWRecycled rose are given to the
  * destinations tcp_tw_reuse applies to, in proportion to their rates (an
- * estimate).  More opens seen than the counter counts are scaled down to
- * it, so that no rate is one the counters contradict.
+ * estimate); where more are left, every rate may be low, and says so.
+ * More opens seen than the counter counts are scaled down to it, so that
+ * no rate is one the counters contradict.
  */
 void tt_rates_forecast(struct tt_rates *r, const struct tt_snapshot *snap);
 
