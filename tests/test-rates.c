@@ -233,6 +233,9 @@ test_rates_settle(void **state)
 	assert_int_equal(r.dest[0].why, TT_RW_REUSED);
 	assert_true(near(r.dest[1].new_per_s, 100));
 	assert_int_equal(r.dest[1].why, TT_RW_EXACT);
+	/* settled twice is settled once */
+	tt_rates_forecast(&r, &snap);
+	assert_true(near(r.dest[0].new_per_s, 400));
 	/* only 50 reused: only 50 given, and the other 250 could be
 	 * anyone's: the other destination's rate may be low, and says so */
 	set_ctr(b, TT_CTR_TW_RECYCLED, 50);

@@ -132,7 +132,8 @@ rate_dest(const struct tt_census *before, const struct tt_census *after,
 	}
 	entered = (double)d->count - n0 + gone;
 	closed = (double)dest_tw(d) - tw0 + gone;
-	rd->entered = entered > 0 ? entered : 0;
+	rd->entered = rd->seen = entered > 0 ? entered : 0;
+	rd->seen_why = rd->why;
 	rd->new_per_s = rd->entered / seconds;
 	rd->time_wait_per_s = closed > 0 ? closed / seconds : 0;
 }
@@ -282,8 +283,6 @@ dest_set(struct tt_rate_dest *d, double entered, double seconds, enum tt_rate_wh
 {
 	d->entered = entered;
 	d->new_per_s = entered / seconds;
-	if (d->time_wait_per_s > d->new_per_s)
-		d->time_wait_per_s = d->new_per_s;
 	d->why = why;
 }
 
@@ -326,9 +325,13 @@ settle(struct tt_rates *r, const bool *reuse_on, double tw_len)
 	double give, weight = 0;
 	size_t n = 0;
 
-	for (size_t i = 0; r->seconds >= tw_len && i < r->ndest; i++)
-		if (r->dest[i].why == TT_RW_EXACT)
-			r->dest[i].why = TT_RW_LONG_INTERVAL;
+	for (size_t i = 0; i < r->ndest; i++) {
+		struct tt_rate_dest *d = &r->dest[i];
+
+		dest_set(d, d->seen, r->seconds, d->seen_why);
+		if (r->seconds >= tw_len && d->why == TT_RW_EXACT)
+			d->why = TT_RW_LONG_INTERVAL;
+	}
 	if (!r->have[TT_CTR_ACTIVE_OPENS] || settle_over(r) || !r->crosschecked ||
 	    r->opens_unseen <= 0)
 		return;

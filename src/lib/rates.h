@@ -79,6 +79,10 @@ struct tt_rate_dest {
 	uint64_t left;              /* its sockets of the earlier census gone from the later */
 	double entered;             /* connections opened to it between the readings */
 	enum tt_rate_why why;       /* TT_RW_EXACT, or why new_per_s is an estimate */
+	/* entered and why as the sockets told them, before tt_rates_forecast()
+	 * settled them against the counters (so that settling twice is once) */
+	double seen;
+	enum tt_rate_why seen_why;
 	struct tt_forecast fc;
 };
 
