@@ -833,7 +833,7 @@ test_identities_sort(void **state)
 			tt_census_keep_id(c, &c->dest[0], ck, (uint16_t)rand_r(&seed),
 			    (uint16_t)(rand_r(&seed) % 3));
 		}
-		want = malloc(n * sizeof(*want));
+		want = calloc(n + 1, sizeof(*want));
 		assert_non_null(want);
 		memcpy(want, c->id, n * sizeof(*want));
 		qsort(want, n, sizeof(*want), id_cmp);
