@@ -31,6 +31,16 @@ clock_s(clockid_t id)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A seeded pseudo-random number (xorshift64*). */
+static uint32_t
+next_rand(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return (uint32_t)((*s * 0x2545f4914f6cdd1dULL) >> 32);
+}
+
 static int
 id_cmp(const void *a, const void *b)
 {
@@ -105,11 +115,11 @@ sorts(const struct tt_ctx *ctx, int reps, double *radix, double *qs)
 		return -1;
 	}
 	for (int i = 0; i < reps; i++) {
-		unsigned seed = (unsigned)i + 1;
+		uint64_t seed = (uint64_t)i + 1;
 		double t;
 
 		for (size_t k = c->nid; k > 1; k--) {
-			size_t j = (size_t)rand_r(&seed) % k;
+			size_t j = (size_t)next_rand(&seed) % k;
 			struct tt_census_id x = c->id[k - 1];
 
 			c->id[k - 1] = c->id[j];

@@ -803,6 +803,16 @@ test_identities(void **state)
 	tt_census_free(c);
 }
 
+/* A seeded pseudo-random number (xorshift64*). */
+static uint32_t
+next_rand(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return (uint32_t)((*s * 0x2545f4914f6cdd1dULL) >> 32);
+}
+
 static int
 id_cmp(const void *a, const void *b)
 {
@@ -815,23 +825,23 @@ id_cmp(const void *a, const void *b)
 static void
 test_identities_sort(void **state)
 {
-	unsigned seed = 20261206;
+	uint64_t seed = 20261206;
 
 	(void)state;
 	for (int round = 0; round < 20; round++) {
 		struct tt_census *c = new_census(40000, 40999);
 		struct tt_census_id *want;
-		size_t n = 1 + (size_t)rand_r(&seed) % 5000;
+		size_t n = 1 + (size_t)next_rand(&seed) % 5000;
 
 		c->keep_ids = true;
 		tt_census_count(c, AF_INET, TT_CS_ESTABLISHED, false,
 		    (const uint8_t *)"\x0a\0\0\x01", 40000, 80);
 		for (size_t i = 0; i < n; i++) {
-			uint64_t ck = (uint64_t)rand_r(&seed) << (round % 3 == 0 ? 33 : 0) ^
-			    (uint64_t)rand_r(&seed) % (round % 2 ? 64 : 1u << 30);
+			uint64_t ck = (uint64_t)next_rand(&seed) << (round % 3 == 0 ? 33 : 0) ^
+			    (uint64_t)next_rand(&seed) % (round % 2 ? 64 : 1u << 30);
 
-			tt_census_keep_id(c, &c->dest[0], ck, (uint16_t)rand_r(&seed),
-			    (uint16_t)(rand_r(&seed) % 3));
+			tt_census_keep_id(c, &c->dest[0], ck, (uint16_t)next_rand(&seed),
+			    (uint16_t)(next_rand(&seed) % 3));
 		}
 		want = calloc(n + 1, sizeof(*want));
 		assert_non_null(want);
