@@ -55,12 +55,12 @@ cmd_snapshot_twice(struct cmd_env *env, unsigned what, const struct tt_threshold
 	double t0, t1;
 	int r;
 
-	r = cmd_snapshot(env, NULL, TT_GATHER_CENSUS, thr, &first);
+	r = cmd_snapshot(env, NULL, TT_GATHER_CENSUS | TT_GATHER_SOCKET_IDS, thr, &first);
 	if (r != 0)
 		return r;
 	t0 = cmd_now();
 	cmd_sleep(interval);
-	r = cmd_snapshot(env, NULL, what, thr, snap);
+	r = cmd_snapshot(env, NULL, what | TT_GATHER_SOCKET_IDS, thr, snap);
 	t1 = cmd_now();
 	if (r == 0 && first.census != NULL && snap->census != NULL) {
 		snap->rates = malloc(sizeof(*snap->rates));

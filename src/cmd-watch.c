@@ -106,10 +106,20 @@ watch_line(FILE *f, const struct tt_census *c, const struct tt_rates *r)
 	    tt_rate_per_s(r, TT_CTR_ACTIVE_OPENS), tt_rate_per_s(r, TT_CTR_PASSIVE_OPENS),
 	    tt_rate_per_s(r, TT_CTR_ATTEMPT_FAILS), tt_rate_per_s(r, TT_CTR_ESTAB_RESETS),
 	    tt_rate_per_s(r, TT_CTR_TW_OVERFLOW), tt_rate_per_s(r, TT_CTR_LISTEN_OVERFLOWS));
-	if (r->ndest > 0)
-		fprintf(f, " top %s %.1f/s %.0f%%",
-		    tt_census_dest_str(&r->dest[0].dest, ds, sizeof(ds)), r->dest[0].new_per_s,
-		    r->dest[0].fc.use_pct);
+	if (r->ndest > 0) {
+		const struct tt_rate_dest *d = &r->dest[0];
+		char out[32];
+
+		fprintf(f, " top %s %s%.1f/s %.0f%%", tt_census_dest_str(&d->dest, ds, sizeof(ds)),
+		    d->why == TT_RW_EXACT ? "" : "~", d->new_per_s, d->fc.use_pct);
+		if (d->fc.exhausted)
+			fprintf(f, " exhausted now (%" PRIu64 " of %" PRIu64 " ports held)",
+			    d->fc.live + d->fc.time_wait, d->fc.available);
+		else if (d->fc.to_exhaustion >= 0)
+			fprintf(f, " runs out in %s", out_runs_out(&d->fc, out, sizeof(out)));
+		if (d->why != TT_RW_EXACT)
+			fprintf(f, " (estimate: %s)", tt_rate_why_name(d->why));
+	}
 	fputc('\n', f);
 }
 
@@ -173,7 +183,7 @@ watch_print(
 static int
 watch_take(struct cmd_env *env, const struct tt_thresholds *thr, struct tt_snapshot *snap)
 {
-	int r = cmd_snapshot(env, NULL, TT_GATHER_CENSUS, thr, snap);
+	int r = cmd_snapshot(env, NULL, TT_GATHER_CENSUS | TT_GATHER_SOCKET_IDS, thr, snap);
 
 	if (r == 0 && snap->census == NULL) {
 		tt_snapshot_free(snap);

@@ -39,6 +39,10 @@
  *   tcptune_destination_new_per_second{rank,destination}      with --interval
  *   tcptune_destination_fails_at_per_second{rank,destination} with --interval
  *   tcptune_destination_port_use_ratio{rank,destination}      with --interval
+ *   tcptune_destination_seconds_to_exhaustion{rank,destination} with --interval:
+ *                                                    0 exhausted now, +Inf not at this rate
+ *   tcptune_destination_ports_exhausted{rank,destination}     with --interval: 1 or 0
+ *   tcptune_destination_rate_exact{rank,destination} with --interval: 1 exact, 0 estimate
  *
  * sockstat's counts but the host's orphans are left to node_exporter's
  * sockstat collector.
@@ -51,6 +55,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -452,7 +457,33 @@ dest_sample(FILE *f, const char *metric, size_t rank, const struct tt_census_des
 	fprintf(f, "%s{", metric);
 	label(f, "rank", rk, true);
 	label(f, "destination", tt_census_dest_str(d, ds, sizeof(ds)), false);
-	fprintf(f, "} %.6g\n", v);
+	if (isinf(v))
+		fputs(v > 0 ? "} +Inf\n" : "} -Inf\n", f);
+	else
+		fprintf(f, "} %.6g\n", v);
+}
+
+/* When each destination's ports run out, and whether its rate is exact. */
+static void
+dest_forecast_metrics(FILE *f, const struct tt_rates *r, size_t nr)
+{
+	family(f, "tcptune_destination_seconds_to_exhaustion",
+	    "Seconds until no local port to it is left at the measured rate: 0 exhausted now, "
+	    "+Inf not at this rate.");
+	for (size_t i = 0; i < nr; i++)
+		dest_sample(f, "tcptune_destination_seconds_to_exhaustion", i, &r->dest[i].dest,
+		    r->dest[i].fc.to_exhaustion >= 0 ? r->dest[i].fc.to_exhaustion : INFINITY);
+	family(f, "tcptune_destination_ports_exhausted",
+	    "1 when every local port to it is held now: connect() fails with EADDRNOTAVAIL.");
+	for (size_t i = 0; i < nr; i++)
+		dest_sample(f, "tcptune_destination_ports_exhausted", i, &r->dest[i].dest,
+		    r->dest[i].fc.exhausted ? 1 : 0);
+	family(f, "tcptune_destination_rate_exact",
+	    "1 when its rate is exact (every socket told apart in both readings), 0 for an "
+	    "estimate.");
+	for (size_t i = 0; i < nr; i++)
+		dest_sample(f, "tcptune_destination_rate_exact", i, &r->dest[i].dest,
+		    r->dest[i].why == TT_RW_EXACT ? 1 : 0);
 }
 
 static void
@@ -489,6 +520,7 @@ dest_metrics(FILE *f, const struct tt_census *c, const struct tt_rates *r)
 	for (size_t i = 0; i < nr; i++)
 		dest_sample(f, "tcptune_destination_port_use_ratio", i, &r->dest[i].dest,
 		    r->dest[i].fc.use_pct / 100);
+	dest_forecast_metrics(f, r, nr);
 }
 
 #define PROM_OWNERS 5 /* CLOSE_WAIT owners written, busiest first */

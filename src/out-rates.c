@@ -50,6 +50,49 @@ counters_text(FILE *f, const struct tt_rates *r)
 	}
 }
 
+const char *
+out_runs_out(const struct tt_forecast *fc, char *buf, size_t len)
+{
+	char age[32];
+
+	if (fc->exhausted)
+		snprintf(buf, len, "now");
+	else if (fc->to_exhaustion < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%s", out_age(fc->to_exhaustion, age, sizeof(age)));
+	return buf;
+}
+
+/* What a destination's figures rest on: an estimate's reason, an
+ * exhaustion's evidence. */
+static void
+dest_notes(FILE *f, const struct tt_rates *r, const struct tt_rate_dest *d)
+{
+	char ds[64], age[32];
+
+	tt_census_dest_str(&d->dest, ds, sizeof(ds));
+	if (d->fc.exhausted) {
+		fprintf(f, "%s: exhausted now: %" PRIu64 " of %" PRIu64 " ports held", ds,
+		    d->fc.live + d->fc.time_wait, d->fc.available);
+		if (r->have[TT_CTR_ACTIVE_OPENS])
+			fprintf(f, ", Tcp.ActiveOpens %+" PRId64 " over %.1f s",
+			    (int64_t)r->delta[TT_CTR_ACTIVE_OPENS], r->seconds);
+		fprintf(f,
+		    "; connect() to it fails with EADDRNOTAVAIL until a port is free. "
+		    "The application's own connect() failures are not visible to the "
+		    "census: the rate it tries is not known, only the %.1f/s that got a "
+		    "port.\n",
+		    d->new_per_s);
+	} else if (d->fc.to_exhaustion >= 0) {
+		fprintf(f, "%s: ports run out in about %s at %.1f/s\n", ds,
+		    out_age(d->fc.to_exhaustion, age, sizeof(age)), d->new_per_s);
+	}
+	if (d->why != TT_RW_EXACT)
+		fprintf(
+		    f, "%s: ~ the rate is an estimate: %s\n", ds, tt_rate_why_text_name(d->why));
+}
+
 static void
 dests_text(FILE *f, const struct tt_rates *r)
 {
@@ -57,21 +100,31 @@ dests_text(FILE *f, const struct tt_rates *r)
 		fprintf(f, "(no outgoing connections on ephemeral ports)\n");
 		return;
 	}
-	fprintf(f, "%-40s %9s %9s %7s %7s %9s %9s %6s\n", "DESTINATION", "NEW/S", "TW/S", "HELD",
-	    "PORTS", "SUSTAINS", "FAILS_AT", "USE");
+	fprintf(f, "%-40s %9s %9s %7s %7s %9s %9s %6s %8s\n", "DESTINATION", "NEW/S", "TW/S",
+	    "HELD", "PORTS", "SUSTAINS", "FAILS_AT", "USE", "RUNS_OUT");
 	for (size_t i = 0; i < r->ndest; i++) {
 		const struct tt_rate_dest *d = &r->dest[i];
-		char ds[64];
+		char ds[64], out[32];
 
-		fprintf(f, "%-40s %9.1f %9.1f %7" PRIu64 " %7" PRIu64 " %9.1f %9.1f %5.0f%%\n",
-		    tt_census_dest_str(&d->dest, ds, sizeof(ds)), d->new_per_s, d->time_wait_per_s,
-		    d->fc.live + d->fc.time_wait, d->fc.available, d->fc.sustain, d->fc.fails_at,
-		    d->fc.use_pct);
+		fprintf(f,
+		    "%-40s %c%8.1f %9.1f %7" PRIu64 " %7" PRIu64 " %9.1f %9.1f %5.0f%% %8s\n",
+		    tt_census_dest_str(&d->dest, ds, sizeof(ds)), d->why == TT_RW_EXACT ? ' ' : '~',
+		    d->new_per_s, d->time_wait_per_s, d->fc.live + d->fc.time_wait, d->fc.available,
+		    d->fc.sustain, d->fc.fails_at, d->fc.use_pct,
+		    out_runs_out(&d->fc, out, sizeof(out)));
 	}
 	fprintf(f,
 	    "(SUSTAINS: new connections per second the ports allow with each held %.0f s in "
-	    "TIME_WAIT; FAILS_AT: the same with tcp_tw_reuse where it applies)\n",
+	    "TIME_WAIT; FAILS_AT: the same with tcp_tw_reuse where it applies; RUNS_OUT: when "
+	    "no port is left at this rate; ~: an estimate)\n",
 	    r->dest[0].fc.time_wait_len);
+	for (size_t i = 0; i < r->ndest; i++)
+		dest_notes(f, r, &r->dest[i]);
+	if (r->crosschecked && r->opens_unseen > 0)
+		fprintf(f,
+		    "Tcp.ActiveOpens counts %" PRId64 " opens more than the sockets seen: "
+		    "opened and gone between the readings, or on a port outside the range\n",
+		    r->opens_unseen);
 }
 
 static void
@@ -126,6 +179,11 @@ forecast_json(struct json *j, const struct tt_forecast *fc)
 	json_bool(j, "tw_reuse_applies", fc->reuse_on);
 	json_num(j, "fails_at_per_second", fc->fails_at);
 	json_num(j, "use_pct", fc->use_pct);
+	json_bool(j, "exhausted_now", fc->exhausted);
+	if (fc->to_exhaustion >= 0)
+		json_num(j, "seconds_to_exhaustion", fc->to_exhaustion);
+	else
+		json_null(j, "seconds_to_exhaustion");
 	json_obj_end(j);
 }
 
@@ -141,6 +199,11 @@ dests_json(struct json *j, const struct tt_rates *r)
 		json_str(j, "destination", tt_census_dest_str(&d->dest, ds, sizeof(ds)));
 		json_num(j, "new_per_second", d->new_per_s);
 		json_num(j, "time_wait_per_second", d->time_wait_per_s);
+		json_bool(j, "exact", d->why == TT_RW_EXACT);
+		if (d->why == TT_RW_EXACT)
+			json_null(j, "estimate_reason");
+		else
+			json_str(j, "estimate_reason", tt_rate_why_name(d->why));
 		forecast_json(j, &d->fc);
 		json_obj_end(j);
 	}
@@ -176,6 +239,13 @@ out_rates_json(struct json *j, const struct tt_rates *r)
 	json_obj_begin(j, "rates");
 	json_str(j, "source", r->measured ? "interval" : "last_check");
 	json_num(j, "seconds", r->seconds);
+	if (r->measured && r->to > 0) {
+		json_num(j, "monotonic_from", r->from);
+		json_num(j, "monotonic_to", r->to);
+	} else {
+		json_null(j, "monotonic_from");
+		json_null(j, "monotonic_to");
+	}
 	json_obj_begin(j, "counters");
 	for (int i = 0; i < TT_CTR__COUNT; i++) {
 		char name[64];
@@ -192,6 +262,13 @@ out_rates_json(struct json *j, const struct tt_rates *r)
 	if (r->measured) {
 		json_int(j, "time_wait_delta", r->time_wait_delta);
 		json_int(j, "close_wait_delta", r->close_wait_delta);
+		if (r->crosschecked) {
+			json_int(j, "opens_seen", r->opens_seen);
+			json_int(j, "opens_not_seen", r->opens_unseen);
+		} else {
+			json_null(j, "opens_seen");
+			json_null(j, "opens_not_seen");
+		}
 		dests_json(j, r);
 	}
 	json_obj_end(j);

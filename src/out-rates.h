@@ -14,6 +14,8 @@
 const char *out_age(double seconds, char *buf, size_t len);
 /* "over 2.0 s", "since the last check 10 min ago" */
 const char *out_rates_span(const struct tt_rates *r, char *buf, size_t len);
+/* When a destination's ports run out: "now", "26 s", "-" (not at this rate). */
+const char *out_runs_out(const struct tt_forecast *fc, char *buf, size_t len);
 /* The RATES section (nothing when r is NULL). */
 void out_rates_text(FILE *f, const struct tt_rates *r);
 /* "rates": the object, or null. */

@@ -28,10 +28,19 @@ tests_ct_fill_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
 tests_ct_fill_LDADD = $(LIBMNL_LIBS)
 tests_fd_hold_SOURCES = tests/fd-hold.c
 tests_owner_floor_SOURCES = tests/owner-floor.c
-EXTRA_DIST += tests/census-bench.sh tests/ct-bench.sh tests/owner-bench.sh tests/netns-bench.sh
+EXTRA_DIST += tests/census-bench.sh tests/ct-bench.sh tests/owner-bench.sh tests/netns-bench.sh \
+    tests/rates-bench.sh
 
-.PHONY: bench bench-census bench-conntrack bench-owners bench-netns
-bench: bench-census bench-conntrack bench-owners bench-netns
+.PHONY: bench bench-census bench-conntrack bench-owners bench-netns bench-rates
+bench: bench-census bench-conntrack bench-owners bench-netns bench-rates
+check_PROGRAMS += tests/rates-timeit
+tests_rates_timeit_SOURCES = tests/rates-timeit.c
+tests_rates_timeit_CFLAGS = $(TEST_CFLAGS)
+tests_rates_timeit_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_rates_timeit_LDADD = $(TEST_LDADD)
+bench-rates: src/tcptune tests/census-sockets tests/census-timeit tests/rates-timeit
+	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
+	    $(SHELL) $(srcdir)/tests/rates-bench.sh
 bench-netns: src/tcptune tests/census-sockets tests/census-floor tests/owner-floor tests/census-timeit
 	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
 	    $(SHELL) $(srcdir)/tests/netns-bench.sh
@@ -47,11 +56,13 @@ bench-census: src/tcptune tests/census-sockets tests/census-floor tests/census-t
 
 # Rates over two readings, the port forecast, the counters file; and the
 # rates against real connections in a private network namespace.
-check_PROGRAMS += tests/test-rates tests/churn
-TESTS += tests/test-rates tests/rates-netns.sh
-dist_check_SCRIPTS += tests/rates-netns.sh
+check_PROGRAMS += tests/test-rates tests/churn tests/rate-client
+TESTS += tests/test-rates tests/rates-netns.sh tests/rates-exact.sh
+dist_check_SCRIPTS += tests/rates-netns.sh tests/rates-exact.sh
 tests_test_rates_SOURCES = tests/test-rates.c
 tests_test_rates_CFLAGS = $(TEST_CFLAGS)
 tests_test_rates_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_rates_LDADD = $(TEST_LDADD)
 tests_churn_SOURCES = tests/churn.c
+tests_rate_client_SOURCES = tests/rate-client.c
+tests_rate_client_LDADD = -lm

@@ -91,6 +91,14 @@ check "the busiest destination, ranked" \
 	grep -q '^tcptune_destination_sockets{rank="1",destination="127.0.0.1:5000"} ' "$tmp/prom"
 check "its forecast" \
 	grep -q '^tcptune_destination_fails_at_per_second{rank="1",destination="127.0.0.1:5000"} ' "$tmp/prom"
+# The client has stopped: no new connections, so the ports never run out
+# (+Inf), none is exhausted, and the rate (0) is exact.
+check "time to exhaustion: +Inf at no new connections" \
+	grep -q '^tcptune_destination_seconds_to_exhaustion{rank="1",destination="127.0.0.1:5000"} +Inf$' "$tmp/prom"
+check "not exhausted" \
+	grep -q '^tcptune_destination_ports_exhausted{rank="1",destination="127.0.0.1:5000"} 0$' "$tmp/prom"
+check "the rate exact" \
+	grep -q '^tcptune_destination_rate_exact{rank="1",destination="127.0.0.1:5000"} 1$' "$tmp/prom"
 check "the rate of a counter" \
 	grep -q '^tcptune_netstat_rate_per_second{counter="Tcp_ActiveOpens"} ' "$tmp/prom"
 if PROMTOOL=$(promtool_path); then

@@ -504,6 +504,31 @@ test_port_forecast(void **state)
 	rates_to(x, before, 2.0);
 	assert_int_equal(run(x, "census_port_forecast")->sev, TT_SEV_OK);
 	free(x->snap.rates);
+	/* Without reuse, 23/s; 954 ports free, and the 46 in TIME_WAIT (their
+	 * timers at 0 s) back within a second: 1000 ports in 43 s. */
+	setkey(x, TT_K_TW_REUSE, 0, 0, 1);
+	rates_to(x, before, 2.0);
+	f = run(x, "census_port_forecast");
+	assert_non_null(strstr(f->message, "its ports run out in about 43 s"));
+	free(x->snap.rates);
+	/* Every port held, in both readings, and Tcp.ActiveOpens flat: the
+	 * timers' prediction of ports freed and taken again is contradicted
+	 * by the counter, so no rate; the ports are exhausted now. */
+	tt_census_init(before, 40000, 40999);
+	tt_census_init(x->c, 40000, 40999);
+	add_n(before, 1000, TT_CS_TIME_WAIT, true, "10.0.0.5", 5432, 40000, 0);
+	add_n(x->c, 1000, TT_CS_TIME_WAIT, true, "10.0.0.5", 5432, 40000, 0);
+	before->have[TT_CTR_ACTIVE_OPENS] = x->c->have[TT_CTR_ACTIVE_OPENS] = true;
+	before->counter[TT_CTR_ACTIVE_OPENS] = x->c->counter[TT_CTR_ACTIVE_OPENS] = 7000;
+	rates_to(x, before, 2.0);
+	assert_true(x->snap.rates->dest[0].new_per_s == 0);
+	f = run(x, "census_port_forecast");
+	assert_int_equal(f->sev, TT_SEV_CRITICAL);
+	assert_non_null(strstr(f->message, "the ports to 10.0.0.5:5432 are exhausted now"));
+	assert_non_null(strstr(f->evidence, "1000 of 1000 ports held"));
+	assert_non_null(strstr(f->evidence, "Tcp.ActiveOpens +0 over 2.0 s"));
+	assert_non_null(strstr(f->evidence, "connect() failures are not visible to the census"));
+	free(x->snap.rates);
 	x->snap.rates = NULL;
 	free(before);
 }

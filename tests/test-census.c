@@ -101,6 +101,33 @@ put_detail(struct buf *b, int state, int timer, uint32_t expires, uint32_t rq, u
 	b->len += NLMSG_ALIGN(len);
 }
 
+/* Appends an outgoing socket with its cookie and timer. */
+static void
+put_id(struct buf *b, int family, int state, const char *dst, uint16_t sport, uint16_t dport,
+    uint64_t cookie, uint32_t expires)
+{
+	struct nlmsghdr h = { 0 };
+	struct inet_diag_msg m = { 0 };
+	size_t len = NLMSG_LENGTH(sizeof(m));
+
+	h.nlmsg_len = (uint32_t)len;
+	h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	m.idiag_family = (uint8_t)family;
+	m.idiag_state = (uint8_t)state;
+	m.idiag_timer = state == TT_CS_TIME_WAIT ? 3 : 0;
+	m.idiag_expires = expires;
+	m.id.idiag_sport = htons(sport);
+	m.id.idiag_dport = htons(dport);
+	m.id.idiag_cookie[0] = (uint32_t)cookie;
+	m.id.idiag_cookie[1] = (uint32_t)(cookie >> 32);
+	assert_int_equal(inet_pton(family, dst, m.id.idiag_dst), 1);
+	assert_true(b->len + NLMSG_ALIGN(len) <= sizeof(b->b));
+	memset(b->b + b->len, 0, NLMSG_ALIGN(len));
+	memcpy(b->b + b->len, &h, sizeof(h));
+	memcpy(b->b + b->len + NLMSG_HDRLEN, &m, sizeof(m));
+	b->len += NLMSG_ALIGN(len);
+}
+
 static void
 put_done(struct buf *b, int32_t err)
 {
@@ -731,11 +758,110 @@ test_owners_other_processes(void **state)
 	tt_ctx_free(ctx);
 }
 
+/*
+ * Socket identities for exact rates: the cookie as sock_diag gives it
+ * (two 32-bit halves), only sockets counted towards a destination, one
+ * address hash for an IPv4 peer and the same peer v4-mapped, sorted by
+ * cookie; TIME_WAIT timers by whole seconds per destination; and a table
+ * that stops at its cap and says so.
+ */
+static void
+test_identities(void **state)
+{
+	struct tt_census *c = new_census(40000, 40999);
+	struct buf b = { .len = 0 };
+	bool done = false;
+
+	(void)state;
+	c->keep_ids = true;
+	put_id(&b, AF_INET, TT_CS_TIME_WAIT, "10.0.0.5", 40001, 443, 0x500000007ULL, 59500);
+	put_id(&b, AF_INET6, TT_CS_ESTABLISHED, "::ffff:10.0.0.5", 40002, 443, 3, 0);
+	put_id(&b, AF_INET, TT_CS_TIME_WAIT, "10.0.0.5", 40003, 443, 9, 70000);
+	put_id(&b, AF_INET, TT_CS_ESTABLISHED, "10.0.0.6", 8080, 50000, 11, 0); /* not ours */
+	put_id(&b, AF_INET, TT_CS_LISTEN, "0.0.0.0", 40004, 0, 12, 0);
+	put_done(&b, 0);
+	assert_int_equal(tt_census_decode(c, b.b, b.len, &done), 0);
+	assert_true(done);
+	assert_int_equal(c->nid, 3);
+	assert_int_equal(c->ndest, 1);
+	tt_census_ids_sort(c);
+	assert_true(c->id[0].cookie == 3 && c->id[0].sport == 40002);
+	assert_true(c->id[1].cookie == 9 && c->id[1].sport == 40003);
+	assert_true(c->id[2].cookie == 0x500000007ULL && c->id[2].dport == 443);
+	assert_true(c->id[0].dest_hash == c->id[2].dest_hash);
+	assert_true(c->id[0].dest_hash == c->dest[0].id_hash);
+	assert_int_equal(c->dest[0].tw_left[59], 1);
+	assert_int_equal(c->dest[0].tw_left[TT_CENSUS_TW_BUCKETS - 1], 1);
+	assert_true(tt_census_ids_complete(c));
+	/* Past the cap: counted, not kept, and the table says it is not
+	 * complete. */
+	for (uint64_t i = c->nid; i <= TT_CENSUS_ID_CAP; i++)
+		tt_census_keep_id(c, &c->dest[0], 100 + i, 40010, 443);
+	assert_int_equal(c->nid, TT_CENSUS_ID_CAP);
+	assert_int_equal(c->ids_dropped, 1);
+	assert_false(tt_census_ids_complete(c));
+	tt_census_free(c);
+}
+
+/* A seeded pseudo-random number (xorshift64*). */
+static uint32_t
+next_rand(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return (uint32_t)((*s * 0x2545f4914f6cdd1dULL) >> 32);
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return tt_census_id_cmp(a, b);
+}
+
+/* The census's sort (radix on the cookie, then runs of one cookie) gives
+ * qsort()'s order, over seeded random identities: cookies small and
+ * large, some repeated with other ports. */
+static void
+test_identities_sort(void **state)
+{
+	uint64_t seed = 20261206;
+
+	(void)state;
+	for (int round = 0; round < 20; round++) {
+		struct tt_census *c = new_census(40000, 40999);
+		struct tt_census_id *want;
+		size_t n = 1 + (size_t)next_rand(&seed) % 5000;
+
+		c->keep_ids = true;
+		tt_census_count(c, AF_INET, TT_CS_ESTABLISHED, false,
+		    (const uint8_t *)"\x0a\0\0\x01", 40000, 80);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t ck = (uint64_t)next_rand(&seed) << (round % 3 == 0 ? 33 : 0) ^
+			    (uint64_t)next_rand(&seed) % (round % 2 ? 64 : 1u << 30);
+
+			tt_census_keep_id(c, &c->dest[0], ck, (uint16_t)next_rand(&seed),
+			    (uint16_t)(next_rand(&seed) % 3));
+		}
+		want = calloc(n + 1, sizeof(*want));
+		assert_non_null(want);
+		memcpy(want, c->id, n * sizeof(*want));
+		qsort(want, n, sizeof(*want), id_cmp);
+		tt_census_ids_sort(c);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(tt_census_id_cmp(&want[i], &c->id[i]), 0);
+		free(want);
+		tt_census_free(c);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_states),
+		cmocka_unit_test(test_identities),
+		cmocka_unit_test(test_identities_sort),
 		cmocka_unit_test(test_decode_detail),
 		cmocka_unit_test(test_age_buckets),
 		cmocka_unit_test(test_decode_split_and_errors),

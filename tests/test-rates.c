@@ -82,32 +82,237 @@ test_counters(void **state)
 	free(b);
 }
 
+/* One socket to ip:port from local port lport, with its cookie; a
+ * TIME_WAIT one (st 6) with left_ms on its timer. */
+static void
+add_id(struct tt_census *c, const char *ip, uint16_t port, int st, uint16_t lport, uint64_t cookie,
+    uint32_t left_ms)
+{
+	uint8_t a[16] = { 0 };
+	struct tt_census_sock s = { .family = AF_INET,
+		.state = st,
+		.timer = st == 6 ? 3 : 0,
+		.expires_ms = left_ms,
+		.dst = a,
+		.sport = lport,
+		.dport = port,
+		.cookie = cookie,
+		.idle_ms = UINT32_MAX };
+
+	assert_int_equal(inet_pton(AF_INET, ip, a), 1);
+	tt_census_add_sock(c, &s);
+}
+
+static struct tt_census *
+new_census_ids(void)
+{
+	struct tt_census *c = new_census();
+
+	c->keep_ids = true;
+	return c;
+}
+
+static bool
+near(double v, double want)
+{
+	return v > want - 0.01 && v < want + 0.01;
+}
+
+static void
+setkey(struct tt_snapshot *s, enum tt_key_id k, long long a, long long b, int n)
+{
+	s->sysctl[k].state = TT_ST_OK;
+	s->sysctl[k].val.n = n;
+	s->sysctl[k].val.v[0] = a;
+	s->sysctl[k].val.v[1] = b;
+}
+
 static void
 test_dest_rates(void **state)
 {
-	struct tt_census *a = new_census(), *b = new_census();
-	unsigned lp = 0;
+	struct tt_census *a = new_census_ids(), *b = new_census_ids();
 	struct tt_rates r;
 
 	(void)state;
-	/* 60 in TIME_WAIT before; 10 s later 110: 50 more, and 10 of the
-	 * first 60 (10/60 of them) left meanwhile, so 60 entered: 6/s.
-	 * ESTABLISHED from 5 to 25: 2/s more opened and still open. */
-	add_socks(a, "10.0.0.5", 5432, 6, 60, &lp);
-	add_socks(a, "10.0.0.5", 5432, 1, 5, &lp);
-	add_socks(b, "10.0.0.5", 5432, 6, 110, &lp);
-	add_socks(b, "10.0.0.5", 5432, 1, 25, &lp);
-	add_socks(b, "10.0.0.9", 80, 6, 3, &lp); /* new since */
-	set_ctr(b, TT_CTR_TW, 1);
+	/* 60 in TIME_WAIT and 5 open before; 10 s later 10 of the 60 are
+	 * gone, 60 more closed and 20 more are open: 80 opened, 8/s, however
+	 * late or early the timers said they would go. */
+	for (int i = 0; i < 60; i++)
+		add_id(a, "10.0.0.5", 5432, 6, (uint16_t)(40000 + i), 1 + i, 50000);
+	for (int i = 0; i < 5; i++)
+		add_id(a, "10.0.0.5", 5432, 1, (uint16_t)(40100 + i), 61 + i, 0);
+	for (int i = 10; i < 60; i++)
+		add_id(b, "10.0.0.5", 5432, 6, (uint16_t)(40000 + i), 1 + i, 40000);
+	for (int i = 0; i < 5; i++)
+		add_id(b, "10.0.0.5", 5432, 1, (uint16_t)(40100 + i), 61 + i, 0);
+	for (int i = 0; i < 60; i++)
+		add_id(b, "10.0.0.5", 5432, 6, (uint16_t)(40200 + i), 100 + i, 58000);
+	for (int i = 0; i < 20; i++)
+		add_id(b, "10.0.0.5", 5432, 1, (uint16_t)(40300 + i), 200 + i, 0);
+	/* A port of the first reading taken again (new cookie, same ports):
+	 * one gone, one new. */
+	add_id(a, "10.0.0.9", 80, 6, 40500, 300, 59000);
+	add_id(b, "10.0.0.9", 80, 6, 40500, 301, 59000);
+	tt_census_ids_sort(a);
+	tt_census_ids_sort(b);
+	set_ctr(a, TT_CTR_ACTIVE_OPENS, 1000);
+	set_ctr(b, TT_CTR_ACTIVE_OPENS, 1081);
 	tt_rates_compute(a, b, 10.0, &r);
 	assert_int_equal(r.ndest, 2);
 	assert_int_equal(r.dest[0].dest.port, 5432);
-	assert_true(r.dest[0].time_wait_per_s > 5.99 && r.dest[0].time_wait_per_s < 6.01);
-	assert_true(r.dest[0].new_per_s > 7.99 && r.dest[0].new_per_s < 8.01);
-	assert_true(r.dest[1].time_wait_per_s > 0.29 && r.dest[1].time_wait_per_s < 0.31);
-	assert_int_equal(r.time_wait_delta, 113 - 60);
+	assert_int_equal(r.dest[0].why, TT_RW_EXACT);
+	assert_int_equal(r.dest[0].left, 10);
+	assert_true(near(r.dest[0].new_per_s, 8));
+	assert_true(near(r.dest[0].time_wait_per_s, 6));
+	assert_int_equal(r.dest[1].left, 1);
+	assert_true(near(r.dest[1].new_per_s, 0.1));
+	assert_true(r.crosschecked);
+	assert_int_equal(r.opens_seen, 81);
+	assert_int_equal(r.opens_unseen, 0);
+	assert_int_equal(r.time_wait_delta, 111 - 61);
+	tt_census_free(a);
+	tt_census_free(b);
+}
+
+/* Without identities, what left TIME_WAIT is predicted from the timers:
+ * an estimate, and said to be one. */
+static void
+test_dest_rates_timers(void **state)
+{
+	struct tt_census *a = new_census(), *b = new_census();
+	struct tt_rates r;
+
+	(void)state;
+	/* 30 due within 2 s, 30 later; 2 s on, 50 in TIME_WAIT */
+	for (int i = 0; i < 60; i++)
+		add_id(a, "10.0.0.5", 5432, 6, (uint16_t)(40000 + i), 0, i < 30 ? 1500 : 30000);
+	for (int i = 0; i < 50; i++)
+		add_id(b, "10.0.0.5", 5432, 6, (uint16_t)(40100 + i), 0, 30000);
+	tt_rates_compute(a, b, 2.0, &r);
+	assert_int_equal(r.dest[0].why, TT_RW_NO_IDS);
+	assert_int_equal(r.dest[0].left, 30);
+	assert_true(near(r.dest[0].new_per_s, 10));
+	assert_false(r.crosschecked);
 	free(a);
 	free(b);
+}
+
+/* The sums set against Tcp.ActiveOpens: opens seen by no census go to
+ * where tcp_tw_reuse applies, as many as TIME_WAIT ports were reused; more
+ * seen than counted, or a flat counter, leave no rate it contradicts. */
+static void
+test_rates_settle(void **state)
+{
+	struct tt_census *a = new_census_ids(), *b = new_census_ids();
+	struct tt_snapshot snap;
+	struct tt_rates r;
+
+	(void)state;
+	memset(&snap, 0, sizeof(snap));
+	setkey(&snap, TT_K_LOCAL_PORT_RANGE, 40000, 40999, 2);
+	setkey(&snap, TT_K_TW_REUSE, 2, 0, 1);
+	setkey(&snap, TT_K_TIMESTAMPS, 1, 0, 1);
+	for (int i = 0; i < 100; i++) {
+		add_id(a, "127.0.0.1", 5000, 6, (uint16_t)(40000 + i), 1 + i, 59000);
+		add_id(b, "127.0.0.1", 5000, 6, (uint16_t)(40000 + i), 1000 + i, 59000);
+		add_id(b, "10.0.0.1", 80, 6, (uint16_t)(40200 + i), 2000 + i, 59000);
+	}
+	tt_census_ids_sort(a);
+	tt_census_ids_sort(b);
+	/* seen: 100 to loopback (all ports taken again), 100 to 10.0.0.1;
+	 * counted 500, 400 ports reused: loopback gets 300 more. */
+	set_ctr(a, TT_CTR_ACTIVE_OPENS, 0);
+	set_ctr(b, TT_CTR_ACTIVE_OPENS, 500);
+	set_ctr(a, TT_CTR_TW_RECYCLED, 0);
+	set_ctr(b, TT_CTR_TW_RECYCLED, 400);
+	tt_rates_compute(a, b, 1.0, &r);
+	assert_int_equal(r.opens_seen, 200);
+	assert_int_equal(r.opens_unseen, 300);
+	tt_rates_forecast(&r, &snap);
+	assert_int_equal(r.dest[0].dest.port, 5000);
+	assert_true(near(r.dest[0].new_per_s, 400));
+	assert_int_equal(r.dest[0].why, TT_RW_REUSED);
+	assert_true(near(r.dest[1].new_per_s, 100));
+	assert_int_equal(r.dest[1].why, TT_RW_EXACT);
+	/* settled twice is settled once */
+	tt_rates_forecast(&r, &snap);
+	assert_true(near(r.dest[0].new_per_s, 400));
+	/* only 50 reused: only 50 given, and the other 250 could be
+	 * anyone's: the other destination's rate may be low, and says so */
+	set_ctr(b, TT_CTR_TW_RECYCLED, 50);
+	tt_rates_compute(a, b, 1.0, &r);
+	tt_rates_forecast(&r, &snap);
+	assert_true(near(r.dest[0].new_per_s, 150));
+	assert_int_equal(r.dest[0].why, TT_RW_REUSED);
+	assert_true(near(r.dest[1].new_per_s, 100));
+	assert_int_equal(r.dest[1].why, TT_RW_UNSEEN);
+	/* reuse off (tcp_tw_reuse 0): nothing given, none exact */
+	setkey(&snap, TT_K_TW_REUSE, 0, 0, 1);
+	tt_rates_compute(a, b, 1.0, &r);
+	tt_rates_forecast(&r, &snap);
+	assert_true(near(r.dest[0].new_per_s, 100));
+	assert_int_equal(r.dest[0].why, TT_RW_UNSEEN);
+	setkey(&snap, TT_K_TW_REUSE, 2, 0, 1);
+	/* counted fewer than seen: scaled down to the counter */
+	set_ctr(b, TT_CTR_ACTIVE_OPENS, 100);
+	tt_rates_compute(a, b, 1.0, &r);
+	tt_rates_forecast(&r, &snap);
+	assert_true(near(r.dest[0].new_per_s + r.dest[1].new_per_s, 100));
+	assert_int_equal(r.dest[0].why, TT_RW_OVER_COUNTERS);
+	/* a flat counter: nothing opened, whatever the sockets say */
+	set_ctr(b, TT_CTR_ACTIVE_OPENS, 0);
+	tt_rates_compute(a, b, 1.0, &r);
+	tt_rates_forecast(&r, &snap);
+	assert_true(r.dest[0].new_per_s == 0 && r.dest[1].new_per_s == 0);
+	tt_census_free(a);
+	tt_census_free(b);
+}
+
+/* When the ports run out, from the ports held, the rate and when the
+ * TIME_WAIT timers fire. */
+static void
+test_exhaustion(void **state)
+{
+	uint32_t left[TT_CENSUS_TW_BUCKETS] = { 0 };
+	struct tt_forecast fc;
+
+	(void)state;
+	/* 256 of 1024 held, none free before a minute: 768 at 30/s */
+	left[55] = 256;
+	tt_forecast_compute(&fc, 1024, 0, 256, 30, 60, false, 1);
+	tt_forecast_exhaustion(&fc, left);
+	assert_false(fc.exhausted);
+	assert_true(near(fc.to_exhaustion, 25.6));
+	/* 1000 held, 500 of them freed within 5 s, 100/s: 24 free ports go
+	 * in 0.24 s, before any timer fires */
+	memset(left, 0, sizeof(left));
+	left[4] = 500;
+	left[50] = 500;
+	tt_forecast_compute(&fc, 1024, 0, 1000, 100, 60, false, 1);
+	tt_forecast_exhaustion(&fc, left);
+	assert_true(near(fc.to_exhaustion, 0.24));
+	/* 10/s: the 24 free ports go in 2.4 s, before the first timers
+	 * fire (4 to 5 s) */
+	tt_forecast_compute(&fc, 1024, 0, 1000, 10, 60, false, 1);
+	tt_forecast_exhaustion(&fc, left);
+	assert_true(near(fc.to_exhaustion, 2.4));
+	/* below what the range sustains and nothing held: never */
+	memset(left, 0, sizeof(left));
+	tt_forecast_compute(&fc, 1024, 0, 0, 10, 60, false, 1);
+	tt_forecast_exhaustion(&fc, left);
+	assert_true(fc.to_exhaustion < 0);
+	/* every port held: now, whatever the rate */
+	tt_forecast_compute(&fc, 1024, 24, 1000, 0, 60, false, 1);
+	tt_forecast_exhaustion(&fc, left);
+	assert_true(fc.exhausted);
+	assert_true(fc.to_exhaustion == 0);
+	/* reuse after 1 s: 1024 ports sustain 1024/s */
+	tt_forecast_compute(&fc, 1024, 0, 500, 300, 60, true, 1);
+	tt_forecast_exhaustion(&fc, left);
+	assert_true(fc.to_exhaustion < 0);
+	tt_forecast_compute(&fc, 1024, 0, 524, 2000, 60, true, 1);
+	tt_forecast_exhaustion(&fc, left);
+	assert_true(near(fc.to_exhaustion, 0.25));
 }
 
 static void
@@ -168,15 +373,6 @@ test_forecast(void **state)
 	tt_forecast_compute(&fc, 100, 200, 0, 1, 60, false, 1);
 	assert_true(fc.fails_at == 0);
 	assert_true(fc.use_pct >= 100);
-}
-
-static void
-setkey(struct tt_snapshot *s, enum tt_key_id k, long long a, long long b, int n)
-{
-	s->sysctl[k].state = TT_ST_OK;
-	s->sysctl[k].val.n = n;
-	s->sysctl[k].val.v[0] = a;
-	s->sysctl[k].val.v[1] = b;
 }
 
 static void
@@ -337,6 +533,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_dest_rates),
+		cmocka_unit_test(test_dest_rates_timers),
+		cmocka_unit_test(test_rates_settle),
+		cmocka_unit_test(test_exhaustion),
 		cmocka_unit_test(test_close_wait_growth),
 		cmocka_unit_test(test_forecast),
 		cmocka_unit_test(test_forecast_keys),

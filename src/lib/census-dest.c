@@ -7,10 +7,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "census.h"
+#include "census-internal.h"
 
 /* --- destinations: a space-saving heavy-hitters table ------------------ */
 
@@ -40,7 +41,22 @@ dest_unlink(struct tt_census *c, int16_t i)
 		*p = d->next;
 }
 
-static void
+/* FNV-1a over the family and address: what a socket's identity keeps of
+ * its destination's address. */
+static uint32_t
+addr_hash(uint8_t family, const uint8_t *addr)
+{
+	uint32_t h = 2166136261u ^ family;
+
+	h *= 16777619u;
+	for (int i = 0; i < 16; i++) {
+		h ^= addr[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static struct tt_census_dest *
 dest_add(struct tt_census *c, uint8_t family, const uint8_t *addr, uint16_t port, int state)
 {
 	unsigned b = dest_hash(family, addr, port);
@@ -79,6 +95,7 @@ dest_add(struct tt_census *c, uint8_t family, const uint8_t *addr, uint16_t port
 	d->family = family;
 	memcpy(d->addr, addr, 16);
 	d->port = port;
+	d->id_hash = addr_hash(family, addr);
 	d->next = c->dest_hash[b];
 	c->dest_hash[b] = i;
 found:
@@ -89,6 +106,131 @@ found:
 		d->fin_wait2++;
 	else if (state == TT_CS_SYN_SENT)
 		d->syn_sent++;
+	return d;
+}
+
+/* --- identities: which sockets are gone between two censuses ------------ */
+
+/* One socket's identity, while there is room; the table doubles as it
+ * fills, up to TT_CENSUS_ID_CAP. */
+void
+tt_census_keep_id(struct tt_census *c, const struct tt_census_dest *d, uint64_t cookie,
+    uint16_t sport, uint16_t dport)
+{
+	if (c->nid == c->id_alloc) {
+		size_t n = c->id_alloc ? c->id_alloc * 2 : 4096;
+		struct tt_census_id *p;
+
+		if (n > TT_CENSUS_ID_CAP)
+			n = TT_CENSUS_ID_CAP;
+		p = n > c->id_alloc ? realloc(c->id, n * sizeof(*p)) : NULL;
+		if (p == NULL) {
+			c->ids_dropped++;
+			return;
+		}
+		c->id = p;
+		c->id_alloc = n;
+	}
+	c->id[c->nid++] = (struct tt_census_id){
+		.cookie = cookie, .dest_hash = d->id_hash, .sport = sport, .dport = dport
+	};
+}
+
+int
+tt_census_id_cmp(const struct tt_census_id *a, const struct tt_census_id *b)
+{
+	if (a->cookie != b->cookie)
+		return a->cookie < b->cookie ? -1 : 1;
+	if (a->sport != b->sport)
+		return a->sport < b->sport ? -1 : 1;
+	if (a->dport != b->dport)
+		return a->dport < b->dport ? -1 : 1;
+	if (a->dest_hash != b->dest_hash)
+		return a->dest_hash < b->dest_hash ? -1 : 1;
+	return 0;
+}
+
+static int
+id_qsort_cmp(const void *a, const void *b)
+{
+	return tt_census_id_cmp(a, b);
+}
+
+/* One LSD radix pass over byte b of the cookies, from src into dst;
+ * false (nothing moved) when every cookie has the same byte there. */
+static bool
+radix_pass(const struct tt_census_id *src, struct tt_census_id *dst, size_t n, unsigned b)
+{
+	size_t count[256] = { 0 }, pos = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count[(src[i].cookie >> (8 * b)) & 0xff]++;
+	for (int d = 0; d < 256; d++) {
+		size_t k = count[d];
+
+		if (k == n)
+			return false;
+		count[d] = pos;
+		pos += k;
+	}
+	for (size_t i = 0; i < n; i++)
+		dst[count[(src[i].cookie >> (8 * b)) & 0xff]++] = src[i];
+	return true;
+}
+
+/*
+ * By cookie, with a radix sort: cookies come from a counter, so their high
+ * bytes are mostly alike and their passes skipped; several times faster
+ * than qsort() at 10^5 sockets (docs/performance.md).  Runs of one cookie
+ * (none, while cookies are unique) are then put in full order.  qsort()
+ * where there is no memory for the second buffer.
+ */
+void
+tt_census_ids_sort(struct tt_census *c)
+{
+	struct tt_census_id *tmp, *src, *dst;
+	size_t n = c->nid;
+
+	if (n < 2)
+		return;
+	tmp = malloc(n * sizeof(*tmp));
+	if (tmp == NULL) {
+		qsort(c->id, n, sizeof(c->id[0]), id_qsort_cmp);
+		return;
+	}
+	src = c->id;
+	dst = tmp;
+	for (unsigned b = 0; b < 8; b++)
+		if (radix_pass(src, dst, n, b)) {
+			struct tt_census_id *t = src;
+
+			src = dst;
+			dst = t;
+		}
+	if (src != c->id)
+		memcpy(c->id, src, n * sizeof(*src));
+	free(tmp);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && c->id[j].cookie == c->id[i].cookie; j++)
+			;
+		if (j - i > 1)
+			qsort(&c->id[i], j - i, sizeof(c->id[0]), id_qsort_cmp);
+	}
+}
+
+bool
+tt_census_ids_complete(const struct tt_census *c)
+{
+	return c->keep_ids && c->ids_dropped == 0;
+}
+
+void
+tt_census_free(struct tt_census *c)
+{
+	if (c == NULL)
+		return;
+	free(c->id);
+	free(c);
 }
 
 /* One CLOSE_WAIT socket on local port sport; inode 0: not accepted yet. */
@@ -130,7 +272,7 @@ tt_census_add(struct tt_census *c, int family, int state, bool timewait, const u
 		tt_census_add_sock(c, &s);
 }
 
-void
+struct tt_census_dest *
 tt_census_count(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
     uint16_t sport, uint16_t dport)
 {
@@ -145,14 +287,14 @@ tt_census_count(struct tt_census *c, int family, int state, bool timewait, const
 	if (state == 12)
 		state = TT_CS_SYN_RECV;
 	if (state < TT_CS_ESTABLISHED || state > TT_CS_CLOSING)
-		return;
+		return NULL;
 	idx = state;
 	if (timewait && state == TT_CS_FIN_WAIT2)
 		idx = TT_CS_FIN_WAIT2_ORPHANED;
 	c->state[f][idx]++;
 	c->total++;
 	if (state == TT_CS_LISTEN || dport == 0 || sport < c->port_lo || sport > c->port_hi)
-		return;
+		return NULL;
 	/* A v4-mapped peer of a dual-stack socket takes a port from the same
 	 * range as a plain IPv4 one: count them as one destination. */
 	if (family == AF_INET6 && memcmp(dst, v4mapped, 12) != 0) {
@@ -164,7 +306,7 @@ tt_census_count(struct tt_census *c, int family, int state, bool timewait, const
 		memcpy(addr, dst, 4);
 	}
 	c->outbound++;
-	dest_add(c, af, addr, dport, idx);
+	return dest_add(c, af, addr, dport, idx);
 }
 
 size_t

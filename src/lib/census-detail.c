@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "census.h"
+#include "census-internal.h"
 
 static const unsigned age_bounds[TT_CENSUS_AGE_SHOW - 1] = { 10, 60, 600, 3600, 86400 };
 
@@ -166,10 +166,27 @@ fin_wait2_detail(struct tt_census *c, const struct tt_census_sock *s)
 		    TT_CI_FIN_WAIT2);
 }
 
+/* A socket counted towards destination d: its timer, its identity. */
+static void
+dest_detail(struct tt_census *c, struct tt_census_dest *d, const struct tt_census_sock *s)
+{
+	if (s->timer == 3) {
+		uint32_t b = s->expires_ms / 1000;
+
+		d->tw_left[b < TT_CENSUS_TW_BUCKETS ? b : TT_CENSUS_TW_BUCKETS - 1]++;
+	}
+	if (c->keep_ids)
+		tt_census_keep_id(c, d, s->cookie, s->sport, s->dport);
+}
+
 void
 tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s)
 {
-	tt_census_count(c, s->family, s->state, s->timer == 3, s->dst, s->sport, s->dport);
+	struct tt_census_dest *d =
+	    tt_census_count(c, s->family, s->state, s->timer == 3, s->dst, s->sport, s->dport);
+
+	if (d != NULL)
+		dest_detail(c, d, s);
 	switch (s->state) {
 	case TT_CS_LISTEN: {
 		size_t n = c->nlistener;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -95,6 +96,7 @@ decode_sock(struct tt_census *c, const uint8_t *p, size_t mlen)
 		.sport = ntohs(m.id.idiag_sport),
 		.dport = ntohs(m.id.idiag_dport),
 		.inode = m.idiag_inode,
+		.cookie = (uint64_t)m.id.idiag_cookie[1] << 32 | m.id.idiag_cookie[0],
 		.idle_ms = UINT32_MAX };
 	/* Only CLOSE_WAIT's tcp_info is read: its age. */
 	if (m.idiag_state == TT_CS_CLOSE_WAIT && mlen > off)
@@ -207,6 +209,21 @@ dump_family(const struct tt_ctx *ctx, struct nl_sock *sk, struct tt_census *c, i
 	return 0;
 }
 
+static double
+monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+tt_census_time(const struct tt_census *c)
+{
+	return c->dump_end > 0 ? (c->dump_start + c->dump_end) / 2 : 0;
+}
+
 int
 tt_census_dump(const struct tt_ctx *ctx, struct tt_census *c)
 {
@@ -226,9 +243,11 @@ tt_census_dump(const struct tt_ctx *ctx, struct tt_census *c)
 	nl_socket_disable_auto_ack(sk);
 	nl_socket_disable_msg_peek(sk);
 	nl_socket_set_msg_buf_size(sk, DUMP_BUF);
+	c->dump_start = monotonic();
 	r = dump_family(ctx, sk, c, AF_INET);
 	if (r == 0)
 		r = dump_family(ctx, sk, c, AF_INET6);
+	c->dump_end = monotonic();
 	nl_socket_free(sk);
 	c->dumped = r == 0;
 	return r;

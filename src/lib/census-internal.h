@@ -17,6 +17,10 @@
  */
 int tt_census_decode(struct tt_census *c, const void *buf, size_t len, bool *done);
 
+/* Keeps the identity of a socket counted towards d (c->keep_ids). */
+void tt_census_keep_id(struct tt_census *c, const struct tt_census_dest *d, uint64_t cookie,
+    uint16_t sport, uint16_t dport);
+
 /* Parses sockstat/sockstat6 text (file "sockstat" or "sockstat6"),
  * netstat text and snmp text.  Unknown lines and fields are ignored.  Return 0 or
  * -EBADMSG when a line the census needs is malformed. */
@@ -68,6 +72,7 @@ struct tt_census_opts {
 	long long close_wait_age_warn; /* and when a CLOSE_WAIT is this old (s) */
 	bool no_owners;
 	bool no_detail; /* no tcp_info: CLOSE_WAIT without ages */
+	bool keep_ids;  /* each outgoing socket's identity, for rates */
 };
 
 /* Whether the owner walk pays for this census under o's thresholds; sets

@@ -106,12 +106,14 @@ tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struc
 	}
 	tt_census_init(c, lo, hi);
 	c->detail = !o->no_detail;
+	c->keep_ids = o->keep_ids;
 	tt_census_set_netns(ctx, c);
 	r = tt_census_dump(ctx, c);
 	if (r < 0) {
-		free(c);
+		tt_census_free(c);
 		return r;
 	}
+	tt_census_ids_sort(c);
 	/* Counters and owners are extras: their failures are logged only. */
 	(void)tt_census_read_counters(ctx, c);
 	if (!o->no_owners && tt_census_want_owners(c, o))

@@ -108,6 +108,10 @@ bool tt_counter_cumulative(enum tt_counter_id id);
  * network namespace was made", or both joined with "or". */
 const char *tt_counters_since(int netns);
 
+/* TIME_WAIT timers left on a destination's sockets, by whole seconds; the
+ * last bucket holds 63 s and more (a vendor kernel's longer TIME_WAIT). */
+#define TT_CENSUS_TW_BUCKETS 64
+
 /* One destination (remote address and port) of outgoing connections. */
 struct tt_census_dest {
 	uint8_t family; /* AF_INET or AF_INET6 */
@@ -119,8 +123,25 @@ struct tt_census_dest {
 	uint64_t time_wait; /* of count: TIME_WAIT minisockets */
 	uint64_t fin_wait2; /* of count: orphaned FIN_WAIT2 minisockets */
 	uint64_t syn_sent;
-	int16_t next; /* hash chain, -1 ends */
+	int16_t next;     /* hash chain, -1 ends */
+	uint32_t id_hash; /* of the address, as its sockets' identities carry it */
+	/* Of time_wait + fin_wait2: when each timer fires, seconds from now. */
+	uint32_t tw_left[TT_CENSUS_TW_BUCKETS];
 };
+
+/*
+ * One socket counted towards a destination, as the census keeps it to
+ * tell, between two censuses, which sockets are gone: sock_diag's cookie
+ * (a timewait minisocket keeps the one of the socket it was), the local
+ * and remote port, and the hash of the remote address (the destination's
+ * id_hash).  16 bytes.
+ */
+struct tt_census_id {
+	uint64_t cookie;
+	uint32_t dest_hash;
+	uint16_t sport, dport;
+};
+#define TT_CENSUS_ID_CAP (1u << 20) /* identities kept at most: 16 MiB */
 
 /*
  * Ages of CLOSE_WAIT sockets: how long ago data last came in (tcp_info's
@@ -216,6 +237,8 @@ struct tt_census_cw {
 
 struct tt_census {
 	bool dumped; /* the sock_diag dump ran to its end */
+	/* When: CLOCK_MONOTONIC seconds as the dump began and ended */
+	double dump_start, dump_end;
 	uint64_t state[TT_CF__COUNT][TT_CS__COUNT];
 	uint64_t total;
 	/* Full FIN_WAIT2 sockets without an owner (inode 0): orphans that a
@@ -277,6 +300,15 @@ struct tt_census {
 	/* What the owner walk looks for: 1 << TT_CI_* bits; 0 is all. */
 	unsigned walk_kinds;
 
+	/* Identities of the sockets counted towards destinations, when asked
+	 * for (keep_ids), sorted (tt_census_ids_sort()) once the dump is
+	 * over.  What found no room (TT_CENSUS_ID_CAP, or no memory) is
+	 * counted in ids_dropped. */
+	bool keep_ids;
+	struct tt_census_id *id;
+	size_t nid, id_alloc;
+	uint64_t ids_dropped;
+
 	bool have[TT_CTR__COUNT];
 	uint64_t counter[TT_CTR__COUNT];
 
@@ -286,8 +318,22 @@ struct tt_census {
 	ino_t ns_ino;
 };
 
+/* The census's moment: the middle of its dump, CLOCK_MONOTONIC seconds
+ * (0 when it was not dumped). */
+double tt_census_time(const struct tt_census *c);
+
 /* Sets up an empty census that counts destinations on ports lo..hi. */
 void tt_census_init(struct tt_census *c, unsigned lo, unsigned hi);
+
+/* Frees a census and the identities it kept. */
+void tt_census_free(struct tt_census *c);
+
+/* Sorts the kept identities, as tt_census_id_cmp() orders them. */
+void tt_census_ids_sort(struct tt_census *c);
+/* Orders identities by cookie, then ports and address hash. */
+int tt_census_id_cmp(const struct tt_census_id *a, const struct tt_census_id *b);
+/* Whether every socket counted towards a destination has its identity. */
+bool tt_census_ids_complete(const struct tt_census *c);
 
 /* States of both families together. */
 uint64_t tt_census_state(const struct tt_census *c, enum tt_cstate st);
@@ -301,9 +347,10 @@ void tt_census_add(struct tt_census *c, int family, int state, bool timewait, co
     uint16_t sport, uint16_t dport, uint64_t inode);
 
 /* Counts one socket in its state and, when it holds an ephemeral port,
- * towards its destination; nothing else. */
-void tt_census_count(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
-    uint16_t sport, uint16_t dport);
+ * towards its destination, whose row it returns (else NULL); nothing
+ * else. */
+struct tt_census_dest *tt_census_count(struct tt_census *c, int family, int state, bool timewait,
+    const uint8_t *dst, uint16_t sport, uint16_t dport);
 /* Counts one CLOSE_WAIT socket on its local port (inode 0: not accepted). */
 void tt_census_cw_count(struct tt_census *c, uint16_t sport, uint64_t inode);
 /* Puts the listeners worth naming (full, or with CLOSE_WAIT waiting in
@@ -324,6 +371,7 @@ struct tt_census_sock {
 	const uint8_t *dst; /* 4 or 16 bytes */
 	uint16_t sport, dport;
 	uint64_t inode;
+	uint64_t cookie;  /* idiag_cookie */
 	uint32_t idle_ms; /* tcpi_last_data_recv; UINT32_MAX when not asked */
 };
 

@@ -35,7 +35,8 @@ gather_census(const struct tt_ctx *nctx, const struct tt_netns *ns, unsigned wha
 	struct tt_census_opts o = { .close_wait_warn = thr->close_wait_warn,
 		.fin_wait2_warn = thr->fin_wait2_warn,
 		.close_wait_age_warn = thr->close_wait_age_warn,
-		.no_owners = (what & TT_GATHER_NO_OWNERS) != 0 };
+		.no_owners = (what & TT_GATHER_NO_OWNERS) != 0,
+		.keep_ids = (what & TT_GATHER_SOCKET_IDS) != 0 };
 	int r;
 
 	if (!tt_netns_is_live(nctx, ns))
@@ -163,7 +164,7 @@ tt_snapshot_free(struct tt_snapshot *snap)
 {
 	free(snap->nat);
 	snap->nat = NULL;
-	free(snap->census);
+	tt_census_free(snap->census);
 	snap->census = NULL;
 	tt_sysctld_free(snap->sysctld);
 	snap->sysctld = NULL;

@@ -28,6 +28,27 @@ struct tt_snapshot;
 /* Local ports whose CLOSE_WAIT growth is kept. */
 #define TT_RATES_PORT_MAX 16
 
+/* Whether a destination's rate is exact, and if not, why. */
+enum tt_rate_why {
+	TT_RW_EXACT,         /* every socket told apart in both censuses */
+	TT_RW_NO_IDS,        /* a census kept no socket identities */
+	TT_RW_IDS_FULL,      /* more sockets than the identity table holds */
+	TT_RW_DEST_TABLE,    /* more destinations than the census's table holds */
+	TT_RW_REUSED,        /* connections opened and gone between the readings */
+	TT_RW_OVER_COUNTERS, /* more opens seen than Tcp.ActiveOpens counts */
+	TT_RW_LONG_INTERVAL, /* the readings further apart than TIME_WAIT lasts */
+	TT_RW_UNSEEN,        /* Tcp.ActiveOpens counts opens no reading saw, not given */
+	TT_RW__COUNT
+};
+/* "exact", "no_identities", "identity_table_full", "destination_table_full",
+ * "reused_between_readings", "over_active_opens", "interval_over_time_wait",
+ * "opens_not_seen" */
+const char *tt_rate_why_name(enum tt_rate_why v);
+int tt_rate_why_from_name(const char *s);
+/* The same in words, for text and findings. */
+const char *tt_rate_why_text_name(enum tt_rate_why v);
+int tt_rate_why_text_from_name(const char *s);
+
 /*
  * How fast the ephemeral ports towards one destination run out.  A port
  * that closed from this side is held for TT_TIME_WAIT_LEN seconds, or, with
@@ -45,12 +66,23 @@ struct tt_forecast {
 	bool reuse_on;        /* tcp_tw_reuse (and timestamps) apply here now */
 	double fails_at;      /* the rate where connect() starts failing now */
 	double use_pct;       /* rate as a share of fails_at, percent */
+	bool exhausted;       /* every available port is held now */
+	/* Seconds until no port is left at this rate (0 when exhausted); -1:
+	 * the rate does not exhaust them (tt_forecast_exhaustion()). */
+	double to_exhaustion;
 };
 
 struct tt_rate_dest {
 	struct tt_census_dest dest; /* as the later census counted it */
-	double time_wait_per_s;     /* entering TIME_WAIT */
+	double time_wait_per_s;     /* closing: the rise of TIME_WAIT plus what left */
 	double new_per_s;           /* connections opened to it */
+	uint64_t left;              /* its sockets of the earlier census gone from the later */
+	double entered;             /* connections opened to it between the readings */
+	enum tt_rate_why why;       /* TT_RW_EXACT, or why new_per_s is an estimate */
+	/* entered and why as the sockets told them, before tt_rates_forecast()
+	 * settled them against the counters (so that settling twice is once) */
+	double seen;
+	enum tt_rate_why seen_why;
 	struct tt_forecast fc;
 };
 
@@ -66,6 +98,9 @@ struct tt_rate_port {
 
 struct tt_rates {
 	double seconds; /* between the two readings */
+	/* measured: the two censuses' moments (tt_census_time()), CLOCK_MONOTONIC
+	 * seconds; 0 when a census has none (then seconds is the caller's) */
+	double from, to;
 	/* true: two censuses taken seconds apart; false: only the counters,
 	 * against those the previous check kept */
 	bool measured;
@@ -73,6 +108,12 @@ struct tt_rates {
 	uint64_t delta[TT_CTR__COUNT];
 	/* measured only: */
 	int64_t time_wait_delta, close_wait_delta;
+	/* Connections opened towards every destination, seen by the sockets'
+	 * identities (after - before + gone), and how many Tcp.ActiveOpens
+	 * counts beyond them (0 when they agree within what can open during
+	 * the dumps themselves); crosschecked: both were known. */
+	bool crosschecked;
+	int64_t opens_seen, opens_unseen;
 	struct tt_rate_dest dest[TT_RATES_DEST_MAX];
 	size_t ndest;
 	struct tt_rate_port port[TT_RATES_PORT_MAX];
@@ -90,12 +131,16 @@ void tt_rates_counters(struct tt_rates *r, const bool have0[TT_CTR__COUNT],
     const uint64_t v0[TT_CTR__COUNT], const struct tt_census *c, double seconds);
 
 /*
- * Rates between two censuses of one namespace, seconds apart (> 0):
- * counters, TIME_WAIT entering and new connections per destination (the
- * later census's busiest), CLOSE_WAIT growth per local port.  TIME_WAIT
- * entering is the rise of its count plus what left it meanwhile, taken as
- * the share seconds / 60 of the earlier count (each lives 60 s).
- * Forecasts are left empty: tt_rates_forecast() fills them.
+ * Rates between two censuses of one namespace, seconds apart (> 0; the
+ * censuses' own moments where they have them): counters, new connections
+ * per destination (the later census's busiest), CLOSE_WAIT growth per
+ * local port.  A destination's new connections are its sockets after,
+ * less those before, plus those of the earlier census gone from the later
+ * one, told apart by their identities (both censuses kept them: exact);
+ * without identities what left TIME_WAIT is predicted from the earlier
+ * census's timers (an estimate: timers fire late and in batches).  The
+ * sums are set against Tcp.ActiveOpens by tt_rates_forecast(), which
+ * knows where tcp_tw_reuse applies; forecasts are left empty until then.
  */
 void tt_rates_compute(const struct tt_census *before, const struct tt_census *after, double seconds,
     struct tt_rates *out);
@@ -108,11 +153,26 @@ void tt_forecast_compute(struct tt_forecast *fc, uint64_t available, uint64_t li
     uint64_t time_wait, double rate, double time_wait_len, bool reuse_on, double reuse_delay);
 
 /*
- * Fills every destination's forecast from the snapshot's keys
+ * When the ports run out at fc's rate (fc->exhausted, fc->to_exhaustion),
+ * from its ports held and free and tw_left, when the destination's
+ * TIME_WAIT timers fire (seconds from now, TT_CENSUS_TW_BUCKETS; NULL:
+ * none known), each port returning as its timer fires.
+ */
+void tt_forecast_exhaustion(struct tt_forecast *fc, const uint32_t *tw_left);
+
+/*
+ * Settles the rates against the counters, then fills every destination's
+ * forecast from the snapshot's keys
  * (ip_local_port_range less ip_local_reserved_ports, tcp_tw_reuse,
  * tcp_tw_reuse_delay, tcp_timestamps, and a vendor kernel's
  * tcp_tw_timeout for the TIME_WAIT length).  Before tcp_tw_reuse_delay existed
- * (6.14) the wait was 1 to 2 s: 1 s is taken.
+ * (6.14) the wait was 1 to 2 s: 1 s is taken.  Settling: opens that
+ * Tcp.ActiveOpens counts and no census saw were made and gone between the
+ * readings; as many as TcpExt.TWRecycled rose are given to the
+ * destinations tcp_tw_reuse applies to, in proportion to their rates (an
+ * estimate); where more are left, every rate may be low, and says so.
+ * More opens seen than the counter counts are scaled down to it, so that
+ * no rate is one the counters contradict.
  */
 void tt_rates_forecast(struct tt_rates *r, const struct tt_snapshot *snap);
 

@@ -590,10 +590,13 @@ forecast_advice(const struct tt_rule_input *in, const struct tt_rate_dest *d, st
 	const struct tt_val *reuse = tt_rule_current(in, TT_K_TW_REUSE);
 
 	TT_SAY(f->advice,
-	    "In order of effect: reuse connections to this destination (keep-alive, a pool): "
-	    "one kept connection replaces %.0f new ones a second; spread the load over more "
-	    "destination addresses or ports (each has a port range of its own)",
-	    d->new_per_s);
+	    "In order of effect: reuse connections to this destination (keep-alive, a pool)");
+	if (d->new_per_s >= 1)
+		ADD(f->advice, ": one kept connection replaces %.0f new ones a second",
+		    d->new_per_s);
+	ADD(f->advice,
+	    "; spread the load over more destination addresses or ports (each has a port "
+	    "range of its own)");
 	if (!fc->reuse_on)
 		ADD(f->advice,
 		    "; net.ipv4.tcp_tw_reuse = 1 (with tcp_timestamps on) lets connect() take a "
@@ -609,9 +612,62 @@ forecast_advice(const struct tt_rule_input *in, const struct tt_rate_dest *d, st
 	    1 / (fc->reuse_on ? fc->reuse_delay : fc->time_wait_len));
 }
 
+/* Every port towards a destination held now: what shows it, and what the
+ * census cannot see. */
+static void
+port_exhausted(const struct tt_rule_input *in, const struct tt_rate_dest *d, const char *ds,
+    struct tt_finding *f)
+{
+	const struct tt_rates *r = in->snap->rates;
+	const struct tt_forecast *fc = &d->fc;
+
+	TT_SAY(f->message,
+	    "the ports to %s are exhausted now: connect() to it fails with EADDRNOTAVAIL "
+	    "until one is free",
+	    ds);
+	TT_SAY(f->evidence,
+	    "%" PRIu64 " of %" PRIu64 " ports held (%" PRIu64 " by open sockets, %" PRIu64
+	    " in TIME_WAIT)",
+	    fc->live + fc->time_wait, fc->available, fc->live, fc->time_wait);
+	if (r->have[TT_CTR_ACTIVE_OPENS])
+		ADD(f->evidence, "; Tcp.ActiveOpens +%" PRIu64 " over %.1f s",
+		    r->delta[TT_CTR_ACTIVE_OPENS], r->seconds);
+	ADD(f->evidence,
+	    "; %.1f/s got a port. The application's own connect() failures are not visible "
+	    "to the census, so the rate it tries is not known",
+	    d->new_per_s);
+}
+
+/* The rate, whether it is exact, and when the ports run out at it. */
+static void
+port_forecast_words(
+    const struct tt_rates *r, const struct tt_rate_dest *d, const char *ds, struct tt_finding *f)
+{
+	const struct tt_forecast *fc = &d->fc;
+
+	TT_SAY(f->message,
+	    "at %.0f/s to %s you use %.0f%% of what the port range sustains; connect() "
+	    "starts failing at %.0f/s",
+	    d->new_per_s, ds, fc->use_pct, fc->fails_at);
+	if (fc->to_exhaustion >= 0)
+		ADD(f->message, "; at this rate its ports run out in about %.0f s",
+		    fc->to_exhaustion);
+	TT_SAY(f->evidence,
+	    "%.1f new connections/s to %s over %.1f s (%.1f/s closing); "
+	    "%" PRIu64 " ports available (range less reserved), %" PRIu64
+	    " held by open sockets, %" PRIu64 " in TIME_WAIT; each closed port is held %.0f s",
+	    d->new_per_s, ds, r->seconds, d->time_wait_per_s, fc->available, fc->live,
+	    fc->time_wait, fc->time_wait_len);
+	if (fc->reuse_on)
+		ADD(f->evidence, "; tcp_tw_reuse applies: reused after %.1f s", fc->reuse_delay);
+	if (d->why != TT_RW_EXACT)
+		ADD(f->evidence, "; the rate is an estimate: %s", tt_rate_why_text_name(d->why));
+}
+
 /*
  * The port exhaustion forecast: the rate of new connections to a
- * destination against the rate its ephemeral ports sustain.
+ * destination against the rate its ephemeral ports sustain, when they run
+ * out at it, or that they have.
  */
 static void
 rule_port_forecast(const struct tt_rule_input *in, struct tt_findings *out)
@@ -624,27 +680,19 @@ rule_port_forecast(const struct tt_rule_input *in, struct tt_findings *out)
 		char ds[64];
 		struct tt_finding *f;
 
-		if (fc->use_pct < (double)in->thr->port_pressure_warn_pct || d->new_per_s <= 0)
+		if (!fc->exhausted &&
+		    (fc->use_pct < (double)in->thr->port_pressure_warn_pct || d->new_per_s <= 0))
 			continue;
-		f = tt_finding_add(
-		    out, fc->use_pct >= 100 ? TT_SEV_CRITICAL : TT_SEV_WARN, "ip_local_port_range");
+		f = tt_finding_add(out,
+		    fc->exhausted || fc->use_pct >= 100 ? TT_SEV_CRITICAL : TT_SEV_WARN,
+		    "ip_local_port_range");
 		tt_finding_key(f, TT_K_LOCAL_PORT_RANGE);
 		tt_finding_key(f, TT_K_TW_REUSE);
 		tt_census_dest_str(&d->dest, ds, sizeof(ds));
-		TT_SAY(f->message,
-		    "at %.0f/s to %s you use %.0f%% of what the port range sustains; connect() "
-		    "starts failing at %.0f/s",
-		    d->new_per_s, ds, fc->use_pct, fc->fails_at);
-		TT_SAY(f->evidence,
-		    "%.1f new connections/s to %s over %.1f s (%.1f/s entering TIME_WAIT); "
-		    "%" PRIu64 " ports available (range less reserved), %" PRIu64
-		    " held by open sockets, %" PRIu64
-		    " in TIME_WAIT; each closed port is held %.0f s",
-		    d->new_per_s, ds, r->seconds, d->time_wait_per_s, fc->available, fc->live,
-		    fc->time_wait, fc->time_wait_len);
-		if (fc->reuse_on)
-			ADD(f->evidence, "; tcp_tw_reuse applies: reused after %.1f s",
-			    fc->reuse_delay);
+		if (fc->exhausted)
+			port_exhausted(in, d, ds, f);
+		else
+			port_forecast_words(r, d, ds, f);
 		forecast_advice(in, d, f);
 	}
 }

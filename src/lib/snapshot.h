@@ -66,6 +66,9 @@ enum {
 	/* The census without its CLOSE_WAIT owner walk: the caller walks once
 	 * for several namespaces (tt_snapshot_find_owners()). */
 	TT_GATHER_NO_OWNERS = 1 << 3,
+	/* The census keeps each outgoing socket's identity (struct
+	 * tt_census_id), so that rates between two of them are exact. */
+	TT_GATHER_SOCKET_IDS = 1 << 4,
 };
 
 /*
