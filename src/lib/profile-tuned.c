@@ -117,7 +117,7 @@ current(struct pt *s, const struct tt_key *k)
 
 	if (s->have[k->id] == 0) {
 		s->have[k->id] = -1;
-		if (tt_sysctl_read(s->ctx, k, &r) == 0 && r.state == TT_ST_OK) {
+		if (s->ctx != NULL && tt_sysctl_read(s->ctx, k, &r) == 0 && r.state == TT_ST_OK) {
 			s->cur[k->id] = r.val;
 			s->have[k->id] = 1;
 		}

@@ -392,7 +392,7 @@ tt_tvirt(const struct tt_ctx *ctx)
 
 	/* pid 1's environment, with a separator in front of its first entry */
 	envbuf[0] = '\n';
-	n = tt_proc_read(ctx, "1/environ", envbuf + 1, sizeof(envbuf) - 1);
+	n = ctx != NULL ? tt_proc_read(ctx, "1/environ", envbuf + 1, sizeof(envbuf) - 1) : -1;
 	if (n > 0) {
 		for (ssize_t i = 1; i <= n; i++)
 			if (envbuf[i] == '\0')
@@ -403,7 +403,10 @@ tt_tvirt(const struct tt_ctx *ctx)
 	if (stat("/.dockerenv", &st) == 0 || stat("/run/.containerenv", &st) == 0 ||
 	    file_has("/run/systemd/container", any))
 		return 1;
-	if (tt_proc_path(ctx, "cpuinfo", path, sizeof(path)) == 0 && file_has(path, flag))
+	if (ctx == NULL)
+		snprintf(path, sizeof(path), "/proc/cpuinfo");
+	if ((ctx == NULL || tt_proc_path(ctx, "cpuinfo", path, sizeof(path)) == 0) &&
+	    file_has(path, flag))
 		return 1;
 	for (size_t i = 0; i < sizeof(dmi_files) / sizeof(dmi_files[0]); i++)
 		if (file_has(dmi_files[i], dmi))

@@ -252,7 +252,8 @@ header_or_option(struct ip *p, const char *s, size_t n)
 		return;
 	}
 	if (p->cur == NULL && p->ini->n == 0) {
-		ip_err(p, "no [section] before the first setting: tuned cannot parse the file");
+		ip_err(p, s[0] == '[' ? "malformed section header" :
+					"no [section] before the first setting: tuned cannot parse the file");
 		p->cur = NULL;
 		return;
 	}

@@ -431,6 +431,42 @@ slurp(struct ld *l, const char *path, const char *from, int line, char **buf, si
 
 static int load_names(struct ld *l, const char *value, const char *file, int line);
 
+/* ${i:PROFILE_DIR} (not after a '\\') is the profile's directory, in
+ * every value of the file, as tuned's loader has it. */
+static int
+profile_dir(struct tt_tini *ini, const char *path)
+{
+	static const char tag[] = "${i:PROFILE_DIR}";
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) : 0, tl = sizeof(tag) - 1;
+
+	for (int i = 0; i < ini->n; i++)
+		for (int j = 0; j < ini->s[i].opts.n; j++) {
+			char **v = &ini->s[i].opts.v[j].value, *p = *v, *out, *w;
+			size_t hits = 0;
+
+			for (char *q = strstr(p, tag); q; q = strstr(q + tl, tag))
+				hits++;
+			if (hits == 0)
+				continue;
+			if ((out = malloc(strlen(p) + hits * dl + 1)) == NULL)
+				return -ENOMEM;
+			for (w = out; *p;) {
+				if (strncmp(p, tag, tl) == 0 && (p == *v || p[-1] != '\\')) {
+					memcpy(w, path, dl);
+					w += dl;
+					p += tl;
+				} else {
+					*w++ = *p++;
+				}
+			}
+			*w = '\0';
+			free(*v);
+			*v = out;
+		}
+	return 0;
+}
+
 /* Parses one profile file, loads its includes, then appends it. */
 static int
 load_buf(struct ld *l, const char *file, const char *buf, size_t len)
@@ -443,6 +479,8 @@ load_buf(struct ld *l, const char *file, const char *buf, size_t len)
 
 	if (e == -EINVAL)
 		l->failed = true;
+	if (e == 0 && profile_dir(&ini, file == l->out->files[0] ? l->top : file) < 0)
+		e = -ENOMEM;
 	if (e < 0 || make_prof(&p, &ini) < 0) {
 		tt_tini_free(&ini);
 		return e < 0 ? e : -ENOMEM;
@@ -725,8 +763,11 @@ regex_subject(const struct ld *l, bool cpuinfo)
 			return NULL;
 		return buf;
 	}
-	if (tt_proc_path(l->ctx, "cpuinfo", path, sizeof(path)) < 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+	if (l->ctx == NULL)
+		snprintf(path, sizeof(path), "/proc/cpuinfo");
+	else if (tt_proc_path(l->ctx, "cpuinfo", path, sizeof(path)) < 0)
+		return NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return NULL;
 	buf = read_stream(fd);
 	close(fd);

@@ -1,0 +1,474 @@
+#!/usr/bin/env python3
+"""Differential test driver: tuned's own loader, merger, unit manager and
+sysctl plugin (python3 `tuned` from its Debian package, unpacked, never
+installed) against `tcptune plan` on the same profile trees.
+
+    tuned-oracle.py --pkg ROOT --tcptune BIN --proc DIR --virt 0|1
+                    [--seed N --chains N --work DIR] [--shipped DIR]
+
+ROOT is the unpacked package (ROOT/usr/lib/python3/dist-packages/tuned).
+DIR (--proc) is a proc root with sys/... files holding the live values
+both sides read; nothing is written anywhere but --work.
+
+What is stubbed, and why: the sysctl plugin's _read_sysctl/_write_sysctl
+read the --proc tree and write into a dictionary (a model of the kernel
+that takes a value only when it is as many integers as the key holds);
+the unit manager gets a plugin repository that knows only the sysctl
+plugin (the other plugins touch hardware, and their units are not sysctl
+instances either way); virt_check's `virt-what` answers as --virt says
+(the shell script takes it from systemd-detect-virt); ${f:exec} returns
+a fixed string instead of running a command; [variables] files under
+/etc/tuned/ and /usr/lib/tuned/ are looked up in the tree, as tcptune
+does with --tuned-dir; reapply_sysctl (the host's sysctl.d files applied
+again after the profile) is off: the comparison is about the profile.
+"""
+
+import argparse
+import functools
+import json
+import logging
+import os
+import random
+import re
+import subprocess
+import sys
+
+# ---------------------------------------------------------------- tuned side
+
+
+def import_tuned(root):
+    sys.path.insert(0, os.path.join(root, "usr/lib/python3/dist-packages"))
+    logging.disable(logging.CRITICAL)
+    import tuned.consts as consts
+    import tuned.plugins.base as base
+    import tuned.plugins.plugin_sysctl as ps
+    import tuned.profiles.functions.function_exec as fexec
+    import tuned.profiles.functions.function_virt_check as fvirt
+    import tuned.profiles.loader as loader
+    import tuned.profiles.locator as locator
+    import tuned.profiles.merger as merger
+    import tuned.profiles.factory as factory
+    import tuned.profiles.variables as variables
+    import tuned.units.manager as manager
+    from tuned.utils.commands import commands
+
+    return dict(consts=consts, base=base, ps=ps, fexec=fexec, fvirt=fvirt,
+                loader=loader, locator=locator, merger=merger, factory=factory,
+                variables=variables, manager=manager, commands=commands)
+
+
+class Kernel:
+    """The --proc tree as the kernel: reads, and writes it would take."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.state = {}
+        self.rejected = []
+
+    def path(self, option):
+        return "sys/" + option.replace(".", "/")
+
+    def read(self, option):
+        p = self.path(option)
+        if p in self.state:
+            return self.state[p]
+        try:
+            with open(os.path.join(self.proc, p)) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            return None
+        if len(lines) != 1:
+            return None
+        return lines[0].strip()
+
+    def write(self, option, value, ignore_missing=False):
+        p = self.path(option)
+        if os.path.basename(p) in ("base_reachable_time", "retrans_time"):
+            return False
+        live = self.read(option)
+        if live is None:
+            return False
+        fields = str(value).split()
+        if len(fields) != len(live.split()) or not all(re.fullmatch(r"-?[0-9]+", x) for x in fields):
+            self.rejected.append((option, value))
+            return False
+        self.state[p] = " ".join(str(int(x)) for x in fields)
+        return True
+
+
+class FakeInstance:
+    def __init__(self, plugin, name, options):
+        self.plugin = plugin
+        self.name = name
+        self._sysctl = options
+        self._sysctl_original = {}
+
+
+class FakePlugin:
+    def __init__(self, captured):
+        self.captured = captured
+
+    def create_instance(self, name, devices, udev, pre, post, options):
+        inst = FakeInstance(self, name, options)
+        self.captured.append(inst)
+        return inst
+
+    def init_devices(self):
+        pass
+
+    def assign_free_devices(self, instance):
+        pass
+
+    def initialize_instance(self, instance):
+        pass
+
+
+class Repository:
+    def __init__(self, captured):
+        self.captured = captured
+
+    def create(self, name):
+        if name == "sysctl":
+            return FakePlugin(self.captured)
+        raise Exception("plugin %s left out of the comparison" % name)
+
+
+class Hardware:
+    def start_processing_events(self):
+        pass
+
+
+class Storage:
+    def get(self, key, default=None):
+        return default
+
+    def set(self, key, value):
+        pass
+
+    def unset(self, key):
+        pass
+
+
+class GlobalCfg:
+    def get_bool(self, key, default=None):
+        return False
+
+
+def tuned_run(t, tree, name, proc, cpuinfo):
+    """What tuned's sysctl plugin leaves in the --proc keys: a dict."""
+    kernel = Kernel(proc)
+    t["ps"]._read_sysctl = kernel.read
+    t["ps"]._write_sysctl = kernel.write
+    variables = t["variables"].Variables()
+    ld = t["loader"].Loader(t["locator"].Locator([tree]), t["factory"].Factory(),
+                            t["merger"].Merger(), None, variables)
+    try:
+        prof = ld.load(name)
+        captured = []
+        m = t["manager"].Manager(Repository(captured), None, 0, Hardware(),
+                                 config={t["consts"].CFG_CPUINFO_STRING: cpuinfo,
+                                         t["consts"].CFG_UNAME_STRING: None})
+        m.create(prof.units)
+
+        class Self:
+            pass
+        s = Self()
+        s._variables = variables
+        s._cmd = t["commands"]()
+        s._storage = Storage()
+        s._storage_key = lambda n: n
+        s._global_cfg = GlobalCfg()
+        s._process_assignment_modifiers = functools.partial(
+            t["base"].Plugin._process_assignment_modifiers, s)
+        for inst in captured:
+            t["ps"].SysctlPlugin._instance_apply_static(s, inst)
+    except Exception as e:  # tuned refuses the profile
+        return {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
+    return {"ok": True, "state": kernel.state, "rejected": kernel.rejected}
+
+
+def patch_tuned(t, tree, virt):
+    orig = t["variables"].Variables.add_from_file
+
+    def add_from_file(self, filename):
+        for d in ("/etc/tuned/", "/usr/lib/tuned/"):
+            if filename.startswith(d):
+                filename = os.path.join(tree, filename[len(d):])
+        return orig(self, filename)
+    t["variables"].Variables.add_from_file = add_from_file
+
+    def virt_execute(self, args):
+        if not t["fvirt"].base.Function.execute(self, args):
+            return None
+        return args[0] if virt else args[1]
+    t["fvirt"].virt_check.execute = virt_execute
+
+    def exec_execute(self, args):
+        if not t["fexec"].base.Function.execute(self, args):
+            return None
+        return "/tmp/not-run"
+    t["fexec"].execute.execute = exec_execute
+
+
+# -------------------------------------------------------------- tcptune side
+
+
+def tcptune_run(binary, tree, name, proc, empty):
+    r = subprocess.run([binary, "plan", "--format", "json", "--proc-root", proc,
+                        "--sysctl-root", empty, "--tuned-dir", tree, "--ignore-unknown",
+                        os.path.join(tree, name)], capture_output=True, text=True)
+    try:
+        out = json.loads(r.stdout)
+    except ValueError:
+        out = None
+    return r.returncode, out, r.stderr
+
+
+DOCUMENTED = ("cannot be decided here", "does not evaluate", "is not supported",
+              "did you mean")
+
+
+def compare(tuned, rc, out, err, live_keys, proc):
+    """'agree', 'refusal' (documented) or a disagreement's description."""
+    if not tuned["ok"] or tuned["rejected"]:
+        if out is None and rc == 65:
+            if os.environ.get("TT_DEBUG"):
+                print("REFUSE", tuned.get("error"), tuned.get("rejected"))
+            return "both refuse"
+        return "tuned %s, tcptune rc %d" % (
+            tuned.get("error") or "writes a value the kernel refuses: %s" % tuned["rejected"], rc)
+    if out is None:
+        if rc == 65 and any(d in err for d in DOCUMENTED):
+            return "refusal"
+        return "tuned loads it, tcptune rc %d: %s" % (rc, err.strip()[-300:])
+    k = Kernel(proc)
+    planned = {"sys/" + i["key"].replace(".", "/"): i["target"] for i in out["plan"]}
+    for p in live_keys:
+        live = k.read(p[4:].replace("/", "."))
+        want = tuned["state"].get(p, live)
+        got = planned.get(p, live)
+        if " ".join(want.split()) != " ".join(got.split()):
+            return "%s: tuned leaves %r, tcptune %r" % (p, want, got)
+    return "agree"
+
+
+# ----------------------------------------------------------------- generator
+
+NAMES = ["a", "b", "c", "d", "e", "f"]
+SINGLE = {  # catalog keys of one number, values the kernel and tcptune take
+    "net.ipv4.tcp_fin_timeout": (10, 120),
+    "net.ipv4.tcp_keepalive_time": (60, 7200),
+    "net.ipv4.tcp_keepalive_intvl": (10, 75),
+    "net.ipv4.tcp_keepalive_probes": (3, 9),
+    "net.core.somaxconn": (1024, 65535),
+    "net.ipv4.tcp_max_tw_buckets": (65536, 262144),
+}
+RANGES = ["1024 65000", "32768 60999", "10000 61000", "40000 65535"]
+FOREIGN = ["vm.swappiness", "kernel.pid_max", "net.ipv4.tcp_rmem"]
+
+
+def gen_value(r, key, var_names):
+    if key == "net.ipv4.ip_local_port_range":
+        v = r.choice(RANGES)
+        x = r.random()
+        if x < 0.15:
+            lo, hi = v.split()
+            return "%s\n        %s" % (lo, hi)  # an indented continuation
+        if x < 0.3:
+            return '"%s"' % v
+        return v
+    if key in SINGLE:
+        lo, hi = SINGLE[key]
+        n = r.randint(lo, hi)
+        x = r.random()
+        if x < 0.3:
+            return r.choice([">", "<"]) + str(n)
+        if x < 0.4 and var_names:
+            return "${%s}" % r.choice(var_names)
+        if x < 0.45:
+            return '"%d"' % n
+        return str(n)
+    return str(r.randint(1, 100))
+
+
+def gen_key(r):
+    x = r.random()
+    if x < 0.15:
+        k = r.choice(FOREIGN)
+    elif x < 0.3:
+        k = "net.ipv4.ip_local_port_range"
+    else:
+        k = r.choice(list(SINGLE))
+    if r.random() < 0.1:
+        k = k.replace(".", "/")
+    return k
+
+
+def gen_lines(r, var_names, keys):
+    out = []
+    for _ in range(r.randint(0, 4)):
+        k = gen_key(r)
+        keys.append(k)
+        v = gen_value(r, k.replace("/", "."), var_names)
+        x = r.random()
+        if x < 0.1:
+            v += " # a comment"
+        elif x < 0.11:
+            v += "#glued"  # not a comment: tuned keeps it in the value
+        elif x < 0.12:
+            v += " ; not a comment either"
+        out.append("%s%s=%s" % (k, r.choice(["", " "]), r.choice(["", " "]) + v))
+    return out
+
+
+def gen_include(r, me, names_here):
+    names = []
+    for _ in range(r.randint(0, 3)):
+        x = r.random()
+        n = r.choice(names_here)
+        if x < 0.1:
+            n = "-missing"
+        elif x < 0.25:
+            n = "-" + n
+        elif x < 0.32:
+            n = "../x/" + n
+        elif x < 0.36:
+            n = me  # itself
+        elif x < 0.37:
+            n = "nosuch"  # tuned refuses it
+        names.append(n)
+    if not names:
+        return None
+    out = names[0]
+    for n in names[1:]:
+        out += r.choice([",", ";", " , ", " ;", ", "]) + n
+    if r.random() < 0.02:
+        out = out.replace(",", " ", 1)  # a space is not a separator
+    return out
+
+
+def gen_profile(r, name, pdir, names_here):
+    lines = ["# generated", "[main]", "summary=profile %s" % name]
+    inc = gen_include(r, name, names_here)
+    if inc is not None:
+        lines.append("include=%s" % inc)
+    var_names = []
+    if r.random() < 0.35:
+        lines.append("[variables]")
+        for i in range(r.randint(1, 2)):
+            vn = "v%d" % r.randint(0, 2)
+            var_names.append(vn)
+            lo, hi = SINGLE["net.ipv4.tcp_fin_timeout"]
+            lines.append("%s = %d" % (vn, r.randint(lo, hi)))
+        if r.random() < 0.3:
+            vn = "w%d" % r.randint(0, 1)
+            var_names.append(vn)
+            with open(os.path.join(pdir, "vars.conf"), "w") as f:
+                f.write("# variables\n%s=%d\n" % (vn, r.randint(10, 120)))
+            lines.append("include=${i:PROFILE_DIR}/vars.conf")
+    keys = []
+    if r.random() < 0.9:
+        lines.append("[sysctl]")
+        x = r.random()
+        if x < 0.08:
+            lines.append("replace=1")
+        elif x < 0.12:
+            lines.append("enabled=false")
+        elif x < 0.15:
+            lines.append("type=vm")
+        elif x < 0.2:
+            lines.append("priority=%d" % r.randint(-2, 2))
+        lines += gen_lines(r, var_names, keys)
+        if r.random() < 0.15:
+            lines.append("drop=%s" % r.choice(list(SINGLE) + ["net.ipv4.ip_local_port_range"]))
+    if r.random() < 0.3:
+        lines.append("[sysctl.%s]" % r.choice(["extra", "thunderx"]))
+        x = r.random()
+        if x < 0.8:
+            lines.append("type=sysctl")
+        if r.random() < 0.5:
+            lines.append(r.choice(["uname_regex=x86_64", "uname_regex=aarch64",
+                                   "uname_regex=^Linux", "cpuinfo_regex=processor",
+                                   "cpuinfo_regex=ThunderX", "cpuinfo_regex=^flags\\s+:.*\\bfpu\\b"]))
+        if r.random() < 0.3:
+            lines.append("priority=%d" % r.randint(-2, 2))
+        lines += gen_lines(r, var_names, keys)
+    if r.random() < 0.1:
+        lines.append("[vm]")
+        lines.append("transparent_hugepages=never")
+    if r.random() < 0.1:
+        lines.append("  ; an indented comment")
+    return "\n".join(lines) + "\n"
+
+
+def gen_tree(r, tree):
+    os.makedirs(os.path.join(tree, "x"), exist_ok=True)
+    names_here = NAMES[:r.randint(2, len(NAMES))]
+    for n in names_here:
+        pdir = os.path.join(tree, n)
+        os.makedirs(pdir, exist_ok=True)
+        with open(os.path.join(pdir, "tuned.conf"), "w") as f:
+            f.write(gen_profile(r, n, pdir, names_here))
+
+
+# ---------------------------------------------------------------------- main
+
+
+def live_keys(proc):
+    keys = []
+    for d, _, files in os.walk(os.path.join(proc, "sys/net")):
+        keys += [os.path.relpath(os.path.join(d, f), proc) for f in files]
+    return sorted(keys)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pkg", required=True)
+    ap.add_argument("--tcptune", required=True)
+    ap.add_argument("--proc", required=True)
+    ap.add_argument("--empty", required=True)
+    ap.add_argument("--virt", type=int, required=True)
+    ap.add_argument("--seed", type=int)
+    ap.add_argument("--chains", type=int, default=0)
+    ap.add_argument("--work")
+    ap.add_argument("--shipped")
+    a = ap.parse_args()
+    t = import_tuned(a.pkg)
+    with open(os.path.join(a.proc, "cpuinfo")) as f:
+        cpuinfo = f.read()
+    keys = live_keys(a.proc)
+    cases = []
+    if a.shipped:
+        for n in sorted(os.listdir(a.shipped)):
+            if os.path.isfile(os.path.join(a.shipped, n, "tuned.conf")):
+                cases.append(("shipped", a.shipped, n))
+    if a.chains:
+        print("seed %d" % a.seed)
+        r = random.Random(a.seed)
+        for i in range(a.chains):
+            tree = os.path.join(a.work, "chain-%d" % i)
+            gen_tree(r, tree)
+            cases.append(("chain %d" % i, tree, "a"))
+    counts = {"agree": 0, "both refuse": 0, "refusal": 0, "disagree": 0}
+    for label, tree, name in cases:
+        patch_tuned(t, tree, a.virt)
+        tu = tuned_run(t, tree, name, a.proc, cpuinfo)
+        rc, out, err = tcptune_run(a.tcptune, tree, name, a.proc, a.empty)
+        v = compare(tu, rc, out, err, keys, a.proc)
+        if v in counts:
+            counts[v] += 1
+            if v == "refusal":
+                print("documented refusal: %s %s: %s" % (label, name,
+                      [x for x in err.splitlines() if "error" in x][:1]))
+        else:
+            counts["disagree"] += 1
+            print("DISAGREE: %s (%s/%s): %s" % (label, tree, name, v))
+    print("%d cases: %d agree (%d planned alike, %d refused by both), "
+          "%d documented refusals, %d disagree" % (
+              len(cases), counts["agree"] + counts["both refuse"], counts["agree"],
+              counts["both refuse"], counts["refusal"], counts["disagree"]))
+    return 1 if counts["disagree"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
