@@ -131,4 +131,77 @@ check "an undefined \${variable}: file, line, key and the variable named" \
 mkdir "$SCRATCH/emptydir"
 plan "$SCRATCH/emptydir" >/dev/null 2>"$SCRATCH/err"
 check "a directory without tuned.conf is still not a profile (66)" [ $? -eq 66 ] && grep -q 'is a directory' "$SCRATCH/err"
+# Include fan-out: nine levels, each including the next six times, in
+# about 600 bytes.  tuned reads each profile once; so does tcptune.
+F=$SCRATCH/fan
+for i in 1 2 3 4 5 6 7 8 9; do
+	mkdir -p "$F/l$i"
+	n=$((i + 1))
+	{
+		printf '[main]\n'
+		[ "$i" -lt 9 ] && printf 'include=l%s,l%s,l%s,l%s,l%s,l%s\n' $n $n $n $n $n $n
+		printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = %s\n' $((20 + i))
+	} >"$F/l$i/tuned.conf"
+done
+echo "# fan-out tree: $(cat "$F"/*/tuned.conf | wc -c) bytes"
+t0=$(date +%s%N)
+timeout 60 "$T" plan --proc-root "$R618" --sysctl-root "$N" --tuned-dir "$F" --format json "$F/l1" >"$SCRATCH/out" 2>"$SCRATCH/err"
+rc=$?
+echo "# fan-out tree planned in $((($(date +%s%N) - t0) / 1000000)) ms"
+check "fan-out of six over nine levels: planned (exit 0)" [ "$rc" -eq 0 ]
+check "fan-out: the top profile's value, each profile read once" \
+	jq -e '(.plan[] | select(.key == "net.ipv4.tcp_fin_timeout") | .target == "21")' "$SCRATCH/out" >/dev/null
+# The total work is bounded: a chain of 300 distinct profiles is refused.
+C=$SCRATCH/chain
+i=1
+while [ $i -le 300 ]; do
+	mkdir -p "$C/c$i"
+	printf '[main]\ninclude=c%s\n' $((i + 1)) >"$C/c$i/tuned.conf"
+	i=$((i + 1))
+done
+mkdir -p "$C/c301" && printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\n' >"$C/c301/tuned.conf"
+plan --tuned-dir "$C" "$C/c1" >/dev/null 2>"$SCRATCH/err"
+check "300 profiles in one chain: refused (65) past the bound, saying so" [ $? -eq 65 ] &&
+	grep -q 'include: more than 256 tuned files in one profile: refused' "$SCRATCH/err"
+# ... and so are more bytes than 8 MiB in all.
+B=$SCRATCH/big
+for i in 1 2 3; do
+	mkdir -p "$B/b$i"
+	{
+		printf '[main]\n'
+		[ "$i" -lt 3 ] && printf 'include=b%s\n' $((i + 1))
+		head -c 3500000 /dev/zero | tr '\0' '#' | fold -w 100
+		printf '\n[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\n'
+	} >"$B/b$i/tuned.conf"
+done
+plan --tuned-dir "$B" "$B/b1" >/dev/null 2>"$SCRATCH/err"
+check "tuned files over 8 MiB in all: refused (65), saying so" [ $? -eq 65 ] &&
+	grep -q 'larger than 8388608 bytes in all: refused' "$SCRATCH/err"
+# An include that is a FIFO or a directory is no profile: refused, never
+# waited on; a variables file that is a FIFO likewise.
+H=$SCRATCH/hostile
+mkdir -p "$H/top" "$H/fifo" "$H/dir/tuned.conf"
+mkfifo "$H/fifo/tuned.conf"
+printf '[main]\ninclude=fifo\n' >"$H/top/tuned.conf"
+timeout 20 "$T" plan --proc-root "$R618" --sysctl-root "$N" --tuned-dir "$H" "$H/top" >/dev/null 2>"$SCRATCH/err"
+check "an include that is a FIFO: refused (65), not waited on" [ $? -eq 65 ] &&
+	grep -q 'top/tuned.conf:2: include: no tuned profile "fifo"' "$SCRATCH/err"
+printf '[main]\ninclude=dir\n' >"$H/top/tuned.conf"
+plan --tuned-dir "$H" "$H/top" >/dev/null 2>"$SCRATCH/err"
+check "an include whose tuned.conf is a directory: refused (65)" [ $? -eq 65 ]
+mkfifo "$H/vars"
+printf '[variables]\ninclude=%s\n[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\n' "$H/vars" >"$H/top/tuned.conf"
+timeout 20 "$T" plan --proc-root "$R618" --sysctl-root "$N" --tuned-dir "$H" "$H/top" >/dev/null 2>"$SCRATCH/err"
+check "a variables file that is a FIFO: refused (65) with its name, not waited on" [ $? -eq 65 ] &&
+	grep -q "$H/vars" "$SCRATCH/err"
+# Bad input keeps its rules: file, line, key and reason, and nothing written.
+mkdir -p "$H/bad" "$H/base"
+printf '[main]\ninclude=base\n[sysctl]\nnet.ipv4.tcp_keepalive_time = 600\n' >"$H/bad/tuned.conf"
+printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = 30 # fine\nnet.ipv4.tcp_keepalive_probes = 5#glued\n' >"$H/base/tuned.conf"
+cp -r "$R618" "$SCRATCH/live"
+"$T" apply --proc-root "$SCRATCH/live" --sysctl-root "$N" --state-dir "$SCRATCH/state" --tuned-dir "$H" "$H/bad" >/dev/null 2>"$SCRATCH/err"
+check "a bad value in an include: apply exits 65" [ $? -eq 65 ]
+check "... naming file, line, key and the value tuned would write" \
+	grep -qF "base/tuned.conf:3: net.ipv4.tcp_keepalive_probes: bad value \"5#glued\"" "$SCRATCH/err"
+check "... and writing nothing" diff -r "$R618" "$SCRATCH/live"
 finish

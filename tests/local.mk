@@ -68,10 +68,11 @@ SCRIPT_TESTS = \
 	tests/check-k8s-manifest.sh \
 	tests/check-fleet-doc.sh \
 	tests/check-profile-files.sh \
+	tests/check-tuned-diff.sh \
 	tests/check-json-schema.sh \
 	tests/check-completion.sh \
 	tests/check-netns.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
-EXTRA_DIST += tests/lib.sh tests/bad-profiles
+EXTRA_DIST += tests/lib.sh tests/bad-profiles tests/tuned-oracle.py
 EXTRA_DIST += docs/schema

@@ -287,6 +287,8 @@ def gen_value(r, key, var_names):
             return "${%s}" % r.choice(var_names)
         if x < 0.45:
             return '"%d"' % n
+        if x < 0.47:
+            return "${f:cpulist_pack:%d}" % n  # a function tcptune leaves undecided
         return str(n)
     return str(r.randint(1, 100))
 
@@ -337,6 +339,8 @@ def gen_include(r, me, names_here):
         elif x < 0.37:
             n = "nosuch"  # tuned refuses it
         names.append(n)
+    if r.random() < 0.06:
+        names.append("${f:virt_check:%s:%s}" % (r.choice(names_here), r.choice(names_here)))
     if not names:
         return None
     out = names[0]
