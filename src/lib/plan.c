@@ -126,7 +126,8 @@ tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof, stru
 		} else if (tt_val_eq(&it->current, &it->target)) {
 			it->action = TT_PLAN_KEEP;
 			snprintf(it->why, sizeof(it->why), "%s",
-			    prof->sysctl[i].note[0] ? prof->sysctl[i].note : "already at the target");
+			    prof->sysctl[i].note[0] ? prof->sysctl[i].note :
+						      "already at the target");
 		} else {
 			it->action = TT_PLAN_WRITE;
 			if (prof->sysctl[i].note[0]) /* tuned's >N or <N */

@@ -31,8 +31,7 @@ static void say(struct pt *s, int prio, const struct tt_tuned_write *w, const ch
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 static void
-say(struct pt *s, int prio, const struct tt_tuned_write *w, const char *key, const char *fmt,
-    ...)
+say(struct pt *s, int prio, const struct tt_tuned_write *w, const char *key, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -204,8 +203,8 @@ one_write(struct pt *s, const struct tt_tuned_write *w)
 }
 
 int
-tt_profile_tuned(struct tt_ctx *ctx, const char *path, const char *buf, size_t len,
-    unsigned flags, struct tt_profile *p, struct tt_diags *diags)
+tt_profile_tuned(struct tt_ctx *ctx, const char *path, const char *buf, size_t len, unsigned flags,
+    struct tt_profile *p, struct tt_diags *diags)
 {
 	struct tt_tuned t;
 	struct pt s = { .ctx = ctx, .flags = flags, .p = p, .diags = diags, .t = &t };

@@ -27,7 +27,7 @@
 #include "profile-internal.h"
 #include "strtab.h"
 
-#define PROFILE_MAX_SIZE  (4u << 20)
+#define PROFILE_MAX_SIZE (4u << 20)
 
 enum section {
 	SEC_SYSCTL,
@@ -112,7 +112,7 @@ skip_space(const char *s, const char *e)
 }
 
 static enum section
-classify_section(const char *name, bool tcptune_profile)
+classify_section(const char *name)
 {
 	if (strcmp(name, "sysctl") == 0)
 		return SEC_SYSCTL;
@@ -143,7 +143,7 @@ section_line(struct loader *l, const char *s, size_t n)
 	}
 	memcpy(name, s + 1, len);
 	name[len] = '\0';
-	l->sec = classify_section(name, l->has_profile_section);
+	l->sec = classify_section(name);
 	if (l->sec != SEC_IGNORED)
 		return;
 	if (l->has_profile_section)
@@ -535,12 +535,9 @@ int
 tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf, size_t len, unsigned flags,
     struct tt_profile **out, struct tt_diags *diags)
 {
-	struct loader l = { .ctx = ctx,
-		.path = path,
-		.flags = flags,
-		.diags = diags,
-		.buf = buf,
-		.len = len };
+	struct loader l = {
+		.ctx = ctx, .path = path, .flags = flags, .diags = diags, .buf = buf, .len = len
+	};
 	size_t errs_before = diags->nerr;
 	int e;
 

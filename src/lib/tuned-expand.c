@@ -38,9 +38,12 @@ put(struct buf *b, const char *s, size_t n)
 			b->oom = 1;
 			return;
 		}
+		memset(v + b->n, 0, cap - b->n);
 		b->s = v;
 		b->cap = cap;
 	}
+	if (b->s == NULL)
+		return;
 	memcpy(b->s + b->n, s, n);
 	b->n += n;
 	b->s[b->n] = '\0';
@@ -77,7 +80,8 @@ expand_static(struct tt_texp *e, const char *s)
 
 	put(&b, "", 0);
 	for (size_t i = 0; s[i];) {
-		if ((i == 0 || s[i - 1] != '\\') && e->vars != NULL && (len = var_ref(s + i, &nl))) {
+		if ((i == 0 || s[i - 1] != '\\') && e->vars != NULL &&
+		    (len = var_ref(s + i, &nl))) {
 			char name[256];
 			int k;
 
@@ -225,8 +229,7 @@ process_func(struct tt_texp *e, struct proc *p, size_t from)
 	char *res = NULL;
 	size_t n = p->cnt - from;
 
-	if (n < 3 || memcmp(p->b.s + from, "${f", 3) != 0 ||
-	    (n > 3 && p->b.s[from + 3] != ':' ))
+	if (n < 3 || memcmp(p->b.s + from, "${f", 3) != 0 || (n > 3 && p->b.s[from + 3] != ':'))
 		return;
 	if (split_call(p->b.s + from, n, &c) < 0) {
 		p->b.oom = 1;
@@ -235,8 +238,9 @@ process_func(struct tt_texp *e, struct proc *p, size_t from)
 	if (c.argc < 2) {
 		/* tuned fails on "${f}" with an exception of its own. */
 		snprintf(e->fail, sizeof(e->fail), "tuned cannot read \"${f}\" without a function");
-	} else if (c.argv[1][0] != '\0' && strspn(c.argv[1],
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(c.argv[1])) {
+	} else if (c.argv[1][0] != '\0' &&
+	    strspn(c.argv[1], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+		strlen(c.argv[1])) {
 		res = call(e, &c);
 	}
 	free_call(&c);
@@ -260,8 +264,8 @@ process_func(struct tt_texp *e, struct proc *p, size_t from)
 static void
 process(struct tt_texp *e, struct proc *p)
 {
-	size_t stack[256], depth = 0;
-	bool esc_stack[256], esc = false;
+	size_t stack[256] = { 0 }, depth = 0;
+	bool esc_stack[256] = { false }, esc = false;
 
 	for (p->cnt = 0; p->cnt < p->b.n && !p->b.oom; p->cnt++) {
 		char c = p->b.s[p->cnt];

@@ -30,8 +30,10 @@ tt_tdict_set(struct tt_tdict *d, const char *name, char *value, const char *file
 	if (i >= 0) {
 		free(d->v[i].value);
 		free(d->v[i].why);
-		d->v[i] = (struct tt_topt){ .name = d->v[i].name, .value = value, .file = file,
-			.line = line };
+		d->v[i].why = NULL;
+		d->v[i].value = value;
+		d->v[i].file = file;
+		d->v[i].line = line;
 		return 0;
 	}
 	if (d->n == d->cap) {
@@ -43,8 +45,8 @@ tt_tdict_set(struct tt_tdict *d, const char *name, char *value, const char *file
 		d->v = v;
 		d->cap = cap;
 	}
-	d->v[d->n] = (struct tt_topt){ .name = strdup(name), .value = value, .file = file,
-		.line = line };
+	d->v[d->n] = (struct tt_topt){ .name = strdup(name), .file = file, .line = line };
+	d->v[d->n].value = value;
 	if (d->v[d->n].name == NULL)
 		return -ENOMEM;
 	d->n++;
@@ -242,8 +244,9 @@ header_or_option(struct ip *p, const char *s, size_t n)
 		const char *close = memrchr(s + 2, ']', n - 2);
 
 		if (close == s + 8 && memcmp(s + 1, "DEFAULT", 7) == 0) {
-			ip_err(p, "tuned's [DEFAULT] section (inherited by every section) is not "
-				  "supported");
+			ip_err(p,
+			    "tuned's [DEFAULT] section (inherited by every section) is not "
+			    "supported");
 			p->cur = NULL;
 		} else if ((p->cur = section(p, s + 1, (size_t)(close - s - 1))) == NULL) {
 			p->oom = 1;
@@ -252,8 +255,10 @@ header_or_option(struct ip *p, const char *s, size_t n)
 		return;
 	}
 	if (p->cur == NULL && p->ini->n == 0) {
-		ip_err(p, s[0] == '[' ? "malformed section header" :
-					"no [section] before the first setting: tuned cannot parse the file");
+		ip_err(p,
+		    s[0] == '[' ?
+			"malformed section header" :
+			"no [section] before the first setting: tuned cannot parse the file");
 		p->cur = NULL;
 		return;
 	}

@@ -15,8 +15,8 @@
 /* One option of a section, where it was last set. */
 struct tt_topt {
 	char *name;
-	char *value;	  /* NULL: a variable that could not be decided here */
-	char *why;	  /* then: what could not be decided */
+	char *value;      /* NULL: a variable that could not be decided here */
+	char *why;        /* then: what could not be decided */
 	const char *file; /* owned by the loader's list of files */
 	int line;
 };
@@ -63,9 +63,9 @@ char *tt_tnormpath(const char *path);
 struct tt_texp {
 	struct tt_ctx *ctx;
 	struct tt_tdict *vars; /* NULL: none yet */
-	int virt;	       /* -1 not yet known, 0 bare metal, 1 virtual */
-	char why[160];	       /* the first thing that could not be decided */
-	char fail[256];	       /* an assertion that failed: tuned refuses the profile */
+	int virt;              /* -1 not yet known, 0 bare metal, 1 virtual */
+	char why[160];         /* the first thing that could not be decided */
+	char fail[256];        /* an assertion that failed: tuned refuses the profile */
 };
 
 /*

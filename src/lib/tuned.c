@@ -429,8 +429,6 @@ slurp(struct ld *l, const char *path, const char *from, int line, char **buf, si
 	return 0;
 }
 
-static int load_names(struct ld *l, const char *value, const char *file, int line);
-
 /* ${i:PROFILE_DIR} (not after a '\\') is the profile's directory, in
  * every value of the file, as tuned's loader has it. */
 static int
@@ -467,42 +465,81 @@ profile_dir(struct tt_tini *ini, const char *path)
 	return 0;
 }
 
-/* Parses one profile file, loads its includes, then appends it. */
+/* A profile whose include= names are loaded before it is appended. */
+struct frame {
+	char **names;
+	int n, next;
+	struct prof p;
+	const char *file; /* where its include= is */
+	int line;
+};
+
+/* include=: functions expanded (tuned knows no variables yet), then
+ * split at ',' and ';'. */
 static int
-load_buf(struct ld *l, const char *file, const char *buf, size_t len)
+include_names(struct ld *l, const struct tt_topt *inc, struct frame *f)
+{
+	char *exp;
+	int e;
+
+	l->exp.why[0] = l->exp.fail[0] = '\0';
+	l->exp.vars = NULL;
+	if ((exp = tt_texpand(&l->exp, inc->value)) == NULL)
+		return -ENOMEM;
+	if (l->exp.why[0] || l->exp.fail[0]) {
+		say(l, TT_LOG_ERR, inc->file, inc->line, "include",
+		    "%s %s: which profiles are included cannot be decided here",
+		    l->exp.why[0] ? l->exp.why : l->exp.fail,
+		    l->exp.why[0] ? "is not evaluated by tcptune" : "");
+		free(exp);
+		return -EINVAL;
+	}
+	f->file = inc->file;
+	f->line = inc->line;
+	e = split_names(exp, false, &f->names, &f->n);
+	free(exp);
+	return e;
+}
+
+/* Parses one profile file into a frame: its profile and include names. */
+static int
+parse_prof(struct ld *l, const char *file, const char *buf, size_t len, struct frame *f)
 {
 	struct tt_tini ini;
 	struct tt_topt inc;
-	struct prof p;
-	struct prof *v = NULL;
 	int e = tt_tini_parse(file, buf, len, false, &ini, l->diags);
 
+	*f = (struct frame){ 0 };
 	if (e == -EINVAL)
 		l->failed = true;
 	if (e == 0 && profile_dir(&ini, file == l->out->files[0] ? l->top : file) < 0)
 		e = -ENOMEM;
-	if (e < 0 || make_prof(&p, &ini) < 0) {
-		tt_tini_free(&ini);
-		return e < 0 ? e : -ENOMEM;
-	}
+	if (e == 0 && make_prof(&f->p, &ini) < 0)
+		e = -ENOMEM;
 	tt_tini_free(&ini);
-	if (tt_tdict_pop(&p.main, "include", &inc)) {
-		e = load_names(l, inc.value, inc.file, inc.line);
+	if (e == 0 && tt_tdict_pop(&f->p.main, "include", &inc)) {
+		e = include_names(l, &inc, f);
 		tt_topt_free(&inc);
 	}
-	if (e == 0 && (v = realloc(l->profs, (size_t)(l->nprofs + 1) * sizeof(*v))) == NULL)
-		e = -ENOMEM;
-	if (e < 0) {
-		prof_free(&p);
-		return e;
-	}
-	l->profs = v;
-	l->profs[l->nprofs++] = p;
-	return 0;
+	return e;
 }
 
 static int
-load_one(struct ld *l, const char *name, const char *from, int line)
+append(struct ld *l, struct prof *p)
+{
+	struct prof *v = realloc(l->profs, (size_t)(l->nprofs + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -ENOMEM;
+	l->profs = v;
+	v[l->nprofs++] = *p;
+	*p = (struct prof){ 0 };
+	return 0;
+}
+
+/* Loads the profile name into out: 1, or 0 when it is skipped. */
+static int
+load_one(struct ld *l, const char *name, const char *from, int line, struct frame *out)
 {
 	char *path = locate(l, name), *buf = NULL;
 	const char *file;
@@ -525,37 +562,50 @@ load_one(struct ld *l, const char *name, const char *from, int line)
 		return -ENOMEM;
 	if ((e = slurp(l, file, from, line, &buf, &len)) == 0) {
 		tt_log(l->ctx, TT_LOG_DEBUG, "%s: included %s", from, file);
-		e = load_buf(l, file, buf, len);
+		e = parse_prof(l, file, buf, len, out);
 	}
 	free(buf);
-	return e;
+	return e < 0 ? e : 1;
 }
 
-/* include=: functions expanded (tuned knows no variables yet), then each
- * name loaded in order. */
+/*
+ * tuned's _load_profile() without recursion: a profile's names are loaded
+ * in order, each (with its own includes first) before the profile itself
+ * is appended.  Every frame is a file read once, so the stack is bounded
+ * by TT_TUNED_MAX_FILES.
+ */
 static int
-load_names(struct ld *l, const char *value, const char *file, int line)
+load_all(struct ld *l, const char *buf, size_t len)
 {
-	char *exp, **names;
-	int n, e = 0;
+	struct frame *st = calloc(TT_TUNED_MAX_FILES + 2, sizeof(*st));
+	int depth = 0, e;
 
-	l->exp.why[0] = l->exp.fail[0] = '\0';
-	l->exp.vars = NULL;
-	if ((exp = tt_texpand(&l->exp, value)) == NULL)
+	if (st == NULL)
 		return -ENOMEM;
-	if (l->exp.why[0] || l->exp.fail[0]) {
-		say(l, TT_LOG_ERR, file, line, "include",
-		    "%s %s: which profiles are included cannot be decided here",
-		    l->exp.why[0] ? l->exp.why : l->exp.fail,
-		    l->exp.why[0] ? "is not evaluated by tcptune" : "");
-		free(exp);
-		return -EINVAL;
+	e = parse_prof(l, l->out->files[0], buf, len, &st[0]);
+	depth = 1;
+	while (e == 0 && depth > 0) {
+		struct frame *f = &st[depth - 1];
+
+		if (f->next == f->n) {
+			e = append(l, &f->p);
+			free_names(f->names, f->n);
+			f->names = NULL;
+			depth--;
+			continue;
+		}
+		e = load_one(l, f->names[f->next], f->file, f->line, &st[depth]);
+		f->next++;
+		if (e == 1) {
+			depth++;
+			e = 0;
+		}
 	}
-	e = split_names(exp, false, &names, &n);
-	free(exp);
-	for (int i = 0; e == 0 && i < n; i++)
-		e = load_one(l, names[i], file, line);
-	free_names(names, n);
+	for (int i = 0; i < depth; i++) {
+		prof_free(&st[i].p);
+		free_names(st[i].names, st[i].n);
+	}
+	free(st);
 	return e;
 }
 
@@ -566,8 +616,9 @@ add_variable(struct ld *l, const struct tt_topt *o)
 {
 	char *v;
 
-	if (o->name[0] == '\0' || strspn(o->name,
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(o->name)) {
+	if (o->name[0] == '\0' ||
+	    strspn(o->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+		strlen(o->name)) {
 		say(l, TT_LOG_NOTICE, o->file, o->line, o->name,
 		    "not a variable name: tuned ignores it");
 		return 0;
@@ -666,7 +717,7 @@ variables(struct ld *l, struct prof *p)
 	u = &p->u[k];
 	for (int i = 0; e == 0 && i < u->opts.n; i++)
 		e = strcmp(u->opts.v[i].name, "include") == 0 ? add_from_file(l, &u->opts.v[i]) :
-								 add_variable(l, &u->opts.v[i]);
+								add_variable(l, &u->opts.v[i]);
 	unit_free(u);
 	memmove(&p->u[k], &p->u[k + 1], (size_t)(p->nu - k - 1) * sizeof(*u));
 	p->nu--;
@@ -704,10 +755,8 @@ posix_re(const char *re, const char **why)
 		} else if (p[0] == '\\' && (p[1] == 'd' || p[1] == 'D')) {
 			w = stpcpy(w, p[1] == 'd' ? "[0-9]" : "[^0-9]");
 			p++;
-		} else if (p[0] == '\\' && p[1] != '\0' && strchr("sSwWbB", p[1]) != NULL) {
-			*w++ = *p++;
-			*w++ = *p;
-		} else if (p[0] == '\\' && (p[1] == '\0' || word(p[1]))) {
+		} else if (p[0] == '\\' &&
+		    (p[1] == '\0' || (word(p[1]) && strchr("sSwWbB", p[1]) == NULL))) {
 			*why = "an escape POSIX does not have";
 		} else if (p[0] == '\\') {
 			*w++ = *p++;
@@ -880,7 +929,7 @@ add_write(struct ld *l, const struct tt_topt *o)
 static int
 instances(struct ld *l, struct prof *p)
 {
-	struct unit **u = calloc((size_t)p->nu + 1, sizeof(*u));
+	int *u = calloc((size_t)p->nu + 1, sizeof(*u));
 	long *prio = calloc((size_t)p->nu + 1, sizeof(*prio));
 	int n = 0, e = 0;
 
@@ -898,21 +947,21 @@ instances(struct ld *l, struct prof *p)
 			continue;
 		}
 		if ((e = priority(l, x, &prio[n])) == 0)
-			u[n++] = x;
+			u[n++] = i;
 	}
 	/* insertion sort: stable, as Python's sort */
 	for (int i = 1; e == 0 && i < n; i++)
 		for (int j = i; j > 0 && prio[j - 1] > prio[j]; j--) {
 			long t = prio[j];
-			struct unit *x = u[j];
+			int x = u[j];
 
 			prio[j] = prio[j - 1], u[j] = u[j - 1];
 			prio[j - 1] = t, u[j - 1] = x;
 		}
 	for (int i = 0; e == 0 && i < n; i++)
-		for (int j = 0; e == 0 && j < u[i]->opts.n; j++)
-			if (strcmp(u[i]->opts.v[j].name, "priority") != 0)
-				e = add_write(l, &u[i]->opts.v[j]);
+		for (int j = 0; e == 0 && j < p->u[u[i]].opts.n; j++)
+			if (strcmp(p->u[u[i]].opts.v[j].name, "priority") != 0)
+				e = add_write(l, &p->u[u[i]].opts.v[j]);
 	free(u);
 	free(prio);
 	return e;
@@ -969,7 +1018,7 @@ tt_tuned_load(struct tt_ctx *ctx, const char *file, const char *buf, size_t len,
 	l.bytes = len;
 	e = top_summary(&l, buf, len, file);
 	if (e == 0)
-		e = load_buf(&l, out->files[0], buf, len);
+		e = load_all(&l, buf, len);
 	if (e == 0)
 		e = merge_all(&l);
 	if (e == 0 && l.nprofs > 0)

@@ -21,16 +21,16 @@
 #define TT_TUNED_MAX_BYTES (8u << 20)
 
 struct tt_tuned_write {
-	char *key;	  /* as the profile spells it */
-	char *value;	  /* unquoted and expanded; NULL when undecidable here */
-	char *why;	  /* then: what could not be decided */
+	char *key;        /* as the profile spells it */
+	char *value;      /* unquoted and expanded; NULL when undecidable here */
+	char *why;        /* then: what could not be decided */
 	const char *file; /* one of files[] */
 	int line;
 };
 
 struct tt_tuned {
-	char *summary;	/* the top profile's [main] summary=, or NULL */
-	char **files;	/* every file read, the top profile's first */
+	char *summary; /* the top profile's [main] summary=, or NULL */
+	char **files;  /* every file read, the top profile's first */
 	int nfiles;
 	struct tt_tuned_write *w;
 	int nw;
