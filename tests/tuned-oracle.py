@@ -271,9 +271,12 @@ def gen_value(r, key, var_names):
     if key == "net.ipv4.ip_local_port_range":
         v = r.choice(RANGES)
         x = r.random()
-        if x < 0.15:
+        if x < 0.1:
             lo, hi = v.split()
             return "%s\n        %s" % (lo, hi)  # an indented continuation
+        if x < 0.15:
+            lo, hi = v.split()
+            return "%s\n\n  %s" % (lo, hi)  # a blank line inside it
         if x < 0.3:
             return '"%s"' % v
         return v
@@ -285,6 +288,8 @@ def gen_value(r, key, var_names):
             return r.choice([">", "<"]) + str(n)
         if x < 0.4 and var_names:
             return "${%s}" % r.choice(var_names)
+        if x < 0.41 and var_names:
+            return "\\${%s}" % r.choice(var_names)  # escaped: written as it is
         if x < 0.45:
             return '"%d"' % n
         if x < 0.47:
@@ -320,6 +325,8 @@ def gen_lines(r, var_names, keys):
         elif x < 0.12:
             v += " ; not a comment either"
         out.append("%s%s=%s" % (k, r.choice(["", " "]), r.choice(["", " "]) + v))
+        if r.random() < 0.05:  # the same key again: the later value, in place
+            out.append("%s = %s" % (k, gen_value(r, k.replace("/", "."), var_names)))
     return out
 
 
@@ -346,8 +353,13 @@ def gen_include(r, me, names_here):
     out = names[0]
     for n in names[1:]:
         out += r.choice([",", ";", " , ", " ;", ", "]) + n
-    if r.random() < 0.02:
+    x = r.random()
+    if x < 0.02:
         out = out.replace(",", " ", 1)  # a space is not a separator
+    elif x < 0.03:
+        out += ","  # an empty name: tuned looks for DIR/tuned.conf
+    elif x < 0.04:
+        out += ",${v0}"  # no variables yet when tuned reads include=
     return out
 
 
@@ -361,9 +373,12 @@ def gen_profile(r, name, pdir, names_here):
         lines.append("[variables]")
         for i in range(r.randint(1, 2)):
             vn = "v%d" % r.randint(0, 2)
-            var_names.append(vn)
             lo, hi = SINGLE["net.ipv4.tcp_fin_timeout"]
-            lines.append("%s = %d" % (vn, r.randint(lo, hi)))
+            if var_names and r.random() < 0.3:
+                lines.append("%s = ${%s}" % (vn, r.choice(var_names)))
+            else:
+                lines.append("%s = %d" % (vn, r.randint(lo, hi)))
+            var_names.append(vn)
         if r.random() < 0.3:
             vn = "w%d" % r.randint(0, 1)
             var_names.append(vn)
@@ -374,10 +389,12 @@ def gen_profile(r, name, pdir, names_here):
     if r.random() < 0.9:
         lines.append("[sysctl]")
         x = r.random()
-        if x < 0.08:
+        if x < 0.06:
             lines.append("replace=1")
+        elif x < 0.08:
+            lines.append(r.choice(["replace=true", "replace=yes", "enabled=True"]))
         elif x < 0.12:
-            lines.append("enabled=false")
+            lines.append(r.choice(["enabled=false", "enabled=0", "enabled=no"]))
         elif x < 0.15:
             lines.append("type=vm")
         elif x < 0.2:
@@ -402,6 +419,11 @@ def gen_profile(r, name, pdir, names_here):
         lines.append("transparent_hugepages=never")
     if r.random() < 0.1:
         lines.append("  ; an indented comment")
+    if r.random() < 0.05:  # the same section again, later in the file
+        lines.append("[sysctl]")
+        lines += gen_lines(r, var_names, keys)
+    if r.random() < 0.05:
+        return "\r\n".join(lines) + "\r\n"
     return "\n".join(lines) + "\n"
 
 
