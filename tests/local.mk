@@ -74,5 +74,12 @@ SCRIPT_TESTS = \
 	tests/check-netns.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
-EXTRA_DIST += tests/lib.sh tests/bad-profiles tests/tuned-oracle.py
+EXTRA_DIST += tests/lib.sh tests/bad-profiles tests/tuned-oracle.py tests/tuned-bench.sh
+
+# tuned include fan-out against a plain chain: `make bench-tuned`.
+.PHONY: bench-tuned
+bench: bench-tuned
+bench-tuned: src/tcptune
+	TCPTUNE='$(abs_top_builddir)/src/tcptune' FIXTURES='$(abs_top_srcdir)/tests/fixtures' \
+	    $(SHELL) $(srcdir)/tests/tuned-bench.sh
 EXTRA_DIST += docs/schema
