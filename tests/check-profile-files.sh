@@ -131,6 +131,17 @@ check "an undefined \${variable}: file, line, key and the variable named" \
 mkdir "$SCRATCH/emptydir"
 plan "$SCRATCH/emptydir" >/dev/null 2>"$SCRATCH/err"
 check "a directory without tuned.conf is still not a profile (66)" [ $? -eq 66 ] && grep -q 'is a directory' "$SCRATCH/err"
+# tuned's ">N" is compared with the live value (4096 in the fixture).
+mkdir -p "$SCRATCH/cond"
+printf '[main]\n[sysctl]\nnet.core.somaxconn=>2048\nnet.ipv4.tcp_fin_timeout=<30\n' >"$SCRATCH/cond/tuned.conf"
+plan "$SCRATCH/cond" >"$SCRATCH/out" 2>"$SCRATCH/err"
+check "tuned's >2048 against a live 4096: planned (exit 0)" [ $? -eq 0 ]
+check "... the text plan says why the key stays" grep -q "^      tuned's >2048: live 4096, unchanged$" "$SCRATCH/out"
+plan --format json "$SCRATCH/cond" >"$SCRATCH/out" 2>/dev/null
+check "... <30 against a live 60 writes 30, saying so" \
+	jq -e '.plan[] | select(.key == "net.ipv4.tcp_fin_timeout") | .action == "write" and .target == "30" and
+	       (.why | endswith("tuned'"'"'s <30: live 60, written"))' "$SCRATCH/out" >/dev/null
+
 # Include fan-out: nine levels, each including the next six times, in
 # about 600 bytes.  tuned reads each profile once; so does tcptune.
 F=$SCRATCH/fan
