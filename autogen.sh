@@ -44,6 +44,7 @@ bash-completion
 debootstrap
 systemd-container
 ansible
+python3
 python3-jsonschema
 python3-yaml
 "

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tuned profiles read as tuned 2.20 reads them, judged by tuned itself:
-# Debian's tuned package is downloaded and unpacked into a cache (never
+# The tuned package (apt-get download) is unpacked into a cache (never
 # installed: installing it starts a daemon that retunes the host), and
 # its own Python loader, merger, unit manager and sysctl plugin
 # (tests/tuned-oracle.py says what is stubbed and why) load the same
@@ -14,11 +14,11 @@ HERE=${TESTS_DIR:-$(dirname "$0")}
 CACHE=${TCPTUNE_TEST_CACHE:-/var/cache/tcptune-test}/tuned
 PKG=$CACHE/root
 
-command -v python3 >/dev/null || skip_all "python3 is needed to run tuned's own loader"
+command -v python3 >/dev/null || bail "python3 (a test dependency: ./autogen.sh --deps) is needed to run tuned's own loader"
 if [ ! -d "$PKG/usr/lib/python3/dist-packages/tuned" ]; then
 	mkdir -p "$CACHE" 2>/dev/null || skip_all "cannot make the cache directory $CACHE"
 	(cd "$CACHE" && apt-get download tuned) >"$SCRATCH/download" 2>&1 ||
-		skip_all "cannot download Debian's tuned package from the archive: $(tail -1 "$SCRATCH/download")"
+		skip_all "cannot fetch the tuned package with apt-get download: $(tail -1 "$SCRATCH/download")"
 	rm -rf "$PKG.new"
 	dpkg-deb -x "$(ls "$CACHE"/tuned_*.deb | tail -1)" "$PKG.new" && mv "$PKG.new" "$PKG" ||
 		bail "cannot unpack the tuned package in $CACHE"
