@@ -10,6 +10,12 @@ R618=$FIXTURES/proc-6.18
 RW=$FIXTURES/realworld
 N=$SCRATCH/none
 mkdir "$N"
+# exits WANT GOT CMD...: GOT is WANT and the command succeeds.
+exits() {
+	want=$1 got=$2
+	shift 2
+	[ "$got" -eq "$want" ] && "$@"
+}
 plan() { "$T" plan --proc-root "$R618" --sysctl-root "$N" "$@"; }
 
 # "-key": ignored where the kernel lacks it (tcp_tw_recycle is gone in 6.18).
@@ -28,7 +34,7 @@ plan "$SCRATCH/nodash.conf" >/dev/null 2>&1
 check "without the dash an absent key is still refused (65)" [ $? -eq 65 ]
 printf -- '-net.ipv4.tcp_fin_timeoutt = 30\n' >"$SCRATCH/slip.conf"
 plan --ignore-unknown "$SCRATCH/slip.conf" >/dev/null 2>"$SCRATCH/err"
-check "-key with a slip of a managed key is still an error" [ $? -eq 65 ] && grep -q 'did you mean' "$SCRATCH/err"
+check "-key with a slip of a managed key is still an error" exits 65 $? grep -q 'did you mean' "$SCRATCH/err"
 
 # A later duplicate wins, with a warning naming both lines.
 printf 'net.ipv4.tcp_fin_timeout = 30\nnet.ipv4.tcp_keepalive_time = 600\nnet/ipv4/tcp_fin_timeout = 40\n' >"$SCRATCH/dup.conf"
@@ -39,9 +45,9 @@ check "duplicate: the later value wins" \
 check "duplicate: a warning with file and lines" grep -q 'dup.conf:3: net.ipv4.tcp_fin_timeout: warning\|warning: .*dup.conf:3: net.ipv4.tcp_fin_timeout: set again (first on line 1)' "$SCRATCH/err"
 
 plan --quiet "$SCRATCH/dup.conf" >/dev/null 2>"$SCRATCH/err"
-check "--quiet: no warning" [ $? -eq 0 ] && [ ! -s "$SCRATCH/err" ]
+check "--quiet: no warning" exits 0 $? test ! -s "$SCRATCH/err"
 plan -q "$SCRATCH/slip.conf" >/dev/null 2>"$SCRATCH/err"
-check "-q: errors still said" [ $? -eq 65 ] && grep -q 'error: .*slip.conf:1' "$SCRATCH/err"
+check "-q: errors still said" exits 65 $? grep -q 'error: .*slip.conf:1' "$SCRATCH/err"
 
 # Debian's stock /etc/sysctl.conf: comments only.  An empty profile that
 # plans nothing, like a file whose keys are all someone else's.
@@ -56,7 +62,7 @@ plan "$SCRATCH/empty.conf" >/dev/null 2>&1
 check "an empty file: exit 0" [ $? -eq 0 ]
 printf 'vm.swappiness = 10\nkernel.pid_max = 65536\n' >"$SCRATCH/foreign.conf"
 plan --ignore-unknown "$SCRATCH/foreign.conf" >"$SCRATCH/out" 2>"$SCRATCH/err"
-check "all keys ignored: exit 0, the same note" [ $? -eq 0 ] &&
+check "all keys ignored: exit 0, the same note" exits 0 $? \
 	grep -q 'foreign.conf: sets no key tcptune manages: an empty profile' "$SCRATCH/err" &&
 	grep -q 'nothing to do' "$SCRATCH/out"
 "$T" check --proc-root "$R618" --sysctl-root "$N" --no-census --profile "$SCRATCH/sysctl.conf" >/dev/null 2>&1
@@ -110,7 +116,7 @@ if systemd-detect-virt -q 2>/dev/null; then want=21 virt=virtual-guest; else wan
 check "openshift: includes $virt, as systemd-detect-virt says ($(systemd-detect-virt 2>/dev/null))" \
 	jq -e --arg w "$want" '.plan[] | select(.key == "net.ipv4.tcp_fin_timeout") | .target == $w' "$SCRATCH/out" >/dev/null
 plan --tuned-dir "$SCRATCH/none" --ignore-unknown "$TD/profiles/oracle" >/dev/null 2>"$SCRATCH/err"
-check "an include no tuned directory has: 65, naming it" [ $? -eq 65 ] &&
+check "an include no tuned directory has: 65, naming it" exits 65 $? \
 	grep -q 'oracle/tuned.conf:7: include: no tuned profile "throughput-performance"' "$SCRATCH/err"
 # An include cycle ends as tuned ends it: each file is read once, so
 # loop-b's include of loop-a (already read) is skipped.
@@ -130,7 +136,7 @@ check "an undefined \${variable}: file, line, key and the variable named" \
 	grep -qF 'var.conf:2: net.ipv4.tcp_fin_timeout: bad value "${fin}": a tuned variable that is not defined' "$SCRATCH/err"
 mkdir "$SCRATCH/emptydir"
 plan "$SCRATCH/emptydir" >/dev/null 2>"$SCRATCH/err"
-check "a directory without tuned.conf is still not a profile (66)" [ $? -eq 66 ] && grep -q 'is a directory' "$SCRATCH/err"
+check "a directory without tuned.conf is still not a profile (66)" exits 66 $? grep -q 'is a directory' "$SCRATCH/err"
 # tuned's ">N" is compared with the live value (4096 in the fixture).
 mkdir -p "$SCRATCH/cond"
 printf '[main]\n[sysctl]\nnet.core.somaxconn=>2048\nnet.ipv4.tcp_fin_timeout=<30\n' >"$SCRATCH/cond/tuned.conf"
@@ -172,7 +178,7 @@ while [ $i -le 300 ]; do
 done
 mkdir -p "$C/c301" && printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\n' >"$C/c301/tuned.conf"
 plan --tuned-dir "$C" "$C/c1" >/dev/null 2>"$SCRATCH/err"
-check "300 profiles in one chain: refused (65) past the bound, saying so" [ $? -eq 65 ] &&
+check "300 profiles in one chain: refused (65) past the bound, saying so" exits 65 $? \
 	grep -q 'include: more than 256 tuned files in one profile: refused' "$SCRATCH/err"
 # ... and so are more bytes than 8 MiB in all.
 B=$SCRATCH/big
@@ -186,7 +192,7 @@ for i in 1 2 3; do
 	} >"$B/b$i/tuned.conf"
 done
 plan --tuned-dir "$B" "$B/b1" >/dev/null 2>"$SCRATCH/err"
-check "tuned files over 8 MiB in all: refused (65), saying so" [ $? -eq 65 ] &&
+check "tuned files over 8 MiB in all: refused (65), saying so" exits 65 $? \
 	grep -q 'larger than 8388608 bytes in all: refused' "$SCRATCH/err"
 # An include that is a FIFO or a directory is no profile: refused, never
 # waited on; a variables file that is a FIFO likewise.
@@ -195,7 +201,7 @@ mkdir -p "$H/top" "$H/fifo" "$H/dir/tuned.conf"
 mkfifo "$H/fifo/tuned.conf"
 printf '[main]\ninclude=fifo\n' >"$H/top/tuned.conf"
 timeout 20 "$T" plan --proc-root "$R618" --sysctl-root "$N" --tuned-dir "$H" "$H/top" >/dev/null 2>"$SCRATCH/err"
-check "an include that is a FIFO: refused (65), not waited on" [ $? -eq 65 ] &&
+check "an include that is a FIFO: refused (65), not waited on" exits 65 $? \
 	grep -q 'top/tuned.conf:2: include: no tuned profile "fifo"' "$SCRATCH/err"
 printf '[main]\ninclude=dir\n' >"$H/top/tuned.conf"
 plan --tuned-dir "$H" "$H/top" >/dev/null 2>"$SCRATCH/err"
@@ -203,7 +209,7 @@ check "an include whose tuned.conf is a directory: refused (65)" [ $? -eq 65 ]
 mkfifo "$H/vars"
 printf '[variables]\ninclude=%s\n[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\n' "$H/vars" >"$H/top/tuned.conf"
 timeout 20 "$T" plan --proc-root "$R618" --sysctl-root "$N" --tuned-dir "$H" "$H/top" >/dev/null 2>"$SCRATCH/err"
-check "a variables file that is a FIFO: refused (65) with its name, not waited on" [ $? -eq 65 ] &&
+check "a variables file that is a FIFO: refused (65) with its name, not waited on" exits 65 $? \
 	grep -q "$H/vars" "$SCRATCH/err"
 # Bad input keeps its rules: file, line, key and reason, and nothing written.
 mkdir -p "$H/bad" "$H/base"
