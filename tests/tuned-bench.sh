@@ -31,7 +31,7 @@ tree() {
 # best NAME: the best of three plans of the tree, in microseconds.
 best() {
 	b=
-	for run in 1 2 3; do
+	for _ in 1 2 3; do
 		t0=$(date +%s%N)
 		"$TCPTUNE" plan --proc-root "$FIXTURES/proc-6.18" --sysctl-root "$dir/empty" \
 			--tuned-dir "$dir/$1" "$dir/$1/l1" >/dev/null 2>&1 || { echo "plan of $1 failed"; exit 1; }

@@ -839,8 +839,8 @@ regex_matches(struct ld *l, const struct tt_topt *o, bool cpuinfo)
 	l->exp.vars = &l->vars;
 	if ((re = tt_texpand(&l->exp, o->value)) == NULL)
 		return -ENOMEM;
-	why = l->exp.why;
-	if (why[0] == '\0' && (px = posix_re(re, &why)) == NULL) {
+	why = l->exp.why[0] ? l->exp.why : NULL;
+	if (why == NULL && (px = posix_re(re, &why)) == NULL) {
 		free(re);
 		return -ENOMEM;
 	}
