@@ -224,6 +224,9 @@ def tcptune_run(binary, tree, name, proc, empty):
     return r.returncode, out, r.stderr
 
 
+# The keys tcptune manages that the proc tree has (set in main()).
+CATALOG = set()
+
 DOCUMENTED = ("cannot be decided here", "does not evaluate", "is not supported",
               "did you mean")
 
@@ -232,6 +235,16 @@ def compare(tuned, rc, out, err, live_keys, proc):
     """'agree', 'refusal' (documented) or a disagreement's description."""
     if not tuned["ok"] or tuned["rejected"]:
         if out is None and rc == 65:
+            # ... and for the same reason: the profile not found, or the
+            # key whose value the kernel refuses
+            m = re.search(r"Cannot find profile '([^']*)'", tuned.get("error") or "")
+            if m and 'no tuned profile "%s"' % m.group(1) not in err:
+                return "tuned cannot find %r, tcptune says: %s" % (m.group(1), err.strip()[-300:])
+            for key, value in tuned.get("rejected", []):
+                k = key.replace("/", ".")
+                if k in CATALOG and ": %s: " % k not in err:
+                    return "tuned's write of %r to %s fails, tcptune says: %s" % (
+                        value, k, err.strip()[-300:])
             if os.environ.get("TT_DEBUG"):
                 print("REFUSE", tuned.get("error"), tuned.get("rejected"))
             return "both refuse"
@@ -463,6 +476,7 @@ def main():
     with open(os.path.join(a.proc, "cpuinfo")) as f:
         cpuinfo = f.read()
     keys = live_keys(a.proc)
+    CATALOG.update(k[4:].replace("/", ".") for k in keys)
     cases = []
     if a.shipped:
         for n in sorted(os.listdir(a.shipped)):
