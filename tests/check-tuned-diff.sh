@@ -88,4 +88,15 @@ check "the driver ran to its end (exit 0)" [ "$rc" -eq 0 ]
 cases=$(sed -n 's/^\([0-9]*\) cases.*/\1/p' "$SCRATCH/diff")
 check "the comparison covered the 37 shipped profiles and 200 chains ($cases)" [ "${cases:-0}" -ge 237 ]
 
+# --- ${variables} and ${f:functions}: tuned's own Variables.expand()
+# against tcptune's on seeded random strings of their pieces (escapes,
+# nesting, unpaired braces, functions decided here and not).
+: "${TUNED_EXPAND:?TUNED_EXPAND must point at tests/tuned-expand}"
+python3 "$HERE/tuned-oracle.py" --pkg "$PKG" --tcptune "$T" --proc "$P" --empty "$SCRATCH/empty" \
+	--virt "$VIRT" --seed "$SEED" --chains 500 --expand "$TUNED_EXPAND" >"$SCRATCH/exp" 2>&1
+rc=$?
+sed 's/^/# /' "$SCRATCH/exp"
+check "tuned's expansion and tcptune's agree on 2,000 random strings" grep -q '^2000 expansions: .* 0 disagree$' "$SCRATCH/exp"
+check "the expansion driver ran to its end (exit 0)" [ "$rc" -eq 0 ]
+
 finish

@@ -83,3 +83,13 @@ bench-tuned: src/tcptune
 	TCPTUNE='$(abs_top_builddir)/src/tcptune' FIXTURES='$(abs_top_srcdir)/tests/fixtures' \
 	    $(SHELL) $(srcdir)/tests/tuned-bench.sh
 EXTRA_DIST += docs/schema
+
+# tuned's variable expansion, for tests/tuned-oracle.py --expand.
+check_PROGRAMS += tests/tuned-expand
+tests_tuned_expand_SOURCES = tests/tuned-expand.c
+tests_tuned_expand_CFLAGS = $(AM_CFLAGS)
+tests_tuned_expand_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src
+tests_tuned_expand_LDADD = src/lib/libtcptune.a $(LIB_LIBS)
+AM_TESTS_ENVIRONMENT += \
+	TUNED_EXPAND='$(abs_top_builddir)/tests/tuned-expand'; \
+	export TUNED_EXPAND;

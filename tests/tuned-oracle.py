@@ -450,6 +450,73 @@ def gen_tree(r, tree):
             f.write(gen_profile(r, n, pdir, names_here))
 
 
+# ------------------------------------------------- ${variables} and ${f:...}
+
+TOKENS = ["${", "}", "\\", "$", "{", ":", "f", "a", "b", " ", "x", "\\:", "${a}", "${b}",
+          "\\${a}", "$${a}", "${f:strip: x :y}", "${f:strip:", "${f:virt_check:p:q}",
+          "${f:virt_check:p}", "${f:", "${f:nosuch:1}", "${f:assertion:m:1:1}",
+          "${f:assertion_non_equal:m:1:2}", "${f:assertion:m:1:2}", "${f:strip}",
+          "${f:exec:ls}", "${f}", "${ f:strip:z}", "${f:strip:${a}}", "\\${f:strip:k}"]
+
+
+def expand_cases(r, n):
+    """Lines for tests/tuned-expand: a few variables, then strings."""
+    out = []
+    for _ in range(n):
+        lines = []
+        for name in ("a", "b"):
+            if r.random() < 0.7:
+                lines.append("V %s %s" % (name, "".join(
+                    r.choice(TOKENS[:14] + ["${f:strip: 7 }", "${a}"]) for _ in range(r.randint(0, 3)))))
+        for _ in range(4):
+            lines.append("E " + "".join(r.choice(TOKENS) for _ in range(r.randint(1, 8))))
+        out.append(lines)
+    return out
+
+
+def tuned_expand(t, lines):
+    v = t["variables"].Variables()
+    res = []
+    for line in lines:
+        kind, rest = line[0], line[2:]
+        try:
+            if kind == "V":
+                name, _, value = rest.partition(" ")
+                v.add_variable(name, value)
+            else:
+                res.append("= %s" % v.expand(rest))
+        except Exception:  # tuned refuses the profile (IndexError on "${f}" too)
+            if kind == "E":
+                res.append("! FAILED")
+    return res
+
+
+def expand_diff(t, binary, seed, n, virt):
+    r = random.Random(seed)
+    agree = undecided = 0
+    bad = []
+    env = dict(os.environ, TUNED_VIRT=str(virt))
+    for lines in expand_cases(r, n):
+        want = tuned_expand(t, lines)
+        got = subprocess.run([binary], input="\n".join(lines) + "\n", capture_output=True,
+                             text=True, env=env).stdout.splitlines()
+        es = [x for x in lines if x[0] == "E"]
+        for i, (w, g) in enumerate(zip(want, got)):
+            if g == "? UNDECIDED":
+                undecided += 1
+            elif w == g:
+                agree += 1
+            else:
+                bad.append((lines, es[i], w, g))
+        if len(want) != len(got):
+            bad.append((lines, "", want, got))
+    for b in bad[:10]:
+        print("DISAGREE (expand): %r: tuned %r, tcptune %r (after %r)" % (b[1], b[2], b[3], b[0]))
+    print("%d expansions: %d agree, %d undecided here, %d disagree" % (
+        agree + undecided + len(bad), agree, undecided, len(bad)))
+    return 1 if bad else 0
+
+
 # ---------------------------------------------------------------------- main
 
 
@@ -471,8 +538,13 @@ def main():
     ap.add_argument("--chains", type=int, default=0)
     ap.add_argument("--work")
     ap.add_argument("--shipped")
+    ap.add_argument("--expand", help="tests/tuned-expand: compare ${...} expansion instead")
     a = ap.parse_args()
     t = import_tuned(a.pkg)
+    if a.expand:
+        patch_tuned(t, "/nonexistent", a.virt)
+        print("seed %d" % a.seed)
+        return expand_diff(t, a.expand, a.seed, a.chains, a.virt)
     with open(os.path.join(a.proc, "cpuinfo")) as f:
         cpuinfo = f.read()
     keys = live_keys(a.proc)
