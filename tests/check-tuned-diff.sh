@@ -99,4 +99,16 @@ sed 's/^/# /' "$SCRATCH/exp"
 check "tuned's expansion and tcptune's agree on 2,000 random strings" grep -q '^2000 expansions: .* 0 disagree$' "$SCRATCH/exp"
 check "the expansion driver ran to its end (exit 0)" [ "$rc" -eq 0 ]
 
+# --- the ini dialect: Python's configparser with tuned's settings against
+# tcptune's reader on seeded random files (comments, continuations, blank
+# lines inside values, CR and CRLF line ends, odd headers, bad lines).
+: "${TUNED_INI:?TUNED_INI must point at tests/tuned-ini}"
+mkdir "$SCRATCH/ini"
+python3 "$HERE/tuned-oracle.py" --pkg "$PKG" --tcptune "$T" --proc "$P" --empty "$SCRATCH/empty" \
+	--virt "$VIRT" --seed "$SEED" --chains 1000 --ini "$TUNED_INI" --work "$SCRATCH/ini" >"$SCRATCH/ini.out" 2>&1
+rc=$?
+sed 's/^/# /' "$SCRATCH/ini.out"
+check "tuned's parser and tcptune's agree on 1,000 random files" grep -q '^1000 files: .* 0 disagree$' "$SCRATCH/ini.out"
+check "the ini driver ran to its end (exit 0)" [ "$rc" -eq 0 ]
+
 finish

@@ -84,7 +84,8 @@ bench-tuned: src/tcptune
 	    $(SHELL) $(srcdir)/tests/tuned-bench.sh
 EXTRA_DIST += docs/schema
 
-# tuned's variable expansion, for tests/tuned-oracle.py --expand.
+# tuned's variable expansion and ini dialect, for tests/tuned-oracle.py
+# --expand and --ini.
 check_PROGRAMS += tests/tuned-expand
 tests_tuned_expand_SOURCES = tests/tuned-expand.c
 tests_tuned_expand_CFLAGS = $(AM_CFLAGS)
@@ -93,3 +94,11 @@ tests_tuned_expand_LDADD = src/lib/libtcptune.a $(LIB_LIBS)
 AM_TESTS_ENVIRONMENT += \
 	TUNED_EXPAND='$(abs_top_builddir)/tests/tuned-expand'; \
 	export TUNED_EXPAND;
+check_PROGRAMS += tests/tuned-ini
+tests_tuned_ini_SOURCES = tests/tuned-ini.c
+tests_tuned_ini_CFLAGS = $(AM_CFLAGS)
+tests_tuned_ini_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src
+tests_tuned_ini_LDADD = src/lib/libtcptune.a $(LIB_LIBS)
+AM_TESTS_ENVIRONMENT += \
+	TUNED_INI='$(abs_top_builddir)/tests/tuned-ini'; \
+	export TUNED_INI;

@@ -517,6 +517,80 @@ def expand_diff(t, binary, seed, n, virt):
     return 1 if bad else 0
 
 
+# ---------------------------------------------------------- the ini dialect
+
+INI_LINES = ["[main]", "[sysctl]", "[a]b]", "[ sp ]", "[x] junk", "[x]#c", "key=value",
+             "key = value # c", "key=v#x", "k2 = a ; b", "  indented", "    deeper = 1",
+             "\t tab", "", "   ", "# c", "; c", "   # c", "  ; c", "k =",
+             "k=\"q\"", "k = = 2", "K=upper", "k=1", "k=2", "a b = c", "k=\x0b",
+             "[sysctl]", "x = 1 #", "x=#", "#x=1", "k=a\\b", "  # indented comment",
+             "\t\tk=tabbed"]
+INI_BAD = ["[]", "k:v", "=v", "just words", "[unclosed"]
+
+
+def ini_text(r):
+    lines = [r.choice(["[main]", "[sysctl]", "[main]", "[sysctl]", "k=1", "  x", ""])]
+    for _ in range(r.randint(0, 10)):
+        lines.append(r.choice(INI_BAD if r.random() < 0.03 else INI_LINES))
+    eol = r.choice(["\n", "\n", "\r\n", "\r"])
+    return eol.join(lines) + r.choice([eol, ""])
+
+
+def ini_esc(v):
+    out = []
+    for c in v:
+        if c == "\n":
+            out.append("\\n")
+        elif c == "\\":
+            out.append("\\\\")
+        elif ord(c) < 0x20 or ord(c) == 0x7f:
+            out.append("\\x%02x" % ord(c))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def tuned_ini(path):
+    """What tuned's loader gets from the file: its own parser settings."""
+    from tuned.utils.config_parser import ConfigParser, Error
+    cp = ConfigParser(delimiters=('='), inline_comment_prefixes=('#'), strict=False)
+    cp.optionxform = str
+    try:
+        with open(path) as f:
+            cp.read_file(f, path)
+    except Error.__bases__:
+        return ["ERR"]
+    out = []
+    for sec in cp.sections():
+        out.append("S " + ini_esc(sec))
+        for o in cp.options(sec):
+            out.append("O %s=%s" % (ini_esc(o), ini_esc(cp.get(sec, o, raw=True))))
+    return out
+
+
+def ini_diff(binary, seed, n, work):
+    r = random.Random(seed)
+    agree = refused = 0
+    bad = []
+    for i in range(n):
+        path = os.path.join(work, "ini-%d.conf" % i)
+        with open(path, "w", newline="") as f:
+            f.write(ini_text(r))
+        want = tuned_ini(path)
+        got = subprocess.run([binary, path], capture_output=True, text=True).stdout.splitlines()
+        if want == got:
+            agree += 1
+            refused += want == ["ERR"]
+        else:
+            bad.append((path, want, got))
+    for b in bad[:10]:
+        with open(b[0], newline="") as f:
+            print("DISAGREE (ini): %r: tuned %r, tcptune %r" % (f.read(), b[1], b[2]))
+    print("%d files: %d agree (%d refused by both), %d disagree" % (
+        n, agree, refused, len(bad)))
+    return 1 if bad else 0
+
+
 # ---------------------------------------------------------------------- main
 
 
@@ -539,8 +613,12 @@ def main():
     ap.add_argument("--work")
     ap.add_argument("--shipped")
     ap.add_argument("--expand", help="tests/tuned-expand: compare ${...} expansion instead")
+    ap.add_argument("--ini", help="tests/tuned-ini: compare the ini dialect instead")
     a = ap.parse_args()
     t = import_tuned(a.pkg)
+    if a.ini:
+        print("seed %d" % a.seed)
+        return ini_diff(a.ini, a.seed, a.chains, a.work)
     if a.expand:
         patch_tuned(t, "/nonexistent", a.virt)
         print("seed %d" % a.seed)
