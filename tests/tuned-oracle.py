@@ -432,6 +432,9 @@ def gen_profile(r, name, pdir, names_here):
         lines.append("transparent_hugepages=never")
     if r.random() < 0.1:
         lines.append("  ; an indented comment")
+    if r.random() < 0.04:  # inherited by every section of the file
+        lines.append("[DEFAULT]")
+        lines += gen_lines(r, var_names, keys)
     if r.random() < 0.05:  # the same section again, later in the file
         lines.append("[sysctl]")
         lines += gen_lines(r, var_names, keys)
@@ -524,12 +527,12 @@ INI_LINES = ["[main]", "[sysctl]", "[a]b]", "[ sp ]", "[x] junk", "[x]#c", "key=
              "\t tab", "", "   ", "# c", "; c", "   # c", "  ; c", "k =",
              "k=\"q\"", "k = = 2", "K=upper", "k=1", "k=2", "a b = c", "k=\x0b",
              "[sysctl]", "x = 1 #", "x=#", "#x=1", "k=a\\b", "  # indented comment",
-             "\t\tk=tabbed"]
+             "\t\tk=tabbed", "[DEFAULT]", "[DEFAULT]", "d=from default"]
 INI_BAD = ["[]", "k:v", "=v", "just words", "[unclosed"]
 
 
 def ini_text(r):
-    lines = [r.choice(["[main]", "[sysctl]", "[main]", "[sysctl]", "k=1", "  x", ""])]
+    lines = [r.choice(["[main]", "[sysctl]", "[main]", "[sysctl]", "[DEFAULT]", "k=1", "  x", ""])]
     for _ in range(r.randint(0, 10)):
         lines.append(r.choice(INI_BAD if r.random() < 0.03 else INI_LINES))
     eol = r.choice(["\n", "\n", "\r\n", "\r"])

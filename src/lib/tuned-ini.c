@@ -179,7 +179,8 @@ struct ip {
 	struct tt_diags *diags;
 	struct tt_tini *ini;
 	struct tt_tsection *cur;
-	int optidx; /* the option a continuation line extends, or -1 */
+	struct tt_tsection defaults; /* [DEFAULT]: every section inherits it */
+	int optidx;                  /* the option a continuation line extends, or -1 */
 	size_t indent;
 	int line;
 	int err; /* errors found (tuned reports them all, then refuses) */
@@ -244,10 +245,7 @@ header_or_option(struct ip *p, const char *s, size_t n)
 		const char *close = memrchr(s + 2, ']', n - 2);
 
 		if (close == s + 8 && memcmp(s + 1, "DEFAULT", 7) == 0) {
-			ip_err(p,
-			    "tuned's [DEFAULT] section (inherited by every section) is not "
-			    "supported");
-			p->cur = NULL;
+			p->cur = &p->defaults;
 		} else if ((p->cur = section(p, s + 1, (size_t)(close - s - 1))) == NULL) {
 			p->oom = 1;
 		}
@@ -330,16 +328,36 @@ one_line(struct ip *p, const char *s, size_t n)
 
 /* Python's join of a value's lines: trailing blank lines dropped. */
 static void
-rstrip_values(struct tt_tini *ini)
+rstrip_values(struct tt_tsection *sec)
+{
+	for (int j = 0; j < sec->opts.n; j++) {
+		char *v = sec->opts.v[j].value;
+		size_t n = strlen(v);
+
+		while (n > 0 && py_space((unsigned char)v[n - 1]))
+			v[--n] = '\0';
+	}
+}
+
+/* [DEFAULT]'s options after each section's own, where it has none of
+ * that name (configparser's options() and get()). */
+static int
+inherit(struct tt_tini *ini, const struct tt_tsection *def)
 {
 	for (int i = 0; i < ini->n; i++)
-		for (int j = 0; j < ini->s[i].opts.n; j++) {
-			char *v = ini->s[i].opts.v[j].value;
-			size_t n = strlen(v);
+		for (int j = 0; j < def->opts.n; j++) {
+			const struct tt_topt *o = &def->opts.v[j];
+			char *v;
 
-			while (n > 0 && py_space((unsigned char)v[n - 1]))
-				v[--n] = '\0';
+			if (tt_tdict_find(&ini->s[i].opts, o->name) >= 0)
+				continue;
+			if ((v = strdup(o->value)) == NULL ||
+			    tt_tdict_set(&ini->s[i].opts, o->name, v, o->file, o->line) < 0) {
+				free(v);
+				return -ENOMEM;
+			}
 		}
+	return 0;
 }
 
 int
@@ -372,7 +390,12 @@ tt_tini_parse(const char *file, const char *buf, size_t len, bool magic, struct 
 			e++;
 		s = e < end ? e + 1 : end;
 	}
-	rstrip_values(out);
+	for (int i = 0; i < out->n; i++)
+		rstrip_values(&out->s[i]);
+	rstrip_values(&p.defaults);
+	if (!p.oom && inherit(out, &p.defaults) < 0)
+		p.oom = 1;
+	tt_tdict_free(&p.defaults.opts);
 	if (p.oom)
 		return -ENOMEM;
 	return p.err ? -EINVAL : 0;
