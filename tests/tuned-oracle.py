@@ -3,8 +3,16 @@
 sysctl plugin (python3 `tuned` from its Debian package, unpacked, never
 installed) against `tcptune plan` on the same profile trees.
 
-    tuned-oracle.py --pkg ROOT --tcptune BIN --proc DIR --virt 0|1
+    tuned-oracle.py --pkg ROOT --tcptune BIN --proc DIR --empty DIR --virt 0|1
                     [--seed N --chains N --work DIR] [--shipped DIR]
+    ... --seed N --chains N --expand tests/tuned-expand
+    ... --seed N --chains N --work DIR --ini tests/tuned-ini
+
+The first form plans profile trees with both; --expand compares tuned's
+Variables.expand() with tcptune's on random strings (N cases of four);
+--ini compares Python's configparser, set up as tuned's loader sets it
+up, with tcptune's reader on N random files.  Each prints its seed, its
+disagreements and a last line "... N disagree"; exit 1 on any.
 
 ROOT is the unpacked package (ROOT/usr/lib/python3/dist-packages/tuned).
 DIR (--proc) is a proc root with sys/... files holding the live values
