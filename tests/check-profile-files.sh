@@ -194,6 +194,19 @@ done
 plan --tuned-dir "$B" "$B/b1" >/dev/null 2>"$SCRATCH/err"
 check "tuned files over 8 MiB in all: refused (65), saying so" exits 65 $? \
 	grep -q 'larger than 8388608 bytes in all: refused' "$SCRATCH/err"
+# ... and so is expanding: tuned's functions rebuild the value at every
+# call, and variables made of variables double at every step.
+mkdir -p "$B/funcs" "$B/double"
+awk 'BEGIN { printf "[sysctl]\nvm.x = "; for (i = 0; i < 60000; i++) printf "${f:strip:x}"; printf "\n" }' \
+	>"$B/funcs/tuned.conf"
+timeout 60 "$T" plan --proc-root "$R618" --sysctl-root "$N" --tuned-dir "$B" --ignore-unknown "$B/funcs" >/dev/null 2>"$SCRATCH/err"
+check "60,000 function calls in one value: refused (65) past the bound, saying so" exits 65 $? \
+	grep -q 'funcs/tuned.conf:2: vm.x: tuned.s variables and functions expand to more than 67108864 bytes in this profile: refused' "$SCRATCH/err"
+awk 'BEGIN { printf "[variables]\nv0 = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"; for (i = 1; i < 40; i++) printf "v%d = ${v%d}${v%d}\n", i, i - 1, i - 1 }' \
+	>"$B/double/tuned.conf"
+timeout 60 "$T" plan --proc-root "$R618" --sysctl-root "$N" --tuned-dir "$B" --ignore-unknown "$B/double" >/dev/null 2>"$SCRATCH/err"
+check "variables doubling at every step: refused (65) past the bound, saying so" exits 65 $? \
+	grep -q 'double/tuned.conf:[0-9]*: v[0-9]*: tuned.s variables and functions expand to more than' "$SCRATCH/err"
 # An include that is a FIFO or a directory is no profile: refused, never
 # waited on; a variables file that is a FIFO likewise.
 H=$SCRATCH/hostile

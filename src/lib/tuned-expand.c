@@ -109,6 +109,7 @@ expand_static(struct tt_texp *e, const char *s)
 		put(&u, b.s + i, 1);
 		i++;
 	}
+	e->work += b.n;
 	free(b.s);
 	if (b.oom || u.oom) {
 		free(u.s);
@@ -246,6 +247,13 @@ process_func(struct tt_texp *e, struct proc *p, size_t from)
 	free_call(&c);
 	if (res == NULL)
 		return;
+	/* every substitution copies the string: counted against the bound */
+	e->work += p->b.n;
+	if (e->work > TT_TEXP_MAX_WORK) {
+		e->over = true;
+		free(res);
+		return;
+	}
 	{
 		size_t rl = strlen(res), tail = p->b.n - p->cnt - 1;
 		struct buf nb = { 0 };
@@ -267,7 +275,7 @@ process(struct tt_texp *e, struct proc *p)
 	size_t stack[256] = { 0 }, depth = 0;
 	bool esc_stack[256] = { false }, esc = false;
 
-	for (p->cnt = 0; p->cnt < p->b.n && !p->b.oom; p->cnt++) {
+	for (p->cnt = 0; p->cnt < p->b.n && !p->b.oom && !e->over; p->cnt++) {
 		char c = p->b.s[p->cnt];
 
 		if (c == '}') {

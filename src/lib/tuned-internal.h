@@ -59,6 +59,10 @@ void tt_tini_free(struct tt_tini *ini);
 /* Python's os.path.normpath of an absolute or relative path; malloc'd. */
 char *tt_tnormpath(const char *path);
 
+/* The bytes that expanding one profile's values may produce in all:
+ * ${a}${a} in ${b}, ${b}${b} in ${c}, ... doubles at every step. */
+#define TT_TEXP_MAX_WORK (64u << 20)
+
 /* What tuned's functions see of this host. */
 struct tt_texp {
 	struct tt_ctx *ctx;
@@ -66,6 +70,8 @@ struct tt_texp {
 	int virt;              /* -1 not yet known, 0 bare metal, 1 virtual */
 	char why[160];         /* the first thing that could not be decided */
 	char fail[256];        /* an assertion that failed: tuned refuses the profile */
+	size_t work;           /* bytes produced so far, for the bound */
+	bool over;             /* past TT_TEXP_MAX_WORK: the result is cut short */
 };
 
 /*

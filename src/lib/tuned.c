@@ -80,6 +80,21 @@ say(struct ld *l, int prio, const char *file, int line, const char *key, const c
 		l->oom = 1;
 }
 
+/* Past the bound on expanding: refused, once, where it happened. */
+static bool
+over(struct ld *l, const char *file, int line, const char *key)
+{
+	if (!l->exp.over)
+		return false;
+	if (!l->failed)
+		say(l, TT_LOG_ERR, file, line, key,
+		    "tuned's variables and functions expand to more than %u bytes in this "
+		    "profile: refused",
+		    TT_TEXP_MAX_WORK);
+	l->failed = true;
+	return true;
+}
+
 static void
 unit_free(struct unit *u)
 {
@@ -486,6 +501,10 @@ include_names(struct ld *l, const struct tt_topt *inc, struct frame *f)
 	l->exp.vars = NULL;
 	if ((exp = tt_texpand(&l->exp, inc->value)) == NULL)
 		return -ENOMEM;
+	if (over(l, inc->file, inc->line, "include")) {
+		free(exp);
+		return -EINVAL;
+	}
 	if (l->exp.why[0] || l->exp.fail[0]) {
 		say(l, TT_LOG_ERR, inc->file, inc->line, "include",
 		    "%s %s: which profiles are included cannot be decided here",
@@ -627,6 +646,10 @@ add_variable(struct ld *l, const struct tt_topt *o)
 	l->exp.vars = &l->vars;
 	if ((v = tt_texpand(&l->exp, o->value)) == NULL)
 		return -ENOMEM;
+	if (over(l, o->file, o->line, o->name)) {
+		free(v);
+		return -EINVAL;
+	}
 	if (l->exp.fail[0]) {
 		free(v);
 		say(l, TT_LOG_ERR, o->file, o->line, o->name, "%s: tuned refuses the profile",
@@ -839,6 +862,10 @@ regex_matches(struct ld *l, const struct tt_topt *o, bool cpuinfo)
 	l->exp.vars = &l->vars;
 	if ((re = tt_texpand(&l->exp, o->value)) == NULL)
 		return -ENOMEM;
+	if (over(l, o->file, o->line, o->name)) {
+		free(re);
+		return -EINVAL;
+	}
 	why = l->exp.why[0] ? l->exp.why : NULL;
 	if (why == NULL && (px = posix_re(re, &why)) == NULL) {
 		free(re);
@@ -907,6 +934,10 @@ add_write(struct ld *l, const struct tt_topt *o)
 	l->exp.vars = &l->vars;
 	v->value = tt_texpand(&l->exp, val);
 	free(q);
+	if (v->value != NULL && over(l, o->file, o->line, o->name)) {
+		free(v->value);
+		return -EINVAL;
+	}
 	if ((v->key = strdup(o->name)) == NULL || v->value == NULL) {
 		free(v->key);
 		free(v->value);
