@@ -201,7 +201,7 @@ awk 'BEGIN { printf "[sysctl]\nvm.x = "; for (i = 0; i < 60000; i++) printf "${f
 	>"$B/funcs/tuned.conf"
 timeout 60 "$T" plan --proc-root "$R618" --sysctl-root "$N" --tuned-dir "$B" --ignore-unknown "$B/funcs" >/dev/null 2>"$SCRATCH/err"
 check "60,000 function calls in one value: refused (65) past the bound, saying so" exits 65 $? \
-	grep -q 'funcs/tuned.conf:2: vm.x: tuned.s variables and functions expand to more than 67108864 bytes in this profile: refused' "$SCRATCH/err"
+	grep -q 'funcs/tuned.conf:2: vm.x: tuned.s variables and functions expand to more than 16777216 bytes in this profile: refused' "$SCRATCH/err"
 awk 'BEGIN { printf "[variables]\nv0 = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"; for (i = 1; i < 40; i++) printf "v%d = ${v%d}${v%d}\n", i, i - 1, i - 1 }' \
 	>"$B/double/tuned.conf"
 timeout 60 "$T" plan --proc-root "$R618" --sysctl-root "$N" --tuned-dir "$B" --ignore-unknown "$B/double" >/dev/null 2>"$SCRATCH/err"

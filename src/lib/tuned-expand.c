@@ -80,6 +80,10 @@ expand_static(struct tt_texp *e, const char *s)
 
 	put(&b, "", 0);
 	for (size_t i = 0; s[i];) {
+		if (e->work + b.n > TT_TEXP_MAX_WORK) {
+			e->over = true;
+			break;
+		}
 		if ((i == 0 || s[i - 1] != '\\') && e->vars != NULL &&
 		    (len = var_ref(s + i, &nl))) {
 			char name[256];

@@ -61,7 +61,7 @@ char *tt_tnormpath(const char *path);
 
 /* The bytes that expanding one profile's values may produce in all:
  * ${a}${a} in ${b}, ${b}${b} in ${c}, ... doubles at every step. */
-#define TT_TEXP_MAX_WORK (64u << 20)
+#define TT_TEXP_MAX_WORK (16u << 20)
 
 /* What tuned's functions see of this host. */
 struct tt_texp {
