@@ -207,6 +207,12 @@ awk 'BEGIN { printf "[variables]\nv0 = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"; for 
 timeout 60 "$T" plan --proc-root "$R618" --sysctl-root "$N" --tuned-dir "$B" --ignore-unknown "$B/double" >/dev/null 2>"$SCRATCH/err"
 check "variables doubling at every step: refused (65) past the bound, saying so" exits 65 $? \
 	grep -q 'double/tuned.conf:[0-9]*: v[0-9]*: tuned.s variables and functions expand to more than' "$SCRATCH/err"
+mkdir -p "$B/args"
+awk 'BEGIN { printf "[sysctl]\nnet.ipv4.tcp_fin_timeout = ${f:strip"; for (i = 0; i < 80; i++) printf ":1"; printf "}\n" }' \
+	>"$B/args/tuned.conf"
+plan --tuned-dir "$B" "$B/args" >/dev/null 2>"$SCRATCH/err"
+check "a function call of 80 arguments: refused (65) as bad input, not an internal error" exits 65 $? \
+	grep -q 'args/tuned.conf:2: net.ipv4.tcp_fin_timeout: its value needs a tuned function call of more than 62 arguments' "$SCRATCH/err"
 # An include that is a FIFO or a directory is no profile: refused, never
 # waited on; a variables file that is a FIFO likewise.
 H=$SCRATCH/hostile

@@ -233,11 +233,17 @@ process_func(struct tt_texp *e, struct proc *p, size_t from)
 	struct call c;
 	char *res = NULL;
 	size_t n = p->cnt - from;
+	int r;
 
 	if (n < 3 || memcmp(p->b.s + from, "${f", 3) != 0 || (n > 3 && p->b.s[from + 3] != ':'))
 		return;
-	if (split_call(p->b.s + from, n, &c) < 0) {
-		p->b.oom = 1;
+	if ((r = split_call(p->b.s + from, n, &c)) < 0) {
+		free_call(&c);
+		if (r == -E2BIG)
+			snprintf(e->fail, sizeof(e->fail),
+			    "a tuned function call of more than 62 arguments");
+		else
+			p->b.oom = 1;
 		return;
 	}
 	if (c.argc < 2) {
