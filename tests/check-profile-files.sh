@@ -137,6 +137,26 @@ check "an undefined \${variable}: file, line, key and the variable named" \
 mkdir "$SCRATCH/emptydir"
 plan "$SCRATCH/emptydir" >/dev/null 2>"$SCRATCH/err"
 check "a directory without tuned.conf is still not a profile (66)" exits 66 $? grep -q 'is a directory' "$SCRATCH/err"
+# tuned's include order: include=b,a with a including c merges b, c, a,
+# then the profile itself, each later one winning; so c's value beats b's
+# although c is deeper.  "-name" is skipped when missing; a space is part
+# of a name, not a separator.
+O=$SCRATCH/order
+mkdir -p "$O/top" "$O/a" "$O/b" "$O/c"
+printf '[main]\ninclude=b,a;-missing\n[sysctl]\nnet.ipv4.tcp_keepalive_time = 600\n' >"$O/top/tuned.conf"
+printf '[main]\ninclude=c\n[sysctl]\nnet.ipv4.tcp_keepalive_probes = 5\n' >"$O/a/tuned.conf"
+printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = 40\nnet.ipv4.tcp_keepalive_probes = 4\n' >"$O/b/tuned.conf"
+printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = 50\n' >"$O/c/tuned.conf"
+plan --tuned-dir "$O" --format json "$O/top" >"$SCRATCH/out" 2>"$SCRATCH/err"
+check "include=b,a;-missing: planned (exit 0)" [ $? -eq 0 ]
+check "... c (read after b) beats b, a beats both, in tuned's order" \
+	jq -e '([.plan[] | select(.key == "net.ipv4.tcp_fin_timeout") | .target] == ["50"]) and
+	       ([.plan[] | select(.key == "net.ipv4.tcp_keepalive_probes") | .target] == ["5"])' "$SCRATCH/out" >/dev/null
+printf '[main]\ninclude=b a\n' >"$O/top/tuned.conf"
+plan --tuned-dir "$O" "$O/top" >/dev/null 2>"$SCRATCH/err"
+check "include=b a (a space): one name tuned cannot find, 65" exits 65 $? \
+	grep -q 'top/tuned.conf:2: include: no tuned profile "b a"' "$SCRATCH/err"
+
 # tuned's ">N" is compared with the live value (4096 in the fixture).
 mkdir -p "$SCRATCH/cond"
 printf '[main]\n[sysctl]\nnet.core.somaxconn=>2048\nnet.ipv4.tcp_fin_timeout=<30\n' >"$SCRATCH/cond/tuned.conf"
