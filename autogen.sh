@@ -57,6 +57,7 @@ bash-completion
 debootstrap
 systemd-container
 ansible-core
+python3
 python3-jsonschema
 python3-yaml
 strace

@@ -136,6 +136,11 @@ applier_print_plan(FILE *f, const struct tt_snapshot *snap, const struct tt_prof
 			if (it->action == TT_PLAN_KEEP) {
 				fprintf(f, "  %-32s %s\n", tt_key_get(it->id)->name,
 				    val_text(&it->current, a, sizeof(a)));
+				/* tuned's >N or <N that left the key as it is */
+				if (prof->sysctl[it->id].note[0]) {
+					fputs("      ", f);
+					cmd_wrap(f, it->why, 6, 78);
+				}
 				continue;
 			}
 			fprintf(f, "  %-32s %s -> %s\n", tt_key_get(it->id)->name,

@@ -37,7 +37,9 @@ expect "$BAD/huge.ini" 65 "huge.ini:1: net.ipv4.tcp_max_tw_buckets:" "too large"
 expect "$BAD/path-escape.ini" 65 "path-escape.ini:1: net/ipv4/../../kernel/core_pattern: unknown key"
 expect "$BAD/other-subtree.ini" 65 "other-subtree.ini:1: kernel.core_pattern: unknown key"
 expect "$BAD/absolute-path.ini" 65 "absolute-path.ini:1: /proc/sys/net/ipv4/tcp_fin_timeout: unknown key"
-expect "$BAD/tuned-conditional.ini" 65 "tuned-conditional.ini:4: net.core.somaxconn: conditional value"
+# tuned's ">N" compares one number with the live value: on a key of two
+# numbers tuned writes the text as it is and the kernel refuses it.
+expect "$BAD/tuned-conditional.ini" 65 "tuned-conditional.ini:4: net.ipv4.ip_local_port_range: conditional value"
 expect "$BAD/bad-threshold.ini" 65 "bad-threshold.ini:4: close_wait_warn: bad value \"lots\""
 expect "$BAD/bad-section.ini" 65 "bad-section.ini:1: malformed section header"
 expect "$BAD/unknown-threshold.ini" 65 "unknown-threshold.ini:3: close_wait_alarm: unknown threshold"

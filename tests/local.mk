@@ -68,11 +68,38 @@ SCRIPT_TESTS = \
 	tests/check-k8s-manifest.sh \
 	tests/check-fleet-doc.sh \
 	tests/check-profile-files.sh \
+	tests/check-tuned-diff.sh \
 	tests/check-json-schema.sh \
 	tests/check-completion.sh \
 	tests/check-netns.sh \
 	tests/check-prom-lint.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
-EXTRA_DIST += tests/lib.sh tests/bad-profiles
+EXTRA_DIST += tests/lib.sh tests/bad-profiles tests/tuned-oracle.py tests/tuned-bench.sh
+
+# tuned include fan-out against a plain chain: `make bench-tuned`.
+.PHONY: bench-tuned
+bench: bench-tuned
+bench-tuned: src/tcptune
+	TCPTUNE='$(abs_top_builddir)/src/tcptune' FIXTURES='$(abs_top_srcdir)/tests/fixtures' \
+	    $(SHELL) $(srcdir)/tests/tuned-bench.sh
 EXTRA_DIST += docs/schema
+
+# tuned's variable expansion and ini dialect, for tests/tuned-oracle.py
+# --expand and --ini.
+check_PROGRAMS += tests/tuned-expand
+tests_tuned_expand_SOURCES = tests/tuned-expand.c
+tests_tuned_expand_CFLAGS = $(AM_CFLAGS)
+tests_tuned_expand_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src
+tests_tuned_expand_LDADD = src/lib/libtcptune.a $(LIB_LIBS)
+AM_TESTS_ENVIRONMENT += \
+	TUNED_EXPAND='$(abs_top_builddir)/tests/tuned-expand'; \
+	export TUNED_EXPAND;
+check_PROGRAMS += tests/tuned-ini
+tests_tuned_ini_SOURCES = tests/tuned-ini.c
+tests_tuned_ini_CFLAGS = $(AM_CFLAGS)
+tests_tuned_ini_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src
+tests_tuned_ini_LDADD = src/lib/libtcptune.a $(LIB_LIBS)
+AM_TESTS_ENVIRONMENT += \
+	TUNED_INI='$(abs_top_builddir)/tests/tuned-ini'; \
+	export TUNED_INI;

@@ -125,10 +125,16 @@ tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof, stru
 			/* it->why is set */
 		} else if (tt_val_eq(&it->current, &it->target)) {
 			it->action = TT_PLAN_KEEP;
-			snprintf(it->why, sizeof(it->why), "already at the target");
+			snprintf(it->why, sizeof(it->why), "%s",
+			    prof->sysctl[i].note[0] ? prof->sysctl[i].note :
+						      "already at the target");
 		} else {
 			it->action = TT_PLAN_WRITE;
-			if (prof->sysctl[i].file > 0) /* from a tuned include */
+			if (prof->sysctl[i].note[0]) /* tuned's >N or <N */
+				snprintf(it->why, sizeof(it->why), "%s line %d: %s",
+				    tt_setting_file(prof, &prof->sysctl[i]), it->line,
+				    prof->sysctl[i].note);
+			else if (prof->sysctl[i].file > 0) /* from a tuned include */
 				snprintf(it->why, sizeof(it->why), "%s line %d: %s",
 				    tt_setting_file(prof, &prof->sysctl[i]), it->line,
 				    k->summary ? k->summary : k->name);

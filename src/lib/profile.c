@@ -24,27 +24,23 @@
 #include <limits.h>
 
 #include "file-internal.h"
-#include "profile.h"
+#include "profile-internal.h"
 #include "strtab.h"
 
-#define PROFILE_MAX_SIZE  (4u << 20)
-#define INCLUDE_MAX_DEPTH 8
+#define PROFILE_MAX_SIZE (4u << 20)
 
 enum section {
 	SEC_SYSCTL,
 	SEC_PROFILE,
 	SEC_THRESHOLDS,
 	SEC_GUARD, /* apply --guard's settings */
-	SEC_MAIN,  /* tuned's [main]: include= and summary= */
 	SEC_IGNORED,
 };
 
 struct loader {
 	struct tt_ctx *ctx;
 	const char *path;
-	const struct loader *parent; /* the file that included this one */
 	int depth, file;
-	int *nfiles; /* files read so far, includes counted */
 	unsigned flags;
 	struct tt_diags *diags;
 	struct tt_profile *p;
@@ -117,7 +113,7 @@ skip_space(const char *s, const char *e)
 }
 
 static enum section
-classify_section(const char *name, bool tcptune_profile)
+classify_section(const char *name)
 {
 	if (strcmp(name, "sysctl") == 0)
 		return SEC_SYSCTL;
@@ -125,10 +121,8 @@ classify_section(const char *name, bool tcptune_profile)
 		return SEC_PROFILE;
 	if (strcmp(name, "thresholds") == 0)
 		return SEC_THRESHOLDS;
-	if (strcmp(name, "guard") == 0 && tcptune_profile)
+	if (strcmp(name, "guard") == 0)
 		return SEC_GUARD;
-	if (strcmp(name, "main") == 0 && !tcptune_profile)
-		return SEC_MAIN;
 	return SEC_IGNORED;
 }
 
@@ -152,7 +146,7 @@ section_line(struct loader *l, const char *s, size_t n)
 	}
 	memcpy(name, s + 1, len);
 	name[len] = '\0';
-	l->sec = classify_section(name, l->has_profile_section);
+	l->sec = classify_section(name);
 	if (l->sec != SEC_IGNORED)
 		return;
 	if (l->has_profile_section)
@@ -385,147 +379,10 @@ guard_entry(struct loader *l, const char *name, const char *value)
 		add(l, TT_LOG_ERR, name, "bad value \"%s\": %s", value, why);
 }
 
-static int parse_into(struct loader *l);
-static int slurp(struct loader *l, char **out, size_t *outlen);
-
-/* Whether file is the file of l or of one that included it. */
-static bool
-is_ancestor(const struct loader *l, const char *file)
-{
-	char *real = realpath(file, NULL);
-	bool found = false;
-
-	for (; l != NULL && real != NULL && !found; l = l->parent) {
-		char *r = realpath(l->path, NULL);
-
-		found = r != NULL && strcmp(r, real) == 0;
-		free(r);
-	}
-	free(real);
-	return found;
-}
-
-/*
- * The tuned.conf of the profile name, looked up as tuned does: below the
- * --tuned-dir, else /etc/tuned before /usr/lib/tuned, in DIR/profiles/NAME
- * (tuned 2.23 and later) or DIR/NAME.  A profile that includes its own
- * name (an /etc/tuned one extending the shipped one) gets the next one.
- */
-static bool
-find_tuned(const struct loader *l, const char *name, char *buf, size_t len)
-{
-	static const char *const std[] = { "/etc/tuned", "/usr/lib/tuned" };
-	static const char *const sub[] = { "/profiles/", "/" };
-	const char *given = tt_ctx_tuned_dir(l->ctx);
-	size_t ndirs = given ? 1 : 2;
-	struct stat st;
-
-	for (size_t d = 0; d < ndirs; d++) {
-		for (size_t i = 0; i < 2; i++) {
-			if ((size_t)snprintf(buf, len, "%s%s%s/tuned.conf", given ? given : std[d],
-				sub[i], name) >= len)
-				continue;
-			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && !is_ancestor(l, buf))
-				return true;
-		}
-	}
-	return false;
-}
-
-static bool
-remember_include(struct tt_profile *p, const char *path)
-{
-	char **v = realloc(p->includes, (size_t)(p->nincludes + 1) * sizeof(*v));
-
-	if (v == NULL)
-		return false;
-	p->includes = v;
-	if ((v[p->nincludes] = strdup(path)) == NULL)
-		return false;
-	p->nincludes++;
-	return true;
-}
-
 const char *
 tt_setting_file(const struct tt_profile *p, const struct tt_setting *s)
 {
 	return s->file > 0 && s->file <= p->nincludes ? p->includes[s->file - 1] : p->path;
-}
-
-/* Reads the tuned profile name into the profile, under the settings of
- * the file that includes it. */
-static void
-include_one(struct loader *l, const char *name)
-{
-	struct loader in = { .ctx = l->ctx,
-		.parent = l,
-		.depth = l->depth + 1,
-		.nfiles = l->nfiles,
-		.flags = l->flags,
-		.diags = l->diags,
-		.p = l->p };
-	char path[4096], *buf = NULL;
-
-	if (strchr(name, '/') != NULL || name[0] == '.') {
-		add(l, TT_LOG_ERR, "include", "\"%s\" is not a tuned profile name", name);
-		return;
-	}
-	if (in.depth > INCLUDE_MAX_DEPTH) {
-		add(l, TT_LOG_ERR, "include", "includes nested deeper than %d", INCLUDE_MAX_DEPTH);
-		return;
-	}
-	if (!find_tuned(l, name, path, sizeof(path))) {
-		add(l, TT_LOG_ERR, "include",
-		    "no tuned profile \"%s\" in %s (--tuned-dir DIR says where tuned's "
-		    "profiles are)",
-		    name,
-		    tt_ctx_tuned_dir(l->ctx) ? tt_ctx_tuned_dir(l->ctx) :
-					       "/etc/tuned, /usr/lib/tuned");
-		return;
-	}
-	in.path = path;
-	in.file = ++*l->nfiles;
-	if (!remember_include(l->p, path)) {
-		l->oom = 1;
-		return;
-	}
-	if (slurp(&in, &buf, &in.len) == 0) {
-		in.buf = buf;
-		if (parse_into(&in) < 0)
-			l->oom = 1;
-		tt_log(l->ctx, TT_LOG_DEBUG, "%s: included %s", l->path, path);
-	}
-	free(buf);
-	l->oom |= in.oom;
-}
-
-/* tuned's [main]: summary= describes the profile, include= reads others
- * first; its other keys say nothing about sysctl. */
-static void
-main_entry(struct loader *l, const char *name, const char *value)
-{
-	char one[256];
-
-	if (strcmp(name, "summary") == 0) {
-		if (l->depth == 0 && l->p->description == NULL &&
-		    (l->p->description = strdup(value)) == NULL)
-			l->oom = 1;
-		return;
-	}
-	if (strcmp(name, "include") != 0 || refuse_variable(l, "include", value))
-		return;
-	for (const char *s = value; *s;) {
-		size_t n;
-
-		s += strspn(s, ", \t");
-		n = strcspn(s, ", \t");
-		if (n > 0 && n < sizeof(one)) {
-			memcpy(one, s, n);
-			one[n] = '\0';
-			include_one(l, one);
-		}
-		s += n;
-	}
 }
 
 static int
@@ -548,9 +405,6 @@ handler(void *user, const char *section, const char *name, const char *value)
 		break;
 	case SEC_GUARD:
 		guard_entry(l, name, value);
-		break;
-	case SEC_MAIN:
-		main_entry(l, name, value);
 		break;
 	case SEC_IGNORED:
 		break;
@@ -624,6 +478,27 @@ has_profile_section(const char *buf, size_t len)
 	return false;
 }
 
+/* A tuned profile: no [profile], and a [section] before any setting
+ * (tuned cannot read a file without one). */
+static bool
+is_tuned(const char *buf, size_t len)
+{
+	const char *s = buf, *end = buf + len;
+
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end;
+
+		s = skip_space(s, e);
+		if (s < e && *s != '#' && *s != ';')
+			return *s == '[';
+		s = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
 /*
  * Reads l->buf into l->p: the lines through libinih, the errors into the
  * diagnostics.  -ENOMEM, else 0 (errors or not).
@@ -676,15 +551,11 @@ int
 tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf, size_t len, unsigned flags,
     struct tt_profile **out, struct tt_diags *diags)
 {
-	int nfiles = 0;
-	struct loader l = { .ctx = ctx,
-		.path = path,
-		.flags = flags,
-		.diags = diags,
-		.nfiles = &nfiles,
-		.buf = buf,
-		.len = len };
+	struct loader l = {
+		.ctx = ctx, .path = path, .flags = flags, .diags = diags, .buf = buf, .len = len
+	};
 	size_t errs_before = diags->nerr;
+	int e;
 
 	*out = NULL;
 	l.p = calloc(1, sizeof(*l.p));
@@ -694,7 +565,13 @@ tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf, size_t l
 	}
 	tt_thresholds_default(&l.p->thr);
 	tt_guard_config_default(&l.p->guard);
-	if (parse_into(&l) < 0) {
+	if (!has_profile_section(buf, len) && is_tuned(buf, len)) {
+		l.saw_content = true;
+		e = tt_profile_tuned(ctx, path, buf, len, flags, l.p, diags);
+	} else {
+		e = parse_into(&l);
+	}
+	if (e < 0) {
 		tt_profile_free(l.p);
 		return -ENOMEM;
 	}

@@ -59,6 +59,9 @@ struct tt_setting {
 	int file;  /* which file set it: 0 the profile, 1.. tuned includes */
 	int depth; /* how deep in the includes that file is */
 	struct tt_val val;
+	/* tuned's ">N" / "<N", compared with the live value when the profile
+	 * was read: "tuned's >2048: live 4096, unchanged" ("" otherwise) */
+	char note[96];
 };
 
 struct tt_profile {
@@ -69,8 +72,8 @@ struct tt_profile {
 	struct tt_setting sysctl[TT_K__COUNT];
 	struct tt_thresholds thr;
 	struct tt_guard_config guard; /* [guard]: apply --guard's settings */
-	/* The tuned profiles read through include=, in the order read: a
-	 * setting's file N > 0 is includes[N - 1]. */
+	/* The tuned files read through include= (and [variables] files), in
+	 * the order read: a setting's file N > 0 is includes[N - 1]. */
 	char **includes;
 	int nincludes;
 };
