@@ -46,6 +46,9 @@ systemd-container
 ansible
 python3-jsonschema
 python3-yaml
+clang
+libbpf-dev
+bpftool
 "
 
 # What CI runs besides `make check`: clang and its libFuzzer runtime for
