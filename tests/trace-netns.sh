@@ -1,0 +1,218 @@
+#!/bin/sh
+# tcptune trace against real connections in namespaces made here: each
+# process counts what it did, and the tracer must say the same of it.
+#  A: two clients (200/s, in a cgroup named as a Kubernetes pod's, and
+#     20/s) to one server that closes after them: opens and TIME_WAIT
+#     charged to each client within 1 %, none to the server; a third
+#     client whose server closes first: the server's closes and TIME_WAIT.
+#  B: a client out of local ports (EADDRNOTAVAIL), and sockets left in
+#     CLOSE_WAIT at times the test records.
+# And the ways tracing cannot start: no BTF, no CAP_BPF, lockdown, and a
+# SIGKILLed tracer leaving no program behind.  The tracer sees every
+# namespace of the host; each run is limited to the namespace made here.
+set -u
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+
+command -v ip >/dev/null && command -v jq >/dev/null && command -v bpftool >/dev/null ||
+	skip_all "needs ip, jq and bpftool"
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+PEER="$(dirname "$TCPTUNE")/../tests/trace-peer"
+rc=0
+"$TCPTUNE" trace --duration 0.1 >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 69 ] && "$TCPTUNE" trace --duration 0.1 2>&1 | grep -q 'not built in' &&
+	skip_all "tcptune is built without the tracer"
+
+tag="tr$$"
+A="$tag-a"
+B="$tag-b"
+POD_UID="5d6e7f80-9a1b-4c2d-8e3f-405162738495"
+CID="bb22cc33dd44ee55ff6600778899aa11bb22cc33dd44ee55ff6600778899aa11"
+pids=
+tpid=
+cgdir=
+scratch
+cleanup() {
+	[ -n "$tpid" ] && kill "$tpid" 2>/dev/null
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	if [ -n "$cgdir" ]; then
+		rmdir "$cgdir/cri-containerd-$CID.scope" "$cgdir" 2>/dev/null
+	fi
+	rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+ip netns add "$A" && ip netns add "$B" || skip_all "ip netns add is not permitted here"
+ip netns exec "$A" ip link set lo up
+ip netns exec "$B" ip link set lo up
+before=$(host_sysctls)
+
+# attached PID: the tracer of that pid holds its programs' links.
+attached() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'bpf_link'; }
+# progs PID: the ids of the programs the process holds.
+progs() { cat "/proc/$1"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' | sort -u; }
+# loaded ID...: whether any of these programs is still in the kernel.
+loaded() {
+	for id in "$@"; do bpftool prog show id "$id" >/dev/null 2>&1 && return 0; done
+	return 1
+}
+# trace_start NS OUT: a tracer of NS in the background ($tpid), attached.
+trace_start() {
+	"$TCPTUNE" trace --duration 120 --netns "$1" --format json >"$2" 2>"$2.err" &
+	tpid=$!
+	i=0
+	until attached "$tpid"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] && kill -0 "$tpid" 2>/dev/null ||
+			bail "the tracer did not attach: $(cat "$2.err")"
+		sleep 0.1
+	done
+}
+trace_stop() {
+	kill -INT "$tpid"
+	wait "$tpid"
+	tpid=
+}
+ready() { # FILE
+	i=0
+	until grep -q '^ready' "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || bail "$1 did not get ready"
+		sleep 0.1
+	done
+}
+within() { # GOT WANT PERCENT
+	awk -v g="$1" -v w="$2" -v p="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(w > 0 && d <= w * p / 100) }'
+}
+
+# --- A: attribution -------------------------------------------------------
+cg2=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+[ -n "$cg2" ] && [ -w "$cg2" ] || skip_all "no writable cgroup2 hierarchy"
+u=$(echo "$POD_UID" | tr - _)
+cgdir="$cg2/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod$u.slice"
+mkdir -p "$cgdir/cri-containerd-$CID.scope" || skip_all "cannot make a cgroup"
+
+ip netns exec "$A" "$PEER" serve 7100 >"$SCRATCH/srv" &
+srv=$!
+pids="$pids $srv"
+ip netns exec "$A" "$PEER" serve 7101 first >"$SCRATCH/srv1" &
+srv1=$!
+pids="$pids $srv1"
+ready "$SCRATCH/srv"
+ready "$SCRATCH/srv1"
+trace_start "$A" "$SCRATCH/a.json"
+# Client 1 enters the pod's cgroup before it runs (ip netns exec mounts a
+# /sys of its own, without the cgroup hierarchy).
+sh -c 'echo $$ >"$1/cgroup.procs" && exec ip netns exec "$2" "$3" client 7100 200 5' sh \
+    "$cgdir/cri-containerd-$CID.scope" "$A" "$PEER" >"$SCRATCH/c1" &
+c1=$!
+ip netns exec "$A" "$PEER" client 7100 20 5 >"$SCRATCH/c2" &
+c2=$!
+ip netns exec "$A" "$PEER" client 7101 20 5 wait >"$SCRATCH/c3" &
+c3=$!
+wait $c1 $c2 $c3
+sleep 1 # the last FINs
+trace_stop
+check "the trace of $A parses" jq -e . "$SCRATCH/a.json" >/dev/null || bail "no JSON: $(cat "$SCRATCH/a.json.err")"
+
+row() { # PID SIDE PORT FILTER
+	jq -r --argjson p "$1" --arg s "$2" --argjson port "$3" \
+	    "[.rows[] | select(.pid == \$p and .side == \$s and (.peer.port // .local_port) == \$port)] | if length == 0 then 0 else (.[0] | $4) end" \
+	    "$SCRATCH/a.json"
+}
+for c in c1 c2; do
+	eval "cp=\$$c"
+	made=$(awk '/^made/ { print $2 }' "$SCRATCH/$c")
+	got=$(row "$cp" opened 7100 .counts.opened)
+	check "$c: opened $got = its own count $made (1 %)" within "$got" "$made" 1
+	got=$(row "$cp" opened 7100 .counts.time_wait)
+	check "$c: TIME_WAIT $got = its own count $made (1 %)" within "$got" "$made" 1
+	got=$(row "$cp" opened 7100 .counts.closed_first)
+	check "$c: it closed first $got times ($made)" within "$got" "$made" 1
+done
+check "client 1 is named by its pod's cgroup" [ "$(row "$c1" opened 7100 .cgroup.workload)" = "pod/$POD_UID" ]
+check "client 1's cgroup path is the pod's container scope" \
+	[ "$(row "$c1" opened 7100 .cgroup.path)" = "${cgdir#"$cg2"}/cri-containerd-$CID.scope" ]
+check "client 2 is in no pod" [ "$(row "$c2" opened 7100 .cgroup.workload)" = null ]
+check "nothing opened or in TIME_WAIT is charged to the server" \
+	[ "$(jq --argjson p "$srv" '[.rows[] | select(.pid == $p) | .counts.opened + .counts.time_wait] | add // 0' "$SCRATCH/a.json")" = 0 ]
+made1=$(awk '/^made/ { print $2 }' "$SCRATCH/c1")
+made2=$(awk '/^made/ { print $2 }' "$SCRATCH/c2")
+got=$(row "$srv" accepted 7100 .counts.accepted)
+check "the server accepted $got = the clients' $((made1 + made2)) (1 %)" within "$got" $((made1 + made2)) 1
+made3=$(awk '/^made/ { print $2 }' "$SCRATCH/c3")
+got=$(row "$srv1" accepted 7101 .counts.closed_first)
+check "the server that closes first: its closes $got = client 3's $made3 (1 %)" within "$got" "$made3" 1
+got=$(row "$srv1" accepted 7101 .counts.time_wait)
+check "... and its TIME_WAIT $got (1 %)" within "$got" "$made3" 1
+check "... and client 3 has none" [ "$(row "$c3" opened 7101 .counts.time_wait)" = 0 ]
+got=$(row "$c3" opened 7101 .counts.peer_closed_first)
+check "... client 3 saw the peer close first $got times ($made3)" within "$got" "$made3" 1
+check "nothing was lost" [ "$(jq '.lost.table_full + .lost.close_wait_table_full' "$SCRATCH/a.json")" = 0 ]
+
+# --- B: EADDRNOTAVAIL and CLOSE_WAIT ---------------------------------------
+ip netns exec "$B" sh -c 'echo "40000 40009" >/proc/sys/net/ipv4/ip_local_port_range'
+ip netns exec "$B" "$PEER" serve 7200 >"$SCRATCH/srvb" &
+pids="$pids $!"
+ready "$SCRATCH/srvb"
+trace_start "$B" "$SCRATCH/b.json"
+ip netns exec "$B" "$PEER" exhaust 7200 40 >"$SCRATCH/ex" &
+ex=$!
+pids="$pids $ex"
+ip netns exec "$B" "$PEER" closewait 7300 5 200 >"$SCRATCH/cw" &
+cw=$!
+pids="$pids $cw"
+i=0
+until grep -q '^done' "$SCRATCH/cw" && grep -q '^made' "$SCRATCH/ex"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || bail "the helpers of $B did not finish"
+	sleep 0.1
+done
+trace_stop
+failed=$(awk '/^made/ { print $4 }' "$SCRATCH/ex")
+got=$(jq --argjson p "$ex" '[.rows[] | select(.pid == $p) | .counts.connect_failed_eaddrnotavail] | add // 0' "$SCRATCH/b.json")
+check "EADDRNOTAVAIL: $got = the client's own count $failed" [ "$got" = "$failed" ] && [ "$failed" -gt 0 ]
+made=$(awk '/^made/ { print $2 }' "$SCRATCH/ex")
+got=$(jq --argjson p "$ex" '[.rows[] | select(.pid == $p) | .counts.opened] | add // 0' "$SCRATCH/b.json")
+check "... its opens $got = its connections made $made" [ "$got" = "$made" ]
+jq -r --argjson p "$cw" '[.close_wait[] | select(.pid == $p) | .entered] | sort | .[]' "$SCRATCH/b.json" >"$SCRATCH/cw.got"
+awk '/^closed/ { print $2 }' "$SCRATCH/cw" >"$SCRATCH/cw.want"
+check "five sockets in CLOSE_WAIT, all the helper's" [ "$(wc -l <"$SCRATCH/cw.got")" = 5 ]
+check "each entered CLOSE_WAIT when the test closed its peer (50 ms)" \
+	awk 'NR == FNR { w[FNR] = $1; next } { d = $1 - w[FNR]; if (d < 0) d = -d; if (d > 0.05) bad = 1 } END { exit bad || NR != 10 }' \
+	"$SCRATCH/cw.want" "$SCRATCH/cw.got"
+
+# --- what cannot start ----------------------------------------------------
+rc=0
+"$TCPTUNE" trace --duration 1 --btf "$SCRATCH/no-such-btf" 2>"$SCRATCH/e" || rc=$?
+check "no BTF: exit 69 ($rc)" [ "$rc" -eq 69 ]
+check "... saying so" grep -q "no BTF type information at $SCRATCH/no-such-btf" "$SCRATCH/e"
+echo "none integrity [confidentiality]" >"$SCRATCH/lockdown"
+rc=0
+TCPTUNE_LOCKDOWN_FILE="$SCRATCH/lockdown" "$TCPTUNE" trace --duration 1 2>"$SCRATCH/e" || rc=$?
+check "lockdown (confidentiality): exit 77 ($rc)" [ "$rc" -eq 77 ]
+check "... saying so" grep -q "lockdown" "$SCRATCH/e"
+if command -v capsh >/dev/null; then
+	rc=0
+	capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c "exec '$TCPTUNE' trace --duration 1" \
+	    2>"$SCRATCH/e" || rc=$?
+	check "without CAP_BPF: exit 77 ($rc)" [ "$rc" -eq 77 ]
+	check "... saying which capabilities" grep -q "CAP_BPF and CAP_PERFMON" "$SCRATCH/e"
+fi
+"$TCPTUNE" trace --duration 60 --netns "$A" >/dev/null 2>&1 &
+tpid=$!
+i=0
+until attached "$tpid" || [ $i -ge 100 ]; do i=$((i + 1)); sleep 0.1; done
+check "a running tracer has its programs attached" attached "$tpid"
+ids=$(progs "$tpid")
+check "... $(echo $ids | wc -w) programs, loaded" loaded $ids
+kill -KILL "$tpid"
+wait "$tpid" 2>/dev/null
+tpid=
+i=0
+while loaded $ids && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+check "a SIGKILLed tracer leaves none of its programs behind" sh -c "! bpftool prog list | grep -qE '^($(echo $ids | tr ' ' '|')):'"
+check "the host's keys did not move" [ "$(host_sysctls)" = "$before" ]
+finish

@@ -1,0 +1,204 @@
+/*
+ * Real connections for the tracer's test, counted by the process that
+ * makes them, so the trace can be compared with its own counts.  Run it
+ * inside a private network namespace; every address is 127.0.0.1.
+ *
+ *   trace-peer serve PORT [first]  accept; close after the peer (or first)
+ *   trace-peer client PORT RATE SECONDS [wait]
+ *                                  RATE connections a second, each closed
+ *                                  at once (or after the server's close);
+ *                                  prints "made N failed M"
+ *   trace-peer exhaust PORT TRIES  connect TRIES times keeping every
+ *                                  socket; prints "made N failed M"
+ *                                  (EADDRNOTAVAIL failures)
+ *   trace-peer closewait PORT N MS N connections; the accepting ends are
+ *                                  closed one by one MS apart, each close's
+ *                                  CLOCK_REALTIME printed as "closed T";
+ *                                  then the connecting ends stay in
+ *                                  CLOSE_WAIT until the process is killed
+ * Every mode prints "ready" when it has its listener or starts.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct sockaddr_in addr;
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "trace-peer: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static double
+now(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+listener(void)
+{
+	int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (s < 0)
+		die("socket");
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(s, 4096) < 0)
+		die("listen");
+	return s;
+}
+
+static void
+drain(int c)
+{
+	char b[64];
+
+	while (read(c, b, sizeof(b)) > 0)
+		;
+}
+
+static int
+serve(int first)
+{
+	int s = listener();
+
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		int c = accept(s, NULL, NULL);
+
+		if (c < 0)
+			continue;
+		if (!first)
+			drain(c);
+		close(c);
+	}
+}
+
+/* One connection.  0, or connect()'s errno. */
+static int
+connect_once(int wait)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0), e = 0;
+
+	if (s < 0)
+		die("socket");
+	if (connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		e = errno;
+	else if (wait)
+		drain(s);
+	close(s);
+	return e;
+}
+
+static int
+client(double rate, double secs, int wait)
+{
+	long made = 0, failed = 0;
+	double t0 = now(CLOCK_MONOTONIC);
+
+	printf("ready\n");
+	fflush(stdout);
+	for (long i = 0; i < (long)(rate * secs); i++) {
+		double due = t0 + (double)i / rate, left = due - now(CLOCK_MONOTONIC);
+		int e;
+
+		if (left > 0)
+			usleep((useconds_t)(left * 1e6));
+		e = connect_once(wait);
+		if (e == 0)
+			made++;
+		else
+			failed++;
+	}
+	printf("made %ld failed %ld\n", made, failed);
+	return 0;
+}
+
+static int
+exhaust(long tries)
+{
+	long made = 0, failed = 0;
+
+	printf("ready\n");
+	fflush(stdout);
+	for (long i = 0; i < tries; i++) {
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (s < 0)
+			die("socket");
+		if (connect(s, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
+			made++; /* kept open: its port stays taken */
+			continue;
+		}
+		if (errno != EADDRNOTAVAIL)
+			die("connect");
+		failed++;
+		close(s);
+	}
+	printf("made %ld failed %ld\n", made, failed);
+	fflush(stdout);
+	pause();
+	return 0;
+}
+
+static int
+closewait(int n, int ms)
+{
+	int s = listener(), *acc = calloc((size_t)n, sizeof(int));
+
+	if (acc == NULL)
+		die("calloc");
+	for (int i = 0; i < n; i++) {
+		int c = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (c < 0 || connect(c, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+			die("connect");
+		if ((acc[i] = accept(s, NULL, NULL)) < 0)
+			die("accept");
+	}
+	printf("ready\n");
+	fflush(stdout);
+	for (int i = 0; i < n; i++) {
+		usleep((useconds_t)ms * 1000);
+		close(acc[i]);
+		printf("closed %.6f\n", now(CLOCK_REALTIME));
+		fflush(stdout);
+	}
+	printf("done\n");
+	fflush(stdout);
+	pause();
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 3)
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)atoi(argv[2]));
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (strcmp(argv[1], "serve") == 0)
+		return serve(argc > 3 && strcmp(argv[3], "first") == 0);
+	if (strcmp(argv[1], "client") == 0 && argc >= 5)
+		return client(atof(argv[3]), atof(argv[4]), argc > 5 && strcmp(argv[5], "wait") == 0);
+	if (strcmp(argv[1], "exhaust") == 0 && argc >= 4)
+		return exhaust(atol(argv[3]));
+	if (strcmp(argv[1], "closewait") == 0 && argc >= 5)
+		return closewait(atoi(argv[3]), atoi(argv[4]));
+	return 2;
+}
