@@ -29,7 +29,7 @@ void cmd_sleep(double seconds);
  * exit code with nothing to free.
  */
 int cmd_snapshot_twice(struct cmd_env *env, unsigned what, const struct tt_thresholds *thr,
-    double interval, struct tt_snapshot *snap);
+    double interval, bool trace, struct tt_snapshot *snap);
 
 /*
  * Without an interval: the counters against those the previous check kept

@@ -25,6 +25,7 @@ rc=0
 tag="tr$$"
 A="$tag-a"
 B="$tag-b"
+C="$tag-c"
 POD_UID="5d6e7f80-9a1b-4c2d-8e3f-405162738495"
 CID="bb22cc33dd44ee55ff6600778899aa11bb22cc33dd44ee55ff6600778899aa11"
 pids=
@@ -37,6 +38,7 @@ cleanup() {
 	for p in $pids; do wait "$p" 2>/dev/null; done
 	ip netns del "$A" 2>/dev/null
 	ip netns del "$B" 2>/dev/null
+	ip netns del "$C" 2>/dev/null
 	if [ -n "$cgdir" ]; then
 		rmdir "$cgdir/cri-containerd-$CID.scope" "$cgdir" 2>/dev/null
 	fi
@@ -44,9 +46,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-ip netns add "$A" && ip netns add "$B" || skip_all "ip netns add is not permitted here"
+ip netns add "$A" && ip netns add "$B" && ip netns add "$C" || skip_all "ip netns add is not permitted here"
 ip netns exec "$A" ip link set lo up
 ip netns exec "$B" ip link set lo up
+ip netns exec "$C" ip link set lo up
 before=$(host_sysctls)
 
 # attached PID: the tracer of that pid holds its programs' links.
@@ -150,6 +153,8 @@ check "... and its TIME_WAIT $got (1 %)" within "$got" "$made3" 1
 check "... and client 3 has none" [ "$(row "$c3" opened 7101 .counts.time_wait)" = 0 ]
 got=$(row "$c3" opened 7101 .counts.peer_closed_first)
 check "... client 3 saw the peer close first $got times ($made3)" within "$got" "$made3" 1
+check "every row is of $A's namespace, none of another's" \
+	[ "$(jq -c '[.rows[].netns.inode] | unique' "$SCRATCH/a.json")" = "[$(stat -L -c %i "/run/netns/$A")]" ]
 check "nothing was lost" [ "$(jq '.lost.table_full + .lost.close_wait_table_full' "$SCRATCH/a.json")" = 0 ]
 
 # --- B: EADDRNOTAVAIL and CLOSE_WAIT ---------------------------------------
@@ -183,6 +188,43 @@ check "five sockets in CLOSE_WAIT, all the helper's" [ "$(wc -l <"$SCRATCH/cw.go
 check "each entered CLOSE_WAIT when the test closed its peer (50 ms)" \
 	awk 'NR == FNR { w[FNR] = $1; next } { d = $1 - w[FNR]; if (d < 0) d = -d; if (d > 0.05) bad = 1 } END { exit bad || NR != 10 }' \
 	"$SCRATCH/cw.want" "$SCRATCH/cw.got"
+
+# --- C: check --interval traces, and the port finding names the opener --
+ip netns exec "$C" sh -c 'echo "40000 40009" >/proc/sys/net/ipv4/ip_local_port_range'
+ip netns exec "$C" "$PEER" serve 7400 >"$SCRATCH/srvc" &
+pids="$pids $!"
+ready "$SCRATCH/srvc"
+# nsenter keeps the host's /sys, where the cgroup hierarchy is.
+nsenter --net="/run/netns/$C" "$TCPTUNE" check --interval 4 --format json \
+    >"$SCRATCH/check.json" 2>"$SCRATCH/check.err" &
+tpid=$!
+i=0
+until attached "$tpid"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || bail "check --interval did not start its tracer: $(cat "$SCRATCH/check.err")"
+	sleep 0.1
+done
+sh -c 'echo $$ >"$1/cgroup.procs" && exec ip netns exec "$2" "$3" exhaust 7400 30 50' sh \
+    "$cgdir/cri-containerd-$CID.scope" "$C" "$PEER" >"$SCRATCH/exc" &
+exc=$!
+pids="$pids $exc"
+wait "$tpid"
+tpid=
+failed=$(awk '/^made/ { print $4 }' "$SCRATCH/exc")
+msg=$(jq -r '.findings[] | select(.id == "census_port_pressure") | .message' "$SCRATCH/check.json")
+echo "# $msg"
+check "the port finding names the process and its pod" \
+	sh -c 'echo "$1" | grep -qF "opened by trace-peer[$2] in pod/$3"' sh "$msg" "$exc" "$POD_UID"
+check "... and the connect() calls that failed ($failed)" \
+	sh -c 'echo "$1" | grep -qF "and $2 connect() calls already failed"' sh "$msg" "$failed"
+rc=0
+nsenter --net="/run/netns/$C" capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c \
+    "exec '$TCPTUNE' check --interval 1 --format json" >"$SCRATCH/check2.json" 2>"$SCRATCH/check2.err" || rc=$?
+msg=$(jq -r '.findings[] | select(.id == "census_port_pressure") | .message' "$SCRATCH/check2.json")
+check "without CAP_BPF check --interval still reports the port finding (exit $rc)" \
+	sh -c 'echo "$1" | grep -q "hold 100% of the ephemeral ports"' sh "$msg"
+check "... without naming anyone, and says nothing of tracing" \
+	sh -c '! echo "$1" | grep -q "opened by" && ! grep -qi "trac\|bpf" "$2"' sh "$msg" "$SCRATCH/check2.err"
 
 # --- what cannot start ----------------------------------------------------
 rc=0

@@ -8,8 +8,10 @@
  *                                  RATE connections a second, each closed
  *                                  at once (or after the server's close);
  *                                  prints "made N failed M"
- *   trace-peer exhaust PORT TRIES  connect TRIES times keeping every
- *                                  socket; prints "made N failed M"
+ *   trace-peer exhaust PORT TRIES [MS]
+ *                                  connect TRIES times keeping every
+ *                                  socket (MS apart once they fail);
+ *                                  prints "made N failed M"
  *                                  (EADDRNOTAVAIL failures)
  *   trace-peer closewait PORT N MS N connections; the accepting ends are
  *                                  closed one by one MS apart, each close's
@@ -69,7 +71,7 @@ drain(int c)
 		;
 }
 
-static int
+static void
 serve(int first)
 {
 	int s = listener();
@@ -128,7 +130,7 @@ client(double rate, double secs, int wait)
 }
 
 static int
-exhaust(long tries)
+exhaust(long tries, int ms)
 {
 	long made = 0, failed = 0;
 
@@ -147,6 +149,7 @@ exhaust(long tries)
 			die("connect");
 		failed++;
 		close(s);
+		usleep((useconds_t)ms * 1000);
 	}
 	printf("made %ld failed %ld\n", made, failed);
 	fflush(stdout);
@@ -192,12 +195,14 @@ main(int argc, char **argv)
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)atoi(argv[2]));
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (strcmp(argv[1], "serve") == 0)
-		return serve(argc > 3 && strcmp(argv[3], "first") == 0);
+	if (strcmp(argv[1], "serve") == 0) {
+		serve(argc > 3 && strcmp(argv[3], "first") == 0);
+		return 0;
+	}
 	if (strcmp(argv[1], "client") == 0 && argc >= 5)
 		return client(atof(argv[3]), atof(argv[4]), argc > 5 && strcmp(argv[5], "wait") == 0);
 	if (strcmp(argv[1], "exhaust") == 0 && argc >= 4)
-		return exhaust(atol(argv[3]));
+		return exhaust(atol(argv[3]), argc > 4 ? atoi(argv[4]) : 0);
 	if (strcmp(argv[1], "closewait") == 0 && argc >= 5)
 		return closewait(atoi(argv[3]), atoi(argv[4]));
 	return 2;
