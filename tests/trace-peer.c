@@ -18,7 +18,13 @@
  *                                  CLOCK_REALTIME printed as "closed T";
  *                                  then the connecting ends stay in
  *                                  CLOSE_WAIT until the process is killed
- * Every mode prints "ready" when it has its listener or starts.
+ *   trace-peer bench PORT N K      a server child and N connections from
+ *                                  K client children, as fast as they go
+ *                                  (the clients close first); prints
+ *                                  "conns N seconds S cpu C": wall time
+ *                                  and the CPU time of every process,
+ *                                  user and system
+ * Every mode but bench prints "ready" when it has its listener or starts.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,7 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -186,6 +194,75 @@ closewait(int n, int ms)
 	return 0;
 }
 
+static double
+cpu(int who)
+{
+	struct rusage ru;
+
+	getrusage(who, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* k clients of n / k connections each; how many were made. */
+static long
+bench_clients(long n, int k)
+{
+	long made = 0;
+
+	for (int j = 0; j < k; j++) {
+		pid_t c = fork();
+
+		if (c < 0)
+			die("fork");
+		if (c == 0) {
+			long ok = 0;
+
+			for (long i = 0; i < n / k; i++)
+				ok += connect_once(0) == 0;
+			_exit(ok == n / k ? 0 : 1);
+		}
+	}
+	for (int j = 0; j < k; j++) {
+		int st;
+
+		if (wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			made += n / k;
+	}
+	return made;
+}
+
+static int
+bench(long n, int k)
+{
+	int s = listener();
+	double t0;
+	long made;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		for (;;) {
+			int c = accept(s, NULL, NULL);
+
+			if (c >= 0) {
+				drain(c);
+				close(c);
+			}
+		}
+	}
+	close(s);
+	t0 = now(CLOCK_MONOTONIC);
+	made = bench_clients(n, k);
+	t0 = now(CLOCK_MONOTONIC) - t0;
+	sleep(1); /* the server's last closes */
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	printf("conns %ld seconds %.3f cpu %.3f\n", made, t0, cpu(RUSAGE_SELF) + cpu(RUSAGE_CHILDREN));
+	return made == n / k * k ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -203,6 +280,8 @@ main(int argc, char **argv)
 		return client(atof(argv[3]), atof(argv[4]), argc > 5 && strcmp(argv[5], "wait") == 0);
 	if (strcmp(argv[1], "exhaust") == 0 && argc >= 4)
 		return exhaust(atol(argv[3]), argc > 4 ? atoi(argv[4]) : 0);
+	if (strcmp(argv[1], "bench") == 0 && argc >= 5 && atoi(argv[4]) > 0)
+		return bench(atol(argv[3]), atoi(argv[4]));
 	if (strcmp(argv[1], "closewait") == 0 && argc >= 5)
 		return closewait(atoi(argv[3]), atoi(argv[4]));
 	return 2;

@@ -197,46 +197,57 @@ who_from(struct tt_trace_who *w, const struct tt_trace_owner *o)
 	w->side = o->key.side == TT_TRACE_SIDE_ACCEPTED ? TT_TRACE_SIDE_IN : TT_TRACE_SIDE_OUT;
 }
 
-/* Whether a row has a count left (one moved elsewhere leaves zeros). */
+/* The per-CPU copies of a row summed into row (the command from the
+ * first CPU that has one).  0 when every counter is 0. */
 static int
-any_count(const struct tt_trace_val *v)
+sum_row(struct tt_trace_row *row, const struct tt_trace_key *k, const struct tt_trace_val *v,
+    int ncpu)
 {
-	for (int i = 0; i < TT_TC_COUNT; i++)
-		if (v->c[i] != 0)
-			return 1;
-	return 0;
+	struct tt_trace_owner o = { .key = *k };
+	uint64_t any = 0;
+
+	for (int c = 0; c < ncpu; c++)
+		if (o.comm[0] == '\0')
+			memcpy(o.comm, v[c].comm, sizeof(o.comm));
+	who_from(&row->who, &o);
+	for (int i = 0; i < TT_TRACE_NCOUNTERS; i++) {
+		row->c[i] = 0;
+		for (int c = 0; c < ncpu; c++)
+			row->c[i] += v[c].c[i]; /* unsigned: a CPU's -1 cancels another's +1 */
+		any |= row->c[i];
+	}
+	return any != 0;
 }
 
 static int
 read_rows(struct tt_trace *t, struct tt_trace_report *r)
 {
-	int fd = bpf_map__fd(t->skel->maps.stats);
+	int fd = bpf_map__fd(t->skel->maps.stats), ncpu = libbpf_num_possible_cpus();
 	struct tt_trace_key k, *prev = NULL;
-	struct tt_trace_val v;
+	struct tt_trace_val *v;
 	size_t cap = 0;
+	int e = 0;
 
-	while (bpf_map_get_next_key(fd, prev, &k) == 0) {
-		struct tt_trace_owner o = { .key = k };
-		struct tt_trace_row *row;
-
+	if (ncpu <= 0 || (v = calloc((size_t)ncpu, sizeof(*v))) == NULL)
+		return ncpu <= 0 ? -EIO : -ENOMEM;
+	while (e == 0 && bpf_map_get_next_key(fd, prev, &k) == 0) {
 		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &v) < 0 || !any_count(&v))
+		if (bpf_map_lookup_elem(fd, &k, v) < 0)
 			continue;
 		if (r->nrows == cap) {
 			struct tt_trace_row *n = reallocarray(r->rows, cap ? cap * 2 : 64, sizeof(*n));
 
-			if (n == NULL)
-				return -ENOMEM;
+			if (n == NULL) {
+				e = -ENOMEM;
+				break;
+			}
 			r->rows = n;
 			cap = cap ? cap * 2 : 64;
 		}
-		row = &r->rows[r->nrows++];
-		memcpy(o.comm, v.comm, sizeof(o.comm));
-		who_from(&row->who, &o);
-		for (int i = 0; i < TT_TRACE_NCOUNTERS; i++)
-			row->c[i] = v.c[i];
+		r->nrows += (size_t)sum_row(&r->rows[r->nrows], &k, v, ncpu);
 	}
-	return 0;
+	free(v);
+	return e;
 }
 
 static int

@@ -52,7 +52,10 @@ struct tt_trace_owner {
 	__u64 flags; /* TT_TRACE_OWNER_* */
 };
 
-#define TT_TRACE_OWNER_RESET 1 /* a RST ended it: no TIME_WAIT follows */
+#define TT_TRACE_OWNER_RESET 1      /* a RST ended it: no TIME_WAIT follows */
+#define TT_TRACE_OWNER_UNCLAIMED 2  /* accepted, no process has closed it yet */
+#define TT_TRACE_OWNER_PEER_FIRST 4 /* the peer's FIN came first */
+#define TT_TRACE_OWNER_ENDED 8      /* closed, a RST of its process to come */
 
 /* A socket in CLOSE_WAIT, from the moment it entered. */
 struct tt_trace_cw {

@@ -2,15 +2,17 @@
 /*
  * tcptune's tracer: who opens, accepts and closes TCP connections, who
  * fails to connect, and when sockets enter CLOSE_WAIT.  Every event is
- * added up here, per process, namespace and peer, in fixed-size maps;
- * user space reads the sums.  Only attach types that need no tracefs:
- * BTF tracepoints (tp_btf).  (fentry/fexit and kprobes would see more,
- * but lockdown in integrity mode refuses them; tracepoints it allows.)
+ * added up here, per process, namespace and peer, in fixed-size per-CPU
+ * maps; user space reads the sums.  Only BTF tracepoints (tp_btf): they
+ * need no tracefs, and lockdown in integrity mode allows them (it refuses
+ * fentry/fexit and kprobes).
  *
  * Events in softirq context (a FIN, a RST, TIME_WAIT, a retransmission)
  * have no process of their own: they are charged to the socket's owner,
- * recorded in an LRU map, keyed by the socket's address, when a process
- * connected, accepted or closed it.
+ * kept in a hash keyed by the socket's address from the moment a process
+ * connected or closed it until the socket closes.  (Socket-local storage
+ * would free itself, but costs an allocation per connection: at 20,000
+ * connections a second several times this map.)
  */
 #include "trace-kernel.h"
 
@@ -25,13 +27,12 @@
 #define AF_INET6 10
 #define ETIMEDOUT 110
 #define ECONNREFUSED 111
-#define EADDRNOTAVAIL 99
 
 /* TCP states (include/net/tcp_states.h). */
 #define TCP_ESTABLISHED 1
 #define TCP_SYN_SENT 2
-#define TCP_FIN_WAIT1 4
 #define TCP_SYN_RECV 3
+#define TCP_FIN_WAIT1 4
 #define TCP_FIN_WAIT2 5
 #define TCP_CLOSE 7
 #define TCP_CLOSE_WAIT 8
@@ -44,14 +45,14 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 filter_netns = 0;
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, TT_TRACE_STATS_MAX);
 	__type(key, struct tt_trace_key);
 	__type(value, struct tt_trace_val);
 } stats SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, TT_TRACE_OWNERS_MAX);
 	__type(key, __u64);
 	__type(value, struct tt_trace_owner);
@@ -80,18 +81,35 @@ lost(__u32 what)
 		*v += 1;
 }
 
-static __always_inline __u32
-sk_netns(const struct sock *sk)
-{
-	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-}
-
 /* Whether the socket is in the namespace looked at (its inode in *ns). */
 static __always_inline int
 wanted(const struct sock *sk, __u32 *ns)
 {
-	*ns = sk_netns(sk);
+	*ns = sk->__sk_common.skc_net.net->ns.inum;
 	return filter_netns == 0 || *ns == filter_netns;
+}
+
+/* The owner kept for sk, NULL when none (created, zeroed, when asked). */
+static __always_inline struct tt_trace_owner *
+owner_of(const struct sock *sk, int create)
+{
+	__u64 id = (__u64)sk;
+	struct tt_trace_owner *o = bpf_map_lookup_elem(&owners, &id), zero;
+
+	if (o != NULL || !create)
+		return o;
+	__builtin_memset(&zero, 0, sizeof(zero));
+	bpf_map_update_elem(&owners, &id, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&owners, &id);
+}
+
+/* The socket is gone: so is its owner. */
+static __always_inline void
+owner_drop(const struct sock *sk)
+{
+	__u64 id = (__u64)sk;
+
+	bpf_map_delete_elem(&owners, &id);
 }
 
 /* The peer's address of sk into addr (16 bytes; IPv4 in the first 4). */
@@ -101,19 +119,19 @@ peer_addr(__u8 *addr, const struct sock *sk, __u8 family)
 	__be32 a4;
 
 	if (family == AF_INET6) {
-		BPF_CORE_READ_INTO(addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		__builtin_memcpy(addr, sk->__sk_common.skc_v6_daddr.in6_u.u6_addr8, 16);
 		return;
 	}
-	a4 = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+	a4 = sk->__sk_common.skc_daddr;
 	__builtin_memcpy(addr, &a4, sizeof(a4));
 }
 
+/* Adds n to a counter of o's row (per CPU: no atomics). */
 static __always_inline void
-count(const struct tt_trace_owner *o, int which)
+add(const struct tt_trace_owner *o, int which, __u64 n)
 {
 	struct tt_trace_val *v, zero;
 
-	lost(TT_TL_EVENTS);
 	v = bpf_map_lookup_elem(&stats, &o->key);
 	if (!v) {
 		__builtin_memset(&zero, 0, sizeof(zero));
@@ -127,38 +145,91 @@ count(const struct tt_trace_owner *o, int which)
 		}
 	}
 	if (which >= 0 && which < TT_TC_COUNT)
-		__sync_fetch_and_add(&v->c[which], 1);
+		v->c[which] += n;
 }
 
-/* The calling process, as an owner of sk, with sk's peer. */
 static __always_inline void
-owner_current(struct tt_trace_owner *o, const struct sock *sk, __u32 ns, __u8 side)
+count(const struct tt_trace_owner *o, int which)
+{
+	lost(TT_TL_EVENTS);
+	add(o, which, 1);
+}
+
+/* o describes sk's peer, as seen from side. */
+static __always_inline void
+owner_peer(struct tt_trace_owner *o, const struct sock *sk, __u32 ns, __u8 side)
 {
 	__builtin_memset(o, 0, sizeof(*o));
-	o->key.cgroup = bpf_get_current_cgroup_id();
-	o->key.tgid = bpf_get_current_pid_tgid() >> 32;
 	o->key.netns = ns;
 	o->key.side = side;
-	bpf_get_current_comm(o->comm, sizeof(o->comm));
-	o->key.family = (__u8)BPF_CORE_READ(sk, __sk_common.skc_family);
+	o->key.family = (__u8)sk->__sk_common.skc_family;
 	peer_addr(o->key.addr, sk, o->key.family);
 	if (side == TT_TRACE_SIDE_ACCEPTED)
-		o->key.port = BPF_CORE_READ(sk, __sk_common.skc_num);
+		o->key.port = sk->__sk_common.skc_num;
 	else
-		o->key.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		o->key.port = bpf_ntohs(sk->__sk_common.skc_dport);
 }
 
-/* An event on sk charged to its recorded owner. */
+/* The calling process becomes o's. */
+static __always_inline void
+owner_current(struct tt_trace_owner *o)
+{
+	o->key.cgroup = bpf_get_current_cgroup_id();
+	o->key.tgid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(o->comm, sizeof(o->comm));
+}
+
+/* connect() got as far as sending a SYN: the caller owns the socket. */
+static __always_inline void
+opened(const struct sock *sk, __u32 ns)
+{
+	struct tt_trace_owner *o = owner_of(sk, 1);
+
+	if (o == NULL) {
+		lost(TT_TL_STATS_FULL);
+		return;
+	}
+	owner_peer(o, sk, ns, TT_TRACE_SIDE_OPENED);
+	owner_current(o);
+	count(o, TT_TC_OPENED);
+}
+
+/*
+ * A handshake to a listener completed, in softirq context: no process
+ * has the socket yet.  It is counted when a process first closes it
+ * (adopt()), or, if none does, when it ends.
+ */
+static __always_inline void
+accepted(const struct sock *sk, __u32 ns)
+{
+	struct tt_trace_owner *o = owner_of(sk, 1);
+
+	if (o == NULL) {
+		lost(TT_TL_STATS_FULL);
+		return;
+	}
+	owner_peer(o, sk, ns, TT_TRACE_SIDE_ACCEPTED);
+	o->flags = TT_TRACE_OWNER_UNCLAIMED;
+}
+
+/* An accepted socket no process took: counted as the kernel's (pid 0). */
+static __always_inline void
+settle(struct tt_trace_owner *o)
+{
+	if (!(o->flags & TT_TRACE_OWNER_UNCLAIMED))
+		return;
+	o->flags &= ~TT_TRACE_OWNER_UNCLAIMED;
+	count(o, TT_TC_ACCEPTED);
+	if (o->flags & TT_TRACE_OWNER_PEER_FIRST)
+		count(o, TT_TC_PEER_CLOSED);
+}
+
+/* An event on sk charged to its owner. */
 static __always_inline void
 charge(const struct sock *sk, int which)
 {
-	__u64 id = (__u64)sk;
-	struct tt_trace_owner *o;
-	__u32 ns;
+	struct tt_trace_owner *o = owner_of(sk, 0);
 
-	if (!wanted(sk, &ns))
-		return;
-	o = bpf_map_lookup_elem(&owners, &id);
 	if (!o) {
 		lost(TT_TL_NO_OWNER);
 		return;
@@ -166,101 +237,57 @@ charge(const struct sock *sk, int which)
 	count(o, which);
 }
 
-/* Takes a counter of one key back (it moves to another). */
-static __always_inline void
-uncount(const struct tt_trace_key *k, int which)
-{
-	struct tt_trace_val *v = bpf_map_lookup_elem(&stats, k);
-
-	if (v && which >= 0 && which < TT_TC_COUNT)
-		__sync_fetch_and_add(&v->c[which], -1);
-}
-
 /*
- * A process acts on sk (closes it): it becomes the owner.  A connection
- * accepted in softirq context, with no process known, is moved to this
- * one: its accept, and the peer's close when it came first.
+ * A process closes sk: it becomes the owner.  An accepted socket no
+ * process had yet is counted now, for this one: its accept, and the
+ * peer's close when that came first.
  */
 static __always_inline void
-adopt(const struct sock *sk, __u32 ns, int counter, int peer_first)
+adopt(const struct sock *sk, __u32 ns, int counter)
 {
-	__u64 id = (__u64)sk;
-	struct tt_trace_owner o, *was;
+	struct tt_trace_owner *o = owner_of(sk, 1);
 
-	was = bpf_map_lookup_elem(&owners, &id);
-	owner_current(&o, sk, ns, was ? was->key.side : TT_TRACE_SIDE_OPENED);
-	if (was) { /* the peer as recorded when it was opened */
-		__builtin_memcpy(o.key.addr, was->key.addr, sizeof(o.key.addr));
-		o.key.port = was->key.port;
-		o.key.family = was->key.family;
-		o.flags = was->flags;
-		if (was->key.tgid == 0 && was->key.side == TT_TRACE_SIDE_ACCEPTED) {
-			uncount(&was->key, TT_TC_ACCEPTED);
-			count(&o, TT_TC_ACCEPTED);
-			if (peer_first) {
-				uncount(&was->key, TT_TC_PEER_CLOSED);
-				count(&o, TT_TC_PEER_CLOSED);
-			}
-		}
+	if (o == NULL) {
+		lost(TT_TL_STATS_FULL);
+		return;
+	}
+	if (o->key.netns == 0) /* opened before tracing began */
+		owner_peer(o, sk, ns, TT_TRACE_SIDE_OPENED);
+	else if (counter < 0 && !(o->flags & TT_TRACE_OWNER_UNCLAIMED))
+		return; /* the peer closed first and the owner is known */
+	owner_current(o);
+	if (o->flags & TT_TRACE_OWNER_UNCLAIMED) {
+		o->flags &= ~TT_TRACE_OWNER_UNCLAIMED;
+		count(o, TT_TC_ACCEPTED);
+		if (o->flags & TT_TRACE_OWNER_PEER_FIRST)
+			count(o, TT_TC_PEER_CLOSED);
 	}
 	if (counter >= 0)
-		count(&o, counter);
-	bpf_map_update_elem(&owners, &id, &o, BPF_ANY);
+		count(o, counter);
 }
 
 /* The peer's FIN came first: CLOSE_WAIT, with the time it began. */
 static __always_inline void
 peer_closed(const struct sock *sk, __u32 ns)
 {
+	struct tt_trace_owner *o = owner_of(sk, 0);
 	__u64 id = (__u64)sk;
-	struct tt_trace_owner *o;
 	struct tt_trace_cw cw;
 
 	__builtin_memset(&cw, 0, sizeof(cw));
 	cw.entered_ns = bpf_ktime_get_ns();
-	cw.lport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	o = bpf_map_lookup_elem(&owners, &id);
+	cw.lport = sk->__sk_common.skc_num;
 	if (o) {
+		o->flags |= TT_TRACE_OWNER_PEER_FIRST;
+		if (!(o->flags & TT_TRACE_OWNER_UNCLAIMED))
+			count(o, TT_TC_PEER_CLOSED);
 		cw.owner = *o;
-		count(o, TT_TC_PEER_CLOSED);
 	} else {
 		lost(TT_TL_NO_OWNER);
-		cw.owner.key.netns = ns;
-		cw.owner.key.family = (__u8)BPF_CORE_READ(sk, __sk_common.skc_family);
-		peer_addr(cw.owner.key.addr, sk, cw.owner.key.family);
-		cw.owner.key.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		owner_peer(&cw.owner, sk, ns, TT_TRACE_SIDE_OPENED);
 	}
 	if (bpf_map_update_elem(&closewait, &id, &cw, BPF_ANY))
 		lost(TT_TL_CW_FULL);
-}
-
-/* connect() got as far as sending a SYN: the caller owns the socket. */
-static __always_inline void
-opened(const struct sock *sk, __u32 ns)
-{
-	__u64 id = (__u64)sk;
-	struct tt_trace_owner o;
-
-	owner_current(&o, sk, ns, TT_TRACE_SIDE_OPENED);
-	count(&o, TT_TC_OPENED);
-	bpf_map_update_elem(&owners, &id, &o, BPF_ANY);
-}
-
-/* A handshake to a listener completed (in softirq: no process yet). */
-static __always_inline void
-accepted(const struct sock *sk, __u32 ns)
-{
-	__u64 id = (__u64)sk;
-	struct tt_trace_owner o;
-
-	__builtin_memset(&o, 0, sizeof(o));
-	o.key.netns = ns;
-	o.key.side = TT_TRACE_SIDE_ACCEPTED;
-	o.key.family = (__u8)BPF_CORE_READ(sk, __sk_common.skc_family);
-	peer_addr(o.key.addr, sk, o.key.family);
-	o.key.port = BPF_CORE_READ(sk, __sk_common.skc_num);
-	count(&o, TT_TC_ACCEPTED);
-	bpf_map_update_elem(&owners, &id, &o, BPF_ANY);
 }
 
 /*
@@ -272,63 +299,93 @@ accepted(const struct sock *sk, __u32 ns)
 static __always_inline void
 handshake_failed(const struct sock *sk)
 {
-	int err = BPF_CORE_READ(sk, sk_err);
-	__u64 id = (__u64)sk;
-	struct tt_trace_val *v;
+	int err = sk->sk_err;
 	struct tt_trace_owner *o;
 
-	if (err == 0 && BPF_CORE_READ(sk, __sk_common.skc_num) == 0) {
-		o = bpf_map_lookup_elem(&owners, &id);
+	if (err == 0 && sk->__sk_common.skc_num == 0) {
+		o = owner_of(sk, 0);
 		if (o == NULL)
 			return;
-		v = bpf_map_lookup_elem(&stats, &o->key);
-		if (v)
-			__sync_fetch_and_add(&v->c[TT_TC_OPENED], -1);
+		add(o, TT_TC_OPENED, (__u64)-1);
 		count(o, TT_TC_FAIL_ADDRNOTAVAIL);
-		return;
-	}
-	if (err == ECONNREFUSED)
+	} else if (err == ECONNREFUSED) {
 		charge(sk, TT_TC_FAIL_REFUSED);
-	else if (err == ETIMEDOUT)
+	} else if (err == ETIMEDOUT) {
 		charge(sk, TT_TC_FAIL_TIMEDOUT);
-	else if (err != 0)
+	} else if (err != 0) {
 		charge(sk, TT_TC_FAIL_OTHER);
+	}
+	owner_drop(sk);
 }
 
 /*
- * FIN_WAIT2 or CLOSING to CLOSE: the socket was handed to the TIME_WAIT
- * table (tcp_time_wait() closes the full socket right after), unless a
- * reset ended it.
+ * To CLOSE: from FIN_WAIT2 or CLOSING the socket was handed to the
+ * TIME_WAIT table (tcp_time_wait() closes the full socket right after),
+ * unless a reset ended it.  An accepted socket no process took is
+ * settled.
  */
 static __always_inline void
-time_wait(const struct sock *sk)
+closed(const struct sock *sk, int from)
 {
-	__u64 id = (__u64)sk;
-	struct tt_trace_owner *o = bpf_map_lookup_elem(&owners, &id);
+	struct tt_trace_owner *o = owner_of(sk, 0);
+	int tw = from == TCP_FIN_WAIT2 || from == TCP_CLOSING;
 
-	if (o == NULL)
-		lost(TT_TL_NO_OWNER);
-	else if (!(o->flags & TT_TRACE_OWNER_RESET))
+	if (o == NULL) {
+		if (tw)
+			lost(TT_TL_NO_OWNER);
+		return;
+	}
+	settle(o);
+	if (tw && !(o->flags & TT_TRACE_OWNER_RESET))
 		count(o, TT_TC_TIME_WAIT);
+	/* A process aborting the connection (close() with unread data,
+	 * SO_LINGER 0) sends its RST just after: the owner stays for it. */
+	if (!tw && from != TCP_LAST_ACK && !(o->flags & TT_TRACE_OWNER_RESET)) {
+		o->flags |= TT_TRACE_OWNER_ENDED;
+		return;
+	}
+	owner_drop(sk);
 }
 
 /* A reset on sk, sent or received: counted, and no TIME_WAIT follows. */
 static __always_inline void
 reset(const struct sock *sk, int which)
 {
-	__u64 id = (__u64)sk;
 	struct tt_trace_owner *o;
 	__u32 ns;
 
 	if (!wanted(sk, &ns))
 		return;
-	o = bpf_map_lookup_elem(&owners, &id);
+	o = owner_of(sk, 0);
 	if (o == NULL) {
 		lost(TT_TL_NO_OWNER);
 		return;
 	}
 	o->flags |= TT_TRACE_OWNER_RESET;
 	count(o, which);
+	if (o->flags & TT_TRACE_OWNER_ENDED)
+		owner_drop(sk);
+}
+
+/* Whether a transition is one the tracer counts (before any other work). */
+static __always_inline int
+interesting(int from, int to)
+{
+	switch (from) {
+	case TCP_CLOSE:
+		return to == TCP_SYN_SENT;
+	case TCP_SYN_RECV:
+		return to == TCP_ESTABLISHED || to == TCP_CLOSE;
+	case TCP_ESTABLISHED:
+	case TCP_SYN_SENT:
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+	case TCP_CLOSING:
+	case TCP_CLOSE_WAIT:
+	case TCP_LAST_ACK:
+		return 1;
+	}
+	return 0;
 }
 
 SEC("tp_btf/inet_sock_set_state")
@@ -337,7 +394,7 @@ int BPF_PROG(tt_state, struct sock *sk, int oldstate, int newstate)
 	__u64 id = (__u64)sk;
 	__u32 ns;
 
-	if (!wanted(sk, &ns))
+	if (!interesting(oldstate, newstate) || !wanted(sk, &ns))
 		return 0;
 	if (oldstate == TCP_CLOSE_WAIT)
 		bpf_map_delete_elem(&closewait, &id);
@@ -346,15 +403,15 @@ int BPF_PROG(tt_state, struct sock *sk, int oldstate, int newstate)
 	else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
 		accepted(sk, ns);
 	else if (oldstate == TCP_ESTABLISHED && newstate == TCP_FIN_WAIT1)
-		adopt(sk, ns, TT_TC_CLOSED_FIRST, 0);
+		adopt(sk, ns, TT_TC_CLOSED_FIRST);
 	else if (oldstate == TCP_CLOSE_WAIT && newstate == TCP_LAST_ACK)
-		adopt(sk, ns, -1, 1);
+		adopt(sk, ns, -1);
 	else if (oldstate == TCP_ESTABLISHED && newstate == TCP_CLOSE_WAIT)
 		peer_closed(sk, ns);
 	else if (oldstate == TCP_SYN_SENT && newstate == TCP_CLOSE)
 		handshake_failed(sk);
-	else if ((oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING) && newstate == TCP_CLOSE)
-		time_wait(sk);
+	else if (newstate == TCP_CLOSE)
+		closed(sk, oldstate);
 	return 0;
 }
 
@@ -376,17 +433,9 @@ int BPF_PROG(tt_reset_received, struct sock *sk)
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(tt_retransmit, const struct sock *sk, const struct sk_buff *skb)
 {
-	if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_SYN_SENT)
+	__u32 ns;
+
+	if (sk->__sk_common.skc_state == TCP_SYN_SENT && wanted(sk, &ns))
 		charge(sk, TT_TC_SYN_RETRANS);
-	return 0;
-}
-
-SEC("tp_btf/tcp_destroy_sock")
-int BPF_PROG(tt_destroy, struct sock *sk)
-{
-	__u64 id = (__u64)sk;
-
-	bpf_map_delete_elem(&owners, &id);
-	bpf_map_delete_elem(&closewait, &id);
 	return 0;
 }
