@@ -254,10 +254,10 @@ static int
 read_closewait(struct tt_trace *t, struct tt_trace_report *r, const struct timespec *mono,
     const struct timespec *real)
 {
-	int fd = bpf_map__fd(t->skel->maps.closewait);
+	int fd = bpf_map__fd(t->skel->maps.owners);
 	uint64_t k, *prev = NULL;
 	uint64_t now = (uint64_t)mono->tv_sec * 1000000000ULL + (uint64_t)mono->tv_nsec;
-	struct tt_trace_cw v;
+	struct tt_trace_owner v;
 	size_t cap = 0;
 
 	while (bpf_map_get_next_key(fd, prev, &k) == 0) {
@@ -265,7 +265,7 @@ read_closewait(struct tt_trace *t, struct tt_trace_report *r, const struct times
 		uint64_t age, rt;
 
 		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &v) < 0)
+		if (bpf_map_lookup_elem(fd, &k, &v) < 0 || v.cw_entered == 0)
 			continue;
 		if (r->ncw == cap) {
 			struct tt_trace_closewait *n = reallocarray(r->cw, cap ? cap * 2 : 64, sizeof(*n));
@@ -276,9 +276,9 @@ read_closewait(struct tt_trace *t, struct tt_trace_report *r, const struct times
 			cap = cap ? cap * 2 : 64;
 		}
 		c = &r->cw[r->ncw++];
-		who_from(&c->who, &v.owner);
-		c->lport = v.lport;
-		age = now > v.entered_ns ? now - v.entered_ns : 0;
+		who_from(&c->who, &v);
+		c->lport = (uint16_t)v.lport;
+		age = now > v.cw_entered ? now - v.cw_entered : 0;
 		rt = (uint64_t)real->tv_sec * 1000000000ULL + (uint64_t)real->tv_nsec - age;
 		c->entered.tv_sec = (time_t)(rt / 1000000000ULL);
 		c->entered.tv_nsec = (long)(rt % 1000000000ULL);

@@ -45,11 +45,15 @@ struct tt_trace_val {
 	char comm[16]; /* the last command seen for the key */
 };
 
-/* The owner of a live socket: its key and command. */
+/* The owner of a live socket: its key and command; and since when it is
+ * in CLOSE_WAIT, when it is. */
 struct tt_trace_owner {
 	struct tt_trace_key key;
 	char comm[16];
-	__u64 flags; /* TT_TRACE_OWNER_* */
+	__u64 flags;      /* TT_TRACE_OWNER_* */
+	__u64 cw_entered; /* CLOCK_MONOTONIC (bpf_ktime_get_ns), 0 not in CLOSE_WAIT */
+	__u32 lport;      /* our port, set with cw_entered */
+	__u32 zero;
 };
 
 #define TT_TRACE_OWNER_RESET 1      /* a RST ended it: no TIME_WAIT follows */
@@ -57,17 +61,10 @@ struct tt_trace_owner {
 #define TT_TRACE_OWNER_PEER_FIRST 4 /* the peer's FIN came first */
 #define TT_TRACE_OWNER_ENDED 8      /* closed, a RST of its process to come */
 
-/* A socket in CLOSE_WAIT, from the moment it entered. */
-struct tt_trace_cw {
-	struct tt_trace_owner owner;
-	__u64 entered_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
-	__u16 lport;      /* our port */
-};
-
 /* Global counters (per CPU): what could not be recorded. */
 enum {
 	TT_TL_STATS_FULL,   /* an event whose key found the table full */
-	TT_TL_CW_FULL,      /* a CLOSE_WAIT the table had no room for */
+	TT_TL_CW_FULL,      /* a CLOSE_WAIT socket the owners' table had no room for */
 	TT_TL_NO_OWNER,     /* an event on a socket opened before tracing (or evicted) */
 	TT_TL_EVENTS,       /* every event counted */
 	TT_TL_COUNT
@@ -75,6 +72,5 @@ enum {
 
 #define TT_TRACE_STATS_MAX 16384
 #define TT_TRACE_OWNERS_MAX 65536
-#define TT_TRACE_CW_MAX 16384
 
 #endif

@@ -59,13 +59,6 @@ struct {
 } owners SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, TT_TRACE_CW_MAX);
-	__type(key, __u64);
-	__type(value, struct tt_trace_cw);
-} closewait SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, TT_TL_COUNT);
 	__type(key, __u32);
@@ -126,25 +119,32 @@ peer_addr(__u8 *addr, const struct sock *sk, __u8 family)
 	__builtin_memcpy(addr, &a4, sizeof(a4));
 }
 
-/* Adds n to a counter of o's row (per CPU: no atomics). */
-static __always_inline void
-add(const struct tt_trace_owner *o, int which, __u64 n)
+/* o's row of sums (this CPU's), made when new; NULL when the table is full. */
+static __always_inline struct tt_trace_val *
+row(const struct tt_trace_owner *o)
 {
 	struct tt_trace_val *v, zero;
 
 	v = bpf_map_lookup_elem(&stats, &o->key);
-	if (!v) {
-		__builtin_memset(&zero, 0, sizeof(zero));
-		__builtin_memcpy(zero.comm, o->comm, sizeof(zero.comm));
-		/* EEXIST (another CPU was first) is fine; E2BIG is not. */
-		bpf_map_update_elem(&stats, &o->key, &zero, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&stats, &o->key);
-		if (!v) {
-			lost(TT_TL_STATS_FULL);
-			return;
-		}
-	}
-	if (which >= 0 && which < TT_TC_COUNT)
+	if (v)
+		return v;
+	__builtin_memset(&zero, 0, sizeof(zero));
+	__builtin_memcpy(zero.comm, o->comm, sizeof(zero.comm));
+	/* EEXIST (another CPU was first) is fine; E2BIG is not. */
+	bpf_map_update_elem(&stats, &o->key, &zero, BPF_NOEXIST);
+	v = bpf_map_lookup_elem(&stats, &o->key);
+	if (!v)
+		lost(TT_TL_STATS_FULL);
+	return v;
+}
+
+/* Adds n to a counter of o's row (per CPU: no atomics). */
+static __always_inline void
+add(const struct tt_trace_owner *o, int which, __u64 n)
+{
+	struct tt_trace_val *v = row(o);
+
+	if (v && which >= 0 && which < TT_TC_COUNT)
 		v->c[which] += n;
 }
 
@@ -183,15 +183,14 @@ owner_current(struct tt_trace_owner *o)
 static __always_inline void
 opened(const struct sock *sk, __u32 ns)
 {
-	struct tt_trace_owner *o = owner_of(sk, 1);
+	struct tt_trace_owner o;
+	__u64 id = (__u64)sk;
 
-	if (o == NULL) {
+	owner_peer(&o, sk, ns, TT_TRACE_SIDE_OPENED);
+	owner_current(&o);
+	if (bpf_map_update_elem(&owners, &id, &o, BPF_ANY))
 		lost(TT_TL_STATS_FULL);
-		return;
-	}
-	owner_peer(o, sk, ns, TT_TRACE_SIDE_OPENED);
-	owner_current(o);
-	count(o, TT_TC_OPENED);
+	count(&o, TT_TC_OPENED);
 }
 
 /*
@@ -202,26 +201,35 @@ opened(const struct sock *sk, __u32 ns)
 static __always_inline void
 accepted(const struct sock *sk, __u32 ns)
 {
-	struct tt_trace_owner *o = owner_of(sk, 1);
+	struct tt_trace_owner o;
+	__u64 id = (__u64)sk;
 
-	if (o == NULL) {
+	owner_peer(&o, sk, ns, TT_TRACE_SIDE_ACCEPTED);
+	o.flags = TT_TRACE_OWNER_UNCLAIMED;
+	if (bpf_map_update_elem(&owners, &id, &o, BPF_ANY))
 		lost(TT_TL_STATS_FULL);
-		return;
-	}
-	owner_peer(o, sk, ns, TT_TRACE_SIDE_ACCEPTED);
-	o->flags = TT_TRACE_OWNER_UNCLAIMED;
 }
 
 /* An accepted socket no process took: counted as the kernel's (pid 0). */
 static __always_inline void
-settle(struct tt_trace_owner *o)
+settle(struct tt_trace_owner *o, int also)
 {
-	if (!(o->flags & TT_TRACE_OWNER_UNCLAIMED))
+	struct tt_trace_val *v;
+
+	if (!(o->flags & TT_TRACE_OWNER_UNCLAIMED)) {
+		if (also >= 0)
+			count(o, also);
 		return;
+	}
 	o->flags &= ~TT_TRACE_OWNER_UNCLAIMED;
-	count(o, TT_TC_ACCEPTED);
+	lost(TT_TL_EVENTS);
+	if ((v = row(o)) == NULL)
+		return;
+	v->c[TT_TC_ACCEPTED]++;
 	if (o->flags & TT_TRACE_OWNER_PEER_FIRST)
-		count(o, TT_TC_PEER_CLOSED);
+		v->c[TT_TC_PEER_CLOSED]++;
+	if (also >= 0 && also < TT_TC_COUNT)
+		v->c[also]++;
 }
 
 /* An event on sk charged to its owner. */
@@ -251,43 +259,48 @@ adopt(const struct sock *sk, __u32 ns, int counter)
 		lost(TT_TL_STATS_FULL);
 		return;
 	}
+	o->cw_entered = 0;
 	if (o->key.netns == 0) /* opened before tracing began */
 		owner_peer(o, sk, ns, TT_TRACE_SIDE_OPENED);
 	else if (counter < 0 && !(o->flags & TT_TRACE_OWNER_UNCLAIMED))
 		return; /* the peer closed first and the owner is known */
 	owner_current(o);
-	if (o->flags & TT_TRACE_OWNER_UNCLAIMED) {
-		o->flags &= ~TT_TRACE_OWNER_UNCLAIMED;
-		count(o, TT_TC_ACCEPTED);
-		if (o->flags & TT_TRACE_OWNER_PEER_FIRST)
-			count(o, TT_TC_PEER_CLOSED);
-	}
-	if (counter >= 0)
-		count(o, counter);
+	settle(o, counter);
 }
 
-/* The peer's FIN came first: CLOSE_WAIT, with the time it began. */
+/*
+ * The peer's FIN came first: CLOSE_WAIT, with the time it began, kept in
+ * the owner's entry (user space lists the entries that have one).  A
+ * socket opened before tracing gets an entry with no process.
+ */
 static __always_inline void
 peer_closed(const struct sock *sk, __u32 ns)
 {
-	struct tt_trace_owner *o = owner_of(sk, 0);
-	__u64 id = (__u64)sk;
-	struct tt_trace_cw cw;
+	struct tt_trace_owner *o = owner_of(sk, 1);
 
-	__builtin_memset(&cw, 0, sizeof(cw));
-	cw.entered_ns = bpf_ktime_get_ns();
-	cw.lport = sk->__sk_common.skc_num;
-	if (o) {
-		o->flags |= TT_TRACE_OWNER_PEER_FIRST;
-		if (!(o->flags & TT_TRACE_OWNER_UNCLAIMED))
-			count(o, TT_TC_PEER_CLOSED);
-		cw.owner = *o;
-	} else {
-		lost(TT_TL_NO_OWNER);
-		owner_peer(&cw.owner, sk, ns, TT_TRACE_SIDE_OPENED);
-	}
-	if (bpf_map_update_elem(&closewait, &id, &cw, BPF_ANY))
+	if (o == NULL) {
 		lost(TT_TL_CW_FULL);
+		return;
+	}
+	if (o->key.netns == 0) {
+		lost(TT_TL_NO_OWNER);
+		owner_peer(o, sk, ns, TT_TRACE_SIDE_OPENED);
+	} else if (!(o->flags & TT_TRACE_OWNER_UNCLAIMED)) {
+		count(o, TT_TC_PEER_CLOSED);
+	}
+	o->flags |= TT_TRACE_OWNER_PEER_FIRST;
+	o->cw_entered = bpf_ktime_get_ns();
+	o->lport = sk->__sk_common.skc_num;
+}
+
+/* Out of CLOSE_WAIT. */
+static __always_inline void
+left_close_wait(const struct sock *sk)
+{
+	struct tt_trace_owner *o = owner_of(sk, 0);
+
+	if (o != NULL)
+		o->cw_entered = 0;
 }
 
 /*
@@ -335,9 +348,7 @@ closed(const struct sock *sk, int from)
 			lost(TT_TL_NO_OWNER);
 		return;
 	}
-	settle(o);
-	if (tw && !(o->flags & TT_TRACE_OWNER_RESET))
-		count(o, TT_TC_TIME_WAIT);
+	settle(o, tw && !(o->flags & TT_TRACE_OWNER_RESET) ? TT_TC_TIME_WAIT : -1);
 	/* A process aborting the connection (close() with unread data,
 	 * SO_LINGER 0) sends its RST just after: the owner stays for it. */
 	if (!tw && from != TCP_LAST_ACK && !(o->flags & TT_TRACE_OWNER_RESET)) {
@@ -376,9 +387,10 @@ interesting(int from, int to)
 		return to == TCP_SYN_SENT;
 	case TCP_SYN_RECV:
 		return to == TCP_ESTABLISHED || to == TCP_CLOSE;
-	case TCP_ESTABLISHED:
 	case TCP_SYN_SENT:
 	case TCP_FIN_WAIT1:
+		return to == TCP_CLOSE;
+	case TCP_ESTABLISHED:
 	case TCP_FIN_WAIT2:
 	case TCP_CLOSING:
 	case TCP_CLOSE_WAIT:
@@ -391,13 +403,12 @@ interesting(int from, int to)
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(tt_state, struct sock *sk, int oldstate, int newstate)
 {
-	__u64 id = (__u64)sk;
 	__u32 ns;
 
 	if (!interesting(oldstate, newstate) || !wanted(sk, &ns))
 		return 0;
-	if (oldstate == TCP_CLOSE_WAIT)
-		bpf_map_delete_elem(&closewait, &id);
+	if (oldstate == TCP_CLOSE_WAIT && newstate != TCP_LAST_ACK)
+		left_close_wait(sk); /* to LAST_ACK: adopt() clears it */
 	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
 		opened(sk, ns);
 	else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED)
