@@ -68,8 +68,8 @@ trace_begin(struct cmd_env *env)
 		r = tt_trace_open(env->ctx, &o, &t);
 	}
 	if (r < 0)
-		cmd_message(env, TT_LOG_DEBUG, "debug", "no tracing during the interval: %s",
-		    strerror(-r));
+		cmd_message(
+		    env, TT_LOG_DEBUG, "debug", "no tracing during the interval: %s", strerror(-r));
 	return t;
 }
 

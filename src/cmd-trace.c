@@ -25,7 +25,12 @@ struct trace_opts {
 	const char *btf;
 };
 
-enum { OPT_DURATION = OPT_CMD_BASE, OPT_NETNS, OPT_ALL, OPT_BTF };
+enum {
+	OPT_DURATION = OPT_CMD_BASE,
+	OPT_NETNS,
+	OPT_ALL,
+	OPT_BTF
+};
 
 static int
 trace_parse(struct cmd_env *env, int argc, char *argv[], struct trace_opts *o)
@@ -51,7 +56,8 @@ trace_parse(struct cmd_env *env, int argc, char *argv[], struct trace_opts *o)
 			if (errno || end == optarg || *end || !(o->duration > 0) ||
 			    o->duration > 86400)
 				return cmd_usage_error(env, &cmd_trace,
-				    "--duration '%s': seconds, more than 0 and at most 86400", optarg);
+				    "--duration '%s': seconds, more than 0 and at most 86400",
+				    optarg);
 		} else if (opt == OPT_NETNS) {
 			o->netns = optarg;
 		} else if (opt == OPT_ALL) {
@@ -75,7 +81,8 @@ trace_parse(struct cmd_env *env, int argc, char *argv[], struct trace_opts *o)
 	if (optind < argc)
 		return cmd_usage_error(env, &cmd_trace, "unexpected operand '%s'", argv[optind]);
 	if (o->all && o->netns)
-		return cmd_usage_error(env, &cmd_trace, "--netns and --all-namespaces exclude each other");
+		return cmd_usage_error(
+		    env, &cmd_trace, "--netns and --all-namespaces exclude each other");
 	return CMD_CONTINUE;
 }
 
@@ -114,21 +121,25 @@ trace_refused(struct cmd_env *env, int r, const char *btf)
 {
 	switch (r) {
 	case -EOPNOTSUPP:
-		cmd_err(env, "tracing is not built in (configured --without-bpf, or clang, "
-			     "libbpf or bpftool were missing)");
+		cmd_err(env,
+		    "tracing is not built in (configured --without-bpf, or clang, "
+		    "libbpf or bpftool were missing)");
 		return EXIT_UNAVAILABLE;
 	case -ENOENT:
-		cmd_err(env, "the kernel has no BTF type information at %s: tracing needs a kernel "
-			     "built with CONFIG_DEBUG_INFO_BTF",
+		cmd_err(env,
+		    "the kernel has no BTF type information at %s: tracing needs a kernel "
+		    "built with CONFIG_DEBUG_INFO_BTF",
 		    btf ? btf : "/sys/kernel/btf/vmlinux");
 		return EXIT_UNAVAILABLE;
 	case -EACCES:
-		cmd_err(env, "kernel lockdown (confidentiality) forbids BPF programs that read "
-			     "kernel memory: tracing is not possible on this boot");
+		cmd_err(env,
+		    "kernel lockdown (confidentiality) forbids BPF programs that read "
+		    "kernel memory: tracing is not possible on this boot");
 		return EXIT_NOPERM;
 	case -EPERM:
-		cmd_err(env, "loading BPF programs is not permitted: tracing needs CAP_BPF and "
-			     "CAP_PERFMON (or CAP_SYS_ADMIN)");
+		cmd_err(env,
+		    "loading BPF programs is not permitted: tracing needs CAP_BPF and "
+		    "CAP_PERFMON (or CAP_SYS_ADMIN)");
 		return EXIT_NOPERM;
 	default:
 		cmd_err(env, "the kernel refused the tracer (%s); -v tells more", strerror(-r));
@@ -169,7 +180,6 @@ trace_wait(double seconds)
 			return;
 	}
 }
-
 
 /* The report, with each namespace named when there are several. */
 static void

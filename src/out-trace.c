@@ -21,8 +21,8 @@ addr_text(const struct tt_trace_who *w, char *buf, size_t len)
 	if (w->family == AF_INET6 && memcmp(w->addr, v4mapped, 12) != 0)
 		inet_ntop(AF_INET6, w->addr, buf, (socklen_t)len);
 	else
-		inet_ntop(AF_INET, w->family == AF_INET6 ? w->addr + 12 : w->addr, buf,
-		    (socklen_t)len);
+		inet_ntop(
+		    AF_INET, w->family == AF_INET6 ? w->addr + 12 : w->addr, buf, (socklen_t)len);
 	return buf;
 }
 
@@ -95,8 +95,9 @@ text_report(FILE *f, const struct tt_trace_report *r, const struct tt_netns_list
 		fprintf(f, ": since %s.%03ld UTC (%.3f s)\n", when, c->entered.tv_nsec / 1000000,
 		    c->age);
 	}
-	fprintf(f, "events %llu; not recorded: %llu (tables full), %llu CLOSE_WAIT (table full); "
-		   "on sockets opened before tracing: %llu\n",
+	fprintf(f,
+	    "events %llu; not recorded: %llu (tables full), %llu CLOSE_WAIT (table full); "
+	    "on sockets opened before tracing: %llu\n",
 	    (unsigned long long)r->lost[TT_TRACE_EVENTS],
 	    (unsigned long long)r->lost[TT_TRACE_LOST_TABLE_FULL],
 	    (unsigned long long)r->lost[TT_TRACE_LOST_CW_FULL],
@@ -164,7 +165,8 @@ json_report(FILE *f, const struct tt_trace_report *r, const struct tt_netns_list
 		json_obj_begin(&j, NULL);
 		json_who(&j, &c->who, names);
 		json_int(&j, "local_port", c->lport);
-		json_num(&j, "entered", (double)c->entered.tv_sec + (double)c->entered.tv_nsec / 1e9);
+		json_num(
+		    &j, "entered", (double)c->entered.tv_sec + (double)c->entered.tv_nsec / 1e9);
 		json_num(&j, "age_seconds", c->age);
 		json_obj_end(&j);
 	}
@@ -232,8 +234,9 @@ trace_prom(FILE *f, const struct tt_trace_report *r, const struct tt_netns_list 
 		prom_label(f, "reason", tt_trace_loss_name(l), true);
 		fprintf(f, "} %llu\n", (unsigned long long)r->lost[l]);
 	}
-	fprintf(f, "# HELP tcptune_trace_seconds How long the trace ran.\n"
-		   "# TYPE tcptune_trace_seconds gauge\ntcptune_trace_seconds %.3f\n",
+	fprintf(f,
+	    "# HELP tcptune_trace_seconds How long the trace ran.\n"
+	    "# TYPE tcptune_trace_seconds gauge\ntcptune_trace_seconds %.3f\n",
 	    r->seconds);
 }
 

@@ -10,7 +10,11 @@
 #include "lib/netns.h"
 #include "lib/trace.h"
 
-enum trace_format { TRACE_TEXT, TRACE_JSON, TRACE_PROMETHEUS };
+enum trace_format {
+	TRACE_TEXT,
+	TRACE_JSON,
+	TRACE_PROMETHEUS
+};
 
 /* names: every namespace, to name each row's; NULL when one was traced. */
 void out_trace(FILE *f, enum trace_format format, const struct tt_trace_report *r,

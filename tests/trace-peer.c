@@ -188,6 +188,7 @@ closewait(int n, int ms)
 		printf("closed %.6f\n", now(CLOCK_REALTIME));
 		fflush(stdout);
 	}
+	free(acc); /* the connecting ends stay open, in CLOSE_WAIT */
 	printf("done\n");
 	fflush(stdout);
 	pause();
@@ -259,7 +260,8 @@ bench(long n, int k)
 	sleep(1); /* the server's last closes */
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	printf("conns %ld seconds %.3f cpu %.3f\n", made, t0, cpu(RUSAGE_SELF) + cpu(RUSAGE_CHILDREN));
+	printf(
+	    "conns %ld seconds %.3f cpu %.3f\n", made, t0, cpu(RUSAGE_SELF) + cpu(RUSAGE_CHILDREN));
 	return made == n / k * k ? 0 : 1;
 }
 
@@ -277,7 +279,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "client") == 0 && argc >= 5)
-		return client(atof(argv[3]), atof(argv[4]), argc > 5 && strcmp(argv[5], "wait") == 0);
+		return client(
+		    atof(argv[3]), atof(argv[4]), argc > 5 && strcmp(argv[5], "wait") == 0);
 	if (strcmp(argv[1], "exhaust") == 0 && argc >= 4)
 		return exhaust(atol(argv[3]), argc > 4 ? atoi(argv[4]) : 0);
 	if (strcmp(argv[1], "bench") == 0 && argc >= 5 && atoi(argv[4]) > 0)

@@ -453,8 +453,8 @@ workload_name(enum tt_netns_kind k, const struct tt_cgroup_id *id, const char *p
 }
 
 void
-tt_cgroup_workload(const char *path, const char *pod_log_dir, struct tt_cgroup_id *id,
-    char *buf, size_t len)
+tt_cgroup_workload(
+    const char *path, const char *pod_log_dir, struct tt_cgroup_id *id, char *buf, size_t len)
 {
 	char ns[64] = "", name[192] = "";
 	enum tt_netns_kind k = tt_cgroup_parse_path(path, id);

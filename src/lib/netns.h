@@ -112,8 +112,8 @@ enum tt_netns_kind tt_cgroup_parse_path(const char *path, struct tt_cgroup_id *i
  * "pod/UID"; a container as "RUNTIME:ID" (12 digits of its id); "" for
  * neither.  id gets what the path says (tt_cgroup_parse_path()).
  */
-void tt_cgroup_workload(const char *path, const char *pod_log_dir, struct tt_cgroup_id *id,
-    char *buf, size_t len);
+void tt_cgroup_workload(
+    const char *path, const char *pod_log_dir, struct tt_cgroup_id *id, char *buf, size_t len);
 /*
  * The kubelet's pod log directory entry NAMESPACE_NAME_UID: when its uid
  * is uid, the pod's namespace and name into ns and name; returns true.

@@ -188,8 +188,8 @@ time_wait_side(const struct tt_rule_input *in, struct tt_finding *f)
 /* The process the tracer saw open the most connections to d, and how
  * many connect() calls to it already failed for want of a port. */
 static void
-port_pressure_opener(const struct tt_rule_input *in, const struct tt_census_dest *d,
-    struct tt_finding *f)
+port_pressure_opener(
+    const struct tt_rule_input *in, const struct tt_census_dest *d, struct tt_finding *f)
 {
 	const struct tt_trace_report *tr = in->snap->trace;
 	const struct tt_trace_row *top = NULL;
@@ -205,7 +205,8 @@ port_pressure_opener(const struct tt_rule_input *in, const struct tt_census_dest
 		    memcmp(r->who.addr, d->addr, d->family == AF_INET6 ? 16 : 4) != 0)
 			continue;
 		failed += r->c[TT_TRACE_FAIL_ADDRNOTAVAIL];
-		if (top == NULL || r->c[TT_TRACE_OPENED] + tt_trace_failures(r) >
+		if (top == NULL ||
+		    r->c[TT_TRACE_OPENED] + tt_trace_failures(r) >
 			top->c[TT_TRACE_OPENED] + tt_trace_failures(top))
 			top = r;
 	}
@@ -217,8 +218,8 @@ port_pressure_opener(const struct tt_rule_input *in, const struct tt_census_dest
 	ADD(f->message, "; opened by %s[%u]%s%s", top->who.comm, top->who.pid,
 	    top->who.workload[0] ? " in " : "", top->who.workload);
 	if (failed > 0)
-		ADD(f->message, ", and %" PRIu64 " connect() calls already failed for want of a port",
-		    failed);
+		ADD(f->message,
+		    ", and %" PRIu64 " connect() calls already failed for want of a port", failed);
 	ADD(f->evidence, "; traced %.1f s: %s[%u] (cgroup %s) opened %" PRIu64, tr->seconds,
 	    top->who.comm, top->who.pid, top->who.cgroup_path[0] ? top->who.cgroup_path : "?",
 	    top->c[TT_TRACE_OPENED]);

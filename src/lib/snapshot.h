@@ -15,11 +15,11 @@
 #include "netns.h"
 #include "sysctl.h"
 
-struct tt_census;  /* socket census, when gathered */
-struct tt_nat;     /* NAT evidence and verdict, when gathered */
-struct tt_rates;   /* what changed since an earlier reading */
+struct tt_census;       /* socket census, when gathered */
+struct tt_nat;          /* NAT evidence and verdict, when gathered */
+struct tt_rates;        /* what changed since an earlier reading */
 struct tt_trace_report; /* who opened and closed, when traced */
-struct tt_sysctld; /* what sysctl.d files set, when read */
+struct tt_sysctld;      /* what sysctl.d files set, when read */
 struct tt_thresholds;
 
 /* A span of ports, lo..hi inclusive. */

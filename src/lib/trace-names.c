@@ -19,29 +19,22 @@
 #include "sysctl.h"
 #include "trace.h"
 
-TT_STRTAB(tt_trace_counter, enum tt_trace_counter, "unknown",
-    [TT_TRACE_OPENED] = "opened",
-    [TT_TRACE_ACCEPTED] = "accepted",
-    [TT_TRACE_CLOSED_FIRST] = "closed_first",
-    [TT_TRACE_PEER_CLOSED] = "peer_closed_first",
-    [TT_TRACE_TIME_WAIT] = "time_wait",
-    [TT_TRACE_RESET_SENT] = "resets_sent",
-    [TT_TRACE_RESET_RECEIVED] = "resets_received",
-    [TT_TRACE_SYN_RETRANS] = "syn_retransmits",
+TT_STRTAB(tt_trace_counter, enum tt_trace_counter,
+    "unknown", [TT_TRACE_OPENED] = "opened", [TT_TRACE_ACCEPTED] = "accepted",
+    [TT_TRACE_CLOSED_FIRST] = "closed_first", [TT_TRACE_PEER_CLOSED] = "peer_closed_first",
+    [TT_TRACE_TIME_WAIT] = "time_wait", [TT_TRACE_RESET_SENT] = "resets_sent",
+    [TT_TRACE_RESET_RECEIVED] = "resets_received", [TT_TRACE_SYN_RETRANS] = "syn_retransmits",
     [TT_TRACE_FAIL_ADDRNOTAVAIL] = "connect_failed_eaddrnotavail",
     [TT_TRACE_FAIL_TIMEDOUT] = "connect_failed_etimedout",
     [TT_TRACE_FAIL_REFUSED] = "connect_failed_econnrefused",
     [TT_TRACE_FAIL_OTHER] = "connect_failed_other")
 
-TT_STRTAB(tt_trace_loss, enum tt_trace_loss, "unknown",
-    [TT_TRACE_LOST_TABLE_FULL] = "table_full",
-    [TT_TRACE_LOST_CW_FULL] = "close_wait_table_full",
-    [TT_TRACE_LOST_NO_OWNER] = "no_owner",
+TT_STRTAB(tt_trace_loss, enum tt_trace_loss, "unknown", [TT_TRACE_LOST_TABLE_FULL] = "table_full",
+    [TT_TRACE_LOST_CW_FULL] = "close_wait_table_full", [TT_TRACE_LOST_NO_OWNER] = "no_owner",
     [TT_TRACE_EVENTS] = "events")
 
-TT_STRTAB(tt_trace_side, enum tt_trace_side, "unknown",
-    [TT_TRACE_SIDE_OUT] = "opened",
-    [TT_TRACE_SIDE_IN] = "accepted")
+TT_STRTAB(tt_trace_side, enum tt_trace_side,
+    "unknown", [TT_TRACE_SIDE_OUT] = "opened", [TT_TRACE_SIDE_IN] = "accepted")
 
 uint64_t
 tt_trace_failures(const struct tt_trace_row *r)
@@ -90,40 +83,67 @@ cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Every directory below dirfd (rel its path), at most depth deep. */
+/* Records the directory open as fd when its inode is an id looked for. */
 static void
-cg_walk_dir(struct cg_walk *w, int dfd, const char *rel, int depth)
+cg_note(struct cg_walk *w, int fd, const char *rel)
 {
-	struct dirent *de;
 	struct stat st;
-	DIR *d;
+	uint64_t ino, *hit;
 
-	if (fstat(dfd, &st) == 0) {
-		uint64_t ino = st.st_ino, *hit;
-
-		hit = bsearch(&ino, w->ids, w->n, sizeof(*w->ids), cmp_u64);
-		if (hit != NULL && w->paths[hit - w->ids][0] == '\0') {
-			snprintf(w->paths[hit - w->ids], sizeof(w->paths[0]), "%s",
-			    rel[0] ? rel : "/");
-			w->found++;
-		}
+	if (fstat(fd, &st) < 0)
+		return;
+	ino = st.st_ino;
+	hit = bsearch(&ino, w->ids, w->n, sizeof(*w->ids), cmp_u64);
+	if (hit != NULL && w->paths[hit - w->ids][0] == '\0') {
+		snprintf(w->paths[hit - w->ids], sizeof(w->paths[0]), "%s", rel[0] ? rel : "/");
+		w->found++;
 	}
-	if (depth == 0 || w->found == w->n || (d = fdopendir(dfd)) == NULL) {
-		close(dfd);
+}
+
+#define CG_DEPTH 32 /* deeper cgroups are not looked for */
+
+/* Every directory below the one open as rootfd (closed here), depth first,
+ * until every id is found. */
+static void
+cg_walk(struct cg_walk *w, int rootfd)
+{
+	DIR *stack[CG_DEPTH];
+	size_t len[CG_DEPTH];
+	char rel[4096] = "";
+	int depth = 0;
+
+	cg_note(w, rootfd, "");
+	if ((stack[0] = fdopendir(rootfd)) == NULL) {
+		close(rootfd);
 		return;
 	}
-	while ((de = readdir(d)) != NULL && w->found < w->n) {
-		char sub[256];
+	len[0] = 0;
+	while (depth >= 0 && w->found < w->n) {
+		struct dirent *de = readdir(stack[depth]);
+		size_t room = sizeof(rel) - len[depth];
 		int fd;
 
-		if (de->d_type != DT_DIR || de->d_name[0] == '.' ||
-		    (size_t)snprintf(sub, sizeof(sub), "%s/%s", rel, de->d_name) >= sizeof(sub))
+		if (de == NULL) {
+			closedir(stack[depth--]);
 			continue;
-		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0)
-			cg_walk_dir(w, fd, sub, depth - 1);
+		}
+		if (de->d_type != DT_DIR || de->d_name[0] == '.' ||
+		    (size_t)snprintf(rel + len[depth], room, "/%s", de->d_name) >= room)
+			continue;
+		fd = openat(dirfd(stack[depth]), de->d_name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		cg_note(w, fd, rel);
+		if (depth + 1 >= CG_DEPTH || (stack[depth + 1] = fdopendir(fd)) == NULL) {
+			close(fd);
+			continue;
+		}
+		depth++;
+		len[depth] = strlen(rel);
 	}
-	closedir(d);
+	while (depth >= 0)
+		closedir(stack[depth--]);
 }
 
 static void
@@ -169,7 +189,7 @@ tt_trace_name_cgroups(const struct tt_ctx *ctx, const char *pod_log_dir, struct 
 	}
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0)
-		cg_walk_dir(&w, fd, "", 32);
+		cg_walk(&w, fd);
 	for (size_t i = 0; i < r->nrows; i++)
 		name_who(&r->rows[i].who, &w, pod_log_dir);
 	for (size_t i = 0; i < r->ncw; i++)

@@ -16,7 +16,7 @@
 
 #include "trace.h"
 
-#define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
+#define DEFAULT_BTF      "/sys/kernel/btf/vmlinux"
 #define DEFAULT_LOCKDOWN "/sys/kernel/security/lockdown"
 
 #ifndef HAVE_BPF
@@ -48,7 +48,7 @@ tt_trace_close(struct tt_trace *t)
 #include <linux/types.h>
 
 #include "bpf/trace-shared.h"
-#include "src/lib/bpf/trace.skel.h"
+#include "skel/trace.skel.h"
 
 struct tt_trace {
 	struct tt_ctx *ctx;
@@ -151,8 +151,8 @@ tt_trace_open(struct tt_ctx *ctx, const struct tt_trace_opts *opts, struct tt_tr
 	int r;
 
 	*out = NULL;
-	if ((r = check_lockdown(ctx, opts->lockdown_path ? opts->lockdown_path : DEFAULT_LOCKDOWN)) <
-	        0 ||
+	if ((r = check_lockdown(
+		 ctx, opts->lockdown_path ? opts->lockdown_path : DEFAULT_LOCKDOWN)) < 0 ||
 	    (r = check_btf(ctx, btf)) < 0)
 		return r;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
@@ -200,8 +200,8 @@ who_from(struct tt_trace_who *w, const struct tt_trace_owner *o)
 /* The per-CPU copies of a row summed into row (the command from the
  * first CPU that has one).  0 when every counter is 0. */
 static int
-sum_row(struct tt_trace_row *row, const struct tt_trace_key *k, const struct tt_trace_val *v,
-    int ncpu)
+sum_row(
+    struct tt_trace_row *row, const struct tt_trace_key *k, const struct tt_trace_val *v, int ncpu)
 {
 	struct tt_trace_owner o = { .key = *k };
 	uint64_t any = 0;
@@ -235,7 +235,8 @@ read_rows(struct tt_trace *t, struct tt_trace_report *r)
 		if (bpf_map_lookup_elem(fd, &k, v) < 0)
 			continue;
 		if (r->nrows == cap) {
-			struct tt_trace_row *n = reallocarray(r->rows, cap ? cap * 2 : 64, sizeof(*n));
+			struct tt_trace_row *n =
+			    reallocarray(r->rows, cap ? cap * 2 : 64, sizeof(*n));
 
 			if (n == NULL) {
 				e = -ENOMEM;
@@ -268,7 +269,8 @@ read_closewait(struct tt_trace *t, struct tt_trace_report *r, const struct times
 		if (bpf_map_lookup_elem(fd, &k, &v) < 0 || v.cw_entered == 0)
 			continue;
 		if (r->ncw == cap) {
-			struct tt_trace_closewait *n = reallocarray(r->cw, cap ? cap * 2 : 64, sizeof(*n));
+			struct tt_trace_closewait *n =
+			    reallocarray(r->cw, cap ? cap * 2 : 64, sizeof(*n));
 
 			if (n == NULL)
 				return -ENOMEM;
@@ -347,8 +349,8 @@ tt_trace_read(struct tt_trace *t, struct tt_trace_report *out)
 	memset(out, 0, sizeof(*out));
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
-	out->seconds = (double)(mono.tv_sec - t->t0.tv_sec) +
-	    (double)(mono.tv_nsec - t->t0.tv_nsec) / 1e9;
+	out->seconds =
+	    (double)(mono.tv_sec - t->t0.tv_sec) + (double)(mono.tv_nsec - t->t0.tv_nsec) / 1e9;
 	out->netns = t->netns;
 	if ((r = read_rows(t, out)) < 0 || (r = read_closewait(t, out, &mono, &real)) < 0 ||
 	    (r = read_losses(t, out)) < 0 ||

@@ -33,23 +33,26 @@ enum tt_trace_counter {
 	TT_TRACE_NCOUNTERS
 };
 /* "opened", "accepted", ... "connect_failed_eaddrnotavail" */
-const char *tt_trace_counter_name(enum tt_trace_counter c);
+const char *tt_trace_counter_name(enum tt_trace_counter v);
 int tt_trace_counter_from_name(const char *s);
 
 /* What could not be recorded (the losses map). */
 enum tt_trace_loss {
-	TT_TRACE_LOST_TABLE_FULL,  /* an event whose row found no room */
-	TT_TRACE_LOST_CW_FULL,     /* a CLOSE_WAIT the table had no room for */
-	TT_TRACE_LOST_NO_OWNER,    /* a socket opened before tracing began */
-	TT_TRACE_EVENTS,           /* every event counted (not a loss) */
+	TT_TRACE_LOST_TABLE_FULL, /* an event whose row found no room */
+	TT_TRACE_LOST_CW_FULL,    /* a CLOSE_WAIT the table had no room for */
+	TT_TRACE_LOST_NO_OWNER,   /* a socket opened before tracing began */
+	TT_TRACE_EVENTS,          /* every event counted (not a loss) */
 	TT_TRACE_NLOSSES
 };
-const char *tt_trace_loss_name(enum tt_trace_loss l);
+const char *tt_trace_loss_name(enum tt_trace_loss v);
 int tt_trace_loss_from_name(const char *s);
 
-enum tt_trace_side { TT_TRACE_SIDE_OUT, TT_TRACE_SIDE_IN };
+enum tt_trace_side {
+	TT_TRACE_SIDE_OUT,
+	TT_TRACE_SIDE_IN
+};
 /* "opened" (connect: port is the peer's), "accepted" (port is ours) */
-const char *tt_trace_side_name(enum tt_trace_side s);
+const char *tt_trace_side_name(enum tt_trace_side v);
 int tt_trace_side_from_name(const char *s);
 
 /* Whose a row or a CLOSE_WAIT socket is. */
@@ -124,7 +127,8 @@ void tt_trace_close(struct tt_trace *t);
  * cgroup2 mount of <proc root>/self/mountinfo and the workload that path
  * names (tt_cgroup_workload()).  Ids not found stay unnamed.  0 or -ENOMEM.
  */
-int tt_trace_name_cgroups(const struct tt_ctx *ctx, const char *pod_log_dir, struct tt_trace_report *r);
+int
+tt_trace_name_cgroups(const struct tt_ctx *ctx, const char *pod_log_dir, struct tt_trace_report *r);
 
 /* A row's connect() failures of every errno. */
 uint64_t tt_trace_failures(const struct tt_trace_row *r);

@@ -23,21 +23,21 @@
 
 #include "trace-shared.h"
 
-#define AF_INET 2
-#define AF_INET6 10
-#define ETIMEDOUT 110
+#define AF_INET      2
+#define AF_INET6     10
+#define ETIMEDOUT    110
 #define ECONNREFUSED 111
 
 /* TCP states (include/net/tcp_states.h). */
 #define TCP_ESTABLISHED 1
-#define TCP_SYN_SENT 2
-#define TCP_SYN_RECV 3
-#define TCP_FIN_WAIT1 4
-#define TCP_FIN_WAIT2 5
-#define TCP_CLOSE 7
-#define TCP_CLOSE_WAIT 8
-#define TCP_LAST_ACK 9
-#define TCP_CLOSING 11
+#define TCP_SYN_SENT    2
+#define TCP_SYN_RECV    3
+#define TCP_FIN_WAIT1   4
+#define TCP_FIN_WAIT2   5
+#define TCP_CLOSE       7
+#define TCP_CLOSE_WAIT  8
+#define TCP_LAST_ACK    9
+#define TCP_CLOSING     11
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -401,7 +401,8 @@ interesting(int from, int to)
 }
 
 SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(tt_state, struct sock *sk, int oldstate, int newstate)
+int
+BPF_PROG(tt_state, struct sock *sk, int oldstate, int newstate)
 {
 	__u32 ns;
 
@@ -427,7 +428,8 @@ int BPF_PROG(tt_state, struct sock *sk, int oldstate, int newstate)
 }
 
 SEC("tp_btf/tcp_send_reset")
-int BPF_PROG(tt_reset_sent, const struct sock *sk, const struct sk_buff *skb)
+int
+BPF_PROG(tt_reset_sent, const struct sock *sk, const struct sk_buff *skb)
 {
 	if (sk)
 		reset(sk, TT_TC_RESET_SENT);
@@ -435,14 +437,16 @@ int BPF_PROG(tt_reset_sent, const struct sock *sk, const struct sk_buff *skb)
 }
 
 SEC("tp_btf/tcp_receive_reset")
-int BPF_PROG(tt_reset_received, struct sock *sk)
+int
+BPF_PROG(tt_reset_received, struct sock *sk)
 {
 	reset(sk, TT_TC_RESET_RECEIVED);
 	return 0;
 }
 
 SEC("tp_btf/tcp_retransmit_skb")
-int BPF_PROG(tt_retransmit, const struct sock *sk, const struct sk_buff *skb)
+int
+BPF_PROG(tt_retransmit, const struct sock *sk, const struct sk_buff *skb)
 {
 	__u32 ns;
 
