@@ -86,6 +86,17 @@ ready() { # FILE
 		sleep 0.1
 	done
 }
+# tvalid FILE: the trace is valid against docs/schema/trace.schema.json.
+tvalid() {
+	python3 -c 'import jsonschema' 2>/dev/null || return 0
+	check "$(basename "$1") is valid against trace.schema.json" python3 -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+errs = list(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))))
+for e in errs: print("#", "/".join(map(str, e.absolute_path)), e.message[:200])
+sys.exit(1 if errs else 0)' "$TESTS_DIR/../docs/schema/trace.schema.json" "$1"
+}
 within() { # GOT WANT PERCENT
 	awk -v g="$1" -v w="$2" -v p="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(w > 0 && d <= w * p / 100) }'
 }
@@ -119,6 +130,7 @@ wait $c1 $c2 $c3
 sleep 1 # the last FINs
 trace_stop
 check "the trace of $A parses" jq -e . "$SCRATCH/a.json" >/dev/null || bail "no JSON: $(cat "$SCRATCH/a.json.err")"
+tvalid "$SCRATCH/a.json"
 
 row() { # PID SIDE PORT FILTER
 	jq -r --argjson p "$1" --arg s "$2" --argjson port "$3" \
@@ -176,6 +188,7 @@ until grep -q '^done' "$SCRATCH/cw" && grep -q '^made' "$SCRATCH/ex"; do
 	sleep 0.1
 done
 trace_stop
+tvalid "$SCRATCH/b.json"
 failed=$(awk '/^made/ { print $4 }' "$SCRATCH/ex")
 got=$(jq --argjson p "$ex" '[.rows[] | select(.pid == $p) | .counts.connect_failed_eaddrnotavail] | add // 0' "$SCRATCH/b.json")
 check "EADDRNOTAVAIL: $got = the client's own count $failed" [ "$got" = "$failed" ] && [ "$failed" -gt 0 ]
