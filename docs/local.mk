@@ -14,4 +14,5 @@ EXTRA_DIST += \
 	docs/kubernetes.md \
 	docs/kubernetes/tcptune-daemonset.yaml \
 	docs/performance.md \
-	docs/profiles.md
+	docs/profiles.md \
+	docs/trace.md

@@ -7,12 +7,12 @@
 # the tracer and a run with `tcptune trace --netns` attached, so both see
 # the same machine; the table gives medians, the ratio of CPU time per
 # connection, and the tracer's loss counters, which should stay 0.
-#   BENCH_CONNS (default 60000), BENCH_ROUNDS (default 5)
+#   BENCH_CONNS (default 20000), BENCH_ROUNDS (default 7)
 set -u
 : "${TCPTUNE:?}" "${BUILDDIR:?}"
 PEER="$BUILDDIR/tests/trace-peer"
-N=${BENCH_CONNS:-60000}
-R=${BENCH_ROUNDS:-5}
+N=${BENCH_CONNS:-20000}
+R=${BENCH_ROUNDS:-7}
 [ "$(id -u)" = 0 ] || { echo "bench-trace: needs root" >&2; exit 77; }
 NS="ttbench$$"
 dir=$(mktemp -d)

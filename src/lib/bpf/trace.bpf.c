@@ -264,7 +264,8 @@ adopt(const struct sock *sk, __u32 ns, int counter)
 		owner_peer(o, sk, ns, TT_TRACE_SIDE_OPENED);
 	else if (counter < 0 && !(o->flags & TT_TRACE_OWNER_UNCLAIMED))
 		return; /* the peer closed first and the owner is known */
-	owner_current(o);
+	if (o->key.tgid != bpf_get_current_pid_tgid() >> 32)
+		owner_current(o); /* another process than the one that opened it */
 	settle(o, counter);
 }
 
