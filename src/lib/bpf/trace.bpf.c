@@ -46,6 +46,7 @@ const volatile __u32 filter_netns = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* a row per CPU: made as rows appear */
 	__uint(max_entries, TT_TRACE_STATS_MAX);
 	__type(key, struct tt_trace_key);
 	__type(value, struct tt_trace_val);
