@@ -255,6 +255,30 @@ rc=0
 "$TCPTUNE" trace --duration 1 --btf "$SCRATCH/no-such-btf" 2>"$SCRATCH/e" || rc=$?
 check "no BTF: exit 69 ($rc)" [ "$rc" -eq 69 ]
 check "... saying so" grep -q "no BTF type information at $SCRATCH/no-such-btf" "$SCRATCH/e"
+# Hostile --btf paths: each refused as no BTF, none followed or blocked on.
+mkfifo "$SCRATCH/fifo"
+ln -s "$SCRATCH/nothing" "$SCRATCH/dangling"
+for p in "$SCRATCH/fifo" /dev/null "$SCRATCH" "$SCRATCH/dangling"; do
+	rc=0
+	timeout 10 "$TCPTUNE" trace --duration 0.1 --btf "$p" 2>"$SCRATCH/e" || rc=$?
+	check "--btf $(basename "$p"): exit 69 ($rc), no BTF there" \
+		sh -c '[ "$1" -eq 69 ] && grep -q "no BTF type information" "$2"' sh "$rc" "$SCRATCH/e"
+done
+rc=0
+timeout 10 env TCPTUNE_LOCKDOWN_FILE="$SCRATCH/fifo" "$TCPTUNE" trace --duration 0.1 \
+    --netns "$A" >/dev/null 2>&1 || rc=$?
+check "a FIFO as the lockdown file is not waited on ($rc)" [ "$rc" -eq 0 ]
+for d in 0 -1 abc 1e9 nan; do
+	rc=0
+	"$TCPTUNE" trace --duration "$d" 2>/dev/null || rc=$?
+	check "--duration $d: usage error ($rc)" [ "$rc" -eq 64 ]
+done
+rc=0
+"$TCPTUNE" trace --netns "$A" --all-namespaces 2>/dev/null || rc=$?
+check "--netns with --all-namespaces: usage error ($rc)" [ "$rc" -eq 64 ]
+rc=0
+"$TCPTUNE" trace --netns "$tag-none" 2>/dev/null || rc=$?
+check "a namespace that does not exist: exit 66 ($rc)" [ "$rc" -eq 66 ]
 echo "none integrity [confidentiality]" >"$SCRATCH/lockdown"
 rc=0
 TCPTUNE_LOCKDOWN_FILE="$SCRATCH/lockdown" "$TCPTUNE" trace --duration 1 2>"$SCRATCH/e" || rc=$?

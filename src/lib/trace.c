@@ -83,17 +83,22 @@ static int
 check_lockdown(const struct tt_ctx *ctx, const char *path)
 {
 	char buf[256];
-	FILE *f = fopen(path, "re");
-	int r = 0;
+	struct stat st;
+	ssize_t n = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
-	if (f == NULL)
-		return 0; /* no lockdown LSM, or securityfs not mounted */
-	if (fgets(buf, sizeof(buf), f) != NULL && strstr(buf, "[confidentiality]") != NULL) {
-		tt_log(ctx, TT_LOG_DEBUG, "tracing: %s says confidentiality", path);
-		r = -EACCES;
-	}
-	fclose(f);
-	return r;
+	/* None (no lockdown LSM, securityfs not mounted), or not a file. */
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (strstr(buf, "[confidentiality]") == NULL)
+		return 0;
+	tt_log(ctx, TT_LOG_DEBUG, "tracing: %s says confidentiality", path);
+	return -EACCES;
 }
 
 /* -ENOENT unless path is a readable regular file. */
