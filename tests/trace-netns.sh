@@ -186,6 +186,17 @@ ip netns exec "$B" "$PEER" serve 7200 >"$SCRATCH/srvb" &
 pids="$pids $!"
 ready "$SCRATCH/srvb"
 trace_start "$B" "$SCRATCH/b.json"
+# Beside it, every namespace at once, as Prometheus metrics.
+"$TCPTUNE" trace --all-namespaces --duration 120 --format prometheus >"$SCRATCH/all.prom" \
+    2>"$SCRATCH/all.err" &
+apid=$!
+pids="$pids $apid"
+i=0
+until attached "$apid"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || bail "the tracer of every namespace did not attach: $(cat "$SCRATCH/all.err")"
+	sleep 0.1
+done
 ip netns exec "$B" "$PEER" exhaust 7200 40 >"$SCRATCH/ex" &
 ex=$!
 pids="$pids $ex"
@@ -199,6 +210,8 @@ until grep -q '^done' "$SCRATCH/cw" && grep -q '^made' "$SCRATCH/ex"; do
 	sleep 0.1
 done
 trace_stop
+kill -INT "$apid"
+wait "$apid"
 tvalid "$SCRATCH/b.json"
 failed=$(awk '/^made/ { print $4 }' "$SCRATCH/ex")
 got=$(jq --argjson p "$ex" '[.rows[] | select(.pid == $p) | .counts.connect_failed_eaddrnotavail] | add // 0' "$SCRATCH/b.json")
@@ -206,6 +219,14 @@ check "EADDRNOTAVAIL: $got = the client's own count $failed" [ "$got" = "$failed
 made=$(awk '/^made/ { print $2 }' "$SCRATCH/ex")
 got=$(jq --argjson p "$ex" '[.rows[] | select(.pid == $p) | .counts.opened] | add // 0' "$SCRATCH/b.json")
 check "... its opens $got = its connections made $made" [ "$got" = "$made" ]
+got=$(awk -v p="pid=\"$ex\"" -v n="netns=\"$B\"" \
+    'index($0, p) && index($0, n) && index($0, "event=\"connect_failed_eaddrnotavail\"") { print $NF }' \
+    "$SCRATCH/all.prom")
+check "--all-namespaces --format prometheus: $B named, the same $failed failures ($got)" \
+	[ "$got" = "$failed" ]
+if command -v promtool >/dev/null; then
+	check "promtool check metrics accepts the trace's metrics" promtool_ok "$SCRATCH/all.prom"
+fi
 jq -r --argjson p "$cw" '[.close_wait[] | select(.pid == $p) | .entered] | sort | .[]' "$SCRATCH/b.json" >"$SCRATCH/cw.got"
 awk '/^closed/ { print $2 }' "$SCRATCH/cw" >"$SCRATCH/cw.want"
 check "five sockets in CLOSE_WAIT, all the helper's" [ "$(wc -l <"$SCRATCH/cw.got")" = 5 ]
