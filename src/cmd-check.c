@@ -11,6 +11,7 @@
 #include "json.h"
 #include "out-file.h"
 #include "out-prometheus.h"
+#include "out-trace.h"
 #include "lib/profile.h"
 #include "lib/rules.h"
 #include "lib/snapshot.h"
@@ -130,6 +131,7 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	if (snap->census != NULL)
 		out_census_text(f, snap->census, snap->netns);
 	out_rates_text(f, snap->rates);
+	out_trace_text(f, snap->trace);
 	fputs("\nFINDINGS\n", f);
 	for (size_t i = 0; i < fs->n; i++)
 		check_text_finding(f, &fs->v[i], color);
@@ -221,6 +223,7 @@ json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	sysctld_json_boot(&j, snap);
 	out_census_json(&j, snap->census, snap->netns);
 	out_rates_json(&j, snap->rates);
+	out_trace_json(&j, "trace", snap->trace);
 	check_json_findings(&j, fs);
 	json_obj_end(&j);
 	json_finish(&j);

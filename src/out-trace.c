@@ -136,50 +136,79 @@ json_who(struct json *j, const struct tt_trace_who *w, const struct tt_netns_lis
 }
 
 static void
-json_report(FILE *f, const struct tt_trace_report *r, const struct tt_netns_list *names)
+json_close_wait(struct json *j, const struct tt_trace_report *r, const struct tt_netns_list *names)
+{
+	json_arr_begin(j, "close_wait");
+	for (size_t i = 0; i < r->ncw; i++) {
+		const struct tt_trace_closewait *c = &r->cw[i];
+
+		json_obj_begin(j, NULL);
+		json_who(j, &c->who, names);
+		json_int(j, "local_port", c->lport);
+		json_num(
+		    j, "entered", (double)c->entered.tv_sec + (double)c->entered.tv_nsec / 1e9);
+		json_num(j, "age_seconds", c->age);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_begin(j, "lost");
+	for (int l = 0; l < TT_TRACE_NLOSSES; l++)
+		if (l != TT_TRACE_EVENTS)
+			json_int(j, tt_trace_loss_name(l), (long long)r->lost[l]);
+	json_obj_end(j);
+	json_int(j, "events", (long long)r->lost[TT_TRACE_EVENTS]);
+}
+
+/* The members of a trace: seconds, all_namespaces, rows, close_wait, lost
+ * and events. */
+static void
+json_members(struct json *j, const struct tt_trace_report *r, const struct tt_netns_list *names)
 {
 	double s = r->seconds > 0 ? r->seconds : 1;
+
+	json_num(j, "seconds", r->seconds);
+	json_bool(j, "all_namespaces", r->netns == 0);
+	json_arr_begin(j, "rows");
+	for (size_t i = 0; i < r->nrows; i++) {
+		json_obj_begin(j, NULL);
+		json_who(j, &r->rows[i].who, names);
+		json_obj_begin(j, "counts");
+		for (int c = 0; c < TT_TRACE_NCOUNTERS; c++)
+			json_int(j, tt_trace_counter_name(c), (long long)r->rows[i].c[c]);
+		json_obj_end(j);
+		json_num(j, "opened_per_second", (double)r->rows[i].c[TT_TRACE_OPENED] / s);
+		json_num(j, "accepted_per_second", (double)r->rows[i].c[TT_TRACE_ACCEPTED] / s);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_close_wait(j, r, names);
+}
+
+static void
+json_report(FILE *f, const struct tt_trace_report *r, const struct tt_netns_list *names)
+{
 	struct json j;
 
 	json_document_begin(&j, f);
 	json_str(&j, "command", "trace");
-	json_num(&j, "seconds", r->seconds);
-	json_bool(&j, "all_namespaces", r->netns == 0);
-	json_arr_begin(&j, "rows");
-	for (size_t i = 0; i < r->nrows; i++) {
-		json_obj_begin(&j, NULL);
-		json_who(&j, &r->rows[i].who, names);
-		json_obj_begin(&j, "counts");
-		for (int c = 0; c < TT_TRACE_NCOUNTERS; c++)
-			json_int(&j, tt_trace_counter_name(c), (long long)r->rows[i].c[c]);
-		json_obj_end(&j);
-		json_num(&j, "opened_per_second", (double)r->rows[i].c[TT_TRACE_OPENED] / s);
-		json_num(&j, "accepted_per_second", (double)r->rows[i].c[TT_TRACE_ACCEPTED] / s);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_arr_begin(&j, "close_wait");
-	for (size_t i = 0; i < r->ncw; i++) {
-		const struct tt_trace_closewait *c = &r->cw[i];
-
-		json_obj_begin(&j, NULL);
-		json_who(&j, &c->who, names);
-		json_int(&j, "local_port", c->lport);
-		json_num(
-		    &j, "entered", (double)c->entered.tv_sec + (double)c->entered.tv_nsec / 1e9);
-		json_num(&j, "age_seconds", c->age);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_obj_begin(&j, "lost");
-	for (int l = 0; l < TT_TRACE_NLOSSES; l++)
-		if (l != TT_TRACE_EVENTS)
-			json_int(&j, tt_trace_loss_name(l), (long long)r->lost[l]);
-	json_obj_end(&j);
-	json_int(&j, "events", (long long)r->lost[TT_TRACE_EVENTS]);
+	json_members(&j, r, names);
 	json_obj_end(&j);
 	json_finish(&j);
 }
+
+void
+out_trace_json(struct json *j, const char *key, const struct tt_trace_report *r)
+{
+	if (r == NULL) {
+		json_null(j, key);
+		return;
+	}
+	json_obj_begin(j, key);
+	json_members(j, r, NULL);
+	json_obj_end(j);
+}
+
+/* CLOSE_WAIT sockets, what was lost, and the events counted. */
 
 static void
 prom_who(FILE *f, const struct tt_trace_who *w, const struct tt_netns_list *names)
@@ -238,6 +267,15 @@ trace_prom(FILE *f, const struct tt_trace_report *r, const struct tt_netns_list 
 	    "# HELP tcptune_trace_seconds How long the trace ran.\n"
 	    "# TYPE tcptune_trace_seconds gauge\ntcptune_trace_seconds %.3f\n",
 	    r->seconds);
+}
+
+void
+out_trace_text(FILE *f, const struct tt_trace_report *r)
+{
+	if (r == NULL)
+		return;
+	fputs("\nTRACED DURING THE INTERVAL\n", f);
+	text_report(f, r, NULL);
 }
 
 void

@@ -20,4 +20,10 @@ enum trace_format {
 void out_trace(FILE *f, enum trace_format format, const struct tt_trace_report *r,
     const struct tt_netns_list *names);
 
+struct json;
+/* check --interval: the trace as member key (null when none was made),
+ * and as a text section (nothing when none). */
+void out_trace_json(struct json *j, const char *key, const struct tt_trace_report *r);
+void out_trace_text(FILE *f, const struct tt_trace_report *r);
+
 #endif

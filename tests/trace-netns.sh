@@ -97,16 +97,17 @@ ready() { # FILE
 		sleep 0.1
 	done
 }
-# tvalid FILE: the trace is valid against docs/schema/trace.schema.json.
+# tvalid FILE [SCHEMA]: the trace (or another document) is valid against
+# docs/schema/SCHEMA.schema.json (trace when not given).
 tvalid() {
 	python3 -c 'import jsonschema' 2>/dev/null || return 0
-	check "$(basename "$1") is valid against trace.schema.json" python3 -c '
+	check "$(basename "$1") is valid against ${2:-trace}.schema.json" python3 -c '
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))
 jsonschema.Draft202012Validator.check_schema(schema)
 errs = list(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))))
 for e in errs: print("#", "/".join(map(str, e.absolute_path)), e.message[:200])
-sys.exit(1 if errs else 0)' "$TESTS_DIR/../docs/schema/trace.schema.json" "$1"
+sys.exit(1 if errs else 0)' "$TESTS_DIR/../docs/schema/${2:-trace}.schema.json" "$1"
 }
 within() { # GOT WANT PERCENT
 	awk -v g="$1" -v w="$2" -v p="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(w > 0 && d <= w * p / 100) }'
@@ -262,6 +263,9 @@ check "the port finding names the process and its pod" \
 	sh -c 'echo "$1" | grep -qF "opened by trace-peer[$2] in pod/$3"' sh "$msg" "$exc" "$POD_UID"
 check "... and the connect() calls that failed ($failed)" \
 	sh -c 'echo "$1" | grep -qF "and $2 connect() calls already failed"' sh "$msg" "$failed"
+got=$(jq --argjson p "$exc" '[.trace.rows[] | select(.pid == $p) | .counts.connect_failed_eaddrnotavail] | add // 0' "$SCRATCH/check.json")
+check "check's JSON carries the trace: the same $failed failures ($got)" [ "$got" = "$failed" ]
+tvalid "$SCRATCH/check.json" check
 rc=0
 nsenter --net="/run/netns/$C" capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c \
     "exec '$TCPTUNE' check --interval 1 --format json" >"$SCRATCH/check2.json" 2>"$SCRATCH/check2.err" || rc=$?
