@@ -13,7 +13,9 @@ cd "$(dirname "$0")"
 # without recommended packages, so each one named here is needed: gcc only
 # recommends the C library's headers and start files (libc6-dev), and
 # systemd-analyze verify runs man to check the unit's Documentation= pages
-# (man-db).  `make check-fresh` proves the list on a fresh minbase root.
+# (man-db).  clang (its BPF target), libbpf-dev and bpftool build the
+# tracer, `tcptune trace`.  `make check-fresh` proves the list on a fresh
+# minbase root.
 DEPS="
 autoconf
 automake
@@ -51,13 +53,13 @@ libbpf-dev
 bpftool
 "
 
-# What CI runs besides `make check`: clang and its libFuzzer runtime for
+# What CI runs besides `make check`: clang's libFuzzer runtime for
 # `make fuzz`, valgrind, cppcheck, clang-tidy, scan-build, clang-format,
 # and strace for the no-write test.  A separate list, so that building and
-# testing tcptune does not pull a second compiler and the analysers onto a
-# user's machine; tests/fuzz.mk and tests/analysis.mk say what needs what.
+# testing tcptune does not pull the analysers onto a user's machine;
+# tests/fuzz.mk and tests/analysis.mk say what needs what.  (clang itself
+# is in DEPS: it builds the tracer's BPF program.)
 CI_DEPS="
-clang
 libclang-rt-14-dev
 valgrind
 cppcheck

@@ -618,7 +618,9 @@ test_port_pressure_traced(void **state)
 	assert_non_null(strstr(f->message, "and 9 connect() calls already failed"));
 	assert_non_null(strstr(f->evidence, "client22[22] (cgroup /k/pod/b) opened 700"));
 	/* Nobody traced connecting there: said, and nobody named. */
-	rows[0].who.port = rows[1].who.port = 80;
+	/* cppcheck-suppress unreadVariable ; the rules read it through tr */
+	rows[0].who.port = 80;
+	rows[1].who.port = 80;
 	f = run(x, "census_port_pressure");
 	assert_null(strstr(f->message, "opened by"));
 	assert_non_null(strstr(f->evidence, "no process connected to it meanwhile"));

@@ -134,7 +134,7 @@ load_error(const struct tt_ctx *ctx, const char *what, int e)
 static int
 start(struct tt_trace *t, const struct tt_trace_opts *opts)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = opts->btf_path);
+	struct bpf_object_open_opts oo = { .sz = sizeof(oo), .btf_custom_path = opts->btf_path };
 	int e;
 
 	t->skel = tt_trace_bpf__open_opts(&oo);
