@@ -241,7 +241,7 @@ ip netns exec "$C" "$PEER" serve 7400 >"$SCRATCH/srvc" &
 pids="$pids $!"
 ready "$SCRATCH/srvc"
 # nsenter keeps the host's /sys, where the cgroup hierarchy is.
-nsenter --net="/run/netns/$C" "$TCPTUNE" check --interval 4 --format json \
+nsenter --net="/run/netns/$C" "$TCPTUNE" check --interval 6 --format json \
     >"$SCRATCH/check.json" 2>"$SCRATCH/check.err" &
 tpid=$!
 i=0
