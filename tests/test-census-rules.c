@@ -562,6 +562,28 @@ test_close_wait_growth(void **state)
 	f = run(x, "census_close_wait_growth");
 	assert_int_equal(f->sev, TT_SEV_WARN);
 	assert_non_null(strstr(f->message, "port 8080: +6 in 2.0 s (3.0/s)"));
+	assert_null(strstr(f->evidence, "traced"));
+	{ /* traced: the exact entry of the first, and its owner */
+		struct tt_trace_closewait cw[3];
+		struct tt_trace_report tr = { .cw = cw, .ncw = 3, .seconds = 2 };
+
+		memset(cw, 0, sizeof(cw));
+		cw[0].lport = 8080;
+		cw[0].age = 0.25;
+		cw[1].lport = 8080;
+		cw[1].age = 1.625;
+		cw[1].who.pid = 77;
+		snprintf(cw[1].who.comm, sizeof(cw[1].who.comm), "leaky");
+		snprintf(cw[1].who.workload, sizeof(cw[1].who.workload), "pod/x");
+		cw[2].lport = 9090;
+		cw[2].age = 1.9;
+		x->snap.trace = &tr;
+		f = run(x, "census_close_wait_growth");
+		assert_non_null(strstr(f->evidence,
+		    "traced: 2 entered CLOSE_WAIT on it, the first 1.625 s before the end, "
+		    "owned by leaky[77] in pod/x"));
+		x->snap.trace = NULL;
+	}
 	/* no growth: ok */
 	add_cw(before, 6, 8080, 2000);
 	free(x->snap.rates);

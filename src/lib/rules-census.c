@@ -768,6 +768,31 @@ rule_listen_overflow(const struct tt_rule_input *in, struct tt_findings *out)
 	    "(listen()) and raise net.core.somaxconn, then restart it.");
 }
 
+/* The sockets the tracer saw enter CLOSE_WAIT on port during the
+ * interval: how many, how long ago exactly, and whose. */
+static void
+close_wait_traced(const struct tt_rule_input *in, unsigned port, struct tt_finding *f)
+{
+	const struct tt_trace_report *tr = in->snap->trace;
+	const struct tt_trace_closewait *first = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; tr != NULL && i < tr->ncw; i++) {
+		if (tr->cw[i].lport != port)
+			continue;
+		if (first == NULL || tr->cw[i].age > first->age)
+			first = &tr->cw[i];
+		n++;
+	}
+	if (first == NULL)
+		return;
+	ADD(f->evidence, "; traced: %zu entered CLOSE_WAIT on it, the first %.3f s before the end",
+	    n, first->age);
+	if (first->who.pid > 0)
+		ADD(f->evidence, ", owned by %s[%u]%s%s", first->who.comm, first->who.pid,
+		    first->who.workload[0] ? " in " : "", first->who.workload);
+}
+
 /* CLOSE_WAIT that grew between two readings: a leak going on now. */
 static void
 rule_close_wait_growth(const struct tt_rule_input *in, struct tt_findings *out)
@@ -788,6 +813,7 @@ rule_close_wait_growth(const struct tt_rule_input *in, struct tt_findings *out)
 		    p->before, p->after);
 		if (p->pid > 0)
 			ADD(f->evidence, "; held by pid %d (%s)", p->pid, p->comm);
+		close_wait_traced(in, p->port, f);
 		TT_SAY(f->advice,
 		    "A program leaks sockets now: it does not close() connections its peers "
 		    "closed. %s No kernel setting fixes that.",
