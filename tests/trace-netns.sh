@@ -304,6 +304,9 @@ check "--netns with --all-namespaces: usage error ($rc)" [ "$rc" -eq 64 ]
 rc=0
 "$TCPTUNE" trace --netns "$tag-none" 2>/dev/null || rc=$?
 check "a namespace that does not exist: exit 66 ($rc)" [ "$rc" -eq 66 ]
+rc=0
+"$TCPTUNE" trace --duration 0.1 --netns "$A" >/dev/full 2>/dev/null || rc=$?
+check "a report that cannot be written: exit 70 ($rc)" [ "$rc" -eq 70 ]
 echo "none integrity [confidentiality]" >"$SCRATCH/lockdown"
 rc=0
 TCPTUNE_LOCKDOWN_FILE="$SCRATCH/lockdown" "$TCPTUNE" trace --duration 1 2>"$SCRATCH/e" || rc=$?
