@@ -54,8 +54,8 @@ cmd_sleep(double seconds)
  * (with the reason as a debug message) when not: check goes on with the
  * census alone, as without tracing.
  */
-static struct tt_trace *
-trace_begin(struct cmd_env *env)
+struct tt_trace *
+cmd_trace_begin(struct cmd_env *env)
 {
 	struct tt_trace_opts o = { .lockdown_path = getenv("TCPTUNE_LOCKDOWN_FILE") };
 	struct tt_trace *t = NULL;
@@ -73,9 +73,8 @@ trace_begin(struct cmd_env *env)
 	return t;
 }
 
-/* What the tracer saw, hung on the snapshot; the tracer is closed. */
-static void
-trace_end(struct cmd_env *env, struct tt_trace *t, struct tt_snapshot *snap)
+void
+cmd_trace_read(struct cmd_env *env, struct tt_trace *t, struct tt_snapshot *snap)
 {
 	int r;
 
@@ -87,7 +86,6 @@ trace_end(struct cmd_env *env, struct tt_trace *t, struct tt_snapshot *snap)
 		free(snap->trace);
 		snap->trace = NULL;
 	}
-	tt_trace_close(t);
 }
 
 int
@@ -102,15 +100,14 @@ cmd_snapshot_twice(struct cmd_env *env, unsigned what, const struct tt_threshold
 	r = cmd_snapshot(env, NULL, TT_GATHER_CENSUS, thr, &first);
 	if (r != 0)
 		return r;
-	t = trace ? trace_begin(env) : NULL;
+	t = trace ? cmd_trace_begin(env) : NULL;
 	t0 = cmd_now();
 	cmd_sleep(interval);
 	r = cmd_snapshot(env, NULL, what, thr, snap);
 	t1 = cmd_now();
 	if (r == 0)
-		trace_end(env, t, snap);
-	else
-		tt_trace_close(t);
+		cmd_trace_read(env, t, snap);
+	tt_trace_close(t);
 	if (r == 0 && first.census != NULL && snap->census != NULL) {
 		snap->rates = malloc(sizeof(*snap->rates));
 		if (snap->rates != NULL) {

@@ -39,4 +39,14 @@ int cmd_snapshot_twice(struct cmd_env *env, unsigned what, const struct tt_thres
  */
 void cmd_rates_since_last(struct cmd_env *env, struct tt_snapshot *snap);
 
+struct tt_trace;
+/*
+ * The tracer over the namespace tcptune runs in, when it can start; NULL
+ * (the reason as a debug message) when not.  Close with tt_trace_close().
+ */
+struct tt_trace *cmd_trace_begin(struct cmd_env *env);
+/* What t counted so far, hung on snap (snap->trace; nothing when t is
+ * NULL or cannot be read). */
+void cmd_trace_read(struct cmd_env *env, struct tt_trace *t, struct tt_snapshot *snap);
+
 #endif

@@ -270,6 +270,25 @@ trace_prom(FILE *f, const struct tt_trace_report *r, const struct tt_netns_list 
 }
 
 void
+out_trace_top(FILE *f, const struct tt_trace_report *r)
+{
+	const struct tt_trace_row *top = NULL;
+
+	for (size_t i = 0; r != NULL && i < r->nrows; i++)
+		if (r->rows[i].who.side == TT_TRACE_SIDE_OUT && r->rows[i].who.pid > 0 &&
+		    (top == NULL || r->rows[i].c[TT_TRACE_OPENED] > top->c[TT_TRACE_OPENED]))
+			top = &r->rows[i];
+	if (top == NULL)
+		return;
+	fprintf(f, " opener %s[%u]", top->who.comm, top->who.pid);
+	if (top->who.workload[0])
+		fprintf(f, " (%s)", top->who.workload);
+	fprintf(f, " %.1f/s, %llu EADDRNOTAVAIL",
+	    (double)top->c[TT_TRACE_OPENED] / (r->seconds > 0 ? r->seconds : 1),
+	    (unsigned long long)top->c[TT_TRACE_FAIL_ADDRNOTAVAIL]);
+}
+
+void
 out_trace_text(FILE *f, const struct tt_trace_report *r)
 {
 	if (r == NULL)

@@ -25,5 +25,8 @@ struct json;
  * and as a text section (nothing when none). */
 void out_trace_json(struct json *j, const char *key, const struct tt_trace_report *r);
 void out_trace_text(FILE *f, const struct tt_trace_report *r);
+/* watch's line: " opener COMM[PID] (WORKLOAD) R/s, N EADDRNOTAVAIL" for
+ * the busiest opener, nothing when none. */
+void out_trace_top(FILE *f, const struct tt_trace_report *r);
 
 #endif

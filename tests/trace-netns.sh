@@ -138,7 +138,11 @@ ip netns exec "$A" "$PEER" client 7100 20 5 >"$SCRATCH/c2" &
 c2=$!
 ip netns exec "$A" "$PEER" client 7101 20 5 wait >"$SCRATCH/c3" &
 c3=$!
-wait $c1 $c2 $c3
+# watch traces too: one sample of 3 s while the clients run.
+nsenter --net="/run/netns/$A" "$TCPTUNE" watch --interval 3 --count 1 --format json \
+    >"$SCRATCH/watch.json" 2>"$SCRATCH/watch.err" &
+wpid=$!
+wait $c1 $c2 $c3 $wpid
 sleep 1 # the last FINs
 trace_stop
 check "the trace of $A parses" jq -e . "$SCRATCH/a.json" >/dev/null || bail "no JSON: $(cat "$SCRATCH/a.json.err")"
@@ -169,6 +173,11 @@ made1=$(awk '/^made/ { print $2 }' "$SCRATCH/c1")
 made2=$(awk '/^made/ { print $2 }' "$SCRATCH/c2")
 got=$(row "$srv" accepted 7100 .counts.accepted)
 check "the server accepted $got = the clients' $((made1 + made2)) (1 %)" within "$got" $((made1 + made2)) 1
+got=$(jq --argjson p "$c1" '[.trace.rows[] | select(.pid == $p and .side == "opened") | .counts.opened] | add // 0' "$SCRATCH/watch.json")
+check "watch's sample carries the trace: client 1 opened $got in 3 s (about 600)" \
+	[ "$got" -gt 300 ] && [ "$got" -le "$made1" ]
+check "... named by its pod" \
+	[ "$(jq -r --argjson p "$c1" '[.trace.rows[] | select(.pid == $p)][0].cgroup.workload' "$SCRATCH/watch.json")" = "pod/$POD_UID" ]
 made3=$(awk '/^made/ { print $2 }' "$SCRATCH/c3")
 got=$(row "$srv1" accepted 7101 .counts.closed_first)
 check "the server that closes first: its closes $got = client 3's $made3 (1 %)" within "$got" "$made3" 1
