@@ -192,6 +192,11 @@ check "nothing was lost" [ "$(jq '.lost.table_full + .lost.close_wait_table_full
 
 # --- B: EADDRNOTAVAIL and CLOSE_WAIT ---------------------------------------
 ip netns exec "$B" sh -c 'echo "40000 40009" >/proc/sys/net/ipv4/ip_local_port_range'
+# SYNs to port 7998 vanish (ETIMEDOUT after one retransmission); nothing
+# listens on 7999 (ECONNREFUSED).
+ip netns exec "$B" sh -c 'echo 1 >/proc/sys/net/ipv4/tcp_syn_retries &&
+	nft add table inet tt && nft add chain inet tt in "{ type filter hook input priority 0; }" &&
+	nft add rule inet tt in tcp dport 7998 drop' || bail "cannot set up $B"
 ip netns exec "$B" "$PEER" serve 7200 >"$SCRATCH/srvb" &
 pids="$pids $!"
 ready "$SCRATCH/srvb"
@@ -213,8 +218,14 @@ pids="$pids $ex"
 ip netns exec "$B" "$PEER" closewait 7300 5 200 >"$SCRATCH/cw" &
 cw=$!
 pids="$pids $cw"
+ip netns exec "$B" "$PEER" fail 127.0.0.1 7998 5 >"$SCRATCH/tmo" &
+tmo=$!
+ip netns exec "$B" "$PEER" fail 127.0.0.1 7999 7 >"$SCRATCH/ref" &
+ref=$!
+pids="$pids $tmo $ref"
 i=0
-until grep -q '^done' "$SCRATCH/cw" && grep -q '^made' "$SCRATCH/ex"; do
+until grep -q '^done' "$SCRATCH/cw" && grep -q '^made' "$SCRATCH/ex" &&
+    grep -q '^refused' "$SCRATCH/tmo" && grep -q '^refused' "$SCRATCH/ref"; do
 	i=$((i + 1))
 	[ $i -lt 100 ] || bail "the helpers of $B did not finish"
 	sleep 0.1
@@ -223,6 +234,22 @@ trace_stop
 kill -INT "$apid"
 wait "$apid"
 tvalid "$SCRATCH/b.json"
+bsum() { # PID COUNTER: the trace of B's sum of COUNTER over PID's rows
+	jq --argjson p "$1" "[.rows[] | select(.pid == \$p) | .counts.$2] | add // 0" "$SCRATCH/b.json"
+}
+want=$(awk '/^refused/ { print $4 }' "$SCRATCH/tmo")
+check "ETIMEDOUT: $(bsum "$tmo" connect_failed_etimedout) = the client's own count $want" \
+	[ "$(bsum "$tmo" connect_failed_etimedout)" = "$want" ] && [ "$want" -eq 5 ]
+# The namespace's own counter is the oracle: nothing else there sends a SYN
+# twice.
+syn=$(ip netns exec "$B" nstat -az TcpExtTCPSynRetrans | awk '$1 == "TcpExtTCPSynRetrans" { print $2 }')
+check "... SYN retransmissions $(bsum "$tmo" syn_retransmits) = the kernel's TcpExtTCPSynRetrans $syn" \
+	[ "$(bsum "$tmo" syn_retransmits)" = "$syn" ] && [ "$syn" -gt 0 ]
+want=$(awk '/^refused/ { print $2 }' "$SCRATCH/ref")
+check "ECONNREFUSED: $(bsum "$ref" connect_failed_econnrefused) = the client's own count $want" \
+	[ "$(bsum "$ref" connect_failed_econnrefused)" = "$want" ] && [ "$want" -eq 7 ]
+check "... each a reset received ($(bsum "$ref" resets_received))" \
+	[ "$(bsum "$ref" resets_received)" = "$want" ]
 failed=$(awk '/^made/ { print $4 }' "$SCRATCH/ex")
 got=$(jq --argjson p "$ex" '[.rows[] | select(.pid == $p) | .counts.connect_failed_eaddrnotavail] | add // 0' "$SCRATCH/b.json")
 check "EADDRNOTAVAIL: $got = the client's own count $failed" [ "$got" = "$failed" ] && [ "$failed" -gt 0 ]

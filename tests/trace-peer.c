@@ -24,11 +24,16 @@
  *                                  "conns N seconds S cpu C": wall time
  *                                  and the CPU time of every process,
  *                                  user and system
+ *   trace-peer fail ADDR PORT N    N connects at once to ADDR:PORT, each
+ *                                  waited for to its end; prints "refused R
+ *                                  timedout T other O" (connect()'s errors)
  * Every mode but bench prints "ready" when it has its listener or starts.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +200,45 @@ closewait(int n, int ms)
 	return 0;
 }
 
+static int
+failing(const char *a, long n)
+{
+	struct pollfd *p = calloc((size_t)n, sizeof(*p));
+	long refused = 0, timedout = 0, other = 0, left = n;
+
+	if (p == NULL || inet_pton(AF_INET, a, &addr.sin_addr) != 1)
+		die("fail: address");
+	printf("ready\n");
+	fflush(stdout);
+	for (long i = 0; i < n; i++) {
+		p[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		p[i].events = POLLOUT;
+		if (p[i].fd < 0 ||
+		    (connect(p[i].fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 &&
+			errno != EINPROGRESS))
+			die("connect");
+	}
+	while (left > 0 && poll(p, (nfds_t)n, -1) > 0) {
+		for (long i = 0; i < n; i++) {
+			int e = 0;
+			socklen_t len = sizeof(e);
+
+			if (p[i].fd < 0 || p[i].revents == 0)
+				continue;
+			getsockopt(p[i].fd, SOL_SOCKET, SO_ERROR, &e, &len);
+			refused += e == ECONNREFUSED;
+			timedout += e == ETIMEDOUT;
+			other += e != ECONNREFUSED && e != ETIMEDOUT;
+			close(p[i].fd);
+			p[i].fd = -1;
+			left--;
+		}
+	}
+	printf("refused %ld timedout %ld other %ld\n", refused, timedout, other);
+	free(p);
+	return 0;
+}
+
 static double
 cpu(int who)
 {
@@ -283,6 +327,10 @@ main(int argc, char **argv)
 		    atof(argv[3]), atof(argv[4]), argc > 5 && strcmp(argv[5], "wait") == 0);
 	if (strcmp(argv[1], "exhaust") == 0 && argc >= 4)
 		return exhaust(atol(argv[3]), argc > 4 ? atoi(argv[4]) : 0);
+	if (strcmp(argv[1], "fail") == 0 && argc >= 5) {
+		addr.sin_port = htons((uint16_t)atoi(argv[3]));
+		return failing(argv[2], atol(argv[4]));
+	}
 	if (strcmp(argv[1], "bench") == 0 && argc >= 5 && atoi(argv[4]) > 0)
 		return bench(atol(argv[3]), atoi(argv[4]));
 	if (strcmp(argv[1], "closewait") == 0 && argc >= 5)
