@@ -126,8 +126,11 @@ pids="$pids $srv"
 ip netns exec "$A" "$PEER" serve 7101 first >"$SCRATCH/srv1" &
 srv1=$!
 pids="$pids $srv1"
+ip netns exec "$A" "$PEER" serve 7102 >"$SCRATCH/srv2" &
+pids="$pids $!"
 ready "$SCRATCH/srv"
 ready "$SCRATCH/srv1"
+ready "$SCRATCH/srv2"
 trace_start "$A" "$SCRATCH/a.json"
 # Client 1 enters the pod's cgroup before it runs (ip netns exec mounts a
 # /sys of its own, without the cgroup hierarchy).
@@ -138,11 +141,13 @@ ip netns exec "$A" "$PEER" client 7100 20 5 >"$SCRATCH/c2" &
 c2=$!
 ip netns exec "$A" "$PEER" client 7101 20 5 wait >"$SCRATCH/c3" &
 c3=$!
+ip netns exec "$A" "$PEER" abort 7102 6 >"$SCRATCH/c4" &
+c4=$!
 # watch traces too: one sample of 3 s while the clients run.
 nsenter --net="/run/netns/$A" "$TCPTUNE" watch --interval 3 --count 1 --format json \
     >"$SCRATCH/watch.json" 2>"$SCRATCH/watch.err" &
 wpid=$!
-wait $c1 $c2 $c3 $wpid
+wait $c1 $c2 $c3 $c4 $wpid
 sleep 1 # the last FINs
 trace_stop
 check "the trace of $A parses" jq -e . "$SCRATCH/a.json" >/dev/null || bail "no JSON: $(cat "$SCRATCH/a.json.err")"
@@ -178,6 +183,11 @@ check "watch's sample carries the trace: client 1 opened $got in 3 s (about 600)
 	[ "$got" -gt 300 ] && [ "$got" -le "$made1" ]
 check "... named by its pod" \
 	[ "$(jq -r --argjson p "$c1" '[.trace.rows[] | select(.pid == $p)][0].cgroup.workload' "$SCRATCH/watch.json")" = "pod/$POD_UID" ]
+aborted=$(awk '/^aborted/ { print $2 }' "$SCRATCH/c4")
+got=$(row "$c4" opened 7102 .counts.resets_sent)
+check "a client that aborts (SO_LINGER 0): resets sent $got = its own count $aborted" \
+	[ "$got" = "$aborted" ] && [ "$aborted" -eq 6 ]
+check "... and no TIME_WAIT for it" [ "$(row "$c4" opened 7102 .counts.time_wait)" = 0 ]
 made3=$(awk '/^made/ { print $2 }' "$SCRATCH/c3")
 got=$(row "$srv1" accepted 7101 .counts.closed_first)
 check "the server that closes first: its closes $got = client 3's $made3 (1 %)" within "$got" "$made3" 1

@@ -24,6 +24,8 @@
  *                                  "conns N seconds S cpu C": wall time
  *                                  and the CPU time of every process,
  *                                  user and system
+ *   trace-peer abort PORT N        N connections, each closed with
+ *                                  SO_LINGER 0 (a reset); prints "aborted N"
  *   trace-peer fail ADDR PORT N    N connects at once to ADDR:PORT, each
  *                                  waited for to its end; prints "refused R
  *                                  timedout T other O" (connect()'s errors)
@@ -201,6 +203,26 @@ closewait(int n, int ms)
 }
 
 static int
+abort_all(long n)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	long done = 0;
+
+	printf("ready\n");
+	fflush(stdout);
+	for (long i = 0; i < n; i++) {
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+			die("connect");
+		done += setsockopt(s, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) == 0;
+		close(s);
+	}
+	printf("aborted %ld\n", done);
+	return 0;
+}
+
+static int
 failing(const char *a, long n)
 {
 	struct pollfd *p = calloc((size_t)n, sizeof(*p));
@@ -327,6 +349,8 @@ main(int argc, char **argv)
 		    atof(argv[3]), atof(argv[4]), argc > 5 && strcmp(argv[5], "wait") == 0);
 	if (strcmp(argv[1], "exhaust") == 0 && argc >= 4)
 		return exhaust(atol(argv[3]), argc > 4 ? atoi(argv[4]) : 0);
+	if (strcmp(argv[1], "abort") == 0 && argc >= 4)
+		return abort_all(atol(argv[3]));
 	if (strcmp(argv[1], "fail") == 0 && argc >= 5) {
 		addr.sin_port = htons((uint16_t)atoi(argv[3]));
 		return failing(argv[2], atol(argv[4]));
