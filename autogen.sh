@@ -17,8 +17,9 @@ cd "$(dirname "$0")"
 
 # Building and running, one Debian package a line.  Installed without
 # recommended packages, so each one named here is needed: gcc only
-# recommends the C library's headers and start files (libc6-dev).
-# `make check-fresh` proves the list on a fresh minbase root.
+# recommends the C library's headers and start files (libc6-dev).  clang
+# (its BPF target), libbpf-dev and bpftool build the tracer, `tcptune
+# trace`.  `make check-fresh` proves the list on a fresh minbase root.
 DEPS="
 autoconf
 automake
@@ -31,6 +32,9 @@ libnl-route-3-dev
 libnftnl-dev
 libmnl-dev
 libinih-dev
+clang
+libbpf-dev
+bpftool
 "
 
 # What the test suite needs besides: the unit test framework, the tools
@@ -63,13 +67,13 @@ python3-yaml
 strace
 "
 
-# What CI runs besides `make check`: clang and its libFuzzer runtime for
-# `make fuzz`, valgrind, cppcheck, clang-tidy, scan-build, clang-format.
-# A separate list, so that building and testing tcptune does not pull a
-# second compiler and the analysers onto a user's machine; tests/fuzz.mk
-# and tests/analysis.mk say what needs what.
+# What CI runs besides `make check`: clang's libFuzzer runtime for `make
+# fuzz`, valgrind, cppcheck, clang-tidy, scan-build, clang-format.  A
+# separate list, so that building and testing tcptune does not pull the
+# analysers onto a user's machine; tests/fuzz.mk and tests/analysis.mk say
+# what needs what.  (clang itself is in DEPS: it builds the tracer's BPF
+# program.)
 CI_DEPS="
-clang
 libclang-rt-14-dev
 valgrind
 cppcheck

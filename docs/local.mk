@@ -14,7 +14,8 @@ EXTRA_DIST += \
 	docs/kubernetes.md \
 	docs/kubernetes/tcptune-daemonset.yaml \
 	docs/performance.md \
-	docs/profiles.md
+	docs/profiles.md \
+	docs/trace.md
 
 # The Grafana dashboard and the Prometheus alert rules for the metrics,
 # installed beside the profiles for a distribution to point its tools at.

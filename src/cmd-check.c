@@ -11,6 +11,7 @@
 #include "json.h"
 #include "out-file.h"
 #include "out-prometheus.h"
+#include "out-trace.h"
 #include "lib/profile.h"
 #include "lib/rules.h"
 #include "lib/snapshot.h"
@@ -30,6 +31,7 @@ enum {
 	OPT_INTERVAL,
 	OPT_NETNS,
 	OPT_ALL_NAMESPACES,
+	OPT_NO_TRACE,
 };
 
 /* The text shown for a reading: the value, or why there is none. */
@@ -129,6 +131,7 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	if (snap->census != NULL)
 		out_census_text(f, snap->census, snap->netns);
 	out_rates_text(f, snap->rates);
+	out_trace_text(f, snap->trace);
 	fputs("\nFINDINGS\n", f);
 	for (size_t i = 0; i < fs->n; i++)
 		check_text_finding(f, &fs->v[i], color);
@@ -220,6 +223,7 @@ json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	sysctld_json_boot(&j, snap);
 	out_census_json(&j, snap->census, snap->netns);
 	out_rates_json(&j, snap->rates);
+	out_trace_json(&j, "trace", snap->trace);
 	check_json_findings(&j, fs);
 	json_obj_end(&j);
 	json_finish(&j);
@@ -240,6 +244,7 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "netns", required_argument, NULL, OPT_NETNS },
 		{ "all-namespaces", no_argument, NULL, OPT_ALL_NAMESPACES },
+		{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, r;
@@ -289,6 +294,9 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 		case OPT_ALL_NAMESPACES:
 			o->all_namespaces = true;
 			break;
+		case OPT_NO_TRACE:
+			o->no_trace = true;
+			break;
 		}
 	}
 	if (optind != argc)
@@ -326,7 +334,7 @@ check_gather(struct cmd_env *env, const struct check_opts *o, struct tt_profile 
 		tt_thresholds_default(thr);
 	what = TT_GATHER_NAT | TT_GATHER_SYSCTLD | (o->no_census ? 0 : TT_GATHER_CENSUS);
 	if (o->interval > 0) {
-		r = cmd_snapshot_twice(env, what, thr, o->interval, snap);
+		r = cmd_snapshot_twice(env, what, thr, o->interval, !o->no_trace, snap);
 	} else {
 		r = cmd_snapshot(env, NULL, what, thr, snap);
 		if (r == 0)
@@ -438,7 +446,7 @@ const struct cmd cmd_check = {
 	.name = "check",
 	.run = run_check,
 	.usage = "[--profile FILE|NAME] [--ignore-unknown] [--format text|json|prometheus] "
-		 "[--output FILE] [--no-color] [--no-census] [--interval SECONDS] "
+		 "[--output FILE] [--no-color] [--no-census] [--interval SECONDS] [--no-trace] "
 		 "[--netns NAME|PID|PATH | --all-namespaces]",
 	.help = "audit this host's TCP teardown settings (exit 0 clean, 1 warnings, 2 critical)",
 };

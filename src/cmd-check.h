@@ -27,6 +27,7 @@ struct check_opts {
 	double interval;     /* --interval SECONDS; 0: one reading */
 	const char *netns;   /* --netns NAME|PID|PATH */
 	bool all_namespaces; /* --all-namespaces */
+	bool no_trace;       /* --no-trace: no tracer during --interval */
 	struct check_ns_run *ns_run;
 };
 

@@ -10,7 +10,9 @@
 #include <time.h>
 
 #include "cmd-rates.h"
+#include "lib/netns.h"
 #include "lib/rates.h"
+#include "lib/trace.h"
 
 bool
 cmd_interval_parse(const char *arg, double *out)
@@ -47,21 +49,65 @@ cmd_sleep(double seconds)
 		ts = left;
 }
 
+/*
+ * The tracer over the namespace tcptune runs in, when it can start; NULL
+ * (with the reason as a debug message) when not: check goes on with the
+ * census alone, as without tracing.
+ */
+struct tt_trace *
+cmd_trace_begin(struct cmd_env *env)
+{
+	struct tt_trace_opts o = { .lockdown_path = getenv("TCPTUNE_LOCKDOWN_FILE") };
+	struct tt_trace *t = NULL;
+	dev_t dev;
+	ino_t ino;
+	int r;
+
+	if ((r = tt_netns_self(env->ctx, &dev, &ino)) == 0) {
+		o.netns = (uint32_t)ino;
+		r = tt_trace_open(env->ctx, &o, &t);
+	}
+	if (r < 0)
+		cmd_message(
+		    env, TT_LOG_DEBUG, "debug", "no tracing during the interval: %s", strerror(-r));
+	return t;
+}
+
+void
+cmd_trace_read(struct cmd_env *env, struct tt_trace *t, struct tt_snapshot *snap)
+{
+	int r;
+
+	if (t == NULL)
+		return;
+	if ((snap->trace = calloc(1, sizeof(*snap->trace))) != NULL &&
+	    (r = tt_trace_read(t, snap->trace)) < 0) {
+		cmd_message(env, TT_LOG_DEBUG, "debug", "tracer not read: %s", strerror(-r));
+		free(snap->trace);
+		snap->trace = NULL;
+	}
+}
+
 int
 cmd_snapshot_twice(struct cmd_env *env, unsigned what, const struct tt_thresholds *thr,
-    double interval, struct tt_snapshot *snap)
+    double interval, bool trace, struct tt_snapshot *snap)
 {
 	struct tt_snapshot first;
+	struct tt_trace *t;
 	double t0, t1;
 	int r;
 
 	r = cmd_snapshot(env, NULL, TT_GATHER_CENSUS | TT_GATHER_SOCKET_IDS, thr, &first);
 	if (r != 0)
 		return r;
+	t = trace ? cmd_trace_begin(env) : NULL;
 	t0 = cmd_now();
 	cmd_sleep(interval);
 	r = cmd_snapshot(env, NULL, what | TT_GATHER_SOCKET_IDS, thr, snap);
 	t1 = cmd_now();
+	if (r == 0)
+		cmd_trace_read(env, t, snap);
+	tt_trace_close(t);
 	if (r == 0 && first.census != NULL && snap->census != NULL) {
 		snap->rates = malloc(sizeof(*snap->rates));
 		if (snap->rates != NULL) {

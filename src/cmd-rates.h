@@ -29,7 +29,7 @@ void cmd_sleep(double seconds);
  * exit code with nothing to free.
  */
 int cmd_snapshot_twice(struct cmd_env *env, unsigned what, const struct tt_thresholds *thr,
-    double interval, struct tt_snapshot *snap);
+    double interval, bool trace, struct tt_snapshot *snap);
 
 /*
  * Without an interval: the counters against those the previous check kept
@@ -41,5 +41,15 @@ void cmd_rates_since_last(struct cmd_env *env, struct tt_snapshot *snap);
 /* The same for the network namespace (dev, ino) snap was taken in. */
 void cmd_rates_since_last_ns(
     struct cmd_env *env, struct tt_snapshot *snap, unsigned long long dev, unsigned long long ino);
+
+struct tt_trace;
+/*
+ * The tracer over the namespace tcptune runs in, when it can start; NULL
+ * (the reason as a debug message) when not.  Close with tt_trace_close().
+ */
+struct tt_trace *cmd_trace_begin(struct cmd_env *env);
+/* What t counted so far, hung on snap (snap->trace; nothing when t is
+ * NULL or cannot be read). */
+void cmd_trace_read(struct cmd_env *env, struct tt_trace *t, struct tt_snapshot *snap);
 
 #endif

@@ -18,11 +18,14 @@
 #include "lib/rates.h"
 #include "lib/rules.h"
 #include "lib/snapshot.h"
+#include "lib/trace.h"
 #include "out-rates.h"
+#include "out-trace.h"
 
 enum {
 	OPT_INTERVAL = OPT_CMD_BASE,
 	OPT_COUNT,
+	OPT_NO_TRACE,
 };
 
 struct watch_opts {
@@ -30,6 +33,7 @@ struct watch_opts {
 	long count; /* 0: until interrupted */
 	enum output_format format;
 	bool tty;
+	bool no_trace; /* --no-trace */
 };
 
 static int
@@ -40,6 +44,7 @@ watch_parse(struct cmd_env *env, int argc, char *argv[], struct watch_opts *o)
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, r;
@@ -65,6 +70,9 @@ watch_parse(struct cmd_env *env, int argc, char *argv[], struct watch_opts *o)
 			r = cmd_format_option(env, &cmd_watch, optarg, &o->format);
 			if (r != 0)
 				return r;
+			break;
+		case OPT_NO_TRACE:
+			o->no_trace = true;
 			break;
 		}
 	}
@@ -92,8 +100,9 @@ tw_now(const struct tt_census *c)
 
 /* One line: the time, the sockets now, and the rates. */
 static void
-watch_line(FILE *f, const struct tt_census *c, const struct tt_rates *r)
+watch_line(FILE *f, const struct tt_snapshot *snap, const struct tt_rates *r)
 {
+	const struct tt_census *c = snap->census;
 	char ts[32], ds[64];
 
 	fprintf(f,
@@ -120,6 +129,7 @@ watch_line(FILE *f, const struct tt_census *c, const struct tt_rates *r)
 		if (d->why != TT_RW_EXACT)
 			fprintf(f, " (estimate: %s)", tt_rate_why_name(d->why));
 	}
+	out_trace_top(f, snap->trace);
 	fputc('\n', f);
 }
 
@@ -139,6 +149,7 @@ watch_screen(FILE *f, const struct tt_snapshot *snap, const struct tt_rates *r, 
 	    tt_census_state(c, TT_CS_ESTABLISHED), tw_now(c), tt_census_state(c, TT_CS_CLOSE_WAIT),
 	    tt_census_state(c, TT_CS_SYN_SENT), c->total);
 	out_rates_text(f, r);
+	out_trace_text(f, snap->trace);
 }
 
 static void
@@ -162,6 +173,7 @@ watch_json(FILE *f, const struct tt_snapshot *snap, const struct tt_rates *r, lo
 	json_int(&j, "total", (long long)c->total);
 	json_obj_end(&j);
 	out_rates_json(&j, r);
+	out_trace_json(&j, "trace", snap->trace);
 	json_obj_end(&j);
 	json_finish(&j);
 }
@@ -175,7 +187,7 @@ watch_print(
 	else if (o->tty)
 		watch_screen(stdout, snap, r, n);
 	else
-		watch_line(stdout, snap->census, r);
+		watch_line(stdout, snap, r);
 	fflush(stdout);
 }
 
@@ -200,6 +212,7 @@ run_watch(struct cmd_env *env, int argc, char *argv[])
 	struct tt_snapshot prev, cur;
 	struct tt_thresholds thr;
 	struct tt_rates rates;
+	struct tt_trace *t = NULL;
 	double t0, t1;
 	int r;
 
@@ -208,6 +221,8 @@ run_watch(struct cmd_env *env, int argc, char *argv[])
 		return r;
 	tt_thresholds_default(&thr);
 	r = watch_take(env, &thr, &prev);
+	if (r == 0 && !o.no_trace)
+		t = cmd_trace_begin(env); /* counts from here, for the whole watch */
 	t0 = cmd_now();
 	for (long n = 1; r == 0 && (o.count == 0 || n <= o.count); n++) {
 		cmd_sleep(o.interval);
@@ -217,6 +232,7 @@ run_watch(struct cmd_env *env, int argc, char *argv[])
 			break;
 		tt_rates_compute(prev.census, cur.census, t1 - t0, &rates);
 		tt_rates_forecast(&rates, &cur);
+		cmd_trace_read(env, t, &cur);
 		watch_print(&o, &cur, &rates, n);
 		tt_snapshot_free(&prev);
 		prev = cur;
@@ -224,12 +240,13 @@ run_watch(struct cmd_env *env, int argc, char *argv[])
 	}
 	if (r == 0)
 		tt_snapshot_free(&prev);
+	tt_trace_close(t);
 	return r;
 }
 
 const struct cmd cmd_watch = {
 	.name = "watch",
 	.run = run_watch,
-	.usage = "[--interval SECONDS] [--count N] [--format text|json]",
+	.usage = "[--interval SECONDS] [--count N] [--format text|json] [--no-trace]",
 	.help = "show connection rates, TIME_WAIT and CLOSE_WAIT every interval until interrupted",
 };

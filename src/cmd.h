@@ -19,8 +19,9 @@ enum {
 	EXIT_WARNINGS = 1, /* warnings found */
 	EXIT_CRITICAL = 2, /* critical findings */
 	EXIT_USAGE = 64,
-	EXIT_DATAERR = 65, /* bad profile, refused plan */
-	EXIT_NOINPUT = 66, /* missing input file */
+	EXIT_DATAERR = 65,     /* bad profile, refused plan */
+	EXIT_NOINPUT = 66,     /* missing input file */
+	EXIT_UNAVAILABLE = 69, /* trace: not built in, no BTF, the kernel refused */
 	EXIT_SOFTWARE = 70,
 	EXIT_CANTCREAT = 73, /* the journal cannot be written (full, read-only) */
 	EXIT_IOERR = 74,     /* a write failed; everything was put back */
@@ -219,6 +220,7 @@ extern const struct cmd cmd_profiles;
 extern const struct cmd cmd_export;
 extern const struct cmd cmd_rollback;
 extern const struct cmd cmd_status;
+extern const struct cmd cmd_trace;
 extern const struct cmd cmd_watch;
 
 #endif

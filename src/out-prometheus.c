@@ -89,8 +89,8 @@ static void label(FILE *f, const char *name, const char *value, bool first);
 
 /* Label values: backslash, double quote and newline are escaped, invalid
  * UTF-8 replaced. */
-static void
-label_value(FILE *f, const char *name, const char *value, bool first)
+void
+prom_label(FILE *f, const char *name, const char *value, bool first)
 {
 	fprintf(f, "%s%s=\"", first ? "" : ",", name);
 	for (const char *p = value ? value : ""; *p; p++) {
@@ -108,10 +108,10 @@ static void
 label(FILE *f, const char *name, const char *value, bool first)
 {
 	if (first && ns_label != NULL) {
-		label_value(f, "netns", ns_label, true);
+		prom_label(f, "netns", ns_label, true);
 		first = false;
 	}
-	label_value(f, name, value, first);
+	prom_label(f, name, value, first);
 }
 
 /* A sample's name without labels of its own: with the netns label alone
@@ -122,7 +122,7 @@ bare_name(FILE *f, const char *name)
 	fputs(name, f);
 	if (ns_label != NULL) {
 		fputc('{', f);
-		label_value(f, "netns", ns_label, true);
+		prom_label(f, "netns", ns_label, true);
 		fputc('}', f);
 	}
 }

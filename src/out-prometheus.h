@@ -5,6 +5,7 @@
 #ifndef TCPTUNE_OUT_PROMETHEUS_H
 #define TCPTUNE_OUT_PROMETHEUS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "lib/ctx.h"
@@ -27,5 +28,8 @@ void prom_report_ns(FILE *f, const struct tt_snapshot *snap, const struct tt_pro
 /* Writes the parts' families one by one: each family's HELP and TYPE once,
  * then its samples of every part, as the exposition format wants. */
 void prom_merge(FILE *f, const char *const *parts, size_t nparts);
+
+/* One label, name="value" (escaped), after a comma unless first. */
+void prom_label(FILE *f, const char *name, const char *value, bool first);
 
 #endif

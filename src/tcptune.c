@@ -28,6 +28,7 @@ static const struct cmd *const commands[] = {
 	&cmd_confirm,
 	&cmd_rollback,
 	&cmd_status,
+	&cmd_trace,
 	&cmd_profiles,
 	&cmd_export,
 	&cmd_help,

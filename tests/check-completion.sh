@@ -43,6 +43,10 @@ complete_words "$T" check --format "" >"$SCRATCH/out"
 check "check --format: prometheus" has prometheus
 complete_words "$T" plan --format "" >"$SCRATCH/out"
 check "plan --format: no prometheus" hasnt prometheus && has json
+complete_words "$T" trace --format "" >"$SCRATCH/out"
+check "trace --format: prometheus" has prometheus
+complete_words "$T" trace --d >"$SCRATCH/out"
+check "trace: --duration" has --duration
 complete_words "$T" apply "" >"$SCRATCH/out"
 check "apply: profile names" has edge-proxy
 check "apply: .conf and .ini files" has local.conf && has site.ini

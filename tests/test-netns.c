@@ -139,6 +139,37 @@ test_pod_log_entry(void **state)
 	assert_false(tt_pod_log_entry("default_web_" UID, "", ns, sizeof(ns), name, sizeof(name)));
 }
 
+/* The workload a cgroup path names (the tracer's rows), with and without
+ * the kubelet's log directory knowing the pod. */
+static void
+test_cgroup_workload(void **state)
+{
+	char dir[] = "/tmp/tcptune-test-pods.XXXXXX", sub[256], buf[192];
+	struct tt_cgroup_id id;
+	const char *pod = "/kubepods.slice/kubepods-besteffort.slice/"
+			  "kubepods-besteffort-pod" UIDU ".slice/cri-containerd-" ID64 ".scope";
+
+	(void)state;
+	tt_cgroup_workload(pod, "", &id, buf, sizeof(buf));
+	assert_string_equal(buf, "pod/" UID);
+	assert_string_equal(id.container, ID64);
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/shop_cart-7d9f_" UID, dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	tt_cgroup_workload(pod, dir, &id, buf, sizeof(buf));
+	assert_string_equal(buf, "shop/cart-7d9f");
+	rmdir(sub);
+	rmdir(dir);
+	tt_cgroup_workload("/system.slice/docker-" ID64 ".scope", "", &id, buf, sizeof(buf));
+	assert_string_equal(buf, "docker:0123456789ab");
+	tt_cgroup_workload("/user.slice/user-0.slice/session-1.scope", "", &id, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	tt_cgroup_workload("/", "", &id, buf, 4); /* a short buffer stays terminated */
+	assert_string_equal(buf, "");
+	tt_cgroup_workload(pod, "", &id, buf, 8);
+	assert_string_equal(buf, "pod/6f1");
+}
+
 static void
 test_kind_names(void **state)
 {
@@ -292,6 +323,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_systemd_pod),
+		cmocka_unit_test(test_cgroup_workload),
 		cmocka_unit_test(test_cgroupfs_pod),
 		cmocka_unit_test(test_containers),
 		cmocka_unit_test(test_not_containers),

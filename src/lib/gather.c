@@ -13,6 +13,7 @@
 #include "profile.h"
 #include "snapshot.h"
 #include "sysctld.h"
+#include "trace.h"
 
 static int
 gather_nat(const struct tt_ctx *nctx, struct tt_snapshot *snap)
@@ -170,4 +171,8 @@ tt_snapshot_free(struct tt_snapshot *snap)
 	snap->sysctld = NULL;
 	free(snap->rates);
 	snap->rates = NULL;
+	if (snap->trace != NULL)
+		tt_trace_report_free(snap->trace);
+	free(snap->trace);
+	snap->trace = NULL;
 }

@@ -423,7 +423,7 @@ walk_run_dir(struct tt_netns_list *l, const char *run_dir)
 
 /* The pod's namespace and name from the kubelet's log directory. */
 static void
-pod_names(const char *dir, struct tt_netns_entry *e)
+pod_names(const char *dir, const char *uid, char *ns, size_t nslen, char *name, size_t namelen)
 {
 	struct dirent *de;
 	DIR *d;
@@ -431,10 +431,38 @@ pod_names(const char *dir, struct tt_netns_entry *e)
 	if (dir[0] == '\0' || (d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL)
-		if (tt_pod_log_entry(de->d_name, e->cg.pod_uid, e->pod_namespace,
-			sizeof(e->pod_namespace), e->pod_name, sizeof(e->pod_name)))
+		if (tt_pod_log_entry(de->d_name, uid, ns, nslen, name, namelen))
 			break;
 	closedir(d);
+}
+
+/* A pod or a container by name, as an operator knows it. */
+static void
+workload_name(enum tt_netns_kind k, const struct tt_cgroup_id *id, const char *pod_ns,
+    const char *pod_name, char *buf, size_t len)
+{
+	if (k == TT_NSK_POD && pod_name[0])
+		snprintf(buf, len, "%.63s/%.127s", pod_ns, pod_name);
+	else if (k == TT_NSK_POD)
+		snprintf(buf, len, "pod/%s", id->pod_uid);
+	else if (k == TT_NSK_CONTAINER)
+		snprintf(buf, len, "%s:%.12s", id->runtime[0] ? id->runtime : "container",
+		    id->container);
+	else if (len > 0)
+		buf[0] = '\0';
+}
+
+void
+tt_cgroup_workload(
+    const char *path, const char *pod_log_dir, struct tt_cgroup_id *id, char *buf, size_t len)
+{
+	char ns[64] = "", name[192] = "";
+	enum tt_netns_kind k = tt_cgroup_parse_path(path, id);
+
+	if (k == TT_NSK_POD)
+		pod_names(pod_log_dir ? pod_log_dir : POD_LOG_DIR, id->pod_uid, ns, sizeof(ns),
+		    name, sizeof(name));
+	workload_name(k, id, ns, name, buf, len);
 }
 
 /* What the first process of e says: its command, and its cgroup. */
@@ -472,16 +500,11 @@ name_entry(const struct tt_ctx *ctx, const char *pod_log_dir, struct tt_netns_en
 	}
 	if (e->kind == TT_NSK_HOST || e->kind == TT_NSK_NAMED)
 		return;
-	if (k == TT_NSK_POD) {
-		pod_names(pod_log_dir, e);
-		if (e->pod_name[0])
-			snprintf(e->name, sizeof(e->name), "%.63s/%.127s", e->pod_namespace,
-			    e->pod_name);
-		else
-			snprintf(e->name, sizeof(e->name), "pod/%s", e->cg.pod_uid);
-	} else if (k == TT_NSK_CONTAINER) {
-		snprintf(e->name, sizeof(e->name), "%s:%.12s",
-		    e->cg.runtime[0] ? e->cg.runtime : "container", e->cg.container);
+	if (k == TT_NSK_POD || k == TT_NSK_CONTAINER) {
+		if (k == TT_NSK_POD)
+			pod_names(pod_log_dir, e->cg.pod_uid, e->pod_namespace,
+			    sizeof(e->pod_namespace), e->pod_name, sizeof(e->pod_name));
+		workload_name(k, &e->cg, e->pod_namespace, e->pod_name, e->name, sizeof(e->name));
 	} else if (e->npid > 0) {
 		snprintf(e->name, sizeof(e->name), "%s[%d]", e->comm, e->pid[0]);
 	} else {

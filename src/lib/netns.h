@@ -107,6 +107,14 @@ enum tt_netns_kind tt_cgroup_parse(const char *text, struct tt_cgroup_id *id);
 /* One cgroup path ("/kubepods.slice/..."), as tt_cgroup_parse(). */
 enum tt_netns_kind tt_cgroup_parse_path(const char *path, struct tt_cgroup_id *id);
 /*
+ * The workload a cgroup path names, into buf: a pod as "NAMESPACE/NAME"
+ * when pod_log_dir (NULL /var/log/pods, "" none) knows its uid, else
+ * "pod/UID"; a container as "RUNTIME:ID" (12 digits of its id); "" for
+ * neither.  id gets what the path says (tt_cgroup_parse_path()).
+ */
+void tt_cgroup_workload(
+    const char *path, const char *pod_log_dir, struct tt_cgroup_id *id, char *buf, size_t len);
+/*
  * The kubelet's pod log directory entry NAMESPACE_NAME_UID: when its uid
  * is uid, the pod's namespace and name into ns and name; returns true.
  * Pure.

@@ -14,6 +14,7 @@
 #include "census.h"
 #include "rates.h"
 #include "rules-internal.h"
+#include "trace.h"
 
 /* Appends to a finding's text field without overflowing it. */
 static void add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -145,6 +146,87 @@ time_wait_overflow_now(const struct tt_rule_input *in, struct tt_findings *out, 
 	    "timewait socket is small).");
 }
 
+/*
+ * Which side closes first, when the tracer watched (check --interval):
+ * TIME_WAIT stays with the side that closes first, and tcp_tw_reuse helps
+ * only outgoing connections, so the advice differs.
+ */
+static void
+time_wait_side(const struct tt_rule_input *in, struct tt_finding *f)
+{
+	const struct tt_trace_report *tr = in->snap->trace;
+	uint64_t out_tw = 0, in_tw = 0;
+
+	if (tr == NULL)
+		return;
+	for (size_t i = 0; i < tr->nrows; i++) {
+		if (tr->rows[i].who.side == TT_TRACE_SIDE_IN)
+			in_tw += tr->rows[i].c[TT_TRACE_TIME_WAIT];
+		else
+			out_tw += tr->rows[i].c[TT_TRACE_TIME_WAIT];
+	}
+	if (in_tw + out_tw == 0)
+		return;
+	ADD(f->evidence,
+	    "; traced %.1f s: %" PRIu64 " TIME_WAIT on connections this host opened, %" PRIu64
+	    " on connections it accepted",
+	    tr->seconds, out_tw, in_tw);
+	if (in_tw > out_tw)
+		ADD(f->advice,
+		    " Here the server side closes first (%" PRIu64 "%% of TIME_WAIT is on "
+		    "accepted connections): tcp_tw_reuse does nothing for those, it only "
+		    "lets outgoing connections reuse a port; let the clients close first, or "
+		    "keep connections open longer.",
+		    in_tw * 100 / (in_tw + out_tw));
+	else
+		ADD(f->advice,
+		    " Here this host closes its own outgoing connections first (%" PRIu64
+		    "%% of TIME_WAIT): pooling them, or tcp_tw_reuse, addresses that.",
+		    out_tw * 100 / (in_tw + out_tw));
+}
+
+/* The process the tracer saw open the most connections to d, and how
+ * many connect() calls to it already failed for want of a port. */
+static void
+port_pressure_opener(
+    const struct tt_rule_input *in, const struct tt_census_dest *d, struct tt_finding *f)
+{
+	const struct tt_trace_report *tr = in->snap->trace;
+	const struct tt_trace_row *top = NULL;
+	uint64_t failed = 0;
+
+	if (tr == NULL)
+		return;
+	for (size_t i = 0; i < tr->nrows; i++) {
+		const struct tt_trace_row *r = &tr->rows[i];
+
+		if (r->who.side != TT_TRACE_SIDE_OUT || r->who.family != d->family ||
+		    r->who.port != d->port ||
+		    memcmp(r->who.addr, d->addr, d->family == AF_INET6 ? 16 : 4) != 0)
+			continue;
+		failed += r->c[TT_TRACE_FAIL_ADDRNOTAVAIL];
+		if (top == NULL ||
+		    r->c[TT_TRACE_OPENED] + tt_trace_failures(r) >
+			top->c[TT_TRACE_OPENED] + tt_trace_failures(top))
+			top = r;
+	}
+	if (top == NULL) {
+		ADD(f->evidence, "; traced %.1f s: no process connected to it meanwhile",
+		    tr->seconds);
+		return;
+	}
+	ADD(f->message, "; opened by %s[%u]%s%s", top->who.comm, top->who.pid,
+	    top->who.workload[0] ? " in " : "", top->who.workload);
+	if (failed > 0)
+		ADD(f->message,
+		    ", and %" PRIu64 " connect() calls already failed for want of a port", failed);
+	ADD(f->evidence, "; traced %.1f s: %s[%u] (cgroup %s) opened %" PRIu64, tr->seconds,
+	    top->who.comm, top->who.pid, top->who.cgroup_path[0] ? top->who.cgroup_path : "?",
+	    top->c[TT_TRACE_OPENED]);
+	if (failed > 0)
+		ADD(f->evidence, ", EADDRNOTAVAIL %" PRIu64, failed);
+}
+
 static void
 rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 {
@@ -193,6 +275,7 @@ rule_time_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	    "ports. Reuse connections (keep-alive, pools) so fewer are closed; "
 	    "raise net.ipv4.tcp_max_tw_buckets if memory allows (a timewait "
 	    "socket is small); tcp_tw_reuse = 1 lets outgoing connects reuse them.");
+	time_wait_side(in, f);
 }
 
 static bool
@@ -275,6 +358,7 @@ rule_port_pressure(const struct tt_rule_input *in, struct tt_findings *out)
 		TT_SAY(f->advice,
 		    "Reuse connections to this destination (keep-alive, a pool) "
 		    "instead of opening one per request");
+		port_pressure_opener(in, d, f);
 		if (d->time_wait * 2 >= d->count)
 			reuse_advice(in, d, f);
 		ADD(f->advice,
@@ -732,6 +816,31 @@ rule_listen_overflow(const struct tt_rule_input *in, struct tt_findings *out)
 	    "(listen()) and raise net.core.somaxconn, then restart it.");
 }
 
+/* The sockets the tracer saw enter CLOSE_WAIT on port during the
+ * interval: how many, how long ago exactly, and whose. */
+static void
+close_wait_traced(const struct tt_rule_input *in, unsigned port, struct tt_finding *f)
+{
+	const struct tt_trace_report *tr = in->snap->trace;
+	const struct tt_trace_closewait *first = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; tr != NULL && i < tr->ncw; i++) {
+		if (tr->cw[i].lport != port)
+			continue;
+		if (first == NULL || tr->cw[i].age > first->age)
+			first = &tr->cw[i];
+		n++;
+	}
+	if (first == NULL)
+		return;
+	ADD(f->evidence, "; traced: %zu entered CLOSE_WAIT on it, the first %.3f s before the end",
+	    n, first->age);
+	if (first->who.pid > 0)
+		ADD(f->evidence, ", owned by %s[%u]%s%s", first->who.comm, first->who.pid,
+		    first->who.workload[0] ? " in " : "", first->who.workload);
+}
+
 /* CLOSE_WAIT that grew between two readings: a leak going on now. */
 static void
 rule_close_wait_growth(const struct tt_rule_input *in, struct tt_findings *out)
@@ -752,6 +861,7 @@ rule_close_wait_growth(const struct tt_rule_input *in, struct tt_findings *out)
 		    p->before, p->after);
 		if (p->pid > 0)
 			ADD(f->evidence, "; held by pid %d (%s)", p->pid, p->comm);
+		close_wait_traced(in, p->port, f);
 		TT_SAY(f->advice,
 		    "A program leaks sockets now: it does not close() connections its peers "
 		    "closed. %s No kernel setting fixes that.",

@@ -30,7 +30,7 @@ struct tt_finding {
 	enum tt_severity sev;
 	enum tt_key_id keys[TT_FINDING_MAX_KEYS];
 	int nkeys;
-	char message[256];
+	char message[384];
 	char evidence[512];
 	char advice[512];
 	const char *explain; /* short key name for `tcptune explain`, or NULL */

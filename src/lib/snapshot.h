@@ -15,10 +15,11 @@
 #include "netns.h"
 #include "sysctl.h"
 
-struct tt_census;  /* socket census, when gathered */
-struct tt_nat;     /* NAT evidence and verdict, when gathered */
-struct tt_rates;   /* what changed since an earlier reading */
-struct tt_sysctld; /* what sysctl.d files set, when read */
+struct tt_census;       /* socket census, when gathered */
+struct tt_nat;          /* NAT evidence and verdict, when gathered */
+struct tt_rates;        /* what changed since an earlier reading */
+struct tt_trace_report; /* who opened and closed, when traced */
+struct tt_sysctld;      /* what sysctl.d files set, when read */
 struct tt_thresholds;
 
 /* A span of ports, lo..hi inclusive. */
@@ -40,6 +41,10 @@ struct tt_snapshot {
 	 * counters' rise since the previous check; NULL: none.  The caller
 	 * sets it; tt_snapshot_free() frees it. */
 	struct tt_rates *rates;
+	/* What the tracer saw between the two readings of check --interval
+	 * (lib/trace.h); NULL: not traced.  The caller sets it;
+	 * tt_snapshot_free() frees it. */
+	struct tt_trace_report *trace;
 	/* net.ipv4.ip_local_reserved_ports: ports the ephemeral range skips
 	 * (the first TT_RESERVED_MAX spans).  nreserved -1: not readable. */
 	struct tt_port_span reserved[TT_RESERVED_MAX];

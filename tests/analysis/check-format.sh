@@ -4,7 +4,7 @@
 # and fails otherwise.  --fix rewrites the files instead.
 set -eu
 cd "$1"
-files=$(find src tests -name '*.[ch]' | sort)
+files=$(find src tests -name '*.[ch]' ! -name '*.skel.h' | sort)
 if [ "${2:-}" = --fix ]; then
 	# shellcheck disable=SC2086
 	exec clang-format -i $files
