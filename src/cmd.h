@@ -12,6 +12,7 @@
 
 #include "lib/ctx.h"
 #include "lib/diag.h"
+#include "lib/rules.h"
 
 /* Exit codes (sysexits(3) numbers for the errors). */
 enum {
@@ -31,6 +32,7 @@ enum {
 enum output_format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
+	FORMAT_PROMETHEUS, /* node_exporter's textfile collector: check only */
 };
 
 /* What every command gets: the library context and the global options. */
@@ -116,6 +118,8 @@ int cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, b
  * prints the command's usage and returns -1: the caller exits 0.
  */
 int cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const char *arg);
+/* "text" or "json" into *out: 0, or -EINVAL. */
+int cmd_format_parse(const char *arg, enum output_format *out);
 /* --format text|json: 0, or EXIT_USAGE after saying what is wrong. */
 int cmd_format_option(
     struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out);
@@ -146,6 +150,8 @@ void cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd);
  * was put back" is what tt_apply() means by -EIO, and only apply says it.
  */
 int cmd_exit_for_errno(int e);
+/* The exit code of check's worst finding: 0 clean, 1 warnings, 2 critical. */
+int cmd_exit_for_worst(enum tt_severity worst);
 struct tt_netns;
 struct tt_snapshot;
 struct tt_thresholds;
