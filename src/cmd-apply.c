@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd-netns.h"
 #include "cmd-applier.h"
 #include "lib/journal.h"
 #include "lib/netns.h"
@@ -335,6 +336,8 @@ apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 			break;
 		}
 	}
+	if ((r = cmd_netns_enter_option(env, true)) != 0)
+		return r;
 	if (argc - optind != 1)
 		return cmd_usage_error(env, &cmd_apply, "one PROFILE expected");
 	if (o->all_namespaces && (o->boot || o->format != FORMAT_TEXT || env->netns_name[0]))

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd-netns.h"
 #include "cmd.h"
 #include "lib/netns.h"
 
@@ -128,4 +129,15 @@ cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool 
 	if (tt_ctx_set_state_dir(env->ctx, dir) < 0)
 		return EXIT_SOFTWARE;
 	return 0;
+}
+
+int
+cmd_netns_enter_option(struct cmd_env *env, bool record)
+{
+	const char *arg = env->netns;
+
+	if (arg == NULL)
+		return 0;
+	env->netns = NULL;
+	return cmd_enter_netns(env, arg, record);
 }

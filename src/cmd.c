@@ -202,16 +202,6 @@ cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
 		*rc = r < 0 ? EXIT_CLEAN : r;
 		return CMD_OPT_STOP;
 	}
-	if (env->netns != NULL) {
-		const char *arg = env->netns;
-
-		env->netns = NULL;
-		r = cmd_enter_netns(env, arg, cmd == &cmd_apply);
-		if (r != 0) {
-			*rc = r;
-			return CMD_OPT_STOP;
-		}
-	}
 	return -1;
 }
 

@@ -54,7 +54,8 @@ struct cmd_env {
 	 * option table, one option a line, and the command ends there. */
 	bool list_options;
 	/* --netns NAME|PID|PATH of plan, apply, rollback, status and
-	 * confirm: entered when the options end (cmd_getopt()). */
+	 * confirm: kept by the option parser, entered by the command when
+	 * its options end (cmd_netns_enter_option(), cmd-netns.h). */
 	const char *netns;
 	/* The namespace entered for the rest of the run ("" none). */
 	char netns_name[256];
@@ -95,22 +96,6 @@ enum {
 	{                                                         \
 		"netns", required_argument, NULL, OPT_NETNS_ENTER \
 	}
-
-/*
- * Enters the network namespace arg names (an `ip netns` name, a pid, a
- * path) for the rest of the process, and moves the state directory to
- * STATE_DIR/netns/DEV-INO, so each namespace has its own journal and
- * lock; the namespace tcptune already runs in keeps the state directory.
- * record: write the name given into that directory (apply), so that a
- * later rollback of a namespace gone can say where its journal is.
- * 0, or an exit code after saying what is wrong.
- */
-int cmd_enter_netns(struct cmd_env *env, const char *arg, bool record);
-struct tt_netns;
-/* The same for a namespace opened by arg and known as name; when expect
- * is not NULL, one whose identity is another is taken as gone. */
-int cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool record,
-    const struct tt_netns *expect);
 
 /*
  * Handles an option from COMMON_LONG_OPTIONS.  Returns 1 when handled, 0 when
