@@ -42,7 +42,7 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 		    (r = cmd_format_option(env, &cmd_confirm, optarg, &format)))
 			return r;
 	}
-	if ((r = cmd_netns_enter_option(env, false)) != 0)
+	if ((r = cmd_netns_enter_option(env, NETNS_STATE_USE)) != 0)
 		return r;
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_confirm, "unexpected argument '%s'", argv[optind]);

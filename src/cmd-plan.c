@@ -52,7 +52,7 @@ plan_parse(struct cmd_env *env, int argc, char *argv[], struct plan_opts *o)
 			break;
 		}
 	}
-	if ((r = cmd_netns_enter_option(env, false)) != 0)
+	if ((r = cmd_netns_enter_option(env, NETNS_STATE_NONE)) != 0)
 		return r;
 	if (argc - optind != 1)
 		return cmd_usage_error(env, &cmd_plan, "one PROFILE expected");

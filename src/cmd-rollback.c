@@ -41,7 +41,7 @@ rollback_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *
 			break;
 		}
 	}
-	if ((r = cmd_netns_enter_option(env, false)) != 0)
+	if ((r = cmd_netns_enter_option(env, NETNS_STATE_USE)) != 0)
 		return r;
 	if (optind != argc)
 		return cmd_usage_error(

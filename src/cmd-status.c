@@ -96,7 +96,7 @@ status_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *fo
 		    (r = cmd_format_option(env, &cmd_status, optarg, format)) != 0)
 			return r;
 	}
-	if ((r = cmd_netns_enter_option(env, false)) != 0)
+	if ((r = cmd_netns_enter_option(env, NETNS_STATE_USE)) != 0)
 		return r;
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_status, "unexpected argument '%s'", argv[optind]);
