@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "census.h"
+#include "strtab.h"
 
 static const unsigned age_bounds[TT_CENSUS_AGE_SHOW - 1] = { 10, 60, 600, 3600, 86400 };
 
@@ -91,17 +92,9 @@ tt_census_cw_median_ms(const struct tt_census *c)
 	return c->cw_age.oldest_ms;
 }
 
-const char *
-tt_census_timer_name(int kind)
-{
-	static const char *const names[TT_CT__COUNT] = {
-		[TT_CT_TIME_WAIT] = "time_wait",
-		[TT_CT_FIN_WAIT2_MINI] = "fin_wait2_orphaned",
-		[TT_CT_FIN_WAIT2_FULL] = "fin_wait2_full_orphans",
-	};
-
-	return kind >= 0 && kind < TT_CT__COUNT ? names[kind] : NULL;
-}
+TT_STRTAB(tt_census_timer, int,
+    NULL, [TT_CT_TIME_WAIT] = "time_wait", [TT_CT_FIN_WAIT2_MINI] = "fin_wait2_orphaned",
+    [TT_CT_FIN_WAIT2_FULL] = "fin_wait2_full_orphans")
 
 static void
 timer_add(struct tt_census *c, int kind, uint32_t ms)

@@ -27,7 +27,8 @@ struct tt_census_sock {
 unsigned tt_census_age_bound(int i);
 
 /* "time_wait", "fin_wait2_orphaned", "fin_wait2_full_orphans" */
-const char *tt_census_timer_name(int kind);
+const char *tt_census_timer_name(int v);
+int tt_census_timer_from_name(const char *s);
 
 /*
  * Counts one socket.  state is the kernel's idiag_state; timewait is true

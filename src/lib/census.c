@@ -11,31 +11,24 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "catalog.h"
 #include "census.h"
+#include "strtab.h"
 
-static const char *const cstate_names[TT_CS__COUNT] = {
-	[TT_CS_ESTABLISHED] = "ESTABLISHED",
-	[TT_CS_SYN_SENT] = "SYN_SENT",
-	[TT_CS_SYN_RECV] = "SYN_RECV",
-	[TT_CS_FIN_WAIT1] = "FIN_WAIT1",
-	[TT_CS_FIN_WAIT2] = "FIN_WAIT2",
-	[TT_CS_TIME_WAIT] = "TIME_WAIT",
-	[TT_CS_CLOSE] = "CLOSE",
-	[TT_CS_CLOSE_WAIT] = "CLOSE_WAIT",
-	[TT_CS_LAST_ACK] = "LAST_ACK",
-	[TT_CS_LISTEN] = "LISTEN",
-	[TT_CS_CLOSING] = "CLOSING",
-	[TT_CS_FIN_WAIT2_ORPHANED] = "FIN_WAIT2_ORPHANED",
-};
+TT_STRTAB(tt_cstate, int, NULL, [TT_CS_ESTABLISHED] = "ESTABLISHED", [TT_CS_SYN_SENT] = "SYN_SENT",
+    [TT_CS_SYN_RECV] = "SYN_RECV", [TT_CS_FIN_WAIT1] = "FIN_WAIT1", [TT_CS_FIN_WAIT2] = "FIN_WAIT2",
+    [TT_CS_TIME_WAIT] = "TIME_WAIT", [TT_CS_CLOSE] = "CLOSE", [TT_CS_CLOSE_WAIT] = "CLOSE_WAIT",
+    [TT_CS_LAST_ACK] = "LAST_ACK", [TT_CS_LISTEN] = "LISTEN", [TT_CS_CLOSING] = "CLOSING",
+    [TT_CS_FIN_WAIT2_ORPHANED] = "FIN_WAIT2_ORPHANED")
+
+TT_STRTAB(tt_cfamily, int, NULL, [TT_CF_IPV4] = "ipv4", [TT_CF_IPV6] = "ipv6")
 
 const char *
-tt_cstate_name(int st)
+tt_census_af_name(int af)
 {
-	if (st <= 0 || st >= TT_CS__COUNT)
-		return NULL;
-	return cstate_names[st];
+	return tt_cfamily_name(af == AF_INET6 ? TT_CF_IPV6 : TT_CF_IPV4);
 }
 
 void

@@ -41,7 +41,13 @@ enum tt_cstate {
 };
 
 /* "ESTABLISHED", "FIN_WAIT2_ORPHANED"; NULL for 0 or out of range. */
-const char *tt_cstate_name(int st);
+const char *tt_cstate_name(int v);
+int tt_cstate_from_name(const char *s);
+/* A family's name, "ipv4" or "ipv6", by its index (TT_CF_*) or its address
+ * family (AF_INET, AF_INET6; anything else is taken for IPv4). */
+const char *tt_cfamily_name(int v);
+int tt_cfamily_from_name(const char *s);
+const char *tt_census_af_name(int af);
 
 enum {
 	TT_CF_IPV4 = 0,

@@ -504,9 +504,10 @@ tt_origin_here(const struct tt_ctx *ctx, struct tt_origin *o)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
-	n = read(fd, o->boot, sizeof(o->boot) - 1);
+	n = tt_read_all(fd, o->boot, sizeof(o->boot));
 	close(fd);
-	o->boot[n > 0 ? n : 0] = '\0';
+	if (n < 0)
+		o->boot[0] = '\0';
 	o->boot[strcspn(o->boot, "\n")] = '\0';
 	if (!boot_id_valid(o->boot))
 		o->boot[0] = '\0';
@@ -530,6 +531,10 @@ tt_origin_compare(const struct tt_origin *j, const struct tt_origin *here)
 		return TT_ORIGIN_OTHER_BOOT;
 	return TT_ORIGIN_SAME;
 }
+
+TT_STRTAB(tt_origin_match, enum tt_origin_match,
+    "here", [TT_ORIGIN_SAME] = "here", [TT_ORIGIN_OTHER_ROOT] = "another-proc-root",
+    [TT_ORIGIN_OTHER_NETNS] = "another-netns", [TT_ORIGIN_OTHER_BOOT] = "earlier-boot")
 
 /* --- the state directory ----------------------------------------------- */
 

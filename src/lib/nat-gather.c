@@ -117,11 +117,11 @@ read_proc(const struct tt_ctx *ctx, struct tt_nat *nat, bool live)
 	fwd = read_flag(ctx, "sys/net/ipv4/ip_forward");
 	fwd6 = read_flag(ctx, "sys/net/ipv6/conf/all/forwarding");
 	if (fwd < 0) {
-		nat->source[TT_NATSRC_PROC] = TT_NATSRC_FAILED;
+		nat->source[TT_NATSRC_PROC] = TT_NATSS_FAILED;
 		tt_nat_add(nat, TT_NATK_FORWARDING, TT_NATS_NONE, TT_NATP_UNKNOWN,
 		    "net.ipv4.ip_forward could not be read under %s", tt_ctx_proc_root(ctx));
 	} else {
-		nat->source[TT_NATSRC_PROC] = TT_NATSRC_OK;
+		nat->source[TT_NATSRC_PROC] = TT_NATSS_OK;
 		forwarding_interfaces(ctx, ifs, sizeof(ifs), &nif);
 		if (fwd == 1)
 			tt_nat_add(nat, TT_NATK_FORWARDING, TT_NATS_WEAK, TT_NATP_INFO,
@@ -140,7 +140,7 @@ read_proc(const struct tt_ctx *ctx, struct tt_nat *nat, bool live)
 
 	buf = malloc(cap);
 	if (buf == NULL) {
-		nat->source[TT_NATSRC_PROC] = TT_NATSRC_FAILED;
+		nat->source[TT_NATSRC_PROC] = TT_NATSS_FAILED;
 		return;
 	}
 	if (tt_proc_read(ctx, "net/ip_tables_names", buf, cap) >= 0 &&
@@ -192,7 +192,7 @@ static void
 skip_source(
     const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_source s, enum tt_nat_kind kind)
 {
-	nat->source[s] = TT_NATSRC_SKIPPED;
+	nat->source[s] = TT_NATSS_SKIPPED;
 	tt_nat_add(nat, kind, TT_NATS_NONE, TT_NATP_UNKNOWN,
 	    "%s not read: the proc root %s is not the live /proc, and netlink "
 	    "would describe the live network namespace instead",

@@ -40,9 +40,9 @@ TT_STRTAB(tt_nat_source, enum tt_nat_source,
     "unknown", [TT_NATSRC_CONNTRACK] = "conntrack", [TT_NATSRC_NFTABLES] = "nftables",
     [TT_NATSRC_ADDRESSES] = "addresses", [TT_NATSRC_PROC] = "proc")
 
-TT_STRTAB(tt_nat_source_state, enum tt_nat_source_state, "unread", [TT_NATSRC_UNREAD] = "unread",
-    [TT_NATSRC_OK] = "ok", [TT_NATSRC_NOPERM] = "not_permitted", [TT_NATSRC_SKIPPED] = "skipped",
-    [TT_NATSRC_UNAVAILABLE] = "unavailable", [TT_NATSRC_FAILED] = "failed")
+TT_STRTAB(tt_nat_source_state, enum tt_nat_source_state, "unread", [TT_NATSS_UNREAD] = "unread",
+    [TT_NATSS_OK] = "ok", [TT_NATSS_NOPERM] = "not_permitted", [TT_NATSS_SKIPPED] = "skipped",
+    [TT_NATSS_UNAVAILABLE] = "unavailable", [TT_NATSS_FAILED] = "failed")
 
 void
 tt_nat_init(struct tt_nat *nat)
@@ -120,7 +120,7 @@ tt_nat_decide(const struct tt_nat *nat)
 		return TT_NATV_BEHIND;
 	/* "none" is a claim that every source was looked at. */
 	for (int s = 0; s < TT_NATSRC__COUNT; s++)
-		if (nat->source[s] != TT_NATSRC_OK && nat->source[s] != TT_NATSRC_UNAVAILABLE)
+		if (nat->source[s] != TT_NATSS_OK && nat->source[s] != TT_NATSS_UNAVAILABLE)
 			doubt = true;
 	return doubt ? TT_NATV_UNKNOWN : TT_NATV_NONE;
 }

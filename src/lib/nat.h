@@ -56,12 +56,12 @@ enum tt_nat_points {
 
 /* What became of one source of evidence. */
 enum tt_nat_source_state {
-	TT_NATSRC_UNREAD = 0,
-	TT_NATSRC_OK,
-	TT_NATSRC_NOPERM,      /* needs CAP_NET_ADMIN */
-	TT_NATSRC_SKIPPED,     /* proc root is not the live /proc */
-	TT_NATSRC_UNAVAILABLE, /* the kernel has no such facility here */
-	TT_NATSRC_FAILED,
+	TT_NATSS_UNREAD = 0,
+	TT_NATSS_OK,
+	TT_NATSS_NOPERM,      /* needs CAP_NET_ADMIN */
+	TT_NATSS_SKIPPED,     /* proc root is not the live /proc */
+	TT_NATSS_UNAVAILABLE, /* the kernel has no such facility here */
+	TT_NATSS_FAILED,
 };
 
 enum tt_nat_source {

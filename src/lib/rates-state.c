@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file-internal.h"
 #include "journal.h"
 #include "rates.h"
 #include "state.h"
@@ -132,14 +133,9 @@ read_file(int dfd, const char *name, char *buf, size_t len)
 
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, len - 1);
+	n = tt_read_all(fd, buf, len);
 	close(fd);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n == len - 1)
-		return -EFBIG;
-	buf[n] = '\0';
-	return 0;
+	return n < 0 ? (int)n : 0;
 }
 
 int
