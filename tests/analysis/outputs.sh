@@ -89,7 +89,7 @@ for fmt in text json prometheus; do
 done
 for fmt in text json; do
 	run "explain.$fmt" explain --format "$fmt"
-	for k in $("$bin" explain --format json | jq -r '.keys[].name' 2>/dev/null); do
+	for k in $("$bin" explain --format json | jq -r '.keys[].key' 2>/dev/null); do
 		run "explain.$k.$fmt" explain --format "$fmt" "$k"
 	done
 	run "profiles.$fmt" profiles --format "$fmt"
