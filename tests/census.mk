@@ -29,10 +29,11 @@ tests_ct_fill_LDADD = $(LIBMNL_LIBS)
 tests_fd_hold_SOURCES = tests/fd-hold.c
 tests_owner_floor_SOURCES = tests/owner-floor.c
 EXTRA_DIST += tests/census-bench.sh tests/ct-bench.sh tests/owner-bench.sh tests/netns-bench.sh \
-    tests/rates-bench.sh
+    tests/rates-bench.sh \
+	tests/netns-rss-bench.sh
 
-.PHONY: bench bench-census bench-conntrack bench-owners bench-netns bench-rates
-bench: bench-census bench-conntrack bench-owners bench-netns bench-rates
+.PHONY: bench bench-census bench-conntrack bench-owners bench-netns bench-rates bench-netns-rss
+bench: bench-census bench-conntrack bench-owners bench-netns bench-rates bench-netns-rss
 check_PROGRAMS += tests/rates-timeit
 tests_rates_timeit_SOURCES = tests/rates-timeit.c
 tests_rates_timeit_CFLAGS = $(TEST_CFLAGS)
@@ -41,6 +42,9 @@ tests_rates_timeit_LDADD = $(TEST_LDADD)
 bench-rates: src/tcptune tests/census-sockets tests/census-timeit tests/rates-timeit
 	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
 	    $(SHELL) $(srcdir)/tests/rates-bench.sh
+bench-netns-rss: src/tcptune tests/census-timeit
+	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
+	    $(SHELL) $(srcdir)/tests/netns-rss-bench.sh
 bench-netns: src/tcptune tests/census-sockets tests/census-floor tests/owner-floor tests/census-timeit
 	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
 	    $(SHELL) $(srcdir)/tests/netns-bench.sh

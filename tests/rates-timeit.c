@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "lib/census-internal.h"
+#include "lib/census-gather.h"
 #include "lib/rates.h"
 
 static double

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "census-internal.h"
+#include "census.h"
 
 /* --- destinations: a space-saving heavy-hitters table ------------------ */
 
@@ -250,26 +250,6 @@ tt_census_cw_count(struct tt_census *c, uint16_t sport, uint64_t inode)
 	p->close_wait++;
 	if (inode == 0)
 		p->not_accepted++;
-}
-
-void
-tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
-    uint16_t sport, uint16_t dport, uint64_t inode)
-{
-	struct tt_census_sock s = { .family = family,
-		.state = state,
-		.timer = timewait ? 3 : 0,
-		.dst = dst,
-		.sport = sport,
-		.dport = dport,
-		.inode = inode,
-		.idle_ms = UINT32_MAX };
-
-	/* Listeners are added apart, with their queues. */
-	if (state == TT_CS_LISTEN)
-		tt_census_count(c, family, state, timewait, dst, sport, dport);
-	else
-		tt_census_add_sock(c, &s);
 }
 
 struct tt_census_dest *

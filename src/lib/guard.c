@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "census-internal.h"
+#include "census-proc.h"
 #include "guard.h"
 #include "strtab.h"
 
