@@ -460,9 +460,11 @@ walk_owners(struct cmd_env *env, struct check_ns_run *run, const struct check_op
 static bool
 needs_owners(const struct check_ns_run *run, const struct tt_snapshot *s)
 {
-	uint64_t cw = s->census ? tt_census_state(s->census, TT_CS_CLOSE_WAIT) : 0;
-
-	return cw > 0 && (long long)cw >= run->thr.close_wait_warn;
+	(void)run;
+	/* Any CLOSE_WAIT, and keepalive sockets beyond a NAT: the findings
+	 * name their owners. */
+	return s->census != NULL &&
+	    (tt_census_state(s->census, TT_CS_CLOSE_WAIT) > 0 || s->census->est_far_keepalive > 0);
 }
 
 static int

@@ -350,6 +350,35 @@ owners_json(struct json *j, const struct tt_census *c)
 }
 
 /* CLOSE_WAIT ages, keepalive coverage and timers left. */
+/* ESTABLISHED sockets to public addresses and who holds those with
+ * keepalive, for keepalive_exceeds_nat_idle. */
+static void
+far_json(struct json *j, const struct tt_census *c)
+{
+	json_obj_begin(j, "beyond_nat");
+	json_int(j, "established", (long long)c->est_far);
+	json_int(j, "armed", (long long)c->est_far_keepalive);
+	json_int(j, "timer_max_ms", c->est_far_timer_max_ms);
+	if (tt_census_owners_of(c, TT_CI_FAR)) {
+		json_arr_begin(j, "owners");
+		for (size_t i = 0; i < c->nfar_owner; i++) {
+			const struct tt_census_owner *o = &c->far_owner[i];
+
+			json_obj_begin(j, NULL);
+			json_int(j, "pid", o->pid);
+			json_str(j, "comm", o->comm);
+			json_int(j, "remote_port", o->port);
+			json_int(j, "sockets", (long long)o->count);
+			json_int(j, "timer_max_ms", o->age.oldest_ms);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+	} else {
+		json_null(j, "owners");
+	}
+	json_obj_end(j);
+}
+
 static void
 detail_json(struct json *j, const struct tt_census *c)
 {
@@ -373,6 +402,7 @@ detail_json(struct json *j, const struct tt_census *c)
 	json_int(j, "armed", (long long)c->est_keepalive);
 	json_int(j, "none", (long long)c->est_no_timer);
 	json_int(j, "unknown", (long long)c->est_busy);
+	far_json(j, c);
 	json_obj_end(j);
 	json_obj_begin(j, "timers");
 	for (int k = 0; k < TT_CT__COUNT; k++) {

@@ -54,7 +54,7 @@ die(const char *what)
 	exit(1);
 }
 
-static pid_t kids[256];        /* this process's own children */
+static pid_t kids[256]; /* this process's own children */
 static volatile sig_atomic_t nkids;
 
 /* SIGTERM: end and reap our children first, so that when this process is

@@ -63,9 +63,12 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "probe, and the next packet meets a reset or silence. Very short "
 		    "values make every idle keepalive socket send traffic.",
 		.advice =
-		    "Behind NAT or a load balancer keep it below the middlebox idle timeout "
-		    "(below 240 s, e.g. 120 s). Better still, let the application set "
-		    "TCP_KEEPIDLE on the sockets that need it.",
+		    "Behind NAT or a load balancer keep it, and tcp_keepalive_intvl, below "
+		    "the middlebox idle timeout (below 240 s, e.g. 120 s). Better still, let "
+		    "the application set TCP_KEEPIDLE on the sockets that need it. A lowered "
+		    "value reaches a connection open now only when its keepalive timer next "
+		    "fires on the old schedule (up to the old value later); sock_diag shows "
+		    "each socket's timer (`ss -to`).",
 		.related = "tcp_keepalive_intvl tcp_keepalive_probes",
 	},
 	[TT_K_KEEPALIVE_INTVL] = { .id = TT_K_KEEPALIVE_INTVL,
@@ -84,10 +87,19 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "kernel repeats an unanswered probe every tcp_keepalive_intvl seconds "
 		    "until tcp_keepalive_probes probes went unanswered, then drops the "
 		    "connection. Dead-peer detection of an idle connection takes "
-		    "time + intvl x probes.",
+		    "time + intvl x probes. The timer also re-arms at this interval after "
+		    "an answered probe, and a probe goes out only once the connection has "
+		    "been idle for tcp_keepalive_time: on an idle connection whose peer "
+		    "answers, packets cross a middlebox every max(tcp_keepalive_time, "
+		    "tcp_keepalive_intvl) seconds.",
 		.history = "Per network namespace since Linux 4.5.",
-		.risks = "Long intervals stretch the time a dead peer holds resources.",
-		.advice = "15 to 75 s is usual; pair it with tcp_keepalive_probes.",
+		.risks = "Long intervals stretch the time a dead peer holds resources. An interval "
+			 "longer than a NAT's idle timeout lets it forget an idle connection "
+			 "between two probes, even with a short tcp_keepalive_time (45 s time "
+			 "and 75 s interval lose a 60 s conntrack entry).",
+		.advice = "15 to 75 s is usual; behind NAT keep both it and tcp_keepalive_time "
+			  "below the middlebox's idle timeout; pair it with "
+			  "tcp_keepalive_probes.",
 		.related = "tcp_keepalive_time tcp_keepalive_probes",
 	},
 	[TT_K_KEEPALIVE_PROBES] = { .id = TT_K_KEEPALIVE_PROBES,

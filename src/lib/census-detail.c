@@ -11,8 +11,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "census.h"
+#include "nat.h"
 
 static const unsigned age_bounds[TT_CENSUS_AGE_SHOW - 1] = { 10, 60, 600, 3600, 86400 };
 
@@ -166,6 +168,48 @@ fin_wait2_detail(struct tt_census *c, const struct tt_census_sock *s)
 		    TT_CI_FIN_WAIT2);
 }
 
+bool
+tt_census_addr_far(int family, const uint8_t *addr)
+{
+	uint32_t v4;
+
+	if (family == AF_INET6)
+		return tt_addr_class_v6(addr) == TT_ADDR_PUBLIC;
+	memcpy(&v4, addr, 4);
+	return tt_addr_class_v4(v4) == TT_ADDR_PUBLIC;
+}
+
+/* An ESTABLISHED socket to a public address: counted, and with keepalive
+ * armed remembered for the owner walk with its timer left. */
+static void
+far_detail(struct tt_census *c, const struct tt_census_sock *s)
+{
+	struct tt_census_cw *e;
+
+	if (!tt_census_addr_far(s->family, s->dst))
+		return;
+	c->est_far++;
+	if (s->timer != 2)
+		return;
+	c->est_far_keepalive++;
+	if (s->expires_ms > c->est_far_timer_max_ms)
+		c->est_far_timer_max_ms = s->expires_ms;
+	e = remember(c, s->inode, s->dport, TT_CI_FAR);
+	if (e != NULL)
+		e->age_ms = s->expires_ms;
+}
+
+uint64_t
+tt_census_far_later_than(const struct tt_census *c, uint64_t ms)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < c->ncw; i++)
+		n += c->cw[i].kind == TT_CI_FAR && c->cw[i].age_ms != UINT32_MAX &&
+		    c->cw[i].age_ms > ms;
+	return n;
+}
+
 void
 tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s)
 {
@@ -190,6 +234,7 @@ tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s)
 			c->est_no_timer++;
 		else
 			c->est_busy++;
+		far_detail(c, s);
 		break;
 	case TT_CS_TIME_WAIT:
 		if (s->timer == 3)

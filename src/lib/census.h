@@ -168,6 +168,7 @@ enum {
 	TT_CI_CLOSE_WAIT,
 	TT_CI_FIN_WAIT2, /* shutdown() without close(): a full FIN_WAIT2 with an owner */
 	TT_CI_LISTEN,    /* a listener worth naming (full, or CLOSE_WAIT queued) */
+	TT_CI_FAR,       /* ESTABLISHED with keepalive, to an address beyond a NAT */
 };
 
 #define TT_CENSUS_DEST_CAP  256   /* destinations tracked (heavy hitters) */
@@ -178,6 +179,7 @@ enum {
 #define TT_CENSUS_OWNER_FD_MAX  262144
 #define TT_CENSUS_PORT_CAP      64 /* CLOSE_WAIT local ports, listeners */
 #define TT_CENSUS_FW2_OWNER_CAP 16 /* owners of shutdown() FIN_WAIT2 sockets */
+#define TT_CENSUS_FAR_OWNER_CAP 16 /* owners of keepalive sockets beyond a NAT */
 
 /* CLOSE_WAIT sockets by local port.  Those with no inode have not been
  * accept()ed yet: they sit in the accept queue of the listener on that
@@ -269,6 +271,17 @@ struct tt_census {
 	size_t nfw2_owner;
 	uint64_t fw2_owner_rows_dropped;
 	uint64_t fw2_matched;
+	/* ESTABLISHED sockets to public addresses, the ones a NAT or
+	 * stateful middlebox on the way can forget when they go idle; of
+	 * them, those with keepalive armed, and the longest keepalive timer
+	 * left (ms).  Their inodes join the owner walk (TT_CI_FAR, with the
+	 * timer left in age_ms); the owners' rows keep the remote port and,
+	 * in age.oldest_ms, their longest timer. */
+	uint64_t est_far, est_far_keepalive;
+	uint32_t est_far_timer_max_ms;
+	struct tt_census_owner far_owner[TT_CENSUS_FAR_OWNER_CAP];
+	size_t nfar_owner;
+	uint64_t far_owner_rows_dropped;
 	bool detail; /* the dump asked for the detail (tcp_info of CLOSE_WAIT) */
 	/* What the owner walk looks for: 1 << TT_CI_* bits; 0 is all. */
 	unsigned walk_kinds;
@@ -346,6 +359,14 @@ const struct tt_census_listener *tt_census_listener(const struct tt_census *c, u
 /* Destinations sorted busiest first, at most max, into idx (indexes of
  * c->dest).  Returns how many. */
 size_t tt_census_top_dests(const struct tt_census *c, size_t *idx, size_t max);
+
+/* Whether a remote address (4 or 16 bytes as family says) is public:
+ * beyond any NAT of a host with private addresses. */
+bool tt_census_addr_far(int family, const uint8_t *addr);
+
+/* How many remembered sockets beyond a NAT have a keepalive timer over
+ * ms left (their next probe comes later than that). */
+uint64_t tt_census_far_later_than(const struct tt_census *c, uint64_t ms);
 
 /* "10.0.0.1:443", "[::1]:80" */
 char *tt_census_dest_str(const struct tt_census_dest *d, char *buf, size_t len);

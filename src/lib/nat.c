@@ -43,6 +43,7 @@ tt_nat_init(struct tt_nat *nat)
 {
 	memset(nat, 0, sizeof(*nat));
 	nat->verdict = TT_NATV_UNKNOWN;
+	nat->ct_est_timeout = -1;
 }
 
 static bool
@@ -156,7 +157,8 @@ tt_nat_conntrack_items(
 
 TT_STRTAB(tt_addr_class, enum tt_addr_class, "special", [TT_ADDR_LOOPBACK] = "loopback",
     [TT_ADDR_PRIVATE] = "private", [TT_ADDR_SHARED] = "shared address space",
-    [TT_ADDR_LINK_LOCAL] = "link-local", [TT_ADDR_PUBLIC] = "public", [TT_ADDR_OTHER] = "special")
+    [TT_ADDR_LINK_LOCAL] = "link-local", [TT_ADDR_PUBLIC] = "public", [TT_ADDR_OTHER] = "special",
+    [TT_ADDR_DOCUMENTATION] = "documentation")
 
 enum tt_addr_class
 tt_addr_class_v4(uint32_t a)
@@ -171,6 +173,9 @@ tt_addr_class_v4(uint32_t a)
 		return TT_ADDR_SHARED;
 	if (b[0] == 169 && b[1] == 254)
 		return TT_ADDR_LINK_LOCAL;
+	if ((b[0] == 192 && b[1] == 0 && b[2] == 2) || (b[0] == 198 && b[1] == 51 && b[2] == 100) ||
+	    (b[0] == 203 && b[1] == 0 && b[2] == 113))
+		return TT_ADDR_DOCUMENTATION;
 	if (b[0] == 0 || b[0] >= 224)
 		return TT_ADDR_OTHER;
 	return TT_ADDR_PUBLIC;
@@ -193,6 +198,8 @@ tt_addr_class_v6(const uint8_t a[16])
 		return TT_ADDR_PRIVATE;
 	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
 		return TT_ADDR_LINK_LOCAL;
+	if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8)
+		return TT_ADDR_DOCUMENTATION;
 	if ((a[0] & 0xe0) == 0x20)
 		return TT_ADDR_PUBLIC; /* 2000::/3, global unicast */
 	return TT_ADDR_OTHER;
@@ -354,6 +361,21 @@ read_flag(const struct tt_ctx *ctx, const char *rel)
 	return v.v[0] != 0;
 }
 
+#define CT_EST_TIMEOUT "sys/net/netfilter/nf_conntrack_tcp_timeout_established"
+
+/* A non-negative number from a proc file, -1 when there is none. */
+static long long
+read_number(const struct tt_ctx *ctx, const char *rel)
+{
+	char buf[32];
+	struct tt_val v;
+
+	if (tt_proc_read(ctx, rel, buf, sizeof(buf)) < 0 || tt_val_parse(buf, 1, &v, NULL) < 0 ||
+	    v.v[0] < 0)
+		return -1;
+	return v.v[0];
+}
+
 /* Interfaces with IPv4 forwarding on, besides "all", "default" and lo. */
 static void
 forwarding_interfaces(const struct tt_ctx *ctx, char *list, size_t len, unsigned *count)
@@ -491,6 +513,7 @@ tt_nat_gather(const struct tt_ctx *ctx, struct tt_nat *nat)
 
 	tt_nat_init(nat);
 	read_proc(ctx, nat, live);
+	nat->ct_est_timeout = read_number(ctx, CT_EST_TIMEOUT);
 	if (live) {
 		nat->source[TT_NATSRC_CONNTRACK] = tt_nat_read_conntrack(ctx, nat);
 		nat->source[TT_NATSRC_NFTABLES] = tt_nat_read_nftables(ctx, nat);

@@ -15,24 +15,6 @@
 #include "rates.h"
 #include "rules-internal.h"
 
-/* Appends to a finding's text field without overflowing it. */
-static void add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-add(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
-#define ADD(field, ...) add((field), sizeof(field), __VA_ARGS__)
-
 /* "over the last 2.0 s", "since the last check 10 min ago" */
 static const char *
 rates_span(const struct tt_rates *r, char *buf, size_t len)

@@ -83,6 +83,19 @@ tt_finding_say(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+tt_rule_add_text(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
 const struct tt_val *
 tt_rule_current(const struct tt_rule_input *in, enum tt_key_id k)
 {
