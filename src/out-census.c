@@ -107,12 +107,20 @@ close_wait_text(FILE *f, const struct tt_census *c)
 	char a[32], m[32];
 
 	if (c->ncw_port > 0) {
-		fprintf(f, "\nCLOSE_WAIT BY LOCAL PORT\n%-8s %10s %12s %12s\n", "PORT",
-		    "CLOSE_WAIT", "NOT_ACCEPTED", "OLDEST");
-		for (size_t i = 0; i < c->ncw_port; i++)
-			fprintf(f, "%-8u %10" PRIu64 " %12" PRIu64 " %12s\n", c->cw_port[i].port,
+		fprintf(f,
+		    "\nCLOSE_WAIT BY LOCAL PORT (A CLIENT'S BY DESTINATION)\n%-24s %10s %12s %12s\n",
+		    "PORT", "CLOSE_WAIT", "NOT_ACCEPTED", "OLDEST");
+		for (size_t i = 0; i < c->ncw_port; i++) {
+			char row[64];
+
+			if (c->cw_port[i].client)
+				tt_census_cw_row_str(&c->cw_port[i], row, sizeof(row));
+			else
+				snprintf(row, sizeof(row), "%u", c->cw_port[i].port);
+			fprintf(f, "%-24s %10" PRIu64 " %12" PRIu64 " %12s\n", row,
 			    c->cw_port[i].close_wait, c->cw_port[i].not_accepted,
 			    oldest(&c->cw_port[i].age, a, sizeof(a)));
+		}
 	}
 	if (c->cw_age.n > 0) {
 		fprintf(f, "\nCLOSE_WAIT AGE (idle since data last came in)\n");
@@ -424,7 +432,15 @@ ports_json(struct json *j, const struct tt_census *c)
 	json_arr_begin(j, "close_wait_ports");
 	for (size_t i = 0; i < c->ncw_port; i++) {
 		json_obj_begin(j, NULL);
+		char row[64];
+
 		json_int(j, "port", c->cw_port[i].port);
+		/* A client's row: port is the remote one, destination names it. */
+		if (c->cw_port[i].client)
+			json_str(j, "destination",
+			    tt_census_cw_row_str(&c->cw_port[i], row, sizeof(row)));
+		else
+			json_null(j, "destination");
 		json_int(j, "close_wait", (long long)c->cw_port[i].close_wait);
 		json_int(j, "not_accepted", (long long)c->cw_port[i].not_accepted);
 		age_json(j, &c->cw_port[i].age);

@@ -138,8 +138,11 @@ remember(struct tt_census *c, uint64_t inode, uint16_t port, uint8_t kind)
 static void
 close_wait_detail(struct tt_census *c, const struct tt_census_sock *s)
 {
-	struct tt_census_port *p = (struct tt_census_port *)tt_census_cw_port(c, s->sport);
-	struct tt_census_cw *e = remember(c, s->inode, s->sport, TT_CI_CLOSE_WAIT);
+	struct tt_census_port *p =
+	    tt_census_cw_count(c, s->family, s->dst, s->sport, s->dport, s->inode);
+	/* Owners by their row's port: a client's by the remote one. */
+	struct tt_census_cw *e =
+	    remember(c, s->inode, p != NULL && p->client ? s->dport : s->sport, TT_CI_CLOSE_WAIT);
 
 	if (e != NULL)
 		c->cw_kept++;
@@ -224,7 +227,6 @@ tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s)
 		break;
 	}
 	case TT_CS_CLOSE_WAIT:
-		tt_census_cw_count(c, s->sport, s->inode);
 		close_wait_detail(c, s);
 		break;
 	case TT_CS_ESTABLISHED:

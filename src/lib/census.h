@@ -186,6 +186,12 @@ enum {
  * port, and no process holds them. */
 struct tt_census_port {
 	uint16_t port;
+	/* A client's row: CLOSE_WAIT on ephemeral local ports, grouped by the
+	 * destination they were connected to (family, addr and port, the
+	 * remote one); else port is the local (service) port. */
+	bool client;
+	uint8_t family;
+	uint8_t addr[16];
 	uint64_t close_wait;
 	uint64_t not_accepted; /* of close_wait */
 	struct tt_census_age age;
@@ -313,8 +319,14 @@ void tt_census_add(struct tt_census *c, int family, int state, bool timewait, co
  * towards its destination; nothing else. */
 void tt_census_count(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
     uint16_t sport, uint16_t dport);
-/* Counts one CLOSE_WAIT socket on its local port (inode 0: not accepted). */
-void tt_census_cw_count(struct tt_census *c, uint16_t sport, uint64_t inode);
+/* Counts one CLOSE_WAIT socket on its local port (inode 0: not accepted),
+ * or, a client's (its local port ephemeral), towards its destination
+ * (family, 4 or 16 bytes of dst, dport); returns its row, NULL when the
+ * table is full. */
+struct tt_census_port *tt_census_cw_count(struct tt_census *c, int family, const uint8_t *dst,
+    uint16_t sport, uint16_t dport, uint64_t inode);
+/* "port 8080", "10.0.0.1:443": a CLOSE_WAIT row as reports name it. */
+char *tt_census_cw_row_str(const struct tt_census_port *p, char *buf, size_t len);
 /* Puts the listeners worth naming (full, or with CLOSE_WAIT waiting in
  * them) into the owner walk's table; returns how many. */
 size_t tt_census_want_listeners(struct tt_census *c);
@@ -352,7 +364,8 @@ void tt_census_age_add(struct tt_census_age *a, uint32_t ms);
 uint32_t tt_census_cw_median_ms(const struct tt_census *c);
 /* The listener of a local port, for changing (owner lookup). */
 struct tt_census_listener *tt_census_listener_rw(struct tt_census *c, uint16_t port);
-/* The CLOSE_WAIT row and the listener of a local port, NULL when none. */
+/* The CLOSE_WAIT row (a service's, never a client's) and the listener of
+ * a local port, NULL when none. */
 const struct tt_census_port *tt_census_cw_port(const struct tt_census *c, uint16_t port);
 const struct tt_census_listener *tt_census_listener(const struct tt_census *c, uint16_t port);
 
