@@ -684,11 +684,20 @@ tt_port_range_check(const struct tt_val *v, char *why, size_t len)
 	 * so in its log when the range is written. */
 	if ((v->v[0] & 1) == (v->v[1] & 1)) {
 		snprintf(why, len,
-		    "ends %lld and %lld have the same parity; the kernel wants one odd "
-		    "and one even (e.g. %lld %lld)",
+		    "ends %lld and %lld have the same parity: the kernel takes it and logs a "
+		    "warning, and connect() and bind() to port 0 get unequal halves of the "
+		    "range; one odd and one even end (e.g. %lld %lld) balances them",
 		    v->v[0], v->v[1], v->v[0], v->v[1] + (v->v[1] < 65535 ? 1 : -1));
 		return -ERANGE;
 	}
+	return 0;
+}
+
+int
+tt_key_caution(const struct tt_key *k, const struct tt_val *v, char *why, size_t len)
+{
+	if (k->id == TT_K_LOCAL_PORT_RANGE && tt_port_range_valid(v))
+		return tt_port_range_check(v, why, len);
 	return 0;
 }
 
@@ -720,8 +729,7 @@ tt_key_check_safe(const struct tt_key *k, const struct tt_val *v, char *why, siz
 		r = tw_buckets_meaning(v, why, len);
 	if (r == 0)
 		r = check_bounds(k, v, k->smin, k->smax, "tcptune's safe range", why, len);
-	if (r == 0 && k->id == TT_K_LOCAL_PORT_RANGE)
-		r = tt_port_range_check(v, why, len);
+	/* Ends of one parity are a caution (tt_key_caution()), not unsafe. */
 	return r;
 }
 

@@ -333,6 +333,35 @@ rule_profile_key_absent(const struct tt_rule_input *in, struct tt_findings *out)
 	}
 }
 
+/* A safe value with a caution (a port range of one parity): a warning,
+ * never a refusal. */
+static void
+caution_finding(const struct tt_rule_input *in, struct tt_findings *out, enum tt_key_id k,
+    const struct tt_val *v, bool profile)
+{
+	const struct tt_key *key = tt_key_get(k);
+	char why[256], vb[TT_VAL_STRLEN];
+	struct tt_finding *f;
+
+	if (tt_key_caution(key, v, why, sizeof(why)) == 0)
+		return;
+	f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(key));
+	tt_finding_key(f, k);
+	tt_val_format(v, vb, sizeof(vb));
+	if (profile) {
+		TT_SAY(
+		    f->message, "the profile sets %s = %s, ends of the same parity", key->name, vb);
+		TT_SAY(
+		    f->evidence, "%s line %d: %s", in->prof->path, in->prof->sysctl[k].line, why);
+	} else {
+		TT_SAY(f->message, "%s = %s has ends of the same parity", key->name, vb);
+		TT_SAY(f->evidence, "%s", why);
+	}
+	TT_SAY(f->advice,
+	    "Nothing fails: plan and apply write it, and so does the boot unit. Make one end odd "
+	    "and the other even to balance the ports of connect() and bind().");
+}
+
 static void
 bounds_finding(const struct tt_rule_input *in, struct tt_findings *out, bool profile)
 {
@@ -343,9 +372,12 @@ bounds_finding(const struct tt_rule_input *in, struct tt_findings *out, bool pro
 		char why[160], vb[TT_VAL_STRLEN];
 		struct tt_finding *f;
 
-		if (v == NULL || tt_rule_key_owned((enum tt_key_id)k) ||
-		    tt_key_check_safe(key, v, why, sizeof(why)) == 0)
+		if (v == NULL || tt_rule_key_owned((enum tt_key_id)k))
 			continue;
+		if (tt_key_check_safe(key, v, why, sizeof(why)) == 0) {
+			caution_finding(in, out, (enum tt_key_id)k, v, profile);
+			continue;
+		}
 		f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(key));
 		tt_finding_key(f, (enum tt_key_id)k);
 		tt_val_format(v, vb, sizeof(vb));

@@ -113,16 +113,19 @@ boot_unsafe(struct tt_findings *out, enum tt_key_id k, const struct tt_sysctld_s
 	const struct tt_key *key = tt_key_get(k);
 	char w[TT_SYSCTLD_PATH_MAX + 32], why[160];
 	bool refused = tt_key_check_kernel(key, &s->val, why, sizeof(why)) < 0;
+	bool caution = false;
 	struct tt_finding *f;
 
-	if (!refused && tt_key_check_safe(key, &s->val, why, sizeof(why)) == 0)
+	if (!refused && tt_key_check_safe(key, &s->val, why, sizeof(why)) == 0 &&
+	    !(caution = tt_key_caution(key, &s->val, why, sizeof(why)) < 0))
 		return;
 	where(s, w, sizeof(w));
 	f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(key));
 	tt_finding_key(f, k);
 	TT_SAY(f->message, "at the next boot, %s sets %s = %s, %s", w, key->name, s->text,
-	    refused ? "which the kernel refuses: the write fails at every boot" :
-		      "outside tcptune's safe range");
+	    refused     ? "which the kernel refuses: the write fails at every boot" :
+		caution ? "which the kernel takes with a warning" :
+			  "outside tcptune's safe range");
 	TT_SAY(f->evidence, "%s", why);
 	TT_SAY(f->advice, "Fix or remove the line in %s. %s", s->file, key->advice);
 }
