@@ -217,10 +217,17 @@ out_census_text(FILE *f, const struct tt_census *c, int netns)
 
 	fprintf(f, "\nSOCKETS (TCP, this network namespace)\n");
 	fprintf(f, "%-20s %10s %10s %10s\n", "STATE", "TOTAL", "IPV4", "IPV6");
-	for (int s = TT_CS_ESTABLISHED; s < TT_CS__COUNT; s++)
+	for (int s = TT_CS_ESTABLISHED; s < TT_CS__COUNT; s++) {
 		fprintf(f, "%-20s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n", tt_cstate_name(s),
 		    tt_census_state(c, (enum tt_cstate)s), c->state[TT_CF_IPV4][s],
 		    c->state[TT_CF_IPV6][s]);
+		/* FIN_WAIT2 full sockets: those a process holds, and orphans
+		 * a tcp_fin_timeout over 60 s keeps whole for a while. */
+		if (s == TT_CS_FIN_WAIT2)
+			fprintf(f, "%-20s %10" PRIu64 "\n%-20s %10" PRIu64 "\n", "  owned",
+			    tt_census_state(c, TT_CS_FIN_WAIT2) - c->fin_wait2_full_orphans,
+			    "  orphaned", c->fin_wait2_full_orphans);
+	}
 	fprintf(f, "%-20s %10" PRIu64 "\n", "total", c->total);
 
 	n = tt_census_top_dests(c, idx, TT_CENSUS_DEST_SHOW);

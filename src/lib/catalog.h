@@ -38,6 +38,9 @@ enum tt_key_id {
 /* k8s_safe_since of a key safe in every Kubernetes release with pod
  * sysctls. */
 #define TT_K8S_SAFE_ALWAYS 1u
+/* The first Kubernetes release whose pods set sysctls in
+ * securityContext.sysctls (1.11; before, an alpha annotation). */
+#define TT_K8S_POD_SYSCTLS_SINCE 11u
 
 /* What Kubernetes lets a pod do with a key. */
 enum tt_k8s_class {
