@@ -94,6 +94,15 @@ sleep 3
 expect "few CLOSE_WAIT held long: warn" "$(field "$SCRATCH/j2" census_close_wait severity)" warn
 contains "few CLOSE_WAIT held long: how long" \
 	"$(field "$SCRATCH/j2" census_close_wait message)" "held for up to"
+# The same leak beside a profile the host has drifted from: the leak,
+# harm of now, comes before the drift of the same severity.
+printf '[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\n[thresholds]\nclose_wait_warn = 3\n' \
+	>"$SCRATCH/drift.ini"
+"$TCPTUNE" check --format json --profile "$SCRATCH/drift.ini" >"$SCRATCH/j2b" 2>/dev/null || true
+expect "leak and drift: both warn" "$(jq -r '[.findings[] | select((.id == "census_close_wait" or .id == "profile_mismatch") and .severity == "warn")] | length' "$SCRATCH/j2b")" 2
+expect "leak before drift" "$(jq -r '[.findings[] | select(.severity == "warn") | .id] |
+	index("census_close_wait") as $l | index("profile_mismatch") as $d |
+	$l != null and $d != null and $l < $d' "$SCRATCH/j2b")" true
 stop_helper
 
 # 3. A client's CLOSE_WAIT: eight connections whose server closed, each on

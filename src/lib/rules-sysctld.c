@@ -191,6 +191,7 @@ rule_boot_config(const struct tt_rule_input *in, struct tt_findings *out)
 
 const struct tt_rule tt_rules_sysctld[] = {
 	{ .id = "sysctld_conflict",
+	    .harm = TT_HARM_DRIFT,
 	    .fn = rule_sysctld_conflict,
 	    .ok_message = "no sysctl.d file sets a profile's key to another value",
 	    OWNS_NONE,

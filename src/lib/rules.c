@@ -35,6 +35,7 @@ tt_finding_add(struct tt_findings *out, enum tt_severity sev, const char *explai
 	f->id = out->rule != NULL ? out->rule->id : "";
 	f->sev = sev;
 	f->explain = explain;
+	f->harm = out->rule != NULL ? out->rule->harm : TT_HARM_RISK;
 	return f;
 }
 
@@ -253,9 +254,13 @@ run_rule(const struct tt_rule *rule, const struct tt_rule_input *in, struct tt_f
 static int
 by_severity(const void *a, const void *b)
 {
+	/* Harm of now, then risks, then drift. */
+	static const int rank[] = { [TT_HARM_NOW] = 0, [TT_HARM_RISK] = 1, [TT_HARM_DRIFT] = 2 };
 	const struct tt_finding *fa = a, *fb = b;
 
-	return (int)fb->sev - (int)fa->sev;
+	if (fa->sev != fb->sev)
+		return (int)fb->sev - (int)fa->sev;
+	return rank[fa->harm] - rank[fb->harm];
 }
 
 static void
@@ -265,8 +270,9 @@ run_set(enum tt_rule_set set, const struct tt_rule_input *in, struct tt_findings
 		run_rule(&rule_sets[set].v[r], in, out);
 }
 
-/* Most severe first; an insertion sort keeps rule order within a
- * severity, which qsort(3) would not. */
+/* Most severe first, the most harmful first within a severity; an
+ * insertion sort keeps rule order within those, which qsort(3) would
+ * not. */
 static int
 finish(struct tt_findings *out)
 {
