@@ -362,7 +362,10 @@ static int
 finish_item(struct cmd_env *env, struct check_ns_run *run, const struct check_opts *o,
     struct ns_item *it, size_t idx)
 {
-	struct tt_rule_input in = { .snap = &it->snap, .prof = run->prof, .thr = &run->thr };
+	struct tt_rule_input in = { .snap = &it->snap,
+		.prof = run->prof,
+		.thr = &run->thr,
+		.pod = it->e.kind == TT_NSK_POD };
 	struct tt_findings fs = { 0 };
 	size_t len = 0;
 	FILE *f;

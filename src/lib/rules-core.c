@@ -280,8 +280,18 @@ rule_profile_mismatch(const struct tt_rule_input *in, struct tt_findings *out)
 			TT_SAY(f->evidence, "current %s, profile %s (%s line %d)",
 			    tt_val_format(&r->val, cb, sizeof(cb)), tb, in->prof->path,
 			    in->prof->sysctl[k].line);
-			TT_SAY(f->advice, "Run `tcptune plan %s` to see the change, then apply it.",
-			    in->prof->path);
+			if (in->pod)
+				TT_SAY(f->advice,
+				    "A value applied in this pod's namespace is lost when the pod is "
+				    "restarted or replaced, which starts from the kernel's defaults. "
+				    "What survives is the pod spec: `tcptune export %s` writes its "
+				    "securityContext.sysctls; keys a pod cannot set belong on the "
+				    "node.",
+				    in->prof->path);
+			else
+				TT_SAY(f->advice,
+				    "Run `tcptune plan %s` to see the change, then apply it.",
+				    in->prof->path);
 		} else {
 			TT_SAY(f->message, "%s could not be compared with the profile", key->name);
 			TT_SAY(f->evidence, "current value %s, profile %s", tt_state_name(r->state),

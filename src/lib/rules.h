@@ -62,6 +62,9 @@ struct tt_rule_input {
 	/* The host as it is: tt_rule_effective() ignores the profile.  The
 	 * engine sets it to judge a rule that weighs the profile twice. */
 	bool live_only;
+	/* The namespace is a Kubernetes pod's: a value written by hand lasts
+	 * only until the pod is replaced, so advice names the pod spec. */
+	bool pod;
 };
 
 typedef void (*tt_rule_fn)(const struct tt_rule_input *in, struct tt_findings *out);
