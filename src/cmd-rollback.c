@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cmd-netns.h"
 #include "cmd-applier.h"
 
 enum {
@@ -40,6 +41,8 @@ rollback_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *
 			break;
 		}
 	}
+	if ((r = cmd_netns_enter_option(env, NETNS_STATE_USE)) != 0)
+		return r;
 	if (optind != argc)
 		return cmd_usage_error(
 		    env, &cmd_rollback, "unexpected argument '%s'", argv[optind]);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmd-netns.h"
 #include "cmd-applier.h"
 #include "lib/sysctl.h"
 
@@ -95,6 +96,8 @@ status_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *fo
 		    (r = cmd_format_option(env, &cmd_status, optarg, format)) != 0)
 			return r;
 	}
+	if ((r = cmd_netns_enter_option(env, NETNS_STATE_USE)) != 0)
+		return r;
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_status, "unexpected argument '%s'", argv[optind]);
 	return CMD_CONTINUE;

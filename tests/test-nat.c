@@ -20,7 +20,9 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
-#include "lib/nat-internal.h"
+#include "lib/nat-gather.h"
+#include "lib/nat-netlink.h"
+#include "lib/nat.h"
 #include "lib/profile.h"
 #include "lib/rules.h"
 #include "lib/snapshot.h"

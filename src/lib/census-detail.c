@@ -214,6 +214,26 @@ tt_census_far_later_than(const struct tt_census *c, uint64_t ms)
 }
 
 void
+tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
+    uint16_t sport, uint16_t dport, uint64_t inode)
+{
+	struct tt_census_sock s = { .family = family,
+		.state = state,
+		.timer = timewait ? 3 : 0,
+		.dst = dst,
+		.sport = sport,
+		.dport = dport,
+		.inode = inode,
+		.idle_ms = UINT32_MAX };
+
+	/* Listeners are added apart, with their queues. */
+	if (state == TT_CS_LISTEN)
+		tt_census_count(c, family, state, timewait, dst, sport, dport);
+	else
+		tt_census_add_sock(c, &s);
+}
+
+void
 tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s)
 {
 	tt_census_count(c, s->family, s->state, s->timer == 3, s->dst, s->sport, s->dport);

@@ -35,7 +35,8 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 
-#include "nat-internal.h"
+#include "nat-netlink.h"
+#include "nat.h"
 #include "nl-internal.h"
 #include "sysctl.h"
 

@@ -19,7 +19,8 @@
 
 #include <linux/netfilter_ipv4/ip_tables.h>
 
-#include "nat-internal.h"
+#include "nat-xtables.h"
+#include "nat.h"
 
 #define XT_ITEMS_MAX 16 /* rules named one by one; the rest counted */
 

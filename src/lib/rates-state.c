@@ -23,6 +23,7 @@
 
 #include "journal.h"
 #include "rates.h"
+#include "state.h"
 
 #define COUNTERS_MAX 8192 /* bytes a counters file may have */
 
@@ -30,9 +31,12 @@
 static bool
 file_name(const struct tt_origin *o, char *buf, size_t len)
 {
+	size_t n;
+
 	if (o->ns_ino == 0)
 		return false;
-	snprintf(buf, len, "counters-%llu-%llu", o->ns_dev, o->ns_ino);
+	n = (size_t)snprintf(buf, len, "counters-");
+	tt_state_key(buf + n, len - n, o->ns_dev, o->ns_ino);
 	return true;
 }
 
@@ -43,21 +47,7 @@ file_name(const struct tt_origin *o, char *buf, size_t len)
 static int
 open_state(const struct tt_ctx *ctx)
 {
-	const char *dir = tt_ctx_state_dir(ctx);
-	struct stat st;
-	int dfd;
-
-	if (dir == NULL || dir[0] == '\0')
-		return -ENOENT;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	if (fstat(dfd, &st) < 0 || (st.st_uid != 0 && st.st_uid != geteuid()) ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		close(dfd);
-		return -EPERM;
-	}
-	return dfd;
+	return tt_state_dir_open(ctx, NULL, TT_STATE_QUIET | TT_STATE_CALLER_OK);
 }
 
 static int
