@@ -343,6 +343,7 @@ check_namespaces(struct cmd_env *env, const struct check_opts *o)
 	struct check_ns_run run = {
 		.format = o->format,
 		.color = o->color && o->output == NULL,
+		.all = o->all,
 	};
 	struct out_check_dest d;
 	int r = run_gather(env, &run, o);

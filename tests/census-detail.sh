@@ -142,7 +142,7 @@ tt_min=$(($(got "$J" .timers.fin_wait2_orphaned.min_ms) / 1000))
 pass "FIN_WAIT2 orphans left $tt_min..$tt_max s, as ss -o shows"
 
 # The same in the other formats.
-"$TCPTUNE" check --no-color --profile "$tmp/age.ini" >"$tmp/text1" || true
+"$TCPTUNE" check --no-color --all --profile "$tmp/age.ini" >"$tmp/text1" || true
 grep -Eq "^armed $N_KEEP, none $((2 * N_EST - N_KEEP)), unknown \(retransmitting\) 0, of $((2 * N_EST))\$" \
 	"$tmp/text1" || bail "text: keepalive line"
 pass "text: keepalive line"
@@ -194,7 +194,7 @@ expect "full listener finding" \
 got "$J" '.findings[] | select(.id == "census_listener_full") | .message' |
 	grep -q "port $lport (pid $lpid, census-sockets)" || bail "the finding does not name the owner"
 pass "the full listener finding names its owner"
-"$TCPTUNE" check --no-color >"$tmp/text2" || true
+"$TCPTUNE" check --no-color --all >"$tmp/text2" || true
 grep -Eq "^$lport +ipv4 +$((BACKLOG + 1)) +$BACKLOG +$lpid +census-sockets\$" "$tmp/text2" ||
 	bail "text: listener row"
 pass "text: listener row with its owner"

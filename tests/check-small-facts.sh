@@ -53,7 +53,7 @@ i=0
 until grep -q '^ready' "$SCRATCH/made"; do
 	i=\$((i + 1)); [ \$i -lt 300 ] || break; sleep 0.1
 done
-"$T" check >"$SCRATCH/fw2.txt" 2>/dev/null
+"$T" check --all >"$SCRATCH/fw2.txt" 2>/dev/null
 "$T" check --format json >"$SCRATCH/fw2.json" 2>/dev/null
 kill \$h; wait \$h
 EOS

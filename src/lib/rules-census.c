@@ -402,7 +402,7 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 	    in->thr->close_wait_warn);
 	if (queued)
 		ADD(f->evidence, " (%" PRIu64 " of them not accepted yet)", queued);
-	if (held > 0)
+	if (held >= 1000)
 		ADD(f->evidence, "; held for up to %s (stuck past %" PRIu64 " s)",
 		    tt_census_age_str(held, a, sizeof(a)), close_wait_stuck_ms(in) / 1000);
 	close_wait_ports(c, f);
