@@ -91,6 +91,18 @@ val_text(const struct tt_val *v, char *buf, size_t len)
 }
 
 void
+applier_print_caution(FILE *f, const struct tt_plan_item *it)
+{
+	char line[sizeof(it->caution) + 16];
+
+	if (it->caution[0] == '\0')
+		return;
+	snprintf(line, sizeof(line), "warning: %s", it->caution);
+	fputs("      ", f);
+	cmd_wrap(f, line, 6, 78);
+}
+
+void
 applier_print_plan(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
     const struct tt_plan *plan)
 {
@@ -125,13 +137,14 @@ applier_print_plan(FILE *f, const struct tt_snapshot *snap, const struct tt_prof
 					fputs("      ", f);
 					cmd_wrap(f, it->why, 6, 78);
 				}
-				continue;
+			} else {
+				fprintf(f, "  %-32s %s -> %s\n", tt_key_get(it->id)->name,
+				    val_text(&it->current, a, sizeof(a)),
+				    tt_val_format(&it->target, b, sizeof(b)));
+				fputs("      ", f);
+				cmd_wrap(f, it->why, 6, 78);
 			}
-			fprintf(f, "  %-32s %s -> %s\n", tt_key_get(it->id)->name,
-			    val_text(&it->current, a, sizeof(a)),
-			    tt_val_format(&it->target, b, sizeof(b)));
-			fputs("      ", f);
-			cmd_wrap(f, it->why, 6, 78);
+			applier_print_caution(f, it);
 		}
 	}
 	fputc('\n', f);
@@ -168,6 +181,7 @@ applier_json_plan(struct json *j, const struct tt_snapshot *snap, const struct t
 		applier_json_val(j, "target", &it->target);
 		json_int(j, "line", it->line);
 		json_str(j, "why", it->why);
+		json_str(j, "caution", it->caution[0] ? it->caution : NULL);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

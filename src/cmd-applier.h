@@ -32,6 +32,8 @@ int applier_load_profile(
 int applier_snapshot(struct cmd_env *env, unsigned what, struct tt_snapshot *snap);
 void applier_snapshot_free(struct tt_snapshot *snap);
 
+/* "warning: ..." under a plan item with a caution; nothing without. */
+void applier_print_caution(FILE *f, const struct tt_plan_item *it);
 void applier_print_plan(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
     const struct tt_plan *plan);
 /* The plan's members of a JSON object that is already open. */

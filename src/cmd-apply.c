@@ -183,6 +183,10 @@ boot_report(struct cmd_env *env, const struct tt_profile *prof, const struct tt_
 		    kr->from.n ? tt_val_format(&kr->from, a, sizeof(a)) : "?",
 		    tt_val_format(&kr->to, b, sizeof(b)), tt_outcome_name(kr->outcome));
 	}
+	for (int i = 0; i < plan->n; i++)
+		if (plan->items[i].caution[0] != '\0' && plan->items[i].action != TT_PLAN_REFUSE)
+			cmd_report(env, TT_LOG_WARNING, "%s: %s",
+			    tt_key_get(plan->items[i].id)->name, plan->items[i].caution);
 	if (r != 0)
 		return; /* the errors follow on standard error */
 	if (plan->n == 0)
@@ -454,6 +458,11 @@ apply_report_text(const struct apply_opts *o, const struct apply_run *a)
 
 	printf("profile %s\n", a->abspath);
 	applier_print_keys(stdout, res);
+	for (int i = 0; i < plan->n; i++)
+		if (plan->items[i].caution[0] != '\0' && plan->items[i].action != TT_PLAN_REFUSE) {
+			printf("  %-32s\n", tt_key_get(plan->items[i].id)->name);
+			applier_print_caution(stdout, &plan->items[i]);
+		}
 	for (int i = 0; i < plan->n; i++)
 		if (plan->items[i].action == TT_PLAN_REFUSE) {
 			printf("  %-32s skipped (refused):\n    ",

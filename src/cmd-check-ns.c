@@ -90,7 +90,10 @@ gather_item(struct cmd_env *env, struct check_ns_run *run, const struct check_op
 static int
 finish_item(struct check_ns_run *run, struct check_ns_item *it)
 {
-	struct tt_rule_input in = { .snap = it->snap, .prof = run->prof, .thr = &run->thr };
+	struct tt_rule_input in = { .snap = it->snap,
+		.prof = run->prof,
+		.thr = &run->thr,
+		.pod = it->e->kind == TT_NSK_POD };
 	struct tt_findings fs = { 0 };
 	int r;
 
@@ -188,9 +191,11 @@ walk_owners(struct cmd_env *env, struct check_ns_run *run)
 static bool
 needs_owners(const struct check_ns_run *run, const struct tt_snapshot *s)
 {
-	uint64_t cw = s->census ? tt_census_state(s->census, TT_CS_CLOSE_WAIT) : 0;
-
-	return cw > 0 && (long long)cw >= run->thr.close_wait_warn;
+	(void)run;
+	/* Any CLOSE_WAIT, and keepalive sockets beyond a NAT: the findings
+	 * name their owners. */
+	return s->census != NULL &&
+	    (tt_census_state(s->census, TT_CS_CLOSE_WAIT) > 0 || s->census->est_far_keepalive > 0);
 }
 
 static int
@@ -374,6 +379,7 @@ check_namespaces(struct cmd_env *env, const struct check_opts *o)
 	struct check_ns_run run = {
 		.format = o->format,
 		.color = o->color && o->output == NULL,
+		.all = o->all,
 	};
 	struct out_check_dest d;
 	int r = run_gather(env, &run, o);

@@ -24,6 +24,7 @@ enum {
 	OPT_NETNS,
 	OPT_ALL_NAMESPACES,
 	OPT_NO_TRACE,
+	OPT_ALL,
 };
 
 /* Options into o.  -1 to go on, else the exit code to end with. */
@@ -42,6 +43,7 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 		{ "netns", required_argument, NULL, OPT_NETNS },
 		{ "all-namespaces", no_argument, NULL, OPT_ALL_NAMESPACES },
 		{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, r;
@@ -69,6 +71,9 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 			break;
 		case OPT_NO_CENSUS:
 			o->no_census = true;
+			break;
+		case OPT_ALL:
+			o->all = true;
 			break;
 		case OPT_OUTPUT:
 			if (optarg[0] == '\0')
@@ -154,7 +159,8 @@ check_report(struct cmd_env *env, const struct check_opts *o, const struct tt_sn
 
 	if (r != 0)
 		return r;
-	out_check_report(d.f, o->format, env->ctx, snap, prof, fs, o->color && o->output == NULL);
+	out_check_report(d.f, o->format, env->ctx, snap, prof, fs,
+	    (o->color && o->output == NULL ? OUT_CHECK_COLOR : 0) | (o->all ? OUT_CHECK_ALL : 0));
 	return out_check_close(env, &d, rc);
 }
 
@@ -195,7 +201,7 @@ const struct cmd cmd_check = {
 	.name = "check",
 	.run = run_check,
 	.usage = "[--profile FILE|NAME] [--ignore-unknown] [--format text|json|prometheus] "
-		 "[--output FILE] [--no-color] [--no-census] [--interval SECONDS] [--no-trace] "
+		 "[--output FILE] [--no-color] [--no-census] [--all] [--interval SECONDS] [--no-trace] "
 		 "[--netns NAME|PID|PATH | --all-namespaces]",
 	.help = "audit this host's TCP teardown settings (exit 0 clean, 1 warnings, 2 critical)",
 };

@@ -15,6 +15,7 @@ struct check_opts {
 	enum output_format format;
 	bool color;
 	bool no_census;
+	bool all;            /* --all: the checks that passed and the tables too */
 	const char *output;  /* --output FILE, written whole or not at all */
 	double interval;     /* --interval SECONDS; 0: one reading */
 	const char *netns;   /* --netns NAME|PID|PATH */

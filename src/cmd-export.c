@@ -195,6 +195,11 @@ export_parse(struct cmd_env *env, int argc, char *argv[], enum export_format *fm
 		else if (opt == OPT_K8S_VERSION && (*minor = parse_k8s_version(optarg)) == 0)
 			return cmd_usage_error(env, &cmd_export,
 			    "--kubernetes-version: '%s' is not a release such as 1.29", optarg);
+		else if (opt == OPT_K8S_VERSION && *minor < TT_K8S_POD_SYSCTLS_SINCE)
+			return cmd_usage_error(env, &cmd_export,
+			    "--kubernetes-version: %s has no securityContext.sysctls (pods set "
+			    "sysctls there since 1.%u)",
+			    optarg, TT_K8S_POD_SYSCTLS_SINCE);
 	}
 	if (optind == argc)
 		return cmd_usage_error(env, &cmd_export, "no profile given");

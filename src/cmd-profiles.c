@@ -6,9 +6,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "json.h"
@@ -18,12 +21,41 @@
 #define TCPTUNE_PROFILE_DIRS "/etc/tcptune/profiles:/usr/share/tcptune/profiles"
 #endif
 
+/*
+ * Whether this binary runs from its build tree, before `make install`:
+ * its own file is TCPTUNE_BUILD_BINDIR/tcptune.  An installed binary never
+ * is, so only a build tree looks into the source tree's profiles.
+ */
+static bool
+from_build_tree(void)
+{
+#ifdef TCPTUNE_BUILD_BINDIR
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t len = strlen(TCPTUNE_BUILD_BINDIR);
+
+	if (n <= 0)
+		return false;
+	self[n] = '\0';
+	return strncmp(self, TCPTUNE_BUILD_BINDIR, len) == 0 && strcmp(self + len, "/tcptune") == 0;
+#else
+	return false;
+#endif
+}
+
 const char *
 cmd_profile_dirs(void)
 {
 	const char *env = getenv("TCPTUNE_PROFILE_PATH");
 
-	return env != NULL && env[0] != '\0' ? env : TCPTUNE_PROFILE_DIRS;
+	if (env != NULL && env[0] != '\0')
+		return env;
+#ifdef TCPTUNE_SOURCE_PROFILES
+	/* The shipped profiles first, so a build tree tests its own. */
+	if (from_build_tree())
+		return TCPTUNE_SOURCE_PROFILES ":" TCPTUNE_PROFILE_DIRS;
+#endif
+	return TCPTUNE_PROFILE_DIRS;
 }
 
 static bool

@@ -107,12 +107,20 @@ close_wait_text(FILE *f, const struct tt_census *c)
 	char a[32], m[32];
 
 	if (c->ncw_port > 0) {
-		fprintf(f, "\nCLOSE_WAIT BY LOCAL PORT\n%-8s %10s %12s %12s\n", "PORT",
-		    "CLOSE_WAIT", "NOT_ACCEPTED", "OLDEST");
-		for (size_t i = 0; i < c->ncw_port; i++)
-			fprintf(f, "%-8u %10" PRIu64 " %12" PRIu64 " %12s\n", c->cw_port[i].port,
+		fprintf(f,
+		    "\nCLOSE_WAIT BY LOCAL PORT (A CLIENT'S BY DESTINATION)\n%-24s %10s %12s %12s\n",
+		    "PORT", "CLOSE_WAIT", "NOT_ACCEPTED", "OLDEST");
+		for (size_t i = 0; i < c->ncw_port; i++) {
+			char row[64];
+
+			if (c->cw_port[i].client)
+				tt_census_cw_row_str(&c->cw_port[i], row, sizeof(row));
+			else
+				snprintf(row, sizeof(row), "%u", c->cw_port[i].port);
+			fprintf(f, "%-24s %10" PRIu64 " %12" PRIu64 " %12s\n", row,
 			    c->cw_port[i].close_wait, c->cw_port[i].not_accepted,
 			    oldest(&c->cw_port[i].age, a, sizeof(a)));
+		}
 	}
 	if (c->cw_age.n > 0) {
 		fprintf(f, "\nCLOSE_WAIT AGE (idle since data last came in)\n");
@@ -208,10 +216,17 @@ out_census_text(FILE *f, const struct tt_census *c, int netns)
 
 	fprintf(f, "\nSOCKETS (TCP, this network namespace)\n");
 	fprintf(f, "%-20s %10s %10s %10s\n", "STATE", "TOTAL", "IPV4", "IPV6");
-	for (int s = TT_CS_ESTABLISHED; s < TT_CS__COUNT; s++)
+	for (int s = TT_CS_ESTABLISHED; s < TT_CS__COUNT; s++) {
 		fprintf(f, "%-20s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n", tt_cstate_name(s),
 		    tt_census_state(c, (enum tt_cstate)s), c->state[TT_CF_IPV4][s],
 		    c->state[TT_CF_IPV6][s]);
+		/* FIN_WAIT2 full sockets: those a process holds, and orphans
+		 * a tcp_fin_timeout over 60 s keeps whole for a while. */
+		if (s == TT_CS_FIN_WAIT2)
+			fprintf(f, "%-20s %10" PRIu64 "\n%-20s %10" PRIu64 "\n", "  owned",
+			    tt_census_state(c, TT_CS_FIN_WAIT2) - c->fin_wait2_full_orphans,
+			    "  orphaned", c->fin_wait2_full_orphans);
+	}
 	fprintf(f, "%-20s %10" PRIu64 "\n", "total", c->total);
 
 	n = tt_census_top_dests(c, idx, TT_CENSUS_DEST_SHOW);
@@ -349,6 +364,35 @@ owners_json(struct json *j, const struct tt_census *c)
 }
 
 /* CLOSE_WAIT ages, keepalive coverage and timers left. */
+/* ESTABLISHED sockets to public addresses and who holds those with
+ * keepalive, for keepalive_exceeds_nat_idle. */
+static void
+far_json(struct json *j, const struct tt_census *c)
+{
+	json_obj_begin(j, "beyond_nat");
+	json_int(j, "established", (long long)c->est_far);
+	json_int(j, "armed", (long long)c->est_far_keepalive);
+	json_int(j, "timer_max_ms", c->est_far_timer_max_ms);
+	if (tt_census_owners_of(c, TT_CI_FAR)) {
+		json_arr_begin(j, "owners");
+		for (size_t i = 0; i < c->nfar_owner; i++) {
+			const struct tt_census_owner *o = &c->far_owner[i];
+
+			json_obj_begin(j, NULL);
+			json_int(j, "pid", o->pid);
+			json_str(j, "comm", o->comm);
+			json_int(j, "remote_port", o->port);
+			json_int(j, "sockets", (long long)o->count);
+			json_int(j, "timer_max_ms", o->age.oldest_ms);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+	} else {
+		json_null(j, "owners");
+	}
+	json_obj_end(j);
+}
+
 static void
 detail_json(struct json *j, const struct tt_census *c)
 {
@@ -372,6 +416,7 @@ detail_json(struct json *j, const struct tt_census *c)
 	json_int(j, "armed", (long long)c->est_keepalive);
 	json_int(j, "none", (long long)c->est_no_timer);
 	json_int(j, "unknown", (long long)c->est_busy);
+	far_json(j, c);
 	json_obj_end(j);
 	json_obj_begin(j, "timers");
 	for (int k = 0; k < TT_CT__COUNT; k++) {
@@ -393,7 +438,15 @@ ports_json(struct json *j, const struct tt_census *c)
 	json_arr_begin(j, "close_wait_ports");
 	for (size_t i = 0; i < c->ncw_port; i++) {
 		json_obj_begin(j, NULL);
+		char row[64];
+
 		json_int(j, "port", c->cw_port[i].port);
+		/* A client's row: port is the remote one, destination names it. */
+		if (c->cw_port[i].client)
+			json_str(j, "destination",
+			    tt_census_cw_row_str(&c->cw_port[i], row, sizeof(row)));
+		else
+			json_null(j, "destination");
 		json_int(j, "close_wait", (long long)c->cw_port[i].close_wait);
 		json_int(j, "not_accepted", (long long)c->cw_port[i].not_accepted);
 		age_json(j, &c->cw_port[i].age);

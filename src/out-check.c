@@ -24,6 +24,7 @@
 #include "out-rates.h"
 #include "out-sysctld.h"
 #include "out-trace.h"
+#include "out-verdict.h"
 
 /* --- a finding -------------------------------------------------------------- */
 
@@ -43,8 +44,9 @@ sev_color(enum tt_severity s)
 	return "\033[32m";
 }
 
-void
-out_check_text_finding(FILE *f, const struct tt_finding *fd, bool color)
+/* A finding's first line: "[WARN]     id: message". */
+static void
+finding_head(FILE *f, const struct tt_finding *fd, bool color)
 {
 	char tag[32];
 
@@ -54,6 +56,12 @@ out_check_text_finding(FILE *f, const struct tt_finding *fd, bool color)
 			*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
 	fprintf(f, "%s%-10s%s %s: %s\n", color ? sev_color(fd->sev) : "", tag,
 	    color ? "\033[0m" : "", fd->id, fd->message);
+}
+
+void
+out_check_text_finding(FILE *f, const struct tt_finding *fd, bool color)
+{
+	finding_head(f, fd, color);
 	if (fd->sev == TT_SEV_OK)
 		return;
 	if (fd->evidence[0]) {
@@ -102,6 +110,7 @@ json_summary(struct json *j, const unsigned counts[4])
 void
 out_check_json_findings(struct json *j, const struct tt_findings *fs)
 {
+	char verdict[OUT_VERDICT_WIDTH + 64];
 	unsigned counts[4];
 
 	json_arr_begin(j, "findings");
@@ -110,6 +119,7 @@ out_check_json_findings(struct json *j, const struct tt_findings *fs)
 	json_arr_end(j);
 	tt_findings_count(fs, counts);
 	json_summary(j, counts);
+	json_str(j, "verdict", out_verdict(fs, verdict, sizeof(verdict)));
 	json_obj_end(j);
 }
 
@@ -175,18 +185,20 @@ text_keys(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof
 	}
 }
 
+/* The verdict, in the colour of the worst severity (ok's below warn). */
 static void
-text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
-    const struct tt_profile *prof, const struct tt_findings *fs, bool color)
+verdict_line(FILE *f, const char *verdict, enum tt_severity worst, bool color)
 {
-	unsigned counts[4];
+	if (worst < TT_SEV_WARN)
+		worst = TT_SEV_OK;
+	fprintf(f, "%s%s%s\n", color ? sev_color(worst) : "", verdict, color ? "\033[0m" : "");
+}
 
-	fprintf(f, "kernel %s, network namespace %s, proc root %s\n",
-	    snap->kernel[0] ? snap->kernel : "(unknown)", tt_netns_name(snap->netns),
-	    tt_ctx_proc_root(ctx));
-	if (prof != NULL)
-		fprintf(f, "profile %s%s%s (nat = %s)\n", prof->path, prof->description ? ": " : "",
-		    prof->description ? prof->description : "", tt_nat_decl_name(prof->nat));
+/* The tables, which --all shows after the findings: keys, boot
+ * configuration, NAT evidence, sockets and counters, rates. */
+static void
+text_tables(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof)
+{
 	text_keys(f, snap, prof);
 	sysctld_print_boot(f, snap);
 	out_nat_text(f, snap, prof);
@@ -194,12 +206,68 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 		out_census_text(f, snap->census, snap->netns);
 	out_rates_text(f, snap->rates);
 	out_trace_text(f, snap->trace);
-	fputs("\nFINDINGS\n", f);
+}
+
+/* The findings that are not ok, worst first: a warning or worse whole, an
+ * info finding in its first line unless all. */
+static void
+text_not_ok(FILE *f, const struct tt_findings *fs, bool all, bool color)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct tt_finding *fd = &fs->v[i];
+
+		if (fd->sev == TT_SEV_OK)
+			continue;
+		if (!any)
+			fputc('\n', f);
+		any = true;
+		if (fd->sev >= TT_SEV_WARN || all)
+			out_check_text_finding(f, fd, color);
+		else
+			finding_head(f, fd, color);
+	}
+}
+
+/*
+ * The verdict first (the worst finding, or nothing wrong, and the
+ * counts), then what is not ok, most harmful first.  The checks that
+ * passed and the tables only with all; without, one line says so.
+ */
+static void
+text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
+    const struct tt_profile *prof, const struct tt_findings *fs, unsigned flags)
+{
+	bool all = flags & OUT_CHECK_ALL, color = flags & OUT_CHECK_COLOR;
+	char verdict[OUT_VERDICT_WIDTH + 64];
+	unsigned counts[4];
+
+	verdict_line(f, out_verdict(fs, verdict, sizeof(verdict)), tt_findings_worst(fs), color);
+	fprintf(f, "kernel %s, network namespace %s, proc root %s\n",
+	    snap->kernel[0] ? snap->kernel : "(unknown)", tt_netns_name(snap->netns),
+	    tt_ctx_proc_root(ctx));
+	if (prof != NULL)
+		fprintf(f, "profile %s%s%s (nat = %s)\n", prof->path, prof->description ? ": " : "",
+		    prof->description ? prof->description : "", tt_nat_decl_name(prof->nat));
+	text_not_ok(f, fs, all, color);
+	if (!all) {
+		/* Rates were asked for (--interval): they stay. */
+		if (snap->rates != NULL && snap->rates->measured)
+			out_rates_text(f, snap->rates);
+		out_trace_text(f, snap->trace);
+		tt_findings_count(fs, counts);
+		fprintf(f,
+		    "\n(tcptune check --all also shows the %u passed checks, info evidence and the\n"
+		    " tables: keys, boot configuration, NAT, sockets, counters)\n",
+		    counts[TT_SEV_OK]);
+		return;
+	}
+	fputc('\n', f);
 	for (size_t i = 0; i < fs->n; i++)
-		out_check_text_finding(f, &fs->v[i], color);
-	tt_findings_count(fs, counts);
-	fprintf(f, "\nsummary: %u ok, %u info, %u warn, %u critical\n", counts[TT_SEV_OK],
-	    counts[TT_SEV_INFO], counts[TT_SEV_WARN], counts[TT_SEV_CRITICAL]);
+		if (fs->v[i].sev == TT_SEV_OK)
+			finding_head(f, &fs->v[i], color);
+	text_tables(f, snap, prof);
 }
 
 static void
@@ -255,7 +323,7 @@ json_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 void
 out_check_report(FILE *f, enum output_format fmt, const struct tt_ctx *ctx,
     const struct tt_snapshot *snap, const struct tt_profile *prof, const struct tt_findings *fs,
-    bool color)
+    unsigned flags)
 {
 	switch (fmt) {
 	case FORMAT_PROMETHEUS:
@@ -265,7 +333,7 @@ out_check_report(FILE *f, enum output_format fmt, const struct tt_ctx *ctx,
 		json_report(f, ctx, snap, prof, fs);
 		break;
 	case FORMAT_TEXT:
-		text_report(f, ctx, snap, prof, fs, color);
+		text_report(f, ctx, snap, prof, fs, flags);
 		break;
 	}
 }
@@ -549,7 +617,7 @@ json_pod_spec(struct json *j, const struct check_ns_item *it, const struct tt_pr
 
 static void
 text_part(FILE *f, const struct check_ns_item *it, const struct tt_profile *prof,
-    const struct tt_findings *fs, bool color)
+    const struct tt_findings *fs, bool color, bool all)
 {
 	text_head(f, it);
 	text_pod_spec(f, it, prof);
@@ -559,7 +627,7 @@ text_part(FILE *f, const struct check_ns_item *it, const struct tt_profile *prof
 	if (it->snap->nat != NULL)
 		fprintf(f, "NAT evidence: %s\n", tt_nat_verdict_name(it->snap->nat->verdict));
 	for (size_t i = 0; i < fs->n; i++)
-		if (fs->v[i].sev > TT_SEV_OK)
+		if (fs->v[i].sev > TT_SEV_OK || all)
 			out_check_text_finding(f, &fs->v[i], color);
 }
 
@@ -649,6 +717,9 @@ out_check_ns_part(struct check_ns_run *run, struct check_ns_item *it, const stru
 
 	tt_findings_count(fs, it->counts);
 	it->worst = tt_findings_worst(fs);
+	/* Findings come worst first: the first is the one to name. */
+	it->top_id = fs->n > 0 ? fs->v[0].id : NULL;
+	snprintf(it->top_message, sizeof(it->top_message), "%s", fs->n > 0 ? fs->v[0].message : "");
 	if (off < 0)
 		return -errno;
 	switch (run->format) {
@@ -659,7 +730,7 @@ out_check_ns_part(struct check_ns_run *run, struct check_ns_item *it, const stru
 		json_part(f, it, run->prof, fs);
 		break;
 	case FORMAT_TEXT:
-		text_part(f, it, run->prof, fs, run->color);
+		text_part(f, it, run->prof, fs, run->color, run->all);
 		break;
 	}
 	it->part_off = (size_t)off;
@@ -821,19 +892,56 @@ text_host_only(FILE *f, const struct check_ns_run *run)
 		fputc('\n', f);
 }
 
+/* The totals over the namespaces read, and how many have a warning or
+ * worse. */
+static size_t
+ns_totals(const struct check_ns_run *run, unsigned tot[4])
+{
+	size_t not_ok = 0;
+
+	memset(tot, 0, 4 * sizeof(tot[0]));
+	for (size_t i = 0; i < run->n; i++) {
+		if (!run->v[i].read)
+			continue;
+		for (int s = 0; s < 4; s++)
+			tot[s] += run->v[i].counts[s];
+		not_ok += run->v[i].worst >= TT_SEV_WARN;
+	}
+	return not_ok;
+}
+
+/* The overall verdict: the worst namespace (first in order) and its worst
+ * finding, with the totals. */
+static char *
+ns_verdict(const struct check_ns_run *run, const struct ns_ref *order, char *buf, size_t len)
+{
+	const struct check_ns_item *w = run->n > 0 && order[0].it->read ? order[0].it : NULL;
+	struct tt_finding top = { .sev = w != NULL ? w->worst : TT_SEV_OK };
+	unsigned tot[4];
+	size_t not_ok = ns_totals(run, tot);
+
+	if (w != NULL && w->top_id != NULL) {
+		top.id = w->top_id;
+		snprintf(top.message, sizeof(top.message), "%s", w->top_message);
+	}
+	return out_verdict_ns(run->n, not_ok, w != NULL ? w->e->name : NULL,
+	    top.id != NULL ? &top : NULL, tot, buf, len);
+}
+
 static void
 text_report_ns(FILE *f, struct check_ns_run *run, const struct ns_ref *order)
 {
+	char verdict[OUT_VERDICT_WIDTH + 64];
 	unsigned ndef, nchild;
 	char head[160];
 
 	headline(run, head, sizeof(head), &ndef, &nchild);
-	fprintf(f, "%zu network namespace%s\n%s\n", run->n, run->n == 1 ? "" : "s", head);
+	verdict_line(f, ns_verdict(run, order, verdict, sizeof(verdict)),
+	    run->n > 0 && order[0].it->read ? order[0].it->worst : TT_SEV_OK, run->color);
+	fprintf(f, "%s\n", head);
 	if (run->prof != NULL)
 		fprintf(f, "profile %s (nat = %s)\n", run->prof->path,
 		    tt_nat_decl_name(run->prof->nat));
-	text_table(f, run);
-	text_host_only(f, run);
 	for (size_t i = 0; i < run->n; i++) {
 		const struct check_ns_item *it = order[i].it;
 
@@ -844,6 +952,8 @@ text_report_ns(FILE *f, struct check_ns_run *run, const struct ns_ref *order)
 		text_head(f, it);
 		fprintf(f, "not read: %s (%s)\n", item_error(it->err), strerror(-it->err));
 	}
+	text_table(f, run);
+	text_host_only(f, run);
 }
 
 static void
@@ -909,6 +1019,7 @@ static void
 json_report_ns(
     FILE *f, const struct tt_ctx *ctx, struct check_ns_run *run, const struct ns_ref *order)
 {
+	char verdict[OUT_VERDICT_WIDTH + 64];
 	unsigned tot[4] = { 0 };
 	enum tt_severity worst = TT_SEV_OK;
 	struct json j;
@@ -923,6 +1034,9 @@ json_report_ns(
 	json_arr_end(&j);
 	json_summary(&j, tot);
 	json_str(&j, "worst", tt_severity_name(worst));
+	json_int(&j, "namespaces", (long long)run->n);
+	json_int(&j, "not_ok", (long long)ns_totals(run, tot));
+	json_str(&j, "verdict", ns_verdict(run, order, verdict, sizeof(verdict)));
 	json_obj_end(&j);
 	json_obj_end(&j);
 	json_finish(&j);

@@ -42,10 +42,15 @@ out_check_json_keys(struct json *j, const struct tt_snapshot *snap, const struct
 void out_check_text_notes(FILE *f, const struct tt_findings *fs);
 void out_check_json_notes(struct json *j, const struct tt_findings *fs);
 
+/* How a text report looks (out_check_report()'s flags). */
+enum {
+	OUT_CHECK_COLOR = 1 << 0, /* severities in colour */
+	OUT_CHECK_ALL = 1 << 1,   /* --all: the checks that passed and the tables */
+};
 /* The report of one namespace in format fmt. */
 void out_check_report(FILE *f, enum output_format fmt, const struct tt_ctx *ctx,
     const struct tt_snapshot *snap, const struct tt_profile *prof, const struct tt_findings *fs,
-    bool color);
+    unsigned flags);
 
 /*
  * Where a report goes: standard output, or --output FILE written whole
@@ -85,6 +90,9 @@ struct check_ns_item {
 	struct check_ns_keys *keys; /* once its part is written */
 	unsigned counts[4];
 	enum tt_severity worst;
+	/* Its worst finding, for the overall verdict: id and message. */
+	const char *top_id;
+	char top_message[sizeof(((struct tt_finding *)0)->message)];
 	size_t part_off, part_len; /* its part in the spool (part_len 0: none) */
 };
 
@@ -110,6 +118,7 @@ struct check_ns_run {
 	unsigned long unreadable; /* processes whose namespace was not seen */
 	enum output_format format;
 	bool color;
+	bool all; /* --all: each namespace's checks that passed too */
 	struct out_spool spool;
 };
 
@@ -120,8 +129,8 @@ void out_spool_close(struct out_spool *s);
  * format into run's spool.  0, or a negative errno. */
 int
 out_check_ns_part(struct check_ns_run *run, struct check_ns_item *it, const struct tt_findings *fs);
-/* The report of every namespace of run: the table namespace by key, then
- * each namespace's part, worst first. */
+/* The report of every namespace of run: the overall verdict, each
+ * namespace's part, worst first, then the table namespace by key. */
 void out_check_ns_report(FILE *f, const struct tt_ctx *ctx, struct check_ns_run *run);
 
 #endif

@@ -122,5 +122,9 @@ out_nat_json(struct json *j, const struct tt_snapshot *snap, const struct tt_pro
 	}
 	json_arr_end(j);
 	json_int(j, "dropped", nat->dropped);
+	if (nat->ct_est_timeout >= 0)
+		json_int(j, "conntrack_established_timeout", nat->ct_est_timeout);
+	else
+		json_null(j, "conntrack_established_timeout");
 	json_obj_end(j);
 }

@@ -36,6 +36,20 @@ out_rates_span(const struct tt_rates *r, char *buf, size_t len)
 	return buf;
 }
 
+/* A growth row's name: the local port, or a client's destination. */
+static char *
+rate_row_str(const struct tt_rate_port *p, char *buf, size_t len)
+{
+	struct tt_census_port row = { .port = p->port, .client = p->client, .family = p->family };
+
+	if (!p->client) {
+		snprintf(buf, len, "%u", p->port);
+		return buf;
+	}
+	memcpy(row.addr, p->addr, sizeof(row.addr));
+	return tt_census_cw_row_str(&row, buf, len);
+}
+
 static void
 counters_text(FILE *f, const struct tt_rates *r)
 {
@@ -132,12 +146,15 @@ ports_text(FILE *f, const struct tt_rates *r)
 {
 	if (r->nport == 0)
 		return;
-	fprintf(f, "\nCLOSE_WAIT GROWTH BY LOCAL PORT\n%-8s %8s %8s %9s  %s\n", "PORT", "BEFORE",
-	    "AFTER", "PER_S", "OWNER");
+	fprintf(f,
+	    "\nCLOSE_WAIT GROWTH BY LOCAL PORT (A CLIENT'S BY DESTINATION)\n%-24s %8s %8s %9s  %s\n",
+	    "PORT", "BEFORE", "AFTER", "PER_S", "OWNER");
 	for (size_t i = 0; i < r->nport; i++) {
 		const struct tt_rate_port *p = &r->port[i];
+		char row[64];
 
-		fprintf(f, "%-8u %8" PRIu64 " %8" PRIu64 " %+9.1f  ", p->port, p->before, p->after,
+		rate_row_str(p, row, sizeof(row));
+		fprintf(f, "%-24s %8" PRIu64 " %8" PRIu64 " %+9.1f  ", row, p->before, p->after,
 		    p->per_s);
 		if (p->pid > 0)
 			fprintf(f, "pid %d (%s)\n", p->pid, p->comm);
@@ -214,6 +231,14 @@ dests_json(struct json *j, const struct tt_rates *r)
 
 		json_obj_begin(j, NULL);
 		json_int(j, "port", p->port);
+		if (p->client) {
+			char row[64];
+
+			json_str(j, "destination", rate_row_str(p, row, sizeof(row)));
+		} else {
+			json_null(j, "destination");
+		}
+		json_int(j, "not_accepted", (long long)p->not_accepted);
 		json_int(j, "before", (long long)p->before);
 		json_int(j, "after", (long long)p->after);
 		json_num(j, "per_second", p->per_s);

@@ -18,6 +18,11 @@
  *   -f B      a listener on BASE+400 with a backlog of B that never
  *             accepts: B + 1 connections fill its queue, 3 more are
  *             dropped (ListenOverflows)
+ *   -x X      X connections to BASE+600 whose accepting end closes: the
+ *             connecting ends, on ephemeral ports, sit in CLOSE_WAIT held
+ *             by this process (a client's leak)
+ *   -g MS     after "ready", one more such connection every MS ms (up to
+ *             10000): client CLOSE_WAIT that grows
  *   -w W      W connections to BASE+500 whose connecting end calls
  *             shutdown(SHUT_WR) and keeps the socket: FIN_WAIT2 with an
  *             owner (and W CLOSE_WAIT on the accepting end, also kept)
@@ -238,6 +243,19 @@ full_listener(int port, int b)
 	printf("listen %d %d full %d (fds %d-%d)\n", port, (int)getpid(), b, held[0], held[b]);
 }
 
+/* One connection to the listener l on port whose accepting end closes:
+ * the connecting end is left in CLOSE_WAIT, kept open on purpose. */
+static void
+client_close_wait(int l, int port)
+{
+	int s;
+
+	(void)connect_to(port, AF_INET);
+	if ((s = accept(l, NULL, NULL)) < 0)
+		die("accept");
+	close(s);
+}
+
 /* n connections whose connecting end is shut down for writing and kept:
  * FIN_WAIT2 sockets a process still owns. */
 static void
@@ -259,14 +277,14 @@ half_closed(int port, long n)
 int
 main(int argc, char *argv[])
 {
-	long tw = 0, cw = 0, est = 0, un = 0, half = 0;
-	int full = 0;
+	long tw = 0, cw = 0, est = 0, un = 0, half = 0, ccw = 0, grow_ms = 0;
+	int full = 0, cl = -1;
 	int twports = 1, cwprocs = 1, estprocs = 1, base = 5000, opt;
 	int nlisten;
 	int *tl;
 	int p[2];
 
-	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:u:Sk:f:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:T:c:C:e:E:6b:u:Sk:f:w:x:g:")) != -1) {
 		switch (opt) {
 		case 't':
 			tw = atol(optarg);
@@ -306,6 +324,12 @@ main(int argc, char *argv[])
 			if (full > FULL_MAX)
 				return 64;
 			break;
+		case 'x':
+			ccw = atol(optarg);
+			break;
+		case 'g':
+			grow_ms = atol(optarg);
+			break;
 		case 'w':
 			half = atol(optarg);
 			break;
@@ -313,7 +337,7 @@ main(int argc, char *argv[])
 			fprintf(stderr,
 			    "usage: census-sockets [-t TW] [-T PORTS] [-c CW] "
 			    "[-C PROCS] [-e EST] [-E PROCS] [-6] [-b BASEPORT] [-u UN] "
-			    "[-S] [-k KEEP] [-f BACKLOG] [-w HALF]\n");
+			    "[-S] [-k KEEP] [-f BACKLOG] [-w HALF] [-x CLIENT_CW] [-g MS]\n");
 			return 64;
 		}
 	}
@@ -392,6 +416,12 @@ main(int argc, char *argv[])
 		full_listener(base + 400, full);
 	if (half > 0)
 		half_closed(base + 500, half);
+	if (ccw > 0 || grow_ms > 0) {
+		cl = listener(base + 600, AF_INET);
+		for (long i = 0; i < ccw; i++)
+			client_close_wait(cl, base + 600);
+		printf("listen %d %d client_close_wait %ld\n", base + 600, (int)getpid(), ccw);
+	}
 	/* Every child has closed its copy of the pipe when it is done. */
 	{
 		char b;
@@ -403,6 +433,10 @@ main(int argc, char *argv[])
 	/* Let the last ACKs land: loopback is quick, but not instant. */
 	usleep(200000);
 	printf("ready\n");
+	for (long i = 0; grow_ms > 0 && i < 10000; i++) {
+		usleep((useconds_t)grow_ms * 1000);
+		client_close_wait(cl, base + 600);
+	}
 	for (;;)
 		pause();
 }

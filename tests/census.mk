@@ -4,8 +4,9 @@
 
 check_PROGRAMS += tests/test-census tests/test-census-rules tests/census-sockets
 TESTS += tests/test-census tests/test-census-rules tests/census-netns.sh tests/census-detail.sh \
-    tests/check-advice.sh
-dist_check_SCRIPTS += tests/census-netns.sh tests/census-detail.sh tests/check-advice.sh
+    tests/check-advice.sh tests/check-close-wait.sh tests/check-layout.sh
+dist_check_SCRIPTS += tests/census-netns.sh tests/census-detail.sh tests/check-advice.sh \
+    tests/check-close-wait.sh tests/check-layout.sh
 
 tests_test_census_SOURCES = tests/test-census.c
 tests_test_census_CFLAGS = $(TEST_CFLAGS)

@@ -75,7 +75,7 @@ contains "profile fixes keepalive: message" \
 	"$(finding "$SCRATCH/j1" keepalive_exceeds_nat_idle message)" "warn now; fixed by this profile"
 contains "profile fixes keepalive: live value in evidence" \
 	"$(finding "$SCRATCH/j1" keepalive_exceeds_nat_idle evidence)" "tcp_keepalive_time = 7200 s (current)"
-"$TCPTUNE" check --no-census --no-color --profile "$SCRATCH/nat.ini" >"$SCRATCH/t1" || true
+"$TCPTUNE" check --no-census --no-color --all --profile "$SCRATCH/nat.ini" >"$SCRATCH/t1" || true
 if grep -q '^\[ok\] *keepalive_exceeds_nat_idle' "$SCRATCH/t1"; then
 	failed "text: keepalive_exceeds_nat_idle is a bare ok while the host is at risk"
 else
@@ -113,7 +113,7 @@ expect "cumulative counters named" \
 expect "current counts not cumulative" \
 	"$(jq -r '.counters.cumulative | index("TCP.tw") == null' "$SCRATCH/j5")" true
 expect "cumulative since" "$(jq -r '.counters.cumulative_since' "$SCRATCH/j5")" namespace
-"$TCPTUNE" check --no-color >"$SCRATCH/t5" || true
+"$TCPTUNE" check --no-color --all >"$SCRATCH/t5" || true
 check "text: COUNTERS NOW section" grep -q '^COUNTERS NOW' "$SCRATCH/t5"
 check "text: cumulative section" \
 	grep -q '^COUNTERS SINCE THIS NETWORK NAMESPACE WAS MADE' "$SCRATCH/t5"
@@ -134,7 +134,7 @@ dest=".top_destinations[] | select(.destination == \"127.0.0.1:$cw_port\")"
 expect "destination: TIME_WAIT proper" \
 	"$(jq -r "$dest | .time_wait - .fin_wait2_orphaned" "$SCRATCH/j8")" 0
 expect "destination: orphaned FIN_WAIT2" "$(jq -r "$dest | .fin_wait2_orphaned" "$SCRATCH/j8")" 5
-"$TCPTUNE" check --no-color >"$SCRATCH/t8" || true
+"$TCPTUNE" check --no-color --all >"$SCRATCH/t8" || true
 check "text: FIN_WAIT2 column" grep -Eq '^DESTINATION +SOCKETS +TIME_WAIT +FIN_WAIT2' "$SCRATCH/t8"
 check "text: destination row" grep -Eq "^127\.0\.0\.1:$cw_port +5 +0 +5 " "$SCRATCH/t8"
 stop_helper

@@ -37,11 +37,13 @@ check "explain: the jiffies bound depends on HZ" grep -q "INT_MAX/HZ, which depe
 check "explain: port range parity" grep -q "different parity" "$SCRATCH/all"
 check "explain: new namespaces start from defaults" grep -q "starts from the kernel default" "$SCRATCH/all"
 
-# A profile with a same-parity range is refused by plan, with the reason.
+# A profile with a same-parity range: the kernel takes it with a warning,
+# so plan writes it and warns, with the reason (never refuses).
 printf '[sysctl]\nnet.ipv4.ip_local_port_range = 10240 65000\n' >"$SCRATCH/p.ini"
 "$T" plan --proc-root "$FIXTURES/proc-6.18" "$SCRATCH/p.ini" >"$SCRATCH/plan" 2>&1; rc=$?
-check "plan refuses a same-parity range (65)" [ $rc -eq 65 ]
-check "plan says why: parity" grep -q "parity" "$SCRATCH/plan"
+check "plan takes a same-parity range (0)" [ $rc -eq 0 ]
+check "plan writes it" grep -q "ip_local_port_range .* -> 10240 65000" "$SCRATCH/plan"
+check "plan warns why: parity" grep -q "warning: ends 10240 and 65000 have the same parity" "$SCRATCH/plan"
 # Folk misspellings: suggested, never skipped silently.
 "$T" explain tcp_recycle >"$SCRATCH/ex" 2>&1; rc=$?
 check "explain tcp_recycle explains tcp_tw_recycle (0)" [ $rc -eq 0 ]

@@ -158,6 +158,12 @@ if [ -n "$d_pid" ]; then
 	check "a pod off the profile: said in text" \
 		grep -q "the pod spec can set (securityContext.sysctls): net.ipv4.tcp_keepalive_time" "$SCRATCH/pod.txt"
 	check "a pod off the profile: the export to run" grep -q "tcptune export $SCRATCH/pod.ini" "$SCRATCH/pod.txt"
+	# Applying it by hand lasts until the pod restarts: the advice says
+	# what survives (the pod spec, export), not "apply it".
+	check "a pod's drift advice: what survives a restart" \
+		[ "$(podj '[.findings[] | select(.id == "profile_mismatch" and .severity == "warn")][0].advice | test("pod spec.*tcptune export")')" = true ]
+	check "a pod's drift advice: not 'then apply it'" \
+		[ "$(podj '[.findings[] | select(.id == "profile_mismatch") | .advice | select(. != null) | test("then apply it")] | any')" = false ]
 else
 	echo "# no writable cgroup2 hierarchy: the pod's naming is left to test-netns"
 fi

@@ -63,6 +63,8 @@ SCRIPT_TESTS = \
 	tests/check-bad-profiles.sh \
 	tests/check-hostile-netns.sh \
 	tests/check-facts.sh \
+	tests/check-port-parity.sh \
+	tests/check-small-facts.sh \
 	tests/check-profiles.sh \
 	tests/check-export.sh \
 	tests/check-k8s-manifest.sh \

@@ -3,6 +3,8 @@
  *
  *   nat-peer listen ADDR PORT        accept connections and keep them open
  *   nat-peer connect ADDR PORT N     open N connections and keep them open
+ *   nat-peer connect ADDR PORT N keepalive
+ *                                    the same, each with SO_KEEPALIVE set
  *
  * Each prints one line ("listening", "connected N") once it is ready, then
  * waits until it is killed, so the connections stay in conntrack while
@@ -54,12 +56,14 @@ do_listen(const struct sockaddr_in *sin)
 }
 
 static int
-do_connect(const struct sockaddr_in *sin, long n)
+do_connect(const struct sockaddr_in *sin, long n, int keepalive)
 {
 	for (long i = 0; i < n; i++) {
 		int s = socket(AF_INET, SOCK_STREAM, 0);
 
-		if (s < 0 || connect(s, (const struct sockaddr *)sin, sizeof(*sin)) < 0) {
+		if (s < 0 ||
+		    setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &keepalive, sizeof(keepalive)) < 0 ||
+		    connect(s, (const struct sockaddr *)sin, sizeof(*sin)) < 0) {
 			perror("nat-peer: connect");
 			return 1;
 		}
@@ -79,8 +83,11 @@ main(int argc, char *argv[])
 		if (argc == 4 && strcmp(argv[1], "listen") == 0)
 			return do_listen(&sin);
 		if (argc == 5 && strcmp(argv[1], "connect") == 0 && atol(argv[4]) > 0)
-			return do_connect(&sin, atol(argv[4]));
+			return do_connect(&sin, atol(argv[4]), 0);
+		if (argc == 6 && strcmp(argv[1], "connect") == 0 && atol(argv[4]) > 0 &&
+		    strcmp(argv[5], "keepalive") == 0)
+			return do_connect(&sin, atol(argv[4]), 1);
 	}
-	fprintf(stderr, "usage: nat-peer listen ADDR PORT | connect ADDR PORT N\n");
+	fprintf(stderr, "usage: nat-peer listen ADDR PORT | connect ADDR PORT N [keepalive]\n");
 	return 64;
 }

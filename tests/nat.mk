@@ -1,8 +1,8 @@
 # NAT detection: unit tests of the verdict and parsers, and namespace tests
 # of the real kernel (client -> router with masquerade -> server).
 check_PROGRAMS += tests/test-nat tests/nat-peer
-TESTS += tests/test-nat tests/nat-netns.sh
-dist_check_SCRIPTS += tests/nat-netns.sh
+TESTS += tests/test-nat tests/nat-netns.sh tests/check-keepalive-nat.sh
+dist_check_SCRIPTS += tests/nat-netns.sh tests/check-keepalive-nat.sh
 
 tests_test_nat_SOURCES = tests/test-nat.c
 tests_test_nat_CFLAGS = $(TEST_CFLAGS)

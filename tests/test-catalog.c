@@ -230,14 +230,17 @@ corrected_facts_stay_corrected(void **state)
 	/* the timestamp offset's scope is stated per kernel, not once */
 	assert_null(strstr(ts->meaning, "per-connection"));
 	assert_non_null(strstr(ts->history, "4.11"));
-	/* port range: different parity, in the check and in the advice */
+	/* port range: the same parity is safe (the kernel takes it), a
+	 * caution that says why and what balances it, and the advice */
 	v = (struct tt_val){ .n = 2, .v = { 10240, 65000 } };
 	assert_int_equal(tt_key_check_kernel(pr, &v, why, sizeof(why)), 0);
-	assert_int_equal(tt_key_check_safe(pr, &v, why, sizeof(why)), -ERANGE);
+	assert_int_equal(tt_key_check_safe(pr, &v, why, sizeof(why)), 0);
+	assert_int_equal(tt_key_caution(pr, &v, why, sizeof(why)), -ERANGE);
 	assert_non_null(strstr(why, "parity"));
 	assert_non_null(strstr(why, "10240 65001"));
 	v.v[1] = 65001;
 	assert_int_equal(tt_key_check_safe(pr, &v, why, sizeof(why)), 0);
+	assert_int_equal(tt_key_caution(pr, &v, why, sizeof(why)), 0);
 	assert_int_equal(tt_port_range_check(&pr->def, why, sizeof(why)), 0);
 	assert_null(strstr(pr->advice, "65000"));
 	/* orphan retries are a time budget */

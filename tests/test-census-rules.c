@@ -263,7 +263,7 @@ test_close_wait(void **state)
 	assert_non_null(strstr(f->advice, "no kernel setting fixes"));
 	assert_non_null(strstr(f->advice, "SO_KEEPALIVE"));
 	assert_non_null(strstr(f->advice, "Fix the program named above"));
-	assert_non_null(strstr(f->evidence, "by local port: port 8080: 100"));
+	assert_non_null(strstr(f->evidence, "by local port or destination: port 8080: 100"));
 	assert_null(strstr(f->evidence, "partial"));
 	/* The bounded walk stopped short: the owners named are not all. */
 	x->c->owners_partial = true;

@@ -64,9 +64,12 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "probe, and the next packet meets a reset or silence. Very short "
 		    "values make every idle keepalive socket send traffic.",
 		.advice =
-		    "Behind NAT or a load balancer keep it below the middlebox idle timeout "
-		    "(below 240 s, e.g. 120 s). Better still, let the application set "
-		    "TCP_KEEPIDLE on the sockets that need it.",
+		    "Behind NAT or a load balancer keep it, and tcp_keepalive_intvl, below "
+		    "the middlebox idle timeout (below 240 s, e.g. 120 s). Better still, let "
+		    "the application set TCP_KEEPIDLE on the sockets that need it. A lowered "
+		    "value reaches a connection open now only when its keepalive timer next "
+		    "fires on the old schedule (up to the old value later); sock_diag shows "
+		    "each socket's timer (`ss -to`).",
 		.related = "tcp_keepalive_intvl tcp_keepalive_probes",
 	},
 	[TT_K_KEEPALIVE_INTVL] = { .id = TT_K_KEEPALIVE_INTVL,
@@ -86,10 +89,19 @@ static const struct tt_key catalog[TT_K__COUNT] = {
 		    "kernel repeats an unanswered probe every tcp_keepalive_intvl seconds "
 		    "until tcp_keepalive_probes probes went unanswered, then drops the "
 		    "connection. Dead-peer detection of an idle connection takes "
-		    "time + intvl x probes.",
+		    "time + intvl x probes. The timer also re-arms at this interval after "
+		    "an answered probe, and a probe goes out only once the connection has "
+		    "been idle for tcp_keepalive_time: on an idle connection whose peer "
+		    "answers, packets cross a middlebox every max(tcp_keepalive_time, "
+		    "tcp_keepalive_intvl) seconds.",
 		.history = "Per network namespace since Linux 4.5.",
-		.risks = "Long intervals stretch the time a dead peer holds resources.",
-		.advice = "15 to 75 s is usual; pair it with tcp_keepalive_probes.",
+		.risks = "Long intervals stretch the time a dead peer holds resources. An interval "
+			 "longer than a NAT's idle timeout lets it forget an idle connection "
+			 "between two probes, even with a short tcp_keepalive_time (45 s time "
+			 "and 75 s interval lose a 60 s conntrack entry).",
+		.advice = "15 to 75 s is usual; behind NAT keep both it and tcp_keepalive_time "
+			  "below the middlebox's idle timeout; pair it with "
+			  "tcp_keepalive_probes.",
 		.related = "tcp_keepalive_time tcp_keepalive_probes",
 	},
 	[TT_K_KEEPALIVE_PROBES] = { .id = TT_K_KEEPALIVE_PROBES,
@@ -677,11 +689,20 @@ tt_port_range_check(const struct tt_val *v, char *why, size_t len)
 	 * so in its log when the range is written. */
 	if ((v->v[0] & 1) == (v->v[1] & 1)) {
 		snprintf(why, len,
-		    "ends %lld and %lld have the same parity; the kernel wants one odd "
-		    "and one even (e.g. %lld %lld)",
+		    "ends %lld and %lld have the same parity: the kernel takes it and logs a "
+		    "warning, and connect() and bind() to port 0 get unequal halves of the "
+		    "range; one odd and one even end (e.g. %lld %lld) balances them",
 		    v->v[0], v->v[1], v->v[0], v->v[1] + (v->v[1] < 65535 ? 1 : -1));
 		return -ERANGE;
 	}
+	return 0;
+}
+
+int
+tt_key_caution(const struct tt_key *k, const struct tt_val *v, char *why, size_t len)
+{
+	if (k->id == TT_K_LOCAL_PORT_RANGE && tt_port_range_valid(v))
+		return tt_port_range_check(v, why, len);
 	return 0;
 }
 
@@ -713,8 +734,7 @@ tt_key_check_safe(const struct tt_key *k, const struct tt_val *v, char *why, siz
 		r = tw_buckets_meaning(v, why, len);
 	if (r == 0)
 		r = check_bounds(k, v, k->smin, k->smax, "tcptune's safe range", why, len);
-	if (r == 0 && k->id == TT_K_LOCAL_PORT_RANGE)
-		r = tt_port_range_check(v, why, len);
+	/* Ends of one parity are a caution (tt_key_caution()), not unsafe. */
 	return r;
 }
 

@@ -41,6 +41,9 @@ enum tt_key_id {
 /* k8s_safe_since of a key safe in every Kubernetes release with pod
  * sysctls. */
 #define TT_K8S_SAFE_ALWAYS 1u
+/* The first Kubernetes release whose pods set sysctls in
+ * securityContext.sysctls (1.11; before, an alpha annotation). */
+#define TT_K8S_POD_SYSCTLS_SINCE 11u
 
 /* What Kubernetes lets a pod do with a key. */
 enum tt_k8s_class {
@@ -133,10 +136,14 @@ bool tt_key_expected(const struct tt_key *k, unsigned kv);
  */
 int tt_key_check_kernel(const struct tt_key *k, const struct tt_val *v, char *why, size_t len);
 int tt_key_check_safe(const struct tt_key *k, const struct tt_val *v, char *why, size_t len);
-/* What tcptune wants of a port range on top of tt_port_range_valid():
- * ends of different parity, as the kernel asks since 4.6.  0, or -ERANGE
- * with a reason in why. */
+/* What tcptune advises for a port range on top of tt_port_range_valid():
+ * ends of different parity, as the kernel asks since 4.6 (it accepts the
+ * same parity and logs a warning).  0, or -ERANGE with a reason in why. */
 int tt_port_range_check(const struct tt_val *v, char *why, size_t len);
+/* A caution about a value that is safe and is written (check, plan and
+ * apply warn, none refuses): a port range whose ends share their parity.
+ * 0 when none, else -ERANGE with the caution in why. */
+int tt_key_caution(const struct tt_key *k, const struct tt_val *v, char *why, size_t len);
 
 /* Parses "6.18.44-foo" into TT_KV(6, 18); 0 when it cannot. */
 unsigned tt_kv_parse(const char *release);

@@ -233,23 +233,64 @@ tt_census_free(struct tt_census *c)
 	free(c);
 }
 
-/* One CLOSE_WAIT socket on local port sport; inode 0: not accepted yet. */
-void
-tt_census_cw_count(struct tt_census *c, uint16_t sport, uint64_t inode)
+/* The client row towards one destination, NULL when none. */
+static struct tt_census_port *
+cw_client_row(struct tt_census *c, int family, const uint8_t *dst, uint16_t dport)
 {
-	struct tt_census_port *p = (struct tt_census_port *)tt_census_cw_port(c, sport);
+	size_t alen = family == AF_INET6 ? 16 : 4;
+
+	for (size_t i = 0; i < c->ncw_port; i++) {
+		struct tt_census_port *p = &c->cw_port[i];
+
+		if (p->client && p->family == family && p->port == dport &&
+		    memcmp(p->addr, dst, alen) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* One CLOSE_WAIT socket; inode 0: not accepted yet.  A socket on an
+ * ephemeral local port that some process holds is a client's: its row
+ * is its destination, since every connection has a port of its own. */
+struct tt_census_port *
+tt_census_cw_count(struct tt_census *c, int family, const uint8_t *dst, uint16_t sport,
+    uint16_t dport, uint64_t inode)
+{
+	bool client = inode != 0 && sport >= c->port_lo && sport <= c->port_hi &&
+	    tt_census_listener(c, sport) == NULL;
+	struct tt_census_port *p = client ? cw_client_row(c, family, dst, dport) :
+					    (struct tt_census_port *)tt_census_cw_port(c, sport);
 
 	if (p == NULL && c->ncw_port == TT_CENSUS_PORT_CAP) {
 		c->cw_ports_dropped++;
-		return;
+		return NULL;
 	}
 	if (p == NULL) {
 		p = &c->cw_port[c->ncw_port++];
-		p->port = sport;
+		memset(p, 0, sizeof(*p));
+		p->port = client ? dport : sport;
+		p->client = client;
+		p->family = (uint8_t)family;
+		if (client)
+			memcpy(p->addr, dst, family == AF_INET6 ? 16 : 4);
 	}
 	p->close_wait++;
 	if (inode == 0)
 		p->not_accepted++;
+	return p;
+}
+
+char *
+tt_census_cw_row_str(const struct tt_census_port *p, char *buf, size_t len)
+{
+	struct tt_census_dest d = { .family = p->family, .port = p->port };
+
+	if (!p->client) {
+		snprintf(buf, len, "port %u", p->port);
+		return buf;
+	}
+	memcpy(d.addr, p->addr, sizeof(d.addr));
+	return tt_census_dest_str(&d, buf, len);
 }
 
 struct tt_census_dest *

@@ -19,8 +19,14 @@ struct tt_census_dest *tt_census_count(struct tt_census *c, int family, int stat
 /* Keeps the identity of a socket counted towards d (c->keep_ids). */
 void tt_census_keep_id(struct tt_census *c, const struct tt_census_dest *d, uint64_t cookie,
     uint16_t sport, uint16_t dport);
-/* Counts one CLOSE_WAIT socket on its local port (inode 0: not accepted). */
-void tt_census_cw_count(struct tt_census *c, uint16_t sport, uint64_t inode);
+/* Counts one CLOSE_WAIT socket on its local port (inode 0: not accepted),
+ * or, a client's (its local port ephemeral), towards its destination
+ * (family, 4 or 16 bytes of dst, dport); returns its row, NULL when the
+ * table is full. */
+struct tt_census_port *tt_census_cw_count(struct tt_census *c, int family, const uint8_t *dst,
+    uint16_t sport, uint16_t dport, uint64_t inode);
+/* "port 8080", "10.0.0.1:443": a CLOSE_WAIT row as reports name it. */
+char *tt_census_cw_row_str(const struct tt_census_port *p, char *buf, size_t len);
 
 /* Destinations sorted busiest first, at most max, into idx (indexes of
  * c->dest).  Returns how many. */

@@ -11,9 +11,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "census-dest.h"
 #include "census.h"
+#include "nat.h"
 #include "strtab.h"
 
 static const unsigned age_bounds[TT_CENSUS_AGE_SHOW - 1] = { 10, 60, 600, 3600, 86400 };
@@ -130,8 +132,11 @@ remember(struct tt_census *c, uint64_t inode, uint16_t port, uint8_t kind)
 static void
 close_wait_detail(struct tt_census *c, const struct tt_census_sock *s)
 {
-	struct tt_census_port *p = (struct tt_census_port *)tt_census_cw_port(c, s->sport);
-	struct tt_census_cw *e = remember(c, s->inode, s->sport, TT_CI_CLOSE_WAIT);
+	struct tt_census_port *p =
+	    tt_census_cw_count(c, s->family, s->dst, s->sport, s->dport, s->inode);
+	/* Owners by their row's port: a client's by the remote one. */
+	struct tt_census_cw *e =
+	    remember(c, s->inode, p != NULL && p->client ? s->dport : s->sport, TT_CI_CLOSE_WAIT);
 
 	if (e != NULL)
 		c->cw_kept++;
@@ -173,6 +178,48 @@ dest_detail(struct tt_census *c, struct tt_census_dest *d, const struct tt_censu
 		tt_census_keep_id(c, d, s->cookie, s->sport, s->dport);
 }
 
+bool
+tt_census_addr_far(int family, const uint8_t *addr)
+{
+	uint32_t v4;
+
+	if (family == AF_INET6)
+		return tt_addr_class_v6(addr) == TT_ADDR_PUBLIC;
+	memcpy(&v4, addr, 4);
+	return tt_addr_class_v4(v4) == TT_ADDR_PUBLIC;
+}
+
+/* An ESTABLISHED socket to a public address: counted, and with keepalive
+ * armed remembered for the owner walk with its timer left. */
+static void
+far_detail(struct tt_census *c, const struct tt_census_sock *s)
+{
+	struct tt_census_cw *e;
+
+	if (!tt_census_addr_far(s->family, s->dst))
+		return;
+	c->est_far++;
+	if (s->timer != 2)
+		return;
+	c->est_far_keepalive++;
+	if (s->expires_ms > c->est_far_timer_max_ms)
+		c->est_far_timer_max_ms = s->expires_ms;
+	e = remember(c, s->inode, s->dport, TT_CI_FAR);
+	if (e != NULL)
+		e->age_ms = s->expires_ms;
+}
+
+uint64_t
+tt_census_far_later_than(const struct tt_census *c, uint64_t ms)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < c->ncw; i++)
+		n += c->cw[i].kind == TT_CI_FAR && c->cw[i].age_ms != UINT32_MAX &&
+		    c->cw[i].age_ms > ms;
+	return n;
+}
+
 void
 tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
     uint16_t sport, uint16_t dport, uint64_t inode)
@@ -211,7 +258,6 @@ tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s)
 		break;
 	}
 	case TT_CS_CLOSE_WAIT:
-		tt_census_cw_count(c, s->sport, s->inode);
 		close_wait_detail(c, s);
 		break;
 	case TT_CS_ESTABLISHED:
@@ -221,6 +267,7 @@ tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s)
 			c->est_no_timer++;
 		else
 			c->est_busy++;
+		far_detail(c, s);
 		break;
 	case TT_CS_TIME_WAIT:
 		if (s->timer == 3)

@@ -60,4 +60,11 @@ uint32_t tt_census_cw_median_ms(const struct tt_census *c);
 /* The listener of a local port, for changing (owner lookup). */
 struct tt_census_listener *tt_census_listener_rw(struct tt_census *c, uint16_t port);
 
+/* Whether a remote address (4 or 16 bytes as family says) is public:
+ * beyond any NAT of a host with private addresses. */
+bool tt_census_addr_far(int family, const uint8_t *addr);
+/* How many remembered sockets beyond a NAT have a keepalive timer over
+ * ms left (their next probe comes later than that). */
+uint64_t tt_census_far_later_than(const struct tt_census *c, uint64_t ms);
+
 #endif

@@ -16,9 +16,9 @@
 #include "census.h"
 #include "value.h"
 
-/* The owner walk pays for CLOSE_WAIT or FIN_WAIT2 shut down but not
- * closed at their thresholds, CLOSE_WAIT past its age, or a listener
- * worth naming. */
+/* The owner walk pays for any CLOSE_WAIT, keepalive sockets beyond a
+ * NAT, FIN_WAIT2 shut down but not closed at its threshold, or a
+ * listener worth naming. */
 bool
 tt_census_want_owners(struct tt_census *c, const struct tt_census_opts *o)
 {
@@ -26,10 +26,12 @@ tt_census_want_owners(struct tt_census *c, const struct tt_census_opts *o)
 	uint64_t fw2 = tt_census_state(c, TT_CS_FIN_WAIT2) - c->fin_wait2_full_orphans;
 
 	c->walk_kinds = 0;
-	if ((cw > 0 && (long long)cw >= o->close_wait_warn) ||
-	    (c->cw_age.n > 0 && o->close_wait_age_warn > 0 &&
-		(long long)c->cw_age.oldest_ms >= o->close_wait_age_warn * 1000))
+	/* Any CLOSE_WAIT: a few held long by one process are a leak as
+	 * much as many, and the walk is bounded. */
+	if (cw > 0)
 		c->walk_kinds |= 1u << TT_CI_CLOSE_WAIT;
+	if (c->est_far_keepalive > 0)
+		c->walk_kinds |= 1u << TT_CI_FAR;
 	if (fw2 > 0 && o->fin_wait2_warn > 0 && (long long)fw2 >= o->fin_wait2_warn)
 		c->walk_kinds |= 1u << TT_CI_FIN_WAIT2;
 	if (tt_census_want_listeners(c) > 0)

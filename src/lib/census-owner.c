@@ -113,10 +113,17 @@ found(const struct tt_ctx *ctx, struct tt_census *c, const struct tt_census_cw *
 		&c->owner_rows_dropped };
 	const struct owner_table fw2 = { c->fw2_owner, &c->nfw2_owner, TT_CENSUS_FW2_OWNER_CAP,
 		&c->fw2_owner_rows_dropped };
+	const struct owner_table far = { c->far_owner, &c->nfar_owner, TT_CENSUS_FAR_OWNER_CAP,
+		&c->far_owner_rows_dropped };
 	struct tt_census_listener *l;
 	struct tt_census_owner *o;
 
 	switch (hit->kind) {
+	case TT_CI_FAR:
+		o = owner_add(ctx, &far, pid, comm, commlen, hit->port);
+		if (o != NULL)
+			tt_census_age_add(&o->age, hit->age_ms);
+		break;
 	case TT_CI_CLOSE_WAIT:
 		c->cw_matched++;
 		o = owner_add(ctx, &cw, pid, comm, commlen, hit->port);
@@ -313,6 +320,8 @@ owners_reset(struct tt_census *c)
 	c->nfw2_owner = 0;
 	c->fw2_matched = 0;
 	c->fw2_owner_rows_dropped = 0;
+	c->nfar_owner = 0;
+	c->far_owner_rows_dropped = 0;
 	for (size_t i = 0; i < c->nlistener; i++)
 		c->listener[i].pid = 0;
 	return left;
@@ -330,6 +339,7 @@ owners_finish(struct tt_census *c, const struct owner_walk *w)
 	c->owners_partial = left > 0 && w->fds >= w->limit;
 	qsort(c->owner, c->nowner, sizeof(c->owner[0]), cmp_owner);
 	qsort(c->fw2_owner, c->nfw2_owner, sizeof(c->fw2_owner[0]), cmp_owner);
+	qsort(c->far_owner, c->nfar_owner, sizeof(c->far_owner[0]), cmp_owner);
 	c->owners_walked = true;
 }
 

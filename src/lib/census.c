@@ -77,7 +77,7 @@ const struct tt_census_port *
 tt_census_cw_port(const struct tt_census *c, uint16_t port)
 {
 	for (size_t i = 0; i < c->ncw_port; i++)
-		if (c->cw_port[i].port == port)
+		if (!c->cw_port[i].client && c->cw_port[i].port == port)
 			return &c->cw_port[i];
 	return NULL;
 }

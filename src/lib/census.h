@@ -195,6 +195,7 @@ enum {
 	TT_CI_CLOSE_WAIT,
 	TT_CI_FIN_WAIT2, /* shutdown() without close(): a full FIN_WAIT2 with an owner */
 	TT_CI_LISTEN,    /* a listener worth naming (full, or CLOSE_WAIT queued) */
+	TT_CI_FAR,       /* ESTABLISHED with keepalive, to an address beyond a NAT */
 };
 
 #define TT_CENSUS_DEST_CAP  256   /* destinations tracked (heavy hitters) */
@@ -205,12 +206,19 @@ enum {
 #define TT_CENSUS_OWNER_FD_MAX  262144
 #define TT_CENSUS_PORT_CAP      64 /* CLOSE_WAIT local ports, listeners */
 #define TT_CENSUS_FW2_OWNER_CAP 16 /* owners of shutdown() FIN_WAIT2 sockets */
+#define TT_CENSUS_FAR_OWNER_CAP 16 /* owners of keepalive sockets beyond a NAT */
 
 /* CLOSE_WAIT sockets by local port.  Those with no inode have not been
  * accept()ed yet: they sit in the accept queue of the listener on that
  * port, and no process holds them. */
 struct tt_census_port {
 	uint16_t port;
+	/* A client's row: CLOSE_WAIT on ephemeral local ports, grouped by the
+	 * destination they were connected to (family, addr and port, the
+	 * remote one); else port is the local (service) port. */
+	bool client;
+	uint8_t family;
+	uint8_t addr[16];
 	uint64_t close_wait;
 	uint64_t not_accepted; /* of close_wait */
 	struct tt_census_age age;
@@ -298,6 +306,17 @@ struct tt_census {
 	size_t nfw2_owner;
 	uint64_t fw2_owner_rows_dropped;
 	uint64_t fw2_matched;
+	/* ESTABLISHED sockets to public addresses, the ones a NAT or
+	 * stateful middlebox on the way can forget when they go idle; of
+	 * them, those with keepalive armed, and the longest keepalive timer
+	 * left (ms).  Their inodes join the owner walk (TT_CI_FAR, with the
+	 * timer left in age_ms); the owners' rows keep the remote port and,
+	 * in age.oldest_ms, their longest timer. */
+	uint64_t est_far, est_far_keepalive;
+	uint32_t est_far_timer_max_ms;
+	struct tt_census_owner far_owner[TT_CENSUS_FAR_OWNER_CAP];
+	size_t nfar_owner;
+	uint64_t far_owner_rows_dropped;
 	bool detail; /* the dump asked for the detail (tcp_info of CLOSE_WAIT) */
 	/* What the owner walk looks for: 1 << TT_CI_* bits; 0 is all. */
 	unsigned walk_kinds;
@@ -345,7 +364,8 @@ uint64_t tt_census_state(const struct tt_census *c, enum tt_cstate st);
 void tt_census_add_listener(
     struct tt_census *c, int family, uint16_t port, uint32_t queued, uint32_t backlog);
 
-/* The CLOSE_WAIT row and the listener of a local port, NULL when none. */
+/* The CLOSE_WAIT row (a service's, never a client's) and the listener of
+ * a local port, NULL when none. */
 const struct tt_census_port *tt_census_cw_port(const struct tt_census *c, uint16_t port);
 const struct tt_census_listener *tt_census_listener(const struct tt_census *c, uint16_t port);
 

@@ -57,6 +57,21 @@ note_interface(const char *ifname, void *data)
 	}
 }
 
+#define CT_EST_TIMEOUT "sys/net/netfilter/nf_conntrack_tcp_timeout_established"
+
+/* A non-negative number from a proc file, -1 when there is none. */
+static long long
+read_number(const struct tt_ctx *ctx, const char *rel)
+{
+	char buf[32];
+	struct tt_val v;
+
+	if (tt_proc_read(ctx, rel, buf, sizeof(buf)) < 0 || tt_val_parse(buf, 1, &v, NULL) < 0 ||
+	    v.v[0] < 0)
+		return -1;
+	return v.v[0];
+}
+
 static int
 read_flag(const struct tt_ctx *ctx, const char *rel)
 {
@@ -206,6 +221,7 @@ tt_nat_gather(const struct tt_ctx *ctx, struct tt_nat *nat)
 
 	tt_nat_init(nat);
 	read_proc(ctx, nat, live);
+	nat->ct_est_timeout = read_number(ctx, CT_EST_TIMEOUT);
 	if (live) {
 		nat->source[TT_NATSRC_CONNTRACK] = tt_nat_read_conntrack(ctx, nat);
 		nat->source[TT_NATSRC_NFTABLES] = tt_nat_read_nftables(ctx, nat);

@@ -585,7 +585,7 @@ dump_cache(const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_kind kind, 
 enum tt_nat_source_state
 tt_nat_read_addresses(const struct tt_ctx *ctx, struct tt_nat *nat)
 {
-	unsigned v4_private = 0, v4_shared = 0, v4_public = 0, named = 0, other = 0;
+	unsigned v4_private = 0, v4_shared = 0, v4_public = 0, v4_doc = 0, named = 0, other = 0;
 	struct nl_cache *cache = NULL;
 	enum tt_nat_source_state st;
 	struct nl_object *obj;
@@ -612,6 +612,7 @@ tt_nat_read_addresses(const struct tt_ctx *ctx, struct tt_nat *nat)
 			v4_private += c == TT_ADDR_PRIVATE;
 			v4_shared += c == TT_ADDR_SHARED;
 			v4_public += c == TT_ADDR_PUBLIC;
+			v4_doc += c == TT_ADDR_DOCUMENTATION;
 		} else if (fam == AF_INET6) {
 			c = tt_addr_class_v6(nl_addr_get_binary_addr(local));
 		} else {
@@ -634,11 +635,13 @@ tt_nat_read_addresses(const struct tt_ctx *ctx, struct tt_nat *nat)
 	if (other > 0)
 		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_WEAK, TT_NATP_INFO,
 		    "%u more addresses not listed", other);
-	if (v4_shared > 0 && v4_public == 0)
+	/* A documentation address stands for some other network (an example,
+	 * a lab): with one, "only private" is no evidence. */
+	if (v4_shared > 0 && v4_public == 0 && v4_doc == 0)
 		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_MEDIUM, TT_NATP_BEHIND,
 		    "IPv4 addresses in the shared address space 100.64.0.0/10 and none "
 		    "public: a carrier-grade NAT sits between this host and the Internet");
-	else if (v4_private > 0 && v4_public == 0)
+	else if (v4_private > 0 && v4_public == 0 && v4_doc == 0)
 		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_MEDIUM, TT_NATP_BEHIND,
 		    "only private IPv4 addresses (%u), none public: traffic between this "
 		    "host and the Internet crosses a NAT",
@@ -647,6 +650,11 @@ tt_nat_read_addresses(const struct tt_ctx *ctx, struct tt_nat *nat)
 		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_WEAK, TT_NATP_NO_NAT,
 		    "%u public IPv4 address%s: clients can reach this host without NAT", v4_public,
 		    v4_public == 1 ? "" : "es");
+	else if (v4_doc > 0)
+		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_WEAK, TT_NATP_NO_NAT,
+		    "%u IPv4 address%s in documentation ranges, none public: an example or lab "
+		    "network, not the Internet",
+		    v4_doc, v4_doc == 1 ? "" : "es");
 	else
 		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_WEAK, TT_NATP_NO_NAT,
 		    "no IPv4 address besides loopback");

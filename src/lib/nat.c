@@ -49,6 +49,7 @@ tt_nat_init(struct tt_nat *nat)
 {
 	memset(nat, 0, sizeof(*nat));
 	nat->verdict = TT_NATV_UNKNOWN;
+	nat->ct_est_timeout = -1;
 }
 
 static bool
@@ -162,7 +163,8 @@ tt_nat_conntrack_items(
 
 TT_STRTAB(tt_addr_class, enum tt_addr_class, "special", [TT_ADDR_LOOPBACK] = "loopback",
     [TT_ADDR_PRIVATE] = "private", [TT_ADDR_SHARED] = "shared address space",
-    [TT_ADDR_LINK_LOCAL] = "link-local", [TT_ADDR_PUBLIC] = "public", [TT_ADDR_OTHER] = "special")
+    [TT_ADDR_LINK_LOCAL] = "link-local", [TT_ADDR_PUBLIC] = "public", [TT_ADDR_OTHER] = "special",
+    [TT_ADDR_DOCUMENTATION] = "documentation")
 
 enum tt_addr_class
 tt_addr_class_v4(uint32_t a)
@@ -177,6 +179,9 @@ tt_addr_class_v4(uint32_t a)
 		return TT_ADDR_SHARED;
 	if (b[0] == 169 && b[1] == 254)
 		return TT_ADDR_LINK_LOCAL;
+	if ((b[0] == 192 && b[1] == 0 && b[2] == 2) || (b[0] == 198 && b[1] == 51 && b[2] == 100) ||
+	    (b[0] == 203 && b[1] == 0 && b[2] == 113))
+		return TT_ADDR_DOCUMENTATION;
 	if (b[0] == 0 || b[0] >= 224)
 		return TT_ADDR_OTHER;
 	return TT_ADDR_PUBLIC;
@@ -199,6 +204,8 @@ tt_addr_class_v6(const uint8_t a[16])
 		return TT_ADDR_PRIVATE;
 	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
 		return TT_ADDR_LINK_LOCAL;
+	if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8)
+		return TT_ADDR_DOCUMENTATION;
 	if ((a[0] & 0xe0) == 0x20)
 		return TT_ADDR_PUBLIC; /* 2000::/3, global unicast */
 	return TT_ADDR_OTHER;

@@ -89,6 +89,9 @@ struct tt_nat {
 	unsigned long ct_read; /* entries the dump decoded */
 	bool ct_lower_bound;   /* the dump was cut short: snat, dnat at least */
 	unsigned nft_nat_chains, nft_nat_rules;
+	/* net.netfilter.nf_conntrack_tcp_timeout_established in seconds,
+	 * where conntrack is loaded here; -1 when it is not (no file). */
+	long long ct_est_timeout;
 	size_t n;
 	unsigned dropped; /* items that did not fit */
 	struct tt_nat_evidence ev[TT_NAT_MAX_EVIDENCE];
@@ -136,6 +139,9 @@ enum tt_addr_class {
 	TT_ADDR_LINK_LOCAL, /* 169.254.0.0/16, fe80::/10 */
 	TT_ADDR_PUBLIC,
 	TT_ADDR_OTHER, /* unspecified, multicast, reserved */
+	/* 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32:
+	 * for examples and labs, never routed on the Internet */
+	TT_ADDR_DOCUMENTATION,
 };
 
 const char *tt_addr_class_name(enum tt_addr_class v);

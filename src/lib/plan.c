@@ -142,6 +142,9 @@ tt_plan_make(const struct tt_snapshot *snap, const struct tt_profile *prof, stru
 				snprintf(it->why, sizeof(it->why), "profile line %d: %s", it->line,
 				    k->summary ? k->summary : k->name);
 		}
+		if (it->action != TT_PLAN_REFUSE &&
+		    tt_key_caution(k, &it->target, why, sizeof(why)) < 0)
+			snprintf(it->caution, sizeof(it->caution), "%s", why);
 		switch (it->action) {
 		case TT_PLAN_WRITE:
 			plan->nwrite++;

@@ -29,6 +29,8 @@ struct tt_plan_item {
 	struct tt_val target;
 	int line;      /* in the profile */
 	char why[512]; /* the reason for a write or a refusal */
+	/* A caution about a value written or kept (tt_key_caution()), or "" */
+	char caution[256];
 };
 
 struct tt_plan {

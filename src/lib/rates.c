@@ -185,18 +185,37 @@ port_owner(const struct tt_census *c, uint16_t port)
 	return best;
 }
 
+/* The row of c with p's key (a service's port, or a client's
+ * destination), NULL when none. */
+static const struct tt_census_port *
+same_row(const struct tt_census *c, const struct tt_census_port *p)
+{
+	for (size_t i = 0; i < c->ncw_port; i++) {
+		const struct tt_census_port *q = &c->cw_port[i];
+
+		if (q->client == p->client && q->port == p->port && q->family == p->family &&
+		    memcmp(q->addr, p->addr, sizeof(q->addr)) == 0)
+			return q;
+	}
+	return NULL;
+}
+
 static void
 rate_ports(const struct tt_census *before, const struct tt_census *after, double seconds,
     struct tt_rates *out)
 {
 	for (size_t i = 0; i < after->ncw_port && out->nport < TT_RATES_PORT_MAX; i++) {
 		const struct tt_census_port *p = &after->cw_port[i];
-		const struct tt_census_port *q = tt_census_cw_port(before, p->port);
+		const struct tt_census_port *q = same_row(before, p);
 		const struct tt_census_owner *o = port_owner(after, p->port);
 		struct tt_rate_port *rp = &out->port[out->nport++];
 
 		memset(rp, 0, sizeof(*rp));
 		rp->port = p->port;
+		rp->client = p->client;
+		rp->family = p->family;
+		memcpy(rp->addr, p->addr, sizeof(rp->addr));
+		rp->not_accepted = p->not_accepted;
 		rp->after = p->close_wait;
 		rp->before = q ? q->close_wait : 0;
 		rp->per_s = ((double)rp->after - (double)rp->before) / seconds;

@@ -90,6 +90,12 @@ struct tt_rate_dest {
  * later census looked for owners (pid 0: none known). */
 struct tt_rate_port {
 	uint16_t port;
+	/* A client's row: CLOSE_WAIT towards a destination (family, addr,
+	 * port the remote one), as struct tt_census_port has it. */
+	bool client;
+	uint8_t family;
+	uint8_t addr[16];
+	uint64_t not_accepted; /* of after: waiting in the accept queue */
 	uint64_t before, after;
 	double per_s;
 	int pid;

@@ -16,24 +16,6 @@
 #include "rules-internal.h"
 #include "trace.h"
 
-/* Appends to a finding's text field without overflowing it. */
-static void add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-add(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
-#define ADD(field, ...) add((field), sizeof(field), __VA_ARGS__)
-
 /* "over the last 2.0 s", "since the last check 10 min ago" */
 static const char *
 rates_span(const struct tt_rates *r, char *buf, size_t len)
@@ -408,20 +390,63 @@ close_wait_queued(const struct tt_rule_input *in, struct tt_findings *out)
 	}
 }
 
-/* CLOSE_WAIT by local port, into a finding's evidence. */
+/* CLOSE_WAIT by local port (a client's by destination), into a
+ * finding's evidence. */
 static void
 close_wait_ports(const struct tt_census *c, struct tt_finding *f)
 {
-	ADD(f->evidence, "; by local port:");
+	char row[64];
+
+	ADD(f->evidence, "; by local port or destination:");
 	for (size_t i = 0; i < c->ncw_port && i < 5; i++) {
 		const struct tt_census_port *p = &c->cw_port[i];
 
-		ADD(f->evidence, "%s port %u: %" PRIu64, i ? "," : "", p->port, p->close_wait);
+		ADD(f->evidence, "%s %s%s: %" PRIu64, i ? "," : "", p->client ? "to " : "",
+		    tt_census_cw_row_str(p, row, sizeof(row)), p->close_wait);
 		if (p->not_accepted)
 			ADD(f->evidence, " (%" PRIu64 " not accepted)", p->not_accepted);
 	}
 	if (c->ncw_port > 5)
-		ADD(f->evidence, ", and %zu more ports", c->ncw_port - 5);
+		ADD(f->evidence, ", and %zu more", c->ncw_port - 5);
+}
+
+/* The oldest CLOSE_WAIT a process holds (its owners' ages, else every
+ * socket's when none waits in an accept queue); 0 when unknown. */
+static uint32_t
+close_wait_held_ms(const struct tt_census *c, uint64_t queued)
+{
+	uint32_t ms = 0;
+
+	for (size_t i = 0; tt_census_owners_of(c, TT_CI_CLOSE_WAIT) && i < c->nowner; i++)
+		if (c->owner[i].age.n > 0 && c->owner[i].age.oldest_ms > ms)
+			ms = c->owner[i].age.oldest_ms;
+	if (ms == 0 && queued == 0 && c->cw_age.n > 0)
+		ms = c->cw_age.oldest_ms;
+	return ms;
+}
+
+/* Whether CLOSE_WAIT held by processes grew between two readings. */
+static bool
+close_wait_grows(const struct tt_rule_input *in)
+{
+	const struct tt_rates *r = in->snap->rates;
+
+	for (size_t i = 0; r != NULL && r->measured && i < r->nport; i++)
+		if (r->port[i].after > r->port[i].before &&
+		    r->port[i].after - r->port[i].not_accepted > r->port[i].before)
+			return true;
+	return false;
+}
+
+/* A program that has not closed a socket this long after its peer did
+ * is stuck, not slow: at most a minute, sooner when close_wait_age_warn
+ * is lower. */
+static uint64_t
+close_wait_stuck_ms(const struct tt_rule_input *in)
+{
+	long long s = in->thr->close_wait_age_warn;
+
+	return (uint64_t)(s > 0 && s < 60 ? s : 60) * 1000;
 }
 
 static void
@@ -429,23 +454,41 @@ rule_close_wait(const struct tt_rule_input *in, struct tt_findings *out)
 {
 	const struct tt_census *c = in->snap->census;
 	uint64_t cw = tt_census_state(c, TT_CS_CLOSE_WAIT), queued = 0;
-	bool many;
+	bool many, old, grows;
+	uint32_t held;
 	struct tt_finding *f;
+	char a[32];
 
 	close_wait_queued(in, out);
 	for (size_t i = 0; i < c->ncw_port; i++)
 		queued += c->cw_port[i].not_accepted;
 	if (cw <= queued)
 		return;
+	/* Severity follows the harm: many, held long, or growing. */
+	held = close_wait_held_ms(c, queued);
 	many = (long long)(cw - queued) >= in->thr->close_wait_warn;
-	f = tt_finding_add(out, many ? TT_SEV_WARN : TT_SEV_INFO, "tcp_keepalive_time");
-	TT_SAY(f->message, "%" PRIu64 " sockets in CLOSE_WAIT: %s", cw - queued,
-	    many ? "an application does not close() connections its peers closed" :
-		   "fewer than the warning threshold");
+	old = held >= close_wait_stuck_ms(in);
+	grows = close_wait_grows(in);
+	f = tt_finding_add(
+	    out, many || old || grows ? TT_SEV_WARN : TT_SEV_INFO, "tcp_keepalive_time");
+	if (many || old || grows)
+		TT_SAY(f->message,
+		    "%" PRIu64 " sockets in CLOSE_WAIT%s%s%s: an application does not close() "
+		    "connections its peers closed",
+		    cw - queued, old ? ", held for up to " : "",
+		    old ? tt_census_age_str(held, a, sizeof(a)) : "", grows ? ", and growing" : "");
+	else
+		TT_SAY(f->message,
+		    "%" PRIu64 " sockets in CLOSE_WAIT, none held long and not growing: fewer than "
+		    "the warning threshold",
+		    cw - queued);
 	TT_SAY(f->evidence, "CLOSE_WAIT = %" PRIu64 ", close_wait_warn = %lld", cw,
 	    in->thr->close_wait_warn);
 	if (queued)
 		ADD(f->evidence, " (%" PRIu64 " of them not accepted yet)", queued);
+	if (held >= 1000)
+		ADD(f->evidence, "; held for up to %s (stuck past %" PRIu64 " s)",
+		    tt_census_age_str(held, a, sizeof(a)), close_wait_stuck_ms(in) / 1000);
 	close_wait_ports(c, f);
 	if (tt_census_owners_of(c, TT_CI_CLOSE_WAIT) && c->cw_kept < cw - queued)
 		ADD(f->evidence, "; owners of the first %zu looked up", c->cw_kept);
@@ -788,6 +831,7 @@ rule_listen_overflow(const struct tt_rule_input *in, struct tt_findings *out)
 	const struct tt_census *c = in->snap->census;
 	const struct tt_rates *r = rates_with(in, TT_CTR_LISTEN_OVERFLOWS);
 	uint64_t ovf, drops;
+	unsigned full = 0;
 	char span[64];
 	struct tt_finding *f;
 
@@ -799,21 +843,30 @@ rule_listen_overflow(const struct tt_rule_input *in, struct tt_findings *out)
 	f = tt_finding_add(out, r->measured ? TT_SEV_WARN : TT_SEV_INFO, "somaxconn");
 	tt_finding_key(f, TT_K_SOMAXCONN);
 	TT_SAY(f->message, "listen queues overflowed %" PRIu64 " times %s%s", ovf, span,
-	    r->measured ? ": connections are refused now" : "");
+	    r->measured ? ": connection attempts are dropped now, and clients retransmit their "
+			  "SYN until they connect or time out" :
+			  "");
 	TT_SAY(f->evidence, "TcpExt ListenOverflows +%" PRIu64 ", ListenDrops +%" PRIu64 " %s", ovf,
 	    drops, span);
-	for (size_t i = 0, n = 0; i < c->nlistener && n < 5; i++) {
+	for (size_t i = 0; i < c->nlistener && full < 5; i++) {
 		const struct tt_census_listener *l = &c->listener[i];
 
 		if (l->backlog == 0 || l->accept_queue < l->backlog)
 			continue;
 		ADD(f->evidence, "%s port %u accept queue %u of a backlog of %u (full)",
-		    n++ ? "," : ";", l->port, l->accept_queue, l->backlog);
+		    full++ ? "," : ";", l->port, l->accept_queue, l->backlog);
+		if (l->pid > 0)
+			ADD(f->evidence, ", held by pid %d (%s)", l->pid, l->comm);
 	}
+	if (full == 0)
+		ADD(f->evidence, "; no accept queue is full now");
 	TT_SAY(f->advice,
-	    "A full accept queue means the service does not accept() fast enough: look at the "
-	    "listener named above first. If it only bursts, let it ask for a larger backlog "
-	    "(listen()) and raise net.core.somaxconn, then restart it.");
+	    "A full accept queue means the service does not accept() fast enough: look at %s "
+	    "first. If it only bursts, let it ask for a larger backlog (listen()) and raise "
+	    "net.core.somaxconn, then restart it.",
+	    full > 0 ? "the listener named above" :
+		       "the listeners of this host (`ss -ltn`: Recv-Q near Send-Q is a queue "
+		       "filling up; none is full now)");
 }
 
 /* The sockets the tracer saw enter CLOSE_WAIT on port during the
@@ -841,34 +894,62 @@ close_wait_traced(const struct tt_rule_input *in, unsigned port, struct tt_findi
 		    first->who.workload[0] ? " in " : "", first->who.workload);
 }
 
-/* CLOSE_WAIT that grew between two readings: a leak going on now. */
+/* CLOSE_WAIT that grew between two readings in one row: a leak going on
+ * now, unless what grew waits in an accept queue (never accepted, so no
+ * program holds it: the service does not accept). */
 static void
-rule_close_wait_growth(const struct tt_rule_input *in, struct tt_findings *out)
+close_wait_growth_one(const struct tt_rule_input *in, const struct tt_rates *r,
+    const struct tt_rate_port *p, struct tt_finding *f)
 {
-	const struct tt_rates *r = in->snap->rates;
+	struct tt_census_port row = { .port = p->port, .client = p->client, .family = p->family };
+	bool queued = p->after - p->not_accepted <= p->before;
+	char name[64];
 
-	for (size_t i = 0; r != NULL && r->measured && i < r->nport; i++) {
-		const struct tt_rate_port *p = &r->port[i];
-		struct tt_finding *f;
-
-		if (p->after <= p->before)
-			continue;
-		f = tt_finding_add(out, TT_SEV_WARN, NULL);
-		TT_SAY(f->message,
-		    "CLOSE_WAIT grows on local port %u: +%" PRIu64 " in %.1f s (%.1f/s)", p->port,
-		    p->after - p->before, r->seconds, p->per_s);
-		TT_SAY(f->evidence, "CLOSE_WAIT on port %u: %" PRIu64 " then %" PRIu64, p->port,
-		    p->before, p->after);
-		if (p->pid > 0)
-			ADD(f->evidence, "; held by pid %d (%s)", p->pid, p->comm);
-		close_wait_traced(in, p->port, f);
+	memcpy(row.addr, p->addr, sizeof(row.addr));
+	tt_census_cw_row_str(&row, name, sizeof(name));
+	TT_SAY(f->message, "CLOSE_WAIT grows %s %s: +%" PRIu64 " in %.1f s (%.1f/s)",
+	    queued        ? "in the accept queue of" :
+		p->client ? "on connections to" :
+			    "on local",
+	    name, p->after - p->before, r->seconds, p->per_s);
+	TT_SAY(f->evidence,
+	    "CLOSE_WAIT %s %s: %" PRIu64 " then %" PRIu64 " (%" PRIu64 " not accepted)",
+	    p->client ? "to" : "on", name, p->before, p->after, p->not_accepted);
+	if (p->pid > 0)
+		ADD(f->evidence, "; held by pid %d (%s)", p->pid, p->comm);
+	close_wait_traced(in, p->port, f);
+	if (queued)
+		TT_SAY(f->advice,
+		    "These were never accepted: their clients gave up before the service on %s "
+		    "accepted them. It does not call accept(), or is stuck or too slow (`ss -ltnp "
+		    "'sport = :%u'` names it); no kernel setting fixes that.",
+		    name, p->port);
+	else if (p->client)
+		TT_SAY(f->advice,
+		    "A client program leaks connections now: %s closed them and the program does "
+		    "not close() its side. %s No kernel setting fixes that.",
+		    name,
+		    p->pid > 0 ? "Fix the program named above." :
+				 "`ss -tnp state close-wait` as root names the program.");
+	else
 		TT_SAY(f->advice,
 		    "A program leaks sockets now: it does not close() connections its peers "
 		    "closed. %s No kernel setting fixes that.",
 		    p->pid > 0 ?
 			"Fix the program named above." :
-			"Find the program serving this port (`ss -tnp state close-wait`).");
-	}
+			"Find the program serving this port (`ss -tnp state close-wait` as "
+			"root names it).");
+}
+
+static void
+rule_close_wait_growth(const struct tt_rule_input *in, struct tt_findings *out)
+{
+	const struct tt_rates *r = in->snap->rates;
+
+	for (size_t i = 0; r != NULL && r->measured && i < r->nport; i++)
+		if (r->port[i].after > r->port[i].before)
+			close_wait_growth_one(
+			    in, r, &r->port[i], tt_finding_add(out, TT_SEV_WARN, NULL));
 }
 
 #define age_str tt_census_age_str
@@ -902,14 +983,16 @@ static void
 old_ports(const struct tt_census *c, uint64_t lim, struct tt_finding *f)
 {
 	size_t n = 0;
-	char a[32];
+	char a[32], row[64];
 
 	for (size_t i = 0; i < c->ncw_port; i++) {
 		const struct tt_census_port *p = &c->cw_port[i];
 
 		if (p->age.n == 0 || p->age.oldest_ms < lim || n++ >= 5)
 			continue;
-		ADD(f->evidence, "%s port %u oldest %s", n > 1 ? "," : "; by local port:", p->port,
+		ADD(f->evidence, "%s %s%s oldest %s",
+		    n > 1 ? "," : "; by local port or destination:", p->client ? "to " : "",
+		    tt_census_cw_row_str(p, row, sizeof(row)),
 		    age_str(p->age.oldest_ms, a, sizeof(a)));
 	}
 }
@@ -1042,11 +1125,13 @@ rule_listener_full(const struct tt_rule_input *in, struct tt_findings *out)
 
 const struct tt_rule tt_rules_census[] = {
 	{ .id = "census_time_wait",
+	    .harm = TT_HARM_NOW,
 	    .fn = rule_time_wait,
 	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "TIME_WAIT is well below tcp_max_tw_buckets, no overflow" },
 	{ .id = "census_port_pressure",
+	    .harm = TT_HARM_NOW,
 	    .fn = rule_port_pressure,
 	    OWNS_NONE,
 	    .needs_census = true,
@@ -1066,11 +1151,13 @@ const struct tt_rule tt_rules_census[] = {
 	    .about_change = true,
 	    .ok_message = "no listener stays capped below the profile's somaxconn" },
 	{ .id = "census_close_wait",
+	    .harm = TT_HARM_NOW,
 	    .fn = rule_close_wait,
 	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "no socket in CLOSE_WAIT" },
 	{ .id = "census_close_wait_age",
+	    .harm = TT_HARM_NOW,
 	    .fn = rule_close_wait_age,
 	    OWNS_NONE,
 	    .needs_census = true,
@@ -1081,32 +1168,38 @@ const struct tt_rule tt_rules_census[] = {
 	    .needs_census = true,
 	    .ok_message = "every ESTABLISHED socket has keepalive armed, or there are none" },
 	{ .id = "census_listener_full",
+	    .harm = TT_HARM_NOW,
 	    .fn = rule_listener_full,
 	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "no listener has its accept queue full" },
 	{ .id = "census_fin_wait2",
+	    .harm = TT_HARM_NOW,
 	    .fn = rule_fin_wait2,
 	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "few FIN_WAIT2 sockets" },
 	{ .id = "census_port_forecast",
+	    .harm = TT_HARM_NOW,
 	    .fn = rule_port_forecast,
 	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "no destination opens connections near the rate its ports sustain, "
 			  "or no rates measured" },
 	{ .id = "census_listen_overflow",
+	    .harm = TT_HARM_NOW,
 	    .fn = rule_listen_overflow,
 	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "no listen queue overflowed between two readings, or no rates" },
 	{ .id = "census_close_wait_growth",
+	    .harm = TT_HARM_NOW,
 	    .fn = rule_close_wait_growth,
 	    OWNS_NONE,
 	    .needs_census = true,
 	    .ok_message = "CLOSE_WAIT did not grow between two readings, or no rates measured" },
 	{ .id = "census_orphans",
+	    .harm = TT_HARM_NOW,
 	    .fn = rule_orphans,
 	    OWNS_NONE,
 	    .needs_census = true,

@@ -21,6 +21,12 @@ extern const size_t tt_rules_census_n;
 extern const struct tt_rule tt_rules_sysctld[];
 extern const size_t tt_rules_sysctld_n;
 
+/* Appends to a finding's text field without overflowing it; ADD(f->evidence,
+ * ...) passes the field's size. */
+void
+tt_rule_add_text(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define ADD(field, ...) tt_rule_add_text((field), sizeof(field), __VA_ARGS__)
+
 /* The key's current value, NULL when not readable. */
 const struct tt_val *tt_rule_current(const struct tt_rule_input *in, enum tt_key_id k);
 /* The value the profile sets, NULL without a profile or when it sets none. */

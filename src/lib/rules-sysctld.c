@@ -162,15 +162,17 @@ boot_unsafe(struct tt_findings *out, enum tt_key_id k, const struct tt_sysctld_s
 {
 	const struct tt_key *key = tt_key_get(k);
 	char w[TT_SYSCTLD_PATH_MAX + 32], why[160];
+	bool caution = false;
 	struct tt_finding *f;
 
-	if (tt_key_check_safe(key, &s->kval, why, sizeof(why)) == 0)
+	if (tt_key_check_safe(key, &s->kval, why, sizeof(why)) == 0 &&
+	    !(caution = tt_key_caution(key, &s->kval, why, sizeof(why)) < 0))
 		return;
 	where(s, w, sizeof(w));
 	f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(key));
 	tt_finding_key(f, k);
-	TT_SAY(f->message, "at the next boot, %s sets %s = %s, outside tcptune's safe range", w,
-	    key->name, s->text);
+	TT_SAY(f->message, "at the next boot, %s sets %s = %s, %s", w, key->name, s->text,
+	    caution ? "which the kernel takes with a warning" : "outside tcptune's safe range");
 	TT_SAY(f->evidence, "%s", why);
 	TT_SAY(f->advice, "Fix or remove the line in %s. %s", s->file, key->advice);
 }
@@ -243,6 +245,7 @@ rule_boot_config(const struct tt_rule_input *in, struct tt_findings *out)
 
 const struct tt_rule tt_rules_sysctld[] = {
 	{ .id = "sysctld_conflict",
+	    .harm = TT_HARM_DRIFT,
 	    .fn = rule_sysctld_conflict,
 	    .ok_message = "no sysctl.d file sets a profile's key to another value",
 	    OWNS_NONE,

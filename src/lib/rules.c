@@ -35,6 +35,7 @@ tt_finding_add(struct tt_findings *out, enum tt_severity sev, const char *explai
 	f->id = out->rule != NULL ? out->rule->id : "";
 	f->sev = sev;
 	f->explain = explain;
+	f->harm = out->rule != NULL ? out->rule->harm : TT_HARM_RISK;
 	return f;
 }
 
@@ -80,6 +81,19 @@ tt_finding_say(char *buf, size_t len, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+void
+tt_rule_add_text(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
 	va_end(ap);
 }
 
@@ -240,9 +254,13 @@ run_rule(const struct tt_rule *rule, const struct tt_rule_input *in, struct tt_f
 static int
 by_severity(const void *a, const void *b)
 {
+	/* Harm of now, then risks, then drift. */
+	static const int rank[] = { [TT_HARM_NOW] = 0, [TT_HARM_RISK] = 1, [TT_HARM_DRIFT] = 2 };
 	const struct tt_finding *fa = a, *fb = b;
 
-	return (int)fb->sev - (int)fa->sev;
+	if (fa->sev != fb->sev)
+		return (int)fb->sev - (int)fa->sev;
+	return rank[fa->harm] - rank[fb->harm];
 }
 
 static void
@@ -252,8 +270,9 @@ run_set(enum tt_rule_set set, const struct tt_rule_input *in, struct tt_findings
 		run_rule(&rule_sets[set].v[r], in, out);
 }
 
-/* Most severe first; an insertion sort keeps rule order within a
- * severity, which qsort(3) would not. */
+/* Most severe first, the most harmful first within a severity; an
+ * insertion sort keeps rule order within those, which qsort(3) would
+ * not. */
 static int
 finish(struct tt_findings *out)
 {

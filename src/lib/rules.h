@@ -25,6 +25,14 @@ int tt_severity_from_name(const char *s);
 
 #define TT_FINDING_MAX_KEYS 4
 
+/* What kind of harm a rule's findings are about: within a severity the
+ * harm of now comes first, drift from what was meant last. */
+enum tt_harm {
+	TT_HARM_RISK = 0, /* a setting that puts connections at risk */
+	TT_HARM_NOW,      /* harm the host shows now: drops, leaks, exhaustion */
+	TT_HARM_DRIFT,    /* the configuration differs from what was meant */
+};
+
 struct tt_finding {
 	const char *id; /* the rule's stable id */
 	enum tt_severity sev;
@@ -34,6 +42,7 @@ struct tt_finding {
 	char evidence[512];
 	char advice[512];
 	const char *explain; /* short key name for `tcptune explain`, or NULL */
+	enum tt_harm harm;   /* the rule's */
 };
 
 struct tt_rule;
@@ -53,6 +62,9 @@ struct tt_rule_input {
 	/* The host as it is: tt_rule_effective() ignores the profile.  The
 	 * engine sets it to judge a rule that weighs the profile twice. */
 	bool live_only;
+	/* The namespace is a Kubernetes pod's: a value written by hand lasts
+	 * only until the pod is replaced, so advice names the pod spec. */
+	bool pod;
 };
 
 typedef void (*tt_rule_fn)(const struct tt_rule_input *in, struct tt_findings *out);
@@ -64,6 +76,7 @@ struct tt_rule {
 	/* Keys this rule judges by itself, so the generic bounds rule leaves
 	 * them alone (terminated by TT_K__COUNT). */
 	enum tt_key_id owns[3];
+	enum tt_harm harm;  /* orders its findings within a severity */
 	bool needs_profile; /* only runs when a profile is given */
 	bool needs_census;  /* only runs when a socket census was gathered */
 	/* Judges the host as the profile would leave it (tt_rule_effective()):
@@ -79,7 +92,8 @@ struct tt_rule {
 /*
  * Runs every rule.  A rule that adds nothing adds one "ok" finding with its
  * id, so the summary counts what passed.  Findings are sorted most severe
- * first, stable within a severity.  Returns 0 or -ENOMEM.
+ * first; within a severity harm now first, then risks, then drift
+ * (enum tt_harm); stable within those.  Returns 0 or -ENOMEM.
  */
 int tt_rules_run(const struct tt_rule_input *in, struct tt_findings *out);
 
