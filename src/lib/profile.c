@@ -461,29 +461,42 @@ slurp(struct loader *l, char **out, size_t *outlen)
 	return 0;
 }
 
+/* Whether a line of buf starts with the section header name ("[profile]"). */
 static bool
-has_profile_section(const char *buf, size_t len)
+has_section(const char *buf, size_t len, const char *name)
 {
 	const char *s = buf, *end = buf + len;
+	size_t n = strlen(name);
 
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *e = nl ? nl : end;
 
 		s = skip_space(s, e);
-		if ((size_t)(e - s) >= 9 && memcmp(s, "[profile]", 9) == 0)
+		if ((size_t)(e - s) >= n && memcmp(s, name, n) == 0)
 			return true;
 		s = nl ? nl + 1 : end;
 	}
 	return false;
 }
 
-/* A tuned profile: no [profile], and a [section] before any setting
- * (tuned cannot read a file without one). */
+static bool
+has_profile_section(const char *buf, size_t len)
+{
+	return has_section(buf, len, "[profile]");
+}
+
+/* A tuned profile: none of tcptune's own sections ([profile],
+ * [thresholds], [guard]), and a [section] before any setting (tuned cannot
+ * read a file without one). */
 static bool
 is_tuned(const char *buf, size_t len)
 {
 	const char *s = buf, *end = buf + len;
+
+	if (has_section(buf, len, "[profile]") || has_section(buf, len, "[thresholds]") ||
+	    has_section(buf, len, "[guard]"))
+		return false;
 
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		s += 3;
