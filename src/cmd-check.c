@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -394,6 +395,12 @@ check_report(struct cmd_env *env, const struct check_opts *o, const struct tt_sn
 	if (e == 0) {
 		check_print(out.f, env, o, snap, prof, fs);
 		e = out_file_commit(&out);
+	}
+	if (e == -EEXIST) {
+		cmd_err(env,
+		    "%s: exists and is not a regular file; --output replaces only a regular file",
+		    o->output);
+		return EXIT_CANTCREAT;
 	}
 	if (e < 0) {
 		cmd_err(env, "%s: cannot write: %s", o->output, strerror(-e));

@@ -70,7 +70,8 @@ SCRIPT_TESTS = \
 	tests/check-profile-files.sh \
 	tests/check-json-schema.sh \
 	tests/check-completion.sh \
-	tests/check-netns.sh
+	tests/check-netns.sh \
+	tests/check-output.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/bad-profiles
