@@ -14,6 +14,7 @@ if [ -z "${TT_PRIVATE_DEV:-}" ]; then
 fi
 mount -t tmpfs -o mode=0755 tcptune-test /dev || bail "cannot mount a private /dev"
 mknod -m 666 /dev/null c 1 3 && mknod -m 666 /dev/zero c 1 5 &&
+	mknod -m 666 /dev/full c 1 7 &&
 	mkfifo -m 666 /dev/fifo && ln -s /proc/self/fd/1 /dev/stdout &&
 	mkdir /dev/dir || bail "cannot make the private /dev's entries"
 scratch
@@ -21,7 +22,7 @@ T=$TCPTUNE
 
 # ident PATH: type, device numbers and inode, as lstat sees them.
 ident() { stat -c '%F %t:%T %i' "$1"; }
-before=$(ls -A /dev)
+before=$(ls -A /dev | grep -v '^full$')
 for target in /dev/null /dev/zero /dev/fifo /dev/stdout /dev/dir; do
 	id0=$(ident "$target")
 	timeout 20 "$T" check --no-census --format prometheus --output "$target" \
@@ -32,7 +33,7 @@ for target in /dev/null /dev/zero /dev/fifo /dev/stdout /dev/dir; do
 	check "--output $target: says it is not a regular file" \
 		grep -q "not a regular file" "$SCRATCH/err"
 	check "--output $target: nothing on standard output" [ ! -s "$SCRATCH/out" ]
-	check "--output $target: no temporary file left" [ "$(ls -A /dev)" = "$before" ]
+	check "--output $target: no temporary file left" [ "$(ls -A /dev | grep -v '^full$')" = "$before" ]
 done
 # The refusal does not hang on a FIFO no one reads, and the text format
 # is refused the same way.
@@ -82,4 +83,22 @@ if strace -qq -e trace=none -e inject=fsync:delay_enter=1 true 2>/dev/null; then
 else
 	echo "# strace cannot delay a system call here: the signal cases are left out"
 fi
+
+# watch stops at the first write that fails: a reader gone (EPIPE) or a
+# full device (ENOSPC), in text and JSON, exit 74 with a message.
+for fmt in text json; do
+	{
+		timeout 30 "$T" watch --interval 0.1 --format $fmt 2>"$SCRATCH/werr"
+		echo $? >"$SCRATCH/wrc"
+	} | head -n 1 >"$SCRATCH/wout"
+	rc=$(cat "$SCRATCH/wrc")
+	check "watch --format $fmt | head -1: ends, exit 74 (got $rc)" [ "$rc" -eq 74 ]
+	check "watch --format $fmt | head -1: one sample read" [ "$(wc -l <"$SCRATCH/wout")" -eq 1 ]
+	check "watch --format $fmt | head -1: says standard output failed" \
+		grep -q "standard output" "$SCRATCH/werr"
+	timeout 30 "$T" watch --interval 0.1 --format $fmt >/dev/full 2>"$SCRATCH/werr"
+	rc=$?
+	check "watch --format $fmt >/dev/full: ends, exit 74 (got $rc)" [ "$rc" -eq 74 ]
+	check "watch --format $fmt >/dev/full: says no space" grep -q "No space" "$SCRATCH/werr"
+done
 finish
