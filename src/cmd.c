@@ -211,7 +211,10 @@ cmd_exit_for_errno(int e)
 	case ENOTDIR:
 	case EISDIR:
 	case ENODEV:
+	case ENXIO: /* a device with nothing behind it (/dev/tty, no terminal) */
 		return EXIT_NOINPUT;
+	case ENAMETOOLONG: /* a name given that no file can have */
+		return EXIT_USAGE;
 	case EROFS: /* the state directory's file system */
 	case ENOSPC:
 	case EDQUOT:

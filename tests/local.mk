@@ -71,7 +71,8 @@ SCRIPT_TESTS = \
 	tests/check-json-schema.sh \
 	tests/check-completion.sh \
 	tests/check-netns.sh \
-	tests/check-output.sh
+	tests/check-output.sh \
+	tests/check-netns-input.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/bad-profiles

@@ -40,19 +40,36 @@ check_netns_fd(int fd)
 	return t == CLONE_NEWNET ? 0 : -EINVAL;
 }
 
+/*
+ * Looks at path without opening it for reading (O_PATH): a FIFO or a
+ * device is refused before anything could block on it or wake it.  Then
+ * opens it for setns(), without blocking, and checks that it is still the
+ * file looked at.
+ */
 int
 tt_netns_open_path(const char *path, struct tt_netns *ns)
 {
-	struct stat st = { 0 };
-	int fd, r;
+	struct stat st = { 0 }, st2 = { 0 };
+	int pfd, fd, r;
 
 	*ns = (struct tt_netns){ .proc_root = NULL, .fd = -1 };
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return errno == ESRCH ? -ENOENT : -errno;
+	r = fstat(pfd, &st) < 0 ? -errno : 0;
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = -EINVAL; /* nsfs files are regular; this is something else */
+	close(pfd);
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ESRCH ? -ENOENT : -errno;
 	r = check_netns_fd(fd);
-	if (r == 0 && fstat(fd, &st) < 0)
+	if (r == 0 && fstat(fd, &st2) < 0)
 		r = -errno;
+	if (r == 0 && (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino))
+		r = -EINVAL; /* replaced between the two looks */
 	if (r < 0) {
 		close(fd);
 		return r;
