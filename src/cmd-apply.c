@@ -430,7 +430,7 @@ apply_undo_untimed(struct cmd_env *env, const struct apply_opts *o, struct apply
 }
 
 static void
-apply_report_text(const struct apply_opts *o, const struct apply_run *a)
+apply_report_text(struct cmd_env *env, const struct apply_opts *o, const struct apply_run *a)
 {
 	const struct tt_plan *plan = &a->plan;
 	const struct tt_result *res = &a->res;
@@ -446,13 +446,13 @@ apply_report_text(const struct apply_opts *o, const struct apply_run *a)
 	if (a->r == 0 && !res->changed)
 		printf("unchanged: every key was already at its target (%d)\n", plan->nkeep);
 	else if (a->r == 0)
-		printf("applied: %d key%s written and read back; `tcptune rollback` "
+		printf("applied: %d key%s written and read back; `%s` "
 		       "restores the originals\n",
-		    res->n, res->n == 1 ? "" : "s");
+		    res->n, res->n == 1 ? "" : "s", cmd_hint(env, "rollback"));
 	if (a->r == 0 && res->changed && o->confirm != 0)
-		printf("waiting for confirmation: run `tcptune confirm` within %lld "
+		printf("waiting for confirmation: run `%s` within %lld "
 		       "seconds, or these keys go back by themselves\n",
-		    o->confirm);
+		    cmd_hint(env, "confirm"), o->confirm);
 	if (a->r == 0 && res->changed)
 		applier_print_notes(stdout, &a->snap, a->prof);
 }
@@ -527,7 +527,7 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 		json_result(stdout, a->prof, result, a->res.changed, &a->res, &a->snap, &a->plan,
 		    a->deadline);
 	else
-		apply_report_text(o, a);
+		apply_report_text(env, o, a);
 	apply_report_failure(env, a);
 	return rc;
 }

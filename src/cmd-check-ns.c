@@ -155,6 +155,7 @@ static void
 text_census_line(FILE *f, const struct tt_snapshot *s)
 {
 	const struct tt_census *c = s->census;
+	char tb[64];
 
 	if (c == NULL) {
 		if (s->census_err < 0)
@@ -170,8 +171,9 @@ text_census_line(FILE *f, const struct tt_snapshot *s)
 	}
 	fputc('\n', f);
 	for (size_t i = 0; i < c->nowner; i++)
-		fprintf(f, "CLOSE_WAIT held by %s[%d] (port %u): %llu\n", c->owner[i].comm,
-		    c->owner[i].pid, c->owner[i].port, (unsigned long long)c->owner[i].count);
+		fprintf(f, "CLOSE_WAIT held by %s[%d] (port %u): %llu\n",
+		    cmd_term_str(c->owner[i].comm, tb, sizeof(tb)), c->owner[i].pid,
+		    c->owner[i].port, (unsigned long long)c->owner[i].count);
 }
 
 /* "pids 1 2 3 and 4 more" */
@@ -190,10 +192,11 @@ text_pids(FILE *f, const struct tt_netns_entry *e)
 static void
 text_head(FILE *f, const struct ns_item *it)
 {
+	char tb[sizeof(it->e.name) * 4];
 	const struct tt_netns_entry *e = &it->e;
 
-	fprintf(f, "\n== %s (%s, netns inode %llu", e->name, tt_netns_kind_name(e->kind),
-	    (unsigned long long)e->ino);
+	fprintf(f, "\n== %s (%s, netns inode %llu", cmd_term_str(e->name, tb, sizeof(tb)),
+	    tt_netns_kind_name(e->kind), (unsigned long long)e->ino);
 	if (e->cg.pod_uid[0])
 		fprintf(f, ", pod uid %s", e->cg.pod_uid);
 	if (e->cg.container[0])

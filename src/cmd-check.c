@@ -117,13 +117,16 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
     const struct tt_profile *prof, const struct tt_findings *fs, bool color)
 {
 	unsigned counts[4];
+	char tp[4096], td[1024];
 
 	fprintf(f, "kernel %s, network namespace %s, proc root %s\n",
 	    snap->kernel[0] ? snap->kernel : "(unknown)", tt_netns_name(snap->netns),
 	    tt_ctx_proc_root(ctx));
 	if (prof != NULL)
-		fprintf(f, "profile %s%s%s (nat = %s)\n", prof->path, prof->description ? ": " : "",
-		    prof->description ? prof->description : "", tt_nat_decl_name(prof->nat));
+		fprintf(f, "profile %s%s%s (nat = %s)\n", cmd_term_str(prof->path, tp, sizeof(tp)),
+		    prof->description ? ": " : "",
+		    prof->description ? cmd_term_str(prof->description, td, sizeof(td)) : "",
+		    tt_nat_decl_name(prof->nat));
 	text_keys(f, snap, prof);
 	sysctld_print_boot(f, snap);
 	out_nat_text(f, snap, prof);

@@ -72,7 +72,8 @@ SCRIPT_TESTS = \
 	tests/check-completion.sh \
 	tests/check-netns.sh \
 	tests/check-output.sh \
-	tests/check-netns-input.sh
+	tests/check-netns-input.sh \
+	tests/check-hostile-text.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/bad-profiles
