@@ -518,6 +518,10 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 		result = "failed-not-restored";
 		rc = EXIT_SOFTWARE;
 		break;
+	case -EAGAIN:
+		result = "changed-meanwhile";
+		rc = EXIT_TEMPFAIL;
+		break;
 	default:
 		return cmd_exit_for_errno(a->r);
 	}

@@ -233,6 +233,7 @@ cmd_exit_for_errno(int e)
 	case EBUSY:       /* another tcptune holds the state directory */
 	case EINPROGRESS: /* an earlier apply or rollback was interrupted */
 	case EALREADY:    /* an earlier apply waits for confirmation */
+	case EAGAIN:      /* a key changed under an apply: everything put back */
 		return EXIT_TEMPFAIL;
 	default:
 		return EXIT_SOFTWARE;

@@ -21,6 +21,7 @@ APPLY_SHELL_TESTS = \
 	tests/apply/input.sh \
 	tests/apply/full.sh \
 	tests/apply/origin.sh \
+	tests/apply/race.sh \
 	tests/apply/refusals.sh \
 	tests/apply/security.sh \
 	tests/apply/signals.sh \

@@ -273,6 +273,29 @@ put_back(
 	return -EIO;
 }
 
+/*
+ * Reads the key again immediately before its write: the journal holds the
+ * plan's reading as its original, which is only true while nobody else
+ * has written the key since.  0, or -EAGAIN (logged) when it changed.
+ */
+static int
+still_original(struct tt_ctx *ctx, struct tt_key_result *kr)
+{
+	char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
+	struct tt_val live;
+
+	if (read_live(ctx, kr->id, &live) < 0 || tt_val_eq(&live, &kr->from))
+		return 0; /* unreadable: the write and its read-back say why */
+	kr->now = live;
+	tt_log(ctx, TT_LOG_ERR,
+	    "%s changed from %s to %s since the plan was made (written by someone "
+	    "else): stopped before writing it, and the keys written before it were put "
+	    "back; apply again to plan from the value it has now",
+	    tt_key_get(kr->id)->name, tt_val_format(&kr->from, a, sizeof(a)),
+	    tt_val_format(&live, b, sizeof(b)));
+	return -EAGAIN;
+}
+
 int
 tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_journal *old, bool *had_old,
     struct tt_result *res)
@@ -314,6 +337,10 @@ tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_journal 
 		struct tt_key_result *kr = &res->keys[i];
 
 		test_delay();
+		if (still_original(ctx, kr) < 0) {
+			r = put_back(ctx, p->state, res, i - 1, *had_old ? old : NULL);
+			return r == -EIO ? -EAGAIN : r;
+		}
 		r = write_verify(ctx, kr, &kr->to);
 		if (r < 0) {
 			kr->outcome = TT_OUT_FAILED;
