@@ -77,6 +77,122 @@ report_gone(struct cmd_env *env, const char *arg)
 	closedir(d);
 }
 
+/*
+ * The identity rule, in one place: the key of a namespace's state
+ * directory below STATE_DIR/netns.  "cookie-COOKIE", the namespace cookie,
+ * which the kernel never gives another namespace during a boot (journals
+ * record the boot too); "DEV-INO", the nsfs device and inode, only where
+ * the kernel has no cookie, since an inode number is given again to the
+ * next namespace made after one is freed.
+ */
+void
+cmd_netns_state_key(unsigned long long cookie, dev_t dev, ino_t ino, char *buf, size_t len)
+{
+	if (cookie != 0)
+		snprintf(buf, len, "cookie-%llu", cookie);
+	else
+		snprintf(buf, len, "%llu-%llu", (unsigned long long)dev, (unsigned long long)ino);
+}
+
+/* Whether dir (below the state directory) holds a journal. */
+static bool
+has_journal(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return snprintf(path, sizeof(path), "%s/journal", dir) < (int)sizeof(path) &&
+	    lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+/*
+ * Another namespace's journal recorded under the name given (a pid or name
+ * now taken by another namespace): its directory into other.  A namespace
+ * dir (NULL: the one tcptune runs in) that has a journal of its own is
+ * the one meant.
+ */
+static bool
+name_elsewhere(struct cmd_env *env, const char *name, const char *dir, char *other, size_t len)
+{
+	char base[PATH_MAX], path[PATH_MAX], line[512];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	if (dir != NULL && has_journal(dir))
+		return false;
+	snprintf(base, sizeof(base), "%s/netns", tt_ctx_state_dir(env->ctx));
+	d = opendir(base);
+	if (d == NULL)
+		return false;
+	while (!found && (de = readdir(d)) != NULL) {
+		FILE *f;
+
+		if (de->d_name[0] == '.' ||
+		    snprintf(path, sizeof(path), "%s/%s", base, de->d_name) >= (int)sizeof(path) ||
+		    (dir != NULL && strcmp(path, dir) == 0) || !has_journal(path))
+			continue;
+		snprintf(other, len, "%s", path);
+		if (strlen(path) + sizeof("/" NETNS_NAME_FILE) > sizeof(path))
+			continue;
+		strcat(path, "/" NETNS_NAME_FILE);
+		f = fopen(path, "re");
+		if (f == NULL)
+			continue;
+		found = fgets(line, sizeof(line), f) != NULL && strcspn(line, "\n") == strlen(name) &&
+		    strncmp(line, name, strlen(name)) == 0;
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * The namespace an argument names now is not the one whose journal was
+ * kept under that name (its pid went to another process, its name to a
+ * new namespace): rollback, status and confirm refuse; apply says it
+ * starts afresh.  0, or an exit code.
+ */
+static int
+check_recorded(struct cmd_env *env, const char *name, const char *dir, bool record,
+    unsigned long long cookie)
+{
+	char other[PATH_MAX];
+
+	if (!name_elsewhere(env, name, dir, other, sizeof(other)))
+		return 0;
+	if (record) {
+		cmd_message(env, TT_LOG_NOTICE, "note",
+		    "%s is now network namespace cookie %llu, not the one applied to before "
+		    "under that name, which is gone: this apply starts its own journal; the "
+		    "earlier one stays in %s",
+		    name, cookie, other);
+		return 0;
+	}
+	cmd_err(env,
+	    "--netns %s: that is now network namespace cookie %llu%s, not the one its journal "
+	    "was kept for (in %s), which is gone with its keys: nothing done",
+	    name, cookie, dir == NULL ? " (the one tcptune runs in)" : "", other);
+	return EXIT_NOINPUT;
+}
+
+/* Enters ns for the rest of the process: 0, or an exit code. */
+static int
+enter_for_good(struct cmd_env *env, const char *arg, struct tt_netns *ns)
+{
+	int back, r = tt_netns_enter(ns, &back);
+
+	tt_netns_close(ns);
+	if (r < 0) {
+		cmd_err(env, "--netns %s: cannot enter it: %s%s", arg, strerror(-r),
+		    r == -EPERM ? " (entering a network namespace needs CAP_SYS_ADMIN)" : "");
+		return cmd_exit_for_errno(r);
+	}
+	if (back >= 0)
+		close(back); /* the process stays in the namespace */
+	return 0;
+}
+
 int
 cmd_enter_netns(struct cmd_env *env, const char *arg, bool record)
 {
@@ -87,11 +203,13 @@ int
 cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool record,
     const struct tt_netns *expect)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], key[64];
+	unsigned long long cookie = 0;
 	struct tt_netns ns;
 	dev_t dev;
 	ino_t ino;
-	int back, r;
+	bool here;
+	int r;
 
 	r = tt_netns_open(env->ctx, arg, NULL, &ns);
 	if (r == 0 && expect != NULL && (ns.dev != expect->dev || ns.ino != expect->ino)) {
@@ -108,21 +226,22 @@ cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool 
 		return cmd_exit_for_errno(r);
 	}
 	snprintf(env->netns_name, sizeof(env->netns_name), "%s", name);
-	if (tt_netns_self(env->ctx, &dev, &ino) == 0 && dev == ns.dev && ino == ns.ino) {
+	here = tt_netns_self(env->ctx, &dev, &ino) == 0 && dev == ns.dev && ino == ns.ino;
+	r = here ? 0 : enter_for_good(env, arg, &ns);
+	if (here)
 		tt_netns_close(&ns); /* already there: the usual state directory */
+	if (r != 0)
+		return r;
+	(void)tt_netns_cookie(&cookie);
+	cmd_netns_state_key(cookie, ns.dev, ns.ino, key, sizeof(key));
+	snprintf(dir, sizeof(dir), "%s/netns/%s", tt_ctx_state_dir(env->ctx), key);
+	r = check_recorded(env, name, here ? NULL : dir, record, cookie);
+	if (r != 0)
+		return r;
+	cmd_message(env, TT_LOG_NOTICE, "note", "network namespace %s: cookie %llu, inode %llu%s",
+	    name, cookie, (unsigned long long)ns.ino, here ? " (the one tcptune runs in)" : "");
+	if (here)
 		return 0;
-	}
-	snprintf(dir, sizeof(dir), "%s/netns/%llu-%llu", tt_ctx_state_dir(env->ctx),
-	    (unsigned long long)ns.dev, (unsigned long long)ns.ino);
-	r = tt_netns_enter(&ns, &back);
-	tt_netns_close(&ns);
-	if (r < 0) {
-		cmd_err(env, "--netns %s: cannot enter it: %s%s", arg, strerror(-r),
-		    r == -EPERM ? " (entering a network namespace needs CAP_SYS_ADMIN)" : "");
-		return cmd_exit_for_errno(r);
-	}
-	if (back >= 0)
-		close(back); /* the process stays in the namespace */
 	if (record)
 		record_name(env, dir, name);
 	if (tt_ctx_set_state_dir(env->ctx, dir) < 0)

@@ -55,6 +55,8 @@ static const char *const origin_name[] = {
 	[TT_ORIGIN_OTHER_ROOT] = "another-proc-root",
 	[TT_ORIGIN_OTHER_NETNS] = "another-netns",
 	[TT_ORIGIN_OTHER_BOOT] = "earlier-boot",
+	[TT_ORIGIN_NETNS_GONE] = "netns-gone",
+	[TT_ORIGIN_NETNS_UNPROVEN] = "netns-unproven",
 };
 
 /* Why the journal does not describe this kernel, when it does not. */
@@ -74,6 +76,16 @@ origin_text(const struct status_view *v)
 		printf("the journal is from an earlier boot (%s): its originals went with "
 		       "that kernel; rollback refuses it, the next apply sets it aside\n",
 		    o->boot);
+	else if (v->origin == TT_ORIGIN_NETNS_GONE)
+		printf("the journal is of a network namespace that is gone (cookie %llu); this "
+		       "one only got its inode number: rollback refuses it, the next apply "
+		       "sets it aside\n",
+		    o->ns_cookie);
+	else if (v->origin == TT_ORIGIN_NETNS_UNPROVEN)
+		printf("the journal names its network namespace by inode only (%llu), which "
+		       "the kernel reuses: it cannot be proven to be this one's; rollback and "
+		       "apply refuse it\n",
+		    o->ns_ino);
 }
 
 static int

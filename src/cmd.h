@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "lib/ctx.h"
 #include "lib/diag.h"
@@ -97,13 +98,18 @@ enum {
 /*
  * Enters the network namespace arg names (an `ip netns` name, a pid, a
  * path) for the rest of the process, and moves the state directory to
- * STATE_DIR/netns/DEV-INO, so each namespace has its own journal and
- * lock; the namespace tcptune already runs in keeps the state directory.
+ * STATE_DIR/netns/KEY (cmd_netns_state_key()), so each namespace has its
+ * own journal and lock; the namespace tcptune already runs in keeps the
+ * state directory.  A name whose journal was kept for another namespace
+ * (one gone, whose pid or name was taken since) is refused unless record.
  * record: write the name given into that directory (apply), so that a
  * later rollback of a namespace gone can say where its journal is.
  * 0, or an exit code after saying what is wrong.
  */
 int cmd_enter_netns(struct cmd_env *env, const char *arg, bool record);
+/* The key of a namespace's state directory: "cookie-COOKIE", or
+ * "DEV-INO" where the kernel has no cookie (cookie 0). */
+void cmd_netns_state_key(unsigned long long cookie, dev_t dev, ino_t ino, char *buf, size_t len);
 struct tt_netns;
 /* The same for a namespace opened by arg and known as name; when expect
  * is not NULL, one whose identity is another is taken as gone. */

@@ -17,6 +17,7 @@ APPLY_SHELL_TESTS = \
 	tests/apply/confirm.sh \
 	tests/apply/crash.sh \
 	tests/apply/netns.sh \
+	tests/apply/netns-identity.sh \
 	tests/apply/fault.sh \
 	tests/apply/input.sh \
 	tests/apply/full.sh \

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -18,6 +20,9 @@
 #include "netns.h"
 #include "sysctl.h"
 
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
 #endif
@@ -125,6 +130,40 @@ tt_netns_close(struct tt_netns *ns)
 	if (ns->fd >= 0)
 		close(ns->fd);
 	ns->fd = -1;
+}
+
+int
+tt_netns_cookie(unsigned long long *cookie)
+{
+	uint64_t c = 0;
+	socklen_t len = sizeof(c);
+	int s, r = 0;
+
+	*cookie = 0;
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	if (getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &c, &len) < 0)
+		r = -errno;
+	close(s);
+	if (r == 0 && (len != sizeof(c) || c == 0))
+		r = -ENOPROTOOPT;
+	*cookie = c;
+	return r;
+}
+
+int
+tt_netns_cookie_of(const struct tt_netns *ns, unsigned long long *cookie)
+{
+	int back, r, l;
+
+	*cookie = 0;
+	r = tt_netns_enter(ns, &back);
+	if (r < 0)
+		return r;
+	r = tt_netns_cookie(cookie);
+	l = tt_netns_leave(back);
+	return r < 0 ? r : l;
 }
 
 int

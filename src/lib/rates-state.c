@@ -26,13 +26,19 @@
 
 #define COUNTERS_MAX 8192 /* bytes a counters file may have */
 
-/* "counters-DEV-INO", from the origin's namespace; false without one. */
+/* "counters-cookie-COOKIE" from the origin's namespace, whose cookie no
+ * later namespace gets (its inode number is given again as soon as it is
+ * freed); "counters-DEV-INO" where the kernel has no cookie; false without
+ * a namespace. */
 static bool
 file_name(const struct tt_origin *o, char *buf, size_t len)
 {
 	if (o->ns_ino == 0)
 		return false;
-	snprintf(buf, len, "counters-%llu-%llu", o->ns_dev, o->ns_ino);
+	if (o->ns_cookie != 0)
+		snprintf(buf, len, "counters-cookie-%llu", o->ns_cookie);
+	else
+		snprintf(buf, len, "counters-%llu-%llu", o->ns_dev, o->ns_ino);
 	return true;
 }
 

@@ -250,7 +250,7 @@ def journal_refusal(status):
         return 75, "an earlier apply or rollback was interrupted; run `tcptune rollback` (see `tcptune status`) before applying again"
     if status.get("confirm") in ("pending", "expired"):
         return 75, "an earlier apply is waiting for confirmation; run `tcptune confirm` or `tcptune rollback` first"
-    if status.get("journal_from") in ("another-proc-root", "another-netns"):
+    if status.get("journal_from") in ("another-proc-root", "another-netns", "netns-unproven"):
         return 65, "the journal was written for another proc root or network namespace (%s)" % status.get("journal_from")
     return None
 
