@@ -94,9 +94,8 @@ cmd_netns_state_key(unsigned long long cookie, dev_t dev, ino_t ino, char *buf, 
 		snprintf(buf, len, "%llu-%llu", (unsigned long long)dev, (unsigned long long)ino);
 }
 
-/* Whether dir (below the state directory) holds a journal. */
-static bool
-has_journal(const char *dir)
+bool
+cmd_netns_has_journal(const char *dir)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -119,7 +118,7 @@ name_elsewhere(struct cmd_env *env, const char *name, const char *dir, char *oth
 	bool found = false;
 	DIR *d;
 
-	if (dir != NULL && has_journal(dir))
+	if (dir != NULL && cmd_netns_has_journal(dir))
 		return false;
 	snprintf(base, sizeof(base), "%s/netns", tt_ctx_state_dir(env->ctx));
 	d = opendir(base);
@@ -130,7 +129,7 @@ name_elsewhere(struct cmd_env *env, const char *name, const char *dir, char *oth
 
 		if (de->d_name[0] == '.' ||
 		    snprintf(path, sizeof(path), "%s/%s", base, de->d_name) >= (int)sizeof(path) ||
-		    (dir != NULL && strcmp(path, dir) == 0) || !has_journal(path))
+		    (dir != NULL && strcmp(path, dir) == 0) || !cmd_netns_has_journal(path))
 			continue;
 		snprintf(other, len, "%s", path);
 		if (strlen(path) + sizeof("/" NETNS_NAME_FILE) > sizeof(path))
@@ -139,8 +138,8 @@ name_elsewhere(struct cmd_env *env, const char *name, const char *dir, char *oth
 		f = fopen(path, "re");
 		if (f == NULL)
 			continue;
-		found = fgets(line, sizeof(line), f) != NULL && strcspn(line, "\n") == strlen(name) &&
-		    strncmp(line, name, strlen(name)) == 0;
+		found = fgets(line, sizeof(line), f) != NULL &&
+		    strcspn(line, "\n") == strlen(name) && strncmp(line, name, strlen(name)) == 0;
 		fclose(f);
 	}
 	closedir(d);
@@ -154,8 +153,8 @@ name_elsewhere(struct cmd_env *env, const char *name, const char *dir, char *oth
  * starts afresh.  0, or an exit code.
  */
 static int
-check_recorded(struct cmd_env *env, const char *name, const char *dir, bool record,
-    unsigned long long cookie)
+check_recorded(
+    struct cmd_env *env, const char *name, const char *dir, bool record, unsigned long long cookie)
 {
 	char other[PATH_MAX];
 
@@ -174,6 +173,21 @@ check_recorded(struct cmd_env *env, const char *name, const char *dir, bool reco
 	    "was kept for (in %s), which is gone with its keys: nothing done",
 	    name, cookie, dir == NULL ? " (the one tcptune runs in)" : "", other);
 	return EXIT_NOINPUT;
+}
+
+int
+cmd_netns_state_dir(struct cmd_env *env, const struct tt_netns *ns, char *dir, size_t len)
+{
+	unsigned long long cookie = 0;
+	char key[64];
+	int r = tt_netns_cookie_of(ns, &cookie);
+
+	if (r < 0 && r != -ENOPROTOOPT)
+		return r;
+	cmd_netns_state_key(cookie, ns->dev, ns->ino, key, sizeof(key));
+	if (snprintf(dir, len, "%s/netns/%s", tt_ctx_state_dir(env->ctx), key) >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 /* Enters ns for the rest of the process: 0, or an exit code. */
@@ -235,7 +249,8 @@ cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool 
 	(void)tt_netns_cookie(&cookie);
 	cmd_netns_state_key(cookie, ns.dev, ns.ino, key, sizeof(key));
 	snprintf(dir, sizeof(dir), "%s/netns/%s", tt_ctx_state_dir(env->ctx), key);
-	r = check_recorded(env, name, here ? NULL : dir, record, cookie);
+	/* A namespace found by its identity (expect) is the one meant. */
+	r = expect == NULL ? check_recorded(env, name, here ? NULL : dir, record, cookie) : 0;
 	if (r != 0)
 		return r;
 	cmd_message(env, TT_LOG_NOTICE, "note", "network namespace %s: cookie %llu, inode %llu%s",

@@ -111,6 +111,11 @@ int cmd_enter_netns(struct cmd_env *env, const char *arg, bool record);
  * "DEV-INO" where the kernel has no cookie (cookie 0). */
 void cmd_netns_state_key(unsigned long long cookie, dev_t dev, ino_t ino, char *buf, size_t len);
 struct tt_netns;
+/* The state directory of the open namespace ns (its cookie taken by
+ * entering it for a moment): 0 or a negative errno. */
+int cmd_netns_state_dir(struct cmd_env *env, const struct tt_netns *ns, char *dir, size_t len);
+/* Whether a namespace's state directory holds a journal. */
+bool cmd_netns_has_journal(const char *dir);
 /* The same for a namespace opened by arg and known as name; when expect
  * is not NULL, one whose identity is another is taken as gone. */
 int cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool record,
