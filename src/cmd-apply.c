@@ -243,6 +243,7 @@ json_result(FILE *f, const struct tt_profile *prof, const char *result, bool cha
 	json_document_begin(&j, f);
 	json_bool(&j, "changed", changed);
 	json_str(&j, "result", result);
+	cmd_json_netns_entered(&j);
 	if (deadline != 0)
 		json_int(&j, "confirm_deadline", deadline);
 	else

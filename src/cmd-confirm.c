@@ -17,6 +17,7 @@ confirm_json(const char *result)
 	json_document_begin(&j, stdout);
 	json_bool(&j, "changed", false);
 	json_str(&j, "result", result);
+	cmd_json_netns_entered(&j);
 	json_obj_end(&j);
 	json_finish(&j);
 }

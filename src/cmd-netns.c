@@ -17,9 +17,35 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "json.h"
 #include "lib/netns.h"
 
 #define NETNS_NAME_FILE "name"
+
+/* The namespace this process entered for good (--netns), once: what every
+ * output names. */
+static struct {
+	bool set;
+	char name[256];
+	unsigned long long cookie, ino;
+} entered;
+
+void
+cmd_json_netns_entered(struct json *j)
+{
+	if (!entered.set) {
+		json_null(j, "netns_entered");
+		return;
+	}
+	json_obj_begin(j, "netns_entered");
+	json_str(j, "name", entered.name);
+	if (entered.cookie != 0)
+		json_int(j, "cookie", (long long)entered.cookie);
+	else
+		json_null(j, "cookie");
+	json_int(j, "inode", (long long)entered.ino);
+	json_obj_end(j);
+}
 
 /* Writes the name given to --netns beside the namespace's journal (dir,
  * below the state directory, which is still the host's). */
@@ -255,6 +281,10 @@ cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool 
 		return r;
 	cmd_message(env, TT_LOG_NOTICE, "note", "network namespace %s: cookie %llu, inode %llu%s",
 	    name, cookie, (unsigned long long)ns.ino, here ? " (the one tcptune runs in)" : "");
+	entered.set = true;
+	snprintf(entered.name, sizeof(entered.name), "%s", name);
+	entered.cookie = cookie;
+	entered.ino = (unsigned long long)ns.ino;
 	if (here)
 		return 0;
 	if (record)

@@ -75,6 +75,7 @@ rollback_json(const struct tt_result *res, const char *result)
 	json_document_begin(&j, stdout);
 	json_bool(&j, "changed", res->changed);
 	json_str(&j, "result", result);
+	cmd_json_netns_entered(&j);
 	applier_json_keys(&j, res);
 	json_obj_end(&j);
 	json_finish(&j);

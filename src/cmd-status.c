@@ -212,6 +212,7 @@ status_json(const struct status_view *v)
 
 	json_document_begin(&j, stdout);
 	json_bool(&j, "changed", false);
+	cmd_json_netns_entered(&j);
 	json_bool(&j, "journal", v->journal == 1);
 	if (v->journal == 1) {
 		json_str(&j, "state", tt_journal_state_name(jr->state));

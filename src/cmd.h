@@ -114,6 +114,10 @@ struct tt_netns;
 /* The state directory of the open namespace ns (its cookie taken by
  * entering it for a moment): 0 or a negative errno. */
 int cmd_netns_state_dir(struct cmd_env *env, const struct tt_netns *ns, char *dir, size_t len);
+struct json;
+/* "netns_entered": {name, cookie, inode} of the namespace --netns entered
+ * for this run, or null: plan, apply, rollback, status, confirm. */
+void cmd_json_netns_entered(struct json *j);
 /* Whether a namespace's state directory holds a journal. */
 bool cmd_netns_has_journal(const char *dir);
 /* The same for a namespace opened by arg and known as name; when expect

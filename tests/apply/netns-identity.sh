@@ -55,6 +55,13 @@ check "apply --netns A: exit 0" [ $? -eq 0 ]
 check "apply --netns A: written" [ "$(fin A)" = 31 ]
 check "apply --netns A: names the namespace and its cookie" \
 	grep -q "network namespace A: cookie [1-9]" $WORK/err
+$T status --netns A --format json >$WORK/st 2>/dev/null
+check "status --netns A --format json: netns_entered names A, its cookie and inode" \
+	python3 -c 'import json, sys; e = json.load(open(sys.argv[1]))["netns_entered"]
+assert e["name"] == "A" and e["cookie"] > 0 and e["inode"] == int(sys.argv[2]), e' $WORK/st "$(ino A)"
+$T status --format json >$WORK/st 2>/dev/null
+check "status --format json without --netns: netns_entered null" \
+	python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["netns_entered"] is None' $WORK/st
 if reuse A B; then
 	ip netns exec B sysctl -q -w net.ipv4.tcp_fin_timeout=45
 	$T rollback --netns B >$WORK/out 2>$WORK/err
