@@ -30,7 +30,7 @@ reuse() {
 	want=$(ino "$1")
 	ip netns del "$1"
 	i=0
-	while [ $i -lt 300 ]; do
+	while [ $i -lt 600 ]; do
 		nhunt=$((nhunt + 1))
 		ip netns add "hunt$nhunt"
 		if [ "$(ino "hunt$nhunt")" = "$want" ]; then
@@ -40,7 +40,7 @@ reuse() {
 			rm -f "/run/netns/hunt$nhunt"
 			return 0
 		fi
-		sleep 0.2
+		sleep 0.1
 		i=$((i + 1))
 	done
 	return 1
