@@ -216,6 +216,30 @@ cmd_netns_state_dir(struct cmd_env *env, const struct tt_netns *ns, char *dir, s
 	return 0;
 }
 
+/*
+ * A journal an earlier tcptune kept under the namespace's device and
+ * inode (dir has none of its own): the inode may be a namespace's that is
+ * gone, so it cannot be proven to be this one's.  0, or EXIT_DATAERR after
+ * saying so.
+ */
+static int
+check_legacy(struct cmd_env *env, const char *name, const char *dir, dev_t dev, ino_t ino)
+{
+	char legacy[PATH_MAX];
+
+	if (snprintf(legacy, sizeof(legacy), "%s/netns/%llu-%llu", tt_ctx_state_dir(env->ctx),
+		(unsigned long long)dev, (unsigned long long)ino) >= (int)sizeof(legacy) ||
+	    !cmd_netns_has_journal(legacy) || cmd_netns_has_journal(dir))
+		return 0;
+	cmd_err(env,
+	    "--netns %s: the journal in %s names this namespace by its inode only, which the "
+	    "kernel gives again to a namespace made after one is freed: it cannot be proven "
+	    "to be this namespace's, so nothing was done.  If it is, put its originals back by "
+	    "hand (they are in its journal) and move the directory away",
+	    name, legacy);
+	return EXIT_DATAERR;
+}
+
 /* Enters ns for the rest of the process: 0, or an exit code. */
 static int
 enter_for_good(struct cmd_env *env, const char *arg, struct tt_netns *ns)
@@ -275,8 +299,10 @@ cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool 
 	(void)tt_netns_cookie(&cookie);
 	cmd_netns_state_key(cookie, ns.dev, ns.ino, key, sizeof(key));
 	snprintf(dir, sizeof(dir), "%s/netns/%s", tt_ctx_state_dir(env->ctx), key);
+	r = !here && cookie != 0 ? check_legacy(env, name, dir, ns.dev, ns.ino) : 0;
 	/* A namespace found by its identity (expect) is the one meant. */
-	r = expect == NULL ? check_recorded(env, name, here ? NULL : dir, record, cookie) : 0;
+	if (r == 0 && expect == NULL)
+		r = check_recorded(env, name, here ? NULL : dir, record, cookie);
 	if (r != 0)
 		return r;
 	cmd_message(env, TT_LOG_NOTICE, "note", "network namespace %s: cookie %llu, inode %llu%s",

@@ -97,6 +97,23 @@ $T rollback --netns X >/dev/null 2>&1
 check "rollback --netns X: its own original back (46)" [ "$(fin X)" = 46 ]
 del X
 
+# --- a journal an earlier tcptune kept by device and inode only
+ip netns add L
+$T apply --netns L "$P" >$WORK/out 2>&1 || failed "apply --netns L"
+cookie=$(sed -n 's/.*network namespace L: cookie \([0-9]*\),.*/\1/p' $WORK/out)
+legacy=$STATE/netns/$(stat -L -c %d /run/netns/L)-$(ino L)
+mv "$STATE/netns/cookie-$cookie" "$legacy"
+sed -i 's/^\(netns [0-9]* [0-9]*\) [0-9]*$/\1/' "$legacy/journal"
+for c in rollback status; do
+	$T $c --netns L >$WORK/out 2>$WORK/err
+	rc=$?
+	check "$c --netns L over an inode-only journal: refused, exit 65 (got $rc)" [ $rc -eq 65 ]
+	check "$c --netns L: says it cannot be proven" grep -q "cannot be proven" $WORK/err
+done
+check "rollback --netns L: nothing restored from the unproven journal" [ "$(fin L)" = 31 ]
+del L
+rm -r "$legacy" # a later namespace may get L's inode, and would be refused too
+
 # --- the counters file: a namespace with a deleted one's inode starts afresh
 ip netns add C
 ip netns exec C $T check >/dev/null 2>&1
