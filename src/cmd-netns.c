@@ -189,14 +189,14 @@ check_recorded(
 	if (record) {
 		cmd_message(env, TT_LOG_NOTICE, "note",
 		    "%s is now network namespace cookie %llu, not the one applied to before "
-		    "under that name, which is gone: this apply starts its own journal; the "
-		    "earlier one stays in %s",
+		    "under that name: this apply starts its own journal; the earlier one "
+		    "stays in %s",
 		    name, cookie, other);
 		return 0;
 	}
 	cmd_err(env,
 	    "--netns %s: that is now network namespace cookie %llu%s, not the one its journal "
-	    "was kept for (in %s), which is gone with its keys: nothing done",
+	    "was kept for (in %s): nothing done",
 	    name, cookie, dir == NULL ? " (the one tcptune runs in)" : "", other);
 	return EXIT_NOINPUT;
 }
