@@ -52,11 +52,12 @@ log_syslog(void *data, int prio, const char *fmt, va_list ap)
 
 /*
  * The watchdog's life: wait for the deadline, looking each second whether
- * the apply was confirmed or rolled back meanwhile, then undo it.
+ * the apply was confirmed or rolled back meanwhile, then undo it.  The
+ * hints name the commands to run by hand (with --netns, when given).
  */
 static void
-watchdog(
-    struct tt_ctx *ctx, long long deadline, unsigned long long token, const struct tt_journal *old)
+watchdog(struct tt_ctx *ctx, long long deadline, unsigned long long token,
+    const struct tt_journal *old, const char *rollback_hint, const char *status_hint)
 {
 	struct tt_journal j;
 	struct tt_result res;
@@ -85,7 +86,8 @@ watchdog(
 	if (state < 0) {
 		syslog(LOG_ERR,
 		    "the apply was not confirmed, but the state directory "
-		    "cannot be locked: run `tcptune rollback`");
+		    "cannot be locked: run `%s`",
+		    rollback_hint);
 		return;
 	}
 	r = tt_undo_unconfirmed(ctx, state, token, old, &res);
@@ -94,8 +96,8 @@ watchdog(
 	else if (r != -ESRCH)
 		syslog(LOG_ERR,
 		    "the apply was not confirmed in time, and undoing it did not "
-		    "fully succeed (%s): see `tcptune status`",
-		    r > 0 ? "some keys were changed by someone else" : strerror(-r));
+		    "fully succeed (%s): see `%s`",
+		    r > 0 ? "some keys were changed by someone else" : strerror(-r), status_hint);
 	tt_state_close(state);
 }
 
@@ -105,9 +107,10 @@ watchdog(
  * Returns 0 once the watchdog runs, or a negative errno.
  */
 static int
-start_watchdog(struct tt_ctx *ctx, int state, long long deadline, unsigned long long token,
+start_watchdog(struct cmd_env *env, int state, long long deadline, unsigned long long token,
     const struct tt_journal *old)
 {
+	struct tt_ctx *ctx = env->ctx;
 	int pipefd[2], status;
 	sigset_t unblocked;
 	pid_t pid;
@@ -161,7 +164,8 @@ start_watchdog(struct tt_ctx *ctx, int state, long long deadline, unsigned long 
 		max = sysconf(_SC_OPEN_MAX);
 		for (long fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
 			close((int)fd);
-		watchdog(ctx, deadline, token, old);
+		watchdog(
+		    ctx, deadline, token, old, cmd_hint(env, "rollback"), cmd_hint(env, "status"));
 		_exit(0);
 	}
 	close(pipefd[1]);
@@ -502,7 +506,7 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 	a->r = tt_apply(env->ctx, &p, &a->old, &a->had_old, &a->res);
 	if (a->r == 0 && a->res.changed && o->confirm != 0) {
 		r = start_watchdog(
-		    env->ctx, a->state, a->deadline, a->token, a->had_old ? &a->old : NULL);
+		    env, a->state, a->deadline, a->token, a->had_old ? &a->old : NULL);
 		if (r < 0)
 			return apply_undo_untimed(env, o, a, r);
 	}
