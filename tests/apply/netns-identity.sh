@@ -114,6 +114,29 @@ check "rollback --netns L: nothing restored from the unproven journal" [ "$(fin 
 del L
 rm -r "$legacy" # a later namespace may get L's inode, and would be refused too
 
+# --- a journal that carries another cookie for this inode (its namespace
+# is gone): rollback refuses it, apply sets it aside and starts afresh
+ip netns add G
+$T apply --netns G "$P" >$WORK/out 2>&1 || failed "apply --netns G"
+cookie=$(sed -n 's/.*network namespace G: cookie \([0-9]*\),.*/\1/p' $WORK/out)
+J=$STATE/netns/cookie-$cookie/journal
+sed -i "s/^\(netns [0-9]* [0-9]*\) $cookie\$/\1 $((cookie + 100000))/" "$J"
+ip netns exec G sysctl -q -w net.ipv4.tcp_fin_timeout=48
+$T rollback --netns G >$WORK/out 2>$WORK/err
+rc=$?
+check "a journal of a namespace gone: rollback refuses, exit 65 (got $rc)" [ $rc -eq 65 ]
+check "rollback says the journal's namespace is gone" grep -q "namespace that is gone" $WORK/err
+check "rollback restored nothing from it" [ "$(fin G)" = 48 ]
+$T status --netns G --format json >$WORK/st 2>/dev/null
+check "status says netns-gone" grep -q '"journal_from": "netns-gone"' $WORK/st
+$T apply --netns G "$P" >$WORK/out 2>$WORK/err
+check "apply over it: exit 0" [ $? -eq 0 ]
+check "apply over it: set aside as journal.netns-COOKIE" \
+	[ -s "$STATE/netns/cookie-$cookie/journal.netns-$((cookie + 100000))" ]
+$T rollback --netns G >/dev/null 2>&1
+check "rollback after it: this namespace's own original (48)" [ "$(fin G)" = 48 ]
+del G
+
 # --- the counters file: a namespace with a deleted one's inode starts afresh
 ip netns add C
 ip netns exec C $T check >/dev/null 2>&1
