@@ -12,6 +12,7 @@
 #include "cmd-applier.h"
 #include "lib/rules.h"
 #include "lib/nat.h"
+#include "out-check.h"
 #include "out-nat.h"
 
 int
@@ -55,14 +56,7 @@ applier_print_notes(FILE *f, const struct tt_snapshot *snap, const struct tt_pro
 	struct tt_findings fs;
 
 	change_notes(snap, prof, &fs);
-	if (fs.n > 0)
-		fprintf(f, "\nSERVICES RUNNING NOW (%zu)\n", fs.n);
-	for (size_t i = 0; i < fs.n; i++) {
-		fprintf(f, "  [%s] %s\n      ", tt_severity_name(fs.v[i].sev), fs.v[i].id);
-		cmd_wrap(f, fs.v[i].message, 6, 78);
-		fputs("      ", f);
-		cmd_wrap(f, fs.v[i].advice, 6, 78);
-	}
+	out_check_text_notes(f, &fs);
 	tt_findings_free(&fs);
 }
 
@@ -72,17 +66,7 @@ applier_json_notes(struct json *j, const struct tt_snapshot *snap, const struct 
 	struct tt_findings fs;
 
 	change_notes(snap, prof, &fs);
-	json_arr_begin(j, "notes");
-	for (size_t i = 0; i < fs.n; i++) {
-		json_obj_begin(j, NULL);
-		json_str(j, "id", fs.v[i].id);
-		json_str(j, "severity", tt_severity_name(fs.v[i].sev));
-		json_str(j, "message", fs.v[i].message);
-		json_str(j, "evidence", fs.v[i].evidence[0] ? fs.v[i].evidence : NULL);
-		json_str(j, "advice", fs.v[i].advice[0] ? fs.v[i].advice : NULL);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
+	out_check_json_notes(j, &fs);
 	tt_findings_free(&fs);
 }
 

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd-netns.h"
 #include "cmd-applier.h"
 #include "lib/journal.h"
 #include "lib/netns.h"
@@ -340,6 +341,8 @@ apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 			break;
 		}
 	}
+	if ((r = cmd_netns_enter_option(env, NETNS_STATE_RECORD)) != 0)
+		return r;
 	if (argc - optind != 1)
 		return cmd_usage_error(env, &cmd_apply, "one PROFILE expected");
 	if (o->all_namespaces && (o->boot || o->format != FORMAT_TEXT || env->netns_name[0]))
@@ -579,7 +582,7 @@ apply_in(struct cmd_env *env, const struct apply_opts *o, const struct tt_netns_
 	if (pid == 0) {
 		struct tt_netns id = { .fd = -1, .dev = e->dev, .ino = e->ino };
 
-		rc = cmd_enter_netns_as(env, e->path, e->name, true, &id);
+		rc = cmd_enter_netns_as(env, e->path, e->name, NETNS_STATE_RECORD, &id);
 		if (rc == 0)
 			rc = apply_one(env, o);
 		fflush(stdout);

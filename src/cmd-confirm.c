@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <time.h>
 
+#include "cmd-netns.h"
 #include "cmd-applier.h"
 
 /* The result for --format json: changed is false, confirming changes no key. */
@@ -42,6 +43,8 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 		    (r = cmd_format_option(env, &cmd_confirm, optarg, &format)))
 			return r;
 	}
+	if ((r = cmd_netns_enter_option(env, NETNS_STATE_USE)) != 0)
+		return r;
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_confirm, "unexpected argument '%s'", argv[optind]);
 	state = tt_state_open(env->ctx, APPLIER_LOCK_WAIT_MS);

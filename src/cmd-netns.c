@@ -9,18 +9,17 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd-netns.h"
 #include "cmd.h"
 #include "json.h"
 #include "lib/netns.h"
-
-#define NETNS_NAME_FILE "name"
+#include "lib/state.h"
 
 /* The namespace this process entered for good (--netns), once: what every
  * output names. */
@@ -47,77 +46,18 @@ cmd_json_netns_entered(struct json *j)
 	json_obj_end(j);
 }
 
-/* Writes the name given to --netns beside the namespace's journal (dir,
- * below the state directory, which is still the host's). */
-static void
-record_name(struct cmd_env *env, const char *dir, const char *arg)
-{
-	char parent[PATH_MAX], path[PATH_MAX];
-	FILE *f;
-
-	snprintf(parent, sizeof(parent), "%s/netns", tt_ctx_state_dir(env->ctx));
-	(void)mkdir(tt_ctx_state_dir(env->ctx), 0700);
-	(void)mkdir(parent, 0700);
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return; /* tt_state_open() says why, if it matters */
-	if (snprintf(path, sizeof(path), "%s/" NETNS_NAME_FILE, dir) >= (int)sizeof(path))
-		return;
-	f = fopen(path, "we");
-	if (f == NULL)
-		return;
-	fprintf(f, "%s\n", arg);
-	fclose(f);
-}
-
 /* A namespace that is gone: where its journal was, when one was kept. */
 static void
 report_gone(struct cmd_env *env, const char *arg)
 {
-	char dir[PATH_MAX], path[PATH_MAX], line[512];
-	struct dirent *de;
-	DIR *d;
+	char dir[PATH_MAX];
 
-	snprintf(dir, sizeof(dir), "%s/netns", tt_ctx_state_dir(env->ctx));
 	cmd_err(env, "network namespace %s: no such `ip netns` name, process or file", arg);
-	d = opendir(dir);
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		FILE *f;
-
-		if (de->d_name[0] == '.' ||
-		    snprintf(path, sizeof(path), "%s/%s/" NETNS_NAME_FILE, dir, de->d_name) >=
-			(int)sizeof(path))
-			continue;
-		f = fopen(path, "re");
-		if (f == NULL)
-			continue;
-		if (fgets(line, sizeof(line), f) != NULL && strcspn(line, "\n") == strlen(arg) &&
-		    strncmp(line, arg, strlen(arg)) == 0)
-			cmd_message(env, TT_LOG_NOTICE, "note",
-			    "network namespace %s is gone, and its keys with it: nothing to roll "
-			    "back; the journal of its last apply stays in %s/%s",
-			    arg, dir, de->d_name);
-		fclose(f);
-	}
-	closedir(d);
-}
-
-/*
- * The identity rule, in one place: the key of a namespace's state
- * directory below STATE_DIR/netns.  "cookie-COOKIE", the namespace cookie,
- * which the kernel never gives another namespace during a boot (journals
- * record the boot too); "DEV-INO", the nsfs device and inode, only where
- * the kernel has no cookie, since an inode number is given again to the
- * next namespace made after one is freed.
- */
-void
-cmd_netns_state_key(unsigned long long cookie, dev_t dev, ino_t ino, char *buf, size_t len)
-{
-	if (cookie != 0)
-		snprintf(buf, len, "cookie-%llu", cookie);
-	else
-		snprintf(buf, len, "%llu-%llu", (unsigned long long)dev, (unsigned long long)ino);
+	if (tt_state_netns_named(env->ctx, arg, dir, sizeof(dir)) == 1)
+		cmd_message(env, TT_LOG_NOTICE, "note",
+		    "network namespace %s is gone, and its keys with it: nothing to roll "
+		    "back; the journal of its last apply stays in %s",
+		    arg, dir);
 }
 
 bool
@@ -128,6 +68,23 @@ cmd_netns_has_journal(const char *dir)
 
 	return snprintf(path, sizeof(path), "%s/journal", dir) < (int)sizeof(path) &&
 	    lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+int
+cmd_netns_state_dir(struct cmd_env *env, const struct tt_netns *ns, char *dir, size_t len)
+{
+	unsigned long long cookie = 0;
+	char key[64];
+	int r = tt_netns_cookie_of(ns, &cookie);
+
+	if (r < 0 && r != -ENOPROTOOPT)
+		return r;
+	tt_state_key(
+	    key, sizeof(key), cookie, (unsigned long long)ns->dev, (unsigned long long)ns->ino);
+	if (snprintf(dir, len, "%s/" TT_STATE_NETNS_DIR "/%s", tt_ctx_state_dir(env->ctx), key) >=
+	    (int)len)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 /*
@@ -146,7 +103,7 @@ name_elsewhere(struct cmd_env *env, const char *name, const char *dir, char *oth
 
 	if (dir != NULL && cmd_netns_has_journal(dir))
 		return false;
-	snprintf(base, sizeof(base), "%s/netns", tt_ctx_state_dir(env->ctx));
+	snprintf(base, sizeof(base), "%s/" TT_STATE_NETNS_DIR, tt_ctx_state_dir(env->ctx));
 	d = opendir(base);
 	if (d == NULL)
 		return false;
@@ -158,9 +115,9 @@ name_elsewhere(struct cmd_env *env, const char *name, const char *dir, char *oth
 		    (dir != NULL && strcmp(path, dir) == 0) || !cmd_netns_has_journal(path))
 			continue;
 		snprintf(other, len, "%s", path);
-		if (strlen(path) + sizeof("/" NETNS_NAME_FILE) > sizeof(path))
+		if (strlen(path) + sizeof("/" TT_STATE_NAME_FILE) > sizeof(path))
 			continue;
-		strcat(path, "/" NETNS_NAME_FILE);
+		strcat(path, "/" TT_STATE_NAME_FILE);
 		f = fopen(path, "re");
 		if (f == NULL)
 			continue;
@@ -179,14 +136,14 @@ name_elsewhere(struct cmd_env *env, const char *name, const char *dir, char *oth
  * starts afresh.  0, or an exit code.
  */
 static int
-check_recorded(
-    struct cmd_env *env, const char *name, const char *dir, bool record, unsigned long long cookie)
+check_recorded(struct cmd_env *env, const char *name, const char *dir, enum netns_state state,
+    unsigned long long cookie)
 {
 	char other[PATH_MAX];
 
-	if (!name_elsewhere(env, name, dir, other, sizeof(other)))
+	if (state == NETNS_STATE_NONE || !name_elsewhere(env, name, dir, other, sizeof(other)))
 		return 0;
-	if (record) {
+	if (state == NETNS_STATE_RECORD) {
 		cmd_message(env, TT_LOG_NOTICE, "note",
 		    "%s is now network namespace cookie %llu, not the one applied to before "
 		    "under that name: this apply starts its own journal; the earlier one "
@@ -201,21 +158,6 @@ check_recorded(
 	return EXIT_NOINPUT;
 }
 
-int
-cmd_netns_state_dir(struct cmd_env *env, const struct tt_netns *ns, char *dir, size_t len)
-{
-	unsigned long long cookie = 0;
-	char key[64];
-	int r = tt_netns_cookie_of(ns, &cookie);
-
-	if (r < 0 && r != -ENOPROTOOPT)
-		return r;
-	cmd_netns_state_key(cookie, ns->dev, ns->ino, key, sizeof(key));
-	if (snprintf(dir, len, "%s/netns/%s", tt_ctx_state_dir(env->ctx), key) >= (int)len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 /*
  * A journal an earlier tcptune kept under the namespace's device and
  * inode (dir has none of its own): the inode may be a namespace's that is
@@ -223,12 +165,13 @@ cmd_netns_state_dir(struct cmd_env *env, const struct tt_netns *ns, char *dir, s
  * saying so.
  */
 static int
-check_legacy(struct cmd_env *env, const char *name, const char *dir, dev_t dev, ino_t ino)
+check_legacy(struct cmd_env *env, const char *name, const char *dir, const struct tt_netns *ns)
 {
-	char legacy[PATH_MAX];
+	char legacy[PATH_MAX], key[64];
 
-	if (snprintf(legacy, sizeof(legacy), "%s/netns/%llu-%llu", tt_ctx_state_dir(env->ctx),
-		(unsigned long long)dev, (unsigned long long)ino) >= (int)sizeof(legacy) ||
+	tt_state_key(key, sizeof(key), 0, (unsigned long long)ns->dev, (unsigned long long)ns->ino);
+	if (snprintf(legacy, sizeof(legacy), "%s/" TT_STATE_NETNS_DIR "/%s",
+		tt_ctx_state_dir(env->ctx), key) >= (int)sizeof(legacy) ||
 	    !cmd_netns_has_journal(legacy) || cmd_netns_has_journal(dir))
 		return 0;
 	cmd_err(env,
@@ -240,13 +183,48 @@ check_legacy(struct cmd_env *env, const char *name, const char *dir, dev_t dev, 
 	return EXIT_DATAERR;
 }
 
+int
+cmd_enter_netns(struct cmd_env *env, const char *arg, enum netns_state state)
+{
+	return cmd_enter_netns_as(env, arg, arg, state, NULL);
+}
+
+/* The namespace's own state directory, by its cookie, checked on the
+ * whole way to it (and made, with the name recorded, for apply) before
+ * anything is written; then the context's.  0, or an exit code. */
+static int
+use_state(struct cmd_env *env, const struct tt_netns *ns, unsigned long long cookie,
+    const char *name, enum netns_state state, bool check_name)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	r = tt_state_netns_dir(env->ctx, cookie, (unsigned long long)ns->dev,
+	    (unsigned long long)ns->ino, NULL, 0, dir, sizeof(dir));
+	if (r < 0 && state != NETNS_STATE_NONE)
+		return cmd_exit_for_errno(r);
+	r = state != NETNS_STATE_NONE && cookie != 0 ? check_legacy(env, name, dir, ns) : 0;
+	if (r == 0 && check_name)
+		r = check_recorded(env, name, dir, state, cookie);
+	if (r != 0)
+		return r;
+	if (state == NETNS_STATE_RECORD) {
+		r = tt_state_netns_dir(env->ctx, cookie, (unsigned long long)ns->dev,
+		    (unsigned long long)ns->ino, name, TT_STATE_CREATE, dir, sizeof(dir));
+		if (r < 0)
+			return cmd_exit_for_errno(r);
+	}
+	if (tt_ctx_set_state_dir(env->ctx, dir) < 0)
+		return EXIT_SOFTWARE;
+	return 0;
+}
+
 /* Enters ns for the rest of the process: 0, or an exit code. */
 static int
 enter_for_good(struct cmd_env *env, const char *arg, struct tt_netns *ns)
 {
 	int back, r = tt_netns_enter(ns, &back);
 
-	tt_netns_close(ns);
 	if (r < 0) {
 		cmd_err(env, "--netns %s: cannot enter it: %s%s", arg, strerror(-r),
 		    r == -EPERM ? " (entering a network namespace needs CAP_SYS_ADMIN)" : "");
@@ -257,22 +235,26 @@ enter_for_good(struct cmd_env *env, const char *arg, struct tt_netns *ns)
 	return 0;
 }
 
-int
-cmd_enter_netns(struct cmd_env *env, const char *arg, bool record)
+/* Names the namespace acted on, on standard error and in JSON. */
+static void
+name_it(struct cmd_env *env, const char *name, unsigned long long cookie, ino_t ino, bool here)
 {
-	return cmd_enter_netns_as(env, arg, arg, record, NULL);
+	cmd_message(env, TT_LOG_NOTICE, "note", "network namespace %s: cookie %llu, inode %llu%s",
+	    name, cookie, (unsigned long long)ino, here ? " (the one tcptune runs in)" : "");
+	entered.set = true;
+	snprintf(entered.name, sizeof(entered.name), "%s", name);
+	entered.cookie = cookie;
+	entered.ino = (unsigned long long)ino;
 }
 
 int
-cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool record,
+cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, enum netns_state state,
     const struct tt_netns *expect)
 {
-	char dir[PATH_MAX], key[64];
 	unsigned long long cookie = 0;
 	struct tt_netns ns;
 	dev_t dev;
 	ino_t ino;
-	bool here;
 	int r;
 
 	r = tt_netns_open(env->ctx, arg, NULL, &ns);
@@ -290,32 +272,32 @@ cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool 
 		return cmd_exit_for_errno(r);
 	}
 	snprintf(env->netns_name, sizeof(env->netns_name), "%s", name);
-	here = tt_netns_self(env->ctx, &dev, &ino) == 0 && dev == ns.dev && ino == ns.ino;
-	r = here ? 0 : enter_for_good(env, arg, &ns);
-	if (here)
-		tt_netns_close(&ns); /* already there: the usual state directory */
-	if (r != 0)
+	(void)tt_netns_cookie_of(&ns, &cookie);
+	if (tt_netns_self(env->ctx, &dev, &ino) == 0 && dev == ns.dev && ino == ns.ino) {
+		/* already there: the usual state directory */
+		r = expect == NULL ? check_recorded(env, name, NULL, state, cookie) : 0;
+		if (r == 0)
+			name_it(env, name, cookie, ns.ino, true);
+		tt_netns_close(&ns);
 		return r;
-	(void)tt_netns_cookie(&cookie);
-	cmd_netns_state_key(cookie, ns.dev, ns.ino, key, sizeof(key));
-	snprintf(dir, sizeof(dir), "%s/netns/%s", tt_ctx_state_dir(env->ctx), key);
-	r = !here && cookie != 0 ? check_legacy(env, name, dir, ns.dev, ns.ino) : 0;
+	}
 	/* A namespace found by its identity (expect) is the one meant. */
-	if (r == 0 && expect == NULL)
-		r = check_recorded(env, name, here ? NULL : dir, record, cookie);
-	if (r != 0)
-		return r;
-	cmd_message(env, TT_LOG_NOTICE, "note", "network namespace %s: cookie %llu, inode %llu%s",
-	    name, cookie, (unsigned long long)ns.ino, here ? " (the one tcptune runs in)" : "");
-	entered.set = true;
-	snprintf(entered.name, sizeof(entered.name), "%s", name);
-	entered.cookie = cookie;
-	entered.ino = (unsigned long long)ns.ino;
-	if (here)
+	r = use_state(env, &ns, cookie, name, state, expect == NULL);
+	if (r == 0)
+		r = enter_for_good(env, arg, &ns);
+	if (r == 0)
+		name_it(env, name, cookie, ns.ino, false);
+	tt_netns_close(&ns);
+	return r;
+}
+
+int
+cmd_netns_enter_option(struct cmd_env *env, enum netns_state state)
+{
+	const char *arg = env->netns;
+
+	if (arg == NULL)
 		return 0;
-	if (record)
-		record_name(env, dir, name);
-	if (tt_ctx_set_state_dir(env->ctx, dir) < 0)
-		return EXIT_SOFTWARE;
-	return 0;
+	env->netns = NULL;
+	return cmd_enter_netns(env, arg, state);
 }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "cmd-netns.h"
 #include "cmd-applier.h"
 #include "lib/sysctld.h"
 #include "out-sysctld.h"
@@ -51,6 +52,8 @@ plan_parse(struct cmd_env *env, int argc, char *argv[], struct plan_opts *o)
 			break;
 		}
 	}
+	if ((r = cmd_netns_enter_option(env, NETNS_STATE_NONE)) != 0)
+		return r;
 	if (argc - optind != 1)
 		return cmd_usage_error(env, &cmd_plan, "one PROFILE expected");
 	o->profile = argv[optind];

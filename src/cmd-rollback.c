@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmd-netns.h"
 #include "cmd-applier.h"
 #include "lib/netns.h"
 
@@ -58,6 +59,8 @@ rollback_parse(struct cmd_env *env, int argc, char *argv[], struct rollback_opts
 			break;
 		}
 	}
+	if ((r = cmd_netns_enter_option(env, NETNS_STATE_USE)) != 0)
+		return r;
 	if (optind != argc)
 		return cmd_usage_error(
 		    env, &cmd_rollback, "unexpected argument '%s'", argv[optind]);
@@ -178,7 +181,7 @@ rollback_in(struct cmd_env *env, const struct rollback_opts *o, const struct tt_
 	if (pid == 0) {
 		struct tt_netns id = { .fd = -1, .dev = e->dev, .ino = e->ino };
 
-		rc = cmd_enter_netns_as(env, e->path, e->name, false, &id);
+		rc = cmd_enter_netns_as(env, e->path, e->name, NETNS_STATE_USE, &id);
 		if (rc == 0)
 			rc = rollback_one(env, FORMAT_TEXT, o->force);
 		fflush(stdout);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmd-netns.h"
 #include "cmd-applier.h"
 #include "lib/sysctl.h"
 
@@ -49,15 +50,6 @@ undone_at_deadline(const struct status_view *v)
 {
 	return v->undone_at >= v->undone.confirm_deadline;
 }
-
-static const char *const origin_name[] = {
-	[TT_ORIGIN_SAME] = "here",
-	[TT_ORIGIN_OTHER_ROOT] = "another-proc-root",
-	[TT_ORIGIN_OTHER_NETNS] = "another-netns",
-	[TT_ORIGIN_OTHER_BOOT] = "earlier-boot",
-	[TT_ORIGIN_NETNS_GONE] = "netns-gone",
-	[TT_ORIGIN_NETNS_UNPROVEN] = "netns-unproven",
-};
 
 /* Why the journal does not describe this kernel, when it does not. */
 static void
@@ -107,6 +99,8 @@ status_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *fo
 		    (r = cmd_format_option(env, &cmd_status, optarg, format)) != 0)
 			return r;
 	}
+	if ((r = cmd_netns_enter_option(env, NETNS_STATE_USE)) != 0)
+		return r;
 	if (optind != argc)
 		return cmd_usage_error(env, &cmd_status, "unexpected argument '%s'", argv[optind]);
 	return CMD_CONTINUE;
@@ -221,7 +215,7 @@ status_json(const struct status_view *v)
 		json_int(&j, "time", jr->time);
 		cmd_json_profile_path(&j, "profile", jr->profile);
 		json_str(&j, "confirm", v->confirm);
-		json_str(&j, "journal_from", origin_name[v->origin]);
+		json_str(&j, "journal_from", tt_origin_match_name(v->origin));
 		if (jr->confirm_deadline != 0)
 			json_int(&j, "confirm_deadline", jr->confirm_deadline);
 		else

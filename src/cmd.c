@@ -150,16 +150,37 @@ cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const cha
 }
 
 int
-cmd_format_option(
-    struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out)
+cmd_format_parse(const char *arg, enum output_format *out)
 {
 	if (strcmp(arg, "text") == 0)
 		*out = FORMAT_TEXT;
 	else if (strcmp(arg, "json") == 0)
 		*out = FORMAT_JSON;
 	else
+		return -EINVAL;
+	return 0;
+}
+
+int
+cmd_format_option(
+    struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out)
+{
+	if (cmd_format_parse(arg, out) != 0)
 		return cmd_usage_error(env, cmd, "unknown format '%s' (text, json)", arg);
 	return 0;
+}
+
+int
+cmd_exit_for_worst(enum tt_severity worst)
+{
+	switch (worst) {
+	case TT_SEV_CRITICAL:
+		return EXIT_CRITICAL;
+	case TT_SEV_WARN:
+		return EXIT_WARNINGS;
+	default:
+		return EXIT_CLEAN;
+	}
 }
 
 int
@@ -181,16 +202,6 @@ cmd_getopt(struct cmd_env *env, const struct cmd *cmd, int argc, char *argv[],
 			return opt;
 		*rc = r < 0 ? EXIT_CLEAN : r;
 		return CMD_OPT_STOP;
-	}
-	if (env->netns != NULL) {
-		const char *arg = env->netns;
-
-		env->netns = NULL;
-		r = cmd_enter_netns(env, arg, cmd == &cmd_apply);
-		if (r != 0) {
-			*rc = r;
-			return CMD_OPT_STOP;
-		}
 	}
 	return -1;
 }

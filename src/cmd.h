@@ -13,6 +13,7 @@
 
 #include "lib/ctx.h"
 #include "lib/diag.h"
+#include "lib/rules.h"
 
 /* Exit codes (sysexits(3) numbers for the errors). */
 enum {
@@ -32,6 +33,7 @@ enum {
 enum output_format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
+	FORMAT_PROMETHEUS, /* node_exporter's textfile collector: check only */
 };
 
 /* What every command gets: the library context and the global options. */
@@ -53,7 +55,8 @@ struct cmd_env {
 	 * option table, one option a line, and the command ends there. */
 	bool list_options;
 	/* --netns NAME|PID|PATH of plan, apply, rollback, status and
-	 * confirm: entered when the options end (cmd_getopt()). */
+	 * confirm: kept by the option parser, entered by the command when
+	 * its options end (cmd_netns_enter_option(), cmd-netns.h). */
 	const char *netns;
 	/* The namespace entered for the rest of the run ("" none). */
 	char netns_name[256];
@@ -96,41 +99,13 @@ enum {
 	}
 
 /*
- * Enters the network namespace arg names (an `ip netns` name, a pid, a
- * path) for the rest of the process, and moves the state directory to
- * STATE_DIR/netns/KEY (cmd_netns_state_key()), so each namespace has its
- * own journal and lock; the namespace tcptune already runs in keeps the
- * state directory.  A name whose journal was kept for another namespace
- * (one gone, whose pid or name was taken since) is refused unless record.
- * record: write the name given into that directory (apply), so that a
- * later rollback of a namespace gone can say where its journal is.
- * 0, or an exit code after saying what is wrong.
- */
-int cmd_enter_netns(struct cmd_env *env, const char *arg, bool record);
-/* The key of a namespace's state directory: "cookie-COOKIE", or
- * "DEV-INO" where the kernel has no cookie (cookie 0). */
-void cmd_netns_state_key(unsigned long long cookie, dev_t dev, ino_t ino, char *buf, size_t len);
-struct tt_netns;
-/* The state directory of the open namespace ns (its cookie taken by
- * entering it for a moment): 0 or a negative errno. */
-int cmd_netns_state_dir(struct cmd_env *env, const struct tt_netns *ns, char *dir, size_t len);
-struct json;
-/* "netns_entered": {name, cookie, inode} of the namespace --netns entered
- * for this run, or null: plan, apply, rollback, status, confirm. */
-void cmd_json_netns_entered(struct json *j);
-/* Whether a namespace's state directory holds a journal. */
-bool cmd_netns_has_journal(const char *dir);
-/* The same for a namespace opened by arg and known as name; when expect
- * is not NULL, one whose identity is another is taken as gone. */
-int cmd_enter_netns_as(struct cmd_env *env, const char *arg, const char *name, bool record,
-    const struct tt_netns *expect);
-
-/*
  * Handles an option from COMMON_LONG_OPTIONS.  Returns 1 when handled, 0 when
  * it is not a common option, or an exit code (> 1) on error.  For 'h' it
  * prints the command's usage and returns -1: the caller exits 0.
  */
 int cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const char *arg);
+/* "text" or "json" into *out: 0, or -EINVAL. */
+int cmd_format_parse(const char *arg, enum output_format *out);
 /* --format text|json: 0, or EXIT_USAGE after saying what is wrong. */
 int cmd_format_option(
     struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out);
@@ -161,6 +136,8 @@ void cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd);
  * was put back" is what tt_apply() means by -EIO, and only apply says it.
  */
 int cmd_exit_for_errno(int e);
+/* The exit code of check's worst finding: 0 clean, 1 warnings, 2 critical. */
+int cmd_exit_for_worst(enum tt_severity worst);
 struct tt_netns;
 struct tt_snapshot;
 struct tt_thresholds;

@@ -207,12 +207,11 @@ json_init_at(struct json *j, FILE *f, int depth)
 }
 
 void
-json_raw(struct json *j, const char *text)
+json_raw_begin(struct json *j)
 {
 	if (j->depth > 0 && !j->first[j->depth])
 		fputc(',', j->f);
 	j->first[j->depth] = false;
-	fputs(text, j->f);
 }
 
 void

@@ -32,12 +32,12 @@ void json_int(struct json *j, const char *key, long long v);
 void json_num(struct json *j, const char *key, double v);
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
-/* json_init() for a value written apart, later put at depth by
- * json_raw() (a namespace's part of a document, kept as text). */
+/* json_init() for a value written apart (a namespace's part of a
+ * document, kept as text), later put in place at depth. */
 void json_init_at(struct json *j, FILE *f, int depth);
-/* Puts text that a json from json_init_at(depth) wrote as the next value
- * of j, which must be at that depth. */
-void json_raw(struct json *j, const char *text);
+/* Makes room for the next value of j, which is at the depth of a json from
+ * json_init_at(): the caller then writes the text that json wrote. */
+void json_raw_begin(struct json *j);
 /* Ends the document with a newline. */
 void json_finish(struct json *j);
 

@@ -13,7 +13,7 @@
 static const char *
 dest_family(const struct tt_census_dest *d)
 {
-	return d->family == 10 ? "ipv6" : "ipv4"; /* AF_INET6 */
+	return tt_census_af_name(d->family);
 }
 
 static unsigned
@@ -149,12 +149,11 @@ listeners_text(FILE *f, const struct tt_census *c)
 		head = true;
 		if (l->pid > 0)
 			fprintf(f, "%-8u %-5s %8u %8u %-8d %s\n", l->port,
-			    l->family == 10 ? "ipv6" : "ipv4", l->accept_queue, l->backlog, l->pid,
+			    tt_census_af_name(l->family), l->accept_queue, l->backlog, l->pid,
 			    cmd_term_str(l->comm, tb, sizeof(tb)));
 		else
 			fprintf(f, "%-8u %-5s %8u %8u %-8s %s\n", l->port,
-			    l->family == 10 ? "ipv6" : "ipv4", l->accept_queue, l->backlog, "-",
-			    "-");
+			    tt_census_af_name(l->family), l->accept_queue, l->backlog, "-", "-");
 	}
 }
 
@@ -274,8 +273,8 @@ sockets_json(struct json *j, const struct tt_census *c)
 	json_int(j, "total", (long long)c->total);
 	json_int(j, "fin_wait2_full_orphans", (long long)c->fin_wait2_full_orphans);
 	json_obj_begin(j, "by_family");
-	states_json(j, "ipv4", c->state[TT_CF_IPV4]);
-	states_json(j, "ipv6", c->state[TT_CF_IPV6]);
+	states_json(j, tt_cfamily_name(TT_CF_IPV4), c->state[TT_CF_IPV4]);
+	states_json(j, tt_cfamily_name(TT_CF_IPV6), c->state[TT_CF_IPV6]);
 	json_obj_end(j);
 	json_obj_end(j);
 }
@@ -413,7 +412,7 @@ ports_json(struct json *j, const struct tt_census *c)
 
 		json_obj_begin(j, NULL);
 		json_int(j, "port", l->port);
-		json_str(j, "family", l->family == 10 ? "ipv6" : "ipv4"); /* AF_INET6 */
+		json_str(j, "family", tt_census_af_name(l->family));
 		json_int(j, "accept_queue", l->accept_queue);
 		json_int(j, "backlog", l->backlog);
 		if (l->pid > 0) {

@@ -98,7 +98,7 @@ out_nat_json(struct json *j, const struct tt_snapshot *snap, const struct tt_pro
 		json_str(j, tt_nat_source_name((enum tt_nat_source)s),
 		    tt_nat_source_state_name(nat->source[s]));
 	json_obj_end(j);
-	if (nat->source[TT_NATSRC_CONNTRACK] == TT_NATSRC_OK) {
+	if (nat->source[TT_NATSRC_CONNTRACK] == TT_NATSS_OK) {
 		json_obj_begin(j, "conntrack");
 		json_int(j, "total", (long long)nat->ct_total);
 		json_int(j, "snat", (long long)nat->ct_snat);

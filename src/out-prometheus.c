@@ -291,14 +291,12 @@ nat_verdict_metrics(FILE *f, const struct tt_nat *nat)
 static void
 census_metrics(FILE *f, const struct tt_census *c)
 {
-	static const char *const families[TT_CF__COUNT] = { "ipv4", "ipv6" };
-
 	family(
 	    f, "tcptune_sockets", "TCP sockets in this network namespace, per family and state.");
 	for (int fam = 0; fam < TT_CF__COUNT; fam++) {
 		for (int st = 1; st < TT_CS__COUNT; st++) {
 			fputs("tcptune_sockets{", f);
-			label(f, "family", families[fam], true);
+			label(f, "family", tt_cfamily_name(fam), true);
 			label(f, "state", tt_cstate_name(st), false);
 			fprintf(f, "} %llu\n", (unsigned long long)c->state[fam][st]);
 		}

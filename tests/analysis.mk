@@ -7,6 +7,8 @@
 #   make clang-tidy       tests/analysis/clang-tidy.sh (.clang-tidy)
 #   make check-format     tests/analysis/check-format.sh (.clang-format)
 #   make format           rewrites every C file as .clang-format says
+#   make check-callgraph  tests/analysis/callgraph.sh: no two files of src/
+#                         call each other, directly or through others
 #
 # scan-build needs a build of its own: tests/analysis/scan-build.sh.
 # The sanitizer build is `./configure --enable-sanitizers && make check`.
@@ -30,6 +32,8 @@ clang-tidy:
 	$(SHELL) $(srcdir)/tests/analysis/clang-tidy.sh $(srcdir) $(builddir)
 check-format:
 	$(SHELL) $(srcdir)/tests/analysis/check-format.sh $(srcdir)
+check-callgraph: src/tcptune
+	$(SHELL) $(srcdir)/tests/analysis/callgraph.sh $(builddir)
 format:
 	$(SHELL) $(srcdir)/tests/analysis/check-format.sh $(srcdir) --fix
-.PHONY: check-valgrind cppcheck clang-tidy check-format format
+.PHONY: check-valgrind cppcheck clang-tidy check-format format check-callgraph

@@ -18,6 +18,7 @@ APPLY_SHELL_TESTS = \
 	tests/apply/crash.sh \
 	tests/apply/netns.sh \
 	tests/apply/netns-identity.sh \
+	tests/apply/netns-state.sh \
 	tests/apply/fault.sh \
 	tests/apply/input.sh \
 	tests/apply/full.sh \

@@ -28,10 +28,14 @@ tests_ct_fill_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
 tests_ct_fill_LDADD = $(LIBMNL_LIBS)
 tests_fd_hold_SOURCES = tests/fd-hold.c
 tests_owner_floor_SOURCES = tests/owner-floor.c
-EXTRA_DIST += tests/census-bench.sh tests/ct-bench.sh tests/owner-bench.sh tests/netns-bench.sh
+EXTRA_DIST += tests/census-bench.sh tests/ct-bench.sh tests/owner-bench.sh tests/netns-bench.sh \
+	tests/netns-rss-bench.sh
 
-.PHONY: bench bench-census bench-conntrack bench-owners bench-netns
-bench: bench-census bench-conntrack bench-owners bench-netns
+.PHONY: bench bench-census bench-conntrack bench-owners bench-netns bench-netns-rss
+bench: bench-census bench-conntrack bench-owners bench-netns bench-netns-rss
+bench-netns-rss: src/tcptune tests/census-timeit
+	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
+	    $(SHELL) $(srcdir)/tests/netns-rss-bench.sh
 bench-netns: src/tcptune tests/census-sockets tests/census-floor tests/owner-floor tests/census-timeit
 	TCPTUNE='$(abs_top_builddir)/src/tcptune' BUILDDIR='$(abs_top_builddir)' \
 	    $(SHELL) $(srcdir)/tests/netns-bench.sh

@@ -40,14 +40,17 @@ scratch() {
 	trap 'rm -rf "$SCRATCH"' EXIT
 }
 
-# The host's TCP keys (every one a test could touch), to prove a test left
-# them alone.
+# The catalog's keys, one a line ("net.ipv4.tcp_fin_timeout"), from the
+# binary under test, so that a key added to the catalog needs no test edit.
+catalog_keys() {
+	"$TCPTUNE" explain --format json | jq -r '.keys[].key'
+}
+
+# The host's TCP keys (every catalog key, and ip_unprivileged_port_start,
+# which a test could touch), to prove a test left them alone.
 host_sysctls() {
-	for k in ipv4/tcp_fin_timeout ipv4/tcp_keepalive_time ipv4/tcp_keepalive_intvl \
-	    ipv4/tcp_keepalive_probes ipv4/tcp_tw_reuse ipv4/ip_local_port_range \
-	    ipv4/tcp_max_tw_buckets ipv4/tcp_orphan_retries ipv4/tcp_syncookies \
-	    ipv4/tcp_timestamps ipv4/ip_unprivileged_port_start core/somaxconn; do
-		printf '%s=%s\n' "$k" "$(tr '\t' ' ' </proc/sys/net/$k 2>/dev/null)"
+	for k in $(catalog_keys) net.ipv4.ip_unprivileged_port_start; do
+		printf '%s=%s\n' "$k" "$(tr '\t' ' ' 2>/dev/null </proc/sys/$(echo "$k" | tr . /))"
 	done
 }
 

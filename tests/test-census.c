@@ -27,7 +27,10 @@
 
 #include <netlink/errno.h>
 
-#include "lib/census-internal.h"
+#include "lib/census-diag.h"
+#include "lib/census-gather.h"
+#include "lib/census-owner.h"
+#include "lib/census-proc.h"
 #include "lib/ctx.h"
 #include "lib/nl-internal.h"
 

@@ -20,7 +20,9 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
-#include "lib/nat-internal.h"
+#include "lib/nat-gather.h"
+#include "lib/nat-netlink.h"
+#include "lib/nat.h"
 #include "lib/profile.h"
 #include "lib/rules.h"
 #include "lib/snapshot.h"
@@ -31,7 +33,7 @@ all_read(struct tt_nat *nat)
 {
 	tt_nat_init(nat);
 	for (int s = 0; s < TT_NATSRC__COUNT; s++)
-		nat->source[s] = TT_NATSRC_OK;
+		nat->source[s] = TT_NATSS_OK;
 }
 
 static void
@@ -46,13 +48,13 @@ test_verdict_none_needs_every_source(void **state)
 	assert_int_equal(tt_nat_decide(&nat), TT_NATV_NONE);
 
 	/* A kernel without conntrack cannot translate through it. */
-	nat.source[TT_NATSRC_CONNTRACK] = TT_NATSRC_UNAVAILABLE;
+	nat.source[TT_NATSRC_CONNTRACK] = TT_NATSS_UNAVAILABLE;
 	assert_int_equal(tt_nat_decide(&nat), TT_NATV_NONE);
 
 	/* Each source that was not read turns "none" into "unknown". */
 	for (int s = 0; s < TT_NATSRC__COUNT; s++) {
-		static const enum tt_nat_source_state bad[] = { TT_NATSRC_UNREAD, TT_NATSRC_NOPERM,
-			TT_NATSRC_SKIPPED, TT_NATSRC_FAILED };
+		static const enum tt_nat_source_state bad[] = { TT_NATSS_UNREAD, TT_NATSS_NOPERM,
+			TT_NATSS_SKIPPED, TT_NATSS_FAILED };
 
 		for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
 			all_read(&nat);
@@ -76,7 +78,7 @@ test_verdict_translates(void **state)
 	assert_int_equal(tt_nat_decide(&nat), TT_NATV_TRANSLATES);
 
 	/* Translation wins over behind-NAT hints and unreadable sources. */
-	nat.source[TT_NATSRC_CONNTRACK] = TT_NATSRC_NOPERM;
+	nat.source[TT_NATSRC_CONNTRACK] = TT_NATSS_NOPERM;
 	tt_nat_add(&nat, TT_NATK_ADDRESS, TT_NATS_MEDIUM, TT_NATP_BEHIND, "private");
 	assert_int_equal(tt_nat_decide(&nat), TT_NATV_TRANSLATES);
 
@@ -102,7 +104,7 @@ test_verdict_behind(void **state)
 	tt_nat_add(&nat, TT_NATK_ADDRESS, TT_NATS_MEDIUM, TT_NATP_BEHIND, "private");
 	assert_int_equal(tt_nat_decide(&nat), TT_NATV_BEHIND);
 	/* A positive hint stands even when some source was unreadable. */
-	nat.source[TT_NATSRC_NFTABLES] = TT_NATSRC_NOPERM;
+	nat.source[TT_NATSRC_NFTABLES] = TT_NATSS_NOPERM;
 	tt_nat_add(&nat, TT_NATK_NAT_RULE, TT_NATS_NONE, TT_NATP_UNKNOWN, "not permitted");
 	assert_int_equal(tt_nat_decide(&nat), TT_NATV_BEHIND);
 	/* Info and no-NAT items never make a verdict of their own. */
@@ -446,11 +448,11 @@ test_gather_fixture_docker(void **state)
 	(void)state;
 	gather_fixture("proc-nat-docker", &nat);
 	assert_int_equal(nat.verdict, TT_NATV_TRANSLATES);
-	assert_int_equal(nat.source[TT_NATSRC_PROC], TT_NATSRC_OK);
+	assert_int_equal(nat.source[TT_NATSRC_PROC], TT_NATSS_OK);
 	/* Netlink would describe the live namespace, not the fixture. */
-	assert_int_equal(nat.source[TT_NATSRC_CONNTRACK], TT_NATSRC_SKIPPED);
-	assert_int_equal(nat.source[TT_NATSRC_NFTABLES], TT_NATSRC_SKIPPED);
-	assert_int_equal(nat.source[TT_NATSRC_ADDRESSES], TT_NATSRC_SKIPPED);
+	assert_int_equal(nat.source[TT_NATSRC_CONNTRACK], TT_NATSS_SKIPPED);
+	assert_int_equal(nat.source[TT_NATSRC_NFTABLES], TT_NATSS_SKIPPED);
+	assert_int_equal(nat.source[TT_NATSRC_ADDRESSES], TT_NATSS_SKIPPED);
 	assert_true(has_item(&nat, TT_NATK_CONNTRACK, TT_NATP_UNKNOWN, "not the live /proc"));
 	assert_true(has_item(&nat, TT_NATK_FORWARDING, TT_NATP_INFO, "ip_forward = 1"));
 	/* lo has forwarding 0 in the fixture and must not be listed. */
@@ -473,7 +475,7 @@ test_gather_fixture_plain(void **state)
 	/* Nothing under the fixture shows NAT, but netlink was skipped:
 	 * that is not enough for "none". */
 	assert_int_equal(nat.verdict, TT_NATV_UNKNOWN);
-	assert_int_equal(nat.source[TT_NATSRC_PROC], TT_NATSRC_OK);
+	assert_int_equal(nat.source[TT_NATSRC_PROC], TT_NATSS_OK);
 	assert_true(has_item(&nat, TT_NATK_FORWARDING, TT_NATP_NO_NAT, "ip_forward = 0"));
 	for (size_t i = 0; i < nat.n; i++)
 		assert_true(
@@ -481,7 +483,7 @@ test_gather_fixture_plain(void **state)
 
 	/* A tree without ip_forward: proc evidence failed. */
 	gather_fixture("proc-6.18", &nat);
-	assert_int_equal(nat.source[TT_NATSRC_PROC], TT_NATSRC_FAILED);
+	assert_int_equal(nat.source[TT_NATSRC_PROC], TT_NATSS_FAILED);
 	assert_int_equal(nat.verdict, TT_NATV_UNKNOWN);
 }
 

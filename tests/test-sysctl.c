@@ -266,8 +266,8 @@ gathers_a_fixture_in_one_call(void **state)
 	assert_int_equal(s.sysctl[TT_K_KEEPALIVE_TIME].state, TT_ST_OK);
 	/* NAT from the fixture, netlink sources skipped: not the live /proc */
 	assert_non_null(s.nat);
-	assert_int_equal(s.nat->source[TT_NATSRC_CONNTRACK], TT_NATSRC_SKIPPED);
-	assert_int_equal(s.nat->source[TT_NATSRC_PROC], TT_NATSRC_OK);
+	assert_int_equal(s.nat->source[TT_NATSRC_CONNTRACK], TT_NATSS_SKIPPED);
+	assert_int_equal(s.nat->source[TT_NATSRC_PROC], TT_NATSS_OK);
 	/* no census of a copied tree, and no error either */
 	assert_null(s.census);
 	assert_int_equal(s.census_err, 0);

@@ -111,26 +111,6 @@ tt_census_cw_count(struct tt_census *c, uint16_t sport, uint64_t inode)
 }
 
 void
-tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
-    uint16_t sport, uint16_t dport, uint64_t inode)
-{
-	struct tt_census_sock s = { .family = family,
-		.state = state,
-		.timer = timewait ? 3 : 0,
-		.dst = dst,
-		.sport = sport,
-		.dport = dport,
-		.inode = inode,
-		.idle_ms = UINT32_MAX };
-
-	/* Listeners are added apart, with their queues. */
-	if (state == TT_CS_LISTEN)
-		tt_census_count(c, family, state, timewait, dst, sport, dport);
-	else
-		tt_census_add_sock(c, &s);
-}
-
-void
 tt_census_count(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
     uint16_t sport, uint16_t dport)
 {

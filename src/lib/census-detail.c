@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "census.h"
+#include "strtab.h"
 
 static const unsigned age_bounds[TT_CENSUS_AGE_SHOW - 1] = { 10, 60, 600, 3600, 86400 };
 
@@ -91,17 +92,9 @@ tt_census_cw_median_ms(const struct tt_census *c)
 	return c->cw_age.oldest_ms;
 }
 
-const char *
-tt_census_timer_name(int kind)
-{
-	static const char *const names[TT_CT__COUNT] = {
-		[TT_CT_TIME_WAIT] = "time_wait",
-		[TT_CT_FIN_WAIT2_MINI] = "fin_wait2_orphaned",
-		[TT_CT_FIN_WAIT2_FULL] = "fin_wait2_full_orphans",
-	};
-
-	return kind >= 0 && kind < TT_CT__COUNT ? names[kind] : NULL;
-}
+TT_STRTAB(tt_census_timer, int,
+    NULL, [TT_CT_TIME_WAIT] = "time_wait", [TT_CT_FIN_WAIT2_MINI] = "fin_wait2_orphaned",
+    [TT_CT_FIN_WAIT2_FULL] = "fin_wait2_full_orphans")
 
 static void
 timer_add(struct tt_census *c, int kind, uint32_t ms)
@@ -164,6 +157,26 @@ fin_wait2_detail(struct tt_census *c, const struct tt_census_sock *s)
 		(void)remember(c, s->inode,
 		    s->sport >= c->port_lo && s->sport <= c->port_hi ? s->dport : s->sport,
 		    TT_CI_FIN_WAIT2);
+}
+
+void
+tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
+    uint16_t sport, uint16_t dport, uint64_t inode)
+{
+	struct tt_census_sock s = { .family = family,
+		.state = state,
+		.timer = timewait ? 3 : 0,
+		.dst = dst,
+		.sport = sport,
+		.dport = dport,
+		.inode = inode,
+		.idle_ms = UINT32_MAX };
+
+	/* Listeners are added apart, with their queues. */
+	if (state == TT_CS_LISTEN)
+		tt_census_count(c, family, state, timewait, dst, sport, dport);
+	else
+		tt_census_add_sock(c, &s);
 }
 
 void

@@ -24,7 +24,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
-#include "census-internal.h"
+#include "census-diag.h"
 #include "nl-internal.h"
 
 /* --- the decoder --------------------------------------------------------- */

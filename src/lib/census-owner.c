@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "census-internal.h"
+#include "census-owner.h"
 #include "netns.h"
 #include "sysctl.h"
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "census-internal.h"
+#include "census-proc.h"
 #include "sysctl.h"
 
 static const struct tt_counter_info counters[TT_CTR__COUNT] = {

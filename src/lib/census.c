@@ -1,39 +1,34 @@
 /*
- * The socket census.  See census.h; its parts are census-diag.c (the
- * sock_diag decoder and dump), census-dest.c (the destination table),
- * census-proc.c (the kernel's counters) and census-owner.c (who holds
- * CLOSE_WAIT sockets).
+ * The socket census, its base: the type's state names, setting one up, and
+ * its listener and CLOSE_WAIT port tables.  It calls no other part; they
+ * call it: census-dest.c (states and destinations), census-detail.c
+ * (each socket's detail), census-diag.c (the sock_diag decoder and dump),
+ * census-proc.c (the kernel's counters), census-owner.c (who holds
+ * CLOSE_WAIT sockets), and census-gather.c, the census as one call.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "catalog.h"
-#include "census-internal.h"
+#include "census.h"
+#include "strtab.h"
 
-static const char *const cstate_names[TT_CS__COUNT] = {
-	[TT_CS_ESTABLISHED] = "ESTABLISHED",
-	[TT_CS_SYN_SENT] = "SYN_SENT",
-	[TT_CS_SYN_RECV] = "SYN_RECV",
-	[TT_CS_FIN_WAIT1] = "FIN_WAIT1",
-	[TT_CS_FIN_WAIT2] = "FIN_WAIT2",
-	[TT_CS_TIME_WAIT] = "TIME_WAIT",
-	[TT_CS_CLOSE] = "CLOSE",
-	[TT_CS_CLOSE_WAIT] = "CLOSE_WAIT",
-	[TT_CS_LAST_ACK] = "LAST_ACK",
-	[TT_CS_LISTEN] = "LISTEN",
-	[TT_CS_CLOSING] = "CLOSING",
-	[TT_CS_FIN_WAIT2_ORPHANED] = "FIN_WAIT2_ORPHANED",
-};
+TT_STRTAB(tt_cstate, int, NULL, [TT_CS_ESTABLISHED] = "ESTABLISHED", [TT_CS_SYN_SENT] = "SYN_SENT",
+    [TT_CS_SYN_RECV] = "SYN_RECV", [TT_CS_FIN_WAIT1] = "FIN_WAIT1", [TT_CS_FIN_WAIT2] = "FIN_WAIT2",
+    [TT_CS_TIME_WAIT] = "TIME_WAIT", [TT_CS_CLOSE] = "CLOSE", [TT_CS_CLOSE_WAIT] = "CLOSE_WAIT",
+    [TT_CS_LAST_ACK] = "LAST_ACK", [TT_CS_LISTEN] = "LISTEN", [TT_CS_CLOSING] = "CLOSING",
+    [TT_CS_FIN_WAIT2_ORPHANED] = "FIN_WAIT2_ORPHANED")
+
+TT_STRTAB(tt_cfamily, int, NULL, [TT_CF_IPV4] = "ipv4", [TT_CF_IPV6] = "ipv6")
 
 const char *
-tt_cstate_name(int st)
+tt_census_af_name(int af)
 {
-	if (st <= 0 || st >= TT_CS__COUNT)
-		return NULL;
-	return cstate_names[st];
+	return tt_cfamily_name(af == AF_INET6 ? TT_CF_IPV6 : TT_CF_IPV4);
 }
 
 void
@@ -59,65 +54,6 @@ tt_census_state(const struct tt_census *c, enum tt_cstate st)
 	for (int f = 0; f < TT_CF__COUNT; f++)
 		n += c->state[f][st];
 	return n;
-}
-
-/* --- all together ----------------------------------------------------- */
-
-/* The owner walk pays for CLOSE_WAIT or FIN_WAIT2 shut down but not
- * closed at their thresholds, CLOSE_WAIT past its age, or a listener
- * worth naming. */
-bool
-tt_census_want_owners(struct tt_census *c, const struct tt_census_opts *o)
-{
-	uint64_t cw = tt_census_state(c, TT_CS_CLOSE_WAIT);
-	uint64_t fw2 = tt_census_state(c, TT_CS_FIN_WAIT2) - c->fin_wait2_full_orphans;
-
-	c->walk_kinds = 0;
-	if ((cw > 0 && (long long)cw >= o->close_wait_warn) ||
-	    (c->cw_age.n > 0 && o->close_wait_age_warn > 0 &&
-		(long long)c->cw_age.oldest_ms >= o->close_wait_age_warn * 1000))
-		c->walk_kinds |= 1u << TT_CI_CLOSE_WAIT;
-	if (fw2 > 0 && o->fin_wait2_warn > 0 && (long long)fw2 >= o->fin_wait2_warn)
-		c->walk_kinds |= 1u << TT_CI_FIN_WAIT2;
-	if (tt_census_want_listeners(c) > 0)
-		c->walk_kinds |= 1u << TT_CI_LISTEN;
-	/* Only what was wanted: a full listener alone must not cost a
-	 * walk that looks for every CLOSE_WAIT socket. */
-	return c->walk_kinds != 0;
-}
-
-int
-tt_census_gather(const struct tt_ctx *ctx, const struct tt_census_opts *o, struct tt_census **out)
-{
-	struct tt_census *c = malloc(sizeof(*c));
-	unsigned lo = o->port_lo, hi = o->port_hi;
-	struct tt_val given = { .n = 2, .v = { lo, hi } };
-	int r;
-
-	*out = NULL;
-	if (c == NULL)
-		return -ENOMEM;
-	if (!tt_port_range_valid(&given)) {
-		const struct tt_val *def = &tt_key_get(TT_K_LOCAL_PORT_RANGE)->def;
-
-		/* the kernel's default range */
-		lo = (unsigned)def->v[0];
-		hi = (unsigned)def->v[1];
-	}
-	tt_census_init(c, lo, hi);
-	c->detail = !o->no_detail;
-	tt_census_set_netns(ctx, c);
-	r = tt_census_dump(ctx, c);
-	if (r < 0) {
-		free(c);
-		return r;
-	}
-	/* Counters and owners are extras: their failures are logged only. */
-	(void)tt_census_read_counters(ctx, c);
-	if (!o->no_owners && tt_census_want_owners(c, o))
-		(void)tt_census_find_owners(ctx, c);
-	*out = c;
-	return 0;
 }
 
 void

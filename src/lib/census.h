@@ -41,7 +41,13 @@ enum tt_cstate {
 };
 
 /* "ESTABLISHED", "FIN_WAIT2_ORPHANED"; NULL for 0 or out of range. */
-const char *tt_cstate_name(int st);
+const char *tt_cstate_name(int v);
+int tt_cstate_from_name(const char *s);
+/* A family's name, "ipv4" or "ipv6", by its index (TT_CF_*) or its address
+ * family (AF_INET, AF_INET6; anything else is taken for IPv4). */
+const char *tt_cfamily_name(int v);
+int tt_cfamily_from_name(const char *s);
+const char *tt_census_af_name(int af);
 
 enum {
 	TT_CF_IPV4 = 0,
@@ -131,8 +137,6 @@ struct tt_census_age {
 	uint32_t oldest_ms; /* tcpi_last_data_recv is 32 bits of ms (49 days) */
 	uint64_t bucket[TT_CENSUS_AGE_SHOW];
 };
-/* The upper bound of bucket i in seconds; 0 for the last (no bound). */
-unsigned tt_census_age_bound(int i);
 /* Finer buckets for the median: 8 per power of two of ms, so the median
  * is the lower bound of its bucket, at most 1/8 below the truth. */
 #define TT_CENSUS_AGE_FINE 240
@@ -160,8 +164,6 @@ enum {
 	TT_CT_FIN_WAIT2_FULL, /* orphaned FIN_WAIT2 full sockets (timer 2) */
 	TT_CT__COUNT
 };
-/* "time_wait", "fin_wait2_orphaned", "fin_wait2_full_orphans" */
-const char *tt_census_timer_name(int kind);
 
 /* What a remembered inode is, for the owner walk. */
 enum {
@@ -288,66 +290,19 @@ void tt_census_init(struct tt_census *c, unsigned lo, unsigned hi);
 /* States of both families together. */
 uint64_t tt_census_state(const struct tt_census *c, enum tt_cstate st);
 
-/*
- * Counts one socket.  state is the kernel's idiag_state; timewait is true
- * for a TIME_WAIT minisocket (idiag_timer 3); addresses are 4 or 16 bytes
- * as family says, ports in host order.
- */
-void tt_census_add(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
-    uint16_t sport, uint16_t dport, uint64_t inode);
-
-/* Counts one socket in its state and, when it holds an ephemeral port,
- * towards its destination; nothing else. */
-void tt_census_count(struct tt_census *c, int family, int state, bool timewait, const uint8_t *dst,
-    uint16_t sport, uint16_t dport);
-/* Counts one CLOSE_WAIT socket on its local port (inode 0: not accepted). */
-void tt_census_cw_count(struct tt_census *c, uint16_t sport, uint64_t inode);
-/* Puts the listeners worth naming (full, or with CLOSE_WAIT waiting in
- * them) into the owner walk's table; returns how many. */
-size_t tt_census_want_listeners(struct tt_census *c);
-
 /* Counts one listener, with its accept queue and backlog (sock_diag's
  * rqueue and wqueue for a listening socket). */
 void tt_census_add_listener(
     struct tt_census *c, int family, uint16_t port, uint32_t queued, uint32_t backlog);
 
-/* One socket as sock_diag gives it, with the fields the detail uses. */
-struct tt_census_sock {
-	int family, state;
-	uint8_t timer;       /* idiag_timer */
-	uint32_t expires_ms; /* idiag_expires */
-	uint32_t rqueue, wqueue;
-	const uint8_t *dst; /* 4 or 16 bytes */
-	uint16_t sport, dport;
-	uint64_t inode;
-	uint32_t idle_ms; /* tcpi_last_data_recv; UINT32_MAX when not asked */
-};
-
-/* Counts one socket (tt_census_add) and its detail: listener, CLOSE_WAIT
- * age, keepalive timer, timers left, FIN_WAIT2 owner lookup. */
-void tt_census_add_sock(struct tt_census *c, const struct tt_census_sock *s);
-
-/* "45 s", "12 min", "3 h 5 min", "2 d 4 h" (rounded down) */
-char *tt_census_age_str(uint32_t ms, char *buf, size_t len);
-/* Whether the owner walk ran and looked for sockets of this kind
- * (TT_CI_*). */
-bool tt_census_owners_of(const struct tt_census *c, int kind);
-/* Adds an age in ms to a bucket set. */
-void tt_census_age_add(struct tt_census_age *a, uint32_t ms);
-/* The median CLOSE_WAIT age in ms (lower bound of its fine bucket); 0
- * when none has an age. */
-uint32_t tt_census_cw_median_ms(const struct tt_census *c);
-/* The listener of a local port, for changing (owner lookup). */
-struct tt_census_listener *tt_census_listener_rw(struct tt_census *c, uint16_t port);
 /* The CLOSE_WAIT row and the listener of a local port, NULL when none. */
 const struct tt_census_port *tt_census_cw_port(const struct tt_census *c, uint16_t port);
 const struct tt_census_listener *tt_census_listener(const struct tt_census *c, uint16_t port);
 
-/* Destinations sorted busiest first, at most max, into idx (indexes of
- * c->dest).  Returns how many. */
-size_t tt_census_top_dests(const struct tt_census *c, size_t *idx, size_t max);
-
-/* "10.0.0.1:443", "[::1]:80" */
-char *tt_census_dest_str(const struct tt_census_dest *d, char *buf, size_t len);
+/* The functions of the files that fill and read a census, which its users
+ * need beside these: destinations (census-dest.c) and the detail of each
+ * socket (census-detail.c). */
+#include "census-dest.h"
+#include "census-detail.h"
 
 #endif

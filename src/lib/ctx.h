@@ -2,7 +2,8 @@
  * The library context: where /proc is, where state lives, and where log
  * messages go.  The library never prints; every message it has for a human
  * goes through the caller's log function, and every failure is also a
- * return code (negative errno).
+ * return code (negative errno).  Threads, ownership, descriptors and
+ * signals: docs/design.md, "The library's contract with its caller".
  */
 #ifndef TCPTUNE_CTX_H
 #define TCPTUNE_CTX_H
@@ -12,12 +13,14 @@
  * negative errno.  The exceptions, each also said at its prototype:
  *  - lengths: tt_read_all(), tt_read_file(), tt_proc_read() and
  *    tt_journal_format() return the bytes read or written (>= 0);
- *  - handles and answers: tt_state_open() returns a descriptor (>= 0),
- *    tt_state_busy() 1 when the lock is held, tt_journal_load() and
- *    tt_journal_peek() 1 when a journal was loaded (0: there is none);
+ *  - handles and answers: tt_state_open() and tt_state_dir_open() return
+ *    a descriptor (>= 0), tt_state_busy() 1 when the lock is held,
+ *    tt_journal_load() and tt_journal_peek() 1 when a journal was loaded
+ *    (0: there is none), tt_state_netns_named() 1 when a namespace was
+ *    recorded under the name, tt_state_key() the length it wrote;
  *  - counts of pure functions: tt_census_top_dests(),
  *    tt_nat_parse_netdev(), tt_nat_parse_ipvs(), tt_kv_parse();
- *  - source states: the NAT adapters (nat-internal.h) return an enum
+ *  - source states: the NAT adapters (nat-netlink.h, nat-xtables.h) return an enum
  *    tt_nat_source_state, since a source that cannot be read is evidence;
  *  - tt_nl_errno() only maps a libnl code to a negative errno.
  * A function returning a pointer says at its prototype what NULL means.

@@ -1,6 +1,11 @@
 /*
- * The library's one way to read a file to its end: proc files, profiles,
- * sysctl.d files and the journal all go through tt_read_all().
+ * The library's one way to read a file whole: proc files, profiles,
+ * sysctl.d files, the journal, the boot id, the counters file and the
+ * namespace name files all go through tt_read_all() (tt_read_file() for a
+ * regular file of unknown size).  Two files are read line by line as a
+ * stream instead, because a line can be long and only one is wanted:
+ * <proc root>/stat for btime (journal.c) and self/mountinfo for the
+ * namespaces' bind mounts (netns-list.c).
  */
 #ifndef TCPTUNE_FILE_INTERNAL_H
 #define TCPTUNE_FILE_INTERNAL_H

@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "census-internal.h"
-#include "nat-internal.h"
+#include "census-gather.h"
+#include "census-owner.h"
+#include "nat-gather.h"
 #include "profile.h"
 #include "snapshot.h"
 #include "sysctld.h"

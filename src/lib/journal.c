@@ -15,6 +15,7 @@
 #include "file-internal.h"
 #include "journal.h"
 #include "netns.h"
+#include "state.h"
 #include "strtab.h"
 #include "sysctl.h"
 
@@ -526,9 +527,10 @@ tt_origin_here(const struct tt_ctx *ctx, struct tt_origin *o)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
-	n = read(fd, o->boot, sizeof(o->boot) - 1);
+	n = tt_read_all(fd, o->boot, sizeof(o->boot));
 	close(fd);
-	o->boot[n > 0 ? n : 0] = '\0';
+	if (n < 0)
+		o->boot[0] = '\0';
 	o->boot[strcspn(o->boot, "\n")] = '\0';
 	if (!boot_id_valid(o->boot))
 		o->boot[0] = '\0';
@@ -568,92 +570,17 @@ tt_origin_compare(const struct tt_origin *j, const struct tt_origin *here)
 	return TT_ORIGIN_SAME;
 }
 
+TT_STRTAB(tt_origin_match, enum tt_origin_match,
+    "here", [TT_ORIGIN_SAME] = "here", [TT_ORIGIN_OTHER_ROOT] = "another-proc-root",
+    [TT_ORIGIN_OTHER_NETNS] = "another-netns", [TT_ORIGIN_OTHER_BOOT] = "earlier-boot",
+    [TT_ORIGIN_NETNS_GONE] = "netns-gone", [TT_ORIGIN_NETNS_UNPROVEN] = "netns-unproven")
+
 /* --- the state directory ----------------------------------------------- */
-
-/* Refuses a state directory another user could tamper with. */
-static int
-check_dir(const struct tt_ctx *ctx, int dfd, const char *dir)
-{
-	struct stat st;
-
-	if (fstat(dfd, &st) < 0)
-		return -errno;
-	if (st.st_uid != 0) {
-		tt_log(ctx, TT_LOG_ERR, "%s: refusing a state directory not owned by root", dir);
-		return -EPERM;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		tt_log(ctx, TT_LOG_ERR,
-		    "%s: refusing a state directory that others can write to (mode %04o)", dir,
-		    (unsigned)(st.st_mode & 07777));
-		return -EPERM;
-	}
-	return 0;
-}
-
-/*
- * Creates the missing parents of dir (a fresh prefix has no
- * /usr/local/var/lib), mode 0755: owned by the caller (root), writable
- * by nobody else.  Errors show when dir itself is made.
- */
-static void
-mkdir_parents(const char *dir)
-{
-	char buf[4096];
-
-	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
-		return;
-	for (char *p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return;
-		*p = '/';
-	}
-}
 
 static int
 open_dir(const struct tt_ctx *ctx, bool create)
 {
-	const char *dir = tt_ctx_state_dir(ctx);
-	int dfd, r;
-
-	if (dir == NULL || dir[0] == '\0') {
-		tt_log(ctx, TT_LOG_ERR, "no state directory");
-		return -EINVAL;
-	}
-	if (create && mkdir(dir, 0700) < 0 && errno == ENOENT)
-		mkdir_parents(dir);
-	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		r = -errno;
-		tt_log(ctx, TT_LOG_ERR, "%s: cannot create the state directory: %s%s", dir,
-		    strerror(-r), r == -EACCES ? " (changing kernel keys needs root)" : "");
-		return r;
-	}
-	/* O_NOFOLLOW: a symlink planted in place of the state directory is
-	 * refused (ELOOP or ENOTDIR), not followed. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0) {
-		r = -errno;
-		if (r == -ELOOP || r == -ENOTDIR)
-			tt_log(ctx, TT_LOG_ERR,
-			    "%s: refusing a state directory that is a symlink "
-			    "or not a directory",
-			    dir);
-		else if (r == -ENOENT && !create) {
-			/* no state directory: nothing applied (status says so) */
-		} else if (r == -EACCES || r == -EPERM)
-			tt_log(ctx, TT_LOG_ERR, "%s: %s (changing kernel keys needs root)", dir,
-			    strerror(-r));
-		else
-			tt_log(ctx, TT_LOG_ERR, "%s: %s", dir, strerror(-r));
-		return r == -ELOOP || r == -ENOTDIR ? -EPERM : r;
-	}
-	r = check_dir(ctx, dfd, dir);
-	if (r < 0) {
-		close(dfd);
-		return r;
-	}
-	return dfd;
+	return tt_state_dir_open(ctx, NULL, create ? TT_STATE_CREATE : 0);
 }
 
 int

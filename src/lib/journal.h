@@ -72,6 +72,10 @@ enum tt_origin_match {
 int tt_origin_here(const struct tt_ctx *ctx, struct tt_origin *o);
 /* Whether a journal from j describes the kernel here. */
 enum tt_origin_match tt_origin_compare(const struct tt_origin *j, const struct tt_origin *here);
+/* "here", "another-proc-root", "another-netns", "earlier-boot",
+ * "netns-gone", "netns-unproven" */
+const char *tt_origin_match_name(enum tt_origin_match v);
+int tt_origin_match_from_name(const char *s);
 
 struct tt_journal {
 	enum tt_journal_state state;

@@ -35,7 +35,8 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 
-#include "nat-internal.h"
+#include "nat-netlink.h"
+#include "nat.h"
 #include "nl-internal.h"
 #include "sysctl.h"
 
@@ -46,14 +47,14 @@ errno_state(int e)
 	switch (e) {
 	case EPERM:
 	case EACCES:
-		return TT_NATSRC_NOPERM;
+		return TT_NATSS_NOPERM;
 	case EOPNOTSUPP:
 	case EPROTONOSUPPORT:
 	case EAFNOSUPPORT:
 	case ENOENT:
-		return TT_NATSRC_UNAVAILABLE;
+		return TT_NATSS_UNAVAILABLE;
 	default:
-		return TT_NATSRC_FAILED;
+		return TT_NATSS_FAILED;
 	}
 }
 
@@ -62,13 +63,13 @@ not_read(
     struct tt_nat *nat, enum tt_nat_kind kind, const char *what, int e, enum tt_nat_source_state st)
 {
 	switch (st) {
-	case TT_NATSRC_NOPERM:
+	case TT_NATSS_NOPERM:
 		tt_nat_add(nat, kind, TT_NATS_NONE, TT_NATP_UNKNOWN,
 		    "%s: not permitted (reading it needs CAP_NET_ADMIN); this says "
 		    "nothing about NAT",
 		    what);
 		break;
-	case TT_NATSRC_UNAVAILABLE:
+	case TT_NATSS_UNAVAILABLE:
 		/* No conntrack or nf_tables in this kernel: nothing can
 		 * translate through it. */
 		tt_nat_add(nat, kind, TT_NATS_MEDIUM, TT_NATP_NO_NAT,
@@ -315,8 +316,8 @@ tt_nat_read_conntrack(const struct tt_ctx *ctx, struct tt_nat *nat)
 	int r;
 
 	if (w == NULL) {
-		not_read(nat, TT_NATK_CONNTRACK, "conntrack", ENOMEM, TT_NATSRC_FAILED);
-		return TT_NATSRC_FAILED;
+		not_read(nat, TT_NATK_CONNTRACK, "conntrack", ENOMEM, TT_NATSS_FAILED);
+		return TT_NATSS_FAILED;
 	}
 	w->limit = TT_NAT_CT_READ_MAX;
 	r = ct_dump(w);
@@ -343,7 +344,7 @@ tt_nat_read_conntrack(const struct tt_ctx *ctx, struct tt_nat *nat)
 		tt_nat_add(nat, TT_NATK_CONNTRACK, TT_NATS_STRONG, TT_NATP_TRANSLATES,
 		    "destination NAT, for example: %s", w->dex);
 	free(w);
-	return TT_NATSRC_OK;
+	return TT_NATSS_OK;
 }
 
 /* --- nftables ----------------------------------------------------------- */
@@ -534,7 +535,7 @@ tt_nat_read_nftables(const struct tt_ctx *ctx, struct tt_nat *nat)
 		    "nftables: no masquerade, snat, dnat or redirect rule "
 		    "(%u chain%s of type nat)",
 		    w.chains, w.chains == 1 ? "" : "s");
-	return TT_NATSRC_OK;
+	return TT_NATSS_OK;
 fail:
 	if (nl != NULL)
 		mnl_socket_close(nl);
@@ -562,14 +563,14 @@ dump_cache(const struct tt_ctx *ctx, struct tt_nat *nat, enum tt_nat_kind kind, 
 
 	*skp = nl_socket_alloc();
 	if (*skp == NULL) {
-		not_read(nat, kind, what, ENOMEM, TT_NATSRC_FAILED);
-		return TT_NATSRC_FAILED;
+		not_read(nat, kind, what, ENOMEM, TT_NATSS_FAILED);
+		return TT_NATSS_FAILED;
 	}
 	r = nl_connect(*skp, protocol);
 	if (r >= 0)
 		r = alloc(*skp, cachep);
 	if (r >= 0)
-		return TT_NATSRC_OK;
+		return TT_NATSS_OK;
 	e = -tt_nl_errno(r);
 	st = errno_state(e);
 	tt_log(ctx, TT_LOG_DEBUG, "nat: %s dump: %s", what, strerror(e));
@@ -592,7 +593,7 @@ tt_nat_read_addresses(const struct tt_ctx *ctx, struct tt_nat *nat)
 
 	st = dump_cache(ctx, nat, TT_NATK_ADDRESS, "addresses", NETLINK_ROUTE,
 	    rtnl_addr_alloc_cache, &sk, &cache);
-	if (st != TT_NATSRC_OK)
+	if (st != TT_NATSS_OK)
 		return st;
 	for (obj = nl_cache_get_first(cache); obj != NULL; obj = nl_cache_get_next(obj)) {
 		struct rtnl_addr *a = (struct rtnl_addr *)obj;
@@ -649,5 +650,5 @@ tt_nat_read_addresses(const struct tt_ctx *ctx, struct tt_nat *nat)
 	else
 		tt_nat_add(nat, TT_NATK_ADDRESS, TT_NATS_WEAK, TT_NATP_NO_NAT,
 		    "no IPv4 address besides loopback");
-	return TT_NATSRC_OK;
+	return TT_NATSS_OK;
 }

@@ -19,7 +19,8 @@
 
 #include <linux/netfilter_ipv4/ip_tables.h>
 
-#include "nat-internal.h"
+#include "nat-xtables.h"
+#include "nat.h"
 
 #define XT_ITEMS_MAX 16 /* rules named one by one; the rest counted */
 
@@ -99,7 +100,7 @@ tt_nat_read_iptables(const struct tt_ctx *ctx, struct tt_nat *nat)
 	struct ipt_getinfo info;
 	struct ipt_get_entries *ge = NULL;
 	socklen_t len = sizeof(info);
-	enum tt_nat_source_state st = TT_NATSRC_FAILED;
+	enum tt_nat_source_state st = TT_NATSS_FAILED;
 	int fd, e = 0;
 
 	fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
@@ -130,20 +131,20 @@ tt_nat_read_iptables(const struct tt_ctx *ctx, struct tt_nat *nat)
 		tt_nat_add(nat, TT_NATK_IPTABLES, TT_NATS_STRONG, TT_NATP_NO_NAT,
 		    "the legacy iptables nat table has no translating rule (%u entries)",
 		    info.num_entries);
-	st = TT_NATSRC_OK;
+	st = TT_NATSS_OK;
 out:
 	if (fd >= 0)
 		close(fd);
 	free(ge);
-	if (st != TT_NATSRC_OK) {
-		st = e == EPERM || e == EACCES ? TT_NATSRC_NOPERM : TT_NATSRC_FAILED;
+	if (st != TT_NATSS_OK) {
+		st = e == EPERM || e == EACCES ? TT_NATSS_NOPERM : TT_NATSS_FAILED;
 		tt_log(ctx, TT_LOG_DEBUG, "nat: legacy iptables nat table: %s", strerror(e));
 		/* The table is there and its rules are unseen: a hint only. */
 		tt_nat_add(nat, TT_NATK_IPTABLES, TT_NATS_WEAK, TT_NATP_TRANSLATES,
 		    "the legacy iptables nat table is loaded, its rules %s",
-		    st == TT_NATSRC_NOPERM ? "not permitted (reading them needs "
-					     "CAP_NET_ADMIN)" :
-					     "could not be read");
+		    st == TT_NATSS_NOPERM ? "not permitted (reading them needs "
+					    "CAP_NET_ADMIN)" :
+					    "could not be read");
 	}
 	return st;
 }

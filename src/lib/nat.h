@@ -56,12 +56,12 @@ enum tt_nat_points {
 
 /* What became of one source of evidence. */
 enum tt_nat_source_state {
-	TT_NATSRC_UNREAD = 0,
-	TT_NATSRC_OK,
-	TT_NATSRC_NOPERM,      /* needs CAP_NET_ADMIN */
-	TT_NATSRC_SKIPPED,     /* proc root is not the live /proc */
-	TT_NATSRC_UNAVAILABLE, /* the kernel has no such facility here */
-	TT_NATSRC_FAILED,
+	TT_NATSS_UNREAD = 0,
+	TT_NATSS_OK,
+	TT_NATSS_NOPERM,      /* needs CAP_NET_ADMIN */
+	TT_NATSS_SKIPPED,     /* proc root is not the live /proc */
+	TT_NATSS_UNAVAILABLE, /* the kernel has no such facility here */
+	TT_NATSS_FAILED,
 };
 
 enum tt_nat_source {
@@ -150,5 +150,25 @@ enum tt_addr_class tt_addr_class_v6(const uint8_t a[16]);
  * Returns the family's name, or NULL.
  */
 const char *tt_nat_bridge_family(const char *ifname);
+
+/* --- inside the library: for the adapters, unit tests and fuzz harnesses -- */
+
+/*
+ * Parsers of proc text, split out so they are tested on their own.
+ * tt_nat_parse_netdev() calls fn for every interface name in the text of
+ * net/dev and returns how many it found; tt_nat_parse_table_names() says
+ * whether "nat" is a line of net/ip_tables_names; tt_nat_parse_ipvs()
+ * counts virtual services in net/ip_vs.
+ */
+int tt_nat_parse_netdev(const char *text, void (*fn)(const char *ifname, void *data), void *data);
+bool tt_nat_parse_table_names(const char *text);
+unsigned tt_nat_parse_ipvs(const char *text);
+
+/*
+ * Adds the conntrack items from counts alone (pure; the adapter calls it).
+ * With nat->ct_lower_bound set the counts are said to be at least that.
+ */
+void tt_nat_conntrack_items(
+    struct tt_nat *nat, unsigned long total, unsigned long snat, unsigned long dnat);
 
 #endif

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "netns.h"
+#include "strtab.h"
 #include "sysctl.h"
 
 #ifndef NSFS_MAGIC
@@ -26,23 +27,9 @@
 
 #define POD_LOG_DIR "/var/log/pods"
 
-const char *
-tt_netns_kind_name(enum tt_netns_kind k)
-{
-	switch (k) {
-	case TT_NSK_HOST:
-		return "host";
-	case TT_NSK_NAMED:
-		return "named";
-	case TT_NSK_POD:
-		return "pod";
-	case TT_NSK_CONTAINER:
-		return "container";
-	case TT_NSK_PROCESS:
-		break;
-	}
-	return "process";
-}
+TT_STRTAB(tt_netns_kind, enum tt_netns_kind,
+    "process", [TT_NSK_HOST] = "host", [TT_NSK_NAMED] = "named", [TT_NSK_POD] = "pod",
+    [TT_NSK_CONTAINER] = "container", [TT_NSK_PROCESS] = "process")
 
 /* --- cgroup paths ---------------------------------------------------------- */
 

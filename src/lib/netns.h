@@ -103,7 +103,8 @@ enum tt_netns_kind {
 };
 
 /* "host", "named", "pod", "container", "process" */
-const char *tt_netns_kind_name(enum tt_netns_kind k);
+const char *tt_netns_kind_name(enum tt_netns_kind v);
+int tt_netns_kind_from_name(const char *s);
 
 /* What a cgroup path says of a container and its pod. */
 struct tt_cgroup_id {

@@ -21,8 +21,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file-internal.h"
 #include "journal.h"
 #include "rates.h"
+#include "state.h"
 
 #define COUNTERS_MAX 8192 /* bytes a counters file may have */
 
@@ -33,12 +35,12 @@
 static bool
 file_name(const struct tt_origin *o, char *buf, size_t len)
 {
+	size_t n;
+
 	if (o->ns_ino == 0)
 		return false;
-	if (o->ns_cookie != 0)
-		snprintf(buf, len, "counters-cookie-%llu", o->ns_cookie);
-	else
-		snprintf(buf, len, "counters-%llu-%llu", o->ns_dev, o->ns_ino);
+	n = (size_t)snprintf(buf, len, "counters-");
+	tt_state_key(buf + n, len - n, o->ns_cookie, o->ns_dev, o->ns_ino);
 	return true;
 }
 
@@ -49,21 +51,7 @@ file_name(const struct tt_origin *o, char *buf, size_t len)
 static int
 open_state(const struct tt_ctx *ctx)
 {
-	const char *dir = tt_ctx_state_dir(ctx);
-	struct stat st;
-	int dfd;
-
-	if (dir == NULL || dir[0] == '\0')
-		return -ENOENT;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	if (fstat(dfd, &st) < 0 || (st.st_uid != 0 && st.st_uid != geteuid()) ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		close(dfd);
-		return -EPERM;
-	}
-	return dfd;
+	return tt_state_dir_open(ctx, NULL, TT_STATE_QUIET | TT_STATE_CALLER_OK);
 }
 
 static int
@@ -148,14 +136,9 @@ read_file(int dfd, const char *name, char *buf, size_t len)
 
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, len - 1);
+	n = tt_read_all(fd, buf, len);
 	close(fd);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n == len - 1)
-		return -EFBIG;
-	buf[n] = '\0';
-	return 0;
+	return n < 0 ? (int)n : 0;
 }
 
 int

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "snapshot.h"
+#include "strtab.h"
 
 /*
  * Whether we look at the initial network namespace.  Keys that only the
@@ -123,8 +124,5 @@ tt_snapshot_value(const struct tt_snapshot *snap, enum tt_key_id id)
 	return r->state == TT_ST_OK ? &r->val : NULL;
 }
 
-const char *
-tt_netns_name(int netns)
-{
-	return netns == 1 ? "initial" : netns == 0 ? "child" : "unknown";
-}
+/* snap->netns: 1 initial, 0 child, -1 (or anything else) unknown. */
+TT_STRTAB(tt_netns, int, "unknown", [0] = "child", [1] = "initial")

@@ -111,6 +111,7 @@ void tt_snapshot_free(struct tt_snapshot *snap);
 const struct tt_val *tt_snapshot_value(const struct tt_snapshot *snap, enum tt_key_id id);
 
 /* snap->netns in words, for every output: "initial", "child" or "unknown". */
-const char *tt_netns_name(int netns);
+const char *tt_netns_name(int v);
+int tt_netns_from_name(const char *s);
 
 #endif

@@ -57,14 +57,11 @@ expect_val() {
 	[ "$got" = "$2" ] || fail "${3:-}: $1 is '$got', expected '$2'"
 }
 
-# All keys a test may touch, as KEY=VALUE lines, for comparing snapshots.
+# All keys a test may touch (the catalog's), as KEY=VALUE lines, for
+# comparing snapshots; a key this kernel or namespace lacks has no value.
 snap() {
-	for k in net.ipv4.tcp_keepalive_time net.ipv4.tcp_keepalive_intvl \
-	    net.ipv4.tcp_keepalive_probes net.ipv4.tcp_fin_timeout \
-	    net.ipv4.tcp_max_tw_buckets net.ipv4.tcp_tw_reuse net.ipv4.tcp_timestamps \
-	    net.ipv4.tcp_orphan_retries net.ipv4.ip_local_port_range \
-	    net.ipv4.tcp_syncookies net.core.somaxconn; do
-		echo "$k=$(val $k)"
+	for k in $(catalog_keys); do
+		echo "$k=$(val "$k" 2>/dev/null)"
 	done
 }
 

@@ -19,7 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/census-internal.h"
+#include "lib/census-diag.h"
+#include "lib/census-proc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/nat-internal.h"
+#include "lib/nat-netlink.h"
+#include "lib/nat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
