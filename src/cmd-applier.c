@@ -108,9 +108,10 @@ applier_print_plan(FILE *f, const struct tt_snapshot *snap, const struct tt_prof
 {
 	static const enum tt_plan_action order[] = { TT_PLAN_WRITE, TT_PLAN_KEEP, TT_PLAN_REFUSE };
 	static const char *const title[] = { "WRITE", "ALREADY AT TARGET", "REFUSED" };
+	char tp[4096];
 
-	fprintf(f, "profile %s (nat = %s; evidence: %s; NAT in play: %s)\n", prof->path,
-	    tt_nat_decl_name(prof->nat),
+	fprintf(f, "profile %s (nat = %s; evidence: %s; NAT in play: %s)\n",
+	    cmd_term_str(prof->path, tp, sizeof(tp)), tt_nat_decl_name(prof->nat),
 	    snap->nat ? tt_nat_verdict_name(snap->nat->verdict) : "not gathered",
 	    tt_nat_answer_name(plan->nat));
 	fprintf(f, "kernel %s, network namespace %s\n",
@@ -244,9 +245,8 @@ applier_print_unrestored(struct cmd_env *env, const struct tt_result *res, const
 		    kr->err ? strerror(kr->err) : "unknown error");
 		cmd_err(env, "    printf '%%s\\n' '%s' > %s/%s", b, proc_root, rel);
 	}
-	cmd_err(env,
-	    "then run `tcptune rollback` (the journal keeps every original) and "
-	    "`tcptune status` to check");
+	cmd_err(env, "then run `%s` (the journal keeps every original) and `%s` to check",
+	    cmd_hint(env, "rollback"), cmd_hint(env, "status"));
 }
 
 void

@@ -81,6 +81,7 @@ watchdog(struct tt_ctx *ctx, const struct tt_watch *w)
 static int
 start_watchdog(struct tt_ctx *ctx, int state, const struct tt_watch *w)
 {
+	struct tt_ctx *ctx = env->ctx;
 	int pipefd[2], status;
 	sigset_t unblocked;
 	pid_t pid;
@@ -221,6 +222,7 @@ json_result(FILE *f, const struct tt_profile *prof, const char *result, bool cha
 	json_document_begin(&j, f);
 	json_bool(&j, "changed", changed);
 	json_str(&j, "result", result);
+	cmd_json_netns_entered(&j);
 	if (deadline != 0)
 		json_int(&j, "confirm_deadline", deadline);
 	else
@@ -451,7 +453,7 @@ apply_undo_untimed(struct cmd_env *env, const struct apply_opts *o, struct apply
 }
 
 static void
-apply_report_text(const struct apply_opts *o, const struct apply_run *a)
+apply_report_text(struct cmd_env *env, const struct apply_opts *o, const struct apply_run *a)
 {
 	const struct tt_plan *plan = &a->plan;
 	const struct tt_result *res = &a->res;
@@ -472,9 +474,9 @@ apply_report_text(const struct apply_opts *o, const struct apply_run *a)
 	if (a->r == 0 && !res->changed)
 		printf("unchanged: every key was already at its target (%d)\n", plan->nkeep);
 	else if (a->r == 0)
-		printf("applied: %d key%s written and read back; `tcptune rollback` "
+		printf("applied: %d key%s written and read back; `%s` "
 		       "restores the originals\n",
-		    res->n, res->n == 1 ? "" : "s");
+		    res->n, res->n == 1 ? "" : "s", cmd_hint(env, "rollback"));
 	if (a->r == 0 && res->changed && a->guarded)
 		out_guard_text(stdout, &a->guard, a->window);
 	if (a->waited)
@@ -484,9 +486,9 @@ apply_report_text(const struct apply_opts *o, const struct apply_run *a)
 	else if (a->r == 0 && res->changed && a->guarded && o->confirm_if_healthy)
 		printf("confirmed by itself if the host stays healthy for %.0f s\n", a->window);
 	else if (a->r == 0 && res->changed && a->deadline != 0)
-		printf("waiting for confirmation: run `tcptune confirm` within %lld "
+		printf("waiting for confirmation: run `%s` within %lld "
 		       "seconds, or these keys go back by themselves\n",
-		    a->confirm);
+		    cmd_hint(env, "confirm"), a->confirm);
 	if (a->r == 0 && res->changed)
 		applier_print_notes(stdout, &a->snap, a->prof);
 }
@@ -587,6 +589,8 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 			.window = a->window,
 			.confirm_if_healthy = o->confirm_if_healthy,
 			.lock_wait_ms = APPLIER_LOCK_WAIT_MS,
+			.rollback_hint = cmd_hint(env, "rollback"),
+			.status_hint = cmd_hint(env, "status"),
 		};
 
 		if (a->guarded)
@@ -611,6 +615,10 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 		result = "failed-not-restored";
 		rc = EXIT_SOFTWARE;
 		break;
+	case -EAGAIN:
+		result = "changed-meanwhile";
+		rc = EXIT_TEMPFAIL;
+		break;
 	default:
 		return cmd_exit_for_errno(a->r);
 	}
@@ -621,7 +629,7 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 		    a->deadline, a->guarded ? &a->guard : NULL, a->window,
 		    a->waited ? &a->verdict : NULL);
 	else
-		apply_report_text(o, a);
+		apply_report_text(env, o, a);
 	apply_report_failure(env, a);
 	return wait_rc >= 0 ? wait_rc : rc;
 }

@@ -18,6 +18,7 @@ confirm_json(const char *result)
 	json_document_begin(&j, stdout);
 	json_bool(&j, "changed", false);
 	json_str(&j, "result", result);
+	cmd_json_netns_entered(&j);
 	json_obj_end(&j);
 	json_finish(&j);
 }
@@ -61,12 +62,14 @@ run_confirm(struct cmd_env *env, int argc, char *argv[])
 	case -ESRCH:
 		cmd_err(env,
 		    "no apply is waiting for confirmation (it may have been undone "
-		    "already: see `tcptune status`)");
+		    "already: see `%s`)",
+		    cmd_hint(env, "status"));
 		return EXIT_WARNINGS;
 	case -ETIME:
 		cmd_err(env,
 		    "too late: the confirmation deadline has passed and the apply "
-		    "is being undone (see `tcptune status`)");
+		    "is being undone (see `%s`)",
+		    cmd_hint(env, "status"));
 		return EXIT_WARNINGS;
 	default:
 		return cmd_exit_for_errno(r);

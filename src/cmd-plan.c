@@ -84,6 +84,7 @@ plan_json(const struct plan_run *p)
 	json_document_begin(&j, stdout);
 	json_bool(&j, "changed", false);
 	json_bool(&j, "applicable", p->plan.nrefuse == 0);
+	cmd_json_netns_entered(&j);
 	applier_json_plan(&j, &p->snap, p->prof, &p->plan);
 	sysctld_json_conflicts(&j, &p->snap, p->prof);
 	applier_json_notes(&j, &p->snap, p->prof);

@@ -101,6 +101,33 @@ cmd_profile_resolve(const char *arg, char *buf, size_t len)
 	return -ENOENT;
 }
 
+/*
+ * A profile found by name is trusted for where it was found: as root, one
+ * in a directory anyone can write to (or a file anyone can write) could
+ * have been put there by anyone, so it is named with a warning (sudo and
+ * ssh refuse such files; a profile is used, but not without a word).
+ */
+static void
+warn_writable(struct cmd_env *env, const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (geteuid() != 0 || slash == NULL)
+		return;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash == path ? 1 : slash - path), path);
+	if (stat(dir, &st) == 0 && (st.st_mode & S_IWOTH) != 0)
+		cmd_message(env, TT_LOG_WARNING, "warning",
+		    "%s: found in %s, a directory writable by anyone: anyone could have put "
+		    "it there (TCPTUNE_PROFILE_PATH)",
+		    path, dir);
+	else if (stat(path, &st) == 0 && (st.st_mode & S_IWOTH) != 0)
+		cmd_message(env, TT_LOG_WARNING, "warning",
+		    "%s: the profile file is writable by anyone: anyone could have changed it",
+		    path);
+}
+
 int
 cmd_load_profile(struct cmd_env *env, const char *arg, unsigned flags, struct tt_profile **prof)
 {
@@ -117,6 +144,8 @@ cmd_load_profile(struct cmd_env *env, const char *arg, unsigned flags, struct tt
 		    arg);
 		return EXIT_NOINPUT;
 	}
+	if (r == 0)
+		warn_writable(env, path);
 	r = tt_profile_load(env->ctx, r == 0 ? path : arg, flags, prof, &diags);
 	/* A file that is not there: the loader's one line says so. */
 	cmd_print_diags(env, &diags);

@@ -4,30 +4,45 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cmd-netns.h"
 #include "cmd-applier.h"
+#include "lib/netns.h"
 
 enum {
 	OPT_FORCE = OPT_CMD_BASE,
+	OPT_ALL_NAMESPACES,
+};
+
+struct rollback_opts {
+	enum output_format format;
+	bool force;
+	bool all_namespaces; /* every namespace but the host's, one by one */
 };
 
 static int
-rollback_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *format, bool *force)
+rollback_parse(struct cmd_env *env, int argc, char *argv[], struct rollback_opts *o)
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
 		NETNS_LONG_OPTION,
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "all-namespaces", no_argument, NULL, OPT_ALL_NAMESPACES },
 		{ NULL, 0, NULL, 0 },
 	};
+	enum output_format *format = &o->format;
+	bool *force = &o->force;
 	int opt, r;
 
-	*format = FORMAT_TEXT;
-	*force = false;
+	*o = (struct rollback_opts){ .format = FORMAT_TEXT };
 	while ((opt = cmd_getopt(env, &cmd_rollback, argc, argv, longopts, &r)) != -1) {
 		switch (opt) {
 		case CMD_OPT_STOP:
@@ -39,6 +54,9 @@ rollback_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *
 		case OPT_FORCE:
 			*force = true;
 			break;
+		case OPT_ALL_NAMESPACES:
+			o->all_namespaces = true;
+			break;
 		}
 	}
 	if ((r = cmd_netns_enter_option(env, NETNS_STATE_USE)) != 0)
@@ -46,6 +64,9 @@ rollback_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *
 	if (optind != argc)
 		return cmd_usage_error(
 		    env, &cmd_rollback, "unexpected argument '%s'", argv[optind]);
+	if (o->all_namespaces && (*format != FORMAT_TEXT || env->netns_name[0]))
+		return cmd_usage_error(env, &cmd_rollback,
+		    "--all-namespaces goes with neither --format json nor --netns");
 	return CMD_CONTINUE;
 }
 
@@ -57,6 +78,7 @@ rollback_json(const struct tt_result *res, const char *result)
 	json_document_begin(&j, stdout);
 	json_bool(&j, "changed", res->changed);
 	json_str(&j, "result", result);
+	cmd_json_netns_entered(&j);
 	applier_json_keys(&j, res);
 	json_obj_end(&j);
 	json_finish(&j);
@@ -101,19 +123,14 @@ rollback_work(struct cmd_env *env, bool force, struct tt_result *res)
 	return r;
 }
 
+/* One rollback, in the namespace the process is in: its exit code. */
 static int
-run_rollback(struct cmd_env *env, int argc, char *argv[])
+rollback_one(struct cmd_env *env, enum output_format format, bool force)
 {
-	enum output_format format;
-	bool force;
 	struct tt_result res;
 	const char *result;
 	int r, rc;
 
-	env->changes_kernel = true;
-	rc = rollback_parse(env, argc, argv, &format, &force);
-	if (rc != CMD_CONTINUE)
-		return rc;
 	r = rollback_work(env, force, &res);
 	switch (r) {
 	case 0:
@@ -144,10 +161,161 @@ run_rollback(struct cmd_env *env, int argc, char *argv[])
 	return rc;
 }
 
+/* One namespace of --all-namespaces, in a child process that enters it
+ * for good: its exit code, EXIT_NOINPUT when it went away. */
+static int
+rollback_in(struct cmd_env *env, const struct rollback_opts *o, const struct tt_netns_entry *e)
+{
+	int status, rc;
+	pid_t pid;
+
+	printf("\n== %s (%s, netns inode %llu)\n", e->name, tt_netns_kind_name(e->kind),
+	    (unsigned long long)e->ino);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		cmd_err(env, "fork: %s", strerror(errno));
+		return EXIT_SOFTWARE;
+	}
+	if (pid == 0) {
+		struct tt_netns id = { .fd = -1, .dev = e->dev, .ino = e->ino };
+
+		rc = cmd_enter_netns_as(env, e->path, e->name, NETNS_STATE_USE, &id);
+		if (rc == 0)
+			rc = rollback_one(env, FORMAT_TEXT, o->force);
+		fflush(stdout);
+		fflush(stderr);
+		_exit(rc);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_SOFTWARE;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SOFTWARE;
+}
+
+/* The state directory of a listed namespace, when it holds a journal. */
+static bool
+journal_of(struct cmd_env *env, const struct tt_netns_entry *e, char *dir, size_t len)
+{
+	struct tt_netns ns;
+	bool yes;
+
+	if (tt_netns_open_path(e->path, &ns) < 0)
+		return false;
+	yes = ns.dev == e->dev && ns.ino == e->ino &&
+	    cmd_netns_state_dir(env, &ns, dir, len) == 0 && cmd_netns_has_journal(dir);
+	tt_netns_close(&ns);
+	return yes;
+}
+
+/* The journals left below STATE_DIR/netns whose namespace is gone: each
+ * reported, with the name it was applied under.  Their number. */
+static unsigned
+report_gone_journals(struct cmd_env *env, char (*seen)[PATH_MAX], size_t nseen)
+{
+	char base[PATH_MAX], dir[PATH_MAX], path[PATH_MAX + 8], name[256];
+	unsigned n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(base, sizeof(base), "%s/netns", tt_ctx_state_dir(env->ctx));
+	d = opendir(base);
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		bool was_seen = false;
+		FILE *f;
+
+		if (de->d_name[0] == '.' ||
+		    snprintf(dir, sizeof(dir), "%s/%s", base, de->d_name) >= (int)sizeof(dir) ||
+		    !cmd_netns_has_journal(dir))
+			continue;
+		for (size_t i = 0; i < nseen; i++)
+			was_seen = was_seen || strcmp(seen[i], dir) == 0;
+		if (was_seen)
+			continue;
+		snprintf(name, sizeof(name), "%s", "(no name recorded)");
+		snprintf(path, sizeof(path), "%s/name", dir);
+		f = fopen(path, "re");
+		if (f != NULL && fgets(name, sizeof(name), f) != NULL)
+			name[strcspn(name, "\n")] = '\0';
+		if (f != NULL)
+			fclose(f);
+		printf("\n== %s (gone)\nthe namespace is gone, and its keys with it: nothing to "
+		       "roll back; the journal of its last apply stays in %s\n",
+		    cmd_term_str(name, path, sizeof(path)), dir);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * rollback --all-namespaces: every namespace but the host's (plain
+ * rollback is the host's) that has a journal, each under its own lock; a
+ * journal whose namespace is gone is reported and the others go on.
+ * Exit: 0 when every namespace still there was rolled back, else the
+ * first failing namespace's code.
+ */
+static int
+rollback_all(struct cmd_env *env, const struct rollback_opts *o)
+{
+	struct tt_netns_list l;
+	char(*seen)[PATH_MAX];
+	size_t nseen = 0;
+	unsigned done = 0, failed = 0, gone;
+	int r, first = 0;
+
+	r = tt_netns_list(env->ctx, NULL, &l);
+	if (r < 0) {
+		cmd_err(env, "cannot list the network namespaces: %s", strerror(-r));
+		return cmd_exit_for_errno(r);
+	}
+	seen = calloc(l.n + 1, sizeof(*seen));
+	if (seen == NULL) {
+		tt_netns_list_free(&l);
+		return EXIT_SOFTWARE;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		if (l.v[i].kind == TT_NSK_HOST || !journal_of(env, &l.v[i], seen[nseen], PATH_MAX))
+			continue;
+		nseen++;
+		r = rollback_in(env, o, &l.v[i]);
+		if (r != 0 && r != EXIT_NOINPUT) {
+			failed++;
+			first = first ? first : r;
+		} else if (r == 0) {
+			done++;
+		}
+	}
+	gone = report_gone_journals(env, seen, nseen);
+	printf("\n%u namespace%s rolled back, %u failed, %u gone with their keys\n", done,
+	    done == 1 ? "" : "s", failed, gone);
+	free(seen);
+	tt_netns_list_free(&l);
+	return first;
+}
+
+static int
+run_rollback(struct cmd_env *env, int argc, char *argv[])
+{
+	struct rollback_opts o;
+	int rc;
+
+	env->changes_kernel = true;
+	rc = rollback_parse(env, argc, argv, &o);
+	if (rc != CMD_CONTINUE)
+		return rc;
+	if (o.all_namespaces)
+		return rollback_all(env, &o);
+	return rollback_one(env, o.format, o.force);
+}
+
 const struct cmd cmd_rollback = {
 	.name = "rollback",
 	.run = run_rollback,
-	.usage = "[--netns NAME|PID|PATH] [--force] [--format text|json]",
+	.usage = "[--netns NAME|PID|PATH | --all-namespaces] [--force] [--format text|json]",
 	.help = "restore every key tcptune changed to its value before tcptune first "
 		"changed it (--force: also keys someone else changed since)",
 };

@@ -69,6 +69,16 @@ origin_text(const struct status_view *v)
 		printf("the journal is from an earlier boot (%s): its originals went with "
 		       "that kernel; rollback refuses it, the next apply sets it aside\n",
 		    o->boot);
+	else if (v->origin == TT_ORIGIN_NETNS_GONE)
+		printf("the journal is of a network namespace that is gone (cookie %llu); this "
+		       "one only got its inode number: rollback refuses it, the next apply "
+		       "sets it aside\n",
+		    o->ns_cookie);
+	else if (v->origin == TT_ORIGIN_NETNS_UNPROVEN)
+		printf("the journal names its network namespace by inode only (%llu), which "
+		       "the kernel reuses: it cannot be proven to be this one's; rollback and "
+		       "apply refuse it\n",
+		    o->ns_ino);
 }
 
 static int
@@ -203,6 +213,7 @@ status_json(const struct status_view *v)
 
 	json_document_begin(&j, stdout);
 	json_bool(&j, "changed", false);
+	cmd_json_netns_entered(&j);
 	json_bool(&j, "journal", v->journal == 1);
 	if (v->journal == 1) {
 		json_str(&j, "state", tt_journal_state_name(jr->state));
@@ -237,26 +248,27 @@ status_json(const struct status_view *v)
 
 /* The text report of a journal that was read. */
 static void
-status_text(const struct status_view *v)
+status_text(const struct cmd_env *env, const struct status_view *v)
 {
 	const struct tt_journal *jr = &v->jr;
 	char tb[64];
 
 	printf("last apply: %s, profile %s\n", time_text(jr->time, tb, sizeof(tb)), jr->profile);
 	origin_text(v);
-	printf("state: %s%s\n", tt_journal_state_name(jr->state),
+	printf("state: %s%s%s%s\n", tt_journal_state_name(jr->state),
 	    v->busy == 1       ? " (an apply or rollback is running now)" :
-		v->interrupted ? " -- INTERRUPTED: run `tcptune rollback` to restore the "
-				 "originals" :
-				 "");
+		v->interrupted ? " -- INTERRUPTED: run `" :
+				 "",
+	    v->busy != 1 && v->interrupted ? cmd_hint(env, "rollback") : "",
+	    v->busy != 1 && v->interrupted ? "` to restore the originals" : "");
 	if (jr->confirm_deadline != 0 && v->now <= jr->confirm_deadline)
-		printf("confirmation pending: undone at %s (in %lld s) unless `tcptune "
-		       "confirm` is run\n",
-		    time_text(jr->confirm_deadline, tb, sizeof(tb)), jr->confirm_deadline - v->now);
+		printf("confirmation pending: undone at %s (in %lld s) unless `%s` is run\n",
+		    time_text(jr->confirm_deadline, tb, sizeof(tb)), jr->confirm_deadline - v->now,
+		    cmd_hint(env, "confirm"));
 	else if (jr->confirm_deadline != 0)
 		printf("confirmation deadline passed %lld s ago and the apply was not "
-		       "undone (the timer is gone?): run `tcptune rollback`\n",
-		    v->now - jr->confirm_deadline);
+		       "undone (the timer is gone?): run `%s`\n",
+		    v->now - jr->confirm_deadline, cmd_hint(env, "rollback"));
 	out_guard_verdict_text(stdout, &jr->guard, 0);
 	printf("\n%-32s %-14s %-14s %s\n", "KEY", "ORIGINAL", "TCPTUNE", "LIVE");
 	for (int i = 0; i < jr->nkeys; i++) {
@@ -295,7 +307,7 @@ run_status(struct cmd_env *env, int argc, char *argv[])
 		       "back\n",
 		    tt_ctx_state_dir(env->ctx));
 	else
-		status_text(&v);
+		status_text(env, &v);
 	if (format != FORMAT_JSON && v.show_undone)
 		undone_text(&v);
 	if (v.journal == 1 &&

@@ -6,7 +6,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -178,9 +180,11 @@ watch_json(FILE *f, const struct tt_snapshot *snap, const struct tt_rates *r, lo
 	json_finish(&j);
 }
 
-static void
-watch_print(
-    const struct watch_opts *o, const struct tt_snapshot *snap, const struct tt_rates *r, long n)
+/* Prints one sample.  0, or EXIT_IOERR after saying why standard output
+ * cannot be written (a reader gone, a full device): watch ends there. */
+static int
+watch_print(struct cmd_env *env, const struct watch_opts *o, const struct tt_snapshot *snap,
+    const struct tt_rates *r, long n)
 {
 	if (o->format == FORMAT_JSON)
 		watch_json(stdout, snap, r, n);
@@ -188,7 +192,14 @@ watch_print(
 		watch_screen(stdout, snap, r, n);
 	else
 		watch_line(stdout, snap, r);
-	fflush(stdout);
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	cmd_err(env, "cannot write to standard output: %s", strerror(errno ? errno : EIO));
+	/* Said once: what is left in the buffer is dropped. */
+	__fpurge(stdout);
+	clearerr(stdout);
+	return EXIT_IOERR;
 }
 
 /* One census; 0, or an exit code. */
@@ -233,11 +244,13 @@ run_watch(struct cmd_env *env, int argc, char *argv[])
 		tt_rates_compute(prev.census, cur.census, t1 - t0, &rates);
 		tt_rates_forecast(&rates, &cur);
 		cmd_trace_read(env, t, &cur);
-		watch_print(&o, &cur, &rates, n);
+		r = watch_print(env, &o, &cur, &rates, n);
 		tt_snapshot_free(&prev);
 		prev = cur;
 		t0 = t1;
 	}
+	if (r == EXIT_IOERR)
+		tt_snapshot_free(&prev);
 	if (r == 0)
 		tt_snapshot_free(&prev);
 	tt_trace_close(t);

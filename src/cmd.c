@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -222,7 +223,10 @@ cmd_exit_for_errno(int e)
 	case ENOTDIR:
 	case EISDIR:
 	case ENODEV:
+	case ENXIO: /* a device with nothing behind it (/dev/tty, no terminal) */
 		return EXIT_NOINPUT;
+	case ENAMETOOLONG: /* a name given that no file can have */
+		return EXIT_USAGE;
 	case EROFS: /* the state directory's file system */
 	case ENOSPC:
 	case EDQUOT:
@@ -240,6 +244,7 @@ cmd_exit_for_errno(int e)
 	case EBUSY:       /* another tcptune holds the state directory */
 	case EINPROGRESS: /* an earlier apply or rollback was interrupted */
 	case EALREADY:    /* an earlier apply waits for confirmation */
+	case EAGAIN:      /* a key changed under an apply: everything put back */
 		return EXIT_TEMPFAIL;
 	default:
 		return EXIT_SOFTWARE;
@@ -260,6 +265,8 @@ cmd_print_diags(struct cmd_env *env, const struct tt_diags *d)
 		cmd_message(env, d->v[i].prio, kind, "%s", line);
 	}
 }
+
+static size_t term_write(FILE *f, const char *s, size_t n);
 
 void
 cmd_wrap(FILE *f, const char *text, int indent, int width)
@@ -282,9 +289,85 @@ cmd_wrap(FILE *f, const char *text, int indent, int width)
 			fputc(' ', f);
 			col++;
 		}
-		fwrite(s, 1, w, f);
-		col += (int)w;
+		col += (int)term_write(f, s, w);
 		s += w;
 	}
 	fputc('\n', f);
+}
+
+const char *
+cmd_hint(const struct cmd_env *env, const char *verb)
+{
+	static char buf[4][320];
+	static unsigned next;
+	char *b = buf[next++ % 4];
+	const char *name = env->netns_name;
+	bool plain = true;
+
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && strchr("._-/:@+", *p) == NULL)
+			plain = false;
+	if (name[0] == '\0')
+		snprintf(b, sizeof(buf[0]), "tcptune %s", verb);
+	else if (plain)
+		snprintf(b, sizeof(buf[0]), "tcptune %s --netns %s", verb, name);
+	else
+		snprintf(b, sizeof(buf[0]), "tcptune %s --netns '%s'", verb, name);
+	return b;
+}
+
+/* Whether p starts a character a terminal would obey rather than show:
+ * C0 controls, DEL, C1 controls as UTF-8 spells them (2 bytes), and the
+ * backslash that the escapes start with.  Its length, 0 for none. */
+static size_t
+term_control(const unsigned char *p, size_t n)
+{
+	if (p[0] < 0x20 || p[0] == 0x7f || p[0] == '\\')
+		return 1;
+	if (n >= 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+/* Writes n bytes of s to f with term_control()'s characters as \xNN;
+ * returns the columns written (one a byte). */
+static size_t
+term_write(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t cols = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t c = term_control(p + i, n - i);
+
+		if (c == 0) {
+			fputc(p[i++], f);
+			cols++;
+			continue;
+		}
+		for (size_t k = 0; k < c; k++)
+			fprintf(f, "\\x%02x", p[i++]);
+		cols += 4 * c;
+	}
+	return cols;
+}
+
+const char *
+cmd_term_str(const char *s, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), o = 0;
+
+	if (len == 0)
+		return "";
+	for (size_t i = 0; i < n && o + 9 < len;) {
+		size_t c = term_control(p + i, n - i);
+
+		if (c == 0)
+			buf[o++] = (char)p[i++];
+		for (size_t k = 0; k < c; k++)
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", p[i++]);
+	}
+	buf[o] = '\0';
+	return buf;
 }

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "lib/ctx.h"
 #include "lib/diag.h"
@@ -198,7 +199,21 @@ void cmd_json_profile(struct json *j, const char *key, const struct tt_profile *
  * description (null), no nat. */
 void cmd_json_profile_path(struct json *j, const char *key, const char *path);
 
-/* Word-wraps text to width, each line after the first indented by indent. */
+/*
+ * How to run verb for the namespace this run is about: "tcptune VERB",
+ * with "--netns NAME" when one was given (quoted for a shell when it
+ * needs it).  Four results stay valid at once.
+ */
+const char *cmd_hint(const struct cmd_env *env, const char *verb);
+/*
+ * s made safe for a terminal into buf: control characters (C0, DEL, C1 in
+ * UTF-8) and the backslash written as \xNN, so that a process name or a
+ * path cannot move the cursor or change colours.  Returns buf, cut at len.
+ */
+const char *cmd_term_str(const char *s, char *buf, size_t len);
+
+/* Word-wraps text to width, each line after the first indented by indent,
+ * with control characters escaped as cmd_term_str() does. */
 void cmd_wrap(FILE *f, const char *text, int indent, int width);
 
 extern const struct cmd cmd_apply;

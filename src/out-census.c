@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "out-census.h"
 
 static const char *
@@ -74,6 +75,7 @@ oldest(const struct tt_census_age *a, char *buf, size_t len)
 static void
 close_wait_owners_text(FILE *f, const struct tt_census *c)
 {
+	char tb[64];
 	char a[32];
 
 	fprintf(f, "\nCLOSE_WAIT OWNERS");
@@ -86,8 +88,9 @@ close_wait_owners_text(FILE *f, const struct tt_census *c)
 		fprintf(
 		    f, "%-8s %-16s %6s %8s %12s\n", "PID", "COMMAND", "PORT", "SOCKETS", "OLDEST");
 	for (size_t i = 0; i < c->nowner; i++)
-		fprintf(f, "%-8d %-16s %6u %8" PRIu64 " %12s\n", c->owner[i].pid, c->owner[i].comm,
-		    c->owner[i].port, c->owner[i].count, oldest(&c->owner[i].age, a, sizeof(a)));
+		fprintf(f, "%-8d %-16s %6u %8" PRIu64 " %12s\n", c->owner[i].pid,
+		    cmd_term_str(c->owner[i].comm, tb, sizeof(tb)), c->owner[i].port,
+		    c->owner[i].count, oldest(&c->owner[i].age, a, sizeof(a)));
 	if (c->owner_rows_dropped > 0)
 		fprintf(f, "%-8s %-16s %6s %8" PRIu64 "\n", "-", "other processes", "-",
 		    c->owner_rows_dropped);
@@ -139,6 +142,7 @@ close_wait_text(FILE *f, const struct tt_census *c)
 static void
 listeners_text(FILE *f, const struct tt_census *c)
 {
+	char tb[64];
 	bool head = false;
 
 	for (size_t i = 0; i < c->nlistener; i++) {
@@ -154,7 +158,7 @@ listeners_text(FILE *f, const struct tt_census *c)
 		if (l->pid > 0)
 			fprintf(f, "%-8u %-5s %8u %8u %-8d %s\n", l->port,
 			    tt_census_af_name(l->family), l->accept_queue, l->backlog, l->pid,
-			    l->comm);
+			    cmd_term_str(l->comm, tb, sizeof(tb)));
 		else
 			fprintf(f, "%-8u %-5s %8u %8u %-8s %s\n", l->port,
 			    tt_census_af_name(l->family), l->accept_queue, l->backlog, "-", "-");
@@ -188,6 +192,7 @@ timers_text(FILE *f, const struct tt_census *c)
 static void
 detail_text(FILE *f, const struct tt_census *c)
 {
+	char tb[64];
 	uint64_t est = c->est_keepalive + c->est_no_timer + c->est_busy;
 
 	if (est > 0)
@@ -202,7 +207,8 @@ detail_text(FILE *f, const struct tt_census *c)
 		    "PID", "COMMAND", "PORT", "SOCKETS");
 		for (size_t i = 0; i < c->nfw2_owner; i++)
 			fprintf(f, "%-8d %-16s %6u %8" PRIu64 "\n", c->fw2_owner[i].pid,
-			    c->fw2_owner[i].comm, c->fw2_owner[i].port, c->fw2_owner[i].count);
+			    cmd_term_str(c->fw2_owner[i].comm, tb, sizeof(tb)),
+			    c->fw2_owner[i].port, c->fw2_owner[i].count);
 		if (c->fw2_owner_rows_dropped > 0)
 			fprintf(f, "%-8s %-16s %6s %8" PRIu64 "\n", "-", "other processes", "-",
 			    c->fw2_owner_rows_dropped);

@@ -110,7 +110,7 @@ json_summary(struct json *j, const unsigned counts[4])
 void
 out_check_json_findings(struct json *j, const struct tt_findings *fs)
 {
-	char verdict[OUT_VERDICT_WIDTH + 64];
+	char verdict[OUT_VERDICT_WIDTH + 64], tp[4096], td[1024];
 	unsigned counts[4];
 
 	json_arr_begin(j, "findings");
@@ -248,8 +248,10 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
 	    snap->kernel[0] ? snap->kernel : "(unknown)", tt_netns_name(snap->netns),
 	    tt_ctx_proc_root(ctx));
 	if (prof != NULL)
-		fprintf(f, "profile %s%s%s (nat = %s)\n", prof->path, prof->description ? ": " : "",
-		    prof->description ? prof->description : "", tt_nat_decl_name(prof->nat));
+		fprintf(f, "profile %s%s%s (nat = %s)\n", cmd_term_str(prof->path, tp, sizeof(tp)),
+		    prof->description ? ": " : "",
+		    prof->description ? cmd_term_str(prof->description, td, sizeof(td)) : "",
+		    tt_nat_decl_name(prof->nat));
 	text_not_ok(f, fs, all, color);
 	if (!all) {
 		/* Rates were asked for (--interval): they stay. */
@@ -340,6 +342,21 @@ out_check_report(FILE *f, enum output_format fmt, const struct tt_ctx *ctx,
 
 /* --- where it goes ---------------------------------------------------------- */
 
+/* Says why output cannot be written; its exit code.  -EEXIST: the name
+ * is taken by something that is not a regular file (out_file_open()). */
+static int
+file_error(struct cmd_env *env, const char *output, int e)
+{
+	if (e == -EEXIST) {
+		cmd_err(env,
+		    "%s: exists and is not a regular file; --output replaces only a regular file",
+		    output);
+		return EXIT_CANTCREAT;
+	}
+	cmd_err(env, "%s: cannot write: %s", output, strerror(-e));
+	return cmd_exit_for_errno(e);
+}
+
 int
 out_check_open(struct cmd_env *env, struct out_check_dest *d, const char *output)
 {
@@ -349,10 +366,8 @@ out_check_open(struct cmd_env *env, struct out_check_dest *d, const char *output
 	if (output == NULL)
 		return 0;
 	e = out_file_open(&d->file, output);
-	if (e < 0) {
-		cmd_err(env, "%s: cannot write: %s", output, strerror(-e));
-		return cmd_exit_for_errno(e);
-	}
+	if (e < 0)
+		return file_error(env, output, e);
 	d->f = d->file.f;
 	return 0;
 }
@@ -365,10 +380,8 @@ out_check_close(struct cmd_env *env, struct out_check_dest *d, int rc)
 	if (d->output == NULL)
 		return rc;
 	e = out_file_commit(&d->file);
-	if (e < 0) {
-		cmd_err(env, "%s: cannot write: %s", d->output, strerror(-e));
-		return cmd_exit_for_errno(e);
-	}
+	if (e < 0)
+		return file_error(env, d->output, e);
 	return rc;
 }
 
@@ -385,6 +398,8 @@ out_check_failed(struct cmd_env *env, const char *output, enum output_format fmt
 		prom_failure(out.f);
 		e = out_file_commit(&out);
 	}
+	if (e == -EEXIST)
+		return file_error(env, output, e);
 	if (e < 0)
 		cmd_err(env, "%s: cannot write: %s", output, strerror(-e));
 	return rc;
@@ -513,6 +528,7 @@ static void
 text_census_line(FILE *f, const struct tt_snapshot *s)
 {
 	const struct tt_census *c = s->census;
+	char tb[64];
 
 	if (c == NULL) {
 		if (s->census_err < 0)
@@ -528,8 +544,9 @@ text_census_line(FILE *f, const struct tt_snapshot *s)
 	}
 	fputc('\n', f);
 	for (size_t i = 0; i < c->nowner; i++)
-		fprintf(f, "CLOSE_WAIT held by %s[%d] (port %u): %llu\n", c->owner[i].comm,
-		    c->owner[i].pid, c->owner[i].port, (unsigned long long)c->owner[i].count);
+		fprintf(f, "CLOSE_WAIT held by %s[%d] (port %u): %llu\n",
+		    cmd_term_str(c->owner[i].comm, tb, sizeof(tb)), c->owner[i].pid,
+		    c->owner[i].port, (unsigned long long)c->owner[i].count);
 }
 
 /* "pids 1 2 3 and 4 more" */
@@ -549,9 +566,10 @@ static void
 text_head(FILE *f, const struct check_ns_item *it)
 {
 	const struct tt_netns_entry *e = it->e;
+	char tb[sizeof(e->name) * 4];
 
-	fprintf(f, "\n== %s (%s, netns inode %llu", e->name, tt_netns_kind_name(e->kind),
-	    (unsigned long long)e->ino);
+	fprintf(f, "\n== %s (%s, netns inode %llu", cmd_term_str(e->name, tb, sizeof(tb)),
+	    tt_netns_kind_name(e->kind), (unsigned long long)e->ino);
 	if (e->cg.pod_uid[0])
 		fprintf(f, ", pod uid %s", e->cg.pod_uid);
 	if (e->cg.container[0])
@@ -933,14 +951,14 @@ text_report_ns(FILE *f, struct check_ns_run *run, const struct ns_ref *order)
 {
 	char verdict[OUT_VERDICT_WIDTH + 64];
 	unsigned ndef, nchild;
-	char head[160];
+	char head[160], tp[4096];
 
 	headline(run, head, sizeof(head), &ndef, &nchild);
 	verdict_line(f, ns_verdict(run, order, verdict, sizeof(verdict)),
 	    run->n > 0 && order[0].it->read ? order[0].it->worst : TT_SEV_OK, run->color);
 	fprintf(f, "%s\n", head);
 	if (run->prof != NULL)
-		fprintf(f, "profile %s (nat = %s)\n", run->prof->path,
+		fprintf(f, "profile %s (nat = %s)\n", cmd_term_str(run->prof->path, tp, sizeof(tp)),
 		    tt_nat_decl_name(run->prof->nat));
 	for (size_t i = 0; i < run->n; i++) {
 		const struct check_ns_item *it = order[i].it;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,65 @@ tmp_name(const char *path)
 	return t;
 }
 
+/*
+ * The temporary file being written, removed by a signal that ends the
+ * process (SIGTERM, SIGINT, SIGHUP) before the signal does its default
+ * work.  One output file at a time.
+ */
+static const int clean_signals[] = { SIGTERM, SIGINT, SIGHUP };
+#define NCLEAN (sizeof(clean_signals) / sizeof(clean_signals[0]))
+static char *volatile pending_tmp;
+static struct sigaction saved[NCLEAN];
+
+static void
+on_signal(int sig)
+{
+	char *t = pending_tmp;
+
+	if (t != NULL)
+		(void)unlink(t);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+guard_tmp(char *tmp)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NCLEAN; i++)
+		sigaddset(&sa.sa_mask, clean_signals[i]);
+	pending_tmp = tmp;
+	for (size_t i = 0; i < NCLEAN; i++) {
+		(void)sigaction(clean_signals[i], NULL, &saved[i]);
+		if (saved[i].sa_handler != SIG_IGN)
+			(void)sigaction(clean_signals[i], &sa, NULL);
+	}
+}
+
+static void
+unguard_tmp(void)
+{
+	if (pending_tmp == NULL)
+		return;
+	for (size_t i = 0; i < NCLEAN; i++)
+		(void)sigaction(clean_signals[i], &saved[i], NULL);
+	pending_tmp = NULL;
+}
+
+/* -EEXIST when path names something that is not a regular file (a
+ * device, a FIFO, a directory, a symlink), which a rename would replace. */
+static int
+check_target(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	return S_ISREG(st.st_mode) ? 0 : -EEXIST;
+}
+
 int
 out_file_open(struct out_file *o, const char *path)
 {
@@ -38,15 +98,20 @@ out_file_open(struct out_file *o, const char *path)
 	*o = (struct out_file){ .f = NULL };
 	if (path[0] == '\0' || path[strlen(path) - 1] == '/')
 		return -EISDIR;
+	e = check_target(path);
+	if (e < 0)
+		return e;
 	o->path = strdup(path);
 	o->tmp = tmp_name(path);
 	if (o->path == NULL || o->tmp == NULL) {
 		out_file_abort(o);
 		return -ENOMEM;
 	}
+	guard_tmp(o->tmp);
 	fd = mkostemp(o->tmp, O_CLOEXEC);
 	if (fd < 0) {
 		e = -errno;
+		unguard_tmp();
 		free(o->tmp);
 		o->tmp = NULL;
 		out_file_abort(o);
@@ -75,6 +140,8 @@ out_file_commit(struct out_file *o)
 	if (fclose(o->f) != 0 && e == 0)
 		e = -errno;
 	o->f = NULL;
+	if (e == 0)
+		e = check_target(o->path);
 	if (e == 0 && rename(o->tmp, o->path) < 0)
 		e = -errno;
 	if (e < 0) {
@@ -92,6 +159,7 @@ out_file_commit(struct out_file *o)
 		}
 		free(dir);
 	}
+	unguard_tmp();
 	free(o->tmp);
 	free(o->path);
 	*o = (struct out_file){ .f = NULL };
@@ -105,6 +173,7 @@ out_file_abort(struct out_file *o)
 		fclose(o->f);
 	if (o->tmp != NULL)
 		unlink(o->tmp);
+	unguard_tmp();
 	free(o->tmp);
 	free(o->path);
 	*o = (struct out_file){ .f = NULL };

@@ -2,7 +2,11 @@
  * Output files written whole or not at all: a temporary file in the same
  * directory, synced, then renamed over the name asked for.  A reader (such
  * as node_exporter's textfile collector) sees the old file or the new one,
- * never half of one.
+ * never half of one.  Only a regular file (or no file) is replaced: a
+ * device, a FIFO, a directory or a symlink at the name is refused, since
+ * the rename would put a file in its place.  A signal that ends the
+ * process (SIGTERM, SIGINT, SIGHUP) while the file is open removes the
+ * temporary file first.
  */
 #ifndef TCPTUNE_OUT_FILE_H
 #define TCPTUNE_OUT_FILE_H
@@ -15,7 +19,8 @@ struct out_file {
 	char *tmp;  /* the temporary file beside it */
 };
 
-/* Opens the temporary file.  0, or a negative errno (nothing left behind). */
+/* Opens the temporary file.  0, or a negative errno (nothing left behind):
+ * -EEXIST when path exists and is not a regular file. */
 int out_file_open(struct out_file *o, const char *path);
 /* Flushes, syncs and renames it over path.  0, or a negative errno with the
  * temporary file removed and path untouched. */

@@ -21,12 +21,14 @@ APPLY_SHELL_TESTS = \
 	tests/apply/confirm.sh \
 	tests/apply/crash.sh \
 	tests/apply/netns.sh \
+	tests/apply/netns-identity.sh \
 	tests/apply/netns-state.sh \
 	tests/apply/fault.sh \
 	tests/apply/guard.sh \
 	tests/apply/input.sh \
 	tests/apply/full.sh \
 	tests/apply/origin.sh \
+	tests/apply/race.sh \
 	tests/apply/refusals.sh \
 	tests/apply/security.sh \
 	tests/apply/signals.sh \

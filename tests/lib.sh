@@ -50,7 +50,7 @@ catalog_keys() {
 # which a test could touch), to prove a test left them alone.
 host_sysctls() {
 	for k in $(catalog_keys) net.ipv4.ip_unprivileged_port_start; do
-		printf '%s=%s\n' "$k" "$(tr '\t' ' ' </proc/sys/$(echo "$k" | tr . /) 2>/dev/null)"
+		printf '%s=%s\n' "$k" "$(tr '\t' ' ' 2>/dev/null </proc/sys/$(echo "$k" | tr . /))"
 	done
 }
 

@@ -74,7 +74,10 @@ SCRIPT_TESTS = \
 	tests/check-json-schema.sh \
 	tests/check-completion.sh \
 	tests/check-netns.sh \
-	tests/check-prom-lint.sh
+	tests/check-prom-lint.sh \
+	tests/check-output.sh \
+	tests/check-netns-input.sh \
+	tests/check-hostile-text.sh
 dist_check_SCRIPTS += $(SCRIPT_TESTS)
 TESTS += $(SCRIPT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/bad-profiles tests/tuned-oracle.py tests/tuned-bench.sh

@@ -80,6 +80,39 @@ test_roundtrip(void **state)
 	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_OTHER_BOOT);
 	back.origin.btime = j.origin.btime;
 	back.origin.boot[0] = j.origin.boot[0];
+	/* A namespace by its cookie: the same inode with another cookie is a
+	 * namespace that is gone; without a cookie on one side, only the
+	 * initial namespace's inode proves it. */
+	back.origin.ns_ino = j.origin.ns_ino = 4026532999ULL;
+	back.origin.ns_cookie = j.origin.ns_cookie = 77;
+	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_SAME);
+	back.origin.ns_cookie = 78;
+	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_NETNS_GONE);
+	back.origin.btime++; /* cookies of another boot say nothing */
+	back.origin.boot[0] = 'a';
+	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_OTHER_BOOT);
+	back.origin.btime--;
+	back.origin.boot[0] = j.origin.boot[0];
+	back.origin.ns_cookie = 0;
+	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_NETNS_UNPROVEN);
+	back.origin.ns_ino = j.origin.ns_ino = 4026531840ULL;
+	assert_int_equal(tt_origin_compare(&back.origin, &j.origin), TT_ORIGIN_SAME);
+	j.origin.ns_cookie = 0;
+	{
+		struct tt_journal c = j;
+		char cb[TT_JOURNAL_MAX];
+		int cn;
+
+		c.origin.ns_ino = 4026532999ULL;
+		c.origin.ns_cookie = 18446744073709551615ULL;
+		cn = tt_journal_format(&c, cb, sizeof(cb));
+		assert_true(cn > 0);
+		assert_non_null(strstr(cb, "\nnetns 4 4026532999 18446744073709551615\n"));
+		assert_int_equal(tt_journal_parse(cb, (size_t)cn, &c, why, sizeof(why)), 0);
+		assert_true(c.origin.ns_cookie == 18446744073709551615ULL);
+		memcpy(strstr(cb, "18446744073709551615"), "1844674407370955161x", 20);
+		assert_int_not_equal(tt_journal_parse(cb, (size_t)cn, &c, why, sizeof(why)), 0);
+	}
 	/* order kept: rollback walks it backwards */
 	assert_int_equal(back.keys[0].id, TT_K_FIN_TIMEOUT);
 	assert_int_equal(back.keys[1].id, TT_K_LOCAL_PORT_RANGE);

@@ -72,8 +72,9 @@ read_live(const struct tt_ctx *ctx, enum tt_key_id id, struct tt_val *out)
 /*
  * Whether the journal j describes the kernel tcptune works on now.  0, or
  * -EXDEV (logged) when it is from another proc root or network namespace,
- * or (unless boot_ok) another boot: its originals are not this kernel's.
- * Returns 1 for another boot when boot_ok.
+ * or (unless boot_ok) another boot or a namespace that is gone: its
+ * originals are not this kernel's.  Returns 1 for another boot, 2 for a
+ * namespace gone, when boot_ok (an apply, which sets the journal aside).
  */
 static int
 check_origin(struct tt_ctx *ctx, const struct tt_journal *j, bool boot_ok)
@@ -99,6 +100,24 @@ check_origin(struct tt_ctx *ctx, const struct tt_journal *j, bool boot_ok)
 		    "or use another --state-dir",
 		    j->origin.ns_ino, here.ns_ino);
 		return -EXDEV;
+	case TT_ORIGIN_NETNS_GONE:
+		if (boot_ok)
+			return 2;
+		tt_log(ctx, TT_LOG_ERR,
+		    "the journal is of a network namespace that is gone (cookie %llu): this "
+		    "namespace (cookie %llu) only got its inode number, and its keys are not "
+		    "the ones the journal describes; nothing to roll back here (a new apply "
+		    "sets the journal aside)",
+		    j->origin.ns_cookie, here.ns_cookie);
+		return -EXDEV;
+	case TT_ORIGIN_NETNS_UNPROVEN:
+		tt_log(ctx, TT_LOG_ERR,
+		    "the journal names this network namespace by its inode (%llu) only, "
+		    "which the kernel gives again to a namespace made after one is freed: "
+		    "it cannot be proven to be this namespace's. If it is, roll back by "
+		    "hand from its originals (`tcptune status`); then move %s/%s away",
+		    j->origin.ns_ino, tt_ctx_state_dir(ctx), TT_JOURNAL_NAME);
+		return -EXDEV;
 	case TT_ORIGIN_OTHER_BOOT:
 	default:
 		if (boot_ok)
@@ -112,19 +131,24 @@ check_origin(struct tt_ctx *ctx, const struct tt_journal *j, bool boot_ok)
 	}
 }
 
-/* Sets a journal from an earlier boot aside as journal.boot-BOOTID. */
+/* Sets a journal from an earlier boot aside as journal.boot-BOOTID, one
+ * of a namespace that is gone (gone) as journal.netns-COOKIE. */
 static int
-set_aside_old_boot(struct tt_ctx *ctx, int state, const struct tt_journal *j)
+set_aside_old(struct tt_ctx *ctx, int state, const struct tt_journal *j, bool gone)
 {
 	char name[64];
 	int r;
 
-	snprintf(name, sizeof(name), "%s.boot-%s", TT_JOURNAL_NAME, j->origin.boot);
+	if (gone)
+		snprintf(name, sizeof(name), "%s.netns-%llu", TT_JOURNAL_NAME, j->origin.ns_cookie);
+	else
+		snprintf(name, sizeof(name), "%s.boot-%s", TT_JOURNAL_NAME, j->origin.boot);
 	r = tt_journal_set_aside(ctx, state, name);
 	if (r == 0)
 		tt_log(ctx, TT_LOG_WARNING,
-		    "the journal was from an earlier boot: set aside as %s/%s; this apply "
-		    "starts a new one",
+		    "the journal was %s: set aside as %s/%s; this apply starts a new one",
+		    gone ? "of a network namespace that is gone (this one got its inode)" :
+			   "from an earlier boot",
 		    tt_ctx_state_dir(ctx), name);
 	return r;
 }
@@ -145,9 +169,9 @@ load_before(struct tt_ctx *ctx, int state, struct tt_journal *old, bool *had_old
 	r = *had_old ? check_origin(ctx, old, true) : 0;
 	if (r < 0)
 		return r;
-	if (r == 1) {
+	if (r == 1 || r == 2) {
 		*had_old = false;
-		return set_aside_old_boot(ctx, state, old);
+		return set_aside_old(ctx, state, old, r == 2);
 	}
 	if (*had_old && old->state != TT_J_APPLIED) {
 		tt_log(ctx, TT_LOG_ERR,
@@ -274,6 +298,29 @@ put_back(
 	return -EIO;
 }
 
+/*
+ * Reads the key again immediately before its write: the journal holds the
+ * plan's reading as its original, which is only true while nobody else
+ * has written the key since.  0, or -EAGAIN (logged) when it changed.
+ */
+static int
+still_original(struct tt_ctx *ctx, struct tt_key_result *kr)
+{
+	char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
+	struct tt_val live;
+
+	if (read_live(ctx, kr->id, &live) < 0 || tt_val_eq(&live, &kr->from))
+		return 0; /* unreadable: the write and its read-back say why */
+	kr->now = live;
+	tt_log(ctx, TT_LOG_ERR,
+	    "%s changed from %s to %s since the plan was made (written by someone "
+	    "else): stopped before writing it, and the keys written before it were put "
+	    "back; apply again to plan from the value it has now",
+	    tt_key_get(kr->id)->name, tt_val_format(&kr->from, a, sizeof(a)),
+	    tt_val_format(&live, b, sizeof(b)));
+	return -EAGAIN;
+}
+
 int
 tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_journal *old, bool *had_old,
     struct tt_result *res)
@@ -315,6 +362,10 @@ tt_apply(struct tt_ctx *ctx, const struct tt_apply_params *p, struct tt_journal 
 		struct tt_key_result *kr = &res->keys[i];
 
 		test_delay();
+		if (still_original(ctx, kr) < 0) {
+			r = put_back(ctx, p->state, res, i - 1, *had_old ? old : NULL);
+			return r == -EIO ? -EAGAIN : r;
+		}
 		r = write_verify(ctx, kr, &kr->to);
 		if (r < 0) {
 			kr->outcome = TT_OUT_FAILED;

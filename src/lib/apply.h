@@ -76,6 +76,9 @@ struct tt_apply_params {
  * -EALREADY     an earlier apply waits for confirmation
  * -ENOSPC, -EDQUOT, -EROFS  no room for the journal: nothing was written
  * -EIO          a write failed and every key written was put back
+ * -EAGAIN       a key changed between the plan and its write (someone else
+ *               wrote it): stopped there, every key written was put back
+ *               and the journal is as before
  * -ENOTRECOVERABLE  a write failed and some key could not be put back;
  *               the journal stays, so `tcptune rollback` can finish
  * or the journal's errors (-ELOOP, -EPERM, -EBADMSG, ...).

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 
 #include "file-internal.h"
 #include "journal.h"
+#include "netns.h"
 #include "state.h"
 #include "strtab.h"
 #include "sysctl.h"
@@ -86,7 +88,11 @@ format_origin(const struct tt_origin *o, char *buf, size_t len, size_t *off)
 {
 	if (o->root[0] != '\0' && put(buf, len, off, "root %s\n", o->root) < 0)
 		return -ENOSPC;
-	if (o->ns_ino != 0 && put(buf, len, off, "netns %llu %llu\n", o->ns_dev, o->ns_ino) < 0)
+	if (o->ns_ino != 0 && o->ns_cookie == 0 &&
+	    put(buf, len, off, "netns %llu %llu\n", o->ns_dev, o->ns_ino) < 0)
+		return -ENOSPC;
+	if (o->ns_ino != 0 && o->ns_cookie != 0 &&
+	    put(buf, len, off, "netns %llu %llu %llu\n", o->ns_dev, o->ns_ino, o->ns_cookie) < 0)
 		return -ENOSPC;
 	if (o->boot[0] != '\0' && o->btime == 0 && put(buf, len, off, "boot %s\n", o->boot) < 0)
 		return -ENOSPC;
@@ -322,19 +328,32 @@ parse_confirm_line(char *rest, struct tt_journal *j)
 	return 0;
 }
 
+/* "netns DEV INO [COOKIE]": the cookie came later, and may be missing. */
 static int
 parse_netns_line(char *rest, struct tt_journal *j)
 {
-	char *ino = strchr(rest, ' ');
+	char *ino = strchr(rest, ' '), *cookie;
+	unsigned long long c = 0;
 	long long d, i;
 
 	if (ino == NULL)
 		return -EBADMSG;
 	*ino++ = '\0';
+	cookie = strchr(ino, ' ');
+	if (cookie != NULL) {
+		char *end;
+
+		*cookie++ = '\0';
+		errno = 0;
+		c = strtoull(cookie, &end, 10);
+		if (!isdigit((unsigned char)*cookie) || *end != '\0' || errno != 0 || c == 0)
+			return -EBADMSG;
+	}
 	if (parse_ll(rest, &d) < 0 || parse_ll(ino, &i) < 0 || i == 0)
 		return -EBADMSG;
 	j->origin.ns_dev = (unsigned long long)d;
 	j->origin.ns_ino = (unsigned long long)i;
+	j->origin.ns_cookie = c;
 	return 0;
 }
 
@@ -585,6 +604,10 @@ tt_origin_here(const struct tt_ctx *ctx, struct tt_origin *o)
 	if (stat(path, &st) == 0) {
 		o->ns_dev = (unsigned long long)st.st_dev;
 		o->ns_ino = (unsigned long long)st.st_ino;
+		/* The cookie is of the namespace this thread is in, which is
+		 * the proc root's only when that is the live /proc. */
+		if (tt_netns_is_live(ctx, NULL))
+			(void)tt_netns_cookie(&o->ns_cookie);
 	}
 	o->btime = read_btime(o->root);
 	snprintf(path, sizeof(path), "%s/sys/kernel/random/boot_id", o->root);
@@ -599,6 +622,19 @@ tt_origin_here(const struct tt_ctx *ctx, struct tt_origin *o)
 	if (!boot_id_valid(o->boot))
 		o->boot[0] = '\0';
 	return 0;
+}
+
+/* The same namespace inode: whether it is the same namespace, in the
+ * same boot.  Cookies are numbered afresh each boot, so they are compared
+ * only within one. */
+static enum tt_origin_match
+same_inode(const struct tt_origin *j, const struct tt_origin *here)
+{
+	if (j->ns_cookie != 0 && here->ns_cookie != 0)
+		return j->ns_cookie == here->ns_cookie ? TT_ORIGIN_SAME : TT_ORIGIN_NETNS_GONE;
+	if (j->ns_ino == TT_NETNS_INIT_INO || (j->ns_cookie == 0 && here->ns_cookie == 0))
+		return TT_ORIGIN_SAME; /* the initial namespace, or nothing better known */
+	return TT_ORIGIN_NETNS_UNPROVEN;
 }
 
 enum tt_origin_match
@@ -616,12 +652,15 @@ tt_origin_compare(const struct tt_origin *j, const struct tt_origin *here)
 	if (j->boot[0] != '\0' && strcmp(j->boot, here->boot) != 0 &&
 	    (j->btime == 0 || here->btime == 0 || j->btime != here->btime))
 		return TT_ORIGIN_OTHER_BOOT;
+	if (j->ns_ino != 0 && here->ns_ino != 0)
+		return same_inode(j, here);
 	return TT_ORIGIN_SAME;
 }
 
 TT_STRTAB(tt_origin_match, enum tt_origin_match,
     "here", [TT_ORIGIN_SAME] = "here", [TT_ORIGIN_OTHER_ROOT] = "another-proc-root",
-    [TT_ORIGIN_OTHER_NETNS] = "another-netns", [TT_ORIGIN_OTHER_BOOT] = "earlier-boot")
+    [TT_ORIGIN_OTHER_NETNS] = "another-netns", [TT_ORIGIN_OTHER_BOOT] = "earlier-boot",
+    [TT_ORIGIN_NETNS_GONE] = "netns-gone", [TT_ORIGIN_NETNS_UNPROVEN] = "netns-unproven")
 
 /* --- the state directory ----------------------------------------------- */
 

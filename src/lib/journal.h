@@ -42,10 +42,16 @@ struct tt_journal_key {
  * Which kernel a journal describes: its originals are true of that one
  * only.  Empty root, zero namespace or empty boot: not recorded (a
  * fixture tree without self/ns/net or boot_id).
+ *
+ * A network namespace is known for sure by its cookie (tt_netns_cookie()),
+ * never given to another namespace in the same boot.  Its nsfs device and
+ * inode only tell it from the namespaces alive at the same time: the
+ * kernel gives a freed inode number to the next namespace made.
  */
 struct tt_origin {
 	char root[1024];                   /* the proc root, absolute */
 	unsigned long long ns_dev, ns_ino; /* of ROOT/self/ns/net */
+	unsigned long long ns_cookie;      /* its cookie; 0: not known */
 	char boot[40];                     /* ROOT/sys/kernel/random/boot_id */
 	long long btime;                   /* ROOT/stat's btime; 0: unknown */
 };
@@ -55,13 +61,20 @@ enum tt_origin_match {
 	TT_ORIGIN_OTHER_ROOT,
 	TT_ORIGIN_OTHER_NETNS,
 	TT_ORIGIN_OTHER_BOOT,
+	/* The same inode but another cookie: the journal's namespace is
+	 * gone, and this one got its inode number. */
+	TT_ORIGIN_NETNS_GONE,
+	/* The same inode of a namespace other than the initial one, and no
+	 * cookie to tell whether it is the same namespace or a later one. */
+	TT_ORIGIN_NETNS_UNPROVEN,
 };
 
 /* The origin tcptune works on now (ctx's proc root).  0 or an errno. */
 int tt_origin_here(const struct tt_ctx *ctx, struct tt_origin *o);
 /* Whether a journal from j describes the kernel here. */
 enum tt_origin_match tt_origin_compare(const struct tt_origin *j, const struct tt_origin *here);
-/* "here", "another-proc-root", "another-netns", "earlier-boot" */
+/* "here", "another-proc-root", "another-netns", "earlier-boot",
+ * "netns-gone", "netns-unproven" */
 const char *tt_origin_match_name(enum tt_origin_match v);
 int tt_origin_match_from_name(const char *s);
 

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -18,6 +20,9 @@
 #include "netns.h"
 #include "sysctl.h"
 
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
 #endif
@@ -40,19 +45,36 @@ check_netns_fd(int fd)
 	return t == CLONE_NEWNET ? 0 : -EINVAL;
 }
 
+/*
+ * Looks at path without opening it for reading (O_PATH): a FIFO or a
+ * device is refused before anything could block on it or wake it.  Then
+ * opens it for setns(), without blocking, and checks that it is still the
+ * file looked at.
+ */
 int
 tt_netns_open_path(const char *path, struct tt_netns *ns)
 {
-	struct stat st = { 0 };
-	int fd, r;
+	struct stat st = { 0 }, st2 = { 0 };
+	int pfd, fd, r;
 
 	*ns = (struct tt_netns){ .proc_root = NULL, .fd = -1 };
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return errno == ESRCH ? -ENOENT : -errno;
+	r = fstat(pfd, &st) < 0 ? -errno : 0;
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = -EINVAL; /* nsfs files are regular; this is something else */
+	close(pfd);
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ESRCH ? -ENOENT : -errno;
 	r = check_netns_fd(fd);
-	if (r == 0 && fstat(fd, &st) < 0)
+	if (r == 0 && fstat(fd, &st2) < 0)
 		r = -errno;
+	if (r == 0 && (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino))
+		r = -EINVAL; /* replaced between the two looks */
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -108,6 +130,40 @@ tt_netns_close(struct tt_netns *ns)
 	if (ns->fd >= 0)
 		close(ns->fd);
 	ns->fd = -1;
+}
+
+int
+tt_netns_cookie(unsigned long long *cookie)
+{
+	uint64_t c = 0;
+	socklen_t len = sizeof(c);
+	int s, r = 0;
+
+	*cookie = 0;
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	if (getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &c, &len) < 0)
+		r = -errno;
+	close(s);
+	if (r == 0 && (len != sizeof(c) || c == 0))
+		r = -ENOPROTOOPT;
+	*cookie = c;
+	return r;
+}
+
+int
+tt_netns_cookie_of(const struct tt_netns *ns, unsigned long long *cookie)
+{
+	int back, r, l;
+
+	*cookie = 0;
+	r = tt_netns_enter(ns, &back);
+	if (r < 0)
+		return r;
+	r = tt_netns_cookie(cookie);
+	l = tt_netns_leave(back);
+	return r < 0 ? r : l;
 }
 
 int

@@ -57,6 +57,21 @@ void tt_netns_close(struct tt_netns *ns);
  */
 int tt_netns_self(const struct tt_ctx *ctx, dev_t *dev, ino_t *ino);
 
+/*
+ * The network namespace cookie of the calling thread's namespace
+ * (SO_NETNS_COOKIE of a socket made in it, Linux 5.14): a number the
+ * kernel never gives another namespace during a boot, where nsfs inode
+ * numbers are reused as soon as a namespace is freed.  0, or -ENOPROTOOPT
+ * where the kernel has no cookie, or another negative errno.
+ */
+int tt_netns_cookie(unsigned long long *cookie);
+/* The cookie of ns (entered for the time it takes, then left); as
+ * tt_netns_cookie(). */
+int tt_netns_cookie_of(const struct tt_netns *ns, unsigned long long *cookie);
+/* The inode of the initial network namespace, the same on every kernel
+ * since 3.8 and never freed. */
+#define TT_NETNS_INIT_INO 4026531840ULL
+
 /* The proc root of ns (the context's when ns or its proc root is NULL). */
 const char *tt_netns_proc_root(const struct tt_ctx *ctx, const struct tt_netns *ns);
 

@@ -29,7 +29,10 @@
 
 #define COUNTERS_MAX 8192 /* bytes a counters file may have */
 
-/* "counters-DEV-INO", from the origin's namespace; false without one. */
+/* "counters-cookie-COOKIE" from the origin's namespace, whose cookie no
+ * later namespace gets (its inode number is given again as soon as it is
+ * freed); "counters-DEV-INO" where the kernel has no cookie; false without
+ * a namespace. */
 static bool
 file_name(const struct tt_origin *o, char *buf, size_t len)
 {
@@ -38,7 +41,7 @@ file_name(const struct tt_origin *o, char *buf, size_t len)
 	if (o->ns_ino == 0)
 		return false;
 	n = (size_t)snprintf(buf, len, "counters-");
-	tt_state_key(buf + n, len - n, o->ns_dev, o->ns_ino);
+	tt_state_key(buf + n, len - n, o->ns_cookie, o->ns_dev, o->ns_ino);
 	return true;
 }
 

@@ -141,8 +141,11 @@ sub_open(const struct tt_ctx *ctx, int pfd, const char *ppath, const char *name,
 }
 
 int
-tt_state_key(char *buf, size_t len, unsigned long long dev, unsigned long long ino)
+tt_state_key(char *buf, size_t len, unsigned long long cookie, unsigned long long dev,
+    unsigned long long ino)
 {
+	if (cookie != 0)
+		return snprintf(buf, len, "cookie-%llu", cookie);
 	return snprintf(buf, len, "%llu-%llu", dev, ino);
 }
 
@@ -182,14 +185,14 @@ record_name(const struct tt_ctx *ctx, int kfd, const char *kpath, const char *na
 }
 
 int
-tt_state_netns_dir(const struct tt_ctx *ctx, unsigned long long dev, unsigned long long ino,
-    const char *name, unsigned flags, char *path, size_t len)
+tt_state_netns_dir(const struct tt_ctx *ctx, unsigned long long cookie, unsigned long long dev,
+    unsigned long long ino, const char *name, unsigned flags, char *path, size_t len)
 {
 	const char *state = tt_ctx_state_dir(ctx);
 	char key[64], npath[4096];
 	int sfd, nfd = -1, kfd = -1, r = 0;
 
-	tt_state_key(key, sizeof(key), dev, ino);
+	tt_state_key(key, sizeof(key), cookie, dev, ino);
 	if (snprintf(path, len, "%s/" TT_STATE_NETNS_DIR "/%s", state ? state : "", key) >=
 	    (int)len)
 		return -ENAMETOOLONG;

@@ -43,9 +43,16 @@ enum {
  */
 int tt_state_dir_open(const struct tt_ctx *ctx, const char *dir, unsigned flags);
 
-/* The key of a namespace's state, from its identity: "DEV-INO".  The
- * length written, as snprintf(). */
-int tt_state_key(char *buf, size_t len, unsigned long long dev, unsigned long long ino);
+/*
+ * The key of a namespace's state, from its identity: "cookie-COOKIE", its
+ * namespace cookie (tt_netns_cookie()), which the kernel never gives
+ * another namespace during a boot; "DEV-INO", the nsfs device and inode,
+ * only where the kernel has no cookie (cookie 0), since an inode number is
+ * given again to the next namespace made after one is freed.  The length
+ * written, as snprintf().
+ */
+int tt_state_key(char *buf, size_t len, unsigned long long cookie, unsigned long long dev,
+    unsigned long long ino);
 
 /*
  * The state directory of a namespace, STATE/netns/KEY, into path: with
@@ -55,8 +62,8 @@ int tt_state_key(char *buf, size_t len, unsigned long long dev, unsigned long lo
  * negative errno (-EPERM for anything unsafe on the way, logged) with
  * nothing written.
  */
-int tt_state_netns_dir(const struct tt_ctx *ctx, unsigned long long dev, unsigned long long ino,
-    const char *name, unsigned flags, char *path, size_t len);
+int tt_state_netns_dir(const struct tt_ctx *ctx, unsigned long long cookie, unsigned long long dev,
+    unsigned long long ino, const char *name, unsigned flags, char *path, size_t len);
 
 /*
  * The state directory of a namespace that was recorded under name, into

@@ -41,17 +41,18 @@ pending(const struct tt_ctx *ctx, unsigned long long token)
 
 /* The state directory's lock, however long a rollback or confirm holds it. */
 static int
-lock(struct tt_ctx *ctx, int wait_ms)
+lock(struct tt_ctx *ctx, const struct tt_watch *w)
 {
 	int state;
 
 	do
-		state = tt_state_open(ctx, wait_ms);
+		state = tt_state_open(ctx, w->lock_wait_ms);
 	while (state == -EBUSY);
 	if (state < 0)
 		tt_log(ctx, TT_LOG_ERR,
 		    "the apply is due to be undone, but the state directory cannot be "
-		    "locked: run `tcptune rollback`");
+		    "locked: run `%s`",
+		    w->rollback_hint);
 	return state;
 }
 
@@ -70,7 +71,7 @@ undo(struct tt_ctx *ctx, const struct tt_watch *w, const struct tt_guard_verdict
 		sigdelset(
 		    &all, (int[]){ SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT }[s]);
 	sigprocmask(SIG_BLOCK, &all, NULL);
-	state = lock(ctx, w->lock_wait_ms);
+	state = lock(ctx, w);
 	if (state < 0)
 		return;
 	r = tt_undo_unconfirmed(ctx, state, w->token, w->old, why, &res);
@@ -88,9 +89,8 @@ undo(struct tt_ctx *ctx, const struct tt_watch *w, const struct tt_guard_verdict
 		tt_log(ctx, TT_LOG_NOTICE, "the apply was not confirmed in time: %d keys put back",
 		    res.n);
 	else
-		tt_log(ctx, TT_LOG_ERR,
-		    "undoing the apply did not fully succeed (%s): see `tcptune status`",
-		    r > 0 ? "some keys were changed by someone else" : strerror(-r));
+		tt_log(ctx, TT_LOG_ERR, "undoing the apply did not fully succeed (%s): see `%s`",
+		    r > 0 ? "some keys were changed by someone else" : strerror(-r), w->status_hint);
 }
 
 /*
@@ -119,7 +119,7 @@ guard_window(struct tt_ctx *ctx, const struct tt_watch *w)
 		}
 	}
 	v.window = w->window;
-	state = lock(ctx, w->lock_wait_ms);
+	state = lock(ctx, w);
 	if (state < 0)
 		return true;
 	r = tt_guard_settle(ctx, state, w->token, &v, w->confirm_if_healthy);

@@ -25,6 +25,9 @@ struct tt_watch {
 	double window;                /* seconds the guard watches after the apply */
 	bool confirm_if_healthy;
 	int lock_wait_ms; /* for the state directory's lock */
+	/* The commands its messages tell an operator to run ("tcptune
+	 * rollback --netns web"). */
+	const char *rollback_hint, *status_hint;
 };
 
 /* Runs until the apply is confirmed, rolled back, or undone. */

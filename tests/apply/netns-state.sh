@@ -21,9 +21,13 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 ip netns add "$A" || bail "ip netns add failed"
-KEY="$(stat -L -c %d "/run/netns/$A")-$(stat -L -c %i "/run/netns/$A")"
 P="$SCRATCH/p.ini"
 printf '[profile]\nnat = no\n[sysctl]\nnet.ipv4.tcp_fin_timeout = 21\n' >"$P"
+# The namespace's state directory is keyed on its cookie, which plan
+# --netns names (and which touches no state directory).
+KEY=cookie-$("$TCPTUNE" --state-dir "$SCRATCH/none" plan --netns "$A" "$P" 2>&1 >/dev/null |
+	sed -n "s/.*network namespace $A: cookie \([1-9][0-9]*\),.*/\1/p")
+[ "$KEY" != cookie- ] || bail "plan --netns does not name the namespace's cookie"
 VICTIM="$SCRATCH/victim"
 in_ns() { ip netns exec "$A" sysctl -n net.ipv4.tcp_fin_timeout; }
 before_ns=$(in_ns)

@@ -53,8 +53,11 @@ check "apply --netns wrote $A" [ "$(in_ns "$A" tcp_fin_timeout)" = 21 ] &&
 check "apply --netns left $B alone" [ "$(in_ns "$B" tcp_fin_timeout)" = 60 ]
 check "apply --netns left the host alone" [ "$before" = "$(host_sysctls)" ]
 ino_a=$(stat -L -c %i "/run/netns/$A")
-check "the journal is the namespace's own" [ -f "$S/netns/$(stat -L -c %d "/run/netns/$A")-$ino_a/journal" ] &&
-	[ ! -e "$S/journal" ]
+cookie_a=$(sed -n "s/.*network namespace $A: cookie \([0-9]*\), inode $ino_a\$/\1/p" "$SCRATCH/out")
+check "apply --netns names the namespace, its cookie and inode ($cookie_a)" [ -n "$cookie_a" ]
+check "the journal is the namespace's own, by its cookie" [ -f "$S/netns/cookie-$cookie_a/journal" ] &&
+	[ ! -e "$S/journal" ] &&
+	grep -q "^netns $(stat -L -c %d "/run/netns/$A") $ino_a $cookie_a\$" "$S/netns/cookie-$cookie_a/journal"
 
 rc=0
 tt status --netns "$A" >"$SCRATCH/status" 2>&1 || rc=$?

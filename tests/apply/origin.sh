@@ -45,7 +45,8 @@ ok "a fixture's journal: live apply and rollback refuse (65), status explains"
 
 # 2. Another network namespace.
 $T apply "$web" >/dev/null || fail "apply: exit $?"
-grep -q '^netns [0-9]* [0-9]*$' $STATE/journal || fail "the journal does not record the namespace"
+grep -q '^netns [0-9]* [0-9]* [1-9][0-9]*$' $STATE/journal ||
+	fail "the journal does not record the namespace with its cookie"
 unshare -n $T rollback >/dev/null 2>$WORK/err
 rc=$?
 [ $rc = 65 ] || fail "rollback from another namespace: exit $rc, expected 65"

@@ -5,7 +5,8 @@
 # own so the host's keys are never touched: --check on a first rollout
 # reports the change and writes nothing, the first run applies and reports
 # changed, the second finds nothing to do, --diff shows the keys, a
-# confirmation is kept after reconnecting, a bad profile and a refused key
+# confirmation is kept after reconnecting, --check while a confirmation is
+# pending fails as the real run does (exit 75), a bad profile and a refused key
 # fail with tcptune's message and write nothing, and a rollback restores.
 . "${TESTS_DIR:-$(dirname "$0")/..}/lib.sh"
 scratch
@@ -43,6 +44,7 @@ cat >"$S/module.yml" <<EOY
         state: "{{ st | default('applied') }}"
         profile: "{{ prof | default(omit) }}"
         confirm: "{{ conf | default(omit) }}"
+        confirm_later: "{{ later | default(false) }}"
         tcptune: "$TCPTUNE"
         state_dir: "$S/state"
         sysctl_root: "$S/sysroot"
@@ -75,6 +77,11 @@ play confirm '$DOCS/tcptune.yml' -e tcptune_profile_src='$S/web2.ini' -e tcptune
 '$TCPTUNE' --state-dir '$S/state' status --format json >'$S/confirm.status'
 play modconfirm '$S/module.yml' -e prof='$S/web.ini' -e conf=60
 '$TCPTUNE' --state-dir '$S/state' status --format json >'$S/modconfirm.status'
+play pending '$S/module.yml' -e prof='$S/web2.ini' -e conf=60 -e later=true
+play pendcheck '$S/module.yml' -e prof='$S/web.ini' --check
+play pendrun '$S/module.yml' -e prof='$S/web.ini'
+'$TCPTUNE' --state-dir '$S/state' confirm >/dev/null
+play back '$S/module.yml' -e prof='$S/web.ini'
 play bad '$S/module.yml' -e prof='$S/bad.ini'
 play refused '$S/module.yml' -e prof='$S/refused.ini'
 play audit '$S/module.yml' -e st=checked -e prof='$S/web2.ini'
@@ -137,6 +144,18 @@ check "confirm by the module: it confirmed" [ "$(rc_of modconfirm)" -eq 0 ] &&
 check "confirm by the module: nothing pending, the value stays" \
 	[ "$(jq -r .confirm "$S/modconfirm.status")" = none ] && [ "$(keys_of modconfirm)" = "31 601" ]
 
+# --- check mode while a confirmation is pending predicts the real run
+check "pending: the apply waits for confirmation" [ "$(rc_of pending)" -eq 0 ] &&
+	[ "$(task pending module confirm_deadline)" != null ]
+check "pending, --check: fails as the real run does" [ "$(rc_of pendcheck)" -ne 0 ] &&
+	[ "$(task pendcheck module failed)" = true ]
+check "pending, --check: exit 75, as the real run" [ "$(task pendcheck module rc)" = 75 ] &&
+	[ "$(task pendrun module rc)" = 75 ] && [ "$(task pendrun module failed)" = true ]
+check "pending, --check: says a confirmation is pending" \
+	sh -c "jq -r '.plays[0].tasks[0].hosts.tcptune.msg' '$S/pendcheck.json' | grep -q 'waiting for confirmation'"
+check "pending: check mode and the real run wrote nothing" [ "$(keys_of pendrun)" = "32 601" ]
+check "back to the first profile" [ "$(rc_of back)" -eq 0 ] && [ "$(keys_of back)" = "31 601" ]
+
 # --- failures: tcptune's message and exit code, nothing written
 check "a bad profile fails the play" [ "$(rc_of bad)" -ne 0 ] && [ "$(task bad module failed)" = true ]
 check "a bad profile: tcptune's message" sh -c "jq -r '.plays[0].tasks[0].hosts.tcptune.msg' '$S/bad.json' | grep -q 'bad.ini:2: net.ipv4.tcp_fin_timeot: unknown key'"
@@ -164,7 +183,7 @@ check "rollback: the journal is gone" sh -c "! grep -qx journal '$S/rb.state'"
 check "rollback again: nothing to do" [ "$(rc_of rb2)" -eq 0 ] && [ "$(task rb2 module changed)" = false ]
 
 if [ "$nfail" -ne 0 ]; then
-	for r in check1 run1 run2 check2 confirm modconfirm bad refused audit noname rbcheck rb rb2; do
+	for r in check1 run1 run2 check2 confirm modconfirm pending pendcheck pendrun back bad refused audit noname rbcheck rb rb2; do
 		echo "--- $r: exit $(rc_of $r), keys $(keys_of $r)"
 		tail -n 5 "$S/$r.err"
 		jq -c '.plays[0].tasks[] | [.task.name, .hosts.tcptune.changed, .hosts.tcptune.rc, .hosts.tcptune.msg]' "$S/$r.json" 2>/dev/null

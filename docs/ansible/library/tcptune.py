@@ -14,7 +14,10 @@ description:
   - Runs tcptune on the managed node and reports from its JSON output.
   - C(changed) is true exactly when a kernel key changed (or, in check
     mode, would change).
-  - Check mode runs C(tcptune plan) and writes nothing. Diff mode shows
+  - Check mode runs C(tcptune status) and C(tcptune plan) and writes
+    nothing; where the journal would make the real apply fail (a
+    confirmation pending: exit 75), check mode fails with the same rc.
+    Diff mode shows
     every key of the profile as C(key = value), before and after.
   - A failure carries tcptune's message and exit code (C(rc)); a refused
     key fails the task with nothing written.
@@ -272,8 +275,30 @@ def with_profile(module, profile, args):
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
+# What the journal says that makes tcptune apply refuse before it writes,
+# with the exit code and message apply gives: check mode fails the same way.
+def journal_refusal(status):
+    if not status or not status.get("journal"):
+        return None
+    if status.get("interrupted"):
+        return 75, "an earlier apply or rollback was interrupted; run `tcptune rollback` (see `tcptune status`) before applying again"
+    if status.get("confirm") in ("pending", "expired"):
+        return 75, "an earlier apply is waiting for confirmation; run `tcptune confirm` or `tcptune rollback` first"
+    if status.get("journal_from") in ("another-proc-root", "another-netns", "netns-unproven"):
+        return 65, "the journal was written for another proc root or network namespace (%s)" % status.get("journal_from")
+    return None
+
+
 def plan_profile(module, binary, profile):
-    """Check mode: the plan against the file, or against content."""
+    """Check mode: the plan against the file, or against content; fails as
+    the real apply would when the journal makes apply refuse."""
+    rc, status, out, err = run(module, binary, ["status", "--format", "json"])
+    if status is None:
+        fail(module, "status", rc, status, out, err)
+    refusal = journal_refusal(status)
+    if refusal is not None:
+        module.fail_json(msg="tcptune apply would fail (exit %d): %s" % refusal, rc=refusal[0],
+                         changed=False, tcptune=status)
     rc, doc, out, err = with_profile(module, profile, ["plan", "--format", "json"])
     if rc != 0 or doc is None:
         fail(module, "plan", rc, doc, out, err)
