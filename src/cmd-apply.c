@@ -81,7 +81,6 @@ watchdog(struct tt_ctx *ctx, const struct tt_watch *w)
 static int
 start_watchdog(struct tt_ctx *ctx, int state, const struct tt_watch *w)
 {
-	struct tt_ctx *ctx = env->ctx;
 	int pipefd[2], status;
 	sigset_t unblocked;
 	pid_t pid;

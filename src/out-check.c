@@ -110,7 +110,7 @@ json_summary(struct json *j, const unsigned counts[4])
 void
 out_check_json_findings(struct json *j, const struct tt_findings *fs)
 {
-	char verdict[OUT_VERDICT_WIDTH + 64], tp[4096], td[1024];
+	char verdict[OUT_VERDICT_WIDTH + 64];
 	unsigned counts[4];
 
 	json_arr_begin(j, "findings");
@@ -240,7 +240,7 @@ text_report(FILE *f, const struct tt_ctx *ctx, const struct tt_snapshot *snap,
     const struct tt_profile *prof, const struct tt_findings *fs, unsigned flags)
 {
 	bool all = flags & OUT_CHECK_ALL, color = flags & OUT_CHECK_COLOR;
-	char verdict[OUT_VERDICT_WIDTH + 64];
+	char verdict[OUT_VERDICT_WIDTH + 64], tp[4096], td[1024];
 	unsigned counts[4];
 
 	verdict_line(f, out_verdict(fs, verdict, sizeof(verdict)), tt_findings_worst(fs), color);
