@@ -63,6 +63,9 @@ gather_item(struct cmd_env *env, struct check_ns_run *run, const struct check_op
 	r = open_item(env, it->e, &ns);
 	if (r == 0) {
 		r = tt_snapshot_gather(env->ctx, &ns, what, &run->thr, it->snap, &diags);
+		/* Its identity for the counters file: the cookie, never reused. */
+		if (tt_netns_cookie_of(&ns, &it->cookie) < 0)
+			it->cookie = 0;
 		tt_netns_close(&ns);
 	}
 	if (it->e->kind == TT_NSK_HOST)
@@ -81,8 +84,11 @@ gather_item(struct cmd_env *env, struct check_ns_run *run, const struct check_op
 	if (it->read && it->e->kind == TT_NSK_HOST)
 		run->host = it;
 	/* Each namespace's counters kept for its next check. */
-	if (it->read)
-		cmd_rates_since_last_ns(env, it->snap, it->e->dev, it->e->ino);
+	if (it->read) {
+		struct tt_counters_id id = { .cookie = it->cookie, .dev = it->e->dev, .ino = it->e->ino };
+
+		cmd_rates_since_last_ns(env, it->snap, &id);
+	}
 	return 0;
 }
 
@@ -275,6 +281,7 @@ prune_counters(struct cmd_env *env, const struct check_ns_run *run)
 	if (keep == NULL)
 		return;
 	for (size_t i = 0; i < run->n; i++) {
+		keep[i].cookie = run->v[i].cookie;
 		keep[i].dev = (unsigned long long)run->v[i].e->dev;
 		keep[i].ino = (unsigned long long)run->v[i].e->ino;
 	}

@@ -123,12 +123,12 @@ cmd_snapshot_twice(struct cmd_env *env, unsigned what, const struct tt_threshold
 void
 cmd_rates_since_last(struct cmd_env *env, struct tt_snapshot *snap)
 {
-	cmd_rates_since_last_ns(env, snap, 0, 0);
+	cmd_rates_since_last_ns(env, snap, NULL);
 }
 
 void
 cmd_rates_since_last_ns(
-    struct cmd_env *env, struct tt_snapshot *snap, unsigned long long dev, unsigned long long ino)
+    struct cmd_env *env, struct tt_snapshot *snap, const struct tt_counters_id *id)
 {
 	bool have[TT_CTR__COUNT];
 	uint64_t v[TT_CTR__COUNT];
@@ -137,14 +137,14 @@ cmd_rates_since_last_ns(
 
 	if (snap->census == NULL)
 		return;
-	r = tt_counters_load_ns(env->ctx, dev, ino, have, v, &when);
+	r = tt_counters_load_ns(env->ctx, id, have, v, &when);
 	/* Within the same second: say one, rather than divide by none. */
 	if (r == 0 && now >= when && (snap->rates = calloc(1, sizeof(*snap->rates))) != NULL)
 		tt_rates_counters(
 		    snap->rates, have, v, snap->census, now > when ? (double)(now - when) : 1);
 	else if (r < 0 && r != -ENOENT)
 		cmd_message(env, TT_LOG_DEBUG, "debug", "counters file: %s", strerror(-r));
-	r = tt_counters_save_ns(env->ctx, dev, ino, snap->census, now);
+	r = tt_counters_save_ns(env->ctx, id, snap->census, now);
 	if (r < 0)
 		cmd_message(env, TT_LOG_DEBUG, "debug", "counters file not kept: %s", strerror(-r));
 }

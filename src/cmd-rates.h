@@ -38,9 +38,11 @@ int cmd_snapshot_twice(struct cmd_env *env, unsigned what, const struct tt_thres
  * not writable, or there is no earlier reading.
  */
 void cmd_rates_since_last(struct cmd_env *env, struct tt_snapshot *snap);
-/* The same for the network namespace (dev, ino) snap was taken in. */
+struct tt_counters_id;
+
+/* The same for the network namespace id names, the one snap was taken in. */
 void cmd_rates_since_last_ns(
-    struct cmd_env *env, struct tt_snapshot *snap, unsigned long long dev, unsigned long long ino);
+    struct cmd_env *env, struct tt_snapshot *snap, const struct tt_counters_id *id);
 
 struct tt_trace;
 /*

@@ -85,6 +85,7 @@ struct check_ns_item {
 	char *label;                    /* its Prometheus netns label, never a pid */
 	int err;                        /* 0, or why it was not read (negative errno) */
 	bool read;
+	unsigned long long cookie;  /* its namespace cookie, 0: none known */
 	bool pending;               /* waits for the owner walk */
 	struct tt_snapshot *snap;   /* from its gathering until its part is written */
 	struct check_ns_keys *keys; /* once its part is written */

@@ -30,7 +30,7 @@ unshare -n sh -c '
 	ip link set lo up
 	python3 "$1/hold.py" "$1/ready" & hp=$!
 	i=0; while [ ! -s "$1/ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
-	"$2" check --no-color >"$1/report" 2>&1
+	"$2" check --all --no-color >"$1/report" 2>&1
 	kill $hp; wait $hp 2>/dev/null
 ' sh "$SCRATCH" "$T"
 check "the listener's process is in the report" grep -q 'x1b\[31mev' "$SCRATCH/report"

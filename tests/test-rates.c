@@ -19,8 +19,10 @@
 
 #include <cmocka.h>
 
+#include "lib/netns.h"
 #include "lib/rates.h"
 #include "lib/snapshot.h"
+#include "lib/state.h"
 
 static struct tt_census *
 new_census(void)
@@ -439,9 +441,15 @@ test_counters_file(void **state)
 		struct stat st;
 		FILE *f;
 
+		unsigned long long cookie = 0;
+		char key[64];
+
 		assert_int_equal(stat("/proc/self/ns/net", &st), 0);
-		snprintf(path, sizeof(path), "%s/counters-%llu-%llu", dir,
-		    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+		if (tt_netns_cookie(&cookie) < 0)
+			cookie = 0;
+		tt_state_key(key, sizeof(key), cookie, (unsigned long long)st.st_dev,
+		    (unsigned long long)st.st_ino);
+		snprintf(path, sizeof(path), "%s/counters-%s", dir, key);
 		f = fopen(path, "w");
 		assert_non_null(f);
 		fputs("tcptune-counters 1\nboot 00000000-0000-0000-0000-000000000000\nbtime 1\n"
@@ -477,7 +485,9 @@ test_counters_prune(void **state)
 	char dir[] = "/tmp/test-rates-XXXXXX", path[300];
 	static const char *const others[] = { "counters-1-2x", "counters-x", "journal",
 		"counters-7-8" };
-	struct tt_counters_id keep[] = { { 5, 6 } };
+	struct tt_counters_id keep[] = { { 0, 5, 6 }, { 42, 0, 0 } };
+	const struct tt_counters_id ns56 = { 0, 5, 6 }, ns34 = { 0, 3, 4 }, ck42 = { 42, 0, 0 },
+				    ck43 = { 43, 0, 0 };
 	struct tt_ctx *ctx;
 	struct tt_census *c = new_census();
 	bool have[TT_CTR__COUNT];
@@ -489,12 +499,12 @@ test_counters_prune(void **state)
 	ctx = tt_ctx_new(dir);
 	assert_non_null(ctx);
 	set_ctr(c, TT_CTR_ACTIVE_OPENS, 10);
-	assert_int_equal(tt_counters_save_ns(ctx, 5, 6, c, 1000), 0);
+	assert_int_equal(tt_counters_save_ns(ctx, &ns56, c, 1000), 0);
 	set_ctr(c, TT_CTR_ACTIVE_OPENS, 20);
-	assert_int_equal(tt_counters_save_ns(ctx, 3, 4, c, 1000), 0);
-	assert_int_equal(tt_counters_load_ns(ctx, 5, 6, have, v, &when), 0);
+	assert_int_equal(tt_counters_save_ns(ctx, &ns34, c, 1000), 0);
+	assert_int_equal(tt_counters_load_ns(ctx, &ns56, have, v, &when), 0);
 	assert_int_equal(v[TT_CTR_ACTIVE_OPENS], 10);
-	assert_int_equal(tt_counters_load_ns(ctx, 3, 4, have, v, &when), 0);
+	assert_int_equal(tt_counters_load_ns(ctx, &ns34, have, v, &when), 0);
 	assert_int_equal(v[TT_CTR_ACTIVE_OPENS], 20);
 	/* the proc root's own namespace is neither */
 	assert_int_equal(tt_counters_load(ctx, have, v, &when), -ENOENT);
@@ -505,9 +515,16 @@ test_counters_prune(void **state)
 		else
 			assert_int_equal(close(open(path, O_WRONLY | O_CREAT, 0600)), 0);
 	}
-	assert_int_equal(tt_counters_prune(ctx, keep, 1), 1);
-	assert_int_equal(tt_counters_load_ns(ctx, 3, 4, have, v, &when), -ENOENT);
-	assert_int_equal(tt_counters_load_ns(ctx, 5, 6, have, v, &when), 0);
+	/* Namespaces known by their cookie: the one listed stays. */
+	assert_int_equal(tt_counters_save_ns(ctx, &ck42, c, 1000), 0);
+	assert_int_equal(tt_counters_save_ns(ctx, &ck43, c, 1000), 0);
+	assert_int_equal(tt_counters_prune(ctx, keep, 2), 2);
+	assert_int_equal(tt_counters_load_ns(ctx, &ck43, have, v, &when), -ENOENT);
+	assert_int_equal(tt_counters_load_ns(ctx, &ck42, have, v, &when), 0);
+	snprintf(path, sizeof(path), "%s/counters-cookie-42", dir);
+	unlink(path);
+	assert_int_equal(tt_counters_load_ns(ctx, &ns34, have, v, &when), -ENOENT);
+	assert_int_equal(tt_counters_load_ns(ctx, &ns56, have, v, &when), 0);
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, others[i]);
 		assert_int_equal(access(path, F_OK), 0);

@@ -38,7 +38,7 @@ file_name(const struct tt_origin *o, char *buf, size_t len)
 {
 	size_t n;
 
-	if (o->ns_ino == 0)
+	if (o->ns_ino == 0 && o->ns_cookie == 0)
 		return false;
 	n = (size_t)snprintf(buf, len, "counters-");
 	tt_state_key(buf + n, len - n, o->ns_cookie, o->ns_dev, o->ns_ino);
@@ -129,16 +129,16 @@ read_file(int dfd, const char *name, char *buf, size_t len)
 	return n < 0 ? (int)n : 0;
 }
 
-/* The origin here, of the namespace (dev, ino) when ino is not 0. */
+/* The origin here, of the namespace id names when there is one. */
 static int
-origin_of(
-    const struct tt_ctx *ctx, unsigned long long dev, unsigned long long ino, struct tt_origin *o)
+origin_of(const struct tt_ctx *ctx, const struct tt_counters_id *id, struct tt_origin *o)
 {
 	int r = tt_origin_here(ctx, o);
 
-	if (r == 0 && ino != 0) {
-		o->ns_dev = dev;
-		o->ns_ino = ino;
+	if (r == 0 && id != NULL) {
+		o->ns_cookie = id->cookie;
+		o->ns_dev = id->dev;
+		o->ns_ino = id->ino;
 	}
 	return r;
 }
@@ -147,11 +147,11 @@ int
 tt_counters_load(
     const struct tt_ctx *ctx, bool have[TT_CTR__COUNT], uint64_t v[TT_CTR__COUNT], long long *when)
 {
-	return tt_counters_load_ns(ctx, 0, 0, have, v, when);
+	return tt_counters_load_ns(ctx, NULL, have, v, when);
 }
 
 int
-tt_counters_load_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned long long ino,
+tt_counters_load_ns(const struct tt_ctx *ctx, const struct tt_counters_id *id,
     bool have[TT_CTR__COUNT], uint64_t v[TT_CTR__COUNT], long long *when)
 {
 	struct tt_origin here, then;
@@ -160,7 +160,7 @@ tt_counters_load_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned l
 
 	memset(have, 0, sizeof(bool) * TT_CTR__COUNT);
 	*when = 0;
-	if (origin_of(ctx, dev, ino, &here) < 0 || !file_name(&here, name, sizeof(name)))
+	if (origin_of(ctx, id, &here) < 0 || !file_name(&here, name, sizeof(name)))
 		return -ENOENT;
 	dfd = open_state(ctx);
 	if (dfd < 0)
@@ -220,11 +220,11 @@ format_file(
 int
 tt_counters_save(const struct tt_ctx *ctx, const struct tt_census *c, long long now)
 {
-	return tt_counters_save_ns(ctx, 0, 0, c, now);
+	return tt_counters_save_ns(ctx, NULL, c, now);
 }
 
 int
-tt_counters_save_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned long long ino,
+tt_counters_save_ns(const struct tt_ctx *ctx, const struct tt_counters_id *id,
     const struct tt_census *c, long long now)
 {
 	struct tt_origin here;
@@ -232,7 +232,7 @@ tt_counters_save_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned l
 	size_t n;
 	int dfd, fd, r;
 
-	if (origin_of(ctx, dev, ino, &here) < 0 || !file_name(&here, name, sizeof(name)))
+	if (origin_of(ctx, id, &here) < 0 || !file_name(&here, name, sizeof(name)))
 		return -ENOENT;
 	dfd = open_state(ctx);
 	if (dfd < 0)
@@ -256,27 +256,41 @@ tt_counters_save_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned l
 	return r;
 }
 
-/* The namespace a counters file's name gives; false for another name. */
+/* The namespace a counters file's name gives (counters-cookie-COOKIE or
+ * counters-DEV-INO); false for another name. */
 static bool
-parse_name(const char *name, unsigned long long *dev, unsigned long long *ino)
+parse_name(const char *name, struct tt_counters_id *id)
 {
 	char *end;
 
-	if (strncmp(name, "counters-", 9) != 0 || name[9] < '0' || name[9] > '9')
+	memset(id, 0, sizeof(*id));
+	if (strncmp(name, "counters-", 9) != 0)
 		return false;
+	name += 9;
 	errno = 0;
-	*dev = strtoull(name + 9, &end, 10);
+	if (strncmp(name, "cookie-", 7) == 0) {
+		if (name[7] < '0' || name[7] > '9')
+			return false;
+		id->cookie = strtoull(name + 7, &end, 10);
+		return errno == 0 && *end == '\0' && id->cookie != 0;
+	}
+	if (name[0] < '0' || name[0] > '9')
+		return false;
+	id->dev = strtoull(name, &end, 10);
 	if (errno != 0 || *end != '-' || end[1] < '0' || end[1] > '9')
 		return false;
-	*ino = strtoull(end + 1, &end, 10);
+	id->ino = strtoull(end + 1, &end, 10);
 	return errno == 0 && *end == '\0';
 }
 
+/* Whether f names a namespace of keep: by its cookie, or by device and
+ * inode for a file of a kernel without cookies. */
 static bool
-listed(const struct tt_counters_id *keep, size_t n, unsigned long long dev, unsigned long long ino)
+listed(const struct tt_counters_id *keep, size_t n, const struct tt_counters_id *f)
 {
 	for (size_t i = 0; i < n; i++)
-		if (keep[i].dev == dev && keep[i].ino == ino)
+		if (f->cookie != 0 ? keep[i].cookie == f->cookie :
+				     keep[i].dev == f->dev && keep[i].ino == f->ino)
 			return true;
 	return false;
 }
@@ -284,7 +298,7 @@ listed(const struct tt_counters_id *keep, size_t n, unsigned long long dev, unsi
 int
 tt_counters_prune(const struct tt_ctx *ctx, const struct tt_counters_id *keep, size_t n)
 {
-	unsigned long long dev, ino;
+	struct tt_counters_id f;
 	struct dirent *d;
 	DIR *dir;
 	int dfd = open_state(ctx), removed = 0;
@@ -297,7 +311,7 @@ tt_counters_prune(const struct tt_ctx *ctx, const struct tt_counters_id *keep, s
 		return -errno;
 	}
 	while ((d = readdir(dir)) != NULL) {
-		if (!parse_name(d->d_name, &dev, &ino) || listed(keep, n, dev, ino))
+		if (!parse_name(d->d_name, &f) || listed(keep, n, &f))
 			continue;
 		if (unlinkat(dirfd(dir), d->d_name, 0) == 0)
 			removed++;

@@ -198,23 +198,27 @@ void tt_rates_forecast(struct tt_rates *r, const struct tt_snapshot *snap);
 int tt_counters_load(
     const struct tt_ctx *ctx, bool have[TT_CTR__COUNT], uint64_t v[TT_CTR__COUNT], long long *when);
 int tt_counters_save(const struct tt_ctx *ctx, const struct tt_census *c, long long now);
-/* The same for another network namespace than the proc root's own, named
- * by the device and inode of its nsfs file (ino 0: the proc root's own). */
-int tt_counters_load_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned long long ino,
-    bool have[TT_CTR__COUNT], uint64_t v[TT_CTR__COUNT], long long *when);
-int tt_counters_save_ns(const struct tt_ctx *ctx, unsigned long long dev, unsigned long long ino,
-    const struct tt_census *c, long long now);
-
-/* A namespace whose counters file is kept: its nsfs device and inode. */
+/*
+ * A namespace whose counters file is kept: its cookie (tt_netns_cookie()),
+ * which no later namespace gets, or where the kernel has none (cookie 0)
+ * the device and inode of its nsfs file.
+ */
 struct tt_counters_id {
-	unsigned long long dev, ino;
+	unsigned long long cookie, dev, ino;
 };
+
+/* The same for another network namespace than the proc root's own (id
+ * NULL: the proc root's own). */
+int tt_counters_load_ns(const struct tt_ctx *ctx, const struct tt_counters_id *id,
+    bool have[TT_CTR__COUNT], uint64_t v[TT_CTR__COUNT], long long *when);
+int tt_counters_save_ns(const struct tt_ctx *ctx, const struct tt_counters_id *id,
+    const struct tt_census *c, long long now);
 
 /*
  * Removes the counters file of every namespace not in keep (n of them):
- * namespaces that are gone, whose inode a new one could take.  Only the
- * files named counters-DEV-INO; the number removed, or a negative errno
- * as for load (no state directory: -ENOENT).
+ * namespaces that are gone.  Only the files named counters-cookie-COOKIE
+ * or counters-DEV-INO; the number removed, or a negative errno as for
+ * load (no state directory: -ENOENT).
  */
 int tt_counters_prune(const struct tt_ctx *ctx, const struct tt_counters_id *keep, size_t n);
 
