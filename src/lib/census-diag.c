@@ -25,7 +25,7 @@
 #include <netlink/socket.h>
 
 #include "census-diag.h"
-#include "nl-internal.h"
+#include "nl.h"
 
 /* --- the decoder --------------------------------------------------------- */
 

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "file-internal.h"
+#include "file.h"
 #include "journal.h"
 #include "state.h"
 #include "strtab.h"

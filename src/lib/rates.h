@@ -116,21 +116,7 @@ void tt_forecast_compute(struct tt_forecast *fc, uint64_t available, uint64_t li
  */
 void tt_rates_forecast(struct tt_rates *r, const struct tt_snapshot *snap);
 
-/*
- * The counters file: the cumulative counters of one network namespace as
- * the previous check saw them, in the state directory, named by the
- * namespace (device and inode of ROOT/self/ns/net) and kept with the boot
- * they belong to.  load: 0 with (have, v, *when) filled; -ENOENT when
- * there is none for this namespace and boot (or no state directory);
- * another negative errno when it cannot be read.  save: writes it (a
- * temporary file renamed over it) only into a state directory that exists
- * and is writable, never creating it; 0 or a negative errno.  A directory
- * owned by someone other than root or the caller, or writable by group or
- * others, is neither read nor written (-EPERM).  Both need
- * an origin with a namespace (a fixture tree has none: -ENOENT).
- */
-int tt_counters_load(
-    const struct tt_ctx *ctx, bool have[TT_CTR__COUNT], uint64_t v[TT_CTR__COUNT], long long *when);
-int tt_counters_save(const struct tt_ctx *ctx, const struct tt_census *c, long long now);
+/* The counters file of the previous check (rates-state.c). */
+#include "rates-state.h"
 
 #endif

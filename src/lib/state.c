@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "file-internal.h"
+#include "file.h"
 #include "state.h"
 
 /* Refuses a directory another user could tamper with. */
