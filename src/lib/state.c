@@ -237,10 +237,12 @@ named(const struct tt_ctx *ctx, int nfd, const char *key, const char *name)
 }
 
 int
-tt_state_netns_named(const struct tt_ctx *ctx, const char *name, char *path, size_t len)
+tt_state_netns_named(const struct tt_ctx *ctx, const char *name,
+    void (*fn)(const char *path, void *data), void *data)
 {
 	const char *state = tt_ctx_state_dir(ctx);
 	int sfd = tt_state_dir_open(ctx, NULL, TT_STATE_QUIET), nfd, found = 0;
+	char path[4096];
 	struct dirent *de;
 	DIR *d;
 
@@ -255,11 +257,12 @@ tt_state_netns_named(const struct tt_ctx *ctx, const char *name, char *path, siz
 		close(nfd);
 		return -errno;
 	}
-	while (!found && (de = readdir(d)) != NULL) {
+	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || !named(ctx, dirfd(d), de->d_name, name))
 			continue;
-		snprintf(path, len, "%s/" TT_STATE_NETNS_DIR "/%s", state, de->d_name);
-		found = 1;
+		snprintf(path, sizeof(path), "%s/" TT_STATE_NETNS_DIR "/%s", state, de->d_name);
+		fn(path, data);
+		found++;
 	}
 	closedir(d);
 	return found;

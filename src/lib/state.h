@@ -59,9 +59,11 @@ int tt_state_netns_dir(const struct tt_ctx *ctx, unsigned long long dev, unsigne
     const char *name, unsigned flags, char *path, size_t len);
 
 /*
- * The state directory of a namespace that was recorded under name, into
- * path: 1 when one was, 0 when none, or a negative errno.
+ * The state directories of the namespaces recorded under name (a name may
+ * have named several, one after the other): fn is called with each one's
+ * path.  Returns how many, or a negative errno.
  */
-int tt_state_netns_named(const struct tt_ctx *ctx, const char *name, char *path, size_t len);
+int tt_state_netns_named(const struct tt_ctx *ctx, const char *name,
+    void (*fn)(const char *path, void *data), void *data);
 
 #endif
