@@ -14,7 +14,9 @@
  * KEY names a network namespace; tt_state_key() is the one place that
  * makes it.  Every directory on the way is opened with O_NOFOLLOW and
  * refused unless it is a real directory owned by root (or, where the
- * caller allows, by the caller) that nobody else can write to; every file
+ * caller allows, by the caller) that nobody else can write to, in a parent
+ * that nobody else could rename it out of (owned so, and writable by
+ * others only when sticky and root's, as /tmp); every file
  * in it is opened at its directory's descriptor with O_NOFOLLOW.  Nothing
  * is written below a directory before the whole way to it was checked.
  */
