@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd-check-ns.h"
 #include "cmd-check.h"
 #include "cmd-rates.h"
 #include "cmd.h"

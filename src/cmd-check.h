@@ -1,6 +1,6 @@
 /*
- * tcptune check inside the front end: its options, shared by the check of
- * one namespace (cmd-check.c) and of several (cmd-check-ns.c).
+ * tcptune check's options, shared by the check of one namespace
+ * (cmd-check.c) and of several (cmd-check-ns.c, cmd-check-ns.h).
  */
 #ifndef TCPTUNE_CMD_CHECK_H
 #define TCPTUNE_CMD_CHECK_H
@@ -22,12 +22,5 @@ struct check_opts {
 	bool all_namespaces; /* --all-namespaces */
 	bool no_trace;       /* --no-trace: no tracer during --interval */
 };
-
-/*
- * check --netns / --all-namespaces, after the options: gathers each
- * namespace, runs the rules, and writes the report of them all (into
- * --output when given).  Returns the exit code.
- */
-int check_namespaces(struct cmd_env *env, const struct check_opts *o);
 
 #endif

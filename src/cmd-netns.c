@@ -46,18 +46,30 @@ cmd_json_netns_entered(struct json *j)
 	json_obj_end(j);
 }
 
+struct gone {
+	struct cmd_env *env;
+	const char *arg;
+};
+
+static void
+note_gone(const char *dir, void *data)
+{
+	const struct gone *g = data;
+
+	cmd_message(g->env, TT_LOG_NOTICE, "note",
+	    "network namespace %s is gone, and its keys with it: nothing to roll "
+	    "back; the journal of its last apply stays in %s",
+	    g->arg, dir);
+}
+
 /* A namespace that is gone: where its journal was, when one was kept. */
 static void
 report_gone(struct cmd_env *env, const char *arg)
 {
-	char dir[PATH_MAX];
+	struct gone g = { .env = env, .arg = arg };
 
 	cmd_err(env, "network namespace %s: no such `ip netns` name, process or file", arg);
-	if (tt_state_netns_named(env->ctx, arg, dir, sizeof(dir)) == 1)
-		cmd_message(env, TT_LOG_NOTICE, "note",
-		    "network namespace %s is gone, and its keys with it: nothing to roll "
-		    "back; the journal of its last apply stays in %s",
-		    arg, dir);
+	(void)tt_state_netns_named(env->ctx, arg, note_gone, &g);
 }
 
 bool

@@ -139,16 +139,6 @@ void cmd_print_usage(FILE *f, struct cmd_env *env, const struct cmd *cmd);
 int cmd_exit_for_errno(int e);
 /* The exit code of check's worst finding: 0 clean, 1 warnings, 2 critical. */
 int cmd_exit_for_worst(enum tt_severity worst);
-struct tt_netns;
-struct tt_snapshot;
-struct tt_thresholds;
-/*
- * Gathers the snapshot (tt_snapshot_gather()), printing sysctl.d warnings
- * and a failed census on standard error.  0, or an exit code; free with
- * tt_snapshot_free().
- */
-int cmd_snapshot(struct cmd_env *env, const struct tt_netns *ns, unsigned what,
-    const struct tt_thresholds *thr, struct tt_snapshot *snap);
 
 /* Prints profile diagnostics to standard error. */
 void cmd_print_diags(struct cmd_env *env, const struct tt_diags *d);
@@ -174,30 +164,6 @@ void cmd_err(struct cmd_env *env, const char *fmt, ...) __attribute__((format(pr
  */
 void cmd_report(struct cmd_env *env, int prio, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
-/*
- * Profiles by name.  The directories looked in, in order, separated by ':':
- * $TCPTUNE_PROFILE_PATH when set, else /etc/tcptune/profiles and the
- * shipped ones.
- */
-const char *cmd_profile_dirs(void);
-/*
- * What a profile argument names: 1 when arg is to be read as a path (it
- * exists, or has a '/' or a '.'), 0 with buf set to DIR/ARG.ini for a name
- * found in the first directory that has it, -ENOENT for a name not found.
- */
-int cmd_profile_resolve(const char *arg, char *buf, size_t len);
-struct tt_profile;
-struct json;
-/* Loads a profile given by path or name, printing its diagnostics (one line
- * for a missing one).  0 with *prof set, or an exit code. */
-int
-cmd_load_profile(struct cmd_env *env, const char *arg, unsigned flags, struct tt_profile **prof);
-/* "profile": {path, name, description, nat}, or null: the same everywhere. */
-void cmd_json_profile(struct json *j, const char *key, const struct tt_profile *prof);
-/* The same for a profile known only by its path (the journal's): no
- * description (null), no nat. */
-void cmd_json_profile_path(struct json *j, const char *key, const char *path);
 
 /*
  * How to run verb for the namespace this run is about: "tcptune VERB",
@@ -228,5 +194,10 @@ extern const struct cmd cmd_rollback;
 extern const struct cmd cmd_status;
 extern const struct cmd cmd_trace;
 extern const struct cmd cmd_watch;
+
+/* Declared apart, by the file that defines them: cmd_snapshot()
+ * (cmd-snapshot.h) and profiles by name (cmd-profiles.h). */
+#include "cmd-profiles.h"
+#include "cmd-snapshot.h"
 
 #endif

@@ -32,7 +32,7 @@
 #include "lib/census-owner.h"
 #include "lib/census-proc.h"
 #include "lib/ctx.h"
-#include "lib/nl-internal.h"
+#include "lib/nl.h"
 
 struct buf {
 	uint8_t b[8192];

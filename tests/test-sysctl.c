@@ -12,7 +12,7 @@
 
 #include "testutil.h"
 #include "lib/census.h"
-#include "lib/file-internal.h"
+#include "lib/file.h"
 #include "lib/nat.h"
 #include "lib/snapshot.h"
 #include "lib/sysctl.h"

@@ -26,7 +26,7 @@
 #include <netlink/socket.h>
 
 #include "census-diag.h"
-#include "nl-internal.h"
+#include "nl.h"
 
 /* --- the decoder --------------------------------------------------------- */
 

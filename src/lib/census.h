@@ -100,20 +100,6 @@ struct tt_counter_info {
 	bool per_netns;
 };
 
-const struct tt_counter_info *tt_counter_info(enum tt_counter_id id);
-/* "SECTION.FIELD" ("TcpExt.ListenDrops"), the name every report gives a
- * counter, into buf; returns buf. */
-const char *tt_counter_name(enum tt_counter_id id, char *buf, size_t len);
-/* The counter that name ("TcpExt.ListenDrops") names, or -1. */
-int tt_counter_from_name(const char *name);
-/* Whether a counter adds up since boot or since its namespace was made
- * (netstat's), rather than counting what is there now (sockstat's). */
-bool tt_counter_cumulative(enum tt_counter_id id);
-/* Since when cumulative counters count, for a namespace as snap->netns
- * gives it (1 initial, 0 child, else unknown): "since boot", "since this
- * network namespace was made", or both joined with "or". */
-const char *tt_counters_since(int netns);
-
 /* TIME_WAIT timers left on a destination's sockets, by whole seconds; the
  * last bucket holds 63 s and more (a vendor kernel's longer TIME_WAIT). */
 #define TT_CENSUS_TW_BUCKETS 64
@@ -370,9 +356,10 @@ const struct tt_census_port *tt_census_cw_port(const struct tt_census *c, uint16
 const struct tt_census_listener *tt_census_listener(const struct tt_census *c, uint16_t port);
 
 /* The functions of the files that fill and read a census, which its users
- * need beside these: destinations (census-dest.c) and the detail of each
- * socket (census-detail.c). */
+ * need beside these: destinations (census-dest.c), the detail of each
+ * socket (census-detail.c) and the kernel's counters (census-proc.c). */
 #include "census-dest.h"
 #include "census-detail.h"
+#include "census-proc.h"
 
 #endif

@@ -16,8 +16,8 @@
  *  - handles and answers: tt_state_open() and tt_state_dir_open() return
  *    a descriptor (>= 0), tt_state_busy() 1 when the lock is held,
  *    tt_journal_load() and tt_journal_peek() 1 when a journal was loaded
- *    (0: there is none), tt_state_netns_named() 1 when a namespace was
- *    recorded under the name, tt_state_key() the length it wrote;
+ *    (0: there is none), tt_state_netns_named() how many namespaces
+ *    were recorded under the name, tt_state_key() the length it wrote;
  *  - counts of pure functions: tt_census_top_dests(),
  *    tt_nat_parse_netdev(), tt_nat_parse_ipvs(), tt_kv_parse();
  *  - source states: the NAT adapters (nat-netlink.h, nat-xtables.h) return an enum

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "file-internal.h"
+#include "file.h"
 
 ssize_t
 tt_read_all(int fd, char *buf, size_t len)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "census-gather.h"
+#include "gather.h"
 #include "census-owner.h"
 #include "nat-gather.h"
 #include "profile.h"

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "file-internal.h"
+#include "file.h"
 #include "journal.h"
 #include "netns.h"
 #include "state.h"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file-internal.h"
+#include "file.h"
 #include "nat-gather.h"
 #include "nat-netlink.h"
 #include "nat-xtables.h"

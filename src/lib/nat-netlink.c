@@ -37,7 +37,7 @@
 
 #include "nat-netlink.h"
 #include "nat.h"
-#include "nl-internal.h"
+#include "nl.h"
 #include "sysctl.h"
 
 /* What an errno from a dump means for a source. */

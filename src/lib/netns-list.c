@@ -17,6 +17,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "netns-list.h"
 #include "netns.h"
 #include "strtab.h"
 #include "sysctl.h"

@@ -4,7 +4,7 @@
 
 #include <netlink/errno.h>
 
-#include "nl-internal.h"
+#include "nl.h"
 
 int
 tt_nl_errno(int nle)

@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <limits.h>
 
-#include "file-internal.h"
+#include "file.h"
 #include "profile-internal.h"
 #include "strtab.h"
 

@@ -22,8 +22,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "file-internal.h"
+#include "file.h"
 #include "journal.h"
+#include "rates-state.h"
 #include "rates.h"
 #include "state.h"
 

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "file-internal.h"
+#include "file.h"
 #include "state.h"
 
 /* Refuses a directory another user could tamper with. */
@@ -83,6 +83,28 @@ open_failed(const struct tt_ctx *ctx, const char *dir, int r, unsigned flags)
 	return r;
 }
 
+/* Refuses a state directory whose parent lets another user rename it and
+ * put another in its place: a parent others can write to, unless it is
+ * sticky (/tmp) and owned by root; or one owned by another user. */
+static int
+check_parent(const struct tt_ctx *ctx, int dfd, const char *dir, unsigned flags)
+{
+	struct stat st;
+	bool owner_ok;
+
+	if (fstatat(dfd, "..", &st, 0) < 0)
+		return -errno;
+	owner_ok = st.st_uid == 0 || ((flags & TT_STATE_CALLER_OK) && st.st_uid == geteuid());
+	if (owner_ok && (!(st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_mode & S_ISVTX)))
+		return 0;
+	if (!(flags & TT_STATE_QUIET))
+		tt_log(ctx, TT_LOG_ERR,
+		    "%s: refusing a state directory in a directory that another user could "
+		    "change (mode %04o, owner %u)",
+		    dir, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+	return -EPERM;
+}
+
 int
 tt_state_dir_open(const struct tt_ctx *ctx, const char *dir, unsigned flags)
 {
@@ -111,6 +133,8 @@ tt_state_dir_open(const struct tt_ctx *ctx, const char *dir, unsigned flags)
 	if (dfd < 0)
 		return open_failed(ctx, dir, -errno, flags);
 	r = check_dir(ctx, dfd, dir, flags);
+	if (r == 0)
+		r = check_parent(ctx, dfd, dir, flags);
 	if (r < 0) {
 		close(dfd);
 		return r;
@@ -240,10 +264,12 @@ named(const struct tt_ctx *ctx, int nfd, const char *key, const char *name)
 }
 
 int
-tt_state_netns_named(const struct tt_ctx *ctx, const char *name, char *path, size_t len)
+tt_state_netns_named(const struct tt_ctx *ctx, const char *name,
+    void (*fn)(const char *path, void *data), void *data)
 {
 	const char *state = tt_ctx_state_dir(ctx);
 	int sfd = tt_state_dir_open(ctx, NULL, TT_STATE_QUIET), nfd, found = 0;
+	char path[4096];
 	struct dirent *de;
 	DIR *d;
 
@@ -258,11 +284,12 @@ tt_state_netns_named(const struct tt_ctx *ctx, const char *name, char *path, siz
 		close(nfd);
 		return -errno;
 	}
-	while (!found && (de = readdir(d)) != NULL) {
+	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || !named(ctx, dirfd(d), de->d_name, name))
 			continue;
-		snprintf(path, len, "%s/" TT_STATE_NETNS_DIR "/%s", state, de->d_name);
-		found = 1;
+		snprintf(path, sizeof(path), "%s/" TT_STATE_NETNS_DIR "/%s", state, de->d_name);
+		fn(path, data);
+		found++;
 	}
 	closedir(d);
 	return found;

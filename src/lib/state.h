@@ -14,7 +14,9 @@
  * KEY names a network namespace; tt_state_key() is the one place that
  * makes it.  Every directory on the way is opened with O_NOFOLLOW and
  * refused unless it is a real directory owned by root (or, where the
- * caller allows, by the caller) that nobody else can write to; every file
+ * caller allows, by the caller) that nobody else can write to, in a parent
+ * that nobody else could rename it out of (owned so, and writable by
+ * others only when sticky and root's, as /tmp); every file
  * in it is opened at its directory's descriptor with O_NOFOLLOW.  Nothing
  * is written below a directory before the whole way to it was checked.
  */
@@ -66,9 +68,11 @@ int tt_state_netns_dir(const struct tt_ctx *ctx, unsigned long long cookie, unsi
     unsigned long long ino, const char *name, unsigned flags, char *path, size_t len);
 
 /*
- * The state directory of a namespace that was recorded under name, into
- * path: 1 when one was, 0 when none, or a negative errno.
+ * The state directories of the namespaces recorded under name (a name may
+ * have named several, one after the other): fn is called with each one's
+ * path.  Returns how many, or a negative errno.
  */
-int tt_state_netns_named(const struct tt_ctx *ctx, const char *name, char *path, size_t len);
+int tt_state_netns_named(const struct tt_ctx *ctx, const char *name,
+    void (*fn)(const char *path, void *data), void *data);
 
 #endif

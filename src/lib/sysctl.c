@@ -8,7 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "file-internal.h"
+#include "file.h"
 #include "strtab.h"
 #include "sysctl.h"
 

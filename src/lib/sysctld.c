@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "sysctld.h"
 
 /* In precedence order: a file name here hides the same name further down. */

@@ -28,7 +28,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "file-internal.h"
+#include "file.h"
 #include "sysctl.h"
 #include "tuned-internal.h"
 #include "tuned.h"

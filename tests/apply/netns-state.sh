@@ -82,6 +82,21 @@ ln -s "$SCRATCH/real" "$S"
 refused "a state directory that is a symlink" "$S"
 refused "the same, a plain apply" "$S" plain
 
+# A safe state directory in a directory others can write to (not sticky).
+mkdir -m 0777 "$SCRATCH/openparent" && chmod 0777 "$SCRATCH/openparent"
+S="$SCRATCH/openparent/state"
+mkdir -m 0700 "$S" && plant "$S"
+refused "a state directory in a directory others can write to" "$S"
+refused "the same, a plain apply" "$S" plain
+chmod 1777 "$SCRATCH/openparent"
+rc=0
+ip netns exec "$A" sysctl -qw net.ipv4.tcp_fin_timeout="$before_ns"
+rm -f "$S/netns/$KEY/name"
+"$TCPTUNE" apply --state-dir "$S" --netns "$A" "$P" >"$SCRATCH/out" 2>&1 || rc=$?
+check "a state directory in a sticky directory (as /tmp): apply --netns exits 0 ($rc)" \
+    [ "$rc" -eq 0 ]
+"$TCPTUNE" rollback --state-dir "$S" --netns "$A" >/dev/null 2>&1
+
 # A safe state directory whose namespace directory others can write to.
 S="$SCRATCH/inner"
 mkdir -m 0700 "$S" && plant "$S"

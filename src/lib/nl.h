@@ -2,8 +2,8 @@
  * What the library's libnl users share.  libnl's NLE_* codes stop at the
  * adapter that called libnl: they are turned into errno values here.
  */
-#ifndef TCPTUNE_NL_INTERNAL_H
-#define TCPTUNE_NL_INTERNAL_H
+#ifndef TCPTUNE_NL_H
+#define TCPTUNE_NL_H
 
 /*
  * An NLE_* code (either sign, as libnl returns them) as a negative errno;

@@ -7,8 +7,8 @@
  * <proc root>/stat for btime (journal.c) and self/mountinfo for the
  * namespaces' bind mounts (netns-list.c).
  */
-#ifndef TCPTUNE_FILE_INTERNAL_H
-#define TCPTUNE_FILE_INTERNAL_H
+#ifndef TCPTUNE_FILE_H
+#define TCPTUNE_FILE_H
 
 #include <stddef.h>
 #include <sys/stat.h>
