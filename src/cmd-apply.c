@@ -251,7 +251,7 @@ struct apply_opts {
 	const char *profile;
 	bool all_namespaces;     /* every namespace but the host's, one by one */
 	bool guard;              /* watch the counters that show harm, undo if worse */
-	double guard_window;     /* seconds; 0: the profile's [guard] window */
+	long long guard_window;  /* seconds; 0: the profile's [guard] window */
 	bool confirm_if_healthy; /* the guard confirms when its window passes healthy */
 	bool wait;               /* wait for the guard's verdict; exit by it */
 };
@@ -280,6 +280,36 @@ struct apply_run {
 	bool waited; /* --wait: verdict is the guard's */
 	struct tt_guard_verdict verdict;
 };
+
+/* SECONDS of an option, 1..max, into *out; false when it is not that. */
+static bool
+seconds_option(const char *arg, long long max, long long *out)
+{
+	struct tt_val v;
+
+	if (tt_val_parse(arg, 1, &v, NULL) < 0 || v.v[0] < 1 || v.v[0] > max)
+		return false;
+	*out = v.v[0];
+	return true;
+}
+
+/* The options that do not go together; CMD_CONTINUE or EXIT_USAGE. */
+static int
+apply_opts_check(struct cmd_env *env, const struct apply_opts *o)
+{
+	if ((o->confirm_if_healthy || o->wait) && !o->guard)
+		return cmd_usage_error(
+		    env, &cmd_apply, "--confirm-if-healthy and --wait go with --guard");
+	if (o->all_namespaces && (o->boot || o->format != FORMAT_TEXT || env->netns_name[0]))
+		return cmd_usage_error(env, &cmd_apply,
+		    "--all-namespaces goes with none of --boot, --format json, --netns");
+	/* At boot a profile applies whole or not at all, and nobody is
+	 * there to confirm or to read JSON. */
+	if (o->boot && (o->confirm != 0 || o->skip_refused || o->format != FORMAT_TEXT || o->guard))
+		return cmd_usage_error(env, &cmd_apply,
+		    "--boot goes with none of --confirm, --guard, --skip-refused, --format");
+	return CMD_CONTINUE;
+}
 
 static int
 apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
@@ -310,15 +340,11 @@ apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 			if ((r = cmd_format_option(env, &cmd_apply, optarg, &o->format)) != 0)
 				return r;
 			break;
-		case OPT_CONFIRM: {
-			struct tt_val v;
-
-			if (tt_val_parse(optarg, 1, &v, NULL) < 0 || v.v[0] < 1 || v.v[0] > 86400)
+		case OPT_CONFIRM:
+			if (!seconds_option(optarg, 86400, &o->confirm))
 				return cmd_usage_error(
 				    env, &cmd_apply, "--confirm needs SECONDS, 1..86400");
-			o->confirm = v.v[0];
 			break;
-		}
 		case OPT_SKIP_REFUSED:
 			o->skip_refused = true;
 			break;
@@ -331,16 +357,12 @@ apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 		case OPT_ALL_NAMESPACES:
 			o->all_namespaces = true;
 			break;
-		case OPT_GUARD_WINDOW: {
-			struct tt_val v;
-
-			if (tt_val_parse(optarg, 1, &v, NULL) < 0 || v.v[0] < 1 || v.v[0] > 3600)
+		case OPT_GUARD_WINDOW:
+			if (!seconds_option(optarg, 3600, &o->guard_window))
 				return cmd_usage_error(
 				    env, &cmd_apply, "--guard-window needs SECONDS, 1..3600");
-			o->guard_window = (double)v.v[0];
 			o->guard = true;
 			break;
-		}
 		case OPT_GUARD:
 		case OPT_CONFIRM_IF_HEALTHY:
 		case OPT_WAIT:
@@ -350,23 +372,12 @@ apply_parse(struct cmd_env *env, int argc, char *argv[], struct apply_opts *o)
 			break;
 		}
 	}
-	if ((o->confirm_if_healthy || o->wait) && !o->guard)
-		return cmd_usage_error(
-		    env, &cmd_apply, "--confirm-if-healthy and --wait go with --guard");
 	if ((r = cmd_netns_enter_option(env, NETNS_STATE_RECORD)) != 0)
 		return r;
 	if (argc - optind != 1)
 		return cmd_usage_error(env, &cmd_apply, "one PROFILE expected");
-	if (o->all_namespaces && (o->boot || o->format != FORMAT_TEXT || env->netns_name[0]))
-		return cmd_usage_error(env, &cmd_apply,
-		    "--all-namespaces goes with none of --boot, --format json, --netns");
-	/* At boot a profile applies whole or not at all, and nobody is
-	 * there to confirm or to read JSON. */
-	if (o->boot && (o->confirm != 0 || o->skip_refused || o->format != FORMAT_TEXT || o->guard))
-		return cmd_usage_error(env, &cmd_apply,
-		    "--boot goes with none of --confirm, --guard, --skip-refused, --format");
 	o->profile = argv[optind];
-	return CMD_CONTINUE;
+	return apply_opts_check(env, o);
 }
 
 /*
@@ -522,7 +533,7 @@ guard_prepare(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 	const struct tt_guard_config *cfg = &a->prof->guard;
 	long long confirm = o->confirm;
 
-	a->window = o->guard_window > 0 ? o->guard_window : cfg->window;
+	a->window = o->guard_window > 0 ? (double)o->guard_window : cfg->window;
 	if (confirm == 0)
 		confirm = (long long)a->window + GUARD_CONFIRM_AFTER_WINDOW;
 	if (a->window > (double)confirm)

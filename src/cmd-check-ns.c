@@ -86,7 +86,9 @@ gather_item(struct cmd_env *env, struct check_ns_run *run, const struct check_op
 		run->host = it;
 	/* Each namespace's counters kept for its next check. */
 	if (it->read) {
-		struct tt_counters_id id = { .cookie = it->cookie, .dev = it->e->dev, .ino = it->e->ino };
+		struct tt_counters_id id = {
+			.cookie = it->cookie, .dev = it->e->dev, .ino = it->e->ino
+		};
 
 		cmd_rates_since_last_ns(env, it->snap, &id);
 	}
@@ -261,7 +263,8 @@ make_labels(struct check_ns_run *run)
 			shared = j != i && strcmp(other, base) == 0;
 		}
 		if (shared)
-			snprintf(label, sizeof(label), "%s#%llu", base, (unsigned long long)it->e->ino);
+			snprintf(
+			    label, sizeof(label), "%s#%llu", base, (unsigned long long)it->e->ino);
 		else
 			snprintf(label, sizeof(label), "%s", base);
 		it->label = strdup(label);

@@ -29,6 +29,29 @@ enum {
 	OPT_ALL,
 };
 
+/* The options that only turn something on or off. */
+static void
+check_flag(struct check_opts *o, int opt)
+{
+	switch (opt) {
+	case OPT_NO_COLOR:
+		o->color = false;
+		break;
+	case OPT_NO_CENSUS:
+		o->no_census = true;
+		break;
+	case OPT_ALL:
+		o->all = true;
+		break;
+	case OPT_ALL_NAMESPACES:
+		o->all_namespaces = true;
+		break;
+	case OPT_NO_TRACE:
+		o->no_trace = true;
+		break;
+	}
+}
+
 /* Options into o.  -1 to go on, else the exit code to end with. */
 static int
 check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
@@ -69,13 +92,11 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 			o->profile_flags |= TT_PROFILE_IGNORE_UNKNOWN;
 			break;
 		case OPT_NO_COLOR:
-			o->color = false;
-			break;
 		case OPT_NO_CENSUS:
-			o->no_census = true;
-			break;
 		case OPT_ALL:
-			o->all = true;
+		case OPT_ALL_NAMESPACES:
+		case OPT_NO_TRACE:
+			check_flag(o, opt);
 			break;
 		case OPT_OUTPUT:
 			if (optarg[0] == '\0')
@@ -93,12 +114,6 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 				return cmd_usage_error(
 				    env, &cmd_check, "--netns needs a name, pid or path");
 			o->netns = optarg;
-			break;
-		case OPT_ALL_NAMESPACES:
-			o->all_namespaces = true;
-			break;
-		case OPT_NO_TRACE:
-			o->no_trace = true;
 			break;
 		}
 	}
@@ -202,8 +217,9 @@ run_check(struct cmd_env *env, int argc, char *argv[])
 const struct cmd cmd_check = {
 	.name = "check",
 	.run = run_check,
-	.usage = "[--profile FILE|NAME] [--ignore-unknown] [--format text|json|prometheus] "
-		 "[--output FILE] [--no-color] [--no-census] [--all] [--interval SECONDS] [--no-trace] "
-		 "[--netns NAME|PID|PATH | --all-namespaces]",
+	.usage =
+	    "[--profile FILE|NAME] [--ignore-unknown] [--format text|json|prometheus] "
+	    "[--output FILE] [--no-color] [--no-census] [--all] [--interval SECONDS] [--no-trace] "
+	    "[--netns NAME|PID|PATH | --all-namespaces]",
 	.help = "audit this host's TCP teardown settings (exit 0 clean, 1 warnings, 2 critical)",
 };

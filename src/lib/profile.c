@@ -38,7 +38,6 @@ enum section {
 };
 
 struct loader {
-	struct tt_ctx *ctx;
 	const char *path;
 	int depth, file;
 	unsigned flags;
@@ -564,9 +563,7 @@ int
 tt_profile_parse(struct tt_ctx *ctx, const char *path, const char *buf, size_t len, unsigned flags,
     struct tt_profile **out, struct tt_diags *diags)
 {
-	struct loader l = {
-		.ctx = ctx, .path = path, .flags = flags, .diags = diags, .buf = buf, .len = len
-	};
+	struct loader l = { .path = path, .flags = flags, .diags = diags, .buf = buf, .len = len };
 	size_t errs_before = diags->nerr;
 	int e;
 

@@ -165,9 +165,11 @@ boot_unsafe(struct tt_findings *out, enum tt_key_id k, const struct tt_sysctld_s
 	bool caution = false;
 	struct tt_finding *f;
 
-	if (tt_key_check_safe(key, &s->kval, why, sizeof(why)) == 0 &&
-	    !(caution = tt_key_caution(key, &s->kval, why, sizeof(why)) < 0))
-		return;
+	if (tt_key_check_safe(key, &s->kval, why, sizeof(why)) == 0) {
+		caution = tt_key_caution(key, &s->kval, why, sizeof(why)) < 0;
+		if (!caution)
+			return;
+	}
 	where(s, w, sizeof(w));
 	f = tt_finding_add(out, TT_SEV_WARN, tt_key_short(key));
 	tt_finding_key(f, k);

@@ -245,7 +245,7 @@ tt_state_netns_dir(const struct tt_ctx *ctx, unsigned long long cookie, unsigned
 static bool
 named(const struct tt_ctx *ctx, int nfd, const char *key, const char *name)
 {
-	char line[512];
+	char line[512] = "";
 	int kfd = sub_open(ctx, nfd, "", key, TT_STATE_QUIET), fd;
 	ssize_t n = -1;
 	struct stat st;

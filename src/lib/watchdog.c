@@ -90,7 +90,8 @@ undo(struct tt_ctx *ctx, const struct tt_watch *w, const struct tt_guard_verdict
 		    res.n);
 	else
 		tt_log(ctx, TT_LOG_ERR, "undoing the apply did not fully succeed (%s): see `%s`",
-		    r > 0 ? "some keys were changed by someone else" : strerror(-r), w->status_hint);
+		    r > 0 ? "some keys were changed by someone else" : strerror(-r),
+		    w->status_hint);
 }
 
 /*
