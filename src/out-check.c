@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -427,28 +426,6 @@ out_spool_open(struct out_spool *s)
 	return s->f != NULL ? 0 : -errno;
 }
 
-/* The whole spool as one string; NULL when it cannot be read back. */
-static const char *
-out_spool_view(struct out_spool *s)
-{
-	long end;
-	void *p;
-
-	if (s->view != NULL || s->f == NULL || fflush(s->f) != 0)
-		return s->view;
-	if (s->mem != NULL || (end = ftell(s->f)) <= 0) {
-		s->view = s->mem != NULL ? s->mem : "";
-		return s->view;
-	}
-	p = mmap(NULL, (size_t)end, PROT_READ, MAP_SHARED, fileno(s->f), 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	s->map = p;
-	s->view = p;
-	s->viewlen = (size_t)end;
-	return s->view;
-}
-
 /* Writes len bytes of the spool at off to f, read a piece at a time so that
  * no more of it is in memory than the piece. */
 static void
@@ -479,8 +456,6 @@ out_spool_copy(FILE *f, struct out_spool *s, size_t off, size_t len)
 void
 out_spool_close(struct out_spool *s)
 {
-	if (s->map != NULL)
-		munmap(s->map, s->viewlen);
 	if (s->f != NULL)
 		fclose(s->f);
 	free(s->mem);
@@ -1060,20 +1035,59 @@ json_report_ns(
 	json_finish(&j);
 }
 
+/* Each line of the spool's part at [off, off + len) into m, read a line
+ * at a time. */
+static void
+spool_lines(struct out_spool *s, size_t off, size_t len, struct prom_merger *m)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (s->f == NULL || fflush(s->f) != 0)
+		return;
+	if (s->mem != NULL) {
+		const char *p = s->mem + off, *end = p + len;
+
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t l = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+			prom_merger_line(m, p, l);
+			p += l + 1;
+		}
+		return;
+	}
+	if (fseeko(s->f, (off_t)off, SEEK_SET) != 0)
+		return;
+	while (len > 0 && (n = getline(&line, &cap, s->f)) > 0) {
+		size_t take = (size_t)n > len ? len : (size_t)n;
+
+		prom_merger_line(m, line, take - (line[take - 1] == '\n'));
+		len -= take;
+	}
+	free(line);
+	(void)fseeko(s->f, 0, SEEK_END);
+}
+
+/* Every namespace's part, merged family by family; what is read stays a
+ * line at a time in memory, whatever the number of namespaces. */
 static void
 prom_report_all(FILE *f, struct check_ns_run *run)
 {
-	const char **parts = calloc(run->n ? run->n : 1, sizeof(*parts));
-	const char *view = out_spool_view(&run->spool);
-	size_t k = 0;
+	struct prom_merger *m = prom_merger_new();
 
-	for (size_t i = 0; parts != NULL && view != NULL && i < run->n; i++)
-		if (run->v[i].read && run->v[i].part_len > 0)
-			parts[k++] = view + run->v[i].part_off;
 	prom_begin(f);
-	if (parts != NULL)
-		prom_merge(f, parts, k);
-	free(parts);
+	for (size_t i = 0; m != NULL && i < run->n; i++) {
+		if (!run->v[i].read || run->v[i].part_len == 0)
+			continue;
+		spool_lines(&run->spool, run->v[i].part_off, run->v[i].part_len, m);
+		prom_merger_next_part(m);
+	}
+	if (prom_merger_finish(m, f) < 0)
+		fprintf(stderr,
+		    "tcptune: metrics of some namespaces are missing: no room for "
+		    "temporary files\n");
 }
 
 void

@@ -103,9 +103,6 @@ struct out_spool {
 	FILE *f;
 	char *mem; /* where no temporary file can be made: in memory */
 	size_t memlen;
-	void *map;        /* the temporary file mapped, for the view */
-	const char *view; /* the whole spool, once out_spool_view()ed */
-	size_t viewlen;
 };
 
 struct check_ns_run {

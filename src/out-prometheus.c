@@ -49,14 +49,16 @@
  * Destinations are labelled by rank (1 to PROM_DEST_MAX) and address, so
  * a file holds at most PROM_DEST_MAX series of each.
  *
- * For several namespaces (prom_report_ns(), prom_merge()) each sample
+ * For several namespaces (prom_report_ns(), a prom_merger) each sample
  * gets a first label netns="NAME", and tcptune_info says initial or child
  * in a label scope.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -686,67 +688,103 @@ prom_report_ns(FILE *f, const struct tt_snapshot *snap, const struct tt_profile 
 	ns_label = NULL;
 }
 
-/* The metric name of a line: a sample's, or a HELP or TYPE line's. */
-static size_t
-line_metric(const char *line, const char **name)
+#define PROM_FAMILIES_MAX 256
+
+struct prom_merger {
+	size_t n;
+	int part;
+	bool failed;
+	struct {
+		char name[128];
+		FILE *lines;   /* its lines so far */
+		int meta_part; /* the part its HELP and TYPE came from; -1: none yet */
+	} fam[PROM_FAMILIES_MAX];
+};
+
+struct prom_merger *
+prom_merger_new(void)
 {
-	if (strncmp(line, "# HELP ", 7) == 0 || strncmp(line, "# TYPE ", 7) == 0)
-		line += 7;
-	*name = line;
-	return strcspn(line, "{ \n");
+	return calloc(1, sizeof(struct prom_merger));
 }
 
-/* Writes every line of the parts whose metric is name[0..n), the HELP
- * and TYPE lines of the first part that has them only. */
-static void
-merge_family(FILE *f, const char *const *parts, size_t nparts, const char *name, size_t n)
+/* The family named name[0..n), added when new; NULL when it cannot be. */
+static FILE *
+merger_family(struct prom_merger *m, const char *name, size_t n, int **meta_part)
 {
-	bool head = false;
+	size_t i;
 
-	for (size_t p = 0; p < nparts; p++) {
-		bool had = false;
-
-		for (const char *l = parts[p]; *l;
-		     l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
-			const char *m;
-			size_t len = strcspn(l, "\n"), mn = line_metric(l, &m);
-			bool meta = l[0] == '#';
-
-			if (mn != n || strncmp(m, name, n) != 0 || (meta && head))
-				continue;
-			had = had || meta;
-			fwrite(l, 1, len, f);
-			fputc('\n', f);
+	for (i = 0; i < m->n; i++)
+		if (strlen(m->fam[i].name) == n && strncmp(m->fam[i].name, name, n) == 0)
+			break;
+	if (i == m->n) {
+		if (m->n == PROM_FAMILIES_MAX || n >= sizeof(m->fam[0].name) ||
+		    (m->fam[i].lines = tmpfile()) == NULL) {
+			m->failed = true;
+			return NULL;
 		}
-		head = head || had;
+		memcpy(m->fam[i].name, name, n);
+		m->fam[i].name[n] = '\0';
+		m->fam[i].meta_part = -1;
+		m->n++;
 	}
+	*meta_part = &m->fam[i].meta_part;
+	return m->fam[i].lines;
 }
 
 void
-prom_merge(FILE *f, const char *const *parts, size_t nparts)
+prom_merger_line(struct prom_merger *m, const char *line, size_t len)
 {
-	/* Families in the order the first part has them (every part has
-	 * the same ones, less those a namespace lacked). */
-	for (size_t p = 0; p < nparts; p++) {
-		for (const char *l = parts[p]; *l;
-		     l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
-			const char *m;
-			size_t n = line_metric(l, &m);
-			bool seen = false;
+	const char *name = line;
+	size_t n;
+	int *meta_part;
+	FILE *f;
 
-			if (strncmp(l, "# HELP ", 7) != 0)
-				continue;
-			/* already written from an earlier part? */
-			for (size_t q = 0; q < p && !seen; q++) {
-				const char *hit = parts[q];
-
-				while (!seen && (hit = strstr(hit, "# HELP ")) != NULL) {
-					seen = strncmp(hit + 7, m, n) == 0 && hit[7 + n] == ' ';
-					hit += 7;
-				}
-			}
-			if (!seen)
-				merge_family(f, parts + p, nparts - p, m, n);
-		}
+	if (m == NULL || len == 0)
+		return;
+	if (len > 7 && (strncmp(line, "# HELP ", 7) == 0 || strncmp(line, "# TYPE ", 7) == 0))
+		name += 7;
+	n = strcspn(name, "{ \n");
+	if (n > (size_t)(line + len - name))
+		n = (size_t)(line + len - name);
+	f = merger_family(m, name, n, &meta_part);
+	if (f == NULL)
+		return;
+	if (line[0] == '#') {
+		if (*meta_part != -1 && *meta_part != m->part)
+			return; /* an earlier part said it already */
+		*meta_part = m->part;
 	}
+	fwrite(line, 1, len, f);
+	fputc('\n', f);
+}
+
+void
+prom_merger_next_part(struct prom_merger *m)
+{
+	if (m != NULL)
+		m->part++;
+}
+
+int
+prom_merger_finish(struct prom_merger *m, FILE *f)
+{
+	char buf[8192];
+	bool failed;
+
+	if (m == NULL)
+		return -ENOMEM;
+	failed = m->failed;
+	for (size_t i = 0; i < m->n; i++) {
+		FILE *t = m->fam[i].lines;
+		size_t k;
+
+		if (fflush(t) != 0 || ferror(t))
+			failed = true;
+		rewind(t);
+		while ((k = fread(buf, 1, sizeof(buf), t)) > 0)
+			fwrite(buf, 1, k, f);
+		fclose(t);
+	}
+	free(m);
+	return failed ? -EIO : 0;
 }

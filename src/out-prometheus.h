@@ -22,12 +22,26 @@ void prom_failure(FILE *f);
 /* The run's own lines, once: last run and when the check ran. */
 void prom_begin(FILE *f);
 /* One namespace's metrics, every sample labelled netns="NETNS"; parts
- * are put together by prom_merge(). */
+ * are put together by a prom_merger. */
 void prom_report_ns(FILE *f, const struct tt_snapshot *snap, const struct tt_profile *prof,
     const struct tt_findings *fs, const char *netns);
-/* Writes the parts' families one by one: each family's HELP and TYPE once,
- * then its samples of every part, as the exposition format wants. */
-void prom_merge(FILE *f, const char *const *parts, size_t nparts);
+/*
+ * Puts several namespaces' parts together as the exposition format wants
+ * them: each family once, its HELP and TYPE from the first part that has
+ * them, then its samples of every part, families in the order they first
+ * come.  The lines are fed one part after the other; each family's go to a
+ * temporary file of its own until prom_merger_finish() writes them, so
+ * memory does not grow with the number of namespaces.
+ */
+struct prom_merger;
+struct prom_merger *prom_merger_new(void);
+/* One line of the current part, without its newline. */
+void prom_merger_line(struct prom_merger *m, const char *line, size_t len);
+/* The current part is over: the next line starts another. */
+void prom_merger_next_part(struct prom_merger *m);
+/* Writes every family to f and frees m.  0, or -EIO when a family's
+ * lines could not be kept (they are missing from f). */
+int prom_merger_finish(struct prom_merger *m, FILE *f);
 
 /* One label, name="value" (escaped), after a comma unless first. */
 void prom_label(FILE *f, const char *name, const char *value, bool first);
