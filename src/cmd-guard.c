@@ -9,6 +9,7 @@
 
 #include "cmd-guard.h"
 #include "lib/journal.h"
+#include "lib/trace.h"
 
 /* Seconds a --wait allows past the window for the watchdog's verdict. */
 #define WAIT_MARGIN 30
@@ -27,6 +28,7 @@ cmd_guard_baseline(struct cmd_env *env, const struct tt_guard_config *cfg, bool 
     struct tt_guard_reading *r, int max)
 {
 	int n = (int)(cfg->baseline / cfg->interval + 0.5), rr;
+	struct tt_trace *t = tt_guard_trace_open(env->ctx);
 	double step;
 
 	n = n < 1 ? 1 : n >= max ? max - 1 : n;
@@ -34,14 +36,16 @@ cmd_guard_baseline(struct cmd_env *env, const struct tt_guard_config *cfg, bool 
 	if (tell)
 		printf("guard: measuring the baseline for %.1f s before writing\n", cfg->baseline);
 	fflush(stdout);
-	rr = tt_guard_read(env->ctx, &r[0]);
+	rr = tt_guard_read(env->ctx, t, &r[0]);
 	for (int k = 1; rr == 0 && k <= n; k++) {
 		double until = r[0].t + step * k;
 
 		while (cmd_guard_now() < until)
 			usleep((useconds_t)((until - cmd_guard_now()) * 1e6) + 1000);
-		rr = tt_guard_read(env->ctx, &r[k]);
+		rr = tt_guard_read(env->ctx, t, &r[k]);
 	}
+	if (t != NULL)
+		tt_trace_close(t);
 	if (rr < 0) {
 		cmd_err(env, "--guard: cannot read the kernel's counters: %s", strerror(-rr));
 		return -1;

@@ -176,6 +176,9 @@ test_settings(void **state)
 	assert_non_null(strstr(why, "rise per second"));
 	assert_int_equal(tt_guard_config_set(&cfg, "interval", "0", why, sizeof(why)), -EINVAL);
 	assert_int_equal(tt_guard_config_set(&cfg, "streak", "1.5", why, sizeof(why)), -EINVAL);
+	assert_int_equal(
+	    tt_guard_config_set(&cfg, "trace.ConnectFailures", "off", why, sizeof(why)), 0);
+	assert_false(cfg.watch[TT_GUARD_CONNECT_FAILS]);
 	/* What counts what is there now is no rate: not a guard counter. */
 	assert_int_equal(tt_guard_config_set(&cfg, "TCP.tw", "5", why, sizeof(why)), -EINVAL);
 	assert_int_equal(tt_guard_config_set(&cfg, "nonsense", "5", why, sizeof(why)), -EINVAL);
@@ -213,6 +216,13 @@ test_journal_line(void **state)
 	assert_int_equal(back.guard.counter, TT_CTR_TW_OVERFLOW);
 	assert_int_equal(back.guard.nsamples, 2);
 	assert_true(back.guard.samples[1] == 199.856);
+	/* The traced signal, which no kernel counter is, named and read back. */
+	j.guard.counter = TT_GUARD_CONNECT_FAILS;
+	n = tt_journal_format(&j, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_non_null(strstr(buf, " trace.ConnectFailures "));
+	assert_int_equal(tt_journal_parse(buf, (size_t)n, &back, why, sizeof(why)), 0);
+	assert_int_equal(back.guard.counter, TT_GUARD_CONNECT_FAILS);
 	/* Damaged lines are refused, as every journal line is. */
 	{
 		static const char *const bad[] = {

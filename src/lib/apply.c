@@ -585,10 +585,12 @@ tt_undo_unconfirmed(struct tt_ctx *ctx, int state, unsigned long long token,
 		    "`tcptune rollback --force` if it is cut short)");
 	undo_keys(ctx, &j, res, &nleft, &nfailed);
 	if (nleft == 0 && nfailed == 0) {
-		r = old != NULL ? tt_journal_store(ctx, state, old) : tt_journal_remove(ctx, state);
-		/* What was undone, for status; the undo stands without it. */
-		if (r == 0 && tt_journal_store_undone(ctx, state, &undone) < 0)
+		/* What was undone, for status (the undo stands without it),
+		 * recorded before the journal changes: whoever waits for the
+		 * verdict (apply --wait) finds it once the journal is gone. */
+		if (tt_journal_store_undone(ctx, state, &undone) < 0)
 			tt_log(ctx, TT_LOG_WARNING, "status will not show this undo");
+		r = old != NULL ? tt_journal_store(ctx, state, old) : tt_journal_remove(ctx, state);
 	} else {
 		/* Not everything went back: describe what is true now.  Keys
 		 * back at their original are no longer owed. */

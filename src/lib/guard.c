@@ -11,7 +11,9 @@
 
 #include "census-proc.h"
 #include "guard.h"
+#include "netns.h"
 #include "strtab.h"
+#include "trace.h"
 
 TT_STRTAB(tt_guard_outcome, enum tt_guard_outcome,
     "none", [TT_GUARD_NONE] = "none", [TT_GUARD_WORSE] = "worse", [TT_GUARD_HEALTHY] = "healthy")
@@ -30,6 +32,26 @@ tt_guard_config_default(struct tt_guard_config *cfg)
 	cfg->absolute[TT_CTR_##id] = (abs);
 	TT_GUARD_COUNTERS(TT_GUARD_DEF)
 #undef TT_GUARD_DEF
+	cfg->watch[TT_GUARD_CONNECT_FAILS] = true;
+	cfg->absolute[TT_GUARD_CONNECT_FAILS] = TT_GUARD_CONNECT_FAILS_ABS;
+}
+
+const char *
+tt_guard_signal_name(int id, char *buf, size_t len)
+{
+	if (id == TT_GUARD_CONNECT_FAILS) {
+		snprintf(buf, len, "%s", TT_GUARD_CONNECT_FAILS_NAME);
+		return buf;
+	}
+	return tt_counter_name((enum tt_counter_id)id, buf, len);
+}
+
+int
+tt_guard_signal_from_name(const char *name)
+{
+	if (strcmp(name, TT_GUARD_CONNECT_FAILS_NAME) == 0)
+		return TT_GUARD_CONNECT_FAILS;
+	return tt_counter_from_name(name);
 }
 
 /* A number in [lo, hi]; 0 or -EINVAL. */
@@ -82,8 +104,9 @@ tt_guard_config_set(
 		cfg->streak = (int)v;
 		return 0;
 	}
-	id = tt_counter_from_name(name);
-	if (id < 0 || !tt_counter_cumulative((enum tt_counter_id)id)) {
+	id = tt_guard_signal_from_name(name);
+	if (id < 0 ||
+	    (id != TT_GUARD_CONNECT_FAILS && !tt_counter_cumulative((enum tt_counter_id)id))) {
 		snprintf(why, whylen,
 		    "unknown guard setting (window, baseline, interval, relative, streak, or a "
 		    "counter such as TcpExt.ListenDrops)");
@@ -105,8 +128,23 @@ bad_seconds:
 	return -EINVAL;
 }
 
+/* The connect() failures t counted so far, of every process and peer. */
+static bool
+trace_failures(struct tt_trace *t, uint64_t *out)
+{
+	struct tt_trace_report rep;
+
+	if (t == NULL || tt_trace_read(t, &rep) < 0)
+		return false;
+	*out = 0;
+	for (size_t i = 0; i < rep.nrows; i++)
+		*out += tt_trace_failures(&rep.rows[i]);
+	tt_trace_report_free(&rep);
+	return true;
+}
+
 int
-tt_guard_read(const struct tt_ctx *ctx, struct tt_guard_reading *out)
+tt_guard_read(const struct tt_ctx *ctx, struct tt_trace *t, struct tt_guard_reading *out)
 {
 	struct tt_census *c = malloc(sizeof(*c));
 	struct timespec ts;
@@ -114,14 +152,38 @@ tt_guard_read(const struct tt_ctx *ctx, struct tt_guard_reading *out)
 
 	if (c == NULL)
 		return -ENOMEM;
+	memset(out, 0, sizeof(*out));
 	tt_census_init(c, 0, 0);
 	r = tt_census_read_counters(ctx, c);
+	out->have[TT_GUARD_CONNECT_FAILS] = trace_failures(t, &out->v[TT_GUARD_CONNECT_FAILS]);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	out->t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	memcpy(out->have, c->have, sizeof(out->have));
-	memcpy(out->v, c->counter, sizeof(out->v));
+	memcpy(out->have, c->have, sizeof(c->have));
+	memcpy(out->v, c->counter, sizeof(c->counter));
 	free(c);
 	return r;
+}
+
+struct tt_trace *
+tt_guard_trace_open(struct tt_ctx *ctx)
+{
+	struct tt_trace_opts o = { .pod_log_dir = "" };
+	struct tt_trace *t = NULL;
+	dev_t dev;
+	ino_t ino;
+
+	if (tt_netns_self(ctx, &dev, &ino) < 0)
+		return NULL;
+	o.netns = (uint32_t)ino;
+	if (tt_trace_open(ctx, &o, &t) < 0)
+		return NULL;
+	return t;
+}
+
+void
+tt_guard_trace_restart(struct tt_guard *g)
+{
+	g->last.v[TT_GUARD_CONNECT_FAILS] = 0;
 }
 
 /* The rise per second of counter i from a to b; false without one. */
@@ -144,7 +206,7 @@ tt_guard_start(struct tt_guard *g, const struct tt_guard_config *cfg,
 	g->cfg = *cfg;
 	g->last = r[n - 1];
 	g->applied = applied;
-	for (int i = 0; i < TT_CTR__COUNT; i++) {
+	for (int i = 0; i < TT_GUARD_NSIG; i++) {
 		for (int k = 1; g->cfg.watch[i] && k < n; k++) {
 			double rate;
 
@@ -159,7 +221,7 @@ tt_guard_start(struct tt_guard *g, const struct tt_guard_config *cfg,
 }
 
 double
-tt_guard_threshold(const struct tt_guard *g, enum tt_counter_id id)
+tt_guard_threshold(const struct tt_guard *g, int id)
 {
 	double rel = g->base[id] * g->cfg.relative, abs = g->base[id] + g->cfg.absolute[id];
 
@@ -178,12 +240,12 @@ verdict(const struct tt_guard *g, int i, double now, enum tt_guard_outcome o,
 	v->after = now - g->applied;
 	v->window = v->after;
 	v->counter = i;
-	for (int k = 0; k < TT_CTR__COUNT; k++)
+	for (int k = 0; k < TT_GUARD_NSIG; k++)
 		v->nwatched += g->cfg.watch[k];
 	if (i < 0)
 		return;
 	v->base = g->base[i];
-	v->threshold = tt_guard_threshold(g, (enum tt_counter_id)i);
+	v->threshold = tt_guard_threshold(g, i);
 	v->nsamples = n;
 	for (int k = 0; k < n; k++)
 		v->samples[k] = g->ring[i][(g->nring - n + k) % TT_GUARD_SAMPLES_MAX];
@@ -195,7 +257,7 @@ tt_guard_sample(struct tt_guard *g, const struct tt_guard_reading *r, struct tt_
 	int worst = -1;
 	double worst_ratio = 0;
 
-	for (int i = 0; i < TT_CTR__COUNT; i++) {
+	for (int i = 0; i < TT_GUARD_NSIG; i++) {
 		double rate = 0, thr;
 
 		if (!g->cfg.watch[i])
@@ -203,7 +265,7 @@ tt_guard_sample(struct tt_guard *g, const struct tt_guard_reading *r, struct tt_
 		if (!rise(&g->last, r, i, &rate))
 			rate = 0; /* gone back: the namespace is new; no harm seen */
 		g->ring[i][g->nring % TT_GUARD_SAMPLES_MAX] = rate;
-		thr = tt_guard_threshold(g, (enum tt_counter_id)i);
+		thr = tt_guard_threshold(g, i);
 		g->run[i] = rate > thr ? g->run[i] + 1 : 0;
 		if (g->run[i] >= g->cfg.streak && rate / thr > worst_ratio) {
 			worst = i;

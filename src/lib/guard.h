@@ -35,6 +35,22 @@
 	X(ESTAB_RESETS, 5.0)     \
 	X(OUT_RSTS, 5.0)
 
+/*
+ * What a guard watches: the kernel's counters (enum tt_counter_id) and,
+ * where tcptune trace runs, one more signal no counter has: connect()
+ * calls that failed (EADDRNOTAVAIL above all), TT_GUARD_CONNECT_FAILS.
+ */
+#define TT_GUARD_CONNECT_FAILS      TT_CTR__COUNT
+#define TT_GUARD_NSIG               (TT_CTR__COUNT + 1)
+#define TT_GUARD_CONNECT_FAILS_NAME "trace.ConnectFailures"
+#define TT_GUARD_CONNECT_FAILS_ABS  5.0
+
+/* A signal's name ("TcpExt.ListenDrops", "trace.ConnectFailures") into
+ * buf; returns buf. */
+const char *tt_guard_signal_name(int id, char *buf, size_t len);
+/* The signal a name names, or -1. */
+int tt_guard_signal_from_name(const char *name);
+
 #define TT_GUARD_SAMPLES_MAX  8  /* of the counter that decided, the latest */
 #define TT_GUARD_BASELINE_MAX 64 /* readings of a baseline */
 
@@ -44,8 +60,8 @@ struct tt_guard_config {
 	double interval; /* seconds between samples */
 	double relative; /* a rate above baseline x relative ... */
 	int streak;      /* ... in this many samples in a row is harm */
-	bool watch[TT_CTR__COUNT];
-	double absolute[TT_CTR__COUNT]; /* ... and above baseline + absolute */
+	bool watch[TT_GUARD_NSIG];
+	double absolute[TT_GUARD_NSIG]; /* ... and above baseline + absolute */
 };
 
 void tt_guard_config_default(struct tt_guard_config *cfg);
@@ -62,13 +78,20 @@ int tt_guard_config_set(
 /* One reading of the counters: only what a guard needs. */
 struct tt_guard_reading {
 	double t; /* CLOCK_MONOTONIC seconds */
-	bool have[TT_CTR__COUNT];
-	uint64_t v[TT_CTR__COUNT];
+	bool have[TT_GUARD_NSIG];
+	uint64_t v[TT_GUARD_NSIG];
 };
 
-/* Reads the counters of the namespace ctx's proc root shows now.  0 or a
+struct tt_trace;
+
+/* Reads the counters of the namespace ctx's proc root shows now, and with
+ * a tracer (NULL: none) the connect() failures it counted.  0 or a
  * negative errno. */
-int tt_guard_read(const struct tt_ctx *ctx, struct tt_guard_reading *out);
+int tt_guard_read(const struct tt_ctx *ctx, struct tt_trace *t, struct tt_guard_reading *out);
+
+/* Starts a tracer of the calling thread's network namespace for the guard;
+ * NULL where tracing cannot run (not built in, not permitted, no BTF). */
+struct tt_trace *tt_guard_trace_open(struct tt_ctx *ctx);
 
 enum tt_guard_outcome {
 	TT_GUARD_NONE = 0, /* no guard, or no verdict yet */
@@ -85,7 +108,7 @@ struct tt_guard_verdict {
 	double after;     /* seconds from the apply to the verdict */
 	double window;    /* seconds watched */
 	int nwatched;     /* counters watched */
-	int counter;      /* enum tt_counter_id that decided; -1: none */
+	int counter;      /* the signal that decided (tt_guard_signal_name()); -1: none */
 	double base;      /* its baseline, per second */
 	double threshold; /* its threshold, per second */
 	int nsamples;     /* its latest samples, oldest first, per second */
@@ -96,10 +119,10 @@ struct tt_guard {
 	struct tt_guard_config cfg;
 	struct tt_guard_reading last;
 	double applied;             /* CLOCK_MONOTONIC seconds of the apply */
-	double base[TT_CTR__COUNT]; /* the highest rate of the baseline */
-	int run[TT_CTR__COUNT];     /* samples in a row past the threshold */
+	double base[TT_GUARD_NSIG]; /* the highest rate of the baseline */
+	int run[TT_GUARD_NSIG];     /* samples in a row past the threshold */
 	/* Each watched counter's latest samples (a ring). */
-	double ring[TT_CTR__COUNT][TT_GUARD_SAMPLES_MAX];
+	double ring[TT_GUARD_NSIG][TT_GUARD_SAMPLES_MAX];
 	int nring;
 };
 
@@ -114,8 +137,12 @@ struct tt_guard {
 void tt_guard_start(struct tt_guard *g, const struct tt_guard_config *cfg,
     const struct tt_guard_reading *r, int n, double applied);
 
-/* A counter's threshold, per second. */
-double tt_guard_threshold(const struct tt_guard *g, enum tt_counter_id id);
+/* A signal's threshold, per second. */
+double tt_guard_threshold(const struct tt_guard *g, int id);
+
+/* The tracer of the watchdog started after the apply: its count starts
+ * at zero now. */
+void tt_guard_trace_restart(struct tt_guard *g);
 
 /*
  * Weighs one reading taken after the apply.  Returns true when the apply

@@ -122,7 +122,7 @@ format_guard(const struct tt_guard_verdict *v, char *buf, size_t len, size_t *of
 	if (v->outcome == TT_GUARD_NONE)
 		return 0;
 	if (v->counter >= 0)
-		tt_counter_name((enum tt_counter_id)v->counter, name, sizeof(name));
+		tt_guard_signal_name(v->counter, name, sizeof(name));
 	if (put(buf, len, off, "guard %s %lld %lld %d %s %lld %lld ",
 		tt_guard_outcome_name(v->outcome), milli(v->after), milli(v->window), v->nwatched,
 		name, milli(v->base), milli(v->threshold)) < 0)
@@ -421,7 +421,7 @@ parse_guard_line(char *rest, struct tt_journal *j)
 	}
 	o = tt_guard_outcome_from_name(f[0]);
 	if (o <= TT_GUARD_NONE || parse_ll(f[1], &n[0]) < 0 || parse_ll(f[2], &n[1]) < 0 ||
-	    parse_ll(f[3], &n[2]) < 0 || n[2] > TT_CTR__COUNT || parse_ll(f[5], &n[3]) < 0 ||
+	    parse_ll(f[3], &n[2]) < 0 || n[2] > TT_GUARD_NSIG || parse_ll(f[5], &n[3]) < 0 ||
 	    parse_ll(f[6], &n[4]) < 0)
 		return -EBADMSG;
 	v->outcome = (enum tt_guard_outcome)o;
@@ -430,7 +430,7 @@ parse_guard_line(char *rest, struct tt_journal *j)
 	v->nwatched = (int)n[2];
 	v->base = (double)n[3] / 1000;
 	v->threshold = (double)n[4] / 1000;
-	v->counter = strcmp(f[4], "-") == 0 ? -1 : tt_counter_from_name(f[4]);
+	v->counter = strcmp(f[4], "-") == 0 ? -1 : tt_guard_signal_from_name(f[4]);
 	if (v->counter < 0 && strcmp(f[4], "-") != 0)
 		return -EBADMSG;
 	return parse_guard_samples(f[7], v);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "apply.h"
+#include "trace.h"
 #include "watchdog.h"
 
 static double
@@ -82,8 +83,7 @@ undo(struct tt_ctx *ctx, const struct tt_watch *w, const struct tt_guard_verdict
 		tt_log(ctx, TT_LOG_WARNING,
 		    "the host got worse %.1f s after the apply (%s %.1f/s, threshold %.1f/s): "
 		    "%d keys put back",
-		    why->after,
-		    tt_counter_name((enum tt_counter_id)why->counter, name, sizeof(name)),
+		    why->after, tt_guard_signal_name(why->counter, name, sizeof(name)),
 		    why->nsamples ? why->samples[why->nsamples - 1] : 0.0, why->threshold, res.n);
 	else if (r == 0)
 		tt_log(ctx, TT_LOG_NOTICE, "the apply was not confirmed in time: %d keys put back",
@@ -99,7 +99,7 @@ undo(struct tt_ctx *ctx, const struct tt_watch *w, const struct tt_guard_verdict
  * Returns true when the watch is over (undone, confirmed or gone).
  */
 static bool
-guard_window(struct tt_ctx *ctx, const struct tt_watch *w)
+guard_samples(struct tt_ctx *ctx, const struct tt_watch *w, struct tt_trace *t)
 {
 	struct tt_guard *g = w->guard;
 	struct tt_guard_verdict v = { .outcome = TT_GUARD_HEALTHY, .counter = -1 };
@@ -112,7 +112,7 @@ guard_window(struct tt_ctx *ctx, const struct tt_watch *w)
 		sleep_until(next);
 		if (!pending(ctx, w->token))
 			return true;
-		if (tt_guard_read(ctx, &rd) < 0)
+		if (tt_guard_read(ctx, t, &rd) < 0)
 			continue; /* a failed reading is no evidence either way */
 		if (tt_guard_sample(g, &rd, &v)) {
 			undo(ctx, w, &v);
@@ -129,6 +129,27 @@ guard_window(struct tt_ctx *ctx, const struct tt_watch *w)
 		tt_log(ctx, TT_LOG_NOTICE, "the host stayed healthy for %.0f s after the apply%s",
 		    w->window, w->confirm_if_healthy ? ": confirmed" : "");
 	return r != 0 || w->confirm_if_healthy;
+}
+
+/*
+ * The guard's window, with a tracer of its own for connect() failures when
+ * the baseline had one (the apply's tracer ended with it: this one counts
+ * from zero).  Returns true when the watch is over.
+ */
+static bool
+guard_window(struct tt_ctx *ctx, const struct tt_watch *w)
+{
+	struct tt_trace *t = NULL;
+	bool over;
+
+	if (w->guard->cfg.watch[TT_GUARD_CONNECT_FAILS]) {
+		t = tt_guard_trace_open(ctx);
+		tt_guard_trace_restart(w->guard);
+	}
+	over = guard_samples(ctx, w, t);
+	if (t != NULL)
+		tt_trace_close(t);
+	return over;
 }
 
 void

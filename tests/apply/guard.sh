@@ -5,8 +5,9 @@
 # undone by itself within two samples, every key back, and status names
 # the counter and its figures; a harmless profile under the same load is
 # kept and, with --confirm-if-healthy, confirmed; a baseline with +-25 %
-# noise is no harm; the guard says what the kernel's counters cannot show
-# (connect() failing for want of a port); the watchdog killed during the
+# noise is no harm; connect() failing for want of a port, which no kernel
+# counter shows, undoes the apply where tcptune trace runs (and is said to
+# be out of sight where it cannot); the watchdog killed during the
 # window leaves a journal that rollback undoes; a bad [guard] section is
 # refused with its file, line and key, nothing written.
 . "$(dirname "$0")/lib.sh"
@@ -133,16 +134,28 @@ echo "$(echo "$orig" | sed -n 's/^net.ipv4.tcp_max_tw_buckets=//p')" >/proc/sys/
 ok "noise of +-25 % in the baseline: no undo"
 
 # --- 4. what no counter shows: a narrower port range makes connect()
-# fail with EADDRNOTAVAIL, which no kernel counter counts; the guard says
-# so rather than call the host healthy on that score.
-printf '[profile]\n[sysctl]\nnet.ipv4.ip_local_port_range = 40000 40099\n[guard]\nbaseline = 1\n' >"$WORK/narrow.ini"
-churn_bg 6002 200 20
-$T apply --guard --guard-window 3 --confirm-if-healthy --wait "$WORK/narrow.ini" >"$WORK/o4" 2>&1
-grep -q "EADDRNOTAVAIL.*cannot see them" "$WORK/o4" ||
-	fail "the guard does not say what the counters cannot see: $(cat "$WORK/o4")"
-$T rollback >/dev/null || fail "rollback after the narrow range: exit $?"
-[ "$(snap)" = "$orig" ] || fail "rollback after the narrow range: $(snap)"
-ok "connect() failures for want of a port: said to be out of the guard's sight"
+# fail with EADDRNOTAVAIL, which no kernel counter counts.  Where tcptune
+# trace runs, the guard counts those failures and undoes the apply; where
+# it cannot, the guard says it cannot see them rather than call the host
+# healthy on that score.
+printf '[profile]\n[sysctl]\nnet.ipv4.ip_local_port_range = 40000 40099\n[guard]\nbaseline = 2\n' >"$WORK/narrow.ini"
+churn_bg 6002 200 40
+if "$TCPTUNE" trace --duration 1 >/dev/null 2>&1; then
+	$T apply --guard --guard-window 10 --wait --format json "$WORK/narrow.ini" >"$WORK/j4" 2>"$WORK/e4"
+	rc=$?
+	[ $rc = 3 ] || fail "a port range too narrow for the client, traced: exit $rc, expected 3: $(cat "$WORK/e4")"
+	[ "$(jget "$WORK/j4" .guard_verdict.counter)" = trace.ConnectFailures ] ||
+		fail "the traced connect() failures are not named: $(jget "$WORK/j4" .guard_verdict)"
+	[ "$(snap)" = "$orig" ] || fail "undone for connect() failures, yet the keys are not back: $(snap)"
+	ok "connect() failures for want of a port, traced: undone after $(jget "$WORK/j4" .guard_verdict.after_seconds) s at $(jget "$WORK/j4" '.guard_verdict.samples_per_second[-1]')/s"
+else
+	$T apply --guard --guard-window 3 --confirm-if-healthy --wait "$WORK/narrow.ini" >"$WORK/o4" 2>&1
+	grep -q "EADDRNOTAVAIL.*cannot see them" "$WORK/o4" ||
+		fail "the guard does not say what the counters cannot see: $(cat "$WORK/o4")"
+	$T rollback >/dev/null || fail "rollback after the narrow range: exit $?"
+	[ "$(snap)" = "$orig" ] || fail "rollback after the narrow range: $(snap)"
+	ok "connect() failures for want of a port, untraced: said to be out of the guard's sight"
+fi
 
 # --- 5. the watchdog killed during the window: rollback restores.
 $T apply --guard --guard-window 30 "$WORK/fine.ini" >/dev/null 2>&1 || fail "apply --guard: exit $?"
