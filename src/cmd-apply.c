@@ -32,6 +32,7 @@
 #include "cmd-netns.h"
 #include "cmd-applier.h"
 #include "cmd-guard.h"
+#include "cmd-rates.h"
 #include "lib/guard.h"
 #include "lib/journal.h"
 #include "lib/netns.h"
@@ -604,8 +605,7 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 		};
 
 		if (a->guarded)
-			tt_guard_start(
-			    &a->guard, &a->prof->guard, a->base, a->nbase, cmd_guard_now());
+			tt_guard_start(&a->guard, &a->prof->guard, a->base, a->nbase, cmd_now());
 		r = start_watchdog(env->ctx, a->state, &w);
 		if (r < 0)
 			return apply_undo_untimed(env, o, a, r);
@@ -662,37 +662,11 @@ apply_one(struct cmd_env *env, const struct apply_opts *o)
 	return rc;
 }
 
-/* One namespace of --all-namespaces, in a child process that enters it
- * for good: its exit code, EXIT_NOINPUT when it went away. */
+/* One namespace of --all-namespaces: apply_one() in it. */
 static int
-apply_in(struct cmd_env *env, const struct apply_opts *o, const struct tt_netns_entry *e)
+apply_in_ns(struct cmd_env *env, const void *arg)
 {
-	int status, rc;
-	pid_t pid;
-
-	printf("\n== %s (%s, netns inode %llu)\n", e->name, tt_netns_kind_name(e->kind),
-	    (unsigned long long)e->ino);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		cmd_err(env, "fork: %s", strerror(errno));
-		return EXIT_SOFTWARE;
-	}
-	if (pid == 0) {
-		struct tt_netns id = { .fd = -1, .dev = e->dev, .ino = e->ino };
-
-		rc = cmd_enter_netns_as(env, e->path, e->name, NETNS_STATE_RECORD, &id);
-		if (rc == 0)
-			rc = apply_one(env, o);
-		fflush(stdout);
-		fflush(stderr);
-		_exit(rc);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return EXIT_SOFTWARE;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SOFTWARE;
+	return apply_one(env, arg);
 }
 
 /*
@@ -716,7 +690,7 @@ apply_all(struct cmd_env *env, const struct apply_opts *o)
 	for (size_t i = 0; i < l.n; i++) {
 		if (l.v[i].kind == TT_NSK_HOST)
 			continue;
-		r = apply_in(env, o, &l.v[i]);
+		r = cmd_in_netns(env, &l.v[i], NETNS_STATE_RECORD, apply_in_ns, o);
 		if (r == EXIT_NOINPUT) {
 			gone++;
 		} else if (r != 0) {

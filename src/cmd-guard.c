@@ -8,20 +8,12 @@
 #include <unistd.h>
 
 #include "cmd-guard.h"
+#include "cmd-rates.h"
 #include "lib/journal.h"
 #include "lib/trace.h"
 
 /* Seconds a --wait allows past the window for the watchdog's verdict. */
 #define WAIT_MARGIN 30
-
-double
-cmd_guard_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int
 cmd_guard_baseline(struct cmd_env *env, const struct tt_guard_config *cfg, bool tell,
@@ -40,8 +32,8 @@ cmd_guard_baseline(struct cmd_env *env, const struct tt_guard_config *cfg, bool 
 	for (int k = 1; rr == 0 && k <= n; k++) {
 		double until = r[0].t + step * k;
 
-		while (cmd_guard_now() < until)
-			usleep((useconds_t)((until - cmd_guard_now()) * 1e6) + 1000);
+		while (cmd_now() < until)
+			cmd_sleep(until - cmd_now());
 		rr = tt_guard_read(env->ctx, t, &r[k]);
 	}
 	if (t != NULL)
@@ -83,11 +75,11 @@ int
 cmd_guard_wait(
     struct cmd_env *env, unsigned long long token, double window, struct tt_guard_verdict *v)
 {
-	double end = cmd_guard_now() + window + WAIT_MARGIN;
+	double end = cmd_now() + window + WAIT_MARGIN;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	while (cmd_guard_now() < end) {
+	while (cmd_now() < end) {
 		if (verdict_now(env, token, v, &rc))
 			return rc;
 		usleep(200000);

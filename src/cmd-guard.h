@@ -13,9 +13,6 @@
 /* Exit code of apply --guard --wait when the guard undid the apply. */
 #define EXIT_GUARD_UNDONE 3
 
-/* CLOCK_MONOTONIC, in seconds. */
-double cmd_guard_now(void);
-
 /*
  * Reads the counters over cfg->baseline seconds, every cfg->interval (at
  * most max readings, spread wider when more would be needed), saying so on

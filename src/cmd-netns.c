@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd-netns.h"
@@ -312,4 +313,36 @@ cmd_netns_enter_option(struct cmd_env *env, enum netns_state state)
 		return 0;
 	env->netns = NULL;
 	return cmd_enter_netns(env, arg, state);
+}
+
+int
+cmd_in_netns(struct cmd_env *env, const struct tt_netns_entry *e, enum netns_state state,
+    int (*fn)(struct cmd_env *env, const void *arg), const void *arg)
+{
+	int status, rc;
+	pid_t pid;
+
+	printf("\n== %s (%s, netns inode %llu)\n", e->name, tt_netns_kind_name(e->kind),
+	    (unsigned long long)e->ino);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		cmd_err(env, "fork: %s", strerror(errno));
+		return EXIT_SOFTWARE;
+	}
+	if (pid == 0) {
+		struct tt_netns id = { .fd = -1, .dev = e->dev, .ino = e->ino };
+
+		rc = cmd_enter_netns_as(env, e->path, e->name, state, &id);
+		if (rc == 0)
+			rc = fn(env, arg);
+		fflush(stdout);
+		fflush(stderr);
+		_exit(rc);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_SOFTWARE;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SOFTWARE;
 }

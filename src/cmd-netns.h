@@ -50,6 +50,16 @@ struct json;
  * for this run, or null: plan, apply, rollback, status, confirm. */
 void cmd_json_netns_entered(struct json *j);
 
+struct tt_netns_entry;
+/*
+ * One namespace of an --all-namespaces command: a heading, then fn(env,
+ * arg) in a child process that enters the listed namespace e for good
+ * (state as for cmd_enter_netns()).  Returns the child's exit code,
+ * EXIT_NOINPUT when the namespace went away.
+ */
+int cmd_in_netns(struct cmd_env *env, const struct tt_netns_entry *e, enum netns_state state,
+    int (*fn)(struct cmd_env *env, const void *arg), const void *arg);
+
 /* Enters the namespace --netns named (env->netns), when one was: the
  * command calls it when its options end.  state as for cmd_enter_netns(). */
 int cmd_netns_enter_option(struct cmd_env *env, enum netns_state state);

@@ -161,37 +161,13 @@ rollback_one(struct cmd_env *env, enum output_format format, bool force)
 	return rc;
 }
 
-/* One namespace of --all-namespaces, in a child process that enters it
- * for good: its exit code, EXIT_NOINPUT when it went away. */
+/* One namespace of --all-namespaces: rollback_one() in it. */
 static int
-rollback_in(struct cmd_env *env, const struct rollback_opts *o, const struct tt_netns_entry *e)
+rollback_in_ns(struct cmd_env *env, const void *arg)
 {
-	int status, rc;
-	pid_t pid;
+	const struct rollback_opts *o = arg;
 
-	printf("\n== %s (%s, netns inode %llu)\n", e->name, tt_netns_kind_name(e->kind),
-	    (unsigned long long)e->ino);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		cmd_err(env, "fork: %s", strerror(errno));
-		return EXIT_SOFTWARE;
-	}
-	if (pid == 0) {
-		struct tt_netns id = { .fd = -1, .dev = e->dev, .ino = e->ino };
-
-		rc = cmd_enter_netns_as(env, e->path, e->name, NETNS_STATE_USE, &id);
-		if (rc == 0)
-			rc = rollback_one(env, FORMAT_TEXT, o->force);
-		fflush(stdout);
-		fflush(stderr);
-		_exit(rc);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return EXIT_SOFTWARE;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SOFTWARE;
+	return rollback_one(env, FORMAT_TEXT, o->force);
 }
 
 /* The state directory of a listed namespace, when it holds a journal. */
@@ -281,7 +257,7 @@ rollback_all(struct cmd_env *env, const struct rollback_opts *o)
 		if (l.v[i].kind == TT_NSK_HOST || !journal_of(env, &l.v[i], seen[nseen], PATH_MAX))
 			continue;
 		nseen++;
-		r = rollback_in(env, o, &l.v[i]);
+		r = cmd_in_netns(env, &l.v[i], NETNS_STATE_USE, rollback_in_ns, o);
 		if (r != 0 && r != EXIT_NOINPUT) {
 			failed++;
 			first = first ? first : r;
