@@ -363,8 +363,10 @@ tt_trace_read(struct tt_trace *t, struct tt_trace_report *out)
 		tt_trace_report_free(out);
 		return r;
 	}
-	qsort(out->rows, out->nrows, sizeof(*out->rows), cmp_row);
-	qsort(out->cw, out->ncw, sizeof(*out->cw), cmp_cw);
+	if (out->nrows > 0)
+		qsort(out->rows, out->nrows, sizeof(*out->rows), cmp_row);
+	if (out->ncw > 0)
+		qsort(out->cw, out->ncw, sizeof(*out->cw), cmp_cw);
 	return 0;
 }
 
