@@ -39,7 +39,7 @@ EXTRA_DIST += tests/fuzz/README tests/fuzz/run.sh tests/fuzz/corpus \
 CLEANFILES += $(FUZZ_BINS) $(FUZZ_LIB)
 
 # Every library source, so a new module is instrumented without a change here.
-$(FUZZ_LIB): $(src_lib_libtcptune_a_SOURCES) config.h
+$(FUZZ_LIB): $(src_lib_libtcptune_a_SOURCES) $(BUILT_SOURCES) config.h
 	$(AM_V_GEN)rm -rf tests/fuzz/obj && $(MKDIR_P) tests/fuzz/obj && \
 	for f in $(src_lib_libtcptune_a_SOURCES); do \
 		case $$f in *.c) ;; *) continue ;; esac; \
