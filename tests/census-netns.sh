@@ -104,8 +104,19 @@ expect "ESTABLISHED vs ss" "$(got .sockets.ESTABLISHED)" "$(ss_count ESTAB)"
 expect "LISTEN vs ss" "$(got .sockets.LISTEN)" "$(ss_count LISTEN)"
 expect "total vs ss" "$(got .sockets.total)" "$(awk '{ t += $2 } END { print t }' "$tmp/ss")"
 
-# sockstat's tw is this namespace's: timewait minisockets of both kinds.
-expect "sockstat tw" "$(got '.counters.netns["TCP.tw"]')" $((N_TW + N_CW))
+# sockstat's tw is this namespace's: timewait minisockets of both kinds,
+# as the dump of the same run counted them.  sockstat is read a moment
+# after the dump, and on a loaded machine a minisocket made a minute ago
+# may end in between: a difference of two is allowed, one kind missing
+# (hundreds) is not.
+tw_sockstat=$(got '.counters.netns["TCP.tw"]')
+tw_dump=$(got '.sockets.TIME_WAIT + .sockets.FIN_WAIT2_ORPHANED')
+d=$((tw_dump - tw_sockstat))
+if [ "$tw_dump" -le $((N_TW + N_CW)) ] && [ "${d#-}" -le 2 ]; then
+	pass "sockstat tw = $tw_sockstat, the dump's timewait minisockets $tw_dump (made $((N_TW + N_CW)))"
+else
+	failed "sockstat tw: tcptune says $tw_sockstat, its dump $tw_dump, made $((N_TW + N_CW))"
+fi
 [ "$(got '.counters.global | has("TCP.orphan")')" = true ] ||
 	bail "orphan count is not marked as the whole host's"
 
