@@ -62,7 +62,7 @@ struct tt_trace {
 static const struct tt_ctx *libbpf_ctx;
 
 /* libbpf's words go to the context's log, as debug messages. */
-static int
+static int __attribute__((format(printf, 2, 0)))
 libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char buf[1024];
