@@ -38,24 +38,7 @@ contains() { # what, text, fixed string
 		failed "$1: '$2' lacks '$3'"
 	fi
 }
-# start_helper ARGS...: census-sockets in the background, until "ready".
-start_helper() {
-	: >"$SCRATCH/made"
-	"$SOCKETS" "$@" >"$SCRATCH/made" &
-	helper=$!
-	i=0
-	until grep -q '^ready' "$SCRATCH/made"; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || bail "socket helper did not get ready"
-		kill -0 "$helper" 2>/dev/null || bail "socket helper died"
-		sleep 0.1
-	done
-}
-stop_helper() {
-	kill "$helper"
-	wait "$helper" 2>/dev/null || true
-	helper=
-}
+start_helper() { helper_start "$SCRATCH/made" "$SOCKETS" "$@"; }
 
 # 1. A profile that fixes a live risk: keepalive 7200 s behind NAT now,
 # 120 s in the profile.  The finding is about now (warn), and says the
@@ -98,7 +81,7 @@ contains "profile causes timestamps off: message" \
 # made; no warning about now.
 echo 0 >/proc/sys/net/ipv4/tcp_max_tw_buckets
 start_helper -t 5
-stop_helper
+helper_stop
 echo 131072 >/proc/sys/net/ipv4/tcp_max_tw_buckets
 rc=0
 "$TCPTUNE" check --format json >"$SCRATCH/j5" || rc=$?
@@ -137,7 +120,7 @@ expect "destination: orphaned FIN_WAIT2" "$(jq -r "$dest | .fin_wait2_orphaned" 
 "$TCPTUNE" check --no-color --all >"$SCRATCH/t8" || true
 check "text: FIN_WAIT2 column" grep -Eq '^DESTINATION +SOCKETS +TIME_WAIT +FIN_WAIT2' "$SCRATCH/t8"
 check "text: destination row" grep -Eq "^127\.0\.0\.1:$cw_port +5 +0 +5 " "$SCRATCH/t8"
-stop_helper
+helper_stop
 
 # 2. CLOSE_WAIT sockets no process has accept()ed yet sit in a listener's
 # accept queue: they are the listener's (its port), and the application
@@ -174,7 +157,7 @@ if command -v setpriv >/dev/null 2>&1; then
 	*) pass "no root: no program named above" ;;
 	esac
 fi
-stop_helper
+helper_stop
 
 # 4. Port pressure towards loopback with tcp_tw_reuse = 2 (the default):
 # 2 already reuses TIME_WAIT ports there, so advising 1 changes nothing;
@@ -186,7 +169,7 @@ if [ -e /proc/sys/net/ipv4/tcp_tw_reuse_delay ]; then
 	echo 60000 >/proc/sys/net/ipv4/tcp_tw_reuse_delay
 	start_helper -t 800 -b 6000
 	"$TCPTUNE" check --format json >"$SCRATCH/j4" || true
-	stop_helper
+	helper_stop
 	expect "loopback pressure: severity" "$(finding "$SCRATCH/j4" census_port_pressure severity)" warn
 	adv=$(finding "$SCRATCH/j4" census_port_pressure advice)
 	case $adv in
@@ -240,7 +223,7 @@ echo "20000 30001" >/proc/sys/net/ipv4/ip_local_port_range
 expect "listener in the current range: severity" \
 	"$(finding "$SCRATCH/j7d" census_port_range_listeners severity)" info
 echo "32768 60999" >/proc/sys/net/ipv4/ip_local_port_range
-stop_helper
+helper_stop
 
 # 8. CLOSE_WAIT sockets shared by a parent and its forked child: each
 # socket counts once, under the first holder found, so the rows add up to
@@ -250,7 +233,7 @@ sleep 0.3
 "$TCPTUNE" check --format json >"$SCRATCH/j8b" || true
 expect "shared: counted once" \
 	"$(jq -r '[.close_wait_owners[].sockets] | add' "$SCRATCH/j8b")" 110
-stop_helper
+helper_stop
 
 # somaxconn is read at listen(): a profile that raises it leaves the
 # listeners capped now at their old backlog until they are restarted.
@@ -271,7 +254,7 @@ expect "apply raising somaxconn: exit" "$?" 0
 contains "apply: names the capped listener" "$(grep -A3 'census_listener_backlog' "$SCRATCH/asx")" 27017
 "$TCPTUNE" --state-dir "$SCRATCH/state" rollback >/dev/null 2>&1
 expect "rollback: somaxconn back" "$(cat /proc/sys/net/core/somaxconn)" 4096
-stop_helper
+helper_stop
 
 # 6. Plain check audits the boot configuration: what systemd-sysctl will
 # write at the next boot, from the winner of each key in sysctl.d.

@@ -46,23 +46,7 @@ lacks() { # what, text, fixed string
 field() {
 	jq -r --arg id "$2" "[.findings[] | select(.id == \$id)][0].$3" "$1"
 }
-start_helper() {
-	: >"$SCRATCH/made"
-	"$SOCKETS" "$@" >"$SCRATCH/made" &
-	helper=$!
-	i=0
-	until grep -q '^ready' "$SCRATCH/made"; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || bail "socket helper did not get ready"
-		kill -0 "$helper" 2>/dev/null || bail "socket helper died"
-		sleep 0.1
-	done
-}
-stop_helper() {
-	kill "$helper"
-	wait "$helper" 2>/dev/null || true
-	helper=
-}
+start_helper() { helper_start "$SCRATCH/made" "$SOCKETS" "$@"; }
 # during SECONDS HELPER-ARGS...: check --interval SECONDS into $SCRATCH/j
 # while the helper starts after the first reading (and, with STOP=1,
 # ends before the second).
@@ -73,7 +57,7 @@ during() {
 	chk=$!
 	sleep 1
 	start_helper "$@"
-	[ "${STOP:-0}" = 1 ] && stop_helper
+	[ "${STOP:-0}" = 1 ] && helper_stop
 	wait "$chk" || [ $? -le 2 ] || failed "check --interval: $(cat "$SCRATCH/err")"
 }
 printf '[thresholds]\nclose_wait_age_warn = 2\n' >"$SCRATCH/age2.ini"
@@ -103,7 +87,7 @@ expect "leak and drift: both warn" "$(jq -r '[.findings[] | select((.id == "cens
 expect "leak before drift" "$(jq -r '[.findings[] | select(.severity == "warn") | .id] |
 	index("census_close_wait") as $l | index("profile_mismatch") as $d |
 	$l != null and $d != null and $l < $d' "$SCRATCH/j2b")" true
-stop_helper
+helper_stop
 
 # 3. A client's CLOSE_WAIT: eight connections whose server closed, each on
 # its own ephemeral port, are one row for their destination.
@@ -113,7 +97,7 @@ expect "client CLOSE_WAIT: rows" "$(jq '[.close_wait_ports[] | select(.close_wai
 expect "client CLOSE_WAIT: destination" \
 	"$(jq -r '.close_wait_ports[0].destination' "$SCRATCH/j3")" "127.0.0.1:5600"
 expect "client CLOSE_WAIT: count" "$(jq -r '.close_wait_ports[0].close_wait' "$SCRATCH/j3")" 8
-stop_helper
+helper_stop
 
 # 4. A client's CLOSE_WAIT growing: one finding for its destination and
 # owner, not one per ephemeral port.
@@ -126,7 +110,7 @@ contains "client growth: owner" \
 	"$(field "$SCRATCH/j" census_close_wait_growth evidence)" "(census-sockets)"
 lacks "client growth: no port to serve" \
 	"$(field "$SCRATCH/j" census_close_wait_growth advice)" "serving this port"
-stop_helper
+helper_stop
 
 # 5. Sockets never accepted appear during the interval, and a listen
 # queue overflows: not a leak; dropped, not refused; the full listener
@@ -142,7 +126,7 @@ lacks "overflow: not refused" "$msg" "refused"
 contains "overflow: clients retry" "$msg" "retransmit"
 contains "overflow: the full listener" \
 	"$(field "$SCRATCH/j" census_listen_overflow evidence)" "port 5400"
-stop_helper
+helper_stop
 
 # 6. An overflow whose listener is gone by the second reading: the advice
 # names no listener it did not name.

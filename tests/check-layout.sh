@@ -31,23 +31,7 @@ ip netns add "$N" 2>/dev/null || skip_all "cannot make network namespaces here"
 ip -n "$N" link set lo up
 inns() { ip netns exec "$N" "$@"; }
 
-start_helper() {
-	: >"$tmp/made"
-	inns "$SOCKETS" "$@" >"$tmp/made" &
-	helper=$!
-	i=0
-	until grep -q '^ready' "$tmp/made"; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || bail "socket helper did not get ready"
-		kill -0 "$helper" 2>/dev/null || bail "socket helper died"
-		sleep 0.1
-	done
-}
-stop_helper() {
-	kill "$helper"
-	wait "$helper" 2>/dev/null
-	helper=
-}
+start_helper() { helper_start "$tmp/made" inns "$SOCKETS" "$@"; }
 # line N FILE: line N of FILE
 line() { sed -n "${1}p" "$2"; }
 # first LINE-PATTERN FILE: the number of the first line matching, or 999
@@ -76,7 +60,7 @@ check "--all: the socket table" grep -q '^SOCKETS ' "$tmp/all"
 check "--all: findings before the tables" \
 	[ "$(first '^\[info\]' "$tmp/all")" -lt "$(first '^KEY  ' "$tmp/all")" ]
 check "--all: the info note's evidence" grep -q '^    evidence: ESTABLISHED by timer' "$tmp/all"
-stop_helper
+helper_stop
 
 # 2. Problems: a CLOSE_WAIT leak (harm now) and a port range of one
 # parity (a caution), both warn.  The verdict names the leak; the leak's
@@ -96,7 +80,7 @@ check "problem: the leak's owner on the first screen" \
 	sh -c "head -n 24 '$tmp/bad' | grep -q 'held by.*census-sockets'"
 check "problem: no [ok] lines" sh -c "! grep -q '^\\[ok\\]' '$tmp/bad'"
 check "problem: no tables" sh -c "! grep -Eq '^(KEY|SOCKETS|COUNTERS) ' '$tmp/bad'"
-stop_helper
+helper_stop
 
 # 3. Every namespace: an overall summary first, the worst named.
 "$TCPTUNE" check --all-namespaces --no-color >"$tmp/ns" 2>&1

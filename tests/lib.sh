@@ -114,6 +114,32 @@ promtool_ok() {
 	"$PROMTOOL" check metrics <"$1" >"${2:-$1.lint}" 2>&1 && ! grep -q . "${2:-$1.lint}"
 }
 
+# helper_start OUT CMD...: CMD in the background (a socket maker such as
+# tests/census-sockets), its output in OUT, until it prints "ready"; its
+# pid in $helper.  Bails when it dies or is not ready in 30 s.
+helper_start() {
+	hs_out=$1
+	shift
+	: >"$hs_out"
+	"$@" >"$hs_out" &
+	helper=$!
+	hs_i=0
+	until grep -q '^ready' "$hs_out"; do
+		hs_i=$((hs_i + 1))
+		[ $hs_i -lt 300 ] || bail "socket helper did not get ready"
+		kill -0 "$helper" 2>/dev/null || bail "socket helper died"
+		sleep 0.1
+	done
+}
+
+# helper_stop: ends the helper helper_start started and waits for it (its
+# own children end before it does, so its ports are free then).
+helper_stop() {
+	kill "$helper" 2>/dev/null
+	wait "$helper" 2>/dev/null
+	helper=
+}
+
 # private_host "$0" "$@": re-run the calling test as PID 1 of a private pid
 # and mount namespace with its own /proc and an empty /run/netns, so that
 # "every namespace of the host" is the host's own and the ones the test
