@@ -21,6 +21,7 @@
 #include "lib/netns.h"
 #include "lib/rates.h"
 #include "out-check.h"
+#include "out-file.h"
 
 /* --- gathering ------------------------------------------------------------ */
 
@@ -404,8 +405,18 @@ check_namespaces(struct cmd_env *env, const struct check_opts *o)
 		prune_counters(env, &run);
 	r = out_check_open(env, &d, o->output);
 	if (r == 0) {
-		out_check_ns_report(d.f, env->ctx, &run);
-		r = out_check_close(env, &d, run_exit(&run));
+		int e = out_check_ns_report(d.f, env->ctx, &run);
+
+		if (e < 0) {
+			/* Never a file that looks whole but is not: the
+			 * failure's own, as for any failed check. */
+			cmd_err(env, "the report is incomplete: %s", strerror(-e));
+			if (d.output != NULL)
+				out_file_abort(&d.file);
+			r = out_check_failed(env, o->output, o->format, cmd_exit_for_errno(e));
+		} else {
+			r = out_check_close(env, &d, run_exit(&run));
+		}
 	}
 	run_free(&run);
 	return r;

@@ -1072,7 +1072,7 @@ spool_lines(struct out_spool *s, size_t off, size_t len, struct prom_merger *m)
 
 /* Every namespace's part, merged family by family; what is read stays a
  * line at a time in memory, whatever the number of namespaces. */
-static void
+static int
 prom_report_all(FILE *f, struct check_ns_run *run)
 {
 	struct prom_merger *m = prom_merger_new();
@@ -1084,22 +1084,20 @@ prom_report_all(FILE *f, struct check_ns_run *run)
 		spool_lines(&run->spool, run->v[i].part_off, run->v[i].part_len, m);
 		prom_merger_next_part(m);
 	}
-	if (prom_merger_finish(m, f) < 0)
-		fprintf(stderr,
-		    "tcptune: metrics of some namespaces are missing: no room for "
-		    "temporary files\n");
+	return prom_merger_finish(m, f);
 }
 
-void
+int
 out_check_ns_report(FILE *f, const struct tt_ctx *ctx, struct check_ns_run *run)
 {
 	struct ns_ref *order = report_order(run);
+	int r = 0;
 
 	if (order == NULL)
-		return;
+		return -ENOMEM;
 	switch (run->format) {
 	case FORMAT_PROMETHEUS:
-		prom_report_all(f, run);
+		r = prom_report_all(f, run);
 		break;
 	case FORMAT_JSON:
 		json_report_ns(f, ctx, run, order);
@@ -1109,4 +1107,5 @@ out_check_ns_report(FILE *f, const struct tt_ctx *ctx, struct check_ns_run *run)
 		break;
 	}
 	free(order);
+	return r;
 }

@@ -128,7 +128,9 @@ void out_spool_close(struct out_spool *s);
 int
 out_check_ns_part(struct check_ns_run *run, struct check_ns_item *it, const struct tt_findings *fs);
 /* The report of every namespace of run: the overall verdict, each
- * namespace's part, worst first, then the table namespace by key. */
-void out_check_ns_report(FILE *f, const struct tt_ctx *ctx, struct check_ns_run *run);
+ * namespace's part, worst first, then the table namespace by key.  0, or
+ * a negative errno when part of it could not be written (-EIO: no room
+ * for the temporary files the metrics are merged through). */
+int out_check_ns_report(FILE *f, const struct tt_ctx *ctx, struct check_ns_run *run);
 
 #endif

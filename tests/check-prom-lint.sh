@@ -170,5 +170,20 @@ check "the first namespace keeps its label when listed second ($(label "$SCRATCH
 	[ "$(label "$SCRATCH/swapped.prom" 31)" = "$lx" ]
 check "the second keeps its own ($(label "$SCRATCH/swapped.prom" 32))" \
 	[ "$(label "$SCRATCH/swapped.prom" 32)" = "$ly" ]
+# No room for temporary files (a full /tmp, where the namespaces' metrics
+# are merged): never a file that looks whole; the failure's own metrics,
+# and an exit that says so.
+full=$(mktemp -d /var/tmp/tcptune-full.XXXXXX)
+chmod 700 "$full"
+unshare -m sh -c 'mount -t tmpfs -o size=8k tcptune-full /tmp &&
+	dd if=/dev/zero of=/tmp/fill bs=4k count=4 2>/dev/null
+	exec "$0" --state-dir "$1" check --all-namespaces --no-census --format prometheus \
+	    --output "$1/full.prom"' "$TCPTUNE" "$full" 2>/dev/null
+rc=$?
+check "a full /tmp: exit 70 (got $rc)" [ $rc -eq 70 ]
+check "a full /tmp: the failure's metrics, not part of a report" \
+	sh -c "grep -qx 'tcptune_last_run_success 0' '$full/full.prom' && ! grep -q '^tcptune_sysctl' '$full/full.prom'"
+lint "check --all-namespaces with /tmp full" "$full/full.prom"
+rm -rf "$full"
 check "every output linted ($n)" [ "$n" -ge 12 ]
 finish
