@@ -605,7 +605,8 @@ apply_execute(struct cmd_env *env, const struct apply_opts *o, struct apply_run 
 		};
 
 		if (a->guarded)
-			tt_guard_start(&a->guard, &a->prof->guard, a->base, a->nbase, cmd_now());
+			tt_guard_start(
+			    &a->guard, &a->prof->guard, a->base, a->nbase, tt_monotonic());
 		r = start_watchdog(env->ctx, a->state, &w);
 		if (r < 0)
 			return apply_undo_untimed(env, o, a, r);

@@ -32,8 +32,8 @@ cmd_guard_baseline(struct cmd_env *env, const struct tt_guard_config *cfg, bool 
 	for (int k = 1; rr == 0 && k <= n; k++) {
 		double until = r[0].t + step * k;
 
-		while (cmd_now() < until)
-			cmd_sleep(until - cmd_now());
+		while (tt_monotonic() < until)
+			cmd_sleep(until - tt_monotonic());
 		rr = tt_guard_read(env->ctx, t, &r[k]);
 	}
 	if (t != NULL)
@@ -75,11 +75,11 @@ int
 cmd_guard_wait(
     struct cmd_env *env, unsigned long long token, double window, struct tt_guard_verdict *v)
 {
-	double end = cmd_now() + window + WAIT_MARGIN;
+	double end = tt_monotonic() + window + WAIT_MARGIN;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	while (cmd_now() < end) {
+	while (tt_monotonic() < end) {
 		if (verdict_now(env, token, v, &rc))
 			return rc;
 		usleep(200000);

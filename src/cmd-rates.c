@@ -29,15 +29,6 @@ cmd_interval_parse(const char *arg, double *out)
 	return true;
 }
 
-double
-cmd_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void
 cmd_sleep(double seconds)
 {
@@ -101,10 +92,10 @@ cmd_snapshot_twice(struct cmd_env *env, unsigned what, const struct tt_threshold
 	if (r != 0)
 		return r;
 	t = trace ? cmd_trace_begin(env) : NULL;
-	t0 = cmd_now();
+	t0 = tt_monotonic();
 	cmd_sleep(interval);
 	r = cmd_snapshot(env, NULL, what | TT_GATHER_SOCKET_IDS, thr, snap);
-	t1 = cmd_now();
+	t1 = tt_monotonic();
 	if (r == 0)
 		cmd_trace_read(env, t, snap);
 	tt_trace_close(t);

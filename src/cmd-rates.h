@@ -16,9 +16,6 @@
 /* Parses --interval SECONDS (0.1 to CMD_INTERVAL_MAX). */
 bool cmd_interval_parse(const char *arg, double *out);
 
-/* Seconds of a monotonic clock. */
-double cmd_now(void);
-
 /* Sleeps seconds, going on after a signal that is handled. */
 void cmd_sleep(double seconds);
 

@@ -234,11 +234,11 @@ run_watch(struct cmd_env *env, int argc, char *argv[])
 	r = watch_take(env, &thr, &prev);
 	if (r == 0 && !o.no_trace)
 		t = cmd_trace_begin(env); /* counts from here, for the whole watch */
-	t0 = cmd_now();
+	t0 = tt_monotonic();
 	for (long n = 1; r == 0 && (o.count == 0 || n <= o.count); n++) {
 		cmd_sleep(o.interval);
 		r = watch_take(env, &thr, &cur);
-		t1 = cmd_now();
+		t1 = tt_monotonic();
 		if (r != 0)
 			break;
 		tt_rates_compute(prev.census, cur.census, t1 - t0, &rates);

@@ -209,15 +209,6 @@ dump_family(const struct tt_ctx *ctx, struct nl_sock *sk, struct tt_census *c, i
 	return 0;
 }
 
-static double
-monotonic(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 double
 tt_census_time(const struct tt_census *c)
 {
@@ -243,11 +234,11 @@ tt_census_dump(const struct tt_ctx *ctx, struct tt_census *c)
 	nl_socket_disable_auto_ack(sk);
 	nl_socket_disable_msg_peek(sk);
 	nl_socket_set_msg_buf_size(sk, DUMP_BUF);
-	c->dump_start = monotonic();
+	c->dump_start = tt_monotonic();
 	r = dump_family(ctx, sk, c, AF_INET);
 	if (r == 0)
 		r = dump_family(ctx, sk, c, AF_INET6);
-	c->dump_end = monotonic();
+	c->dump_end = tt_monotonic();
 	nl_socket_free(sk);
 	c->dumped = r == 0;
 	return r;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ctx.h"
 
@@ -171,4 +172,13 @@ tt_ctx_dup(const struct tt_ctx *ctx, const char *proc_root)
 	c->log_data = ctx->log_data;
 	c->log_prio = ctx->log_prio;
 	return c;
+}
+
+double
+tt_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

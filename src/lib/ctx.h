@@ -88,4 +88,7 @@ void tt_log(const struct tt_ctx *ctx, int prio, const char *fmt, ...)
  */
 int tt_proc_path(const struct tt_ctx *ctx, const char *rel, char *buf, size_t len);
 
+/* CLOCK_MONOTONIC in seconds: the one clock intervals are measured on. */
+double tt_monotonic(void);
+
 #endif

@@ -147,7 +147,6 @@ int
 tt_guard_read(const struct tt_ctx *ctx, struct tt_trace *t, struct tt_guard_reading *out)
 {
 	struct tt_census *c = malloc(sizeof(*c));
-	struct timespec ts;
 	int r;
 
 	if (c == NULL)
@@ -156,8 +155,7 @@ tt_guard_read(const struct tt_ctx *ctx, struct tt_trace *t, struct tt_guard_read
 	tt_census_init(c, 0, 0);
 	r = tt_census_read_counters(ctx, c);
 	out->have[TT_GUARD_CONNECT_FAILS] = trace_failures(t, &out->v[TT_GUARD_CONNECT_FAILS]);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	out->t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	out->t = tt_monotonic();
 	memcpy(out->have, c->have, sizeof(c->have));
 	memcpy(out->v, c->counter, sizeof(c->counter));
 	free(c);

@@ -10,15 +10,6 @@
 #include "trace.h"
 #include "watchdog.h"
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Sleeps until the monotonic time t (restarting after a signal). */
 static void
 sleep_until(double t)
@@ -162,7 +153,7 @@ tt_watchdog(struct tt_ctx *ctx, const struct tt_watch *w)
 			return; /* confirmed, rolled back, or gone */
 		if ((long long)time(NULL) >= w->deadline)
 			break;
-		sleep_until(mono() + 1);
+		sleep_until(tt_monotonic() + 1);
 	}
 	undo(ctx, w, NULL);
 }
