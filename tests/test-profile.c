@@ -206,8 +206,8 @@ tuned_profiles_read_as_they_are(void **state)
 	assert_int_equal(tt_ctx_set_tuned_dir(ctx, "/nonexistent"), 0);
 	assert_int_equal(tt_profile_load(ctx, path, TT_PROFILE_IGNORE_UNKNOWN, &p, &d), -EINVAL);
 	assert_non_null(find_diag(&d, TT_LOG_ERR,
-	    tt_tvirt(ctx) ? "no tuned profile \"virtual-guest\"" :
-			    "no tuned profile \"network-throughput\""));
+	    tt_tvirt() ? "no tuned profile \"virtual-guest\"" :
+			 "no tuned profile \"network-throughput\""));
 	tt_diags_free(&d);
 	tt_ctx_free(ctx);
 	/* an include that no tuned directory has: the profile is incomplete */

@@ -206,7 +206,7 @@ call(struct tt_texp *e, struct call *c)
 		}
 	if (strcmp(f, "virt_check") == 0 && n == 2) {
 		if (e->virt < 0)
-			e->virt = tt_tvirt(e->ctx);
+			e->virt = tt_tvirt();
 		return strdup(a[e->virt ? 0 : 1]);
 	}
 	if (strcmp(f, "strip") == 0 && n >= 1)
@@ -394,10 +394,13 @@ file_has(const char *path, const char *const *words)
  * The facts systemd-detect-virt looks at: a container (container= in
  * pid 1's environment, /run/systemd/container, Docker's and Podman's
  * marker files), the CPU's hypervisor flag, the DMI vendor strings of
- * the common hypervisors, /sys/hypervisor.
+ * the common hypervisors, /sys/hypervisor.  All of the machine tcptune
+ * runs on, as systemd-detect-virt and tuned see it, whatever --proc-root
+ * names: a proc tree copied from elsewhere has none of them, and half of
+ * them from one machine and half from another would answer for neither.
  */
 int
-tt_tvirt(const struct tt_ctx *ctx)
+tt_tvirt(void)
 {
 	static const char *const env[] = { "\ncontainer=", NULL };
 	static const char *const flag[] = { " hypervisor", NULL };
@@ -408,14 +411,20 @@ tt_tvirt(const struct tt_ctx *ctx)
 		"/sys/class/dmi/id/sys_vendor", "/sys/class/dmi/id/board_vendor",
 		"/sys/class/dmi/id/bios_vendor" };
 	static const char *const any[] = { "", NULL };
-	char path[4096], envbuf[4096];
+	char envbuf[4096];
 	struct stat st;
 	ssize_t n;
+	int fd;
 
 	/* pid 1's environment, with a separator in front of its first entry */
 	envbuf[0] = '\n';
-	n = ctx != NULL ? tt_proc_read(ctx, "1/environ", envbuf + 1, sizeof(envbuf) - 1) : -1;
+	n = -1;
+	if ((fd = open("/proc/1/environ", O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, envbuf + 1, sizeof(envbuf) - 2);
+		close(fd);
+	}
 	if (n > 0) {
+		envbuf[n + 1] = '\0';
 		for (ssize_t i = 1; i <= n; i++)
 			if (envbuf[i] == '\0')
 				envbuf[i] = '\n';
@@ -425,10 +434,7 @@ tt_tvirt(const struct tt_ctx *ctx)
 	if (stat("/.dockerenv", &st) == 0 || stat("/run/.containerenv", &st) == 0 ||
 	    file_has("/run/systemd/container", any))
 		return 1;
-	if (ctx == NULL)
-		snprintf(path, sizeof(path), "/proc/cpuinfo");
-	if ((ctx == NULL || tt_proc_path(ctx, "cpuinfo", path, sizeof(path)) == 0) &&
-	    file_has(path, flag))
+	if (file_has("/proc/cpuinfo", flag))
 		return 1;
 	for (size_t i = 0; i < sizeof(dmi_files) / sizeof(dmi_files[0]); i++)
 		if (file_has(dmi_files[i], dmi))

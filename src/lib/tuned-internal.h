@@ -65,7 +65,6 @@ char *tt_tnormpath(const char *path);
 
 /* What tuned's functions see of this host. */
 struct tt_texp {
-	struct tt_ctx *ctx;
 	struct tt_tdict *vars; /* NULL: none yet */
 	int virt;              /* -1 not yet known, 0 bare metal, 1 virtual */
 	char why[160];         /* the first thing that could not be decided */
@@ -84,6 +83,6 @@ char *tt_texpand(struct tt_texp *e, const char *value);
 
 /* Whether this host is a virtual machine or a container, as tuned's
  * virt_check would say: 1 or 0. */
-int tt_tvirt(const struct tt_ctx *ctx);
+int tt_tvirt(void);
 
 #endif

@@ -1031,7 +1031,7 @@ int
 tt_tuned_load(struct tt_ctx *ctx, const char *file, const char *buf, size_t len,
     struct tt_tuned *out, struct tt_diags *diags)
 {
-	struct ld l = { .ctx = ctx, .diags = diags, .out = out, .exp = { .ctx = ctx, .virt = -1 } };
+	struct ld l = { .ctx = ctx, .diags = diags, .out = out, .exp = { .virt = -1 } };
 	char cwd[PATH_MAX], abs[PATH_MAX * 2];
 	int e;
 
