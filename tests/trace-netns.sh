@@ -37,7 +37,9 @@ tag="tr$$"
 A="$tag-a"
 B="$tag-b"
 C="$tag-c"
-POD_UID="5d6e7f80-9a1b-4c2d-8e3f-405162738495"
+# A pod of its own: two runs at once (CI's fresh root beside the host's
+# suite) never share a cgroup.
+POD_UID=$(cat /proc/sys/kernel/random/uuid)
 CID="bb22cc33dd44ee55ff6600778899aa11bb22cc33dd44ee55ff6600778899aa11"
 pids=
 tpid=
