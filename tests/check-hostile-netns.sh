@@ -19,6 +19,10 @@ cp "$BAD"/*.ini "$H"/
 head -c 65536 /dev/urandom >"$H/garbage-raw.ini"
 head -c 65536 /dev/urandom | tr -d '\000' >"$H/garbage-text.ini"
 printf 'net.ipv4.tcp_fin_timeout = 30\n\000net.ipv4.tcp_tw_reuse = 1\n' >"$H/nul.ini"
+# A file that opens with a section is read the way tuned reads it; its
+# refusals name the line too (a random file starting with '[' did not).
+printf '[main]\r\nsummary = x\r\000\n' >"$H/tuned-nul.ini"
+printf '[main]\nsummary = x\n[sysctl]\r\377\n' >"$H/tuned-latin1.ini"
 { printf 'net.ipv4.tcp_fin_timeout = '; head -c 1048576 /dev/zero | tr '\000' 7; printf '\n'; } >"$H/mb-line.ini"
 printf 'kernel.core_pattern = |/bin/false\nnet/ipv4/../../kernel/core_pattern = x\n' >"$H/core-pattern.ini"
 printf '[profile]\n[sysctl]\nnet.ipv4.tcp_fin_timeout = 30\nnet.ipv4.tcp_fin_timeout = 31\n' >"$H/duplicate-again.ini"
@@ -108,7 +112,9 @@ for f in codes codes-ignore codes-plan codes-apply; do
 done
 [ "$nfail" -eq "$bad_codes" ] && pass "check, plan and apply: every hostile profile gets 65 or 66, every good one 0-2"
 check "no sanitizer or crash report" sh -c "! grep -Eq 'Sanitizer|runtime error|Segmentation|Aborted' '$SCRATCH/stderr'"
-check "each refusal says why (file: reason)" grep -q "garbage-raw.ini:[0-9]*: NUL byte" "$SCRATCH/stderr"
+check "each refusal says why (file: reason)" grep -q "garbage-raw.ini:[0-9][0-9]*: NUL byte" "$SCRATCH/stderr"
+check "a NUL byte in a tuned-style file: file, line, reason" grep -q "tuned-nul.ini:3: NUL byte" "$SCRATCH/stderr"
+check "bytes that are not UTF-8 in a tuned-style file: file, line, reason" grep -q "tuned-latin1.ini:4: not UTF-8" "$SCRATCH/stderr"
 
 # No file opened for writing, by any hostile profile: check only reads.
 if command -v strace >/dev/null; then

@@ -140,9 +140,10 @@ py_space(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
 }
 
-/* Whether [s, s + n) is valid UTF-8, as Python's decoder wants it. */
-static bool
-utf8_ok(const unsigned char *s, size_t n)
+/* The offset of the first byte of [s, s + n) that Python's UTF-8 decoder
+ * refuses, or n when it takes them all. */
+static size_t
+utf8_bad(const unsigned char *s, size_t n)
 {
 	for (size_t i = 0; i < n;) {
 		unsigned c = s[i], need, min;
@@ -159,19 +160,32 @@ utf8_ok(const unsigned char *s, size_t n)
 		else if (c >= 0xf0 && c <= 0xf4)
 			need = 3, min = 0x10000, cp = c & 0x07;
 		else
-			return false;
+			return i;
 		if (i + need >= n)
-			return false;
+			return i;
 		for (unsigned k = 1; k <= need; k++) {
 			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
+				return i;
 			cp = (cp << 6) | (s[i + k] & 0x3f);
 		}
 		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
+			return i;
 		i += need + 1;
 	}
-	return true;
+	return n;
+}
+
+/* The line of buf[off] (off below the length), counted as the parser
+ * below counts them: a line ends at \n, \r\n or a lone \r. */
+static int
+line_at(const char *buf, size_t off)
+{
+	int line = 1;
+
+	for (size_t i = 0; i < off; i++)
+		if (buf[i] == '\n' || (buf[i] == '\r' && buf[i + 1] != '\n'))
+			line++;
+	return line;
 }
 
 struct ip {
@@ -366,14 +380,15 @@ tt_tini_parse(const char *file, const char *buf, size_t len, bool magic, struct 
 {
 	struct ip p = { .file = file, .diags = diags, .ini = out, .optidx = -1 };
 	const char *s = buf, *end = buf + len;
+	const char *nul = len > 0 ? memchr(buf, '\0', len) : NULL;
+	size_t bad = len > 0 ? utf8_bad((const unsigned char *)buf, len) : 0;
 
 	*out = (struct tt_tini){ 0 };
-	if (len > 0 && memchr(buf, '\0', len) != NULL) {
-		ip_err(&p, "NUL byte in the file: not a text profile");
-		return p.oom ? -ENOMEM : -EINVAL;
-	}
-	if (len > 0 && !utf8_ok((const unsigned char *)buf, len)) {
-		ip_err(&p, "not UTF-8 text: tuned cannot read the file");
+	if (nul != NULL || bad < len) {
+		p.line = line_at(buf, nul != NULL ? (size_t)(nul - buf) : bad);
+		ip_err(&p,
+		    nul != NULL ? "NUL byte in the file: not a text profile" :
+				  "not UTF-8 text: tuned cannot read the file");
 		return p.oom ? -ENOMEM : -EINVAL;
 	}
 	if (magic && (p.cur = section(&p, "", 0)) == NULL)
