@@ -21,75 +21,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-static struct sockaddr_in addr;
+#include "loadgen.h"
 
-static void
-die(const char *what)
-{
-	fprintf(stderr, "churn: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static pid_t
-server(void)
-{
-	int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
-	pid_t pid;
-
-	if (s < 0)
-		die("socket");
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(s, 4096) < 0)
-		die("listen");
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid > 0) {
-		close(s);
-		return pid;
-	}
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	for (;;) {
-		char b[16];
-		int c = accept(s, NULL, NULL);
-
-		if (c < 0)
-			continue;
-		while (read(c, b, sizeof(b)) > 0)
-			;
-		close(c);
-	}
-}
-
-/* One connection, closed by us first.  0, or the errno of connect(). */
-static int
-connect_once(void)
-{
-	int s = socket(AF_INET, SOCK_STREAM, 0), e = 0;
-
-	if (s < 0)
-		die("socket");
-	if (connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		e = errno;
-	close(s);
-	return e;
-}
+const char *lg_prog = "churn";
 
 /*
  * When connection i is due: evenly spaced at rate, or with vary, at a rate
@@ -120,6 +57,7 @@ main(int argc, char **argv)
 	double rate = 0, secs = 0, vary = 0, t0;
 	int opt, fill = 0, port = 0;
 	long made = 0, failed = 0;
+	struct sockaddr_in addr = { 0 };
 	pid_t srv;
 
 	while ((opt = getopt(argc, argv, "p:r:d:fv:")) != -1) {
@@ -141,17 +79,16 @@ main(int argc, char **argv)
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	srv = server();
+	srv = lg_server(&addr);
 	printf("ready\n");
 	fflush(stdout);
-	t0 = now();
+	t0 = lg_now();
 	for (long i = 0; fill || i < (long)(rate * secs); i++) {
-		double due = due_at(t0, i, rate, vary), wait = due - now();
 		int e;
 
-		if (!fill && wait > 0)
-			usleep((useconds_t)(wait * 1e6));
-		e = connect_once();
+		if (!fill)
+			lg_sleep_until(due_at(t0, i, rate, vary));
+		e = lg_connect_once(&addr);
 		if (e == 0)
 			made++;
 		else if (e == EADDRNOTAVAIL) {
@@ -160,7 +97,7 @@ main(int argc, char **argv)
 				break;
 		} else {
 			errno = e;
-			die("connect");
+			lg_die("connect");
 		}
 	}
 	printf("made %ld failed %ld\n", made, failed);

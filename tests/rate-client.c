@@ -27,92 +27,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-static struct sockaddr_in addr;
+#include "loadgen.h"
 
-static void
-die(const char *what)
-{
-	fprintf(stderr, "rate-client: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static double
-ts_sec(const struct timespec *ts)
-{
-	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts_sec(&ts);
-}
-
-static void
-sleep_until(double t)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-static pid_t
-server(void)
-{
-	int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
-	pid_t pid;
-
-	if (s < 0)
-		die("socket");
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(s, 4096) < 0)
-		die("listen");
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid > 0) {
-		close(s);
-		return pid;
-	}
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	for (;;) {
-		char b[16];
-		int c = accept(s, NULL, NULL);
-
-		if (c < 0)
-			continue;
-		while (read(c, b, sizeof(b)) > 0)
-			;
-		close(c);
-	}
-}
-
-/* One connection, closed by us first.  0, or the errno of connect(). */
-static int
-connect_once(void)
-{
-	int s = socket(AF_INET, SOCK_STREAM, 0), e = 0;
-
-	if (s < 0)
-		die("socket");
-	if (connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		e = errno;
-	close(s);
-	return e;
-}
+const char *lg_prog = "rate-client";
 
 /*
  * When connection i is due, seconds after the start: the rate rises
@@ -136,6 +56,7 @@ main(int argc, char **argv)
 	int opt, stop = 0, port = 0;
 	long made = 0, failed = 0;
 	FILE *f;
+	struct sockaddr_in addr = { 0 };
 	pid_t srv;
 
 	while ((opt = getopt(argc, argv, "p:r:R:d:o:a:s")) != -1) {
@@ -165,22 +86,22 @@ main(int argc, char **argv)
 	if (inet_pton(AF_INET, ip, &addr.sin_addr) != 1)
 		return 2;
 	if ((f = fopen(log, "w")) == NULL)
-		die(log);
-	srv = server();
+		lg_die(log);
+	srv = lg_server(&addr);
 	printf("ready\n");
 	fflush(stdout);
-	t0 = now();
+	t0 = lg_now();
 	for (long i = 0;; i++) {
 		double due = due_at(i, r0, r1, secs), t;
 		int e;
 
 		if (due >= secs || (stop_at > 0 && t0 + due >= stop_at))
 			break;
-		sleep_until(t0 + due);
-		if (now() - (t0 + due) > late)
-			late = now() - (t0 + due);
-		e = connect_once();
-		t = now();
+		lg_sleep_until(t0 + due);
+		if (lg_now() - (t0 + due) > late)
+			late = lg_now() - (t0 + due);
+		e = lg_connect_once(&addr);
+		t = lg_now();
 		if (e == 0) {
 			made++;
 			fprintf(f, "%.6f ok\n", t);
@@ -194,13 +115,13 @@ main(int argc, char **argv)
 			}
 		} else {
 			errno = e;
-			die("connect");
+			lg_die("connect");
 		}
 	}
 	fprintf(f, "# made %ld failed %ld first_fail %.6f max_late %.3f\n", made, failed,
 	    first_fail, late);
 	if (fclose(f) != 0)
-		die(log);
+		lg_die(log);
 	kill(srv, SIGKILL);
 	waitpid(srv, NULL, 0);
 	return 0;
