@@ -173,12 +173,14 @@ check "the second keeps its own ($(label "$SCRATCH/swapped.prom" 32))" \
 # No room for temporary files (a full /tmp, where the namespaces' metrics
 # are merged): never a file that looks whole; the failure's own metrics,
 # and an exit that says so.
+# The binary is copied out first: the build tree itself may be below /tmp.
 full=$(mktemp -d /var/tmp/tcptune-full.XXXXXX)
 chmod 700 "$full"
+cp "$TCPTUNE" "$full/tcptune"
 unshare -m sh -c 'mount -t tmpfs -o size=8k tcptune-full /tmp &&
 	dd if=/dev/zero of=/tmp/fill bs=4k count=4 2>/dev/null
 	exec "$0" --state-dir "$1" check --all-namespaces --no-census --format prometheus \
-	    --output "$1/full.prom"' "$TCPTUNE" "$full" 2>/dev/null
+	    --output "$1/full.prom"' "$full/tcptune" "$full" 2>/dev/null
 rc=$?
 check "a full /tmp: exit 70 (got $rc)" [ $rc -eq 70 ]
 check "a full /tmp: the failure's metrics, not part of a report" \
