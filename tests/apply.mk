@@ -1,19 +1,19 @@
 # The applier's tests: unit tests of the plan and the journal format, and
 # end-to-end tests that write real kernel keys inside throwaway network
 # namespaces (they skip, exit 77, without root or namespaces).
-check_PROGRAMS += tests/test-plan tests/test-journal tests/test-guard
-tests_test_plan_SOURCES = tests/test-plan.c tests/testutil.h
-tests_test_plan_CFLAGS = $(TEST_CFLAGS)
-tests_test_plan_CPPFLAGS = $(TEST_CPPFLAGS)
-tests_test_plan_LDADD = $(TEST_LDADD)
-tests_test_journal_SOURCES = tests/test-journal.c
-tests_test_journal_CFLAGS = $(TEST_CFLAGS)
-tests_test_journal_CPPFLAGS = $(TEST_CPPFLAGS)
-tests_test_journal_LDADD = $(TEST_LDADD)
-tests_test_guard_SOURCES = tests/test-guard.c
-tests_test_guard_CFLAGS = $(TEST_CFLAGS)
-tests_test_guard_CPPFLAGS = $(TEST_CPPFLAGS)
-tests_test_guard_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/unit/test-plan tests/unit/test-journal tests/unit/test-guard
+tests_unit_test_plan_SOURCES = tests/unit/test-plan.c tests/unit/testutil.h
+tests_unit_test_plan_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_plan_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_plan_LDADD = $(TEST_LDADD)
+tests_unit_test_journal_SOURCES = tests/unit/test-journal.c
+tests_unit_test_journal_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_journal_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_journal_LDADD = $(TEST_LDADD)
+tests_unit_test_guard_SOURCES = tests/unit/test-guard.c
+tests_unit_test_guard_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_guard_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_guard_LDADD = $(TEST_LDADD)
 
 APPLY_SHELL_TESTS = \
 	tests/apply/basic.sh \
@@ -36,6 +36,6 @@ APPLY_SHELL_TESTS = \
 	tests/apply/timer.sh \
 	tests/apply/utf8.sh
 
-TESTS += tests/test-plan tests/test-journal tests/test-guard $(APPLY_SHELL_TESTS)
+TESTS += tests/unit/test-plan tests/unit/test-journal tests/unit/test-guard $(APPLY_SHELL_TESTS)
 dist_check_SCRIPTS += $(APPLY_SHELL_TESTS)
 EXTRA_DIST += tests/apply/lib.sh

@@ -1,7 +1,7 @@
 # The shipped units, hardened: systemd-analyze verify and security
 # --offline.  The Ansible module is tested by tests/integration/ansible.sh.
 FLEET_UNIT_TESTS = \
-	tests/check-units.sh
+	tests/integration/check-units.sh
 dist_check_SCRIPTS += $(FLEET_UNIT_TESTS)
 TESTS += $(FLEET_UNIT_TESTS)
 EXTRA_DIST += docs/ansible/library/tcptune.py

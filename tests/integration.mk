@@ -10,10 +10,10 @@ AM_TESTS_ENVIRONMENT += \
 	    INST_MANDIR INST_UNITDIR INST_COMPLETIONDIR;
 
 FLEET_TESTS = \
-	tests/check-sysctld.sh \
-	tests/check-prometheus.sh \
-	tests/check-install.sh \
-	tests/check-apply-boot.sh
+	tests/diff/check-sysctld.sh \
+	tests/cli/check-prometheus.sh \
+	tests/integration/check-install.sh \
+	tests/integration/check-apply-boot.sh
 dist_check_SCRIPTS += $(FLEET_TESTS)
 TESTS += $(FLEET_TESTS)
 

@@ -3,6 +3,9 @@
 
 : "${TCPTUNE:?TCPTUNE must point at the tcptune binary}"
 : "${FIXTURES:?FIXTURES must point at tests/fixtures}"
+# The programs the tests run beside tcptune (tests/helpers), built in the
+# same tree as the binary.
+HELPERS=${HELPERS:-$(dirname "$TCPTUNE")/../tests/helpers}
 
 npass=0
 nfail=0
@@ -119,7 +122,7 @@ promtool_ok() {
 }
 
 # helper_start OUT CMD...: CMD in the background (a socket maker such as
-# tests/census-sockets), its output in OUT, until it prints "ready"; its
+# tests/helpers/census-sockets), its output in OUT, until it prints "ready"; its
 # pid in $helper.  Bails when it dies or is not ready in 30 s.
 helper_start() {
 	hs_out=$1

@@ -126,7 +126,7 @@ int tt_key_relpath(const struct tt_key *k, char *buf, size_t len);
 const struct tt_val *tt_key_default(const struct tt_key *k, unsigned kv);
 /* Whether a release has the key, by the catalog's history (kv 0: unknown).
  * No command asks yet; kept as tested API, the catalog's history in one
- * answer (tests/test-catalog.c). */
+ * answer (tests/unit/test-catalog.c). */
 bool tt_key_expected(const struct tt_key *k, unsigned kv);
 
 /*

@@ -54,7 +54,7 @@ struct tt_sysctld {
 /*
  * Reads the sysctl.d directories and /etc/sysctl.conf below the context's
  * sysctl root (tt_ctx_sysctl_root(), "/" by default).  "boot" follows
- * systemd-sysctl (checked against systemd 252 by tests/check-sysctld-diff.sh):
+ * systemd-sysctl (checked against systemd 252 by tests/diff/check-sysctld-diff.sh):
  *
  * - Files: *.conf from /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d,
  *   /usr/lib/sysctl.d and /lib/sysctl.d; a name in an earlier directory

@@ -7,8 +7,8 @@
 #   missingIncludeSystem  system headers are the compiler's business
 #   readdirCalled  readdir_r() is deprecated; tcptune has one thread
 #   usleepCalled   the short waits between lock attempts are fine with it
-#   redundantAssignment in tests/test-rules.c, unreadVariable in
-#                  tests/test-sysctld.c: cppcheck does not see that the rule
+#   redundantAssignment in tests/unit/test-rules.c, unreadVariable in
+#                  tests/unit/test-sysctld.c: cppcheck does not see that the rule
 #                  input points at the structs assigned between checks
 # A false positive is silenced where it stands, with a
 # "cppcheck-suppress ID" comment that says why.
@@ -22,6 +22,6 @@ exec cppcheck --quiet --error-exitcode=1 --std=c11 --library=posix \
 	--enable=warning,style,performance,portability --inline-suppr \
 	--suppress=variableScope --suppress=missingIncludeSystem \
 	--suppress=readdirCalled --suppress=usleepCalled \
-	--suppress=redundantAssignment:tests/test-rules.c \
-	--suppress=unreadVariable:tests/test-sysctld.c \
+	--suppress=redundantAssignment:tests/unit/test-rules.c \
+	--suppress=unreadVariable:tests/unit/test-sysctld.c \
 	-j 2 -I "$build" -I src -D__GNUC__ -D__linux__ $files

@@ -15,10 +15,9 @@ ns_enter
 setup_work
 ip link set lo up
 
-BIN=$(dirname "$TCPTUNE")/../tests
-CHURN=$BIN/churn
-SOCKETS=$BIN/census-sockets
-[ -x "$CHURN" ] && [ -x "$SOCKETS" ] || fail "tests/churn and tests/census-sockets are not built"
+CHURN=$HELPERS/churn
+SOCKETS=$HELPERS/census-sockets
+[ -x "$CHURN" ] && [ -x "$SOCKETS" ] || fail "$CHURN and $SOCKETS are not built"
 orig=$(snap)
 pids=
 cleanup() {

@@ -13,7 +13,6 @@ command -v ip >/dev/null || skip_all "needs ip"
 private_host "$0" "$@"
 scratch
 S=$SCRATCH
-BIN=$(dirname "$TCPTUNE")/../tests
 DOCS=$TESTS_DIR/../docs/ansible
 before=$(host_sysctls)
 pids=
@@ -30,7 +29,7 @@ ip -n canary link set lo up
 ip -n second link set lo up
 
 # The canary's load: 10,000 TIME_WAIT sockets and 200 closing a second.
-ip netns exec canary "$BIN/census-sockets" -t 10000 -b 7000 >"$S/made" 2>&1 &
+ip netns exec canary "$HELPERS/census-sockets" -t 10000 -b 7000 >"$S/made" 2>&1 &
 pids="$pids $!"
 i=0
 until grep -q '^ready' "$S/made"; do
@@ -38,7 +37,7 @@ until grep -q '^ready' "$S/made"; do
 	[ $i -lt 300 ] || bail "census-sockets did not get ready: $(cat "$S/made")"
 	sleep 0.1
 done
-ip netns exec canary "$BIN/churn" -p 6000 -r 200 -d 120 >"$S/churn" 2>&1 &
+ip netns exec canary "$HELPERS/churn" -p 6000 -r 200 -d 120 >"$S/churn" 2>&1 &
 pids="$pids $!"
 
 cat >"$S/cut.ini" <<'EOP'
