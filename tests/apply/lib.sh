@@ -9,14 +9,16 @@
 
 set -u
 
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-ok() { echo "ok: $*"; }
-
 : "${TCPTUNE:?}" "${FIXTURES:?}" "${PROFILES:?}"
 
-# host_sysctls and the other common helpers.
+# The assertions and the other common helpers.
 . "$(dirname "$0")/../lib.sh"
+
+# These tests stop at their first failure, since each step builds on the
+# state the one before left: fail is lib.sh's bail, ok its pass.
+skip() { skip_all "$@"; }
+fail() { bail "$@"; }
+ok() { pass "$@"; }
 
 ns_enter() {
 	[ "${TCPTUNE_IN_NS:-}" = 1 ] && return 0
@@ -30,10 +32,9 @@ ns_enter() {
 	rc=$?
 	after=$(host_sysctls)
 	if [ "$before" != "$after" ]; then
-		echo "FAIL: the host's keys changed!"
 		echo "  before: $before"
 		echo "  after:  $after"
-		exit 1
+		bail "the host's keys changed"
 	fi
 	exit $rc
 }
