@@ -393,7 +393,7 @@ check_namespaces(struct cmd_env *env, const struct check_opts *o)
 		.color = o->color && o->output == NULL,
 		.all = o->all,
 	};
-	struct out_check_dest d;
+	struct out_dest d;
 	int r = run_gather(env, &run, o);
 
 	if (r != 0) {
@@ -403,7 +403,7 @@ check_namespaces(struct cmd_env *env, const struct check_opts *o)
 	warn_unread(env, &run);
 	if (o->all_namespaces && run.unreadable == 0)
 		prune_counters(env, &run);
-	r = out_check_open(env, &d, o->output);
+	r = out_dest_open(env, &d, o->output);
 	if (r == 0) {
 		int e = out_check_ns_report(d.f, env->ctx, &run);
 
@@ -415,7 +415,7 @@ check_namespaces(struct cmd_env *env, const struct check_opts *o)
 				out_file_abort(&d.file);
 			r = out_check_failed(env, o->output, o->format, cmd_exit_for_errno(e));
 		} else {
-			r = out_check_close(env, &d, run_exit(&run));
+			r = out_dest_close(env, &d, run_exit(&run));
 		}
 	}
 	run_free(&run);

@@ -15,6 +15,7 @@
 #include "lib/rules.h"
 #include "lib/snapshot.h"
 #include "out-check.h"
+#include "out-file.h"
 
 enum {
 	OPT_PROFILE = OPT_CMD_BASE,
@@ -81,12 +82,9 @@ check_parse(struct cmd_env *env, int argc, char *argv[], struct check_opts *o)
 			o->profile = optarg;
 			break;
 		case OPT_FORMAT:
-			/* check alone also speaks the textfile-collector format */
-			if (strcmp(optarg, "prometheus") == 0)
-				o->format = FORMAT_PROMETHEUS;
-			else if (cmd_format_parse(optarg, &o->format) != 0)
-				return cmd_usage_error(env, &cmd_check,
-				    "unknown format '%s' (text, json, prometheus)", optarg);
+			r = cmd_format_option_metrics(env, &cmd_check, optarg, &o->format);
+			if (r != 0)
+				return r;
 			break;
 		case OPT_IGNORE_UNKNOWN:
 			o->profile_flags |= TT_PROFILE_IGNORE_UNKNOWN;
@@ -171,14 +169,14 @@ static int
 check_report(struct cmd_env *env, const struct check_opts *o, const struct tt_snapshot *snap,
     const struct tt_profile *prof, const struct tt_findings *fs, int rc)
 {
-	struct out_check_dest d;
-	int r = out_check_open(env, &d, o->output);
+	struct out_dest d;
+	int r = out_dest_open(env, &d, o->output);
 
 	if (r != 0)
 		return r;
 	out_check_report(d.f, o->format, env->ctx, snap, prof, fs,
 	    (o->color && o->output == NULL ? OUT_CHECK_COLOR : 0) | (o->all ? OUT_CHECK_ALL : 0));
-	return out_check_close(env, &d, rc);
+	return out_dest_close(env, &d, rc);
 }
 
 static int

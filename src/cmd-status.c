@@ -11,7 +11,9 @@
 #include "cmd-netns.h"
 #include "cmd-applier.h"
 #include "lib/sysctl.h"
+#include "out-file.h"
 #include "out-guard.h"
+#include "out-prometheus.h"
 
 static const char *
 time_text(long long t, char *buf, size_t len)
@@ -43,6 +45,7 @@ struct status_view {
 	bool show_undone;
 	struct tt_journal undone;
 	long long undone_at;
+	FILE *out; /* where the report goes: standard output or --output */
 };
 
 /* Why the apply was undone: at its deadline, or at once (no timer). */
@@ -59,46 +62,66 @@ origin_text(const struct status_view *v)
 	const struct tt_origin *o = &v->jr.origin;
 
 	if (v->origin == TT_ORIGIN_OTHER_ROOT)
-		printf("the journal was written for another proc root (%s): its originals "
-		       "are not this kernel's; rollback and apply refuse it here\n",
+		fprintf(v->out,
+		    "the journal was written for another proc root (%s): its originals "
+		    "are not this kernel's; rollback and apply refuse it here\n",
 		    o->root);
 	else if (v->origin == TT_ORIGIN_OTHER_NETNS)
-		printf("the journal was written in another network namespace: rollback and "
-		       "apply refuse it here\n");
+		fprintf(v->out,
+		    "the journal was written in another network namespace: rollback and "
+		    "apply refuse it here\n");
 	else if (v->origin == TT_ORIGIN_OTHER_BOOT)
-		printf("the journal is from an earlier boot (%s): its originals went with "
-		       "that kernel; rollback refuses it, the next apply sets it aside\n",
+		fprintf(v->out,
+		    "the journal is from an earlier boot (%s): its originals went with "
+		    "that kernel; rollback refuses it, the next apply sets it aside\n",
 		    o->boot);
 	else if (v->origin == TT_ORIGIN_NETNS_GONE)
-		printf("the journal is of a network namespace that is gone (cookie %llu); this "
-		       "one only got its inode number: rollback refuses it, the next apply "
-		       "sets it aside\n",
+		fprintf(v->out,
+		    "the journal is of a network namespace that is gone (cookie %llu); this "
+		    "one only got its inode number: rollback refuses it, the next apply "
+		    "sets it aside\n",
 		    o->ns_cookie);
 	else if (v->origin == TT_ORIGIN_NETNS_UNPROVEN)
-		printf("the journal names its network namespace by inode only (%llu), which "
-		       "the kernel reuses: it cannot be proven to be this one's; rollback and "
-		       "apply refuse it\n",
+		fprintf(v->out,
+		    "the journal names its network namespace by inode only (%llu), which "
+		    "the kernel reuses: it cannot be proven to be this one's; rollback and "
+		    "apply refuse it\n",
 		    o->ns_ino);
 }
 
+enum {
+	OPT_OUTPUT = OPT_CMD_BASE
+};
+
+struct status_opts {
+	enum output_format format;
+	const char *output; /* --output FILE, or NULL */
+};
+
 static int
-status_parse(struct cmd_env *env, int argc, char *argv[], enum output_format *format)
+status_parse(struct cmd_env *env, int argc, char *argv[], struct status_opts *o)
 {
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
 		NETNS_LONG_OPTION,
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, r;
 
-	*format = FORMAT_TEXT;
+	*o = (struct status_opts){ .format = FORMAT_TEXT };
 	while ((opt = cmd_getopt(env, &cmd_status, argc, argv, longopts, &r)) != -1) {
 		if (opt == CMD_OPT_STOP)
 			return r;
 		if (opt == OPT_FORMAT &&
-		    (r = cmd_format_option(env, &cmd_status, optarg, format)) != 0)
+		    (r = cmd_format_option_metrics(env, &cmd_status, optarg, &o->format)) != 0)
 			return r;
+		if (opt == OPT_OUTPUT) {
+			if (*optarg == '\0')
+				return cmd_usage_error(env, &cmd_status, "--output needs a file");
+			o->output = optarg;
+		}
 	}
 	if ((r = cmd_netns_enter_option(env, NETNS_STATE_USE)) != 0)
 		return r;
@@ -189,17 +212,17 @@ undone_text(const struct status_view *v)
 	const struct tt_journal *u = &v->undone;
 	char ta[64], tb[64];
 
-	printf("\nlast undo: %s: the apply of %s at %s %s; put back:\n",
+	fprintf(v->out, "\nlast undo: %s: the apply of %s at %s %s; put back:\n",
 	    time_text(v->undone_at, ta, sizeof(ta)), u->profile, time_text(u->time, tb, sizeof(tb)),
 	    u->guard.outcome == TT_GUARD_WORSE ? "made the host worse" :
 		undone_at_deadline(v)          ? "was not confirmed by its deadline" :
 						 "could not start its confirmation timer");
-	out_guard_verdict_text(stdout, &u->guard, 2);
+	out_guard_verdict_text(v->out, &u->guard, 2);
 	for (int i = u->nkeys - 1; i >= 0; i--) {
 		char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN];
 
 		if (u->keys[i].prev.n != 0)
-			printf("  %-32s %s -> %s\n", tt_key_get(u->keys[i].id)->name,
+			fprintf(v->out, "  %-32s %s -> %s\n", tt_key_get(u->keys[i].id)->name,
 			    tt_val_format(&u->keys[i].target, a, sizeof(a)),
 			    tt_val_format(&u->keys[i].prev, b, sizeof(b)));
 	}
@@ -211,7 +234,7 @@ status_json(const struct status_view *v)
 	const struct tt_journal *jr = &v->jr;
 	struct json j;
 
-	json_document_begin(&j, stdout);
+	json_document_begin(&j, v->out);
 	json_bool(&j, "changed", false);
 	cmd_json_netns_entered(&j);
 	json_bool(&j, "journal", v->journal == 1);
@@ -246,6 +269,90 @@ status_json(const struct status_view *v)
 	json_finish(&j);
 }
 
+/* One sample of a family of its own, without labels. */
+static void
+prom_gauge(FILE *f, const char *name, const char *help, long long v)
+{
+	prom_family(f, name, help);
+	fprintf(f, "%s %lld\n", name, v);
+}
+
+/* What undid the last apply, for alerts: when, why, and the guard's
+ * figures when it was the guard. */
+static void
+undone_prometheus(const struct status_view *v)
+{
+	const struct tt_guard_verdict *g = &v->undone.guard;
+	char name[64];
+
+	prom_family(v->out, "tcptune_apply_last_undo_timestamp_seconds",
+	    "When tcptune last undid an apply by itself (its guard, or no confirmation "
+	    "by the deadline), in seconds since the epoch; until the next apply.");
+	fprintf(v->out, "tcptune_apply_last_undo_timestamp_seconds{");
+	prom_label(v->out, "reason",
+	    g->outcome == TT_GUARD_WORSE ? "guard" :
+		undone_at_deadline(v)    ? "unconfirmed" :
+					   "no_timer",
+	    true);
+	fprintf(v->out, "} %lld\n", v->undone_at);
+	if (g->outcome != TT_GUARD_WORSE || g->counter < 0)
+		return;
+	tt_guard_signal_name(g->counter, name, sizeof(name));
+	prom_family(v->out, "tcptune_apply_last_undo_rate_per_second",
+	    "The rate of the counter that made the guard undo the last apply, at its "
+	    "last sample.");
+	fprintf(v->out, "tcptune_apply_last_undo_rate_per_second{");
+	prom_label(v->out, "counter", name, true);
+	fprintf(v->out, "} %.3f\n", g->nsamples ? g->samples[g->nsamples - 1] : 0.0);
+	prom_family(v->out, "tcptune_apply_last_undo_threshold_per_second",
+	    "The threshold that counter went past.");
+	fprintf(v->out, "tcptune_apply_last_undo_threshold_per_second{");
+	prom_label(v->out, "counter", name, true);
+	fprintf(v->out, "} %.3f\n", g->threshold);
+}
+
+/* status --format prometheus: the journal's state as gauges, for the
+ * textfile collector beside check's metrics (no family is shared). */
+static void
+status_prometheus(const struct status_view *v)
+{
+	const struct tt_journal *jr = &v->jr;
+
+	prom_gauge(v->out, "tcptune_status_timestamp_seconds",
+	    "When tcptune status ran, in seconds since the epoch.", v->now);
+	prom_gauge(v->out, "tcptune_apply_journal",
+	    "1 when tcptune holds the journal of an apply it may still have to undo, 0 "
+	    "when it owes nothing back.",
+	    v->journal == 1);
+	if (v->journal == 1) {
+		prom_gauge(v->out, "tcptune_apply_timestamp_seconds",
+		    "When the apply in the journal was made, in seconds since the epoch.",
+		    jr->time);
+		prom_gauge(v->out, "tcptune_apply_interrupted",
+		    "1 when an apply or rollback was interrupted: run tcptune rollback.",
+		    v->interrupted);
+		prom_gauge(v->out, "tcptune_apply_live_matches",
+		    "1 when every key still holds what tcptune wrote.", v->all_match);
+		prom_gauge(v->out, "tcptune_apply_confirm_pending",
+		    "1 while the apply waits for tcptune confirm, 2 when its deadline passed "
+		    "and it was not undone, 0 when nothing waits.",
+		    strcmp(v->confirm, "pending") == 0     ? 1 :
+			strcmp(v->confirm, "expired") == 0 ? 2 :
+							     0);
+		if (jr->guard.outcome != TT_GUARD_NONE) {
+			prom_family(v->out, "tcptune_apply_guard_outcome",
+			    "The guard's verdict on the apply in the journal: 1 for the outcome "
+			    "it reached.");
+			fprintf(v->out, "tcptune_apply_guard_outcome{");
+			prom_label(
+			    v->out, "outcome", tt_guard_outcome_name(jr->guard.outcome), true);
+			fprintf(v->out, "} 1\n");
+		}
+	}
+	if (v->show_undone)
+		undone_prometheus(v);
+}
+
 /* The text report of a journal that was read. */
 static void
 status_text(const struct cmd_env *env, const struct status_view *v)
@@ -253,74 +360,94 @@ status_text(const struct cmd_env *env, const struct status_view *v)
 	const struct tt_journal *jr = &v->jr;
 	char tb[64];
 
-	printf("last apply: %s, profile %s\n", time_text(jr->time, tb, sizeof(tb)), jr->profile);
+	fprintf(v->out, "last apply: %s, profile %s\n", time_text(jr->time, tb, sizeof(tb)),
+	    jr->profile);
 	origin_text(v);
-	printf("state: %s%s%s%s\n", tt_journal_state_name(jr->state),
+	fprintf(v->out, "state: %s%s%s%s\n", tt_journal_state_name(jr->state),
 	    v->busy == 1       ? " (an apply or rollback is running now)" :
 		v->interrupted ? " -- INTERRUPTED: run `" :
 				 "",
 	    v->busy != 1 && v->interrupted ? cmd_hint(env, "rollback") : "",
 	    v->busy != 1 && v->interrupted ? "` to restore the originals" : "");
 	if (jr->confirm_deadline != 0 && v->now <= jr->confirm_deadline)
-		printf("confirmation pending: undone at %s (in %lld s) unless `%s` is run\n",
+		fprintf(v->out,
+		    "confirmation pending: undone at %s (in %lld s) unless `%s` is run\n",
 		    time_text(jr->confirm_deadline, tb, sizeof(tb)), jr->confirm_deadline - v->now,
 		    cmd_hint(env, "confirm"));
 	else if (jr->confirm_deadline != 0)
-		printf("confirmation deadline passed %lld s ago and the apply was not "
-		       "undone (the timer is gone?): run `%s`\n",
+		fprintf(v->out,
+		    "confirmation deadline passed %lld s ago and the apply was not "
+		    "undone (the timer is gone?): run `%s`\n",
 		    v->now - jr->confirm_deadline, cmd_hint(env, "rollback"));
-	out_guard_verdict_text(stdout, &jr->guard, 0);
-	printf("\n%-32s %-14s %-14s %s\n", "KEY", "ORIGINAL", "TCPTUNE", "LIVE");
+	out_guard_verdict_text(v->out, &jr->guard, 0);
+	fprintf(v->out, "\n%-32s %-14s %-14s %s\n", "KEY", "ORIGINAL", "TCPTUNE", "LIVE");
 	for (int i = 0; i < jr->nkeys; i++) {
 		char a[TT_VAL_STRLEN], b[TT_VAL_STRLEN], c[TT_VAL_STRLEN];
 
-		printf("%-32s %-14s %-14s %s%s\n", tt_key_get(jr->keys[i].id)->name,
+		fprintf(v->out, "%-32s %-14s %-14s %s%s\n", tt_key_get(jr->keys[i].id)->name,
 		    tt_val_format(&jr->keys[i].original, a, sizeof(a)),
 		    tt_val_format(&jr->keys[i].target, b, sizeof(b)),
 		    v->live[i].n ? tt_val_format(&v->live[i], c, sizeof(c)) : "?",
 		    v->match[i] ? "" : "  (differs)");
 	}
 	if (v->all_match)
-		printf("\nevery live value is what tcptune wrote\n");
+		fprintf(v->out, "\nevery live value is what tcptune wrote\n");
 	else
-		printf("\n%d key%s no longer hold%s what tcptune wrote\n", v->nmismatch,
+		fprintf(v->out, "\n%d key%s no longer hold%s what tcptune wrote\n", v->nmismatch,
 		    v->nmismatch == 1 ? "" : "s", v->nmismatch == 1 ? "s" : "");
+}
+
+/* The report in the format asked for, to v->out. */
+static void
+status_report(const struct cmd_env *env, const struct status_view *v, enum output_format format)
+{
+	if (format == FORMAT_JSON) {
+		status_json(v);
+		return;
+	}
+	if (format == FORMAT_PROMETHEUS) {
+		status_prometheus(v);
+		return;
+	}
+	if (v->journal == 0)
+		fprintf(v->out,
+		    "no journal in %s: tcptune has changed nothing that it still owes back\n",
+		    tt_ctx_state_dir(env->ctx));
+	else
+		status_text(env, v);
+	if (v->show_undone)
+		undone_text(v);
 }
 
 static int
 run_status(struct cmd_env *env, int argc, char *argv[])
 {
-	enum output_format format;
+	struct status_opts o;
 	struct status_view v;
+	struct out_dest d;
 	int rc;
 
-	rc = status_parse(env, argc, argv, &format);
+	rc = status_parse(env, argc, argv, &o);
 	if (rc != CMD_CONTINUE)
 		return rc;
 	rc = status_gather(env, &v);
 	if (rc != 0)
 		return rc;
-	if (format == FORMAT_JSON)
-		status_json(&v);
-	else if (v.journal == 0)
-		printf("no journal in %s: tcptune has changed nothing that it still owes "
-		       "back\n",
-		    tt_ctx_state_dir(env->ctx));
-	else
-		status_text(env, &v);
-	if (format != FORMAT_JSON && v.show_undone)
-		undone_text(&v);
+	if ((rc = out_dest_open(env, &d, o.output)) != 0)
+		return rc;
+	v.out = d.f;
+	status_report(env, &v, o.format);
 	if (v.journal == 1 &&
 	    (v.interrupted || !v.all_match || v.origin != TT_ORIGIN_SAME ||
 		strcmp(v.confirm, "expired") == 0))
-		return EXIT_WARNINGS;
-	return EXIT_CLEAN;
+		rc = EXIT_WARNINGS;
+	return out_dest_close(env, &d, rc);
 }
 
 const struct cmd cmd_status = {
 	.name = "status",
 	.run = run_status,
-	.usage = "[--netns NAME|PID|PATH] [--format text|json]",
+	.usage = "[--netns NAME|PID|PATH] [--format text|json|prometheus] [--output FILE]",
 	.help = "the last apply, a pending confirmation, and whether the live values "
 		"still match (exit 1 when they do not or an apply was interrupted)",
 };

@@ -149,25 +149,38 @@ cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const cha
 	}
 }
 
-int
-cmd_format_parse(const char *arg, enum output_format *out)
+/* --format's spellings, each once. */
+static const char *const format_names[] = {
+	[FORMAT_TEXT] = "text",
+	[FORMAT_JSON] = "json",
+	[FORMAT_PROMETHEUS] = "prometheus",
+};
+
+static int
+format_option(struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out,
+    enum output_format last)
 {
-	if (strcmp(arg, "text") == 0)
-		*out = FORMAT_TEXT;
-	else if (strcmp(arg, "json") == 0)
-		*out = FORMAT_JSON;
-	else
-		return -EINVAL;
-	return 0;
+	for (int i = 0; i <= (int)last; i++)
+		if (strcmp(arg, format_names[i]) == 0) {
+			*out = (enum output_format)i;
+			return 0;
+		}
+	return cmd_usage_error(env, cmd, "unknown format '%s' (text, json%s)", arg,
+	    last == FORMAT_PROMETHEUS ? ", prometheus" : "");
 }
 
 int
 cmd_format_option(
     struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out)
 {
-	if (cmd_format_parse(arg, out) != 0)
-		return cmd_usage_error(env, cmd, "unknown format '%s' (text, json)", arg);
-	return 0;
+	return format_option(env, cmd, arg, out, FORMAT_JSON);
+}
+
+int
+cmd_format_option_metrics(
+    struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out)
+{
+	return format_option(env, cmd, arg, out, FORMAT_PROMETHEUS);
 }
 
 int

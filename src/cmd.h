@@ -34,7 +34,7 @@ enum {
 enum output_format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
-	FORMAT_PROMETHEUS, /* node_exporter's textfile collector: check only */
+	FORMAT_PROMETHEUS, /* node_exporter's textfile collector: check and status */
 };
 
 /* What every command gets: the library context and the global options. */
@@ -105,10 +105,11 @@ enum {
  * prints the command's usage and returns -1: the caller exits 0.
  */
 int cmd_common_option(struct cmd_env *env, const struct cmd *cmd, int opt, const char *arg);
-/* "text" or "json" into *out: 0, or -EINVAL. */
-int cmd_format_parse(const char *arg, enum output_format *out);
 /* --format text|json: 0, or EXIT_USAGE after saying what is wrong. */
 int cmd_format_option(
+    struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out);
+/* The same for a command that also writes metrics: text|json|prometheus. */
+int cmd_format_option_metrics(
     struct cmd_env *env, const struct cmd *cmd, const char *arg, enum output_format *out);
 
 /*

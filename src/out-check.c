@@ -18,6 +18,7 @@
 #include "lib/sysctld.h"
 #include "out-census.h"
 #include "out-check.h"
+#include "out-file.h"
 #include "out-nat.h"
 #include "out-prometheus.h"
 #include "out-rates.h"
@@ -341,49 +342,6 @@ out_check_report(FILE *f, enum output_format fmt, const struct tt_ctx *ctx,
 
 /* --- where it goes ---------------------------------------------------------- */
 
-/* Says why output cannot be written; its exit code.  -EEXIST: the name
- * is taken by something that is not a regular file (out_file_open()). */
-static int
-file_error(struct cmd_env *env, const char *output, int e)
-{
-	if (e == -EEXIST) {
-		cmd_err(env,
-		    "%s: exists and is not a regular file; --output replaces only a regular file",
-		    output);
-		return EXIT_CANTCREAT;
-	}
-	cmd_err(env, "%s: cannot write: %s", output, strerror(-e));
-	return cmd_exit_for_errno(e);
-}
-
-int
-out_check_open(struct cmd_env *env, struct out_check_dest *d, const char *output)
-{
-	int e;
-
-	*d = (struct out_check_dest){ .f = stdout, .output = output };
-	if (output == NULL)
-		return 0;
-	e = out_file_open(&d->file, output);
-	if (e < 0)
-		return file_error(env, output, e);
-	d->f = d->file.f;
-	return 0;
-}
-
-int
-out_check_close(struct cmd_env *env, struct out_check_dest *d, int rc)
-{
-	int e;
-
-	if (d->output == NULL)
-		return rc;
-	e = out_file_commit(&d->file);
-	if (e < 0)
-		return file_error(env, d->output, e);
-	return rc;
-}
-
 int
 out_check_failed(struct cmd_env *env, const char *output, enum output_format fmt, int rc)
 {
@@ -398,7 +356,7 @@ out_check_failed(struct cmd_env *env, const char *output, enum output_format fmt
 		e = out_file_commit(&out);
 	}
 	if (e == -EEXIST)
-		return file_error(env, output, e);
+		return out_dest_error(env, output, e);
 	if (e < 0)
 		cmd_err(env, "%s: cannot write: %s", output, strerror(-e));
 	return rc;

@@ -12,7 +12,6 @@
 
 #include "cmd.h"
 #include "json.h"
-#include "out-file.h"
 #include "lib/netns.h"
 #include "lib/profile.h"
 #include "lib/rules.h"
@@ -52,19 +51,6 @@ void out_check_report(FILE *f, enum output_format fmt, const struct tt_ctx *ctx,
     const struct tt_snapshot *snap, const struct tt_profile *prof, const struct tt_findings *fs,
     unsigned flags);
 
-/*
- * Where a report goes: standard output, or --output FILE written whole
- * through a temporary file renamed over it.
- */
-struct out_check_dest {
-	FILE *f;
-	const char *output; /* NULL: standard output */
-	struct out_file file;
-};
-/* 0 with d->f to write to, or the exit code after saying what failed. */
-int out_check_open(struct cmd_env *env, struct out_check_dest *d, const char *output);
-/* Ends the report: rc, or the exit code of a failed write. */
-int out_check_close(struct cmd_env *env, struct out_check_dest *d, int rc);
 /* A check that failed before its report: into --output only a Prometheus
  * file says so (tcptune_last_run_success 0).  Returns rc. */
 int out_check_failed(struct cmd_env *env, const char *output, enum output_format fmt, int rc);

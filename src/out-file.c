@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "out-file.h"
 
 /* "DIR/.NAME.XXXXXX": hidden, and without the name's suffix, so that a
@@ -177,4 +178,45 @@ out_file_abort(struct out_file *o)
 	free(o->tmp);
 	free(o->path);
 	*o = (struct out_file){ .f = NULL };
+}
+
+int
+out_dest_error(struct cmd_env *env, const char *output, int e)
+{
+	if (e == -EEXIST) {
+		cmd_err(env,
+		    "%s: exists and is not a regular file; --output replaces only a regular file",
+		    output);
+		return EXIT_CANTCREAT;
+	}
+	cmd_err(env, "%s: cannot write: %s", output, strerror(-e));
+	return cmd_exit_for_errno(e);
+}
+
+int
+out_dest_open(struct cmd_env *env, struct out_dest *d, const char *output)
+{
+	int e;
+
+	*d = (struct out_dest){ .f = stdout, .output = output };
+	if (output == NULL)
+		return 0;
+	e = out_file_open(&d->file, output);
+	if (e < 0)
+		return out_dest_error(env, output, e);
+	d->f = d->file.f;
+	return 0;
+}
+
+int
+out_dest_close(struct cmd_env *env, struct out_dest *d, int rc)
+{
+	int e;
+
+	if (d->output == NULL)
+		return rc;
+	e = out_file_commit(&d->file);
+	if (e < 0)
+		return out_dest_error(env, d->output, e);
+	return rc;
 }

@@ -28,4 +28,21 @@ int out_file_commit(struct out_file *o);
 /* Removes the temporary file and leaves path untouched. */
 void out_file_abort(struct out_file *o);
 
+/*
+ * Where a command's document goes: standard output, or --output FILE
+ * written whole as above.
+ */
+struct cmd_env;
+struct out_dest {
+	FILE *f;
+	const char *output; /* NULL: standard output */
+	struct out_file file;
+};
+/* 0 with d->f to write to, or the exit code after saying what failed. */
+int out_dest_open(struct cmd_env *env, struct out_dest *d, const char *output);
+/* Ends the document: rc, or the exit code of a failed write. */
+int out_dest_close(struct cmd_env *env, struct out_dest *d, int rc);
+/* Says why output cannot be written (e from out_file_*()); its exit code. */
+int out_dest_error(struct cmd_env *env, const char *output, int e);
+
 #endif

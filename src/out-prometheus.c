@@ -158,6 +158,12 @@ family(FILE *f, const char *name, const char *help)
 	family_typed(f, name, help, "gauge");
 }
 
+void
+prom_family(FILE *f, const char *name, const char *help)
+{
+	family(f, name, help);
+}
+
 /* A key's values go in one of four families, each with the key label
  * alone: numbers that count or select, times in seconds, and a port
  * range's two ends. */

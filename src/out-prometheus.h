@@ -45,5 +45,7 @@ int prom_merger_finish(struct prom_merger *m, FILE *f);
 
 /* One label, name="value" (escaped), after a comma unless first. */
 void prom_label(FILE *f, const char *name, const char *value, bool first);
+/* A gauge family's HELP and TYPE lines. */
+void prom_family(FILE *f, const char *name, const char *help);
 
 #endif

@@ -11,6 +11,8 @@
 # window leaves a journal that rollback undoes; a bad [guard] section is
 # refused with its file, line and key, nothing written.
 . "$(dirname "$0")/lib.sh"
+# promtool is found (or unpacked) out here, where the archive can be reached.
+[ "${TCPTUNE_IN_NS:-}" = 1 ] || { PROMTOOL=$(promtool_path) && export PROMTOOL; }
 ns_enter
 setup_work
 ip link set lo up
@@ -91,6 +93,20 @@ awk -v a="$after" 'BEGIN { exit !(a > 0 && a <= 3.5) }' ||
 	fail "undone $after s after the apply: more than two samples"
 awk -v s="$last" -v t="$thr" 'BEGIN { exit !(s > t && s >= 50) }' ||
 	fail "the figures do not show the rise: last sample $last/s, threshold $thr/s"
+# The same for a fleet's alerts: status --format prometheus names the
+# guard, the counter, its last rate and threshold; promtool finds nothing
+# to complain of.
+$T status --format prometheus >"$WORK/s1.prom" || fail "status --format prometheus: exit $?"
+sample() { sed -n "s/^$1{counter=\"TcpExt.TCPTimeWaitOverflow\"} //p" "$WORK/s1.prom"; }
+grep -q '^tcptune_apply_journal 0$' "$WORK/s1.prom" &&
+	grep -Eq '^tcptune_apply_last_undo_timestamp_seconds\{reason="guard"\} [0-9]{10}$' "$WORK/s1.prom" &&
+	awk -v a="$(sample tcptune_apply_last_undo_rate_per_second)" -v b="$last" \
+	    -v c="$(sample tcptune_apply_last_undo_threshold_per_second)" -v d="$thr" \
+	    'BEGIN { exit !(a != "" && a == b + 0 && c != "" && c == d + 0) }' ||
+	fail "status --format prometheus does not say the guard undid it ($last/s over $thr/s): $(cat "$WORK/s1.prom")"
+if [ -n "${PROMTOOL:-}" ]; then
+	promtool_ok "$WORK/s1.prom" || fail "promtool on status: $(cat "$WORK/s1.prom.lint")"
+fi
 # Both documents as their schemas say (a guard object where one is named).
 for d in apply:j1 status:s1; do
 	python3 -c 'import json, sys, jsonschema
@@ -101,7 +117,7 @@ done
 $T status >"$WORK/s1.txt"
 grep -q "undone .* after the apply: TcpExt.TCPTimeWaitOverflow rose from" "$WORK/s1.txt" ||
 	fail "status text does not say why: $(cat "$WORK/s1.txt")"
-ok "worse: undone after $after s, TcpExt.TCPTimeWaitOverflow $last/s over $thr/s, every key back"
+ok "worse: undone after $after s, TcpExt.TCPTimeWaitOverflow $last/s over $thr/s, every key back; status says so in text, JSON and Prometheus's format"
 
 # --- 2. harmless under the same load: kept, and confirmed by itself.
 $T apply --guard --guard-window 4 --confirm-if-healthy --wait "$WORK/fine.ini" >"$WORK/o2" 2>&1
@@ -112,8 +128,16 @@ grep -q "guard: healthy for 4 s" "$WORK/o2" || fail "apply does not say healthy:
 $T status --format json >"$WORK/s2"
 [ "$(jget "$WORK/s2" .confirm)" = none ] && [ "$(jget "$WORK/s2" .guard.outcome)" = healthy ] ||
 	fail "status: not confirmed healthy: $(cat "$WORK/s2")"
+$T status --format prometheus >"$WORK/s2.prom" || fail "status --format prometheus: exit $?"
+grep -q '^tcptune_apply_guard_outcome{outcome="healthy"} 1$' "$WORK/s2.prom" &&
+	grep -q '^tcptune_apply_confirm_pending 0$' "$WORK/s2.prom" &&
+	grep -q '^tcptune_apply_live_matches 1$' "$WORK/s2.prom" ||
+	fail "status --format prometheus does not say healthy: $(cat "$WORK/s2.prom")"
+if [ -n "${PROMTOOL:-}" ]; then
+	promtool_ok "$WORK/s2.prom" || fail "promtool on status: $(cat "$WORK/s2.prom.lint")"
+fi
 $T rollback >/dev/null || fail "rollback after the harmless apply: exit $?"
-ok "harmless: kept and confirmed by itself"
+ok "harmless: kept and confirmed by itself; status in Prometheus's format says so${PROMTOOL:+ (promtool: nothing to complain of)}"
 
 # --- 3. noise: TIME_WAIT overflowing already (buckets at 100) at a rate
 # that changes every second by up to 30 % either way; the profile changes

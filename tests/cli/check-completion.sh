@@ -39,12 +39,16 @@ complete_words "$T" --proc-root /proc check --q >"$SCRATCH/out"
 check "a common option's value skipped: still check's options" has --quiet
 complete_words "$T" --state-dir /tmp apply --ski >"$SCRATCH/out"
 check "the command found after an option with a value" has --skip-refused
-complete_words "$T" check --format "" >"$SCRATCH/out"
-check "check --format: prometheus" has prometheus
-complete_words "$T" plan --format "" >"$SCRATCH/out"
-check "plan --format: no prometheus" hasnt prometheus && has json
-complete_words "$T" trace --format "" >"$SCRATCH/out"
-check "trace --format: prometheus" has prometheus
+# --format's values: prometheus for exactly the commands whose usage has it.
+for c in $("$T" help --commands); do
+	"$T" help "$c" 2>/dev/null | grep -q -- '--format' || continue
+	complete_words "$T" "$c" --format "" >"$SCRATCH/out"
+	if "$T" help "$c" | grep -q 'text|json|prometheus'; then
+		check "$c --format: prometheus" has prometheus && has json
+	else
+		check "$c --format: no prometheus" hasnt prometheus && has json
+	fi
+done
 complete_words "$T" trace --d >"$SCRATCH/out"
 check "trace: --duration" has --duration
 complete_words "$T" apply "" >"$SCRATCH/out"

@@ -104,4 +104,45 @@ while read -r c; do
 	grep -qx "| \`$c\` | \`/proc/net/[a-z]*\` | \`$sec:\` \`$fld\` |" "$DOC" || unmapped="$unmapped $c"
 done <"$SCRATCH/counters"
 check "every counter label is mapped to its file and field${unmapped:+ (not:$unmapped)}" [ -z "$unmapped" ]
+
+# "Alerting on an undo": status's metrics for a state directory that holds
+# the record of an apply its guard undid (journal.undone, in the format
+# docs/journal.md gives, its mtime the time of the undo).  Its alerts pass
+# promtool, every metric the section names is one status writes, and
+# promtool finds nothing to complain of in what it writes.
+awk '/^### Alerting on an undo/ { s = 1; next } s && /^###? / { exit } s' "$DOC" >"$SCRATCH/undo-doc"
+awk '/^```yaml/ { y = 1; next } y && /^```/ { exit } y' "$SCRATCH/undo-doc" >"$SCRATCH/undo-alerts"
+{ printf 'groups:\n- name: tcptune-apply\n  rules:\n'; sed 's/^/  /' "$SCRATCH/undo-alerts"; } >"$SCRATCH/undo-rules.yml"
+"$PROMTOOL" check rules "$SCRATCH/undo-rules.yml" >"$SCRATCH/lint" 2>&1
+check "promtool check rules on the alerts on an undo" [ $? -eq 0 ] && grep -q '^- alert:' "$SCRATCH/undo-alerts"
+# (tcptune reads a journal only when root owns it, as in a real state
+# directory.)
+[ "$(id -u)" -eq 0 ] || { finish; exit; }
+S=$SCRATCH/state
+mkdir -m 700 "$S"
+printf 'tcptune-journal 1\nstate applied\ntime 1796600000\nprofile /etc/tcptune/tcptune.ini\n%s\n%s\nend\n' \
+    'guard worse 2001 60000 9 TcpExt.TCPTimeWaitOverflow 0 1000 199200,199900' \
+    "$(printf 'key\tnet.ipv4.tcp_max_tw_buckets\t131072\t8192\t131072')" >"$S/journal.undone"
+# And the journal of a later apply, which its guard found healthy.
+printf 'tcptune-journal 1\nstate applied\ntime 1796600100\nprofile /etc/tcptune/tcptune.ini\n%s\n%s\nend\n' \
+    'guard healthy 30000 30000 9 - 0 0 -' \
+    "$(printf 'key\tnet.ipv4.tcp_fin_timeout\t60\t30\t60')" >"$S/journal"
+chmod 600 "$S/journal.undone" "$S/journal"
+touch -d @1796600002 "$S/journal.undone"
+"$T" --state-dir "$S" --proc-root "$R618" status --format prometheus --output "$SCRATCH/status.prom"
+rc=$?
+check "status --format prometheus: exit 1, the fixture's key is not what the journal says ($rc)" [ $rc -eq 1 ]
+check "the journal's apply, healthy by its guard" \
+	grep -qx 'tcptune_apply_guard_outcome{outcome="healthy"} 1' "$SCRATCH/status.prom" &&
+	grep -qx 'tcptune_apply_live_matches 0' "$SCRATCH/status.prom" &&
+	grep -qx 'tcptune_apply_timestamp_seconds 1796600100' "$SCRATCH/status.prom"
+check "promtool finds nothing to complain of in it" promtool_ok "$SCRATCH/status.prom"
+check "it names the guard, the counter and its figures" \
+	grep -qx 'tcptune_apply_last_undo_timestamp_seconds{reason="guard"} 1796600002' "$SCRATCH/status.prom" &&
+	grep -qx 'tcptune_apply_last_undo_rate_per_second{counter="TcpExt.TCPTimeWaitOverflow"} 199.900' "$SCRATCH/status.prom" &&
+	grep -qx 'tcptune_apply_last_undo_threshold_per_second{counter="TcpExt.TCPTimeWaitOverflow"} 1.000' "$SCRATCH/status.prom"
+sed -n 's/^# TYPE \([A-Za-z_]*\) .*/\1/p' "$SCRATCH/status.prom" >"$SCRATCH/status-written"
+grep -o 'tcptune_[a-z_]*' "$SCRATCH/undo-doc" | grep -v '^tcptune_apply\.prom$' | sort -u >"$SCRATCH/undo-named"
+missing=$(sort -u "$SCRATCH/status-written" | comm -23 "$SCRATCH/undo-named" -)
+check "every metric the section names is one status writes${missing:+ (not: $missing)}" [ -z "$missing" ]
 finish
