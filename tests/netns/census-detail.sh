@@ -29,10 +29,9 @@ if [ -z "${CENSUS_IN_NETNS:-}" ]; then
 fi
 
 tmp=$(mktemp -d)
-h1='' h2=''
+helper=
 cleanup() {
-	[ -n "$h1" ] && kill "$h1" 2>/dev/null
-	[ -n "$h2" ] && kill "$h2" 2>/dev/null
+	[ -n "$helper" ] && kill "$helper" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -40,16 +39,6 @@ trap cleanup EXIT
 ip link set lo up
 echo 0 >/proc/sys/net/ipv4/tcp_tw_reuse
 
-# wait_ready FILE PID
-wait_ready() {
-	i=0
-	until grep -q '^ready' "$1"; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || bail "socket helper did not get ready"
-		kill -0 "$2" 2>/dev/null || bail "socket helper died"
-		sleep 0.1
-	done
-}
 got() { # FILE JQ
 	jq -r "$2" "$1"
 }
@@ -64,9 +53,7 @@ at_least() { # what, got, least
 
 # --- Part 1: CLOSE_WAIT ages, keepalive coverage, TIME_WAIT timers ------
 
-"$SOCKETS" -c "$N_CW" -e "$N_EST" -k "$N_KEEP" -t "$N_TW" >"$tmp/made1" &
-h1=$!
-wait_ready "$tmp/made1" "$h1"
+helper_start "$tmp/made1" "$SOCKETS" -c "$N_CW" -e "$N_EST" -k "$N_KEEP" -t "$N_TW"
 cw_pid=$(awk '$4 == "close_wait" { print $3 }' "$tmp/made1")
 cw_port=$(awk '$4 == "close_wait" { print $2 }' "$tmp/made1")
 # The CLOSE_WAIT sockets are at least 3 s old at the check.
@@ -161,9 +148,7 @@ grep -Eq "^tcptune_close_wait_owner_oldest_seconds\{command=\"census-sockets\",p
 	"$tmp/prom1" || bail "prometheus: owner's oldest"
 pass "prometheus: owner's oldest"
 
-kill "$h1"
-wait "$h1" 2>/dev/null || true
-h1=
+helper_stop
 
 # --- Part 2: a full listener and shut-down FIN_WAIT2 sockets ------------
 
@@ -172,9 +157,7 @@ overflows() {
 		for (i in k) if (k[i] == "ListenOverflows") print v[i] } }' /proc/net/netstat
 }
 before=$(overflows)
-"$SOCKETS" -b 6000 -f "$BACKLOG" -w "$N_HALF" >"$tmp/made2" &
-h2=$!
-wait_ready "$tmp/made2" "$h2"
+helper_start "$tmp/made2" "$SOCKETS" -b 6000 -f "$BACKLOG" -w "$N_HALF"
 lport=$(awk '$4 == "full" { print $2 }' "$tmp/made2")
 lpid=$(awk '$4 == "full" { print $3 }' "$tmp/made2")
 hport=$(awk '$4 == "fin_wait2" { print $2 }' "$tmp/made2")

@@ -35,15 +35,7 @@ echo "40000 40999" >/proc/sys/net/ipv4/ip_local_port_range
 # once they are a second old, and the count would drift.
 echo 0 >/proc/sys/net/ipv4/tcp_tw_reuse
 
-"$SOCKETS" -t "$N_TW" -c "$N_CW" -e "$N_EST" -6 >"$tmp/made" &
-helper=$!
-i=0
-until grep -q '^ready' "$tmp/made"; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || bail "socket helper did not get ready"
-	kill -0 "$helper" 2>/dev/null || bail "socket helper died"
-	sleep 0.1
-done
+helper_start "$tmp/made" "$SOCKETS" -t "$N_TW" -c "$N_CW" -e "$N_EST" -6
 cw_pid=$(awk '$4 == "close_wait" { print $3 }' "$tmp/made")
 cw_port=$(awk '$4 == "close_wait" { print $2 }' "$tmp/made")
 
