@@ -55,6 +55,15 @@ undone_at_deadline(const struct status_view *v)
 	return v->undone_at >= v->undone.confirm_deadline;
 }
 
+/* The last undo's reason, as JSON and the metrics name it. */
+static const char *
+undo_reason(const struct status_view *v)
+{
+	if (v->undone.guard.outcome == TT_GUARD_WORSE)
+		return "guard";
+	return undone_at_deadline(v) ? "unconfirmed" : "no_timer";
+}
+
 /* Why the journal does not describe this kernel, when it does not. */
 static void
 origin_text(const struct status_view *v)
@@ -184,10 +193,7 @@ undone_json(struct json *j, const struct status_view *v)
 	}
 	json_obj_begin(j, "last_undo");
 	json_int(j, "time", v->undone_at);
-	json_str(j, "reason",
-	    u->guard.outcome == TT_GUARD_WORSE ? "guard" :
-		undone_at_deadline(v)          ? "unconfirmed" :
-						 "no_timer");
+	json_str(j, "reason", undo_reason(v));
 	out_guard_verdict_json(j, "guard", &u->guard);
 	json_int(j, "apply_time", u->time);
 	cmd_json_profile_path(j, "profile", u->profile);
@@ -289,11 +295,7 @@ undone_prometheus(const struct status_view *v)
 	    "When tcptune last undid an apply by itself (its guard, or no confirmation "
 	    "by the deadline), in seconds since the epoch; until the next apply.");
 	fprintf(v->out, "tcptune_apply_last_undo_timestamp_seconds{");
-	prom_label(v->out, "reason",
-	    g->outcome == TT_GUARD_WORSE ? "guard" :
-		undone_at_deadline(v)    ? "unconfirmed" :
-					   "no_timer",
-	    true);
+	prom_label(v->out, "reason", undo_reason(v), true);
 	fprintf(v->out, "} %lld\n", v->undone_at);
 	if (g->outcome != TT_GUARD_WORSE || g->counter < 0)
 		return;
