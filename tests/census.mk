@@ -29,7 +29,7 @@ tests_bench_ct_fill_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
 tests_bench_ct_fill_LDADD = $(LIBMNL_LIBS)
 tests_bench_fd_hold_SOURCES = tests/bench/fd-hold.c
 tests_bench_owner_floor_SOURCES = tests/bench/owner-floor.c
-EXTRA_DIST += tests/bench/census-bench.sh tests/bench/ct-bench.sh tests/bench/owner-bench.sh tests/bench/netns-bench.sh \
+EXTRA_DIST += tests/bench/lib.sh tests/bench/census-bench.sh tests/bench/ct-bench.sh tests/bench/owner-bench.sh tests/bench/netns-bench.sh \
     tests/bench/rates-bench.sh \
 	tests/bench/netns-rss-bench.sh
 

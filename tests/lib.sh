@@ -147,6 +147,22 @@ helper_stop() {
 	helper=
 }
 
+# private_netns [-m] "$0" "$@": re-run the calling test in a network
+# namespace of its own (with -m, a mount namespace too), whose sysctls,
+# sockets and loopback are the test's alone; in there it returns.  Needs
+# root; skips the test otherwise.
+private_netns() {
+	pn_m=
+	if [ "$1" = -m ]; then
+		pn_m=-m
+		shift
+	fi
+	[ -z "${TT_PRIVATE_NETNS:-}" ] || return 0
+	[ "$(id -u)" = 0 ] || skip_all "needs root for a private network namespace"
+	unshare -n $pn_m true 2>/dev/null || skip_all "unshare -n $pn_m is not permitted here"
+	TT_PRIVATE_NETNS=1 exec unshare -n $pn_m "$@"
+}
+
 # private_host "$0" "$@": re-run the calling test as PID 1 of a private pid
 # and mount namespace with its own /proc and an empty /run/netns, so that
 # "every namespace of the host" is the host's own and the ones the test

@@ -10,21 +10,13 @@
 # Prints a table with tcptune's peak RSS and the ratios of the medians.
 set -eu
 
-: "${TCPTUNE:?}" "${BUILDDIR:?}"
+. "$(dirname "$0")/lib.sh"
 SIZES=${BENCH_CT_SIZES:-10000 100000 262144}
 REPS=${BENCH_REPS:-5}
 
-if [ -z "${CT_IN_NETNS:-}" ]; then
-	if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null; then
-		echo "ct-bench: needs root and unshare -n" >&2
-		exit 1
-	fi
-	command -v conntrack >/dev/null || { echo "ct-bench: needs conntrack" >&2; exit 1; }
-	CT_IN_NETNS=1 exec unshare -n "$0" "$@"
-fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+command -v conntrack >/dev/null || { echo "ct-bench: needs conntrack" >&2; exit 1; }
+bench_netns ct-bench "$0" "$@"
+bench_scratch
 nft add table ip ctbench
 nft add chain ip ctbench post '{ type nat hook postrouting priority 100; }'
 nft add rule ip ctbench post oifname "lo" masquerade

@@ -15,25 +15,12 @@
 # shellcheck disable=SC2046 # fields of a line, split on purpose
 set -eu
 
-: "${TCPTUNE:?}" "${BUILDDIR:?}"
+. "$(dirname "$0")/lib.sh"
 TW=${BENCH_TW:-200000}
 REPS=${BENCH_REPS:-5}
 
-if [ -z "${RATES_BENCH_IN_NETNS:-}" ]; then
-	if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null; then
-		echo "rates-bench: needs root and unshare -n" >&2
-		exit 1
-	fi
-	RATES_BENCH_IN_NETNS=1 exec unshare -n "$0" "$@"
-fi
-
-tmp=$(mktemp -d)
-helper=
-cleanup() {
-	[ -n "$helper" ] && kill "$helper" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+bench_netns rates-bench "$0" "$@"
+bench_scratch
 
 ip link set lo up
 echo "1024 65535" >/proc/sys/net/ipv4/ip_local_port_range

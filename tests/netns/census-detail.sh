@@ -18,15 +18,7 @@ N_TW=50
 BACKLOG=4
 N_HALF=5
 
-if [ -z "${CENSUS_IN_NETNS:-}" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		skip_all "needs root for a private network namespace"
-	fi
-	if ! unshare -n true 2>/dev/null; then
-		skip_all "unshare -n is not permitted here"
-	fi
-	CENSUS_IN_NETNS=1 exec unshare -n "$0" "$@"
-fi
+private_netns "$0" "$@"
 
 tmp=$(mktemp -d)
 helper=

@@ -11,15 +11,7 @@ N_TW=800	# towards 127.0.0.1:5000, from a 1000-port range: 80 % pressure
 N_CW=150	# above the default close_wait_warn (100), so owners are searched
 N_EST=20	# pairs over ::1
 
-if [ -z "${CENSUS_IN_NETNS:-}" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		skip_all "needs root for a private network namespace"
-	fi
-	if ! unshare -n true 2>/dev/null; then
-		skip_all "unshare -n is not permitted here"
-	fi
-	CENSUS_IN_NETNS=1 exec unshare -n "$0" "$@"
-fi
+private_netns "$0" "$@"
 
 tmp=$(mktemp -d)
 helper=

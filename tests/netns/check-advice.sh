@@ -7,15 +7,7 @@ set -eu
 
 SOCKETS="$HELPERS/census-sockets"
 
-if [ -z "${ADVICE_IN_NETNS:-}" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		skip_all "needs root for a private network namespace"
-	fi
-	if ! unshare -n true 2>/dev/null; then
-		skip_all "unshare -n is not permitted here"
-	fi
-	ADVICE_IN_NETNS=1 exec unshare -n "$0" "$@"
-fi
+private_netns "$0" "$@"
 
 scratch
 helper=

@@ -10,11 +10,7 @@ set -eu
 
 SOCKETS="$HELPERS/census-sockets"
 
-if [ -z "${CW_IN_NETNS:-}" ]; then
-	[ "$(id -u)" = 0 ] || skip_all "needs root for a private network namespace"
-	unshare -n true 2>/dev/null || skip_all "unshare -n is not permitted here"
-	CW_IN_NETNS=1 exec unshare -n "$0" "$@"
-fi
+private_netns "$0" "$@"
 command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
 
 scratch

@@ -19,15 +19,7 @@ set -eu
 CLIENT="$HELPERS/rate-client"
 SCHEMA="${TESTS_DIR:-$(dirname "$0")/..}/../docs/schema"
 
-if [ -z "${RATES_IN_NETNS:-}" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		skip_all "needs root for private namespaces"
-	fi
-	if ! unshare -n -m true 2>/dev/null; then
-		skip_all "unshare -n -m is not permitted here"
-	fi
-	RATES_IN_NETNS=1 exec unshare -n -m "$0" "$@"
-fi
+private_netns -m "$0" "$@"
 
 tmp=$(mktemp -d)
 client=

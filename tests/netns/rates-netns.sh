@@ -10,15 +10,7 @@ set -eu
 CHURN="$HELPERS/churn"
 RATE=40 # connections a second to 127.0.0.1:5000
 
-if [ -z "${RATES_IN_NETNS:-}" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		skip_all "needs root for private namespaces"
-	fi
-	if ! unshare -n -m true 2>/dev/null; then
-		skip_all "unshare -n -m is not permitted here"
-	fi
-	RATES_IN_NETNS=1 exec unshare -n -m "$0" "$@"
-fi
+private_netns -m "$0" "$@"
 
 tmp=$(mktemp -d)
 churn=
