@@ -1,5 +1,6 @@
 #!/bin/sh
-# check --output FILE: only a regular file (or no file) is replaced.  In a
+# check --output FILE (and status --output, which shares its writer): only
+# a regular file (or no file) is replaced.  In a
 # private mount namespace with its own /dev (a tmpfs with a null device, a
 # FIFO, a symlink to standard output), each of them and a directory is
 # refused with exit 73 and left as it was, with no temporary file beside
@@ -51,6 +52,20 @@ ln -s reg "$SCRATCH/link"
 "$T" check --no-census --output "$SCRATCH/link" >/dev/null 2>&1
 check "--output symlink to a regular file: exit 73" [ $? -eq 73 ]
 check "--output symlink: still a symlink" [ -L "$SCRATCH/link" ]
+
+# status --output shares the writer: the same refusals, the same file.
+for target in /dev/null /dev/fifo /dev/stdout /dev/dir "$SCRATCH/link"; do
+	id0=$(ident "$target")
+	timeout 20 "$T" --state-dir "$SCRATCH/state" status --format prometheus --output "$target" \
+		>"$SCRATCH/out" 2>"$SCRATCH/err"
+	rc=$?
+	check "status --output $target: exit 73 (got $rc), left as it was, nothing written" \
+		[ "$rc" -eq 73 ] && [ "$(ident "$target")" = "$id0" ] && [ ! -s "$SCRATCH/out" ] &&
+		[ "$(ls -A /dev | grep -v '^full$')" = "$before" ]
+done
+"$T" --state-dir "$SCRATCH/state" status --format prometheus --output "$SCRATCH/reg" >/dev/null 2>&1
+check "status --output regular file: written" grep -q '^tcptune_apply_journal 0$' "$SCRATCH/reg"
+check "status --output: no temporary file left" [ "$(ls -A "$SCRATCH" | grep -c '^\.reg\.')" -eq 0 ]
 
 # Signals during the write: the process is held at the temporary file's
 # fsync (strace delays it), and signalled there (SIGINT set back to its
