@@ -95,6 +95,26 @@ over(struct ld *l, const char *file, int line, const char *key)
 	return true;
 }
 
+/* s expanded as tuned expands it (with the profile's variables when
+ * vars) into *out, which the caller frees: 0, -ENOMEM, or -EINVAL past the
+ * bound on expanding (said once, at file:line, key).  l->exp.why and
+ * l->exp.fail then say what could not be expanded here. */
+static int
+expand(
+    struct ld *l, const char *s, bool vars, const struct tt_topt *at, const char *key, char **out)
+{
+	l->exp.why[0] = l->exp.fail[0] = '\0';
+	l->exp.vars = vars ? &l->vars : NULL;
+	if ((*out = tt_texpand(&l->exp, s)) == NULL)
+		return -ENOMEM;
+	if (over(l, at->file, at->line, key)) {
+		free(*out);
+		*out = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void
 unit_free(struct unit *u)
 {
@@ -497,14 +517,8 @@ include_names(struct ld *l, const struct tt_topt *inc, struct frame *f)
 	char *exp;
 	int e;
 
-	l->exp.why[0] = l->exp.fail[0] = '\0';
-	l->exp.vars = NULL;
-	if ((exp = tt_texpand(&l->exp, inc->value)) == NULL)
-		return -ENOMEM;
-	if (over(l, inc->file, inc->line, "include")) {
-		free(exp);
-		return -EINVAL;
-	}
+	if ((e = expand(l, inc->value, false, inc, "include", &exp)) != 0)
+		return e;
 	if (l->exp.why[0] || l->exp.fail[0]) {
 		say(l, TT_LOG_ERR, inc->file, inc->line, "include",
 		    "%s %s: which profiles are included cannot be decided here",
@@ -634,6 +648,7 @@ static int
 add_variable(struct ld *l, const struct tt_topt *o)
 {
 	char *v;
+	int e;
 
 	if (o->name[0] == '\0' ||
 	    strspn(o->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
@@ -642,14 +657,8 @@ add_variable(struct ld *l, const struct tt_topt *o)
 		    "not a variable name: tuned ignores it");
 		return 0;
 	}
-	l->exp.why[0] = l->exp.fail[0] = '\0';
-	l->exp.vars = &l->vars;
-	if ((v = tt_texpand(&l->exp, o->value)) == NULL)
-		return -ENOMEM;
-	if (over(l, o->file, o->line, o->name)) {
-		free(v);
-		return -EINVAL;
-	}
+	if ((e = expand(l, o->value, true, o, o->name, &v)) != 0)
+		return e;
 	if (l->exp.fail[0]) {
 		free(v);
 		say(l, TT_LOG_ERR, o->file, o->line, o->name, "%s: tuned refuses the profile",
@@ -858,14 +867,8 @@ regex_matches(struct ld *l, const struct tt_topt *o, bool cpuinfo)
 
 	if (o->value == NULL)
 		return 1;
-	l->exp.why[0] = l->exp.fail[0] = '\0';
-	l->exp.vars = &l->vars;
-	if ((re = tt_texpand(&l->exp, o->value)) == NULL)
-		return -ENOMEM;
-	if (over(l, o->file, o->line, o->name)) {
-		free(re);
-		return -EINVAL;
-	}
+	if ((m = expand(l, o->value, true, o, o->name, &re)) != 0)
+		return m;
 	why = l->exp.why[0] ? l->exp.why : NULL;
 	if (why == NULL && (px = posix_re(re, &why)) == NULL) {
 		free(re);
@@ -918,6 +921,7 @@ add_write(struct ld *l, const struct tt_topt *o)
 	const char *val = o->value;
 	size_t n = strlen(val);
 	char *q = NULL;
+	int e;
 
 	if (v == NULL)
 		return -ENOMEM;
@@ -930,14 +934,10 @@ add_write(struct ld *l, const struct tt_topt *o)
 			return -ENOMEM;
 		val = q;
 	}
-	l->exp.why[0] = l->exp.fail[0] = '\0';
-	l->exp.vars = &l->vars;
-	v->value = tt_texpand(&l->exp, val);
+	e = expand(l, val, true, o, o->name, &v->value);
 	free(q);
-	if (v->value != NULL && over(l, o->file, o->line, o->name)) {
-		free(v->value);
-		return -EINVAL;
-	}
+	if (e == -EINVAL)
+		return e;
 	if ((v->key = strdup(o->name)) == NULL || v->value == NULL) {
 		free(v->key);
 		free(v->value);
